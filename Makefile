@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine with Python 3.11 and pip:
+#   make report   set up, write the demo workspace if missing, render the demo monthly report
+#   make test     set up, run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ecolib-installed
+DEMO := data/demo
+MONTH ?= 2026-10
+REPORT_LANG ?= en
+
+.PHONY: setup report test lab demo clean
+
+setup: $(STAMP)
+
+# (Re)install when pyproject.toml changes; the kernel is registered inside the venv so a
+# system-wide python3 kernel can never run the notebooks.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name ecolib --display-name "Python (ecolib)" >/dev/null
+	@touch $(STAMP)
+
+$(DEMO)/workspace.yaml: | $(STAMP)
+	$(BIN)/ecolib demo $(DEMO)
+
+demo: $(DEMO)/workspace.yaml
+
+report: $(STAMP) $(DEMO)/workspace.yaml
+	$(BIN)/ecolib report $(DEMO) --month $(MONTH) --lang $(REPORT_LANG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) reports/demo build *.egg-info

@@ -1,0 +1,115 @@
+"""The ``ecolib`` command: validate a workspace, write the demo park, render reports."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from ecolib.workspace import validate_workspace
+
+    ws, problems = validate_workspace(Path(args.workspace))
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        print(f"{args.workspace}: {len(errors)} problem(s) must be fixed:")
+        for p in errors:
+            print(f"  - {p}")
+    if warnings:
+        print(f"{len(warnings)} warning(s):")
+        for p in warnings:
+            print(f"  - {p}")
+    if ws is None:
+        return EXIT_PROBLEMS
+    print(format_summary(ws.summary()))
+    return EXIT_OK
+
+
+def format_summary(summary: dict) -> str:
+    """The workspace summary as a few readable lines."""
+    lines = [f"Workspace {summary['name']!r} is valid."]
+    lines.append("  tables: " + ", ".join(f"{k} {v:,} rows" for k, v in summary["tables"].items()))
+    m = summary.get("months") or {}
+    if m.get("count"):
+        gap = f"; missing inside the range: {', '.join(m['missing'])}" if m.get("missing") else ""
+        lines.append(f"  months: {m['first']} to {m['last']} ({m['count']} months{gap})")
+    for table, info in (summary.get("months_by_table") or {}).items():
+        if info.get("missing"):
+            lines.append(f"  {table}: no rows for {', '.join(info['missing'])}")
+    f = summary.get("firms") or {}
+    if f:
+        lines.append(f"  firms: {f['local']:,} local, {f['external']:,} external; {f['active']:,} active, "
+                     f"{f['exited']:,} exited")
+    return "\n".join(lines)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ecolib.datasets.demo import write_demo
+
+    started = time.perf_counter()
+    kwargs = {"seed": args.seed}
+    if args.firms:
+        kwargs["n_local_firms"] = args.firms
+    path = write_demo(Path(args.directory), **kwargs)
+    print(f"Demo workspace written to {path} in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ecolib.months import parse_range
+    from ecolib.report import ReportError, render
+
+    try:
+        months = parse_range(args.month)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        results = render(args.workspace, months, lang=args.lang, only=args.only, out=args.out,
+                         notebooks_dir=args.notebooks)
+    except ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for r in results:
+        print(f"Report for {r.summary['month']}: {r.index}")
+    if len(results) > 1:
+        print(f"All months: {results[0].folder.parent / 'index.html'}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecolib", description="Industrial-park ecosystem workbook.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check a workspace and summarise it")
+    v.add_argument("workspace", help="workspace folder")
+    v.set_defaults(func=_cmd_validate)
+
+    d = sub.add_parser("demo", help="write the synthetic new-energy-vehicle park")
+    d.add_argument("directory", help="folder to write (created if missing)")
+    d.add_argument("--seed", type=int, default=20261026, help="random seed (default %(default)s)")
+    d.add_argument("--firms", type=int, default=None, help="number of local firms (scale option)")
+    d.set_defaults(func=_cmd_demo)
+
+    r = sub.add_parser("report", help="render the monthly report(s) to HTML")
+    r.add_argument("workspace", help="workspace folder")
+    r.add_argument("--month", required=True, help="YYYY-MM, or a range YYYY-MM..YYYY-MM")
+    r.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default en)")
+    r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. overview)")
+    r.add_argument("--out", default="reports", help="output folder (default reports/)")
+    r.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
+    r.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The one setup call of every notebook, and the few display helpers notebooks use.
+
+A notebook does::
+
+    ctx = setup(workspace, month, lang=lang, interactive=interactive, title="overview.title")
+    ctx.section("overview.firms")          # heading + intro, in the report's language
+    ctx.show(figure)                       # a plotly figure (static HTML in reports)
+    ctx.table(frame, columns={...})        # an escaped HTML table
+    ctx.findings([...])                    # plain-language findings, escaped
+    ctx.record(local_firms=312)            # headline numbers for summary.json
+
+Everything shown that comes from data is HTML-escaped here, once.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from IPython.display import HTML, display
+
+from ecolib import plots  # noqa: F401  (registers the plotly theme)
+from ecolib.i18n import LANGS, t
+from ecolib.workspace import Workspace, WorkspaceError, load_workspace
+
+#: Mimetype of the outputs that carry headline numbers for summary.json. The report runner
+#: collects them and removes them before the HTML is written.
+SUMMARY_MIMETYPE = "application/vnd.ecolib.summary+json"
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+class SetupError(RuntimeError):
+    """The notebook cannot run: bad workspace, month or language. The message says why."""
+
+
+def report_css() -> str:
+    return resources.files("ecolib").joinpath("templates/ecolib/report.css").read_text(encoding="utf-8")
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass
+class Context:
+    """What a notebook works with: the loaded workspace, the month, the language, the mode."""
+
+    workspace: Workspace
+    month: str
+    lang: str = "en"
+    interactive: bool = False
+    _figures: int = field(default=0, repr=False)
+
+    # -- data ---------------------------------------------------------------------------
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.workspace.tables
+
+    @property
+    def settings(self) -> dict:
+        return self.workspace.settings
+
+    @property
+    def currency(self) -> str:
+        return self.settings.get("currency", "CNY")
+
+    @property
+    def park_name(self) -> str:
+        if self.lang == "zh":
+            return self.settings.get("name_zh") or self.workspace.name
+        return self.workspace.name
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(key, self.lang, **values)
+
+    # -- display ------------------------------------------------------------------------
+    def title(self, key: str) -> None:
+        self.record(title=self.t(key))
+        display(HTML(
+            f"<style>{report_css()}</style>"
+            f'<div class="ecolib-title"><h1>{esc(self.t(key))}</h1>'
+            f'<div class="sub">{esc(self.park_name)} · {esc(self.t("common.report_for", month=self.month))}</div></div>'))
+
+    def paragraph(self, key: str, **values: Any) -> None:
+        display(HTML(f'<p class="intro">{esc(self.t(key, **values))}</p>'))
+
+    def section(self, key: str, **values: Any) -> None:
+        """Heading ``<key>_heading`` and intro ``<key>_intro`` of a section."""
+        heading = self.t(f"{key}_heading", **values)
+        intro = self.t(f"{key}_intro", **values)
+        display(HTML(f'<div class="ecolib-section"><h2>{esc(heading)}</h2><p class="intro">{esc(intro)}</p></div>'))
+
+    def show(self, fig: go.Figure) -> None:
+        """A plotly figure: live in JupyterLab, a static div (plotly.js in the page head) in reports."""
+        if self.interactive:
+            fig.show()
+            return
+        self._figures += 1
+        display(HTML(fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
+                                 div_id=f"ecolib-fig-{self._figures}", default_width="100%")))
+
+    def cards(self, items: Mapping[str, str]) -> None:
+        """Headline cards: ``{label: formatted value}``."""
+        cells = "".join(f'<div class="ecolib-card"><div class="value">{esc(v)}</div><div class="label">{esc(k)}</div></div>'
+                        for k, v in items.items())
+        display(HTML(f'<div class="ecolib-cards">{cells}</div>'))
+        self.record(cards=dict(items))
+
+    def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
+              formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
+              total_row: Any = None, max_rows: int = 60) -> None:
+        """An HTML table. ``columns`` maps column → i18n key (order kept, others dropped);
+        ``formats`` maps column → formatter; numeric columns are right-aligned."""
+        display(HTML(html_table(frame, lang=self.lang, columns=columns, formats=formats, index=index,
+                                total_row=total_row, max_rows=max_rows)))
+
+    def findings(self, items: list[str]) -> None:
+        if not items:
+            return
+        lis = "".join(f"<li>{esc(s)}</li>" for s in items)
+        display(HTML(f'<div class="ecolib-findings"><h3>{esc(self.t("common.findings"))}</h3><ul>{lis}</ul></div>'))
+
+    def record(self, **values: Any) -> None:
+        """Headline numbers and facts for ``summary.json`` (JSON-serialisable)."""
+        display({SUMMARY_MIMETYPE: json.loads(json.dumps(values, default=_json_default))}, raw=True)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, str] | None = None,
+               formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
+               total_row: Any = None, max_rows: int = 60) -> str:
+    """Render ``frame`` as an escaped HTML table with translated headers."""
+    data = frame.reset_index() if index else frame
+    columns = columns or {c: c for c in data.columns}
+    data = data[list(columns)].head(max_rows)
+    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])}
+    formats = formats or {}
+    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(t(k, lang) if _is_key(k, lang) else k)}</th>'
+                   for c, k in columns.items())
+    rows = []
+    labels = data[data.columns[0]].tolist()
+    for i, (_, row) in enumerate(data.iterrows()):  # display only: bounded by max_rows
+        cls = ' class="total"' if total_row is not None and labels[i] == total_row else ""
+        cells = "".join(
+            f'<td class="{"num" if c in numeric else ""}">{esc(formats[c](row[c]) if c in formats else _plain(row[c]))}</td>'
+            for c in columns)
+        rows.append(f"<tr{cls}>{cells}</tr>")
+    return f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _is_key(text: str, lang: str) -> bool:
+    from ecolib.i18n import has
+    return has(text, lang)
+
+
+def _plain(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def resolve_workspace(workspace: str | Path) -> Path:
+    return Path(workspace).expanduser().resolve()
+
+
+def setup(workspace: str | Path, month: str | None = None, *, lang: str = "en", interactive: bool = False,
+          title: str | None = None) -> Context:
+    """Load and validate the workspace, pick the month (default: the latest with data), set
+    the theme, show the page title. Bad input raises ``SetupError`` with every problem listed
+    (and, in a notebook, shows them as a readable box first)."""
+    if lang not in LANGS:
+        raise SetupError(f"language {lang!r} is not available; choose one of {', '.join(LANGS)}")
+    try:
+        ws = load_workspace(resolve_workspace(workspace))
+    except WorkspaceError as err:
+        items = "".join(f"<li>{esc(p)}</li>" for p in err.problems)
+        display(HTML(f'<div class="ecolib-problems"><b>{esc(t("common.data_problems", lang))}</b><ul>{items}</ul></div>'))
+        raise SetupError(str(err)) from None
+    available = ws.months()
+    if month in (None, ""):
+        if not available:
+            raise SetupError(f"workspace {ws.path.name} has no months with data")
+        month = available[-1]
+    from ecolib.months import is_month
+    if not is_month(month):
+        raise SetupError(f"month {month!r} is not YYYY-MM")
+    ctx = Context(ws, str(month), lang, bool(interactive))
+    if title:
+        ctx.title(title)
+    return ctx

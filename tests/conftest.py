@@ -1,0 +1,90 @@
+"""Shared fixtures: a tiny park small enough to compute every number by hand."""
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+
+TINY = {
+    "chain_nodes.csv": """\
+        node_id,name,parent_id,name_zh,stage,weight,core
+        C,EV chain,,新能源汽车链,,1,false
+        S.UP,Upstream,C,上游,upstream,1,false
+        S.MID,Midstream,C,中游,midstream,1,false
+        G.MAT,Materials,S.UP,材料,upstream,1,false
+        G.CELL,Cells and packs,S.MID,电芯与电池包,midstream,1,false
+        N.LI,Lithium,G.MAT,锂,upstream,2,true
+        N.CATH,Cathode,G.MAT,正极,upstream,1,true
+        N.CELL,Cells,G.CELL,电芯,midstream,1,true
+        N.PACK,Packs,G.CELL,电池包,midstream,1,false
+        """,
+    "chain_edges.csv": """\
+        source,target,weight
+        N.LI,N.CATH,1
+        N.CATH,N.CELL,1
+        N.CELL,N.PACK,1
+        """,
+    "firms.csv": """\
+        firm_id,name,zone,local,anchor,employees,output,area,patents,status,exit_month
+        F1,Lithium Co,North,true,false,10,100,10,1,active,
+        F2,Cathode Co,North,true,false,20,200,20,2,active,
+        F3,Cell Co,South,true,true,100,1000,100,10,active,
+        F4,Pack Co,South,true,false,5,50,5,0,exited,2026-02
+        X1,Outside Supplier,,false,false,50,500,0,0,active,
+        """,
+    "firm_nodes.csv": """\
+        firm_id,node_id,capability,share
+        F1,N.LI,0.9,1
+        F2,N.CATH,0.8,0.5
+        F2,N.CELL,0.4,0.5
+        F3,N.CELL,1.0,1
+        F4,N.PACK,0.7,1
+        X1,N.LI,0.9,1
+        """,
+    "flows.csv": """\
+        month,source,target,value,kind
+        2026-01,F1,F2,10,goods
+        2026-01,F2,F3,20,goods
+        2026-01,X1,F3,30,goods
+        2026-01,F3,X1,5,goods
+        2026-03,F1,F2,12,goods
+        2026-03,X1,F2,8,goods
+        """,
+    "kpis.csv": """\
+        month,metric,value
+        2026-01,output,100
+        2026-02,output,110
+        2026-03,output,120
+        """,
+    "benchmarks.csv": """\
+        metric,value,direction,source
+        output,150,higher,hand-made
+        """,
+    "workspace.yaml": """\
+        name: tiny
+        name_zh: 小园区
+        currency: CNY
+        window: 3
+        """,
+}
+
+
+def write_tiny_park(folder: Path, **overrides: str) -> Path:
+    """Write the tiny park into ``folder``; ``overrides`` replace whole files by name
+    (use '_' for '.': ``firms_csv=...``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = dict(TINY)
+    for key, text in overrides.items():
+        files[key.replace("_csv", ".csv").replace("_yaml", ".yaml")] = text
+    for name, text in files.items():
+        (folder / name).write_text(dedent(text), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_park(tmp_path: Path) -> Path:
+    return write_tiny_park(tmp_path / "tiny")

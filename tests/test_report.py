@@ -1,0 +1,142 @@
+"""The report pipeline end to end: papermill → HTML, offline, escaped, atomic."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import DEMO, ROOT, TINY, write_tiny_park
+from ecolib import cli
+from ecolib.report import ReportError, render
+
+NOTEBOOKS = ROOT / "notebooks"
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def _html_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.html") if p.name != "index.html")
+
+
+@pytest.fixture(scope="module")
+def demo_reports(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    en = render(DEMO, ["2026-10"], lang="en", out=out / "en", progress=lambda s: None)[0]
+    zh = render(DEMO, ["2026-10"], lang="zh", out=out / "zh", progress=lambda s: None)[0]
+    return en, zh
+
+
+def test_report_files_exist(demo_reports):
+    en, _ = demo_reports
+    folder = en.folder
+    assert folder.name == "2026-10" and folder.parent.name == "demo"
+    assert (folder / "index.html").is_file() and (folder / "summary.json").is_file()
+    notebooks = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    assert [p.stem for p in _html_files(folder)] == notebooks          # every notebook, picked up by itself
+    assert sorted(p.stem for p in (folder / "notebooks").glob("*.ipynb")) == notebooks
+    assert (folder.parent / "index.html").is_file()                    # the series index
+    assert not list(folder.parent.glob(".*"))                           # no temporary folder left
+
+
+def test_every_page_is_offline_with_figures_and_no_code(demo_reports):
+    from plotly.offline import get_plotlyjs
+    signature = get_plotlyjs()[:120]
+    for report in demo_reports:
+        for page in _html_files(report.folder):
+            text = page.read_text(encoding="utf-8")
+            assert text.count('class="plotly-graph-div"') >= 3, page
+            assert text.count(signature) == 1, f"plotly.js must be inlined exactly once in {page.name}"
+            assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", text), page
+            assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", text), page
+            assert "jp-InputArea" not in text and "jp-InputPrompt" not in text
+            assert "ctx.show(" not in text and "import " not in text.split("<script", 1)[0]
+            assert "Traceback" not in text
+
+
+def test_index_and_summary(demo_reports):
+    en, _ = demo_reports
+    summary = json.loads((en.folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["month"] == "2026-10" and summary["lang"] == "en" and summary["workspace"] == "demo"
+    overview = next(a for a in summary["analyses"] if a["notebook"] == "00_overview")
+    assert overview["headline"]["local_firms"] > 250
+    assert overview["cards"] and overview["title"] == "Park overview"
+    index = (en.folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="00_overview.html"' in index and "plotly" not in index.lower()
+    for label, value in overview["cards"].items():
+        assert value in index
+
+
+def test_chinese_report_has_chinese_headings(demo_reports):
+    _, zh = demo_reports
+    page = (zh.folder / "00_overview.html").read_text(encoding="utf-8")
+    for heading in ("园区概览", "按环节与片区划分的企业", "主要发现", "各片区概况"):
+        assert heading in page
+    for english in ("Firms by stage and zone", "Findings", "Zones at a glance"):
+        assert english not in page
+    assert '<html lang="zh-CN">' in page
+    assert "园区概览" in (zh.folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_hostile_firm_names_are_escaped(tmp_path):
+    # the tiny park with hostile names on its two largest firms
+    text = TINY["firms.csv"].replace("Cell Co", HOSTILE[0]).replace("Cathode Co", HOSTILE[1])
+    ws = write_tiny_park(tmp_path / "hostile", firms_csv=text)
+    report = render(ws, ["2026-03"], out=tmp_path / "out", progress=lambda s: None, only=["overview"])[0]
+    page = (report.folder / "00_overview.html").read_text(encoding="utf-8")
+    for name in HOSTILE:
+        assert name not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def _broken_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('workspace = ""\nmonth = ""\nlang = "en"\ninteractive = True',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise ValueError('planted failure')")]
+    path = folder / "01_broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_notebook_keeps_earlier_report(tmp_path, capsys):
+    ws = write_tiny_park(tmp_path / "tiny")
+    out = tmp_path / "out"
+    good = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
+    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(NOTEBOOKS / "00_overview.ipynb", notebooks)
+    _broken_notebook(notebooks)
+    code = cli.main(["report", str(ws), "--month", "2026-03", "--out", str(out), "--notebooks", str(notebooks)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "01_broken.ipynb" in err and "cell 3" in err and "planted failure" in err
+    after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+    assert after == before                                            # earlier report untouched
+    assert (out / "tiny" / "_failed" / "2026-03" / "01_broken.ipynb").is_file()
+    assert not list((out / "tiny").glob(".2026-03*"))                 # nothing half-written
+
+
+def test_report_rejects_bad_month_and_bad_workspace(tmp_path, capsys):
+    ws = write_tiny_park(tmp_path / "tiny")
+    assert cli.main(["report", str(ws), "--month", "2027-01", "--out", str(tmp_path / "o")]) == 1
+    assert "no data for 2027-01" in capsys.readouterr().err
+    assert cli.main(["report", str(ws), "--month", "2026-13", "--out", str(tmp_path / "o")]) == 2
+    broken = write_tiny_park(tmp_path / "broken", flows_csv="month,source,target,value\n2026-01,F1,F9999,10\n")
+    assert cli.main(["report", str(broken), "--month", "2026-01", "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "F9999" in err and "Traceback" not in err
+    assert not (tmp_path / "o" / "tiny").exists()
+
+
+def test_only_unknown_notebook_is_a_clear_error(tmp_path):
+    ws = write_tiny_park(tmp_path / "tiny")
+    with pytest.raises(ReportError, match="no notebook called 'nope'"):
+        render(ws, ["2026-03"], out=tmp_path / "o", only=["nope"], progress=lambda s: None)
