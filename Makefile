@@ -10,7 +10,7 @@ DEMO := data/demo
 MONTH ?= 2026-10
 REPORT_LANG ?= en
 
-.PHONY: setup report test lab demo clean
+.PHONY: setup report test lab demo clean bench
 
 setup: $(STAMP)
 
@@ -39,3 +39,8 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) reports/demo build *.egg-info
+
+# Time each analysis function on a synthetic region (100k firms, 1M flows, 500 nodes) and
+# report peak memory; smaller: make bench BENCH_ARGS="--firms 20000 --flows 200000"
+bench: $(STAMP)
+	$(BIN)/python -m ecolib.bench $(BENCH_ARGS)

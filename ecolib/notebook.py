@@ -56,6 +56,7 @@ class Context:
     month: str
     lang: str = "en"
     interactive: bool = False
+    summary: dict = field(default_factory=dict, repr=False)
     _figures: int = field(default=0, repr=False)
 
     # -- data ---------------------------------------------------------------------------
@@ -128,8 +129,13 @@ class Context:
         display(HTML(f'<div class="ecolib-findings"><h3>{esc(self.t("common.findings"))}</h3><ul>{lis}</ul></div>'))
 
     def record(self, **values: Any) -> None:
-        """Headline numbers and facts for ``summary.json`` (JSON-serialisable)."""
-        display({SUMMARY_MIMETYPE: json.loads(json.dumps(values, default=_json_default))}, raw=True)
+        """Headline numbers and facts for ``summary.json`` (JSON-serialisable). Kept in
+        ``self.summary``; in a report run also emitted as an output the runner collects
+        (JupyterLab has no renderer for it, so interactively nothing is shown)."""
+        values = json.loads(json.dumps(values, default=_json_default))
+        self.summary.update(values)
+        if not self.interactive:
+            display({SUMMARY_MIMETYPE: values}, raw=True)
 
 
 def _json_default(value: Any) -> Any:

@@ -30,19 +30,21 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
     """One row per firm with its primary node, segment and stage, and whether it is active.
 
     The primary node is the firm's node with the largest output share (ties: first node id).
-    Columns: firm_id, name, zone, local, anchor, employees, output, area, patents, active,
-    node_id, segment_id, stage.
+    Columns: firm_id, name, name_zh, zone, local, anchor, employees, output, area, patents,
+    active, node_id, segment_id, stage.
     """
     primary = (firm_nodes.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
                .drop_duplicates("firm_id")[["firm_id", "node_id"]])
     nodes = chain_nodes.set_index("node_id")
     profile = firms.merge(primary, on="firm_id", how="left")
+    if "name_zh" not in profile:
+        profile["name_zh"] = profile["name"]
     profile["segment_id"] = profile["node_id"].map(nodes["segment_id"])
     profile["stage"] = profile["node_id"].map(nodes["stage"]).fillna("unassigned")
     profile["active"] = active_mask(firms, month).to_numpy()
     for col in ("employees", "output", "area", "patents"):
         profile[col] = pd.to_numeric(profile[col], errors="coerce").fillna(0.0)
-    keep = ["firm_id", "name", "zone", "local", "anchor", "employees", "output", "area", "patents",
+    keep = ["firm_id", "name", "name_zh", "zone", "local", "anchor", "employees", "output", "area", "patents",
             "active", "node_id", "segment_id", "stage"]
     return profile[keep]
 
@@ -119,6 +121,8 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
     """
     names = chain_nodes.set_index("node_id")["name_zh" if lang == "zh" else "name"]
     top = local_active(profile).nlargest(n, "output")
+    if lang == "zh" and "name_zh" in top:
+        top = top.assign(name=top["name_zh"].where(top["name_zh"].fillna("") != "", top["name"]))
     return top.assign(segment=top["segment_id"].map(names))[
         ["firm_id", "name", "zone", "anchor", "stage", "segment", "output", "employees", "patents"]
     ].reset_index(drop=True)

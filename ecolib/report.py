@@ -130,7 +130,7 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, footer: str) ->
         template_name="ecolib",
         extra_template_basedirs=[str(resources.files("ecolib").joinpath("templates"))],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        language_code="zh-CN" if lang == "zh" else "en")
+        language_code=lang)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
     has_plot = any("Plotly.newPlot" in str(o.get("data", {}).get("text/html", ""))
                    for c in nb.cells for o in c.get("outputs", []))
@@ -152,7 +152,7 @@ def _e(value) -> str:
 
 
 def _page(title: str, body: str, lang: str, footer: str) -> str:
-    code = "zh-CN" if lang == "zh" else "en"
+    code = lang
     return (f'<!DOCTYPE html>\n<html lang="{code}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{_e(title)}</title>'
             f"<style>{report_css()}</style></head>"

@@ -1,9 +1,10 @@
 """English and Chinese labels, headings and narrative strings, in one place.
 
-Strings live in ``en.yaml`` and ``zh.yaml`` beside this file, under the same dotted keys.
-``t("overview.title", "zh")`` returns the Chinese heading; ``{placeholders}`` are filled with
-``str.format``. A key missing in one language is a bug: ``tests/test_i18n.py`` checks that both
-files carry the same keys and the same placeholders.
+Strings live in ``en/*.yaml`` and ``zh/*.yaml`` beside this file: one file per analysis
+(``overview.yaml``, ...) plus ``common.yaml``, merged into one flat catalogue per language under
+dotted keys. ``t("overview.title", "zh")`` returns the Chinese heading; ``{placeholders}`` are
+filled with ``str.format``. A key missing in one language is a bug: ``tests/test_basics.py``
+checks that both languages carry the same keys and the same placeholders.
 """
 from __future__ import annotations
 
@@ -32,8 +33,16 @@ def catalogue(lang: str) -> dict[str, str]:
     """All strings of one language as a flat ``{dotted.key: text}`` mapping."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
-    text = resources.files(__package__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
-    return _flatten(yaml.safe_load(text) or {})
+    merged: dict[str, str] = {}
+    folder = resources.files(__package__).joinpath(lang)
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yaml"):
+            flat = _flatten(yaml.safe_load(item.read_text(encoding="utf-8")) or {})
+            clash = set(flat) & set(merged)
+            if clash:
+                raise ValueError(f"i18n/{lang}/{item.name} repeats keys: {', '.join(sorted(clash))}")
+            merged.update(flat)
+    return merged
 
 
 def t(key: str, lang: str = "en", /, **values: Any) -> str:
@@ -44,7 +53,7 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
     try:
         text = catalogue(lang)[key]
     except KeyError:
-        raise KeyError(f"no {lang} text for {key!r} in ecolib/i18n/{lang}.yaml") from None
+        raise KeyError(f"no {lang} text for {key!r} in ecolib/i18n/{lang}/") from None
     return text.format(**values) if values else text
 
 

@@ -60,7 +60,7 @@ def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
         branchvalues="remainder", marker=dict(colors=colours, line=dict(color="white", width=1)),
         customdata=hover, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
         insidetextorientation="radial", maxdepth=4))
-    fig.update_layout(title=t("overview.chain_chart_title", lang), height=640, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(title=t("overview.chain_chart_title", lang), height=760, margin=dict(l=10, r=10, t=60, b=10))
     return fig
 
 

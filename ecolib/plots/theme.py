@@ -38,9 +38,10 @@ STATUS_COLOURS = {
 def _template() -> go.layout.Template:
     tpl = go.layout.Template(pio.templates["plotly_white"])
     tpl.layout.font = dict(family=FONT_FAMILY, size=13, color="#263238")
-    tpl.layout.title = dict(font=dict(size=16), x=0.0, xanchor="left")
+    # title pinned to the top of the figure, legend just above the plot area: they never overlap
+    tpl.layout.title = dict(font=dict(size=16), x=0.0, xanchor="left", y=0.98, yanchor="top", yref="container")
     tpl.layout.colorway = PALETTE
-    tpl.layout.margin = dict(l=60, r=30, t=60, b=50)
+    tpl.layout.margin = dict(l=60, r=30, t=96, b=50)
     tpl.layout.legend = dict(orientation="h", yanchor="bottom", y=1.02, x=0)
     tpl.layout.hoverlabel = dict(font=dict(family=FONT_FAMILY))
     return tpl

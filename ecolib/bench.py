@@ -1,0 +1,97 @@
+"""``make bench``: time each analysis function on a synthetic region and report peak memory.
+
+Cases live in ``benchmarks/bench_*.py`` (top level of the project): each module has a list
+``CASES`` of :class:`Case`. A case's ``setup(region)`` builds its inputs (not timed) and its
+``run(inputs)`` is timed. Every case runs in a fresh process, so the peak resident memory it
+reports is its own (setup included). The region (100k firms, 1M flows, 500 technology nodes by
+default) is built once by ``benchmarks/region.py`` and cached as a Parquet workspace under
+``.bench/``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "benchmarks"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    setup: Callable[[Path], Any]
+    run: Callable[[Any], Any]
+    repeat: int = 3
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent))
+    spec.loader.exec_module(module)
+    return module
+
+
+def discover(pattern: str | None = None) -> list[tuple[Path, Case]]:
+    cases = []
+    for path in sorted(BENCH_DIR.glob("bench_*.py")):
+        for case in getattr(_load(path), "CASES", []):
+            if not pattern or pattern in case.name:
+                cases.append((path, case))
+    return cases
+
+
+def _child(path: str, name: str, region: str, queue) -> None:
+    case = next(c for c in getattr(_load(Path(path)), "CASES") if c.name == name)
+    inputs = case.setup(Path(region))
+    times = []
+    for _ in range(case.repeat):
+        started = time.perf_counter()
+        case.run(inputs)
+        times.append(time.perf_counter() - started)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put({"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ecolib-bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--firms", type=int, default=100_000)
+    parser.add_argument("--flows", type=int, default=1_000_000)
+    parser.add_argument("--nodes", type=int, default=500)
+    parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
+    parser.add_argument("--json", default=None, help="also write the results to this file")
+    args = parser.parse_args(argv)
+
+    region_module = _load(BENCH_DIR / "region.py")
+    started = time.perf_counter()
+    region = region_module.ensure_region(ROOT / ".bench", firms=args.firms, flows=args.flows, nodes=args.nodes)
+    print(f"region {region.name}: ready in {time.perf_counter() - started:.1f} s")
+    ctx = mp.get_context("spawn")
+    results = []
+    print(f"{'case':<44}{'best s':>10}{'median s':>10}{'peak MB':>10}")
+    for path, case in discover(args.only):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(str(path), case.name, str(region), queue))
+        proc.start()
+        proc.join()
+        if proc.exitcode != 0:
+            print(f"{case.name:<44}{'failed (exit ' + str(proc.exitcode) + ')':>30}")
+            continue
+        r = queue.get()
+        results.append(r)
+        print(f"{r['case']:<44}{r['best_s']:>10.2f}{r['median_s']:>10.2f}{r['peak_mb']:>10.0f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"region": region.name, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

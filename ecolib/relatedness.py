@@ -1,0 +1,826 @@
+"""Relatedness and economic complexity (Atlas of Economic Complexity definitions).
+
+Works on any *location × activity* matrix ``X`` of non-negative values: zone × node
+output, firm × node capability, country × product exports. ``X`` may be
+
+* a wide :class:`pandas.DataFrame` (index = locations, columns = activities),
+* a 2-D :class:`numpy.ndarray` (labels ``0..n-1``),
+* a :mod:`scipy.sparse` matrix/array, or a :class:`LabeledMatrix` (sparse data with
+  labels), e.g. from :func:`from_long` (``sparse=True``) for large firm × node tables.
+
+Dense input gives ``DataFrame`` results; sparse input gives :class:`LabeledMatrix` for the
+matrices that stay sparse (RCA, presence) and dense ``DataFrame`` s for the ones that do not
+(density, COG: one float64 per location × activity cell, e.g. 400 MB for 100k × 500).
+
+Definitions (c = location, p = activity; all sums over the matrix given)
+-----------------------------------------------------------------------
+* **RCA** (Balassa revealed comparative advantage, dimensionless)
+  ``RCA_cp = (X_cp / Σ_p X_cp) / (Σ_c X_cp / Σ_cp X_cp)``.
+* **Presence** ``M_cp = 1 if RCA_cp ≥ threshold`` (default 1), else 0.
+* **Diversity** ``k_c = Σ_p M_cp`` (number of activities), **ubiquity**
+  ``k_p = Σ_c M_cp`` (number of locations).
+* **Proximity** (activity × activity, in [0, 1]) with co-occurrence ``C = MᵀM``:
+  ``"symmetric"`` (default): ``φ_pp' = C_pp' / max(k_p, k_p')``;
+  ``"asymmetric"``: ``φ_pp' = C_pp' / k_p`` (P(p' present | p present));
+  ``"continuous"``: ``φ_pp' = (1 + corr_c(RCA_cp, RCA_cp')) / 2`` (Pearson correlation
+  across locations of the RCA columns).  The diagonal is always 0, as in Stata
+  ``genproximity``.
+* **Density** (in [0, 1]) ``ω_cp = Σ_p' M_cp' φ_p'p / Σ_p' φ_p'p``: the share of the
+  proximity of ``p`` to all activities that falls on activities location ``c`` has.
+* **ECI / PCI**: ``kp`` = eigenvector of the second-largest eigenvalue of
+  ``M̃_pp' = Σ_c M_cp M_cp' / (k_c k_p)`` and ``kc = (M / k_c) · kp`` (so a location's
+  ECI is the mean PCI of its present activities).  Sign chosen so that
+  ``corr(kc, diversity) > 0``.  ``ECI = (kc − mean(kc)) / s``,
+  ``PCI = (kp − mean(kc)) / s``, with ``s`` the sample standard deviation (ddof = 1) of
+  ``kc`` taken over all location × activity *cells* (i.e. each location counted once per
+  activity column), exactly as the Stata ``ecomplexity`` package computes it.
+* **k̄** = mean PCI over the cells with ``M = 1``.
+* **COI** (complexity outlook index): ``raw_c = Σ_p (1 − M_cp) ω_cp (PCI_p − k̄)``,
+  standardised like ECI: ``(raw − mean) / s`` (mean over locations, ddof = 1 SD over cells).
+* **COG** (complexity outlook gain):
+  ``COG_cp = (1 − M_cp) Σ_p' (1 − M_cp') φ_pp' (PCI_p' − k̄) / Σ_p'' φ_p''p'``
+  (the increase of raw COI if ``c`` acquired ``p``; 0 where ``M_cp = 1``).
+
+Edge-case conventions (results are always defined; nothing raises for these)
+-----------------------------------------------------------------------------
+* ``0 / 0`` in RCA (all-zero row or column, or an all-zero matrix) is 0, so an
+  all-zero location has diversity 0 and an activity nobody has has ubiquity 0.
+* Proximity with a zero denominator (activity with ubiquity 0; a constant RCA column
+  or fewer than 2 locations for ``"continuous"``) is 0.  Density of an activity whose
+  proximity column sums to 0 is 0; an all-zero location has density 0 everywhere.
+* ECI/PCI are computed on the sub-matrix of locations with diversity > 0 and
+  activities with ubiquity > 0 (the cells of ``s`` are that sub-matrix's cells, so
+  adding all-zero rows or columns changes nothing).  Locations with diversity 0 get
+  ECI = NaN and COI = NaN; activities with ubiquity 0 get PCI = NaN and contribute
+  nothing to COI/COG.
+* ECI/PCI/COI/COG are all NaN, with the reason in ``ComplexityResult.notes`` (and in
+  ``Series.attrs["note"]`` for :func:`eci_pci`), when fewer than 2 locations have
+  diversity > 0, fewer than 2 activities have ubiquity > 0, or ``M̃`` has no second
+  non-trivial eigenvector (``kc`` constant, e.g. every location has every activity).
+  COI alone is NaN if raw COI does not vary across locations.
+* A disconnected location–activity network (eigenvalue 1 repeated) or a repeated
+  second eigenvalue makes ECI not unique; values are still returned, with a note.
+* An empty matrix gives empty results.
+* Negative, NaN or infinite input values raise ``ValueError`` (bad input, not an edge case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+import numpy as np
+import pandas as pd
+import scipy.linalg as sla
+import scipy.sparse as sp
+
+__all__ = [
+    "LabeledMatrix",
+    "ComplexityResult",
+    "from_long",
+    "rca",
+    "presence",
+    "diversity",
+    "ubiquity",
+    "proximity",
+    "density",
+    "density_for_profile",
+    "eci_pci",
+    "eci",
+    "pci",
+    "coi",
+    "cog",
+    "complexity",
+    "complexity_panel",
+]
+
+ProximityKind = Literal["symmetric", "asymmetric", "continuous"]
+_PROXIMITY_KINDS = ("symmetric", "asymmetric", "continuous")
+
+# relative tolerance used to decide that an eigenvalue gap or a spread is zero
+_EIG_TOL = 1e-10
+
+
+# --------------------------------------------------------------------------------------
+# containers
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LabeledMatrix:
+    """A sparse location × activity matrix with labels.
+
+    ``data`` is a ``scipy.sparse.csr_array`` of shape ``(len(locations), len(activities))``.
+    Returned by :func:`from_long` with ``sparse=True`` and by :func:`rca` /
+    :func:`presence` for sparse input; accepted by every function of this module.
+    """
+
+    data: sp.csr_array
+    locations: pd.Index
+    activities: pd.Index
+
+    def __post_init__(self) -> None:
+        data = sp.csr_array(self.data)
+        locations = pd.Index(self.locations)
+        activities = pd.Index(self.activities)
+        if data.shape != (len(locations), len(activities)):
+            raise ValueError(
+                f"LabeledMatrix: data has shape {data.shape} but there are "
+                f"{len(locations)} locations and {len(activities)} activities"
+            )
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "locations", locations)
+        object.__setattr__(self, "activities", activities)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.data.shape
+
+    def to_frame(self) -> pd.DataFrame:
+        """Dense wide DataFrame (index = locations, columns = activities)."""
+        return pd.DataFrame(self.data.toarray(), index=self.locations, columns=self.activities)
+
+
+@dataclass(frozen=True)
+class ComplexityResult:
+    """All relatedness and complexity measures for one location × activity matrix.
+
+    Attributes
+    ----------
+    rca : RCA matrix (``None`` when only a presence matrix was given).
+    M : presence matrix (0/1 integers).
+    diversity, ubiquity : integer Series (number of activities / locations).
+    proximity : activity × activity DataFrame, diagonal 0.
+    density : location × activity DataFrame in [0, 1].
+    eci : Series over locations; pci : Series over activities (standardised, unitless).
+    coi : Series over locations (standardised); cog : location × activity DataFrame.
+    kbar : mean PCI over the cells with M = 1.
+    notes : reasons for undefined (NaN) or non-unique values; empty when all is regular.
+    threshold, proximity_kind : options used.
+    """
+
+    rca: pd.DataFrame | LabeledMatrix | None
+    M: pd.DataFrame | LabeledMatrix
+    diversity: pd.Series
+    ubiquity: pd.Series
+    proximity: pd.DataFrame
+    density: pd.DataFrame
+    eci: pd.Series
+    pci: pd.Series
+    coi: pd.Series
+    cog: pd.DataFrame
+    kbar: float
+    notes: tuple[str, ...] = field(default=())
+    threshold: float = 1.0
+    proximity_kind: str = "symmetric"
+
+    def to_long(self, *, location: str = "location", activity: str = "activity") -> pd.DataFrame:
+        """One row per location × activity cell (all cells), Stata ``ecomplexity`` columns:
+        location, activity, rca, M, density, eci, pci, diversity, ubiquity, coi, cog.
+
+        Materialises every cell (n_locations × n_activities rows): for large sparse inputs
+        prefer :func:`complexity_panel`, which returns only the cells of the input table."""
+        locs = self.diversity.index
+        acts = self.ubiquity.index
+        nc, na = len(locs), len(acts)
+        r = np.repeat(np.arange(nc), na)
+        c = np.tile(np.arange(na), nc)
+        return _cells_frame(self, r, c, locs[r], acts[c], location=location, activity=activity)
+
+
+def _dense_of(m: pd.DataFrame | LabeledMatrix) -> np.ndarray:
+    return m.data.toarray() if isinstance(m, LabeledMatrix) else m.to_numpy()
+
+
+def _cells_frame(res, r, c, loc_values, act_values, *, location, activity) -> pd.DataFrame:
+    def cell(m):
+        if isinstance(m, LabeledMatrix):
+            return np.asarray(m.data[r, c]).ravel() if len(r) else np.zeros(0)
+        return m.to_numpy()[r, c]
+
+    out = {
+        location: np.asarray(loc_values),
+        activity: np.asarray(act_values),
+        "rca": cell(res.rca) if res.rca is not None else np.full(len(r), np.nan),
+        "M": cell(res.M).astype(np.int64),
+        "density": res.density.to_numpy()[r, c],
+        "eci": res.eci.to_numpy()[r],
+        "pci": res.pci.to_numpy()[c],
+        "diversity": res.diversity.to_numpy()[r],
+        "ubiquity": res.ubiquity.to_numpy()[c],
+        "coi": res.coi.to_numpy()[r],
+        "cog": res.cog.to_numpy()[r, c],
+    }
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------------------
+# input handling
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Mat:
+    a: np.ndarray | sp.csr_array  # float64
+    rows: pd.Index
+    cols: pd.Index
+
+    @property
+    def sparse(self) -> bool:
+        return sp.issparse(self.a)
+
+
+MatrixLike = Union[pd.DataFrame, np.ndarray, sp.spmatrix, sp.sparray, LabeledMatrix]
+
+
+def _coerce(X: MatrixLike, *, name: str = "X") -> _Mat:
+    if isinstance(X, LabeledMatrix):
+        a = sp.csr_array(X.data, dtype=np.float64, copy=True)
+        rows, cols = X.locations, X.activities
+    elif isinstance(X, pd.DataFrame):
+        a = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        rows, cols = X.index, X.columns
+    elif sp.issparse(X):
+        a = sp.csr_array(X, dtype=np.float64, copy=True)
+        rows, cols = pd.RangeIndex(a.shape[0]), pd.RangeIndex(a.shape[1])
+    else:
+        a = np.asarray(X, dtype=np.float64)
+        if a.ndim != 2:
+            raise ValueError(f"{name} must be 2-dimensional (locations × activities), got ndim={a.ndim}")
+        rows, cols = pd.RangeIndex(a.shape[0]), pd.RangeIndex(a.shape[1])
+    if sp.issparse(a):
+        a.sum_duplicates()
+        vals = a.data
+    else:
+        vals = a
+    if vals.size and not np.isfinite(vals).all():
+        raise ValueError(f"{name} contains NaN or infinite values; fill missing cells with 0 explicitly")
+    if vals.size and (vals < 0).any():
+        raise ValueError(f"{name} contains negative values; location × activity values must be ≥ 0")
+    if sp.issparse(a):
+        a.eliminate_zeros()
+    return _Mat(a, pd.Index(rows), pd.Index(cols))
+
+
+def _coerce_presence(M: MatrixLike, *, name: str = "M") -> _Mat:
+    m = _coerce(M, name=name)
+    vals = m.a.data if m.sparse else m.a
+    if vals.size and not ((vals == 0) | (vals == 1)).all():
+        raise ValueError(
+            f"{name} must be a presence matrix with values 0/1; "
+            "use presence(X, threshold=...) to derive it from values"
+        )
+    return m
+
+
+def _wrap(a, m: _Mat):
+    if sp.issparse(a):
+        return LabeledMatrix(a, m.rows, m.cols)
+    return pd.DataFrame(a, index=m.rows, columns=m.cols, copy=False)
+
+
+def from_long(
+    df: pd.DataFrame,
+    *,
+    location: str,
+    activity: str,
+    value: str | None = None,
+    sparse: bool = False,
+) -> pd.DataFrame | LabeledMatrix:
+    """Pivot a long table (one row per location, activity, value) to a matrix.
+
+    Duplicate (location, activity) rows are summed; missing cells are 0.  Without
+    ``value`` every row counts 1 (e.g. a firm × node membership list).  Labels are
+    sorted.  Returns a wide DataFrame, or a :class:`LabeledMatrix` if ``sparse=True``
+    (use it for large, mostly empty tables such as 100k firms × 500 nodes).
+    """
+    for col in [location, activity] + ([value] if value is not None else []):
+        if col not in df.columns:
+            raise ValueError(f"from_long: column {col!r} not in the table (columns: {list(df.columns)})")
+    r, rows = pd.factorize(df[location], sort=True)
+    c, cols = pd.factorize(df[activity], sort=True)
+    if (r < 0).any() or (c < 0).any():
+        raise ValueError(f"from_long: {location!r} and {activity!r} must not be missing")
+    v = np.ones(len(df)) if value is None else pd.to_numeric(df[value]).to_numpy(dtype=np.float64)
+    a = sp.coo_array((v, (r, c)), shape=(len(rows), len(cols))).tocsr()
+    a.sum_duplicates()
+    rows = pd.Index(rows, name=location)
+    cols = pd.Index(cols, name=activity)
+    if sparse:
+        return LabeledMatrix(a, rows, cols)
+    return pd.DataFrame(a.toarray(), index=rows, columns=cols, copy=False)
+
+
+# --------------------------------------------------------------------------------------
+# array kernels (float64 dense ndarray or csr_array)
+# --------------------------------------------------------------------------------------
+def _safe_inv(v: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(v, dtype=np.float64)
+    nz = v != 0
+    out[nz] = 1.0 / v[nz]
+    return out
+
+
+def _rowsum(a) -> np.ndarray:
+    return np.asarray(a.sum(axis=1), dtype=np.float64).ravel()
+
+
+def _colsum(a) -> np.ndarray:
+    return np.asarray(a.sum(axis=0), dtype=np.float64).ravel()
+
+
+def _rca_arr(a):
+    rs, cs = _rowsum(a), _colsum(a)
+    total = rs.sum()
+    fr = _safe_inv(rs)
+    fc = total * _safe_inv(cs)
+    if sp.issparse(a):
+        out = a.copy()
+        row = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+        out.data = out.data * fr[row] * fc[out.indices]
+        return out
+    return a * fr[:, None] * fc[None, :]
+
+
+def _presence_arr(r, threshold: float):
+    if sp.issparse(r):
+        out = r.copy()
+        out.data = (out.data >= threshold).astype(np.float64)
+        out.eliminate_zeros()
+        return out
+    return (r >= threshold).astype(np.float64)
+
+
+def _gram(m) -> np.ndarray:
+    """MᵀM as a dense float64 array (exact for 0/1 matrices)."""
+    if sp.issparse(m):
+        return np.asarray((m.T @ m).toarray(), dtype=np.float64)
+    if m.shape[0] < 2**24:  # integer counts are exact in float32 below 2**24
+        m32 = m.astype(np.float32)
+        return (m32.T @ m32).astype(np.float64)
+    return m.T @ m
+
+
+def _proximity_arr(m, kind: str) -> np.ndarray:
+    if kind == "continuous":
+        return _continuous_proximity_arr(m)
+    C = _gram(m)
+    u = np.diag(C).copy()  # ubiquity
+    if kind == "symmetric":
+        phi = C * _safe_inv(np.maximum.outer(u, u))
+    else:  # asymmetric: row p divided by k_p
+        phi = C * _safe_inv(u)[:, None]
+    np.fill_diagonal(phi, 0.0)
+    return phi
+
+
+def _continuous_proximity_arr(r) -> np.ndarray:
+    n, k = r.shape
+    if n < 2:
+        return np.zeros((k, k))
+    mu = _colsum(r) / n
+    if sp.issparse(r):
+        cov = (np.asarray((r.T @ r).toarray()) - n * np.outer(mu, mu)) / (n - 1)
+    else:
+        rc = r - mu[None, :]
+        cov = rc.T @ rc / (n - 1)
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    ok = sd > _EIG_TOL * np.maximum(1.0, np.abs(mu))
+    inv = np.where(ok, 1.0 / np.where(ok, sd, 1.0), 0.0)
+    corr = np.clip(cov * inv[:, None] * inv[None, :], -1.0, 1.0)
+    phi = (1.0 + corr) / 2.0
+    phi[~ok, :] = 0.0
+    phi[:, ~ok] = 0.0
+    np.fill_diagonal(phi, 0.0)
+    return phi
+
+
+def _density_arr(m, phi: np.ndarray) -> np.ndarray:
+    num = np.asarray(m @ phi)
+    return num * _safe_inv(phi.sum(axis=0))[None, :]
+
+
+@dataclass
+class _EciOut:
+    eci: np.ndarray  # per location, NaN where undefined
+    pci: np.ndarray  # per activity
+    mean: float
+    s: float
+    ncells: int
+    rows: np.ndarray  # bool mask of included locations
+    notes: list[str]
+
+
+def _eci_arr(m) -> _EciOut:
+    nc_all, np_all = m.shape
+    kc0, kp0 = _rowsum(m), _colsum(m)
+    rows, cols = kc0 > 0, kp0 > 0
+    nc, npp = int(rows.sum()), int(cols.sum())
+    nan_c, nan_p = np.full(nc_all, np.nan), np.full(np_all, np.nan)
+    notes: list[str] = []
+
+    def undefined(reason: str) -> _EciOut:
+        return _EciOut(nan_c, nan_p, np.nan, np.nan, 0, rows, [reason])
+
+    if nc < 2:
+        return undefined(
+            f"ECI/PCI undefined: {nc} location(s) with diversity > 0 (at least 2 needed); "
+            "ECI, PCI, COI and COG are NaN"
+        )
+    if npp < 2:
+        return undefined(
+            f"ECI/PCI undefined: {npp} activit(y/ies) with ubiquity > 0 (at least 2 needed); "
+            "ECI, PCI, COI and COG are NaN"
+        )
+    full = nc == nc_all and npp == np_all
+    if sp.issparse(m):
+        msub = m if full else m[np.flatnonzero(rows)][:, np.flatnonzero(cols)]
+    else:
+        msub = m if full else m[np.ix_(rows, cols)]
+    dc, dp = kc0[rows], kp0[cols]
+    # A = Dc^-1/2 M Dp^-1/2; eigenvectors of M̃ (product side) are Dp^-1/2 v for the
+    # symmetric AᵀA, and of the location-side matrix Dc^-1/2 u for AAᵀ.
+    if sp.issparse(msub):
+        a = sp.diags_array(1.0 / np.sqrt(dc)) @ msub @ sp.diags_array(1.0 / np.sqrt(dp))
+        S = (a.T @ a).toarray() if npp <= nc else (a @ a.T).toarray()
+    else:
+        a = msub * (1.0 / np.sqrt(dc))[:, None] * (1.0 / np.sqrt(dp))[None, :]
+        S = a.T @ a if npp <= nc else a @ a.T
+    n = S.shape[0]
+    lo = max(n - 3, 0)
+    vals, vecs = sla.eigh(S, subset_by_index=[lo, n - 1])
+    lam1, lam2 = vals[-1], vals[-2]
+    v2 = vecs[:, -2]
+    if lam2 <= _EIG_TOL * max(lam1, 1.0):
+        return undefined(
+            "ECI/PCI undefined: M̃ has no second non-trivial eigenvalue (all locations have "
+            "the same mix of activities); ECI, PCI, COI and COG are NaN"
+        )
+    if lam1 - lam2 <= _EIG_TOL:
+        notes.append(
+            "ECI/PCI not unique: the largest eigenvalue of M̃ is repeated, i.e. the "
+            "location–activity network is disconnected; ECI separates its components"
+        )
+    elif len(vals) >= 3 and lam2 - vals[-3] <= _EIG_TOL * lam1:
+        notes.append("ECI/PCI not unique: the second eigenvalue of M̃ is repeated")
+    if npp <= nc:
+        kp = v2 / np.sqrt(dp)
+    else:
+        kp = np.asarray(msub.T @ (v2 / np.sqrt(dc))) / dp
+    kc = np.asarray(msub @ kp) / dc
+    # sign: ECI correlates positively with diversity
+    sign = 0.0
+    if np.ptp(dc) > 0 and np.ptp(kc) > 0:
+        sign = np.sign(np.corrcoef(kc, dc)[0, 1])
+    if sign == 0 and np.ptp(dp) > 0 and np.ptp(kp) > 0:  # fallback: rarer activities more complex
+        sign = -np.sign(np.corrcoef(kp, dp)[0, 1])
+    if sign == 0:  # fallback: largest |deviation| positive (deterministic)
+        dev = kc - kc.mean()
+        sign = np.sign(dev[np.argmax(np.abs(dev))]) or 1.0
+    kc, kp = kc * sign, kp * sign
+    mean = kc.mean()
+    ncells = nc * npp
+    s = float(np.sqrt(npp * np.sum((kc - mean) ** 2) / (ncells - 1)))
+    if not s > _EIG_TOL * max(np.abs(kc).max(), np.finfo(float).tiny):
+        return undefined("ECI/PCI undefined: kc does not vary across locations; ECI, PCI, COI and COG are NaN")
+    eci_v, pci_v = nan_c.copy(), nan_p.copy()
+    eci_v[rows] = (kc - mean) / s
+    pci_v[cols] = (kp - mean) / s
+    return _EciOut(eci_v, pci_v, float(mean), s, ncells, rows, notes)
+
+
+@dataclass
+class _OutlookOut:
+    coi: np.ndarray
+    cog: np.ndarray
+    kbar: float
+    notes: list[str]
+
+
+def _outlook_arr(m, phi: np.ndarray, dens: np.ndarray, e: _EciOut) -> _OutlookOut:
+    nc_all, np_all = m.shape
+    if np.isnan(e.pci).all():
+        return _OutlookOut(np.full(nc_all, np.nan), np.full((nc_all, np_all), np.nan), np.nan, [])
+    kp0 = _colsum(m)
+    ok = ~np.isnan(e.pci)
+    kbar = float(np.sum(kp0[ok] * e.pci[ok]) / np.sum(kp0[ok]))
+    v = np.where(ok, e.pci - kbar, 0.0)  # undefined PCI contributes nothing
+    # raw COI = Σ_p (1 − M) ω (pci − k̄)
+    if sp.issparse(m):
+        raw = dens @ v - np.asarray(m.multiply(dens) @ v).ravel()
+    else:
+        raw = (dens * (1.0 - m)) @ v
+    # COG = (1 − M) ⊙ (W φᵀ), W_cp' = (1 − M_cp') (pci_p' − k̄) / Σ_p'' φ_p''p'
+    w = v * _safe_inv(phi.sum(axis=0))
+    if sp.issparse(m):
+        cog = np.broadcast_to(phi @ w, (nc_all, np_all)) - np.asarray((m @ sp.diags_array(w)) @ phi.T)
+        mr = m.tocoo()
+        cog = np.array(cog)
+        cog[mr.row, mr.col] = 0.0
+    else:
+        cog = ((1.0 - m) * w[None, :]) @ phi.T
+        np.putmask(cog, m != 0, 0.0)
+    notes: list[str] = []
+    coi = np.full(nc_all, np.nan)
+    rows = e.rows
+    rr = raw[rows]
+    mean = rr.mean()
+    npp = e.ncells // int(rows.sum())
+    s = float(np.sqrt(npp * np.sum((rr - mean) ** 2) / (e.ncells - 1)))
+    if s > _EIG_TOL * max(np.abs(rr).max(), np.finfo(float).tiny):
+        coi[rows] = (rr - mean) / s
+    else:
+        notes.append("COI undefined: raw complexity outlook does not vary across locations; COI is NaN")
+    return _OutlookOut(coi, cog, kbar, notes)
+
+
+# --------------------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------------------
+def rca(X: MatrixLike) -> pd.DataFrame | LabeledMatrix:
+    """Balassa revealed comparative advantage (dimensionless).
+
+    ``RCA_cp = (X_cp / Σ_p X_cp) / (Σ_c X_cp / Σ_cp X_cp)``; 0 where a row or column
+    total is 0.  Same labels as ``X``; sparse input gives a :class:`LabeledMatrix`.
+    """
+    m = _coerce(X)
+    return _wrap(_rca_arr(m.a), m)
+
+
+def presence(X: MatrixLike, *, threshold: float = 1.0) -> pd.DataFrame | LabeledMatrix:
+    """Presence matrix ``M_cp = 1 if RCA_cp ≥ threshold else 0`` (integers 0/1).
+
+    ``threshold`` must be > 0, so a location never "has" an activity with value 0.
+    To use your own presence rule, build the 0/1 matrix yourself and pass it as ``M``.
+    """
+    if not threshold > 0:
+        raise ValueError(f"threshold must be > 0, got {threshold!r}")
+    m = _coerce(X)
+    p = _presence_arr(_rca_arr(m.a), threshold)
+    return _wrap(p.astype(np.int64), m)
+
+
+def diversity(M: MatrixLike) -> pd.Series:
+    """Diversity ``k_c = Σ_p M_cp``: number of activities present in each location."""
+    m = _coerce_presence(M)
+    return pd.Series(_rowsum(m.a).astype(np.int64), index=m.rows, name="diversity")
+
+
+def ubiquity(M: MatrixLike) -> pd.Series:
+    """Ubiquity ``k_p = Σ_c M_cp``: number of locations where each activity is present."""
+    m = _coerce_presence(M)
+    return pd.Series(_colsum(m.a).astype(np.int64), index=m.cols, name="ubiquity")
+
+
+def proximity(data: MatrixLike, *, kind: ProximityKind = "symmetric") -> pd.DataFrame:
+    """Activity × activity proximity φ in [0, 1], diagonal 0.
+
+    ``data`` is the presence matrix ``M`` for ``kind="symmetric"``
+    (``C_pp'/max(k_p, k_p')``) and ``"asymmetric"`` (row p: ``C_pp'/k_p``, i.e. the
+    probability that p' is present where p is), and the **RCA matrix** for
+    ``"continuous"`` (``(1 + corr(RCA_p, RCA_p'))/2`` across locations).  Zero
+    denominators give 0.
+    """
+    if kind not in _PROXIMITY_KINDS:
+        raise ValueError(f"kind must be one of {_PROXIMITY_KINDS}, got {kind!r}")
+    m = _coerce(data, name="RCA") if kind == "continuous" else _coerce_presence(data)
+    phi = _proximity_arr(m.a, kind)
+    return pd.DataFrame(phi, index=m.cols, columns=m.cols, copy=False)
+
+
+def _coerce_phi(phi, cols: pd.Index) -> np.ndarray:
+    if isinstance(phi, pd.DataFrame):
+        if not (phi.index.equals(cols) and phi.columns.equals(cols)):
+            missing = cols.difference(phi.index).union(cols.difference(phi.columns))
+            if len(missing):
+                raise ValueError(f"proximity lacks activities {list(missing[:5])}")
+            phi = phi.reindex(index=cols, columns=cols)
+        a = phi.to_numpy(dtype=np.float64)
+    else:
+        a = np.asarray(phi.toarray() if sp.issparse(phi) else phi, dtype=np.float64)
+    if a.shape != (len(cols), len(cols)):
+        raise ValueError(f"proximity must be {len(cols)} × {len(cols)}, got {a.shape}")
+    if a.size and not np.isfinite(a).all():
+        raise ValueError("proximity contains NaN or infinite values")
+    return a
+
+
+def density(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.DataFrame:
+    """Density ``ω_cp = Σ_p' M_cp' φ_p'p / Σ_p' φ_p'p`` (in [0, 1] for φ in [0, 1]).
+
+    ``phi`` defaults to the symmetric proximity of ``M``; a DataFrame is aligned on the
+    activity labels.  Activities whose proximity column sums to 0 get density 0.
+    Always returns a dense location × activity DataFrame.
+    """
+    m = _coerce_presence(M)
+    a = _proximity_arr(m.a, "symmetric") if phi is None else _coerce_phi(phi, m.cols)
+    return pd.DataFrame(_density_arr(m.a, a), index=m.rows, columns=m.cols, copy=False)
+
+
+def density_for_profile(M_row, proximity: pd.DataFrame | np.ndarray) -> pd.Series:
+    """Density of every activity given one location's set of present activities.
+
+    Used for the feasibility of a missing node given a park's present nodes, or of a
+    node given a firm's own nodes.  ``M_row`` may be
+
+    * a Series indexed by activity (0/1 or bool; activities not listed count as absent),
+    * a 1-D numpy array aligned with the proximity's rows (0/1 or bool),
+    * any other collection (list, set, Index) of the labels of the present activities.
+
+    Returns ``Σ_p' M_p' φ_p'p / Σ_p' φ_p'p`` for every activity ``p`` of the proximity
+    (present ones included), name ``"density"``.  Zero proximity column → 0.
+    """
+    if isinstance(proximity, pd.DataFrame):
+        labels = proximity.index
+        if not proximity.columns.equals(labels):
+            proximity = proximity.reindex(columns=labels)
+        phi = _coerce_phi(proximity, labels)
+    else:
+        phi = np.asarray(proximity, dtype=np.float64)
+        if phi.ndim != 2 or phi.shape[0] != phi.shape[1]:
+            raise ValueError(f"proximity must be square, got shape {phi.shape}")
+        labels = pd.RangeIndex(phi.shape[0])
+        phi = _coerce_phi(phi, labels)
+    if isinstance(M_row, pd.Series):
+        unknown = M_row.index.difference(labels)
+        if len(unknown):
+            raise ValueError(f"M_row has activities not in proximity: {list(unknown[:5])}")
+        v = M_row.reindex(labels, fill_value=0).to_numpy(dtype=np.float64)
+    elif isinstance(M_row, np.ndarray):
+        v = M_row.astype(np.float64).ravel()
+        if v.shape[0] != len(labels):
+            raise ValueError(f"M_row has length {v.shape[0]}, proximity has {len(labels)} activities")
+    elif isinstance(M_row, Iterable) and not isinstance(M_row, (str, bytes)):
+        present = pd.Index(list(M_row))
+        unknown = present.difference(labels)
+        if len(unknown):
+            raise ValueError(f"activities not in proximity: {list(unknown[:5])}")
+        v = labels.isin(present).astype(np.float64)
+    else:
+        raise TypeError("M_row must be a Series, a 1-D array or a collection of activity labels")
+    if v.size and not ((v == 0) | (v == 1)).all():
+        raise ValueError("M_row must be 0/1 (presence)")
+    out = (v @ phi) * _safe_inv(phi.sum(axis=0))
+    return pd.Series(out, index=labels, name="density")
+
+
+def eci_pci(M: MatrixLike) -> tuple[pd.Series, pd.Series]:
+    """Economic Complexity Index (per location) and Product Complexity Index (per activity).
+
+    Stata ``ecomplexity`` conventions (see module docstring).  Undefined cases give NaN
+    and the reason in ``.attrs["note"]`` of both Series.
+    """
+    m = _coerce_presence(M)
+    e = _eci_arr(m.a)
+    note = "; ".join(e.notes)
+    s_e = pd.Series(e.eci, index=m.rows, name="eci")
+    s_p = pd.Series(e.pci, index=m.cols, name="pci")
+    if note:
+        s_e.attrs["note"] = note
+        s_p.attrs["note"] = note
+    return s_e, s_p
+
+
+def eci(M: MatrixLike) -> pd.Series:
+    """Economic Complexity Index per location (standardised). See :func:`eci_pci`."""
+    return eci_pci(M)[0]
+
+
+def pci(M: MatrixLike) -> pd.Series:
+    """Product (activity) Complexity Index, standardised with ECI's mean and SD."""
+    return eci_pci(M)[1]
+
+
+def coi(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.Series:
+    """Complexity Outlook Index per location (standardised); ``phi`` defaults to the
+    symmetric proximity of ``M``."""
+    return complexity(None, M=M, phi=phi).coi
+
+
+def cog(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.DataFrame:
+    """Complexity Outlook Gain per location × activity (0 where present)."""
+    return complexity(None, M=M, phi=phi).cog
+
+
+def complexity(
+    X: MatrixLike | None,
+    *,
+    M: MatrixLike | None = None,
+    threshold: float = 1.0,
+    proximity_kind: ProximityKind = "symmetric",
+    phi: pd.DataFrame | np.ndarray | None = None,
+) -> ComplexityResult:
+    """Every measure of this module for one location × activity matrix.
+
+    Parameters
+    ----------
+    X : values (≥ 0).  May be ``None`` if ``M`` is given (then ``rca`` is ``None``).
+    M : a presence matrix (0/1) to use instead of ``RCA ≥ threshold``; same shape/labels
+        as ``X`` when both are given.
+    threshold : RCA threshold for presence (> 0), default 1.
+    proximity_kind : ``"symmetric"`` (Stata default), ``"asymmetric"`` or ``"continuous"``
+        (needs ``X``).
+    phi : a proximity matrix to use instead (e.g. one estimated on a larger region).
+
+    Conventions are those of the Stata ``ecomplexity`` package; see the module docstring
+    for the formulas and for the edge cases (undefined values are NaN with a note).
+    """
+    if proximity_kind not in _PROXIMITY_KINDS:
+        raise ValueError(f"proximity_kind must be one of {_PROXIMITY_KINDS}, got {proximity_kind!r}")
+    if X is None and M is None:
+        raise ValueError("give X (values) or M (presence matrix)")
+    notes: list[str] = []
+    r_out = None
+    if X is not None:
+        x = _coerce(X)
+        if not threshold > 0:
+            raise ValueError(f"threshold must be > 0, got {threshold!r}")
+        r = _rca_arr(x.a)
+        r_out = _wrap(r, x)
+    if M is not None:
+        m = _coerce_presence(M)
+        if X is not None and (m.a.shape != x.a.shape or not (m.rows.equals(x.rows) and m.cols.equals(x.cols))):
+            raise ValueError("M and X must have the same shape and labels")
+    else:
+        m = _Mat(_presence_arr(r, threshold), x.rows, x.cols)
+    ma = m.a
+    if phi is not None:
+        ph = _coerce_phi(phi, m.cols)
+    elif proximity_kind == "continuous":
+        if X is None:
+            raise ValueError('proximity_kind="continuous" needs the values X (it uses RCA)')
+        ph = _continuous_proximity_arr(r)
+    else:
+        ph = _proximity_arr(ma, proximity_kind)
+    dens = _density_arr(ma, ph)
+    e = _eci_arr(ma)
+    notes += e.notes
+    o = _outlook_arr(ma, ph, dens, e)
+    notes += o.notes
+    m_out = _wrap(ma.astype(np.int64), m)
+    return ComplexityResult(
+        rca=r_out,
+        M=m_out,
+        diversity=pd.Series(_rowsum(ma).astype(np.int64), index=m.rows, name="diversity"),
+        ubiquity=pd.Series(_colsum(ma).astype(np.int64), index=m.cols, name="ubiquity"),
+        proximity=pd.DataFrame(ph, index=m.cols, columns=m.cols, copy=False),
+        density=pd.DataFrame(dens, index=m.rows, columns=m.cols, copy=False),
+        eci=pd.Series(e.eci, index=m.rows, name="eci"),
+        pci=pd.Series(e.pci, index=m.cols, name="pci"),
+        coi=pd.Series(o.coi, index=m.rows, name="coi"),
+        cog=pd.DataFrame(o.cog, index=m.rows, columns=m.cols, copy=False),
+        kbar=o.kbar,
+        notes=tuple(notes),
+        threshold=float(threshold),
+        proximity_kind=proximity_kind if phi is None else "given",
+    )
+
+
+def complexity_panel(
+    df: pd.DataFrame,
+    *,
+    location: str,
+    activity: str,
+    value: str,
+    time: str | None = None,
+    threshold: float = 1.0,
+    proximity_kind: ProximityKind = "symmetric",
+) -> pd.DataFrame:
+    """Long-table interface like Stata ``ecomplexity value, i(location) p(activity) t(time)``.
+
+    Computed separately for each ``time`` value (if given).  Returns one row per distinct
+    (time, location, activity) of ``df`` (duplicates summed, first-occurrence order) with
+    the columns: [time], location, activity, value, rca, M, density, eci, pci, diversity,
+    ubiquity, coi, cog.  Location × activity cells absent from ``df`` count as 0 but are
+    not added as rows.
+    """
+    keys = ([time] if time is not None else []) + [location, activity]
+    for col in keys + [value]:
+        if col not in df.columns:
+            raise ValueError(f"complexity_panel: column {col!r} not in the table")
+    if df[keys].isna().any().any():
+        raise ValueError(f"complexity_panel: key columns {keys} must not be missing")
+    agg = df.groupby(keys, sort=False)[value].sum().reset_index()
+    n = len(agg)
+    cols = {k: np.full(n, np.nan) for k in ["rca", "density", "eci", "pci", "coi", "cog"]}
+    ints = {k: np.zeros(n, dtype=np.int64) for k in ["M", "diversity", "ubiquity"]}
+    groups = agg.groupby(time, sort=False).indices if time is not None else {None: np.arange(n)}
+    for _, idx in groups.items():  # loop over periods only
+        sub = agg.iloc[idx]
+        r, rows = pd.factorize(sub[location], sort=True)
+        c, acts = pd.factorize(sub[activity], sort=True)
+        v = pd.to_numeric(sub[value]).to_numpy(dtype=np.float64)
+        shape = (len(rows), len(acts))
+        a = sp.csr_array(sp.coo_array((v, (r, c)), shape=shape))
+        ncell = shape[0] * shape[1]
+        use_sparse = ncell > 2_000_000 and len(sub) < 0.1 * ncell
+        X = LabeledMatrix(a, pd.Index(rows), pd.Index(acts)) if use_sparse else pd.DataFrame(
+            a.toarray(), index=rows, columns=acts, copy=False
+        )
+        res = complexity(X, threshold=threshold, proximity_kind=proximity_kind)
+        f = _cells_frame(res, r, c, sub[location], sub[activity], location=location, activity=activity)
+        for k in cols:
+            cols[k][idx] = f[k].to_numpy()
+        for k in ints:
+            ints[k][idx] = f[k].to_numpy()
+    out = agg.copy()
+    for k in ["rca", "M", "density", "eci", "pci", "diversity", "ubiquity", "coi", "cog"]:
+        out[k] = ints[k] if k in ints else cols[k]
+    return out

@@ -1,0 +1,647 @@
+"""The workspace tables, their columns and the ``workspace.yaml`` settings, declared once.
+
+This module is declarative: it says *what* a workspace holds (DESIGN.md §3); checking a real
+folder against it is :mod:`ecolib.workspace`. The same declarations generate the reference
+tables of ``data/README.md``, so the user documentation cannot drift from the code::
+
+    python -m ecolib.schema data/README.md     # rewrite the generated blocks in place
+
+Column kinds
+------------
+``id``        text identifier, surrounding spaces removed (stored as ``str``)
+``str``       free text, surrounding spaces removed (``str``)
+``float``     a number (``float64``)
+``int``       a whole number, stored as ``float64`` so that "not reported" can stay ``NaN``
+``bool``      true/false, also yes/no, y/n, 1/0, 是/否, any case (``bool``)
+``month``     a calendar month written ``YYYY-MM`` (``str``)
+``category``  one of a fixed set of lower-case words (``str``); a few Chinese synonyms are
+              accepted and translated (``上游`` → ``upstream``)
+
+Defaults
+--------
+One rule for every column: its default is used both when the column is absent and when a
+cell is blank. ``default=None`` means "not reported" and stays missing (``NaN``): totals skip
+it, ratios stay ``NaN`` instead of dividing by an invented zero. ``default_from`` copies
+another column of the row (every ``name_zh`` copies ``name``). Two defaults depend on other
+rows and are described by ``default_doc``, computed in :mod:`ecolib.workspace`:
+``firm_nodes.share`` (equal split of what the firm's other rows leave) and
+``chain_nodes.stage`` (inherited from the nearest ancestor).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "Column",
+    "Reference",
+    "Table",
+    "Setting",
+    "TABLES",
+    "REQUIRED_TABLES",
+    "OPTIONAL_TABLES",
+    "DERIVED_NODE_COLUMNS",
+    "SETTINGS",
+    "PRIORITY_WEIGHTS",
+    "STAGES",
+    "STATUSES",
+    "FLOW_KINDS",
+    "DIRECTIONS",
+    "LEVELS",
+    "TRUE_WORDS",
+    "FALSE_WORDS",
+    "MISSING_WORDS",
+    "TEXT",
+    "empty_table",
+    "range_text",
+    "render_columns",
+    "render_example",
+    "render_settings",
+    "render_derived",
+    "sync_readme",
+]
+
+KINDS = ("id", "str", "float", "int", "bool", "month", "category")
+
+STAGES = ("upstream", "midstream", "downstream", "service")
+STATUSES = ("active", "exited")
+FLOW_KINDS = ("goods", "technology", "data", "service", "capital")
+DIRECTIONS = ("higher", "lower")
+LEVELS = ("chain", "stage", "segment", "node")  # chain_nodes.level by depth 0, 1, 2, 3+
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "否"})
+# Spreadsheet spellings of "nothing here", treated as a blank cell in every column except
+# free text (a firm may well be called "None Ltd").
+MISSING_WORDS = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none"})
+
+# Text columns: pandas' own string dtype (``str``, pandas ≥ 3), missing values stay NaN.
+TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+_DTYPES = {
+    "id": TEXT,
+    "str": TEXT,
+    "month": TEXT,
+    "category": TEXT,
+    "float": "float64",
+    "int": "float64",
+    "bool": "bool",
+}
+_KIND_TEXT = {
+    "id": "id (text)",
+    "str": "text",
+    "float": "number",
+    "int": "whole number",
+    "bool": "true/false",
+    "month": "month `YYYY-MM`",
+    "category": "category",
+}
+
+
+def range_text(minimum: float | None, maximum: float | None, exclusive_minimum: bool = False) -> str:
+    """Limits in words: ``≥ 0``, ``> 0``, ``≤ 1``, ``in (0, 1]``; empty when unbounded."""
+    if minimum is not None and maximum is not None:
+        return f"in {'(' if exclusive_minimum else '['}{minimum:g}, {maximum:g}]"
+    if minimum is not None:
+        return f"{'>' if exclusive_minimum else '≥'} {minimum:g}"
+    if maximum is not None:
+        return f"≤ {maximum:g}"
+    return ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its type, whether it is required, its default and its limits.
+
+    ``default`` fills blank cells and an absent column (None: stays missing);
+    ``default_from`` names another column of the row to copy instead (name_zh ← name).
+    ``minimum``/``maximum`` bound the value (``exclusive_minimum`` makes the lower bound
+    strict, as for capability in (0, 1]); ``allowed`` lists the values of a category;
+    ``aliases`` maps accepted synonyms (lower-case) to an allowed value.
+    """
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    default: Any = None
+    default_from: str | None = None
+    default_doc: str | None = None
+    allowed: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+        if (self.kind == "category") != bool(self.allowed):
+            raise ValueError(f"column {self.name}: a category and only a category has allowed values")
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype of the column after loading."""
+        return _DTYPES[self.kind]
+
+    @property
+    def alias_map(self) -> dict[str, str]:
+        """Accepted spellings (lower-case) → allowed value, the allowed values included."""
+        return {**{v: v for v in self.allowed}, **dict(self.aliases)}
+
+    @property
+    def has_range(self) -> bool:
+        return self.minimum is not None or self.maximum is not None
+
+    def range_text(self) -> str:
+        """The limits in words, e.g. ``≥ 0``, ``in (0, 1]``; empty when unbounded."""
+        return range_text(self.minimum, self.maximum, self.exclusive_minimum)
+
+    def out_of_range(self, values: np.ndarray) -> np.ndarray:
+        """Boolean mask of the numbers outside the limits (NaN is never out)."""
+        bad = np.zeros(len(values), dtype=bool)
+        if self.minimum is not None:
+            bad |= (values <= self.minimum) if self.exclusive_minimum else (values < self.minimum)
+        if self.maximum is not None:
+            bad |= values > self.maximum
+        return bad
+
+    def default_text(self) -> str:
+        """How the default reads in the documentation."""
+        if self.required:
+            return "**required**"
+        if self.default_doc:
+            return self.default_doc
+        if self.default_from:
+            return f"copies `{self.default_from}`"
+        if self.default is None:
+            return "empty"
+        if isinstance(self.default, bool):
+            return f"`{str(self.default).lower()}`"
+        if isinstance(self.default, float):
+            return f"`{self.default:g}`"
+        return f"`{self.default}`"
+
+    def type_text(self) -> str:
+        """The type in words for the documentation."""
+        if self.kind == "category":
+            text = ", ".join(f"`{v}`" for v in self.allowed)
+            zh = list(dict.fromkeys(k for k, _ in self.aliases if not k.isascii()))
+            return f"one of {text}" + (f" (also {', '.join(zh)})" if zh else "")
+        return _KIND_TEXT[self.kind]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``column`` of this table must hold a value of ``target`` in table ``table``."""
+
+    column: str
+    table: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One workspace table: its columns, unique key, references to other tables, an example."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool
+    key: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    example: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _col(name: str, kind: str, description: str, **options: Any) -> Column:
+    return Column(name=name, kind=kind, description=description, **options)
+
+
+_ZH_STAGES = (("上游", "upstream"), ("中游", "midstream"), ("下游", "downstream"), ("服务", "service"))
+_ZH_STATUSES = (("在园", "active"), ("正常", "active"), ("退出", "exited"), ("迁出", "exited"))
+_ZH_KINDS = (
+    ("货物", "goods"), ("商品", "goods"), ("技术", "technology"), ("数据", "data"),
+    ("服务", "service"), ("资本", "capital"), ("资金", "capital"),
+)
+_ZH_DIRECTIONS = (("越高越好", "higher"), ("越低越好", "lower"))
+
+
+CHAIN_NODES = Table(
+    name="chain_nodes",
+    description=(
+        "The industrial chain as a tree: one root (the chain), then stages, segments and "
+        "technology nodes (the leaves). Every node except the root names its parent."
+    ),
+    required=True,
+    key=("node_id",),
+    references=(Reference("parent_id", "chain_nodes", "node_id"),),
+    columns=(
+        _col("node_id", "id", "Unique identifier of the node.", required=True),
+        _col("name", "str", "Name of the node (English or the working language).", required=True),
+        _col("parent_id", "id", "node_id of the parent; empty for the root and only for the root."),
+        _col("name_zh", "str", "Chinese name.", default_from="name"),
+        _col(
+            "stage", "category",
+            "Stage of the chain. Usually set on the stage nodes only: nodes below inherit it.",
+            allowed=STAGES, aliases=_ZH_STAGES, default_doc="inherited from the nearest ancestor",
+        ),
+        _col("weight", "float", "Importance of the node (gap priority, coverage rate).",
+             default=1.0, minimum=0),
+        _col("core", "bool", "Core technology node (核心技术).", default=False),
+    ),
+    example="""\
+node_id,name,parent_id,name_zh,stage,weight,core
+ESS,Energy storage,,储能,,1,false
+UP,Materials and cells,ESS,材料与电芯,upstream,1,false
+MID,Systems,ESS,系统,midstream,1,false
+CELL,Battery cells,UP,电芯,,1,false
+CELL.LFP,LFP cell manufacturing,CELL,磷酸铁锂电芯制造,,1.5,true
+CELL.SEP,Separators,CELL,隔膜,,1,false
+SYS,System integration,MID,系统集成,,1,false
+SYS.BMS,Battery management systems,SYS,电池管理系统,,2,true
+SYS.PCS,Power conversion systems,SYS,储能变流器,,1,false
+""",
+)
+
+CHAIN_EDGES = Table(
+    name="chain_edges",
+    description="Input relations between nodes: the output of `source` is an input of `target`.",
+    required=False,
+    references=(
+        Reference("source", "chain_nodes", "node_id"),
+        Reference("target", "chain_nodes", "node_id"),
+    ),
+    columns=(
+        _col("source", "id", "node_id of the supplying node.", required=True),
+        _col("target", "id", "node_id of the using node.", required=True),
+        _col("weight", "float", "Strength of the relation.", default=1.0, minimum=0),
+    ),
+    example="""\
+source,target,weight
+CELL.SEP,CELL.LFP,1
+CELL.LFP,SYS.BMS,1
+CELL.LFP,SYS.PCS,0.5
+""",
+)
+
+FIRMS = Table(
+    name="firms",
+    description=(
+        "Every firm that appears anywhere: the park's own firms and, with `local` = false, "
+        "the outside parties they trade with."
+    ),
+    required=True,
+    key=("firm_id",),
+    columns=(
+        _col("firm_id", "id", "Unique identifier of the firm.", required=True),
+        _col("name", "str", "Name of the firm.", required=True),
+        _col("name_zh", "str", "Chinese name of the firm.", default_from="name"),
+        _col("zone", "str", "Zone or sub-park the firm is in (niche analysis)."),
+        _col("local", "bool", "Inside the park; false for external suppliers and buyers.", default=True),
+        _col("anchor", "bool", "Anchor firm of the chain (链主).", default=False),
+        _col("employees", "int", "Number of employees.", minimum=0, unit="people"),
+        _col("output", "float", "Annual output.", minimum=0, unit="currency per year"),
+        _col("area", "float", "Floor or land area used.", minimum=0, unit="m²"),
+        _col("patents", "int", "Number of patents held.", minimum=0, unit="patents"),
+        _col("status", "category", "Whether the firm is still in the park.", default="active",
+             allowed=STATUSES, aliases=_ZH_STATUSES),
+        _col("exit_month", "month", "Month the firm left (with status `exited`)."),
+    ),
+    example="""\
+firm_id,name,name_zh,zone,local,anchor,employees,output,area,patents,status,exit_month
+F001,Sunrise Cells,旭日电芯,North,true,true,1200,850000000,60000,140,active,
+F002,Thinfilm Separators,薄膜隔膜,North,true,false,300,120000000,15000,35,active,
+F003,Gridwise Controls,网智控制,South,true,false,180,90000000,6000,60,exited,2024-06
+X001,Coastal Materials (outside),,,false,false,,,,,active,
+""",
+)
+
+FIRM_NODES = Table(
+    name="firm_nodes",
+    description="Which firm works on which node, how well, and with which share of its output.",
+    required=True,
+    key=("firm_id", "node_id"),
+    references=(
+        Reference("firm_id", "firms", "firm_id"),
+        Reference("node_id", "chain_nodes", "node_id"),
+    ),
+    columns=(
+        _col("firm_id", "id", "The firm.", required=True),
+        _col("node_id", "id", "The chain node (usually a leaf).", required=True),
+        _col("capability", "float", "How capable the firm is on the node.", default=1.0,
+             minimum=0, maximum=1, exclusive_minimum=True),
+        _col("share", "float", "Share of the firm's output in the node; a firm's shares sum to 1.",
+             minimum=0, maximum=1,
+             default_doc="equal split of what the firm's other rows leave (all blank: 1/n)"),
+    ),
+    example="""\
+firm_id,node_id,capability,share
+F001,CELL.LFP,0.9,0.8
+F001,SYS.BMS,0.4,0.2
+F002,CELL.SEP,0.7,
+F003,SYS.BMS,0.8,0.6
+F003,SYS.PCS,0.5,0.4
+X001,CELL.SEP,1,
+""",
+)
+
+FLOWS = Table(
+    name="flows",
+    description=(
+        "Monthly value flowing from one firm to another (purchases, licences, data, services, "
+        "investment). External parties are firms with `local` = false."
+    ),
+    required=True,
+    references=(
+        Reference("source", "firms", "firm_id"),
+        Reference("target", "firms", "firm_id"),
+    ),
+    columns=(
+        _col("month", "month", "Month of the flow.", required=True),
+        _col("source", "id", "firm_id of the supplier (where the value comes from).", required=True),
+        _col("target", "id", "firm_id of the buyer (where the value goes).", required=True),
+        _col("value", "float", "Value of the flow in the month.", required=True, minimum=0,
+             unit="currency"),
+        _col("kind", "category", "What flows.", default="goods", allowed=FLOW_KINDS, aliases=_ZH_KINDS),
+    ),
+    example="""\
+month,source,target,value,kind
+2024-01,F002,F001,3500000,goods
+2024-01,X001,F001,1200000,goods
+2024-01,F001,F003,800000,
+2024-02,F003,F001,150000,technology
+""",
+)
+
+KPIS = Table(
+    name="kpis",
+    description="Monitored indicators, long format: one row per month and metric (DESIGN.md §7).",
+    required=False,
+    key=("month", "metric"),
+    columns=(
+        _col("month", "month", "Month of the measurement.", required=True),
+        _col("metric", "id", "Metric name, e.g. `policy_compliance`, `talent_demand`.", required=True),
+        _col("value", "float", "Measured value.", required=True, unit="metric's own"),
+    ),
+    example="""\
+month,metric,value
+2024-01,policy_compliance,0.82
+2024-01,talent_demand,1200
+2024-01,talent_supply,950
+2024-02,policy_compliance,0.76
+""",
+)
+
+BENCHMARKS = Table(
+    name="benchmarks",
+    description="The benchmark park (标杆园区): one value per metric.",
+    required=False,
+    key=("metric",),
+    columns=(
+        _col("metric", "id", "Metric name, as in `kpis`.", required=True),
+        _col("value", "float", "Benchmark value.", required=True, unit="metric's own"),
+        _col("direction", "category", "Whether a higher or a lower value is better.", default="higher",
+             allowed=DIRECTIONS, aliases=_ZH_DIRECTIONS),
+        _col("source", "str", "Where the benchmark comes from."),
+    ),
+    example="""\
+metric,value,direction,source
+policy_compliance,0.9,higher,benchmark park survey 2023
+chain_repair_days,7,lower,benchmark park survey 2023
+""",
+)
+
+CANDIDATES = Table(
+    name="candidates",
+    description=(
+        "Firms outside the park that could be attracted, one row per firm and node it can "
+        "serve (a candidate with several nodes has several rows)."
+    ),
+    required=False,
+    key=("firm_id", "node_id"),
+    references=(Reference("node_id", "chain_nodes", "node_id"),),
+    columns=(
+        _col("firm_id", "id", "Identifier of the candidate firm.", required=True),
+        _col("name", "str", "Name of the candidate firm.", required=True),
+        _col("name_zh", "str", "Chinese name of the candidate firm.", default_from="name"),
+        _col("node_id", "id", "A node the candidate can serve.", required=True),
+        _col("capability", "float", "How capable the candidate is on the node.", default=1.0,
+             minimum=0, maximum=1, exclusive_minimum=True),
+        _col("region", "str", "Where the candidate is now."),
+    ),
+    example="""\
+firm_id,name,name_zh,node_id,capability,region
+C001,Voltbridge Power,伏桥电力,SYS.PCS,0.85,Jiangsu
+C001,Voltbridge Power,伏桥电力,SYS.BMS,0.5,Jiangsu
+C002,Polar Separator,,CELL.SEP,0.7,Guangdong
+""",
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (CHAIN_NODES, CHAIN_EDGES, FIRMS, FIRM_NODES, FLOWS, KPIS, BENCHMARKS, CANDIDATES)
+}
+REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
+OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.required)
+
+# Columns the loader adds to chain_nodes (documentation; computed in ecolib.workspace).
+DERIVED_NODE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("depth", "int64", "Distance from the root: root 0, stages 1, segments 2, technology nodes 3."),
+    ("is_leaf", "bool", "True when no node names this node as its parent."),
+    ("level", "str", "`chain`, `stage`, `segment`, `node` for depth 0, 1, 2, 3 (deeper: `node`)."),
+    ("stage_id", "str", "The ancestor at depth 1 (a stage is its own); empty for the root."),
+    ("segment_id", "str", "The ancestor at depth 2: the parent of a technology node, a segment "
+     "itself; empty for the root and the stages."),
+    ("stage", "str", "Replaced by the stage filled down from the nearest ancestor that has one."),
+)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows but every column, in the dtypes a loaded table has."""
+    table = TABLES[name]
+    return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in table.columns})
+
+
+# --------------------------------------------------------------------------- settings
+
+PRIORITY_WEIGHTS: dict[str, float] = {
+    "importance": 0.3,
+    "demand": 0.3,
+    "feasibility": 0.2,
+    "fragility": 0.2,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of ``workspace.yaml``.
+
+    ``kind``: ``str``, ``int``, ``float``, ``weights`` (a mapping of PRIORITY_WEIGHTS keys to
+    numbers ≥ 0), ``mapping`` or ``list`` (free-form; later modules validate their content).
+    """
+
+    name: str
+    kind: str
+    default: Any
+    description: str
+    default_doc: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+
+    def range_text(self) -> str:
+        return range_text(self.minimum, self.maximum, self.exclusive_minimum)
+
+    def accepts(self, number: float) -> bool:
+        """Whether a number lies within the setting's limits."""
+        lo, hi = self.minimum, self.maximum
+        too_low = lo is not None and (number <= lo if self.exclusive_minimum else number < lo)
+        return not too_low and (hi is None or number <= hi)
+
+    def default_text(self) -> str:
+        if self.default_doc:
+            return self.default_doc
+        if isinstance(self.default, dict):
+            if not self.default:
+                return "`{}`"
+            return ", ".join(f"{k} `{v:g}`" for k, v in self.default.items())
+        if isinstance(self.default, list):
+            return "`[]`"
+        return f"`{self.default}`"
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("name", "str", None, "Name of the park or workspace, shown in reports.",
+                default_doc="the folder name"),
+        Setting("name_zh", "str", None, "Chinese name, shown in Chinese reports.",
+                default_doc="copies `name`"),
+        Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value`."),
+        Setting("window", "int", 12, "Months of flows used by the value-stream analysis, "
+                "ending at the report month (whole number ≥ 1).", minimum=1),
+        Setting("min_capability", "float", 0.3, "Capability a firm needs on a node to count as "
+                "covering it (gene map), in (0, 1].", minimum=0, maximum=1, exclusive_minimum=True),
+        Setting("priority_weights", "weights", dict(PRIORITY_WEIGHTS),
+                "Weights of the gap-priority components (DESIGN.md §6). Keys left out keep their "
+                "default; the weights are rescaled to sum to 1."),
+        Setting("thresholds", "mapping", {}, "Threshold overrides (DESIGN.md §4, §7)."),
+        Setting("rules", "list", [], "Evaluation rules added to or replacing the catalogue's (§7)."),
+        Setting("dimensions", "mapping", {}, "Health-diagnosis dimensions: metric groups and "
+                "weights (§6)."),
+    )
+}
+
+
+# --------------------------------------------------------------------------- documentation
+
+
+def render_columns(name: str) -> str:
+    """Markdown reference table of one table's columns."""
+    table = TABLES[name]
+    lines = [
+        "| column | type | required / default | limits | unit | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in table.columns:
+        column = f"**`{c.name}`**" if c.required else f"`{c.name}`"
+        lines.append(
+            f"| {column} | {c.type_text()} | {c.default_text()} | {c.range_text()} "
+            f"| {c.unit} | {c.description} |"
+        )
+    facts = []
+    if table.key:
+        facts.append("unique key: " + ", ".join(f"`{k}`" for k in table.key))
+    facts += [f"`{r.column}` must be a `{r.target}` of `{r.table}`" for r in table.references]
+    status = "required table" if table.required else "optional table"
+    return "\n".join([f"*{status}*" + "".join(f"; {f}" for f in facts) + ".", "", *lines])
+
+
+def render_example(name: str) -> str:
+    """The table's example as a fenced CSV block."""
+    return f"```csv\n{TABLES[name].example}```"
+
+
+def render_derived() -> str:
+    """Markdown table of the columns the loader adds to chain_nodes."""
+    lines = ["| column | type | meaning |", "|---|---|---|"]
+    lines += [f"| `{n}` | {t} | {d} |" for n, t, d in DERIVED_NODE_COLUMNS]
+    return "\n".join(lines)
+
+
+def render_settings() -> str:
+    """Markdown reference table of the workspace.yaml keys."""
+    lines = ["| key | type | default | description |", "|---|---|---|---|"]
+    for s in SETTINGS.values():
+        lines.append(f"| `{s.name}` | {s.kind} | {s.default_text()} | {s.description} |")
+    return "\n".join(lines)
+
+
+def _generated_blocks() -> dict[str, str]:
+    blocks = {f"columns:{n}": render_columns(n) for n in TABLES}
+    blocks |= {f"example:{n}": render_example(n) for n in TABLES}
+    blocks["derived:chain_nodes"] = render_derived()
+    blocks["settings"] = render_settings()
+    return blocks
+
+
+# An opening marker line, anything up to the closing marker (never across another block).
+_BLOCK = re.compile(
+    r"(?P<open><!-- generated:(?P<name>[\w:]+) -->\n)"
+    r"(?:(?!<!-- generated:).)*?"
+    r"(?P<close><!-- /generated -->)",
+    re.S,
+)
+
+
+def sync_readme(text: str) -> str:
+    """Return ``text`` with every ``<!-- generated:NAME -->`` block re-rendered from this module.
+
+    Unknown block names are left untouched, so the function is safe on any markdown file.
+    """
+    blocks = _generated_blocks()
+
+    def replace(match: re.Match) -> str:
+        body = blocks.get(match["name"])
+        return match[0] if body is None else match["open"] + body + "\n" + match["close"]
+
+    return _BLOCK.sub(replace, text)
+
+
+def _main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m ecolib.schema README.md  (rewrites its generated blocks)")
+        return 2
+    path = Path(argv[0])
+    old = path.read_text(encoding="utf-8")
+    new = sync_readme(old)
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    print(f"{path}: {'updated' if new != old else 'already up to date'}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,1280 @@
+"""Load a workspace folder, validate it completely, and return typed tables.
+
+A workspace is a folder holding the tables of DESIGN.md §3 (declared in :mod:`ecolib.schema`)
+as CSV files, as sheets of one ``workspace.xlsx``, or as Parquet files, plus an optional
+``workspace.yaml`` with settings. ::
+
+    ws = load_workspace("data/demo")          # raises WorkspaceError listing every problem
+    ws.flows, ws.firms, ws.chain_nodes        # typed DataFrames, defaults applied
+    ws.settings["window"], ws.warnings, ws.summary()
+
+    ws, problems = validate_workspace(path)   # never raises for bad input; ws is None on errors
+
+How loading works, in order:
+
+1. **Read** every table as text (so a bad cell can be reported with its row), decoding CSV as
+   UTF-8 (with or without BOM) or else GB18030. Fully blank rows are ignored; cells are
+   stripped; column names are matched ignoring case, spaces and hyphens.
+2. **Type** each column by its kind in the schema, reporting cells that do not parse,
+   required cells left empty and values outside their limits; then fill defaults.
+3. **Check** unique keys, references between tables, the node tree (one root, no cycles),
+   firm_nodes shares (warn and rescale), firm status against exit month, self-flows.
+4. **Derive** the convenience columns of chain_nodes (see :func:`add_node_columns`).
+
+Every check runs on whole columns (arrow ``is_in``, ``duplicated``, ``np.bincount``, numpy
+indexing up the tree), never row by row: a million flows validate in about two seconds.
+Each problem names the file, the row as the user counts it (header row 1, first data row 2,
+for every format), the column and what is wrong; after ``ROW_LIMIT`` rows with the same
+problem in a column the rest are summed up in one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pa_parquet
+import yaml
+
+from . import schema
+from .schema import LEVELS, SETTINGS, TABLES, TEXT, Column, Reference, Table
+
+__all__ = [
+    "Problem",
+    "WorkspaceError",
+    "Workspace",
+    "load_workspace",
+    "validate_workspace",
+    "validate_settings",
+    "add_node_columns",
+    "node_depths",
+    "ancestors_at_depth",
+    "month_coverage",
+    "decode_text",
+    "ROW_LIMIT",
+    "SHARE_TOLERANCE",
+]
+
+ROW_LIMIT = 20  # rows reported one by one per (file, column, problem); the rest are counted
+SHARE_TOLERANCE = 0.005  # a firm's shares may miss 1 by this much before we warn
+WORKBOOK = "workspace.xlsx"
+SETTINGS_FILES = ("workspace.yaml", "workspace.yml")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8
+
+
+# =========================================================================== problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a workspace.
+
+    ``file`` is what the user sees (``flows.csv``, ``workspace.xlsx [flows]``,
+    ``workspace.yaml``, or a table name when the table is missing); ``row`` counts as in a
+    spreadsheet: the header is row 1, the first data row is row 2 (in workspace.yaml: the line).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = "error"  # or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        in_yaml = self.file.endswith((".yaml", ".yml"))
+        where = self.file
+        if self.row is not None:
+            where += f" {'line' if in_yaml else 'row'} {self.row}"
+        if self.column is not None:
+            where += f", {'key' if in_yaml else 'column'} {self.column}"
+        prefix = "" if self.is_error else "warning: "
+        return f"{prefix}{where}: {self.message}"
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot be loaded. ``problems`` holds every problem found (warnings too)."""
+
+    def __init__(self, problems: Iterable[Problem], workspace: str = "workspace") -> None:
+        self.problems = list(problems)
+        self.workspace = workspace
+        super().__init__(str(self))
+
+    def __reduce__(self):  # keep problems when pickled (e.g. across processes)
+        return type(self), (self.problems, self.workspace)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def __str__(self) -> str:
+        counts = _plural(len(self.errors), "error")
+        if self.warnings:
+            counts += f" and {_plural(len(self.warnings), 'warning')}"
+        lines = [f"workspace {self.workspace!r} cannot be loaded: {counts}"]
+        return "\n".join(lines + [f"  {p}" for p in self.problems])
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _quote(value: Any, limit: int = 60) -> str:
+    """A cell value as shown in messages: numbers plain, text in single quotes."""
+    if isinstance(value, (float, np.floating)):
+        return format(float(value), ".10g")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a choice is close to ``word``, else empty."""
+    close = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _row_problems(
+    label: str,
+    bad: pd.Series | pd.DataFrame,
+    column: str | None,
+    describe: Callable[[Any], str],
+    same: str,
+    severity: str = "error",
+) -> list[Problem]:
+    """Problems for the offending rows ``bad`` (indexed by user row number).
+
+    The first ``ROW_LIMIT`` rows get a message each, ``describe(value)`` (a value of a
+    Series, or a row of a DataFrame as a dict); the rest are counted in one line saying
+    ``same``.
+    """
+    if len(bad) == 0:
+        return []
+    head = bad.iloc[:ROW_LIMIT]
+    values = head.to_dict("records") if isinstance(head, pd.DataFrame) else head.tolist()
+    problems = [
+        Problem(label, int(row), column, describe(value), severity)
+        for row, value in zip(head.index, values)
+    ]
+    rest = len(bad) - len(head)
+    if rest > 0:
+        message = f"... and {rest:,} more rows with the same problem ({same})"
+        problems.append(Problem(label, None, column, message, severity))
+    return problems
+
+
+# =========================================================================== reading
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a table lives: a CSV or Parquet file, or a sheet of the workbook."""
+
+    table: str
+    path: Path
+    fmt: str  # 'csv', 'parquet' or 'xlsx'
+    sheet: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name
+
+
+def decode_text(data: bytes) -> tuple[str | None, str | None]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030. ``(text, encoding)``.
+
+    Returns ``(None, guess)`` when the bytes are neither, ``guess`` being charset_normalizer's
+    idea of the encoding (or None), for the error message.
+    """
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        return None, best.encoding if best is not None else None
+    except Exception:  # pragma: no cover - a guess for a message only
+        return None, None
+
+
+def _normalise_header(name: Any) -> str:
+    """``' Firm ID '`` → ``'firm_id'``; blank or missing → ``''``."""
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _tidy(header: list[Any], cells: list[pa.Array], label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Name the columns, strip the cells, drop blank rows, index rows by user row number.
+
+    ``cells`` holds, per column, the text cells below the header in file order (nulls
+    allowed). The work is done on arrow arrays: a few microseconds per column, whatever
+    the size. Unnamed columns without data (trailing separators) are dropped silently;
+    with data, with a warning. A column named twice is an error; the first one is kept.
+    """
+    problems: list[Problem] = []
+    names = [_normalise_header(h) for h in header] + [""] * (len(cells) - len(header))
+    columns: dict[str, pa.ChunkedArray] = {}
+    for position, (name, values) in enumerate(zip(names, cells)):
+        values = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+        letter = _column_letter(position)
+        if not name:
+            if pc.any(pc.not_equal(values, "")).as_py():
+                message = f"column {letter} has data but no name in the header row; it is ignored"
+                problems.append(Problem(label, 1, None, message, "warning"))
+        elif name in columns:
+            message = f"the column name appears twice (column {letter}); only the first is read"
+            problems.append(Problem(label, 1, name, message))
+        else:
+            columns[name] = values
+    rows = np.arange(2, (len(cells[0]) if cells else 0) + 2)
+    if not columns:
+        return pd.DataFrame(index=rows[:0]), problems
+    filled = functools.reduce(pc.or_, [pc.not_equal(c, "") for c in columns.values()])
+    table = pa.table(columns).filter(filled)
+    return table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)]), problems
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A pandas column of text cells (missing allowed) as an arrow string array."""
+    return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+
+
+def _column_letter(position: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA' (how a spreadsheet names column positions)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator of the header line: comma unless semicolons or tabs clearly win."""
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+def _read_csv(source: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
+    label = source.label
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
+    text, encoding = decode_text(data)
+    if text is None:
+        guess = f" (it looks like {encoding})" if encoding else ""
+        message = (
+            f"the file is neither UTF-8 nor GB18030 text{guess}; "
+            "save it again as 'CSV UTF-8' (in Excel: File → Save As → CSV UTF-8)"
+        )
+        return None, [Problem(label, None, None, message)]
+    if not text.strip():
+        return None, [Problem(label, None, None, "the file is empty; row 1 must hold the column names")]
+    try:
+        grid = _csv_grid(text, _sniff_separator(text))
+    except (pd.errors.ParserError, ValueError) as exc:
+        return None, [_csv_parser_problem(label, exc)]
+    header = [column[0].as_py() for column in grid]
+    return _tidy(header, [column[1:] for column in grid], label)
+
+
+def _csv_grid(text: str, sep: str) -> list[pa.Array]:
+    """Every column's cells as text, the header row first, blank lines kept as blank cells.
+
+    pyarrow's reader is tried first (several times faster on big files); on anything it
+    rejects, pandas' reader, which pads short rows and names the line of a long one.
+    """
+    n_columns = text.split("\n", 1)[0].count(sep) + 1  # an upper bound: quotes only lower it
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(n_columns)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+        return [column.combine_chunks() for column in table.columns]
+    except pa.ArrowInvalid:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, dtype=str,
+            keep_default_na=False, skip_blank_lines=False,
+        )
+        return [_arrow_text(grid[column]) for column in grid.columns]
+
+
+def _csv_parser_problem(label: str, exc: Exception) -> Problem:
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if found:
+        expected, row, saw = (int(g) for g in found.groups())
+        message = (
+            f"this row has {saw} values but the header has {expected} columns; a value that "
+            "contains the separator (a comma) must be put in double quotes"
+        )
+        return Problem(label, row, None, message)
+    return Problem(label, None, None, f"the file cannot be read as CSV: {exc}")
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Typed cells (from Parquet or Excel) as the text a user would have typed.
+
+    Missing → ''; booleans → 'true'/'false'; whole floats → '5' not '5.0' (ids); dates at the
+    start of a month (how Excel stores a typed '2024-03') → '2024-03', other dates
+    'YYYY-MM-DD'.
+    """
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.strftime("%Y-%m" if values.dt.freqstr.startswith("M") else "%Y-%m-%d").fillna("")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _dates_as_text(values)
+    if pd.api.types.is_bool_dtype(values):
+        return values.map({True: "true", False: "false"}).fillna("").astype(str)
+    if pd.api.types.is_float_dtype(values):
+        text = values.astype(str).where(values.notna(), "")
+        whole = values.notna() & np.isfinite(values) & (values % 1 == 0) & (values.abs() < 2**53)
+        return text.where(~whole, values[whole].astype("int64").astype(str)).astype(str)
+    if values.dtype == object:
+        kinds = values.map(type)
+        dates = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
+        floats = kinds.isin([float, np.float64])
+        bools = kinds.isin([bool, np.bool_])
+        out = values.where(values.notna(), "").astype(str)
+        if dates.any():
+            out[dates] = _dates_as_text(pd.to_datetime(values[dates]))
+        if floats.any():
+            out[floats] = _as_text(values[floats].astype("float64"))
+        if bools.any():
+            out[bools] = values[bools].map({True: "true", False: "false"})
+        return out
+    return values.astype(str).where(values.notna(), "")
+
+
+def _dates_as_text(stamps: pd.Series) -> pd.Series:
+    month_start = (stamps.dt.day == 1) & (stamps.dt.normalize() == stamps)
+    text = stamps.dt.strftime("%Y-%m-%d").where(~month_start, stamps.dt.strftime("%Y-%m"))
+    return text.fillna("").astype(str)
+
+
+def _read_parquet(source: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
+    try:
+        table = pa_parquet.read_table(source.path)
+    except Exception as exc:  # pyarrow raises many kinds; any means "unreadable file"
+        return None, [Problem(source.label, None, None, f"the file cannot be read as Parquet: {exc}")]
+    return _tidy(table.column_names, [_arrow_cells(column) for column in table.columns], source.label)
+
+
+def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A typed Parquet column as the text a user would have typed (as :func:`_as_text`).
+
+    Numbers, flags and text are cast by arrow ('5', '0.1', 'true'); dates go through pandas.
+    """
+    kind = column.type
+    if pa.types.is_floating(kind):
+        column = pc.if_else(pc.is_nan(column), pa.scalar(None, kind), column)
+    if not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+        try:
+            return pc.cast(column, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return _arrow_text(_as_text(column.to_pandas()))
+
+
+def _workbook_sheets(path: Path) -> tuple[dict[str, list[tuple]] | None, list[Problem]]:
+    """Every sheet of the workbook as rows of cell values (row 1 first, blank rows kept)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean "unreadable"
+        return None, [Problem(path.name, None, None, f"the workbook cannot be opened: {exc}")]
+    try:
+        return {ws.title: list(ws.iter_rows(min_row=1, values_only=True)) for ws in book.worksheets}, []
+    finally:
+        book.close()
+
+
+def _read_sheet(source: Source, rows: list[tuple]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    if not rows or all(v is None for v in rows[0]):
+        return None, [Problem(source.label, 1, None, "this row must hold the column names, but it is empty")]
+    width = max(len(row) for row in rows)
+    grid = pd.DataFrame(rows[1:], columns=range(width), dtype=object)
+    return _tidy(list(rows[0]), [_arrow_text(_as_text(grid[c])) for c in grid.columns], source.label)
+
+
+def _find_sources(folder: Path) -> tuple[dict[str, list[Source]], dict[str, list[tuple]], list[Problem]]:
+    """Which file (or sheet) holds which table; also the workbook's sheets, read once."""
+    sources: dict[str, list[Source]] = {name: [] for name in TABLES}
+    sheets: dict[str, list[tuple]] = {}
+    problems: list[Problem] = []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    for path in files:
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if suffix in (".csv", ".parquet"):
+            if stem in TABLES:
+                sources[stem].append(Source(stem, path, suffix[1:]))
+            else:
+                message = "not a workspace table, ignored" + _suggest(stem, TABLES)
+                problems.append(Problem(path.name, None, None, message, "warning"))
+        elif suffix == ".xlsx" and path.name.lower() == WORKBOOK:
+            book, found = _workbook_sheets(path)
+            problems += found
+            for title, rows in (book or {}).items():
+                table = title.strip().lower()
+                if table in TABLES:
+                    sources[table].append(Source(table, path, "xlsx", title))
+                    sheets[title] = rows
+                elif any(any(v is not None for v in row) for row in rows[:2]):
+                    message = f"sheet {title!r} is not a workspace table, ignored" + _suggest(table, TABLES)
+                    problems.append(Problem(path.name, None, None, message, "warning"))
+        elif suffix == ".xls":
+            message = f"the old .xls format is not read; save the workbook as {WORKBOOK}"
+            problems.append(Problem(path.name, None, None, message, "warning"))
+        elif suffix in (".xlsx", ".xlsm"):
+            message = f"ignored: only one workbook, named {WORKBOOK}, is read"
+            problems.append(Problem(path.name, None, None, message, "warning"))
+    return sources, sheets, problems
+
+
+def _read_tables(
+    folder: Path,
+) -> tuple[dict[str, tuple[str, pd.DataFrame]], set[str], list[Problem]]:
+    """Raw text tables by name, as ``(label, frame)``; the names found but unreadable."""
+    sources, sheets, problems = _find_sources(folder)
+    raw: dict[str, tuple[str, pd.DataFrame]] = {}
+    unreadable: set[str] = set()
+    for name, found in sources.items():
+        if len(found) > 1:
+            labels = ", ".join(s.label for s in found)
+            message = f"the table {name} is given {len(found)} times ({labels}); keep only one"
+            problems.append(Problem(found[0].label, None, None, message))
+            unreadable.add(name)
+            continue
+        if not found:
+            continue
+        source = found[0]
+        if source.fmt == "csv":
+            frame, read_problems = _read_csv(source)
+        elif source.fmt == "parquet":
+            frame, read_problems = _read_parquet(source)
+        else:
+            frame, read_problems = _read_sheet(source, sheets[source.sheet])
+        problems += read_problems
+        if frame is None:
+            unreadable.add(name)
+        else:
+            raw[name] = (source.label, frame)
+    return raw, unreadable, problems
+
+
+# =========================================================================== typing
+
+
+@dataclass
+class _Parsed:
+    """A column converted from text: its values (missing where blank or bad) and two masks.
+
+    ``blank`` marks empty cells, ``bad`` cells that do not parse; ``describe(text)`` words
+    the problem of one bad cell and ``same`` sums it up for the rows beyond ROW_LIMIT.
+    """
+
+    values: pd.Series
+    blank: np.ndarray
+    bad: np.ndarray
+    describe: Callable[[Any], str] = lambda v: ""
+    same: str = ""
+
+
+_MISSING_WORDS = pa.array(sorted(schema.MISSING_WORDS), type=pa.string())
+
+
+def _is_missing_word(text: pd.Series) -> np.ndarray:
+    """Cells that are blank or a spreadsheet's word for nothing ('NA', '#N/A', ...)."""
+    lower = pc.utf8_lower(pa.array(text, type=pa.string(), from_pandas=True))
+    return pc.is_in(lower, value_set=_MISSING_WORDS).to_numpy(zero_copy_only=False)
+
+
+def _parse_text(text: pd.Series, column: Column) -> _Parsed:
+    if column.kind == "str":
+        cells = pa.array(text, type=pa.string(), from_pandas=True)
+        blank = pc.equal(cells, "").to_numpy(zero_copy_only=False)
+    else:
+        blank = _is_missing_word(text)
+    values = text.mask(blank) if blank.any() else text
+    return _Parsed(values, blank, np.zeros(len(text), dtype=bool))
+
+
+def _lenient_numbers(text: pd.Series) -> np.ndarray:
+    """Second chance for numbers as spreadsheets export them: '1,234.5', '12%'."""
+    percent = text.str.endswith("%").to_numpy()
+    core = text.str.rstrip("%").str.strip()
+    grouped = core.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+    core = core.where(~grouped, core.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(core, errors="coerce").to_numpy(dtype="float64")
+    return np.where(percent, numbers / 100, numbers)
+
+
+def _parse_number(text: pd.Series, column: Column) -> _Parsed:
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", copy=True)
+    failed = ~np.isfinite(values)  # text, blank, or inf
+    blank = np.zeros(len(values), dtype=bool)
+    if failed.any():
+        blank[failed] = _is_missing_word(text[failed])
+        retry = failed & ~blank
+        if retry.any():
+            values[retry] = _lenient_numbers(text[retry])
+        values[~np.isfinite(values)] = np.nan
+    bad = failed & ~blank & np.isnan(values)
+    if column.kind == "int":
+        bad |= np.isfinite(values) & (values % 1 != 0)
+        values[bad] = np.nan
+        describe, same = (lambda v: f"expected a whole number, got {_quote(v)}"), "not a whole number"
+    else:
+        describe, same = (lambda v: f"expected a number, got {_quote(v)}"), "not a number"
+    return _Parsed(pd.Series(values, index=text.index), blank, bad, describe, same)
+
+
+def _parse_by_uniques(
+    text: pd.Series, convert: Callable[[str], Any]
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse the distinct texts only (months, flags and categories have few of them).
+
+    ``convert`` maps one text to its value, or None when it is not valid. Returns
+    ``(values, blank, bad)`` aligned with ``text``.
+    """
+    codes, uniques = pd.factorize(text)
+    converted = np.array([None] + [convert(u) for u in uniques], dtype=object)
+    missing = np.array([True] + [u.lower() in schema.MISSING_WORDS for u in uniques])
+    values, blank = converted[codes + 1], missing[codes + 1]  # code -1 (a missing cell) → slot 0
+    bad = pd.isna(values) & ~blank
+    return pd.Series(values, index=text.index), blank, bad
+
+
+_BOOLS = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FALSE_WORDS}}
+
+
+def _parse_bool(text: pd.Series, column: Column) -> _Parsed:
+    values, blank, bad = _parse_by_uniques(text, lambda u: _BOOLS.get(u.lower()))
+    return _Parsed(
+        values, blank, bad,
+        lambda v: f"expected true or false (also yes/no, y/n, 1/0, 是/否), got {_quote(v)}",
+        "not true or false",
+    )
+
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.*|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}.*")
+
+
+def _describe_month(value: Any) -> str:
+    message = f"expected a month written YYYY-MM (e.g. 2024-03), got {_quote(value)}"
+    if _DATE_LIKE.fullmatch(str(value)):
+        message += "; if Excel turned the month into a date, format the column as text"
+    return message
+
+
+def _parse_month(text: pd.Series, column: Column) -> _Parsed:
+    values, blank, bad = _parse_by_uniques(text, lambda u: u if _MONTH.fullmatch(u) else None)
+    return _Parsed(values.astype(TEXT), blank, bad, _describe_month, "not a YYYY-MM month")
+
+
+def _parse_category(text: pd.Series, column: Column) -> _Parsed:
+    aliases = column.alias_map
+    values, blank, bad = _parse_by_uniques(text, lambda u: aliases.get(u.lower()))
+    allowed = ", ".join(column.allowed)
+    return _Parsed(
+        values.astype(TEXT), blank, bad,
+        lambda v: f"{_quote(v)} is not one of: {allowed}" + _suggest(v, column.allowed),
+        f"not one of: {allowed}",
+    )
+
+
+_PARSERS: dict[str, Callable[[pd.Series, Column], _Parsed]] = {
+    "id": _parse_text,
+    "str": _parse_text,
+    "float": _parse_number,
+    "int": _parse_number,
+    "bool": _parse_bool,
+    "month": _parse_month,
+    "category": _parse_category,
+}
+
+
+def _check_columns(spec: Table, present: Iterable[str], label: str) -> list[Problem]:
+    """Missing required columns (errors) and columns not in the contract (warnings)."""
+    present = list(present)
+    problems = []
+    for name in spec.required_columns:
+        if name not in present:
+            found = ", ".join(present) if present else "none"
+            message = f"the required column {name!r} is missing (columns found: {found})"
+            problems.append(Problem(label, None, name, message))
+    for name in present:
+        if name not in spec.names:
+            message = "not a column of this table, ignored" + _suggest(name, spec.names)
+            problems.append(Problem(label, None, name, message, "warning"))
+    return problems
+
+
+def _type_column(text: pd.Series, column: Column, label: str) -> tuple[pd.Series, np.ndarray, list[Problem]]:
+    """Convert one column, report bad cells, empty required cells and values out of range.
+
+    Returns ``(values, invalid, problems)``: cells with an error are left missing (then
+    defaulted) and flagged in ``invalid`` so that later checks do not blame them again.
+    """
+    parsed = _PARSERS[column.kind](text, column)
+    values, invalid = parsed.values, parsed.bad
+    problems = []
+    if invalid.any():
+        problems += _row_problems(label, text[invalid], column.name, parsed.describe, parsed.same)
+    if column.required and parsed.blank.any():
+        problems += _row_problems(
+            label, text[parsed.blank], column.name,
+            lambda v: "the cell is empty, but a value is required", "empty",
+        )
+    if column.has_range:
+        outside = column.out_of_range(values.to_numpy())
+        if outside.any():
+            limits = column.range_text()
+            problems += _row_problems(
+                label, values[outside], column.name,
+                lambda v: f"must be {limits}, got {_quote(v)}", f"not {limits}",
+            )
+            values, invalid = values.mask(outside), invalid | outside
+    if column.default is not None and values.hasnans:
+        values = values.fillna(column.default)
+    if values.dtype != column.dtype:
+        values = values.astype(column.dtype)
+    return values, invalid, problems
+
+
+def _absent_column(column: Column, index: pd.Index) -> pd.Series:
+    fill = np.nan if column.default is None else column.default
+    return pd.Series(fill, index=index).astype(column.dtype)
+
+
+def _type_table(
+    spec: Table, raw: pd.DataFrame, label: str
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
+    """The typed table (index = user row numbers), its invalid cells by column, the problems."""
+    problems = _check_columns(spec, raw.columns, label)
+    columns, invalid = {}, {}
+    for column in spec.columns:
+        if column.name in raw.columns:
+            columns[column.name], invalid[column.name], found = _type_column(raw[column.name], column, label)
+            problems += found
+        else:
+            columns[column.name] = _absent_column(column, raw.index)
+            invalid[column.name] = np.zeros(len(raw), dtype=bool)
+    for column in spec.columns:
+        if column.default_from:
+            columns[column.name] = columns[column.name].fillna(columns[column.default_from])
+    typed = pd.DataFrame(columns, index=raw.index)
+    if spec.required and typed.empty:
+        problems.append(Problem(label, None, None, "the table has no rows of data"))
+    return typed, invalid, problems
+
+
+# =========================================================================== checks
+
+
+def _check_unique(
+    frame: pd.DataFrame, key: tuple[str, ...], label: str, severity: str = "error"
+) -> list[Problem]:
+    """Rows repeating a key already used by an earlier row (rows with an empty key part skip)."""
+    key = list(key)
+    repeated = frame.duplicated(subset=key, keep="first").to_numpy()
+    if not repeated.any():
+        return []
+    complete = frame[key].notna().all(axis=1).to_numpy()
+    rows = frame.loc[complete, key]
+    repeated = repeated[complete]
+    first_row = pd.Series(rows.index, index=rows.index).groupby([rows[k] for k in key]).transform("min")
+    bad = rows[repeated].assign(_first=first_row[repeated])
+    if len(key) == 1:
+        def describe(r: dict) -> str:
+            return f"{_quote(r[key[0]])} appears more than once (first in row {r['_first']})"
+        column = key[0]
+    else:
+        def describe(r: dict) -> str:
+            pair = " with ".join(f"{k} {_quote(r[k])}" for k in key)
+            return f"{pair} appears more than once (first in row {r['_first']})"
+        column = None
+    return _row_problems(label, bad, column, describe, "a repeated " + " and ".join(key), severity)
+
+
+def _isin(values: pd.Series, targets: pd.Series) -> pd.Series:
+    """``values.isin(targets)`` for text columns, through pyarrow.
+
+    pandas' own ``isin`` on arrow-backed strings converts the target set one value at a time,
+    which costs seconds for 100k firm ids; pyarrow's ``is_in`` costs milliseconds.
+    """
+    haystack = pa.array(values, from_pandas=True)
+    if pa.types.is_null(haystack.type):  # nothing but missing values
+        return pd.Series(False, index=values.index)
+    needles = pa.array(targets.dropna(), from_pandas=True).cast(haystack.type)
+    found = pc.is_in(haystack, value_set=needles).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _check_reference(frame: pd.DataFrame, ref: Reference, targets: pd.Series, label: str) -> list[Problem]:
+    values = frame[ref.column]
+    unknown = values[values.notna() & ~_isin(values, targets)]
+    return _row_problems(
+        label, unknown, ref.column,
+        lambda v: f"{_quote(v)} is not a {ref.target} in {ref.table}",
+        f"not a {ref.target} in {ref.table}",
+    )
+
+
+def _parent_positions(nodes: pd.DataFrame) -> np.ndarray:
+    """Row position of each node's parent; -1 for the root and unknown parents.
+
+    Node ids must be unique. Walking the tree with these positions is plain numpy indexing.
+    """
+    return pd.Index(nodes["node_id"]).get_indexer(nodes["parent_id"])
+
+
+def _depths(parent: np.ndarray, roots: np.ndarray) -> np.ndarray:
+    """Depth below the roots (a boolean mask), NaN where no root is reached; level by level."""
+    depth = np.full(len(parent), np.nan)
+    level, d = roots, 0
+    while level.any():
+        depth[level] = d
+        level = np.isin(parent, np.flatnonzero(level)) & np.isnan(depth)
+        d += 1
+    return depth
+
+
+def _climb(parent: np.ndarray, depths: np.ndarray, depth: int) -> np.ndarray:
+    """Row position of each node's ancestor at ``depth`` (itself at that depth); -1 above it."""
+    position, level = np.arange(len(parent)), depths.copy()
+    while (up := level > depth).any():
+        position[up] = parent[position[up]]
+        level[up] -= 1
+    return np.where(depths >= depth, position, -1)
+
+
+def node_depths(nodes: pd.DataFrame) -> pd.Series:
+    """Depth of each node below the root(s) (root 0), NaN for nodes no root reaches.
+
+    Node ids must be unique. Walks the tree one level at a time (vectorised over a level).
+    """
+    roots = (nodes["parent_id"].isna() & nodes["node_id"].notna()).to_numpy()
+    return pd.Series(_depths(_parent_positions(nodes), roots), index=nodes.index)
+
+
+def _cycle_members(parent: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Which of the ``candidates`` (nodes no root reaches) lie on a parent_id cycle.
+
+    Each node has one parent, so repeatedly dropping the candidates that no remaining
+    candidate names as its parent leaves exactly the cycles.
+    """
+    remaining = candidates & (parent >= 0)
+    while True:
+        named = np.zeros(len(parent), dtype=bool)
+        named[parent[remaining]] = True
+        kept = remaining & named
+        if (kept == remaining).all():
+            return kept
+        remaining = kept
+
+
+def _check_tree(nodes: pd.DataFrame, label: str) -> list[Problem]:
+    """Exactly one root, and no node that is its own ancestor."""
+    nodes = nodes[nodes["node_id"].notna() & ~nodes["node_id"].duplicated()]
+    problems = []
+    roots = nodes["node_id"][nodes["parent_id"].isna()]
+    if roots.empty:
+        message = "the tree has no root: exactly one node (the chain itself) must have an empty parent_id"
+        problems.append(Problem(label, None, "parent_id", message))
+    elif len(roots) > 1:
+        shown = ", ".join(f"{_quote(n)} (row {r})" for r, n in roots.iloc[:5].items())
+        more = f" and {len(roots) - 5:,} more" if len(roots) > 5 else ""
+        message = (
+            f"the tree has {len(roots):,} roots: {shown}{more}; exactly one node "
+            "(the chain itself) may have an empty parent_id"
+        )
+        problems.append(Problem(label, None, "parent_id", message))
+    parent = _parent_positions(nodes)
+    on_cycle = _cycle_members(parent, np.isnan(_depths(parent, nodes["parent_id"].isna().to_numpy())))
+    cycle = nodes[on_cycle]
+    cycle = pd.DataFrame({"node_id": cycle["node_id"], "self": cycle["node_id"] == cycle["parent_id"]})
+
+    def describe(r: dict) -> str:
+        if r["self"]:
+            return f"node {_quote(r['node_id'])} is its own parent"
+        return (
+            f"node {_quote(r['node_id'])} is its own ancestor: "
+            "following parent_id from it comes back to it"
+        )
+
+    problems += _row_problems(label, cycle, "parent_id", describe, "part of a cycle")
+    return problems
+
+
+def _fill_shares(links: pd.DataFrame, label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Fill blank shares and rescale each firm's shares to sum to 1 (warning when off).
+
+    A blank share gets an equal part of what the firm's given shares leave (all blank: 1/n).
+    A firm whose shares sum to 0 gets equal shares. Per-firm sums are ``np.bincount`` over
+    the firm codes; rows without a firm_id (reported elsewhere) form one extra group.
+    """
+    codes, firms = pd.factorize(links["firm_id"])
+    group = np.where(codes < 0, len(firms), codes)
+    size = len(firms) + 1
+
+    def per_firm(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(group, weights=weights, minlength=size)
+
+    share = links["share"].to_numpy(dtype="float64")
+    blank = np.isnan(share)
+    left = np.clip(1 - per_firm(np.where(blank, 0, share)), 0, None)
+    filled = np.where(blank, (left / np.maximum(per_firm(blank.astype(float)), 1))[group], share)
+    total, count = per_firm(filled), per_firm()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rescaled = np.where(total[group] > 0, filled / total[group], 1 / count[group])
+
+    first_of_firm = np.zeros(len(links), dtype=bool)
+    first_of_firm[np.unique(group, return_index=True)[1]] = True
+    off = first_of_firm & (codes >= 0) & (np.abs(total - 1) > SHARE_TOLERANCE)[group]
+    bad = pd.DataFrame({"firm": links["firm_id"], "total": total[group]})[off]
+
+    def describe(r: dict) -> str:
+        if r["total"] <= 0:
+            return f"the shares of firm {_quote(r['firm'])} sum to 0; its nodes were given equal shares"
+        return (
+            f"the shares of firm {_quote(r['firm'])} sum to {r['total']:.4g}, not 1; "
+            "they were rescaled to sum to 1"
+        )
+
+    problems = _row_problems(label, bad, "share", describe, "shares not summing to 1, rescaled", "warning")
+    return links.assign(share=rescaled), problems
+
+
+def _check_firm_status(firms: pd.DataFrame, invalid: dict[str, np.ndarray], label: str) -> list[Problem]:
+    """Warn when status and exit_month disagree (a bad exit_month was reported already)."""
+    status = firms["status"].to_numpy(dtype=object)
+    has_month = firms["exit_month"].notna().to_numpy()
+    active_with_exit = firms["exit_month"][(status == "active") & has_month]
+    exited_no_month = firms["firm_id"][(status == "exited") & ~has_month & ~invalid["exit_month"]]
+    return _row_problems(
+        label, active_with_exit, "exit_month",
+        lambda v: f"exit_month is {_quote(v)} but status is 'active'; "
+        "set status to exited or clear exit_month",
+        "exit_month set on an active firm", "warning",
+    ) + _row_problems(
+        label, exited_no_month, "exit_month",
+        lambda v: "status is 'exited' but exit_month is empty",
+        "exited firm without exit_month", "warning",
+    )
+
+
+def _check_self_links(frame: pd.DataFrame, label: str, what: str) -> list[Problem]:
+    same = frame["source"][frame["source"].notna() & (frame["source"] == frame["target"])]
+    return _row_problems(
+        label, same, "target",
+        lambda v: f"source and target are the same {what} {_quote(v)}",
+        f"{what} linked to itself", "warning",
+    )
+
+
+def _check_candidate_names(candidates: pd.DataFrame, label: str) -> list[Problem]:
+    """Warn when rows of one candidate firm give it different names."""
+    firm = candidates["firm_id"]
+    codes = pd.factorize(firm)[0]  # firms numbered in order of first appearance; -1: no firm_id
+    first_row = np.flatnonzero((~firm.duplicated() & firm.notna()).to_numpy())  # indexed by code
+    names = candidates["name"].to_numpy(dtype=object)
+    first_name = np.where(codes >= 0, names[first_row[codes]] if len(first_row) else None, None)
+    differs = (codes >= 0) & pd.notna(names) & pd.notna(first_name) & (names != first_name)
+    bad = pd.DataFrame({"firm_id": candidates["firm_id"], "name": names, "first": first_name})[differs]
+    return _row_problems(
+        label, bad, "name",
+        lambda r: f"candidate {_quote(r['firm_id'])} is called {_quote(r['name'])} here "
+        f"but {_quote(r['first'])} in an earlier row",
+        "a candidate with two names", "warning",
+    )
+
+
+def _check_table(
+    name: str, frame: pd.DataFrame, invalid: dict[str, np.ndarray], label: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Checks within one table (keys and table-specific rules); returns the completed frame.
+
+    ``invalid`` flags the cells that already had an error, so they are not blamed twice.
+    """
+    spec = TABLES[name]
+    problems = _check_unique(frame, spec.key, label) if spec.key else []
+    if name == "chain_nodes":
+        problems += _check_tree(frame, label) if len(frame) else []
+    elif name == "chain_edges":
+        problems += _check_unique(frame, ("source", "target"), label, "warning")
+        problems += _check_self_links(frame, label, "node")
+    elif name == "firms":
+        problems += _check_firm_status(frame, invalid, label)
+    elif name == "firm_nodes":
+        frame, found = _fill_shares(frame, label)
+        problems += found
+    elif name == "flows":
+        problems += _check_self_links(frame, label, "firm")
+    elif name == "candidates":
+        problems += _check_candidate_names(frame, label)
+    return frame, problems
+
+
+# =========================================================================== chain_nodes
+
+
+def ancestors_at_depth(nodes: pd.DataFrame, depth: int) -> pd.Series:
+    """The node_id of each node's ancestor at ``depth`` (a node at that depth is its own).
+
+    NaN for nodes shallower than ``depth``. ``nodes`` is a valid tree (unique ids, one
+    root); ``nodes['depth']`` is used when present. All nodes climb one level per step, so
+    the cost is (tree depth) numpy lookups.
+    """
+    depths = (nodes["depth"] if "depth" in nodes else node_depths(nodes)).to_numpy(dtype="float64")
+    return _ids_at(nodes, _climb(_parent_positions(nodes), depths, depth))
+
+
+def _ids_at(nodes: pd.DataFrame, positions: np.ndarray) -> pd.Series:
+    """node_id at each row position; NaN where the position is -1."""
+    ids = nodes["node_id"].to_numpy(dtype=object)[positions]
+    return pd.Series(np.where(positions >= 0, ids, None), index=nodes.index).astype(TEXT)
+
+
+def _fill_down(values: pd.Series, parent: np.ndarray, depth: int) -> pd.Series:
+    """``values`` with blanks taken from the nearest ancestor that has one (``depth`` passes)."""
+    filled = values.to_numpy(dtype=object, copy=True)
+    for _ in range(depth):  # each pass reaches one level further down
+        take = pd.isna(filled) & (parent >= 0)
+        filled[take] = filled[parent[take]]
+    return pd.Series(filled, index=values.index).astype(TEXT)
+
+
+def add_node_columns(nodes: pd.DataFrame) -> pd.DataFrame:
+    """chain_nodes (a valid tree) with the derived columns added.
+
+    ``depth`` (root 0), ``is_leaf``, ``level`` (chain/stage/segment/node for depth 0/1/2/3+),
+    ``stage_id`` (ancestor at depth 1), ``segment_id`` (ancestor at depth 2: a leaf's parent
+    in the usual four-level tree, a segment itself) and ``stage`` filled down from the
+    nearest ancestor that has one.
+    """
+    parent = _parent_positions(nodes)
+    depths = _depths(parent, nodes["parent_id"].isna().to_numpy())
+    out = nodes.assign(depth=depths.astype("int64"))
+    out["is_leaf"] = ~np.isin(np.arange(len(out)), parent)
+    out["level"] = pd.Series(np.array(LEVELS)[np.minimum(depths, len(LEVELS) - 1).astype(int)],
+                             index=out.index).astype(TEXT)
+    out["stage_id"] = _ids_at(out, _climb(parent, depths, 1))
+    out["segment_id"] = _ids_at(out, _climb(parent, depths, 2))
+    out["stage"] = _fill_down(out["stage"], parent, int(depths.max()))
+    return out
+
+
+# =========================================================================== settings
+
+
+def _to_number(value: Any, whole: bool) -> float | int | None:
+    """A YAML scalar as a number, or None when it is not one (booleans are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(number) or (whole and number % 1):
+        return None
+    return int(number) if whole else number
+
+
+def _setting_value(setting: schema.Setting, value: Any, label: str) -> tuple[Any, list[Problem]]:
+    """One setting checked and converted; on error the default is kept."""
+    def error(message: str) -> tuple[Any, list[Problem]]:
+        return setting.default, [Problem(label, None, setting.name, message)]
+
+    kind = setting.kind
+    if kind == "str":
+        if isinstance(value, (dict, list)):
+            return error(f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}")
+        return str(value).strip(), []
+    if kind in ("int", "float"):
+        number = _to_number(value, whole=kind == "int")
+        if number is None or not setting.accepts(number):
+            expected = f"{'a whole number' if kind == 'int' else 'a number'} {setting.range_text()}".strip()
+            return error(f"expected {expected}, got {_quote(value)}")
+        return number, []
+    if kind == "weights":
+        return _weights(value, setting, label)
+    if kind == "mapping" and not isinstance(value, dict):
+        return error("expected a mapping of `key: value` lines")
+    if kind == "list" and not isinstance(value, list):
+        return error("expected a list (lines starting with '- ')")
+    return value, []
+
+
+def _weights(value: Any, setting: schema.Setting, label: str) -> tuple[dict, list[Problem]]:
+    """priority_weights: known keys, numbers ≥ 0, merged with defaults, rescaled to sum 1."""
+    defaults = dict(setting.default)
+    if not isinstance(value, dict):
+        return defaults, [Problem(label, None, setting.name, "expected a mapping such as `importance: 0.3`")]
+    problems = []
+    weights = dict(defaults)
+    for key, raw in value.items():
+        number = _to_number(raw, whole=False)
+        if key not in defaults:
+            known = ", ".join(defaults)
+            message = f"unknown weight {key!r} (the weights are {known})" + _suggest(key, defaults)
+            problems.append(Problem(label, None, setting.name, message))
+        elif number is None or number < 0:
+            message = f"{key}: expected a number ≥ 0, got {_quote(raw)}"
+            problems.append(Problem(label, None, setting.name, message))
+        else:
+            weights[key] = number
+    total = sum(weights.values())
+    if problems:
+        return defaults, problems
+    if total <= 0:
+        message = "the weights sum to 0; at least one must be positive"
+        return defaults, [Problem(label, None, setting.name, message)]
+    if abs(total - 1) > 1e-9:
+        message = f"the weights sum to {total:.4g}, not 1; they were rescaled to sum to 1"
+        problems.append(Problem(label, None, setting.name, message, "warning"))
+    return {k: v / total for k, v in weights.items()}, problems
+
+
+def validate_settings(
+    raw: dict, default_name: str, label: str = "workspace.yaml"
+) -> tuple[dict, list[Problem]]:
+    """Settings with defaults filled in, and the problems found (unknown keys are warnings).
+
+    ``default_name`` is the workspace name when ``raw`` has none (the folder name).
+    """
+    problems = [
+        Problem(label, None, str(key), "not a known setting, ignored" + _suggest(str(key), SETTINGS), "warning")
+        for key in raw
+        if key not in SETTINGS
+    ]
+    settings: dict[str, Any] = {}
+    for name, setting in SETTINGS.items():
+        value = raw.get(name)
+        if value is None:
+            settings[name] = _default_setting(setting, settings, default_name)
+        else:
+            settings[name], found = _setting_value(setting, value, label)
+            problems += found
+    return settings, problems
+
+
+def _default_setting(setting: schema.Setting, settings: dict, default_name: str) -> Any:
+    if setting.name == "name":
+        return default_name
+    if setting.name == "name_zh":
+        return settings["name"]
+    default = setting.default
+    return type(default)(default) if isinstance(default, (dict, list)) else default
+
+
+def _read_settings(folder: Path, default_name: str) -> tuple[dict, list[Problem]]:
+    found = [folder / name for name in SETTINGS_FILES if (folder / name).is_file()]
+    if len(found) > 1:
+        message = f"settings are given twice ({', '.join(p.name for p in found)}); keep only one"
+        return validate_settings({}, default_name)[0], [Problem(found[0].name, None, None, message)]
+    if not found:
+        return validate_settings({}, default_name)
+    label = found[0].name
+    defaults = validate_settings({}, default_name, label)[0]
+    try:
+        text, _ = decode_text(found[0].read_bytes())
+    except OSError as exc:
+        return defaults, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
+    if text is None:
+        return defaults, [Problem(label, None, None, "the file is neither UTF-8 nor GB18030 text")]
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        row = mark.line + 1 if mark is not None else None
+        return defaults, [Problem(label, row, None, f"not valid YAML: {reason}")]
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        message = "expected `key: value` lines (e.g. `currency: CNY`) at the top level"
+        return defaults, [Problem(label, None, None, message)]
+    return validate_settings(raw, default_name, label)
+
+
+# =========================================================================== workspace
+
+
+def month_coverage(months: Iterable[str]) -> dict:
+    """First and last month, how many distinct months, and the months missing in between."""
+    present = sorted({m for m in months if isinstance(m, str)})
+    if not present:
+        return {"first": None, "last": None, "count": 0, "missing": []}
+    every = pd.period_range(present[0], present[-1], freq="M").strftime("%Y-%m")
+    return {
+        "first": present[0],
+        "last": present[-1],
+        "count": len(present),
+        "missing": sorted(set(every) - set(present)),
+    }
+
+
+@dataclass
+class Workspace:
+    """A loaded, validated workspace: settings and typed tables (see data/README.md).
+
+    Tables are also attributes: ``ws.flows`` is ``ws.tables['flows']``. Optional tables that
+    were not given are empty DataFrames with every column.
+    """
+
+    path: Path
+    name: str
+    settings: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    warnings: list[Problem] = field(default_factory=list, repr=False)
+
+    @property
+    def chain_nodes(self) -> pd.DataFrame:
+        """The chain tree, with the derived columns of :func:`add_node_columns`."""
+        return self.tables["chain_nodes"]
+
+    @property
+    def chain_edges(self) -> pd.DataFrame:
+        return self.tables["chain_edges"]
+
+    @property
+    def firms(self) -> pd.DataFrame:
+        return self.tables["firms"]
+
+    @property
+    def firm_nodes(self) -> pd.DataFrame:
+        """Firm × node links; shares filled and summing to 1 per firm."""
+        return self.tables["firm_nodes"]
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        return self.tables["flows"]
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        return self.tables["kpis"]
+
+    @property
+    def benchmarks(self) -> pd.DataFrame:
+        return self.tables["benchmarks"]
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        return self.tables["candidates"]
+
+    def months(self) -> list[str]:
+        """Sorted distinct months present in flows and kpis."""
+        return sorted(set(self.flows["month"].dropna().unique()) | set(self.kpis["month"].dropna().unique()))
+
+    def summary(self) -> dict:
+        """Row counts, month coverage (overall and per table) and firm counts."""
+        firms = self.firms
+        return {
+            "name": self.name,
+            "tables": {name: len(frame) for name, frame in self.tables.items()},
+            "months": month_coverage(self.months()),
+            "months_by_table": {
+                table: month_coverage(self.tables[table]["month"].dropna().unique()) for table in ("flows", "kpis")
+            },
+            "firms": {
+                "total": len(firms),
+                "local": int(firms["local"].sum()),
+                "external": int((~firms["local"]).sum()),
+                "active": int((firms["status"] == "active").sum()),
+                "exited": int((firms["status"] == "exited").sum()),
+            },
+            "warnings": len(self.warnings),
+        }
+
+
+def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem]]:
+    """Load and check the workspace at ``path``; never raises for bad input.
+
+    Returns ``(workspace, problems)``; the workspace is None when any problem is an error.
+    Problems come in the order found: settings, files, then table by table.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        return None, [Problem(str(path), None, None, f"the workspace folder {what}")]
+    default_name = folder.resolve().name
+    settings, problems = _read_settings(folder, default_name)
+    raw, unreadable, found = _read_tables(folder)
+    problems += found
+
+    tables: dict[str, pd.DataFrame] = {}
+    labels: dict[str, str] = {}
+    for name, spec in TABLES.items():
+        if name in raw:
+            labels[name], frame = raw[name]
+            frame, invalid, typed_problems = _type_table(spec, frame, labels[name])
+            tables[name], checked = _check_table(name, frame, invalid, labels[name])
+            problems += typed_problems + checked
+        else:
+            if spec.required and name not in unreadable:
+                message = (
+                    f"the required table {name} is missing: add {name}.csv, {name}.parquet "
+                    f"or a sheet named {name} in {WORKBOOK}"
+                )
+                problems.append(Problem(name, None, None, message))
+            tables[name] = schema.empty_table(name)
+    problems += _check_references(tables, labels)
+
+    if any(p.is_error for p in problems):
+        return None, problems
+    tables["chain_nodes"] = add_node_columns(tables["chain_nodes"])
+    tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+    workspace = Workspace(folder, settings["name"], settings, tables, problems)
+    return workspace, problems
+
+
+def _check_references(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Unknown ids across tables; skipped when the referenced table was not read."""
+    problems = []
+    for name, label in labels.items():
+        for ref in TABLES[name].references:
+            if ref.table in labels:
+                problems += _check_reference(tables[name], ref, tables[ref.table][ref.target], label)
+    return problems
+
+
+def load_workspace(path: str | Path) -> Workspace:
+    """Load the workspace at ``path``; raise :class:`WorkspaceError` listing every problem."""
+    workspace, problems = validate_workspace(path)
+    if workspace is None:
+        raise WorkspaceError(problems, Path(path).resolve().name or str(path))
+    return workspace
