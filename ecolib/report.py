@@ -172,12 +172,15 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
     lang, month = summary["lang"], summary["month"]
     parts = [f'<div class="ecolib-title"><h1>{_e(t("report.index_title", lang, park=park, month=month))}</h1>'
              f'<div class="sub">{_e(t("report.index_intro", lang, month=month))}</div></div>']
-    cards = "".join(
-        f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
-        for a in summary["analyses"] for k, v in a.get("cards", {}).items())
-    if cards:
-        parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.headline", lang))}</h2></div>'
-                     f'<div class="ecolib-cards">{cards}</div>')
+    groups = []
+    for a in summary["analyses"]:
+        cards = "".join(f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
+                        for k, v in a.get("cards", {}).items())
+        if cards:
+            groups.append(f'<h3><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></h3>'
+                          f'<div class="ecolib-cards">{cards}</div>')
+    if groups:
+        parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.headline", lang))}</h2></div>{"".join(groups)}')
     links = "".join(f'<li><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></li>'
                     for a in summary["analyses"])
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.analyses", lang))}</h2></div><ul>{links}</ul>')

@@ -1,0 +1,50 @@
+"""The ecolib command and the kernel set-up."""
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import write_tiny_park
+from ecolib import cli
+from ecolib.report import KERNEL_NAME, ensure_kernel
+
+
+def test_validate_ok_prints_a_summary(tiny_park, capsys):
+    assert cli.main(["validate", str(tiny_park)]) == 0
+    out = capsys.readouterr().out
+    assert "Workspace 'tiny' is valid." in out
+    assert "months: 2026-01 to 2026-03 (3 months)" in out
+    assert "flows: no rows for 2026-02" in out
+    assert "4 local, 1 external" in out
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path, capsys):
+    ws = write_tiny_park(tmp_path / "bad",
+                         flows_csv="month,source,target,value\n2026-01,F1,F9999,10\n2026-13,F1,F2,-5\n")
+    assert cli.main(["validate", str(ws)]) == 1
+    out = capsys.readouterr().out
+    assert "flows.csv row 2, column target: 'F9999' is not a firm_id in firms" in out
+    assert "flows.csv row 3, column month" in out
+    assert "flows.csv row 3, column value" in out
+    assert "Traceback" not in out
+
+
+def test_demo_command_writes_a_valid_workspace(tmp_path, capsys):
+    assert cli.main(["demo", str(tmp_path / "park")]) == 0
+    assert cli.main(["validate", str(tmp_path / "park")]) == 0
+
+
+def test_kernel_of_this_environment_wins_over_another_of_the_same_name(tmp_path, monkeypatch):
+    """A kernelspec called 'ecolib' elsewhere on JUPYTER_PATH (another venv, a system python)
+    must not run the notebooks."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    foreign = tmp_path / "share" / "kernels" / KERNEL_NAME
+    foreign.mkdir(parents=True)
+    (foreign / "kernel.json").write_text(json.dumps(
+        {"argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+         "display_name": "foreign", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
+    assert KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0] == "/usr/bin/python3"
+    ensure_kernel()
+    assert KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0] == sys.executable
