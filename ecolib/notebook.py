@@ -31,6 +31,10 @@ from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 #: Mimetype of the outputs that carry headline numbers for summary.json. The report runner
 #: collects them and removes them before the HTML is written.
 SUMMARY_MIMETYPE = "application/vnd.ecolib.summary+json"
+#: Mimetype of the outputs that carry a table for ``tables.xlsx`` (collected and removed the same way).
+TABLE_MIMETYPE = "application/vnd.ecolib.table+json"
+#: Rows of one table written to tables.xlsx at most (a region's full firm list stays usable).
+EXPORT_MAX_ROWS = 100_000
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -58,6 +62,7 @@ class Context:
     interactive: bool = False
     summary: dict = field(default_factory=dict, repr=False)
     _figures: int = field(default=0, repr=False)
+    _section: str = field(default="", repr=False)
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -96,6 +101,7 @@ class Context:
         """Heading ``<key>_heading`` and intro ``<key>_intro`` of a section."""
         heading = self.t(f"{key}_heading", **values)
         intro = self.t(f"{key}_intro", **values)
+        self._section = heading
         display(HTML(f'<div class="ecolib-section"><h2>{esc(heading)}</h2><p class="intro">{esc(intro)}</p></div>'))
 
     def show(self, fig: go.Figure) -> None:
@@ -116,11 +122,19 @@ class Context:
 
     def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
               formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
-              total_row: Any = None, max_rows: int = 60) -> None:
+              total_row: Any = None, max_rows: int = 60, sheet: str | None = None) -> None:
         """An HTML table. ``columns`` maps column → i18n key (order kept, others dropped);
-        ``formats`` maps column → formatter; numeric columns are right-aligned."""
+        ``formats`` maps column → formatter; numeric columns are right-aligned.
+
+        In a report run the whole table (not only the first ``max_rows``) also goes to
+        ``tables.xlsx``, on a sheet named ``sheet`` (default: the current section heading),
+        with translated headers and numbers kept as numbers."""
         display(HTML(html_table(frame, lang=self.lang, columns=columns, formats=formats, index=index,
                                 total_row=total_row, max_rows=max_rows)))
+        if not self.interactive:
+            display({TABLE_MIMETYPE: export_payload(frame, lang=self.lang, columns=columns, formats=formats,
+                                                    index=index, sheet=sheet or self._section or "table")},
+                    raw=True)
 
     def findings(self, items: list[str]) -> None:
         if not items:
@@ -166,6 +180,21 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, s
             for c in columns)
         rows.append(f"<tr{cls}>{cells}</tr>")
     return f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def export_payload(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, str] | None = None,
+                   formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
+                   sheet: str = "table") -> dict:
+    """A table for tables.xlsx as JSON: translated headers; text columns through their
+    formatter (e.g. stage codes → labels), numeric columns raw so Excel can compute with them."""
+    data = frame.reset_index() if index else frame
+    columns = columns or {c: c for c in data.columns}
+    data = data[list(columns)].head(EXPORT_MAX_ROWS).copy()
+    for c, f in (formats or {}).items():
+        if c in data and not pd.api.types.is_numeric_dtype(data[c]):
+            data[c] = data[c].map(f)
+    headers = [t(k, lang) if _is_key(k, lang) else str(k) for k in columns.values()]
+    return {"sheet": str(sheet), "columns": headers, "data": json.loads(data.to_json(orient="values"))}
 
 
 def _is_key(text: str, lang: str) -> bool:

@@ -33,7 +33,7 @@ import nbformat
 from ecolib import __version__
 from ecolib.i18n import LANGS, t
 from ecolib.months import is_month
-from ecolib.notebook import SUMMARY_MIMETYPE, report_css
+from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
 KERNEL_NAME = "ecolib"
@@ -98,9 +98,11 @@ def ensure_kernel() -> str:
 # Conversion to HTML
 # --------------------------------------------------------------------------------------------
 
-def collect_records(nb: nbformat.NotebookNode) -> dict:
-    """Merge the summary records of an executed notebook and remove them from it (in place)."""
+def collect_records(nb: nbformat.NotebookNode) -> tuple[dict, list[dict]]:
+    """The summary records (merged) and the exported tables of an executed notebook; both
+    kinds of output are removed from it (in place) so they never reach the HTML."""
     merged: dict = {}
+    tables: list[dict] = []
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
@@ -109,10 +111,42 @@ def collect_records(nb: nbformat.NotebookNode) -> dict:
             data = out.get("data", {}) if out.get("output_type") in ("display_data", "execute_result") else {}
             if SUMMARY_MIMETYPE in data:
                 merged.update(data[SUMMARY_MIMETYPE])
+            elif TABLE_MIMETYPE in data:
+                tables.append(data[TABLE_MIMETYPE])
             else:
                 kept.append(out)
         cell["outputs"] = kept
-    return merged
+    return merged, tables
+
+
+def _sheet_name(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31] or "table"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def write_tables_xlsx(path: Path, exported: list[tuple[str, dict]], *, about: dict[str, str],
+                      about_sheet: str = "About") -> None:
+    """``tables.xlsx``: an 'about' sheet, then one sheet per exported table, headers frozen."""
+    import pandas as pd
+
+    taken: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame(list(about.items()), columns=["", " "]).to_excel(
+            writer, sheet_name=_sheet_name(about_sheet, taken), index=False)
+        for prefix, table in exported:
+            frame = pd.DataFrame(table["data"], columns=table["columns"])
+            sheet = _sheet_name(f"{prefix} {table['sheet']}", taken)
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for i, col in enumerate(frame.columns, 1):
+                width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:200, i - 1]]) + 2
+                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(width, 8), 60)
 
 
 def _plotly_js() -> str:
@@ -193,6 +227,7 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
         alert_html = f"<p>{_e(t('report.no_alerts', lang))}</p>"
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
+                 f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li>'
                  f'<li><a href="summary.json">{_e(t("report.summary_json", lang))}</a></li>'
                  f'<li><a href="notebooks/">{_e(t("report.notebooks", lang))}</a></li></ul>')
     return _page(t("report.index_title", lang, park=park, month=month), "".join(parts), lang, footer)
@@ -289,6 +324,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
     footer = f"ecolib {__version__} · {t('common.generated', lang, when=stamp, workspace=ws.name)}"
     summary = {"workspace": ws.name, "month": month, "lang": lang, "analyses": [], "alerts": []}
     seconds: dict[str, float] = {}
+    exported: list[tuple[str, dict]] = []
     try:
         for i, source in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {source.name} …")
@@ -311,7 +347,8 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
                     f"{err.ename}: {err.evalue}\nThe failed notebook is kept at {kept}; "
                     f"no report was published for {month}.") from None
             nb = nbformat.read(executed, as_version=4)
-            records = collect_records(nb)
+            records, tables = collect_records(nb)
+            exported.extend((source.stem.split("_", 1)[0], table) for table in tables)
             title = records.get("title", source.stem)
             page = f"{source.stem}.html"
             (tmp / page).write_text(to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer=footer),
@@ -323,6 +360,10 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
             progress(f"      done in {seconds[source.stem]:.1f} s")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")
+        write_tables_xlsx(tmp / "tables.xlsx", exported, about={
+            t("report.about.park", lang): park, t("common.month", lang): month,
+            t("report.about.workspace", lang): ws.name, t("report.about.generated", lang): f"ecolib {__version__}, {stamp}",
+            t("report.about.note", lang): t("report.about.note_text", lang)}, about_sheet=t("report.about.sheet", lang))
         (tmp / "index.html").write_text(month_index(summary, park=park, footer=footer), encoding="utf-8")
         final = ws_dir / month
         _publish(tmp, final)

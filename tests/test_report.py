@@ -69,6 +69,22 @@ def test_index_and_summary(demo_reports):
         assert value in index
 
 
+def test_tables_xlsx_has_every_table_with_translated_headers(demo_reports):
+    import openpyxl
+
+    en, zh = demo_reports
+    book = openpyxl.load_workbook(en.folder / "tables.xlsx", read_only=True)
+    assert book.sheetnames[0] == "About"
+    zones = book["00 Zones at a glance"]
+    rows = list(zones.values)
+    assert rows[0][:3] == ("Zone", "Firms", "Anchor firms")
+    assert rows[-1][0] == "Total" and isinstance(rows[-1][1], int)      # numbers stay numbers
+    assert "00 Largest local firms" in book.sheetnames
+    zh_book = openpyxl.load_workbook(zh.folder / "tables.xlsx", read_only=True)
+    assert "00 各片区概况" in zh_book.sheetnames and zh_book.sheetnames[0] == "说明"
+    assert 'href="tables.xlsx"' in (en.folder / "index.html").read_text(encoding="utf-8")
+
+
 def test_chinese_report_has_chinese_headings(demo_reports):
     _, zh = demo_reports
     page = (zh.folder / "00_overview.html").read_text(encoding="utf-8")
