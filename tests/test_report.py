@@ -156,3 +156,48 @@ def test_only_unknown_notebook_is_a_clear_error(tmp_path):
     ws = write_tiny_park(tmp_path / "tiny")
     with pytest.raises(ReportError, match="no notebook called 'nope'"):
         render(ws, ["2026-03"], out=tmp_path / "o", only=["nope"], progress=lambda s: None)
+
+
+def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    ws = write_tiny_park(tmp_path / "tiny")
+    out = tmp_path / "out"
+    good = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
+    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(NOTEBOOKS / "00_overview.ipynb", notebooks)
+    slow = nbformat.v4.new_notebook()
+    slow.metadata["kernelspec"] = {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
+    slow.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nbformat.write(slow, notebooks / "01_slow.ipynb")
+    proc = subprocess.Popen([sys.executable, "-m", "ecolib.cli", "report", str(ws), "--month", "2026-03", "--out",
+                             str(out), "--notebooks", str(notebooks)], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    partial = []
+    while time.monotonic() < deadline:                       # wait until the slow notebook runs
+        partial = list((out / "tiny").glob(".2026-03.partial-*/notebooks/01_slow.ipynb"))
+        if partial or proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    assert partial, proc.communicate()[0]
+    os.killpg(proc.pid, signal.SIGKILL)                       # the process and its kernel, mid-way
+    proc.wait()
+
+    after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+    assert after == before                                    # the published month is intact
+    visible = [p.name for p in (out / "tiny").iterdir() if not p.name.startswith(".")]
+    assert sorted(visible) == ["2026-03", "index.html"]       # nothing half-written looks like a report
+    for leftover in (out / "tiny").glob(".2026-03.*"):
+        assert not (leftover / "index.html").exists() and not (leftover / "summary.json").exists()
+
+    again = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
+    assert (again.folder / "summary.json").read_bytes() == before["summary.json"]   # same inputs, same summary
+    assert not list((out / "tiny").glob(".2026-03.*"))       # the rerun cleaned up

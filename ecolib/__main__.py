@@ -1,0 +1,4 @@
+import sys
+from ecolib.cli import main
+
+sys.exit(main())
