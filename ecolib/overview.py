@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ecolib import chain, fmt, months
+from ecolib import chain, fmt, frames, months
 from ecolib.i18n import has, t
 
 STAGES = ["upstream", "midstream", "downstream", "service"]
@@ -83,10 +83,10 @@ def monthly_flows(flows: pd.DataFrame, firms: pd.DataFrame, month_list: list[str
     and ``missing`` (True for a month of ``month_list`` with no flow rows at all: reported, not
     treated as zero; its values are NaN).
     """
-    local = firms.set_index("firm_id")["local"]
+    local_ids = firms.loc[firms["local"], "firm_id"]
     f = flows[flows["month"].isin(month_list)]
-    src_local = f["source"].map(local).fillna(False).to_numpy(bool)
-    dst_local = f["target"].map(local).fillna(False).to_numpy(bool)
+    src_local = frames.isin(f["source"], local_ids)
+    dst_local = frames.isin(f["target"], local_ids)
     direction = np.select([src_local & dst_local, src_local & ~dst_local, ~src_local & dst_local],
                           ["local", "outbound", "inbound"], default="external")
     table = (f.assign(direction=direction).pivot_table(index="month", columns="direction", values="value",

@@ -49,3 +49,12 @@ def test_roll_up_and_distinct_counts():
     pairs = pd.DataFrame({"node_id": ["a1", "a2", "b1"], "firm_id": ["f", "f", "g"]})
     counts = chain.count_distinct_in_subtree(pairs, nodes)
     assert counts.to_dict() == {"R": 2, "A": 1, "B": 1, "a1": 1, "a2": 1, "b1": 1}
+
+
+def test_fast_isin_matches_pandas():
+    from ecolib import frames
+
+    s = pd.Series(["F1", "X9", None, "F2", "F1"], dtype="str")
+    assert frames.isin(s, pd.Series(["F1", "F2"])).tolist() == [True, False, False, True, True]
+    assert frames.isin(s, []).tolist() == [False] * 5
+    assert frames.isin(s.iloc[:0], ["F1"]).tolist() == []
