@@ -118,7 +118,7 @@ class Context:
         cells = "".join(f'<div class="ecolib-card"><div class="value">{esc(v)}</div><div class="label">{esc(k)}</div></div>'
                         for k, v in items.items())
         display(HTML(f'<div class="ecolib-cards">{cells}</div>'))
-        self.record(cards=dict(items))
+        self.record(cards=[[k, v] for k, v in items.items()])   # pairs keep the order in summary.json
 
     def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
               formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
@@ -175,8 +175,9 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, s
     labels = data[data.columns[0]].tolist()
     for i, (_, row) in enumerate(data.iterrows()):  # display only: bounded by max_rows
         cls = ' class="total"' if total_row is not None and labels[i] == total_row else ""
+        texts = {c: formats[c](row[c]) if c in formats else _plain(row[c]) for c in columns}
         cells = "".join(
-            f'<td class="{"num" if c in numeric else ""}">{esc(formats[c](row[c]) if c in formats else _plain(row[c]))}</td>'
+            f'<td class="{"num" if c in numeric else ("wrap" if len(str(texts[c])) > 40 else "")}">{esc(texts[c])}</td>'
             for c in columns)
         rows.append(f"<tr{cls}>{cells}</tr>")
     return f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

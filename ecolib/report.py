@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 import nbformat
 
 from ecolib import __version__
-from ecolib.i18n import LANGS, t
+from ecolib.i18n import LANGS, has, t
 from ecolib.months import is_month
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
@@ -193,12 +193,33 @@ def _page(title: str, body: str, lang: str, footer: str) -> str:
             f'<body class="ecolib-page"><main>{body}<div class="ecolib-footer">{_e(footer)}</div></main></body></html>\n')
 
 
+SEVERITY_ORDER = ("critical", "warning", "info")
+STATUS_ORDER = ("new", "ongoing", "resolved")
+
+
+def _rank(value, order) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def sorted_alerts(alerts: list[dict]) -> list[dict]:
+    """Most severe first, then new before ongoing before resolved."""
+    return sorted(alerts, key=lambda a: (_rank(a.get("severity"), SEVERITY_ORDER),
+                                         _rank(a.get("status"), STATUS_ORDER), str(a.get("metric"))))
+
+
+def _label(kind: str, value, lang: str) -> str:
+    """Translated severity/status label (the evaluation analysis defines them), else the code."""
+    key = f"evaluation.{kind}.{value}"
+    return t(key, lang) if has(key, lang) else str(value)
+
+
 def alert_counts(summary: dict) -> dict[str, int]:
+    """Open alerts (new or ongoing) by severity, most severe first, plus ``resolved``."""
     counts: dict[str, int] = {}
-    for alert in summary.get("alerts", []):
-        sev = str(alert.get("severity", "info"))
-        counts[sev] = counts.get(sev, 0) + 1
-    return dict(sorted(counts.items()))
+    for alert in sorted_alerts(summary.get("alerts", [])):
+        key = "resolved" if alert.get("status") == "resolved" else str(alert.get("severity", "info"))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def month_index(summary: dict, *, park: str, footer: str) -> str:
@@ -209,7 +230,7 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
     groups = []
     for a in summary["analyses"]:
         cards = "".join(f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
-                        for k, v in a.get("cards", {}).items())
+                        for k, v in a.get("cards", []))
         if cards:
             groups.append(f'<h3><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></h3>'
                           f'<div class="ecolib-cards">{cards}</div>')
@@ -218,11 +239,17 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
     links = "".join(f'<li><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></li>'
                     for a in summary["analyses"])
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.analyses", lang))}</h2></div><ul>{links}</ul>')
-    alerts = summary.get("alerts", [])
+    alerts = sorted_alerts(summary.get("alerts", []))
     if alerts:
-        rows = "".join(f"<tr><td>{_e(a.get('severity'))}</td><td>{_e(a.get('metric'))}</td>"
-                       f"<td>{_e(a.get('status'))}</td><td>{_e(a.get('message'))}</td></tr>" for a in alerts)
-        alert_html = f'<table class="ecolib-table"><tbody>{rows}</tbody></table>'
+        head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in
+                       ("report.alert.level", "report.alert.indicator", "report.alert.status",
+                        "report.alert.message", "report.alert.action"))
+        rows = "".join(f'<tr class="alert-{_e(a.get("severity"))}"><td>{_e(_label("severity", a.get("severity"), lang))}</td>'
+                       f"<td>{_e(a.get('metric_name') or a.get('metric'))}</td>"
+                       f"<td>{_e(_label('status', a.get('status'), lang))}</td>"
+                       f'<td class="wrap">{_e(a.get("message"))}</td><td class="wrap">{_e(a.get("action"))}</td></tr>'
+                       for a in alerts)
+        alert_html = f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     else:
         alert_html = f"<p>{_e(t('report.no_alerts', lang))}</p>"
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
@@ -241,7 +268,8 @@ def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> s
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        counts = ", ".join(f"{k}: {v}" for k, v in alert_counts(summary).items()) or "–"
+        counts = ", ".join(f"{_label('severity', k, lang) if k != 'resolved' else _label('status', k, lang)}: {v}"
+                           for k, v in alert_counts(summary).items()) or "–"
         rows.append(f'<tr><td><a href="{_e(folder.name)}/index.html">{_e(folder.name)}</a></td>'
                     f'<td>{_e(t("report.language", summary.get("lang", "en")))}</td><td>{_e(counts)}</td></tr>')
     head = (f"<tr><th>{_e(t('common.month', lang))}</th><th></th><th>{_e(t('report.alerts', lang))}</th></tr>")
@@ -354,7 +382,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
             (tmp / page).write_text(to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer=footer),
                                     encoding="utf-8")
             summary["analyses"].append({"notebook": source.stem, "html": page, "title": title,
-                                        "cards": records.get("cards", {}), "headline": records.get("headline", {})})
+                                        "cards": records.get("cards", []), "headline": records.get("headline", {})})
             summary["alerts"].extend(records.get("alerts", []))
             seconds[source.stem] = time.perf_counter() - started
             progress(f"      done in {seconds[source.stem]:.1f} s")

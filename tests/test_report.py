@@ -65,7 +65,7 @@ def test_index_and_summary(demo_reports):
     assert overview["cards"] and overview["title"] == "Park overview"
     index = (en.folder / "index.html").read_text(encoding="utf-8")
     assert 'href="00_overview.html"' in index and "plotly" not in index.lower()
-    for label, value in overview["cards"].items():
+    for label, value in overview["cards"]:
         assert value in index
 
 
