@@ -140,7 +140,7 @@ def test_series_alerts_in_summary_and_index_pages(series_reports):
     assert "Ecological value density is below 80% of the benchmark" in index
     series = (october.folder.parent / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-10/index.html"' in series and 'href="2026-07/index.html"' in series
-    assert "critical: 1" in series and "warning: 2" in series
+    assert "Level 1 (critical): 1, Level 2 (warning): 2" in series      # open alerts, most severe first
     page = (october.folder / "04_dynamic_evaluation.html").read_text(encoding="utf-8")
     assert page.count('class="plotly-graph-div"') == 3 and "Launch the ecosystem optimisation programme" in page
     # same inputs, same summary.json
