@@ -54,6 +54,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     kwargs = {"seed": args.seed}
     if args.firms:
         kwargs["n_local_firms"] = args.firms
+    if args.flows:
+        kwargs["n_flows"] = args.flows
     path = write_demo(Path(args.directory), **kwargs)
     print(f"Demo workspace written to {path} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
@@ -93,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("directory", help="folder to write (created if missing)")
     d.add_argument("--seed", type=int, default=20261026, help="random seed (default %(default)s)")
     d.add_argument("--firms", type=int, default=None, help="number of local firms (scale option)")
+    d.add_argument("--flows", type=int, default=None,
+                   help="about this many flow rows in total (scale option; default: all, ~100 per local firm)")
     d.set_defaults(func=_cmd_demo)
 
     r = sub.add_parser("report", help="render the monthly report(s) to HTML")

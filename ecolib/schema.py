@@ -17,6 +17,15 @@ Column kinds
 ``category``  one of a fixed set of lower-case words (``str``); a few Chinese synonyms are
               accepted and translated (``上游`` → ``upstream``)
 
+Spreadsheet habits
+------------------
+Tables arrive from Excel, often on Chinese Windows machines. Each column lists the other
+headers it is read from (``headers``: ``企业编号`` → ``firm_id``) and each table the other
+sheet and file names it is read from (``aliases``: a sheet ``企业`` → ``firms``). The word lists
+below (blank, true/false, total rows, Excel error values) and :data:`MONTH_GAP` are the rest of
+the declared leniency; :mod:`ecolib.workspace` applies them and ``data/README.md`` documents them
+(generated from here).
+
 Defaults
 --------
 One rule for every column: its default is used both when the column is absent and when a
@@ -59,7 +68,12 @@ __all__ = [
     "FALSE_WORDS",
     "MISSING_WORDS",
     "TEXT",
+    "TOTAL_WORDS",
+    "EXCEL_ERRORS",
+    "MONTH_GAP",
+    "HEADER_SEARCH_ROWS",
     "empty_table",
+    "render_habits",
     "range_text",
     "render_columns",
     "render_example",
@@ -76,11 +90,28 @@ FLOW_KINDS = ("goods", "technology", "data", "service", "capital")
 DIRECTIONS = ("higher", "lower")
 LEVELS = ("chain", "stage", "segment", "node")  # chain_nodes.level by depth 0, 1, 2, 3+
 
-TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "否"})
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是", "√", "✓", "✔"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "×", "✗", "✘"})
 # Spreadsheet spellings of "nothing here", treated as a blank cell in every column except
-# free text (a firm may well be called "None Ltd").
-MISSING_WORDS = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none"})
+# free text (a firm may well be called "None Ltd"): also the dashes Chinese tables and
+# Excel's accounting format put in an empty cell.
+MISSING_WORDS = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", "-", "--", "—", "——", "－"})
+# A row whose identifying cells are blank except one of these words is a total row that a
+# spreadsheet user added at the bottom (or between blocks): it is ignored with a warning.
+# (A colon after the word is allowed: ``合计：``.)
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "总合计", "total", "totals", "grand total",
+                         "subtotal", "sum"})
+# What a cell shows when its formula failed (Excel writes the same text into a CSV). ``#N/A``
+# is not among them: it is the usual "not available" and counts as blank (MISSING_WORDS).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!",
+                          "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                          "#GETTING_DATA"})
+# Months of flows and kpis more than this many months away from the rest of the data are a
+# mistyped year (2062-10 for 2026-10, 2099-01): after the data an error, before it a warning.
+MONTH_GAP = 12
+# The header row is looked for among this many rows at the top of a sheet or CSV file (a
+# title, a note or a merged group header above the column names).
+HEADER_SEARCH_ROWS = 10
 
 # Text columns: pandas' own string dtype (``str``, pandas ≥ 3), missing values stay NaN.
 TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
@@ -124,7 +155,8 @@ class Column:
     ``default_from`` names another column of the row to copy instead (name_zh ← name).
     ``minimum``/``maximum`` bound the value (``exclusive_minimum`` makes the lower bound
     strict, as for capability in (0, 1]); ``allowed`` lists the values of a category;
-    ``aliases`` maps accepted synonyms (lower-case) to an allowed value.
+    ``aliases`` maps accepted synonyms (lower-case) to an allowed value; ``headers`` lists other
+    names the column is read from (Chinese headers: ``企业编号`` for ``firm_id``).
     """
 
     name: str
@@ -140,6 +172,7 @@ class Column:
     maximum: float | None = None
     exclusive_minimum: bool = False
     unit: str = ""
+    headers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -208,9 +241,29 @@ class Reference:
     target: str
 
 
+def header_key(name: Any) -> str:
+    """How header, sheet and file names are compared: full-width letters and digits made
+    half-width, lower case, without spaces, underscores, hyphens and the ``*`` that templates put
+    on required columns. ``' Firm ID '``, ``'firm-id'`` and ``'*企业编号'`` → ``'firmid'``, ``'企业编号'``.
+    """
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    text = str(name).translate(HALFWIDTH).lower()
+    return re.sub(r"[\s_\-*\u200b\ufeff]+", "", text)
+
+
+# Full-width forms of ASCII (what a Chinese input method types in full-width mode: Ｆ００１, ２０２６,
+# ％, －) and the ideographic space → their ASCII counterparts.
+HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+
 @dataclass(frozen=True)
 class Table:
-    """One workspace table: its columns, unique key, references to other tables, an example."""
+    """One workspace table: its columns, unique key, references to other tables, an example.
+
+    ``aliases`` are other sheet names (in ``workspace.xlsx``) and file names (``企业.csv``) the
+    table is read from.
+    """
 
     name: str
     description: str
@@ -219,6 +272,21 @@ class Table:
     key: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     example: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        for column in self.columns:
+            for header in (column.name, *column.headers):
+                key = header_key(header)
+                if seen.setdefault(key, column.name) != column.name:
+                    raise ValueError(f"{self.name}: header {header!r} would name both "
+                                     f"{seen[key]} and {column.name}")
+
+    @property
+    def header_map(self) -> dict[str, str]:
+        """:func:`header_key` of every accepted header → the column it names."""
+        return {header_key(h): c.name for c in self.columns for h in (c.name, *c.headers)}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -258,18 +326,25 @@ CHAIN_NODES = Table(
     key=("node_id",),
     references=(Reference("parent_id", "chain_nodes", "node_id"),),
     columns=(
-        _col("node_id", "id", "Unique identifier of the node.", required=True),
-        _col("name", "str", "Name of the node (English or the working language).", required=True),
-        _col("parent_id", "id", "node_id of the parent; empty for the root and only for the root."),
-        _col("name_zh", "str", "Chinese name.", default_from="name"),
+        _col("node_id", "id", "Unique identifier of the node.", required=True,
+             headers=("节点编号", "节点代码", "节点ID")),
+        _col("name", "str", "Name of the node (English or the working language).", required=True,
+             headers=("节点名称", "名称")),
+        _col("parent_id", "id", "node_id of the parent; empty for the root and only for the root.",
+             headers=("上级节点", "上级节点编号", "上级编号", "父节点", "父节点编号")),
+        _col("name_zh", "str", "Chinese name.", default_from="name",
+             headers=("中文名称", "中文名")),
         _col(
             "stage", "category",
             "Stage of the chain. Usually set on the stage nodes only: nodes below inherit it.",
             allowed=STAGES, aliases=_ZH_STAGES, default_doc="inherited from the nearest ancestor",
+            headers=("阶段", "所属阶段", "上中下游"),
         ),
         _col("weight", "float", "Importance of the node (gap priority, coverage rate).",
-             default=1.0, minimum=0),
-        _col("core", "bool", "Core technology node (核心技术).", default=False),
+             default=1.0, minimum=0,
+             headers=("权重", "重要度")),
+        _col("core", "bool", "Core technology node (核心技术).", default=False,
+             headers=("核心技术", "是否核心", "是否核心技术")),
     ),
     example="""\
 node_id,name,parent_id,name_zh,stage,weight,core
@@ -283,6 +358,7 @@ SYS,System integration,MID,系统集成,,1,false
 SYS.BMS,Battery management systems,SYS,电池管理系统,,2,true
 SYS.PCS,Power conversion systems,SYS,储能变流器,,1,false
 """,
+    aliases=("产业链节点", "产业链", "节点"),
 )
 
 CHAIN_EDGES = Table(
@@ -294,9 +370,12 @@ CHAIN_EDGES = Table(
         Reference("target", "chain_nodes", "node_id"),
     ),
     columns=(
-        _col("source", "id", "node_id of the supplying node.", required=True),
-        _col("target", "id", "node_id of the using node.", required=True),
-        _col("weight", "float", "Strength of the relation.", default=1.0, minimum=0),
+        _col("source", "id", "node_id of the supplying node.", required=True,
+             headers=("上游节点", "供给节点", "投入节点", "上游", "来源")),
+        _col("target", "id", "node_id of the using node.", required=True,
+             headers=("下游节点", "需求节点", "使用节点", "下游", "去向")),
+        _col("weight", "float", "Strength of the relation.", default=1.0, minimum=0,
+             headers=("权重", "关联强度")),
     ),
     example="""\
 source,target,weight
@@ -304,6 +383,7 @@ CELL.SEP,CELL.LFP,1
 CELL.LFP,SYS.BMS,1
 CELL.LFP,SYS.PCS,0.5
 """,
+    aliases=("节点关系", "产业链关系", "投入关系"),
 )
 
 FIRMS = Table(
@@ -315,19 +395,31 @@ FIRMS = Table(
     required=True,
     key=("firm_id",),
     columns=(
-        _col("firm_id", "id", "Unique identifier of the firm.", required=True),
-        _col("name", "str", "Name of the firm.", required=True),
-        _col("name_zh", "str", "Chinese name of the firm.", default_from="name"),
-        _col("zone", "str", "Zone or sub-park the firm is in (niche analysis)."),
-        _col("local", "bool", "Inside the park; false for external suppliers and buyers.", default=True),
-        _col("anchor", "bool", "Anchor firm of the chain (链主).", default=False),
-        _col("employees", "int", "Number of employees.", minimum=0, unit="people"),
-        _col("output", "float", "Annual output.", minimum=0, unit="currency per year"),
-        _col("area", "float", "Floor or land area used.", minimum=0, unit="m²"),
-        _col("patents", "int", "Number of patents held.", minimum=0, unit="patents"),
+        _col("firm_id", "id", "Unique identifier of the firm.", required=True,
+             headers=("企业编号", "企业代码", "企业ID")),
+        _col("name", "str", "Name of the firm.", required=True,
+             headers=("企业名称", "名称")),
+        _col("name_zh", "str", "Chinese name of the firm.", default_from="name",
+             headers=("中文名称", "企业中文名称", "中文名")),
+        _col("zone", "str", "Zone or sub-park the firm is in (niche analysis).",
+             headers=("片区", "所在片区", "分园区", "园区")),
+        _col("local", "bool", "Inside the park; false for external suppliers and buyers.", default=True,
+             headers=("本地", "是否本地", "园内", "是否园内")),
+        _col("anchor", "bool", "Anchor firm of the chain (链主).", default=False,
+             headers=("链主", "是否链主", "链主企业")),
+        _col("employees", "int", "Number of employees.", minimum=0, unit="people",
+             headers=("员工数", "员工人数", "从业人员", "从业人数", "职工人数")),
+        _col("output", "float", "Annual output.", minimum=0, unit="currency per year",
+             headers=("产值", "年产值", "总产值")),
+        _col("area", "float", "Floor or land area used.", minimum=0, unit="m²",
+             headers=("面积", "占地面积", "用地面积")),
+        _col("patents", "int", "Number of patents held.", minimum=0, unit="patents",
+             headers=("专利", "专利数", "专利数量")),
         _col("status", "category", "Whether the firm is still in the park.", default="active",
-             allowed=STATUSES, aliases=_ZH_STATUSES),
-        _col("exit_month", "month", "Month the firm left (with status `exited`)."),
+             allowed=STATUSES, aliases=_ZH_STATUSES,
+             headers=("状态", "经营状态", "在园状态")),
+        _col("exit_month", "month", "Month the firm left (with status `exited`).",
+             headers=("退出月份", "迁出月份")),
     ),
     example="""\
 firm_id,name,name_zh,zone,local,anchor,employees,output,area,patents,status,exit_month
@@ -336,6 +428,7 @@ F002,Thinfilm Separators,薄膜隔膜,North,true,false,300,120000000,15000,35,ac
 F003,Gridwise Controls,网智控制,South,true,false,180,90000000,6000,60,exited,2024-06
 X001,Coastal Materials (outside),,,false,false,,,,,active,
 """,
+    aliases=("企业", "企业名录", "企业信息"),
 )
 
 FIRM_NODES = Table(
@@ -348,13 +441,17 @@ FIRM_NODES = Table(
         Reference("node_id", "chain_nodes", "node_id"),
     ),
     columns=(
-        _col("firm_id", "id", "The firm.", required=True),
-        _col("node_id", "id", "The chain node (usually a leaf).", required=True),
+        _col("firm_id", "id", "The firm.", required=True,
+             headers=("企业编号", "企业代码", "企业ID")),
+        _col("node_id", "id", "The chain node (usually a leaf).", required=True,
+             headers=("节点编号", "节点代码", "节点ID")),
         _col("capability", "float", "How capable the firm is on the node.", default=1.0,
-             minimum=0, maximum=1, exclusive_minimum=True),
+             minimum=0, maximum=1, exclusive_minimum=True,
+             headers=("能力", "能力值", "技术能力")),
         _col("share", "float", "Share of the firm's output in the node; a firm's shares sum to 1.",
              minimum=0, maximum=1,
-             default_doc="equal split of what the firm's other rows leave (all blank: 1/n)"),
+             default_doc="equal split of what the firm's other rows leave (all blank: 1/n)",
+             headers=("占比", "份额", "产值占比")),
     ),
     example="""\
 firm_id,node_id,capability,share
@@ -365,6 +462,7 @@ F003,SYS.BMS,0.8,0.6
 F003,SYS.PCS,0.5,0.4
 X001,CELL.SEP,1,
 """,
+    aliases=("企业节点", "企业环节"),
 )
 
 FLOWS = Table(
@@ -379,12 +477,17 @@ FLOWS = Table(
         Reference("target", "firms", "firm_id"),
     ),
     columns=(
-        _col("month", "month", "Month of the flow.", required=True),
-        _col("source", "id", "firm_id of the supplier (where the value comes from).", required=True),
-        _col("target", "id", "firm_id of the buyer (where the value goes).", required=True),
+        _col("month", "month", "Month of the flow.", required=True,
+             headers=("月份", "年月", "统计月份")),
+        _col("source", "id", "firm_id of the supplier (where the value comes from).", required=True,
+             headers=("上游", "来源", "来源企业", "供方", "供应方", "卖方")),
+        _col("target", "id", "firm_id of the buyer (where the value goes).", required=True,
+             headers=("下游", "去向", "去向企业", "需方", "采购方", "买方")),
         _col("value", "float", "Value of the flow in the month.", required=True, minimum=0,
-             unit="currency"),
-        _col("kind", "category", "What flows.", default="goods", allowed=FLOW_KINDS, aliases=_ZH_KINDS),
+             unit="currency",
+             headers=("金额", "数值", "交易额", "交易金额")),
+        _col("kind", "category", "What flows.", default="goods", allowed=FLOW_KINDS, aliases=_ZH_KINDS,
+             headers=("类型", "类别", "流动类型")),
     ),
     example="""\
 month,source,target,value,kind
@@ -393,6 +496,7 @@ month,source,target,value,kind
 2024-01,F001,F003,800000,
 2024-02,F003,F001,150000,technology
 """,
+    aliases=("流量", "交易", "交易流量", "往来"),
 )
 
 KPIS = Table(
@@ -401,9 +505,12 @@ KPIS = Table(
     required=False,
     key=("month", "metric"),
     columns=(
-        _col("month", "month", "Month of the measurement.", required=True),
-        _col("metric", "id", "Metric name, e.g. `policy_compliance`, `talent_demand`.", required=True),
-        _col("value", "float", "Measured value.", required=True, unit="metric's own"),
+        _col("month", "month", "Month of the measurement.", required=True,
+             headers=("月份", "年月", "统计月份")),
+        _col("metric", "id", "Metric name, e.g. `policy_compliance`, `talent_demand`.", required=True,
+             headers=("指标", "指标名称", "指标代码")),
+        _col("value", "float", "Measured value.", required=True, unit="metric's own",
+             headers=("数值", "指标值", "值")),
     ),
     example="""\
 month,metric,value
@@ -412,6 +519,7 @@ month,metric,value
 2024-01,talent_supply,950
 2024-02,policy_compliance,0.76
 """,
+    aliases=("指标", "月度指标"),
 )
 
 BENCHMARKS = Table(
@@ -420,17 +528,22 @@ BENCHMARKS = Table(
     required=False,
     key=("metric",),
     columns=(
-        _col("metric", "id", "Metric name, as in `kpis`.", required=True),
-        _col("value", "float", "Benchmark value.", required=True, unit="metric's own"),
+        _col("metric", "id", "Metric name, as in `kpis`.", required=True,
+             headers=("指标", "指标名称", "指标代码")),
+        _col("value", "float", "Benchmark value.", required=True, unit="metric's own",
+             headers=("数值", "标杆值", "基准值")),
         _col("direction", "category", "Whether a higher or a lower value is better.", default="higher",
-             allowed=DIRECTIONS, aliases=_ZH_DIRECTIONS),
-        _col("source", "str", "Where the benchmark comes from."),
+             allowed=DIRECTIONS, aliases=_ZH_DIRECTIONS,
+             headers=("方向", "优化方向")),
+        _col("source", "str", "Where the benchmark comes from.",
+             headers=("来源", "数据来源")),
     ),
     example="""\
 metric,value,direction,source
 policy_compliance,0.9,higher,benchmark park survey 2023
 chain_repair_days,7,lower,benchmark park survey 2023
 """,
+    aliases=("标杆", "标杆园区", "对标"),
 )
 
 CANDIDATES = Table(
@@ -443,13 +556,19 @@ CANDIDATES = Table(
     key=("firm_id", "node_id"),
     references=(Reference("node_id", "chain_nodes", "node_id"),),
     columns=(
-        _col("firm_id", "id", "Identifier of the candidate firm.", required=True),
-        _col("name", "str", "Name of the candidate firm.", required=True),
-        _col("name_zh", "str", "Chinese name of the candidate firm.", default_from="name"),
-        _col("node_id", "id", "A node the candidate can serve.", required=True),
+        _col("firm_id", "id", "Identifier of the candidate firm.", required=True,
+             headers=("企业编号", "企业代码", "企业ID")),
+        _col("name", "str", "Name of the candidate firm.", required=True,
+             headers=("企业名称", "名称")),
+        _col("name_zh", "str", "Chinese name of the candidate firm.", default_from="name",
+             headers=("中文名称", "企业中文名称", "中文名")),
+        _col("node_id", "id", "A node the candidate can serve.", required=True,
+             headers=("节点编号", "节点代码", "节点ID")),
         _col("capability", "float", "How capable the candidate is on the node.", default=1.0,
-             minimum=0, maximum=1, exclusive_minimum=True),
-        _col("region", "str", "Where the candidate is now."),
+             minimum=0, maximum=1, exclusive_minimum=True,
+             headers=("能力", "能力值", "技术能力")),
+        _col("region", "str", "Where the candidate is now.",
+             headers=("地区", "所在地区", "省份")),
     ),
     example="""\
 firm_id,name,name_zh,node_id,capability,region
@@ -457,6 +576,7 @@ C001,Voltbridge Power,伏桥电力,SYS.PCS,0.85,Jiangsu
 C001,Voltbridge Power,伏桥电力,SYS.BMS,0.5,Jiangsu
 C002,Polar Separator,,CELL.SEP,0.7,Guangdong
 """,
+    aliases=("候选企业", "招商候选", "招商目标"),
 )
 
 TABLES: dict[str, Table] = {
@@ -559,24 +679,45 @@ SETTINGS: dict[str, Setting] = {
 
 
 def render_columns(name: str) -> str:
-    """Markdown reference table of one table's columns."""
+    """Markdown reference table of one table's columns, with the other headers each is read from."""
     table = TABLES[name]
     lines = [
-        "| column | type | required / default | limits | unit | description |",
-        "|---|---|---|---|---|---|",
+        "| column | also headed | type | required / default | limits | unit | description |",
+        "|---|---|---|---|---|---|---|",
     ]
     for c in table.columns:
         column = f"**`{c.name}`**" if c.required else f"`{c.name}`"
         lines.append(
-            f"| {column} | {c.type_text()} | {c.default_text()} | {c.range_text()} "
-            f"| {c.unit} | {c.description} |"
+            f"| {column} | {', '.join(c.headers)} | {c.type_text()} | {c.default_text()} "
+            f"| {c.range_text()} | {c.unit} | {c.description} |"
         )
     facts = []
+    if table.aliases:
+        facts.append("sheet or file also named " + ", ".join(table.aliases))
     if table.key:
         facts.append("unique key: " + ", ".join(f"`{k}`" for k in table.key))
     facts += [f"`{r.column}` must be a `{r.target}` of `{r.table}`" for r in table.references]
     status = "required table" if table.required else "optional table"
     return "\n".join([f"*{status}*" + "".join(f"; {f}" for f in facts) + ".", "", *lines])
+
+
+def _words(words: frozenset[str], blank: bool = False) -> str:
+    shown = sorted((w for w in words if w), key=lambda w: (not w.isascii(), w.lower()))
+    return ("blank, " if blank else "") + ", ".join(f"`{w}`" for w in shown)
+
+
+def render_habits() -> str:
+    """Markdown table of the word lists that make spreadsheet habits readable."""
+    rows = [
+        ("blank cell (except in free text)", _words(MISSING_WORDS, blank=True)),
+        ("true", _words(TRUE_WORDS) + " (any case)"),
+        ("false", _words(FALSE_WORDS) + " (any case)"),
+        ("total row (ignored)", _words(TOTAL_WORDS) + " (lower, upper or title case; a colon may follow)"),
+        ("Excel error value (an error)", _words(EXCEL_ERRORS)),
+    ]
+    lines = ["| a cell reading | is taken as |", "|---|---|"]
+    lines += [f"| {words} | {meaning} |" for meaning, words in rows]
+    return "\n".join(lines)
 
 
 def render_example(name: str) -> str:
@@ -604,6 +745,7 @@ def _generated_blocks() -> dict[str, str]:
     blocks |= {f"example:{n}": render_example(n) for n in TABLES}
     blocks["derived:chain_nodes"] = render_derived()
     blocks["settings"] = render_settings()
+    blocks["habits"] = render_habits()
     return blocks
 
 

@@ -12,24 +12,36 @@ as CSV files, as sheets of one ``workspace.xlsx``, or as Parquet files, plus an 
 
 How loading works, in order:
 
-1. **Read** every table as text (so a bad cell can be reported with its row), decoding CSV as
-   UTF-8 (with or without BOM) or else GB18030. Fully blank rows are ignored; cells are
-   stripped; column names are matched ignoring case, spaces and hyphens.
-2. **Type** each column by its kind in the schema, reporting cells that do not parse,
+1. **Read** every table as text (so a bad cell can be reported with its row): files and sheets
+   named after a table or one of its aliases (``企业.csv``, a sheet ``交易``), CSV (also .txt,
+   .tsv) decoded as UTF-8 (with or without BOM) or else GB18030, merged cells of a workbook
+   filled down. The header row is looked for among the top rows (a title above it is skipped);
+   column names are matched through :attr:`schema.Table.header_map` (case, spaces, full-width
+   forms, Chinese headers). Fully blank rows, rows repeating the header and total rows
+   (``合计``) are dropped; cells are stripped of every kind of space.
+2. **Type** each column by its kind in the schema, reading numbers, months, true/false and
+   categories as spreadsheet users write them (``1,234``, ``12%``, ``12.5万``, ``2026年10月``,
+   ``是``), reporting cells that do not parse (Excel error values, ids in scientific notation),
    required cells left empty and values outside their limits; then fill defaults.
-3. **Check** unique keys, references between tables, the node tree (one root, no cycles),
-   firm_nodes shares (warn and rescale), firm status against exit month, self-flows.
+3. **Check** unique keys, references between tables (with a hint for ids that differ in case
+   or lost their leading zeros), the node tree (one root, no cycles), firm_nodes shares (warn
+   and rescale), firm status against exit month, self-flows, and months far from the rest of
+   the data (a mistyped year: :func:`_check_months`).
 4. **Derive** the convenience columns of chain_nodes (see :func:`add_node_columns`).
+
+The accepted spellings and word lists are declared in :mod:`ecolib.schema` and documented in
+``data/README.md``; ``tests/corpus/`` holds a workspace for each habit and each kind of error.
 
 Every check runs on whole columns (arrow ``is_in``, ``duplicated``, ``np.bincount``, numpy
 indexing up the tree), never row by row: a million flows validate in about two seconds.
 Each problem names the file, the row as the user counts it (header row 1, first data row 2,
-for every format), the column and what is wrong; after ``ROW_LIMIT`` rows with the same
+for every format; rows above a header found lower down count too), the column and what is wrong; after ``ROW_LIMIT`` rows with the same
 problem in a column the rest are summed up in one line.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import functools
@@ -62,6 +74,8 @@ __all__ = [
     "node_depths",
     "ancestors_at_depth",
     "month_coverage",
+    "month_of",
+    "current_month",
     "decode_text",
     "ROW_LIMIT",
     "SHARE_TOLERANCE",
@@ -188,7 +202,8 @@ def _row_problems(
 
 @dataclass(frozen=True)
 class Source:
-    """Where a table lives: a CSV or Parquet file, or a sheet of the workbook."""
+    """Where a table lives: a delimited text file (.csv, .txt, .tsv), a Parquet file or a sheet
+    of the workbook."""
 
     table: str
     path: Path
@@ -200,17 +215,38 @@ class Source:
         return f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name
 
 
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # delimited text; a .txt is what Excel's "Text" saves
+
+# Trimmed from both ends of every cell and header: ASCII white space, the no-break and
+# typographic spaces, the ideographic (full-width) space U+3000, and the invisible zero-width
+# spaces, joiners, direction marks and byte-order mark that copying from web pages leaves.
+_SPACES = "".join(chr(c) for c in (
+    0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x2010),
+    0x2028, 0x2029, 0x202F, 0x205F, 0x2060, 0x3000, 0xFEFF,
+))
+
+
+def _trim(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Cells without surrounding spaces of any kind (see ``_SPACES``); missing → ''."""
+    return pc.utf8_trim(pc.fill_null(values, ""), characters=_SPACES)
+
+
 def decode_text(data: bytes) -> tuple[str | None, str | None]:
     """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030. ``(text, encoding)``.
 
-    Returns ``(None, guess)`` when the bytes are neither, ``guess`` being charset_normalizer's
-    idea of the encoding (or None), for the error message.
+    Returns ``(None, guess)`` when the bytes are neither, ``guess`` naming the encoding for the
+    error message: ``UTF-16`` (Excel's "Unicode Text", recognised by its byte-order mark), an
+    ``Excel workbook`` saved under a text name, or charset_normalizer's idea (or None).
     """
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "UTF-16, what Excel saves as \"Unicode Text\""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return None, "an Excel workbook, not text"
     try:
         from charset_normalizer import from_bytes
 
@@ -221,41 +257,161 @@ def decode_text(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _normalise_header(name: Any) -> str:
-    """``' Firm ID '`` → ``'firm_id'``; blank or missing → ``''``."""
+    """``' Firm ID '`` → ``'firm_id'``; blank or missing → ``''`` (how unknown headers are shown)."""
     if name is None or (isinstance(name, float) and np.isnan(name)):
         return ""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    return re.sub(r"[\s\-]+", "_", str(name).strip(_SPACES).lower())
 
 
-def _tidy(header: list[Any], cells: list[pa.Array], label: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Name the columns, strip the cells, drop blank rows, index rows by user row number.
+def _find_header(spec: Table, grid: list[pa.Array]) -> int:
+    """Position (0 = the first row) of the header row: the first of the top
+    ``HEADER_SEARCH_ROWS`` rows that names every required column; 0 when none does."""
+    lookup = spec.header_map
+    required = set(spec.required_columns)
+    top = [column[: schema.HEADER_SEARCH_ROWS].to_pylist() for column in grid]
+    for row in range(len(top[0]) if top else 0):
+        named = {lookup.get(schema.header_key(column[row])) for column in top}
+        if required <= named:
+            return row
+    return 0
 
-    ``cells`` holds, per column, the text cells below the header in file order (nulls
-    allowed). The work is done on arrow arrays: a few microseconds per column, whatever
-    the size. Unnamed columns without data (trailing separators) are dropped silently;
-    with data, with a warning. A column named twice is an error; the first one is kept.
+
+@dataclass(frozen=True)
+class _Merged:
+    """A block of merged cells in a sheet that spans several rows (positions 0-based)."""
+
+    ref: str
+    first_row: int
+    last_row: int
+    first_col: int
+    last_col: int
+    value: Any
+
+
+def _tidy(
+    spec: Table, grid: list[pa.Array], label: str, *, header: list[Any] | None = None,
+    merged: Iterable[_Merged] = (),
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Find the header, name the columns, strip the cells, drop blank and total rows, index the
+    rows by user row number.
+
+    ``grid`` holds, per column, the text cells in file order (nulls allowed), the header row
+    among them unless ``header`` is given (Parquet). Headers are matched through
+    ``spec.header_map`` (case, spaces, full-width forms and aliases such as 企业编号); unknown
+    headers are kept under their normalised name for :func:`_check_columns` to warn about.
+    Unnamed columns without data (trailing separators) are dropped silently; with data, with a
+    warning. A column named twice is an error; the first one is kept. The work is done on
+    arrow arrays: a few microseconds per column, whatever the size.
     """
     problems: list[Problem] = []
-    names = [_normalise_header(h) for h in header] + [""] * (len(cells) - len(header))
-    columns: dict[str, pa.ChunkedArray] = {}
-    for position, (name, values) in enumerate(zip(names, cells)):
-        values = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+    start = 0
+    if header is None:
+        start = _find_header(spec, grid) if grid else 0
+        header = [column[start].as_py() if len(column) > start else None for column in grid]
+        grid = [column[start + 1:] for column in grid]
+        if start:
+            above = "row 1 above it is" if start == 1 else f"rows 1 to {start} above it are"
+            message = f"the column names were found on row {start + 1}; {above} ignored (a title or note)"
+            problems.append(Problem(label, start + 1, None, message, "warning"))
+    header_row = start + 1
+    if not any(h is not None and str(h).strip(_SPACES) for h in header):
+        return None, [Problem(label, header_row, None, "this row must hold the column names, but it is empty")]
+    lookup = spec.header_map
+    raw = [_normalise_header(h) for h in header] + [""] * (len(grid) - len(header))
+    names = [lookup.get(schema.header_key(h), r) if r else "" for h, r in zip(header + [None] * len(grid), raw)]
+    columns: dict[str, pa.Array] = {}
+    position_of: dict[str, int] = {}
+    for position, (name, values) in enumerate(zip(names, grid)):
+        values = _trim(values)
         letter = _column_letter(position)
         if not name:
             if pc.any(pc.not_equal(values, "")).as_py():
                 message = f"column {letter} has data but no name in the header row; it is ignored"
-                problems.append(Problem(label, 1, None, message, "warning"))
+                problems.append(Problem(label, header_row, None, message, "warning"))
         elif name in columns:
-            message = f"the column name appears twice (column {letter}); only the first is read"
-            problems.append(Problem(label, 1, name, message))
+            first = position_of[name]
+            if raw[position] == raw[first]:
+                message = f"the column name appears twice (column {letter}); only the first is read"
+            else:
+                message = (f"columns {_column_letter(first)} ({_quote(header[first])}) and {letter} "
+                           f"({_quote(header[position])}) both name {name}; only the first is read")
+            problems.append(Problem(label, header_row, name, message))
         else:
-            columns[name] = values
-    rows = np.arange(2, (len(cells[0]) if cells else 0) + 2)
+            columns[name], position_of[name] = values, position
+    first_row = header_row + 1
+    rows = np.arange(first_row, (len(grid[0]) if grid else 0) + first_row)
+    for block in merged:
+        if block.first_row >= start + 1:  # a merged block among the data rows
+            named = [n for n in names[block.first_col: block.last_col + 1] if n in columns]
+            message = (f"cells {block.ref} are merged: rows {block.first_row + 1} to {block.last_row + 1} "
+                       f"each take its value {_quote(block.value)}")
+            problems.append(Problem(label, block.first_row + 1, named[0] if named else None, message, "warning"))
     if not columns:
         return pd.DataFrame(index=rows[:0]), problems
     filled = functools.reduce(pc.or_, [pc.not_equal(c, "") for c in columns.values()])
+    repeated = functools.reduce(pc.and_, [
+        pc.equal(values, str(header[position_of[name]]).strip(_SPACES)) for name, values in columns.items()
+    ])
+    if pc.any(repeated).as_py():  # blocks pasted one under the other, each with its header
+        again = rows[repeated.to_numpy(zero_copy_only=False)]
+        problems += _row_problems(label, pd.Series(again, index=again), None,
+                                  lambda v: f"the row repeats the header (row {header_row}); it is ignored",
+                                  "repeated header rows, ignored", "warning")
+        filled = pc.and_(filled, pc.invert(repeated))
+    total = _total_rows(spec, columns)
+    if total is not None and pc.any(total).as_py():
+        shown = pd.Series(_total_words(columns, total), index=rows[total.to_numpy(zero_copy_only=False)])
+        problems += _row_problems(label, shown, None, lambda v: f"a total row ({_quote(v)}); it is ignored",
+                                  "total rows, ignored", "warning")
+        filled = pc.and_(filled, pc.invert(total))
     table = pa.table(columns).filter(filled)
     return table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)]), problems
+
+
+# The total words as a spreadsheet writes them: lower, upper, title case, with a colon after.
+_TOTALS = sorted({
+    variant + colon
+    for word in schema.TOTAL_WORDS
+    for variant in (word, word.upper(), word.title(), word.capitalize())
+    for colon in ("", ":", "：")
+})
+_TOTAL_WORDS = pa.array(_TOTALS, type=pa.string())
+_TOTAL_OR_BLANK = pa.array(["", *_TOTALS], type=pa.string())
+
+
+def _total_rows(spec: Table, columns: dict[str, pa.Array]) -> pa.Array | None:
+    """Rows that are a spreadsheet's total line: every identifying cell (the table's required
+    columns that are not numbers) is blank or a total word (合计, Total, 总计：...), and some cell
+    of the row is a total word. One hash look-up per identifying column, then only the few
+    candidate rows are looked at; None when there is none."""
+    ids = [c.name for c in spec.columns if c.required and c.kind not in ("float", "int") and c.name in columns]
+    if not ids:
+        return None
+    candidate = None
+    for name in ids:
+        here = pc.is_in(columns[name], value_set=_TOTAL_OR_BLANK)
+        candidate = here if candidate is None else pc.and_(candidate, here)
+        if not pc.any(candidate).as_py():
+            return None
+    rows = np.flatnonzero(candidate.to_numpy(zero_copy_only=False))
+    labelled = np.zeros(len(rows), dtype=bool)
+    for values in columns.values():
+        labelled |= pc.is_in(values.take(rows), value_set=_TOTAL_WORDS).to_numpy(zero_copy_only=False)
+    if not labelled.any():
+        return None
+    total = np.zeros(len(candidate), dtype=bool)
+    total[rows[labelled]] = True
+    return pa.array(total)
+
+
+def _total_words(columns: dict[str, pa.Array], rows: pa.Array) -> list[str]:
+    """The total word of each total row (for the message)."""
+    found = None
+    for values in columns.values():
+        picked = values.filter(rows)
+        hit = pc.is_in(picked, value_set=_TOTAL_WORDS)
+        found = pc.if_else(hit, picked, found if found is not None else pa.nulls(len(picked), pa.string()))
+    return found.to_pylist()
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -274,9 +430,10 @@ def _column_letter(position: int) -> str:
 
 
 def _sniff_separator(text: str) -> str:
-    """The separator of the header line: comma unless semicolons or tabs clearly win."""
-    first = text.split("\n", 1)[0]
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    """The separator: comma unless semicolons or tabs clearly win in the top lines (a title
+    line above the header has few separators, so the busiest line of the top ones counts)."""
+    top = text[:100_000].split("\n", schema.HEADER_SEARCH_ROWS)[: schema.HEADER_SEARCH_ROWS]
+    counts = {sep: max(line.count(sep) for line in top) for sep in (",", ";", "\t")}
     return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
@@ -288,27 +445,42 @@ def _read_csv(source: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
         return None, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
     text, encoding = decode_text(data)
     if text is None:
-        guess = f" (it looks like {encoding})" if encoding else ""
+        guess = f" (it is {encoding})" if encoding else ""
         message = (
             f"the file is neither UTF-8 nor GB18030 text{guess}; "
             "save it again as 'CSV UTF-8' (in Excel: File → Save As → CSV UTF-8)"
         )
         return None, [Problem(label, None, None, message)]
-    if not text.strip():
+    if not text.strip(_SPACES):
         return None, [Problem(label, None, None, "the file is empty; row 1 must hold the column names")]
     try:
         grid = _csv_grid(text, _sniff_separator(text))
     except (pd.errors.ParserError, ValueError) as exc:
         return None, [_csv_parser_problem(label, exc)]
-    header = [column[0].as_py() for column in grid]
-    return _tidy(header, [column[1:] for column in grid], label)
+    return _tidy(TABLES[source.table], grid, label)
+
+
+def _csv_width(text: str, sep: str) -> int:
+    """How many columns the table has: the most frequent field count among the top records
+    (a title line above the header is shorter; one long data row does not count)."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=sep)
+    counts = []
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            counts.append(len(record))
+        if len(counts) >= 2 * schema.HEADER_SEARCH_ROWS:
+            break
+    return max(set(counts), key=lambda n: (counts.count(n), n)) if counts else 1
 
 
 def _csv_grid(text: str, sep: str) -> list[pa.Array]:
     """Every column's cells as text, the header row first, blank lines kept as blank cells.
 
     pyarrow's reader is tried first (several times faster on big files); on anything it
-    rejects, pandas' reader, which pads short rows and names the line of a long one.
+    rejects, pandas' reader, which pads short rows (a title line) and names the line of a
+    long one.
     """
     n_columns = text.split("\n", 1)[0].count(sep) + 1  # an upper bound: quotes only lower it
     try:
@@ -326,8 +498,8 @@ def _csv_grid(text: str, sep: str) -> list[pa.Array]:
         return [column.combine_chunks() for column in table.columns]
     except pa.ArrowInvalid:
         grid = pd.read_csv(
-            io.StringIO(text), sep=sep, header=None, dtype=str,
-            keep_default_na=False, skip_blank_lines=False,
+            io.StringIO(text), sep=sep, header=None, dtype=str, names=range(_csv_width(text, sep)),
+            keep_default_na=False, skip_blank_lines=False, index_col=False,
         )
         return [_arrow_text(grid[column]) for column in grid.columns]
 
@@ -349,7 +521,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
     Missing → ''; booleans → 'true'/'false'; whole floats → '5' not '5.0' (ids); dates at the
     start of a month (how Excel stores a typed '2024-03') → '2024-03', other dates
-    'YYYY-MM-DD'.
+    'YYYY-MM-DD' (read as their month, with a warning).
     """
     if isinstance(values.dtype, pd.PeriodDtype):
         return values.dt.strftime("%Y-%m" if values.dt.freqstr.startswith("M") else "%Y-%m-%d").fillna("")
@@ -388,7 +560,8 @@ def _read_parquet(source: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
         table = pa_parquet.read_table(source.path)
     except Exception as exc:  # pyarrow raises many kinds; any means "unreadable file"
         return None, [Problem(source.label, None, None, f"the file cannot be read as Parquet: {exc}")]
-    return _tidy(table.column_names, [_arrow_cells(column) for column in table.columns], source.label)
+    cells = [_arrow_cells(column) for column in table.columns]
+    return _tidy(TABLES[source.table], cells, source.label, header=table.column_names)
 
 
 def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -407,8 +580,30 @@ def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return _arrow_text(_as_text(column.to_pandas()))
 
 
-def _workbook_sheets(path: Path) -> tuple[dict[str, list[tuple]] | None, list[Problem]]:
-    """Every sheet of the workbook as rows of cell values (row 1 first, blank rows kept)."""
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def _merged_blocks(book: Any, sheet: Any) -> list[tuple[str, int, int, int, int]]:
+    """The merged-cell blocks of a read-only sheet that span several rows, as
+    ``(ref, first_row, last_row, first_col, last_col)`` (0-based). openpyxl's read-only mode does
+    not expose them, so they are read from the sheet's XML (the list closes the file)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        xml = book._archive.read(sheet._worksheet_path)
+    except Exception:  # pragma: no cover - merged cells are a convenience, never a failure
+        return []
+    blocks = []
+    for ref in _MERGE_REF.findall(xml[max(xml.rfind(b"</sheetData>"), 0):]):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        if max_row > min_row:
+            blocks.append((ref.decode(), min_row - 1, max_row - 1, min_col - 1, max_col - 1))
+    return sorted(blocks, key=lambda block: (block[1], block[3]))
+
+
+def _workbook_sheets(path: Path) -> tuple[dict[str, tuple[list[tuple], list]] | None, list[Problem]]:
+    """Every sheet of the workbook as ``(rows, merged blocks)``: rows of cell values, row 1
+    first, blank rows kept; blocks of merged cells spanning several rows (:func:`_merged_blocks`)."""
     from openpyxl import load_workbook
 
     try:
@@ -416,82 +611,154 @@ def _workbook_sheets(path: Path) -> tuple[dict[str, list[tuple]] | None, list[Pr
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean "unreadable"
         return None, [Problem(path.name, None, None, f"the workbook cannot be opened: {exc}")]
     try:
-        return {ws.title: list(ws.iter_rows(min_row=1, values_only=True)) for ws in book.worksheets}, []
+        return {
+            ws.title: (list(ws.iter_rows(min_row=1, values_only=True)), _merged_blocks(book, ws))
+            for ws in book.worksheets
+        }, []
     finally:
         book.close()
 
 
-def _read_sheet(source: Source, rows: list[tuple]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    if not rows or all(v is None for v in rows[0]):
-        return None, [Problem(source.label, 1, None, "this row must hold the column names, but it is empty")]
+def _fill_merged(rows: list[tuple], blocks: list[tuple[str, int, int, int, int]]) -> tuple[list, list[_Merged]]:
+    """Rows with each merged block filled with its top-left value (what the user sees in Excel)."""
+    if not blocks:
+        return rows, []
+    rows = [list(row) for row in rows]
+    filled = []
+    for ref, r0, r1, c0, c1 in blocks:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        if value is None:
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row.extend([None] * (c1 + 1 - len(row)))
+            row[c0: c1 + 1] = [value] * (c1 + 1 - c0)
+        filled.append(_Merged(ref, r0, r1, c0, c1, value))
+    return rows, filled
+
+
+def _read_sheet(source: Source, rows: list[tuple], blocks: list) -> tuple[pd.DataFrame | None, list[Problem]]:
+    if not any(v is not None and str(v).strip(_SPACES) for row in rows for v in row):
+        return None, [Problem(source.label, 1, None, "the sheet is empty: row 1 must hold the column names, "
+                                                     "the rows below the data")]
+    rows, merged = _fill_merged(rows, blocks)
     width = max(len(row) for row in rows)
-    grid = pd.DataFrame(rows[1:], columns=range(width), dtype=object)
-    return _tidy(list(rows[0]), [_arrow_text(_as_text(grid[c])) for c in grid.columns], source.label)
+    grid = pd.DataFrame(rows, columns=range(width), dtype=object)
+    cells = [_arrow_text(_as_text(grid[c])) for c in grid.columns]
+    return _tidy(TABLES[source.table], cells, source.label, merged=merged)
 
 
-def _find_sources(folder: Path) -> tuple[dict[str, list[Source]], dict[str, list[tuple]], list[Problem]]:
-    """Which file (or sheet) holds which table; also the workbook's sheets, read once."""
-    sources: dict[str, list[Source]] = {name: [] for name in TABLES}
-    sheets: dict[str, list[tuple]] = {}
-    problems: list[Problem] = []
+def _table_names() -> dict[str, str]:
+    """:func:`schema.header_key` of every table name and alias → the table."""
+    return {schema.header_key(n): t.name for t in TABLES.values() for n in (t.name, *t.aliases)}
+
+
+@dataclass
+class _Found:
+    """What the folder holds: the sources of each table, the workbook's sheets (read once),
+    and the files and sheets that were not read (for hints when a table is missing)."""
+
+    sources: dict[str, list[Source]]
+    sheets: dict[str, tuple[list[tuple], list]]
+    ignored: list[str] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _find_sources(folder: Path) -> _Found:
+    """Which file (or sheet) holds which table; also the workbook's sheets, read once.
+
+    Files and sheets are named after their table (``flows.csv``, a sheet ``flows``) or one of
+    its aliases (``交易.csv``, a sheet ``企业``), matched ignoring case, spaces, underscores and
+    full-width forms.
+    """
+    names = _table_names()
+    found = _Found({name: [] for name in TABLES}, {})
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
     for path in files:
-        stem, suffix = path.stem.lower(), path.suffix.lower()
-        if suffix in (".csv", ".parquet"):
-            if stem in TABLES:
-                sources[stem].append(Source(stem, path, suffix[1:]))
-            else:
+        stem, suffix = path.stem, path.suffix.lower()
+        table = names.get(schema.header_key(stem))
+        if suffix in (*TEXT_SUFFIXES, ".parquet"):
+            fmt = "parquet" if suffix == ".parquet" else "csv"
+            if table:
+                found.sources[table].append(Source(table, path, fmt))
+            elif suffix in (".csv", ".parquet"):  # any .txt may be a note: only a table's is read
+                found.ignored.append(path.name)
                 message = "not a workspace table, ignored" + _suggest(stem, TABLES)
-                problems.append(Problem(path.name, None, None, message, "warning"))
+                found.problems.append(Problem(path.name, None, None, message, "warning"))
         elif suffix == ".xlsx" and path.name.lower() == WORKBOOK:
-            book, found = _workbook_sheets(path)
-            problems += found
-            for title, rows in (book or {}).items():
-                table = title.strip().lower()
-                if table in TABLES:
-                    sources[table].append(Source(table, path, "xlsx", title))
-                    sheets[title] = rows
-                elif any(any(v is not None for v in row) for row in rows[:2]):
-                    message = f"sheet {title!r} is not a workspace table, ignored" + _suggest(table, TABLES)
-                    problems.append(Problem(path.name, None, None, message, "warning"))
+            book, problems = _workbook_sheets(path)
+            found.problems += problems
+            for title, (rows, blocks) in (book or {}).items():
+                table = names.get(schema.header_key(title))
+                if table:
+                    found.sources[table].append(Source(table, path, "xlsx", title))
+                    found.sheets[title] = (rows, blocks)
+                elif any(any(v is not None for v in row) for row in rows[: schema.HEADER_SEARCH_ROWS]):
+                    found.ignored_sheets.append(title)
+                    message = f"sheet {title!r} is not a workspace table, ignored" + _suggest(title.lower(), TABLES)
+                    found.problems.append(Problem(path.name, None, None, message, "warning"))
         elif suffix == ".xls":
+            found.ignored.append(path.name)
             message = f"the old .xls format is not read; save the workbook as {WORKBOOK}"
-            problems.append(Problem(path.name, None, None, message, "warning"))
+            found.problems.append(Problem(path.name, None, None, message, "warning"))
         elif suffix in (".xlsx", ".xlsm"):
+            found.ignored.append(path.name)
             message = f"ignored: only one workbook, named {WORKBOOK}, is read"
-            problems.append(Problem(path.name, None, None, message, "warning"))
-    return sources, sheets, problems
+            found.problems.append(Problem(path.name, None, None, message, "warning"))
+    return found
 
 
-def _read_tables(
-    folder: Path,
-) -> tuple[dict[str, tuple[str, pd.DataFrame]], set[str], list[Problem]]:
-    """Raw text tables by name, as ``(label, frame)``; the names found but unreadable."""
-    sources, sheets, problems = _find_sources(folder)
+def _missing_table_hint(name: str, found: _Found) -> str:
+    """Why a required table may be missing: a file or sheet that looks like it, a workbook that
+    is not read, or workbook sheets that are not named after tables."""
+    keys = [schema.header_key(n) for n in (name, *TABLES[name].aliases)]
+    for file in found.ignored:
+        stem = schema.header_key(Path(file).stem)
+        if Path(file).suffix.lower() in (*TEXT_SUFFIXES, ".parquet") and any(k in stem for k in keys):
+            return f"; {file!r} was not read: rename it to {name}{Path(file).suffix.lower()}"
+    books = [f for f in found.ignored if Path(f).suffix.lower() in (".xls", ".xlsx", ".xlsm")]
+    if books:
+        return f"; {', '.join(repr(b) for b in books)} was not read: only a workbook named {WORKBOOK} is"
+    if found.ignored_sheets:
+        sheets = ", ".join(repr(s) for s in found.ignored_sheets[:3])
+        more = ", …" if len(found.ignored_sheets) > 3 else ""
+        alias = f" (or {TABLES[name].aliases[0]!r})" if TABLES[name].aliases else ""
+        return (f"; the sheets of {WORKBOOK} ({sheets}{more}) are not named after tables: rename the sheet "
+                f"that holds {name} to {name!r}{alias}")
+    return ""
+
+
+def _read_tables(folder: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], set[str], _Found]:
+    """Raw text tables by name, as ``(label, frame)``; the names found but unreadable; what the
+    folder holds (its ``problems`` extended with the reading problems)."""
+    found = _find_sources(folder)
     raw: dict[str, tuple[str, pd.DataFrame]] = {}
     unreadable: set[str] = set()
-    for name, found in sources.items():
-        if len(found) > 1:
-            labels = ", ".join(s.label for s in found)
-            message = f"the table {name} is given {len(found)} times ({labels}); keep only one"
-            problems.append(Problem(found[0].label, None, None, message))
+    for name, sources in found.sources.items():
+        if len(sources) > 1:
+            labels = ", ".join(s.label for s in sources)
+            message = f"the table {name} is given {len(sources)} times ({labels}); keep only one"
+            found.problems.append(Problem(sources[0].label, None, None, message))
             unreadable.add(name)
             continue
-        if not found:
+        if not sources:
             continue
-        source = found[0]
+        source = sources[0]
         if source.fmt == "csv":
             frame, read_problems = _read_csv(source)
         elif source.fmt == "parquet":
             frame, read_problems = _read_parquet(source)
         else:
-            frame, read_problems = _read_sheet(source, sheets[source.sheet])
-        problems += read_problems
+            frame, read_problems = _read_sheet(source, *found.sheets[source.sheet])
+        found.problems += read_problems
         if frame is None:
             unreadable.add(name)
         else:
             raw[name] = (source.label, frame)
-    return raw, unreadable, problems
+    return raw, unreadable, found
 
 
 # =========================================================================== typing
@@ -503,6 +770,7 @@ class _Parsed:
 
     ``blank`` marks empty cells, ``bad`` cells that do not parse; ``describe(text)`` words
     the problem of one bad cell and ``same`` sums it up for the rows beyond ROW_LIMIT.
+    ``dated`` (months only) marks full dates with a day other than the 1st, read as their month.
     """
 
     values: pd.Series
@@ -510,15 +778,32 @@ class _Parsed:
     bad: np.ndarray
     describe: Callable[[Any], str] = lambda v: ""
     same: str = ""
+    dated: np.ndarray | None = None
 
 
 _MISSING_WORDS = pa.array(sorted(schema.MISSING_WORDS), type=pa.string())
+_HALFWIDTH = str.maketrans({**schema.HALFWIDTH, 0x2212: "-", 0xFFE5: "¥"})  # also − and ￥
 
 
 def _is_missing_word(text: pd.Series) -> np.ndarray:
-    """Cells that are blank or a spreadsheet's word for nothing ('NA', '#N/A', ...)."""
+    """Cells that are blank or a spreadsheet's word for nothing ('NA', '#N/A', '-', ...)."""
     lower = pc.utf8_lower(pa.array(text, type=pa.string(), from_pandas=True))
     return pc.is_in(lower, value_set=_MISSING_WORDS).to_numpy(zero_copy_only=False)
+
+
+def _halfwidth(text: pd.Series) -> pd.Series:
+    """Full-width letters, digits and signs (Ｆ００１, ２０２６年１０月, ％) as ASCII; only the
+    cells that are not ASCII already are touched."""
+    cells = pa.array(text, type=pa.string(), from_pandas=True)
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(cells), True)).to_numpy(zero_copy_only=False)
+    if not wide.any():
+        return text
+    out = text.copy()
+    out[wide] = text[wide].str.translate(_HALFWIDTH).str.strip(_SPACES)
+    return out
+
+
+_SCIENTIFIC_ID = r"^[0-9](\.[0-9]+)?[eE]\+[0-9]+$"
 
 
 def _parse_text(text: pd.Series, column: Column) -> _Parsed:
@@ -528,17 +813,45 @@ def _parse_text(text: pd.Series, column: Column) -> _Parsed:
     else:
         blank = _is_missing_word(text)
     values = text.mask(blank) if blank.any() else text
-    return _Parsed(values, blank, np.zeros(len(text), dtype=bool))
+    if column.kind != "id":
+        return _Parsed(values, blank, np.zeros(len(text), dtype=bool))
+    values = _halfwidth(values)
+    cells = pa.array(values, type=pa.string(), from_pandas=True)
+    bad = np.zeros(len(text), dtype=bool)
+    if pc.any(pc.match_substring(cells, "+")).as_py():  # a quick scan before the regex
+        bad = pc.fill_null(pc.match_substring_regex(cells, _SCIENTIFIC_ID), False).to_numpy(zero_copy_only=False)
+    return _Parsed(
+        values.mask(bad) if bad.any() else values, blank, bad,
+        lambda v: f"{_quote(v)} is a long number that Excel wrote in scientific notation, so its "
+        "digits are lost: format the column as text in Excel and type the ids again",
+        "an id in scientific notation",
+    )
+
+
+_NUMBER = re.compile(
+    r"(?P<open>\()?(?P<sign>[+-])?¥?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d{1,3}(?: \d{3})+(?:\.\d*)?"
+    r"|\d+(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?(?P<unit>万|亿)?元?(?P<pct1>%)?(?P<close>\))?(?P<pct2>%)?"
+)
+_UNITS = {"万": 1e4, "亿": 1e8}
 
 
 def _lenient_numbers(text: pd.Series) -> np.ndarray:
-    """Second chance for numbers as spreadsheets export them: '1,234.5', '12%'."""
-    percent = text.str.endswith("%").to_numpy()
-    core = text.str.rstrip("%").str.strip()
-    grouped = core.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-    core = core.where(~grouped, core.str.replace(",", "", regex=False))
-    numbers = pd.to_numeric(core, errors="coerce").to_numpy(dtype="float64")
-    return np.where(percent, numbers / 100, numbers)
+    """Second chance for numbers as spreadsheets write them: thousands separators ('1,234.5',
+    '1 234'), percentages ('12%' → 0.12), a ¥ or 元, 万 and 亿 ('12.5万' → 125000), accounting
+    negatives ('(1,200)' → -1200) and full-width digits ('１２３'). NaN where none applies."""
+    core = text.str.translate(_HALFWIDTH).str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True)
+    core = core.str.replace(r"(?<=[^\d]) | (?=[^\d])", "", regex=True).str.strip()
+    parts = core.str.extract(_NUMBER.pattern + "$")
+    whole = core.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
+    digits = parts["digits"].str.replace(r"[, ]", "", regex=True) + parts["exp"].fillna("")
+    numbers = pd.to_numeric(digits, errors="coerce").to_numpy(dtype="float64")
+    numbers = numbers * parts["unit"].map(_UNITS).fillna(1).to_numpy(dtype="float64")
+    percent = parts["pct1"].notna() | parts["pct2"].notna()
+    numbers = np.where(percent.to_numpy(), numbers / 100, numbers)
+    opened, closed = parts["open"].notna().to_numpy(), parts["close"].notna().to_numpy()
+    negative = (parts["sign"] == "-").fillna(False).to_numpy(dtype=bool) | (opened & closed)
+    numbers = np.where(negative, -numbers, numbers)
+    return np.where(whole & (opened == closed), numbers, np.nan)
 
 
 def _parse_number(text: pd.Series, column: Column) -> _Parsed:
@@ -581,7 +894,7 @@ _BOOLS = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FA
 
 
 def _parse_bool(text: pd.Series, column: Column) -> _Parsed:
-    values, blank, bad = _parse_by_uniques(text, lambda u: _BOOLS.get(u.lower()))
+    values, blank, bad = _parse_by_uniques(text, lambda u: _BOOLS.get(u.translate(_HALFWIDTH).strip().lower()))
     return _Parsed(
         values, blank, bad,
         lambda v: f"expected true or false (also yes/no, y/n, 1/0, 是/否), got {_quote(v)}",
@@ -589,25 +902,73 @@ def _parse_bool(text: pd.Series, column: Column) -> _Parsed:
     )
 
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# Months as spreadsheet users write them (after full-width digits are made ASCII):
+# 2026-10, 2026-1, 2026/10, 2026.10 (two digits: 2026.1 is ambiguous), 2026年10月, 202610.
+_MONTH = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/]\s*(?P<m1>\d{1,2})|\.(?P<m2>\d{2})|年\s*(?P<m3>\d{1,2})\s*月份?|(?P<m4>\d{2}))"
+)
+# Full dates read as their month: ISO 2026-10-01 (also 2026-10-1, with a time after it), the
+# year-first 2026/10/1 that Excel on a Chinese Windows writes for a date cell, and
+# 2026年10月1日. Day-first layouts (1/10/2026) are ambiguous and stay errors, see data/README.md.
+_DAY = re.compile(
+    r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+)
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.*|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}.*")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, after its leap-year bug)
+
+
+def month_of(text: str) -> tuple[str | None, int | None]:
+    """``(YYYY-MM, day)`` for a month or a full date as spreadsheet users write it (day None
+    for a month); ``(None, None)`` when ``text`` is neither or names no real month/day."""
+    text = text.translate(_HALFWIDTH).strip(_SPACES)
+    found = _MONTH.fullmatch(text)
+    if found:
+        year, month, day = int(found["y"]), int(found["m1"] or found["m2"] or found["m3"] or found["m4"]), None
+    elif found := _DAY.fullmatch(text):
+        year = int(found["y"] or found["y2"])
+        month, day = int(found["m"] or found["m2"]), int(found["d"] or found["d2"])
+    else:
+        return None, None
+    if not 1 <= month <= 12:
+        return None, None
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None, None
+    return f"{year:04d}-{month:02d}", day
 
 
 def _describe_month(value: Any) -> str:
     message = f"expected a month written YYYY-MM (e.g. 2024-03), got {_quote(value)}"
-    if _DATE_LIKE.fullmatch(str(value)):
+    text = str(value).translate(_HALFWIDTH)
+    if re.fullmatch(r"\d{4}\.\d", text):
+        message += (f"; it could be January or October (Excel turns 2026.10 typed in a number cell into "
+                    f"2026.1): write {text[:4]}-0{text[5]} or {text[:4]}-10")
+    elif re.fullmatch(r"[2-7]\d{4}", text):
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(text))
+        message += (f"; it looks like an Excel date serial number ({text} is {day:%Y-%m-%d}): format the "
+                    "column as a date or text, or write the month")
+    elif _DATE_LIKE.fullmatch(text):
         message += "; if Excel turned the month into a date, format the column as text"
     return message
 
 
 def _parse_month(text: pd.Series, column: Column) -> _Parsed:
-    values, blank, bad = _parse_by_uniques(text, lambda u: u if _MONTH.fullmatch(u) else None)
-    return _Parsed(values.astype(TEXT), blank, bad, _describe_month, "not a YYYY-MM month")
+    dated: set[str] = set()
+
+    def convert(unique: str) -> str | None:
+        month, day = month_of(unique)
+        if month is not None and day not in (None, 1):
+            dated.add(unique)
+        return month
+
+    values, blank, bad = _parse_by_uniques(text, convert)
+    mask = text.isin(dated).to_numpy(dtype=bool) if dated else None
+    return _Parsed(values.astype(TEXT), blank, bad, _describe_month, "not a YYYY-MM month", mask)
 
 
 def _parse_category(text: pd.Series, column: Column) -> _Parsed:
     aliases = column.alias_map
-    values, blank, bad = _parse_by_uniques(text, lambda u: aliases.get(u.lower()))
+    values, blank, bad = _parse_by_uniques(text, lambda u: aliases.get(u.translate(_HALFWIDTH).strip().lower()))
     allowed = ", ".join(column.allowed)
     return _Parsed(
         values.astype(TEXT), blank, bad,
@@ -626,6 +987,29 @@ _PARSERS: dict[str, Callable[[pd.Series, Column], _Parsed]] = {
     "category": _parse_category,
 }
 
+_EXCEL_ERRORS = pa.array(sorted(schema.EXCEL_ERRORS), type=pa.string())
+
+
+def _excel_errors(text: pd.Series) -> np.ndarray:
+    """Cells showing an Excel error value (#DIV/0!, #REF! ...): a formula that failed."""
+    cells = pa.array(text, type=pa.string(), from_pandas=True)
+    hash_cells = pc.fill_null(pc.starts_with(cells, "#"), False)
+    if not pc.any(hash_cells).as_py():
+        return np.zeros(len(text), dtype=bool)
+    found = pc.is_in(pc.utf8_upper(cells), value_set=_EXCEL_ERRORS)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
+def _header_hint(name: str, spec: Table) -> str:
+    """Why an unknown header may not have been recognised: a unit in brackets after a known
+    name (``金额（万元）``), or a close spelling."""
+    bare = re.sub(r"\s*[(（\[【].*[)）\]】]\s*$", "", name)
+    if bare != name and (known := spec.header_map.get(schema.header_key(bare))):
+        unit = name[len(bare):].strip()
+        return (f" (without {unit!r} it would be {known}: rename the column {known}, and make sure its "
+                "values are in the unit this contract gives)")
+    return _suggest(name, spec.names)
+
 
 def _check_columns(spec: Table, present: Iterable[str], label: str) -> list[Problem]:
     """Missing required columns (errors) and columns not in the contract (warnings)."""
@@ -638,7 +1022,7 @@ def _check_columns(spec: Table, present: Iterable[str], label: str) -> list[Prob
             problems.append(Problem(label, None, name, message))
     for name in present:
         if name not in spec.names:
-            message = "not a column of this table, ignored" + _suggest(name, spec.names)
+            message = "not a column of this table, ignored" + _header_hint(name, spec)
             problems.append(Problem(label, None, name, message, "warning"))
     return problems
 
@@ -652,8 +1036,28 @@ def _type_column(text: pd.Series, column: Column, label: str) -> tuple[pd.Series
     parsed = _PARSERS[column.kind](text, column)
     values, invalid = parsed.values, parsed.bad
     problems = []
+    if column.kind in ("id", "str"):
+        excel = _excel_errors(text)
+    else:  # in typed columns an Excel error value is one of the cells that did not parse
+        excel = np.zeros(len(text), dtype=bool)
+        if invalid.any():
+            excel[invalid] = _excel_errors(text[invalid])
+    if excel.any():
+        problems += _row_problems(
+            label, text[excel], column.name,
+            lambda v: f"the cell shows the Excel error {_quote(v)}: the formula behind it failed; "
+            "correct the formula or type the value", "an Excel error value",
+        )
+        parsed.blank, invalid = parsed.blank & ~excel, invalid & ~excel
+        values = values.mask(excel)
     if invalid.any():
         problems += _row_problems(label, text[invalid], column.name, parsed.describe, parsed.same)
+    invalid = invalid | excel
+    if parsed.dated is not None and parsed.dated.any():
+        dated = text[parsed.dated & ~invalid]
+        more = f"; so were {len(dated) - 1:,} more dates in this column" if len(dated) > 1 else ""
+        message = f"{_quote(dated.iloc[0])} is a date; it was read as its month {values[dated.index[0]]}{more}"
+        problems.append(Problem(label, int(dated.index[0]), column.name, message, "warning"))
     if column.required and parsed.blank.any():
         problems += _row_problems(
             label, text[parsed.blank], column.name,
@@ -747,11 +1151,37 @@ def _isin(values: pd.Series, targets: pd.Series) -> pd.Series:
 def _check_reference(frame: pd.DataFrame, ref: Reference, targets: pd.Series, label: str) -> list[Problem]:
     values = frame[ref.column]
     unknown = values[values.notna() & ~_isin(values, targets)]
+    hint = _reference_hints(unknown.iloc[:ROW_LIMIT], targets) if len(unknown) else {}
     return _row_problems(
         label, unknown, ref.column,
-        lambda v: f"{_quote(v)} is not a {ref.target} in {ref.table}",
+        lambda v: f"{_quote(v)} is not a {ref.target} in {ref.table}" + hint.get(v, ""),
         f"not a {ref.target} in {ref.table}",
     )
+
+
+def _reference_hints(unknown: pd.Series, targets: pd.Series) -> dict[str, str]:
+    """For the unknown ids shown: a known id that differs only in case, or only by the leading
+    zeros Excel drops from an id it takes for a number (``'1'`` for ``'001'``)."""
+    wanted = set(unknown.dropna())
+    known = targets.dropna().astype(str)
+    by_case = {}
+    lower = {w.lower() for w in wanted}
+    for target in known[known.str.lower().isin(lower)]:
+        by_case.setdefault(target.lower(), target)
+    digits = {w for w in wanted if w.isdigit()}
+    by_zeros = {}
+    if digits:
+        numeric = known[known.str.fullmatch(r"\d+").fillna(False)]
+        for target in numeric[numeric.str.lstrip("0").isin({d.lstrip("0") for d in digits})]:
+            by_zeros.setdefault(target.lstrip("0"), target)
+    hints = {}
+    for value in wanted:
+        if (match := by_case.get(value.lower())) and match != value:
+            hints[value] = f" (did you mean {match!r}? ids must match in upper and lower case)"
+        elif value in digits and (match := by_zeros.get(value.lstrip("0"))) and match != value:
+            hints[value] = (f" (did you mean {match!r}? Excel drops the leading zeros of an id it takes "
+                            "for a number: format the column as text)")
+    return hints
 
 
 def _parent_positions(nodes: pd.DataFrame) -> np.ndarray:
@@ -1002,13 +1432,16 @@ def add_node_columns(nodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _to_number(value: Any, whole: bool) -> float | int | None:
-    """A YAML scalar as a number, or None when it is not one (booleans are not numbers)."""
+    """A YAML scalar as a number, or None when it is not one (booleans are not numbers).
+    Text is read as table cells are: ``'30%'`` is 0.3, ``'1,000'`` is 1000."""
     if isinstance(value, bool):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return None
+        if not isinstance(value, str):
+            return None
+        number = float(_lenient_numbers(pd.Series([value.strip()], dtype=object))[0])
     if not np.isfinite(number) or (whole and number % 1):
         return None
     return int(number) if whole else number
@@ -1122,6 +1555,8 @@ def _read_settings(folder: Path, default_name: str) -> tuple[dict, list[Problem]
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
         row = mark.line + 1 if mark is not None else None
+        if "'\\t'" in reason:
+            reason += " (indent with spaces, not tabs)"
         return defaults, [Problem(label, row, None, f"not valid YAML: {reason}")]
     if raw is None:
         raw = {}
@@ -1234,14 +1669,16 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     default_name = folder.resolve().name
     settings, problems = _read_settings(folder, default_name)
     raw, unreadable, found = _read_tables(folder)
-    problems += found
+    problems += found.problems
 
     tables: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
+    broken: set[tuple[str, str]] = set()  # (table, column) with cells that had an error
     for name, spec in TABLES.items():
         if name in raw:
             labels[name], frame = raw[name]
             frame, invalid, typed_problems = _type_table(spec, frame, labels[name])
+            broken |= {(name, column) for column, bad in invalid.items() if bad.any()}
             tables[name], checked = _check_table(name, frame, invalid, labels[name])
             problems += typed_problems + checked
         else:
@@ -1249,10 +1686,15 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                 message = (
                     f"the required table {name} is missing: add {name}.csv, {name}.parquet "
                     f"or a sheet named {name} in {WORKBOOK}"
-                )
+                ) + _missing_table_hint(name, found)
                 problems.append(Problem(name, None, None, message))
             tables[name] = schema.empty_table(name)
-    problems += _check_references(tables, labels)
+    problems += _check_references(tables, labels, broken)
+    problems += _check_months(tables, labels)
+    # evaluation rules and metric definitions of workspace.yaml (DESIGN.md §7); imported here,
+    # not at the top, because ecolib.evaluation takes Problem from this module
+    from .evaluation import check_settings as check_evaluation_settings
+    problems += check_evaluation_settings(settings, tables.get("kpis"))
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -1262,13 +1704,83 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     return workspace, problems
 
 
-def _check_references(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
-    """Unknown ids across tables; skipped when the referenced table was not read."""
+def _check_references(
+    tables: dict[str, pd.DataFrame], labels: dict[str, str], broken: set[tuple[str, str]] = frozenset()
+) -> list[Problem]:
+    """Unknown ids across tables; skipped when the referenced table was not read, or when some
+    of its ids had an error (reported already: an id lost that way would be blamed everywhere)."""
     problems = []
     for name, label in labels.items():
         for ref in TABLES[name].references:
-            if ref.table in labels:
+            if ref.table in labels and (ref.table, ref.target) not in broken:
                 problems += _check_reference(tables[name], ref, tables[ref.table][ref.target], label)
+    return problems
+
+
+def _month_numbers(months: pd.Series) -> np.ndarray:
+    """``YYYY-MM`` texts as month counts (year × 12 + month − 1), NaN where missing; computed
+    on the distinct months only."""
+    codes, uniques = pd.factorize(months)
+    numbers = np.array([np.nan] + [int(m[:4]) * 12 + int(m[5:7]) - 1 for m in uniques], dtype="float64")
+    return numbers[codes + 1]
+
+
+def _month_text(number: float) -> str:
+    return f"{int(number) // 12:04d}-{int(number) % 12 + 1:02d}"
+
+
+def current_month() -> str:
+    """This computer's calendar month, ``YYYY-MM``: only for the warning about months after it."""
+    return dt.date.today().strftime("%Y-%m")
+
+
+def _check_months(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Months that cannot be right: a mistyped year, a month after today.
+
+    The months of flows and kpis are split where two consecutive months lie more than
+    ``MONTH_GAP`` months apart; the part with the most months (then rows) is the data. Rows in a
+    part after it are errors (2099-01, 2062-10 for 2026-10), in a part before it warnings (the
+    data may really have a hole). An exit_month more than ``MONTH_GAP`` months after the data is
+    an error. Every other month after this computer's current month is a warning. The error rule
+    does not depend on the date, so a workspace that loads today loads the same way later.
+    """
+    columns = [(name, "month") for name in ("flows", "kpis") if name in labels]
+    numbers = {name: _month_numbers(tables[name][col]) for name, col in columns}
+    present = np.concatenate([n[~np.isnan(n)] for n in numbers.values()]) if numbers else np.array([])
+    if not len(present):
+        return []
+    months, counts = np.unique(present, return_counts=True)
+    breaks = np.flatnonzero(np.diff(months) > schema.MONTH_GAP) + 1
+    parts = np.split(np.arange(len(months)), breaks)
+    body = max(parts, key=lambda p: (len(p), counts[p].sum(), -p[0]))
+    first, last = months[body[0]], months[body[-1]]
+    span = f"{_month_text(first)} to {_month_text(last)}"
+    now = _month_numbers(pd.Series([current_month()]))[0]
+    problems = []
+    for name, column in columns + ([("firms", "exit_month")] if "firms" in labels else []):
+        number = numbers.get(name) if column == "month" else _month_numbers(tables[name][column])
+        month = tables[name][column]
+        # a month after the data lies in a later part, so more than MONTH_GAP after its last month
+        after = number > (last + schema.MONTH_GAP if column == "exit_month" else last)
+        before = number < first if column == "month" else np.zeros(len(number), dtype=bool)
+        far = pd.Series(number - last, index=month.index)[after]
+        problems += _row_problems(
+            labels[name], pd.DataFrame({"m": month[after], "gap": far}), column,
+            lambda r: f"{_quote(r['m'])} lies {int(r['gap']):,} months after the rest of the data ({span}); "
+            "is the year mistyped?", "a month far after the rest of the data",
+        )
+        ahead = pd.Series(first - number, index=month.index)[before]
+        problems += _row_problems(
+            labels[name], pd.DataFrame({"m": month[before], "gap": ahead}), column,
+            lambda r: f"{_quote(r['m'])} lies {int(r['gap']):,} months before the rest of the data ({span}); "
+            "is the year mistyped?", "a month far before the rest of the data", "warning",
+        )
+        future = (number > now) & ~after
+        problems += _row_problems(
+            labels[name], month[future], column,
+            lambda v: f"{_quote(v)} is after the current month ({current_month()}, by this computer's clock)",
+            "a month after the current month", "warning",
+        )
     return problems
 
 

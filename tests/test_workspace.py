@@ -456,8 +456,8 @@ CASES = {
         _set("flows", 4, "month", "2024-13"), "flows.csv", 6, "month",
         "expected a month written YYYY-MM (e.g. 2024-03), got '2024-13'", "error"),
     "month as a date": (
-        _set("kpis", 0, "month", "2024/1/1"), "kpis.csv", 2, "month",
-        "expected a month written YYYY-MM (e.g. 2024-03), got '2024/1/1'; "
+        _set("kpis", 0, "month", "1/1/2024"), "kpis.csv", 2, "month",
+        "expected a month written YYYY-MM (e.g. 2024-03), got '1/1/2024'; "
         "if Excel turned the month into a date, format the column as text", "error"),
     "bad exit month": (
         _set("firms", 2, "exit_month", "Feb 2024"), "firms.csv", 4, "exit_month",

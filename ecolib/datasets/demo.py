@@ -1089,6 +1089,22 @@ def _flows(rng, ch, F, fn, cal_month, output_kpi):
     return flows
 
 
+def _thin_flows(fl, n_firms, n_flows, seed):
+    """About ``n_flows`` rows of ``fl``: whole source → target relationships, kept in a random
+    order (own seeded stream, so the main stream is untouched) until the rows reach n_flows."""
+    if n_flows < 1:
+        raise ValueError("n_flows must be at least 1")
+    if len(fl) <= n_flows:
+        return fl
+    key = fl["s"].to_numpy().astype(np.int64) * n_firms + fl["g"].to_numpy()
+    pairs, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    order = np.random.default_rng([seed, 7919]).permutation(len(pairs))
+    kept = np.cumsum(counts[order]) <= n_flows
+    keep_pair = np.zeros(len(pairs), bool)
+    keep_pair[order[kept]] = True
+    return fl[keep_pair[inv.ravel()]].reset_index(drop=True)
+
+
 def _expand(rng, src, tgt, kind, annual, forced, local, exit_idx, cal_month):
     """Monthly rows of relationships: start/end churn, gaps, growth, seasonality, exits."""
     n_months = len(cal_month)
@@ -1261,6 +1277,7 @@ def make_demo(
     n_candidates: int = 60,
     end_month: str = "2026-10",
     n_months: int = 24,
+    n_flows: int | None = None,
 ) -> dict[str, pd.DataFrame | dict]:
     """Return the demo workspace tables and the settings for ``workspace.yaml``.
 
@@ -1268,6 +1285,12 @@ def make_demo(
     ``benchmarks``, ``candidates`` (DataFrames with the columns of DESIGN §3; ``firms`` and
     ``candidates`` carry an extra optional ``name_zh``) and ``settings`` (dict).
     Deterministic for a given seed and sizes; vectorised so that large sizes are fast.
+
+    ``n_flows`` (scale option): about this many ``flows`` rows in total. The generator makes
+    roughly 100 rows per local firm (24 months); with ``n_flows`` whole trading relationships
+    (all months of a source → target pair) are kept at random (separate seeded stream) until
+    the rows reach ``n_flows``, e.g. 100k local firms and ``n_flows=1_000_000``. ``None`` (the
+    default) keeps every row, so the default output is unchanged.
     """
     if n_months < 15:
         raise ValueError("n_months must be at least 15 (two years are needed for year-on-year KPIs)")
@@ -1281,6 +1304,8 @@ def make_demo(
     F, fn = _build_firms(rng, ch, n_local_firms, n_external, n_candidates, n_months)
     output_kpi = _output_series(rng, F, cal_month, n_months)
     fl = _flows(rng, ch, F, fn, cal_month, output_kpi)
+    if n_flows is not None:
+        fl = _thin_flows(fl, F["n"], int(n_flows), seed)
 
     N, n_local = F["n"], F["n_local"]
     ids = np.concatenate([_ids("F", 1, n_local), _ids("X", 1, N - n_local)])
@@ -1407,6 +1432,7 @@ def demo_facts(tables: dict) -> dict:
     }
 
     # a. energy-storage integration missing
+    output_of = firms.set_index("firm_id")["output"]  # once, not per firm (scaled demos)
     ess_nodes = nodes[nodes.parent_id == "DOWN.ESS"]
     ext_ids = set(firms.loc[~firms.local, "firm_id"])
     ext_ess = on("DOWN.ESS.", ext_ids)
@@ -1416,7 +1442,7 @@ def demo_facts(tables: dict) -> dict:
         "nodes": [(r.node_id, r.name, r.name_zh) for r in ess_nodes.itertuples()],
         "local_firms": on("DOWN.ESS.", loc_ids),
         "external_integrators": len(ext_ess),
-        "pack_makers": [firm_row(f, output=float(firms.set_index("firm_id").output[f])) for f in packs],
+        "pack_makers": [firm_row(f, output=float(output_of[f])) for f in packs],
         "grid_customers": [firm_row(f) for f in grid],
         "pack_to_ext_ess": float(fw[fw.source.isin(packs) & fw.target.isin(ext_ess)].value.sum()),
         "ext_ess_to_grid": float(fw[fw.source.isin(ext_ess) & fw.target.isin(grid)].value.sum()),
@@ -1429,8 +1455,9 @@ def demo_facts(tables: dict) -> dict:
     connected = set(ll.source) | set(ll.target)
     iso = sorted(act_ids - connected)
     ext_trade = fw[fw.source.isin(iso) | fw.target.isin(iso)]
+    zone_of = firms.set_index("firm_id")["zone"]  # once, not per firm: a scaled demo has thousands
     facts["b"] = {
-        "isolated": [firm_row(f, zone=firms.set_index("firm_id").zone[f]) for f in iso],
+        "isolated": [firm_row(f, zone=zone_of[f]) for f in iso],
         "share": len(iso) / max(len(act), 1),
         "with_external_trade": len(set(iso) & (set(ext_trade.source) | set(ext_trade.target))),
     }
