@@ -1695,6 +1695,16 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     # not at the top, because ecolib.evaluation takes Problem from this module
     from .evaluation import check_settings as check_evaluation_settings
     problems += check_evaluation_settings(settings, tables.get("kpis"))
+    from .gaps import check_dimensions, dependence_setting
+    for message in check_dimensions(settings.get("dimensions")):
+        # gaps words its messages "workspace.yaml, key dimensions.x: ..."; keep the key as the column
+        key, _, text = message.removeprefix("workspace.yaml, key ").partition(": ")
+        problems.append(Problem("workspace.yaml", None, key, text) if text else
+                        Problem("workspace.yaml", None, "dimensions", message))
+    try:
+        dependence_setting(settings)
+    except ValueError as err:
+        problems.append(Problem("workspace.yaml", None, "thresholds", str(err)))
 
     if any(p.is_error for p in problems):
         return None, problems
