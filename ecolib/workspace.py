@@ -1701,10 +1701,12 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         key, _, text = message.removeprefix("workspace.yaml, key ").partition(": ")
         problems.append(Problem("workspace.yaml", None, key, text) if text else
                         Problem("workspace.yaml", None, "dimensions", message))
-    try:
-        dependence_setting(settings)
-    except ValueError as err:
-        problems.append(Problem("workspace.yaml", None, "thresholds", str(err)))
+    from .niche import overlap_threshold
+    for check in (dependence_setting, overlap_threshold):   # thresholds read by the analyses
+        try:
+            check(settings)
+        except ValueError as err:
+            problems.append(Problem("workspace.yaml", None, "thresholds", str(err)))
 
     if any(p.is_error for p in problems):
         return None, problems

@@ -321,8 +321,9 @@ def test_bad_dimensions_and_dependence_settings_are_reported_at_load(tmp_path):
     from ecolib.workspace import validate_workspace
 
     ws, problems = validate_workspace(write_tiny_park(
-        tmp_path / "t", workspace_yaml="name: t\ndimensions:\n  nonsense: 3\nthresholds:\n  dependence_share: 7\n"))
+        tmp_path / "t", workspace_yaml="name: t\ndimensions:\n  nonsense: 3\nthresholds:\n  dependence_share: 7\n  niche_overlap: high\n"))
     assert ws is None
     text = [str(p) for p in problems]
     assert any("dimensions.nonsense" in s and "expected a list of metrics" in s for s in text)
     assert any("dependence_share must be a share in (0, 1], got 7" in s for s in text)
+    assert any("niche_overlap must be a number in [0, 1], got 'high'" in s for s in text)
