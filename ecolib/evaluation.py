@@ -593,8 +593,9 @@ _BOOL_WORDS = {"true": True, "yes": True, "y": True, "1": True, "是": True,
                "false": False, "no": False, "n": False, "0": False, "否": False}
 
 
-def _number(value: Any) -> float | None:
-    """A YAML scalar as a number: 0.25, '0.25', '25%' → 0.25; None when it is not one."""
+def setting_number(value: Any) -> float | None:
+    """A workspace.yaml scalar as a number: 0.25, '0.25', '25%' → 0.25; None when it is not a
+    finite number. Shared by the analyses that read numeric settings."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -755,7 +756,7 @@ def parse_settings(settings: Mapping[str, Any], *, metrics: Mapping[str, Metric]
         if "threshold" in rule_fields:
             raw = rule_fields["threshold"]
             if isinstance(raw, (list, tuple)):
-                pair = [_number(x) for x in raw]
+                pair = [setting_number(x) for x in raw]
                 if len(pair) != 2 or any(x is None for x in pair):
                     bad("threshold", f"expected a number or a pair [low, high], got {_show(raw)}")
                 elif pair[0] >= pair[1]:
@@ -763,7 +764,7 @@ def parse_settings(settings: Mapping[str, Any], *, metrics: Mapping[str, Metric]
                 else:
                     spec["threshold"] = (pair[0], pair[1])
             else:
-                number = _number(raw)
+                number = setting_number(raw)
                 if number is None:
                     bad("threshold", f"expected a number (0.25 or 25%) or a pair [low, high], got {_show(raw)}")
                 else:
@@ -777,7 +778,7 @@ def parse_settings(settings: Mapping[str, Any], *, metrics: Mapping[str, Metric]
             else:
                 spec["basis"] = basis
         if "months" in rule_fields:
-            number = _number(rule_fields["months"])
+            number = setting_number(rule_fields["months"])
             if number is None or number < 1 or number % 1:
                 bad("months", f"expected a whole number of consecutive months ≥ 1, got {_show(rule_fields['months'])}")
             else:

@@ -169,23 +169,6 @@ class DimensionError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-def _number(value: Any) -> float | None:
-    """0.25, '0.25', '25%' → 0.25; None when not a finite number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text, scale = str(value).strip().replace(",", ""), 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1].strip(), 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
-
-
 _DIM_FIELDS = ("metrics", "weight", "name", "name_zh")
 
 
@@ -226,7 +209,7 @@ def _parse_dimensions(value: Any) -> tuple[dict[str, Dimension], list[str]]:
             metrics = tuple(dict.fromkeys(m.strip() for m in raw))
         weight = base.weight
         if "weight" in entry:
-            number = _number(entry["weight"])
+            number = ev.setting_number(entry["weight"])
             if number is None or number < 0:
                 problems.append(f"{where}.weight: expected a number ≥ 0, got {entry['weight']!r}")
                 continue
@@ -292,7 +275,7 @@ def check_dimensions(value: Any) -> list[str]:
 def dependence_setting(settings: Mapping[str, Any], default: float = DEPENDENCE) -> float:
     """The dependence threshold (``thresholds.dependence_share`` in workspace.yaml, default 30 %)."""
     raw = (settings.get("thresholds") or {}).get("dependence_share", default)
-    value = _number(raw)
+    value = ev.setting_number(raw)
     if value is None or not 0 < value <= 1:
         raise ValueError(f"thresholds.dependence_share must be a share in (0, 1], got {raw!r}")
     return value
@@ -445,7 +428,7 @@ def priority_weights(weights: Mapping[str, Any] | None = None) -> dict[str, floa
     for key, raw in (weights or {}).items():
         if key not in out:
             raise ValueError(f"unknown priority weight {key!r}; the weights are {', '.join(COMPONENTS)}")
-        number = _number(raw)
+        number = ev.setting_number(raw)
         if number is None or number < 0:
             raise ValueError(f"priority weight {key} must be a number ≥ 0, got {raw!r}")
         out[key] = number

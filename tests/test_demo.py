@@ -6,7 +6,7 @@ generator's own bookkeeping, so the README figures and the analyses can rely on 
 
 from __future__ import annotations
 
-import time
+import re
 from pathlib import Path
 
 import numpy as np
@@ -464,7 +464,7 @@ def test_write_demo_files(written):
     assert total < 5_000_000
     for p in written.iterdir():
         text = p.read_text(encoding="utf-8")
-        assert "/work/" not in text and "/home/" not in text and "\r" not in text
+        assert not re.search(r"/(work|home|root)/", text) and "\r" not in text
 
 
 def test_written_tables_round_trip(written, demo):
@@ -517,10 +517,8 @@ def test_committed_demo_is_current(written):
 
 
 def test_scales_to_large_parks():
-    t0 = time.perf_counter()
+    """The situations hold at scale too (speed: make bench / ecolib demo --firms)."""
     d = make_demo(n_local_firms=20_000, n_external=2_000, n_candidates=500)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 30, elapsed  # a few seconds on a laptop; generous for CI
     f, fl, fn = d["firms"], d["flows"], d["firm_nodes"]
     assert f.local.sum() == 20_000 and f.firm_id.is_unique
     assert fl.source.isin(f.firm_id).all() and fl.target.isin(f.firm_id).all()
