@@ -121,14 +121,6 @@ def series_reports(tmp_path_factory):
     return reports, again, zh
 
 
-def test_notebook_is_committed_without_outputs():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"] == {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
-
-
 def test_series_alerts_in_summary_and_index_pages(series_reports):
     (july, october), again, zh = series_reports
     summary = json.loads((october.folder / "summary.json").read_text(encoding="utf-8"))

@@ -146,14 +146,6 @@ def reports(tmp_path_factory):
             for lang in ("en", "zh")}
 
 
-def test_notebook_is_committed_without_outputs():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"] == {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    assert "parameters" in code[0]["metadata"]["tags"]
-
-
 def test_gap_page_in_both_languages(reports):
     en = (reports["en"].folder / "03_gap_analysis.html").read_text(encoding="utf-8")
     zh = (reports["zh"].folder / "03_gap_analysis.html").read_text(encoding="utf-8")

@@ -201,3 +201,15 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     again = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
     assert (again.folder / "summary.json").read_bytes() == before["summary.json"]   # same inputs, same summary
     assert not list((out / "tiny").glob(".2026-03.*"))       # the rerun cleaned up
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebook_is_committed_clean(path):
+    """Every notebook: the ecolib kernel, no outputs, a first code cell of tagged parameters."""
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"] == {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    for name in ("workspace", "month", "lang", "interactive"):
+        assert re.search(rf"^{name} = ", code[0].source, re.M), name

@@ -22,14 +22,6 @@ def reports(tmp_path_factory):
                          progress=lambda s: None)[0] for lang in ("en", "zh")}
 
 
-def test_notebook_is_committed_without_outputs():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"] == {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    assert "parameters" in code[0]["metadata"]["tags"]
-
-
 def test_value_stream_page_in_both_languages(reports):
     en = (reports["en"].folder / "01_value_stream.html").read_text(encoding="utf-8")
     zh = (reports["zh"].folder / "01_value_stream.html").read_text(encoding="utf-8")
