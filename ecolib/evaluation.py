@@ -613,7 +613,10 @@ def setting_number(value: Any) -> float | None:
 
 
 def _show(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    """A settings value as a message quotes it: text in quotes, anything else as written; clipped
+    (a few items of a list, the first characters of a text) so a message stays one short line."""
+    from ecolib.workspace import _clip
+    return f"'{_clip(value)}'" if isinstance(value, str) else _clip(value)
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -668,14 +671,15 @@ def parse_settings(settings: Mapping[str, Any], *, metrics: Mapping[str, Metric]
         entry = {str(k).strip().lower(): v for k, v in entry.items()}
         metric_id = entry.get("metric")
         rule_id = entry.get("id", metric_id)
-        label = f"{where} ({rule_id})" if isinstance(rule_id, str) else where
+        label = f"{where} ({_show(rule_id)[1:-1]})" if isinstance(rule_id, str) else where
         errors_before = len([f for f in found if f.severity == "error"])
 
         def bad(field_name: str, message: str, severity: str = "error") -> None:
             found.append(_Finding(key, f"{label}, field {field_name}: {message}", severity))
 
-        for unknown in sorted(set(entry) - set(_RULE_FIELDS) - set(_METRIC_FIELDS)):
-            bad(unknown, "not a known field, ignored" + _suggest(unknown, _RULE_FIELDS + _METRIC_FIELDS), "warning")
+        for unknown in sorted(map(str, set(entry) - set(_RULE_FIELDS) - set(_METRIC_FIELDS))):
+            bad(_show(unknown)[1:-1], "not a known field, ignored" + _suggest(unknown, _RULE_FIELDS + _METRIC_FIELDS),
+                "warning")
         if metric_id is None and rule_id in by_id:
             metric_id = by_id[rule_id].metric
         if metric_id is None:

@@ -58,6 +58,9 @@ __all__ = [
     "OPTIONAL_TABLES",
     "DERIVED_NODE_COLUMNS",
     "SETTINGS",
+    "THRESHOLDS",
+    "NAME_MAX_LENGTH",
+    "NAME_MAX_BYTES",
     "PRIORITY_WEIGHTS",
     "STAGES",
     "STATUSES",
@@ -630,6 +633,8 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
+    keys: tuple[str, ...] | None = None  # a mapping's only allowed keys (None: any)
+    max_length: int | None = None  # text: at most this many characters (and no control characters)
 
     def range_text(self) -> str:
         return range_text(self.minimum, self.maximum, self.exclusive_minimum)
@@ -652,14 +657,25 @@ class Setting:
         return f"`{self.default}`"
 
 
+# The keys of ``thresholds:`` and who reads them (each analysis checks its value's range at load).
+THRESHOLDS: dict[str, str] = {
+    "broken_link_share": "value stream, broken links: default 0.1, in (0, 1]",
+    "dependence_share": "gap analysis, single points of failure: default 0.3, in (0, 1]",
+    "niche_overlap": "niche positioning, homogeneous competition: default 0.7, in [0, 1]",
+}
+NAME_MAX_LENGTH = 100  # characters of the workspace name: it names the report folder and titles pages
+NAME_MAX_BYTES = 255  # the longest folder name most file systems allow, in UTF-8 bytes
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("name", "str", None, "Name of the park or workspace, shown in reports.",
-                default_doc="the folder name"),
-        Setting("name_zh", "str", None, "Chinese name, shown in Chinese reports.",
-                default_doc="copies `name`"),
-        Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value`."),
+        Setting("name", "str", None, "Name of the park or workspace, shown in reports and naming the "
+                f"report folder: at most {NAME_MAX_LENGTH} characters, no control characters.",
+                default_doc="the folder name", max_length=NAME_MAX_LENGTH),
+        Setting("name_zh", "str", None, f"Chinese name, shown in Chinese reports (at most {NAME_MAX_LENGTH} "
+                "characters).", default_doc="copies `name`", max_length=NAME_MAX_LENGTH),
+        Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value` (at most 12 "
+                "characters).", max_length=12),
         Setting("window", "int", 12, "Months of flows used by the value-stream analysis, "
                 "ending at the report month (whole number ≥ 1).", minimum=1),
         Setting("min_capability", "float", 0.3, "Capability a firm needs on a node to count as "
@@ -667,7 +683,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("priority_weights", "weights", dict(PRIORITY_WEIGHTS),
                 "Weights of the gap-priority components (DESIGN.md §6). Keys left out keep their "
                 "default; the weights are rescaled to sum to 1."),
-        Setting("thresholds", "mapping", {}, "Threshold overrides (DESIGN.md §4, §7)."),
+        Setting("thresholds", "mapping", {}, "Threshold overrides (DESIGN.md §4, §6, §8); the keys: "
+                + "; ".join(f"`{k}` ({v})" for k, v in THRESHOLDS.items()) + ".", keys=tuple(THRESHOLDS)),
         Setting("rules", "list", [], "Evaluation rules added to or replacing the catalogue's (§7)."),
         Setting("dimensions", "mapping", {}, "Health-diagnosis dimensions: metric groups and "
                 "weights (§6)."),

@@ -47,6 +47,7 @@ import difflib
 import functools
 import io
 import re
+import reprlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,13 @@ class Problem:
     message: str
     severity: str = "error"  # or "warning"
 
+    def __post_init__(self) -> None:
+        # a last guard: whatever a check quoted, a message stays one readable line of bounded size
+        if self.column is not None and (len(self.column) > QUOTE_LIMIT or _CONTROL.search(self.column)):
+            object.__setattr__(self, "column", _clip(self.column))
+        if len(self.message) > MESSAGE_LIMIT:
+            object.__setattr__(self, "message", self.message[: MESSAGE_LIMIT - 1] + "…")
+
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
@@ -152,14 +160,42 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _quote(value: Any, limit: int = 60) -> str:
-    """A cell value as shown in messages: numbers plain, text in single quotes."""
+QUOTE_LIMIT = 60  # characters of a value from data or settings shown in a message
+MESSAGE_LIMIT = 600  # characters of one message at most (a last guard; values are clipped first)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxset = 2, 4, 4, 4, 4
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = QUOTE_LIMIT, QUOTE_LIMIT, 40
+
+
+def _clip(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """Text from data or settings as it may appear in a message: control characters (a NUL, a
+    line break, a terminal escape) shown as ``\\x00``, at most ``limit`` characters (``…`` after).
+
+    The work is bounded whatever ``value`` is: a container is shown by :mod:`reprlib` (a few
+    items, two levels deep), so a YAML alias bomb or a huge cell never becomes a huge string.
+    """
+    if isinstance(value, str):
+        text = value[: limit + 1]
+    elif isinstance(value, (dict, list, tuple, set, frozenset)):
+        text = _SHORT.repr(value)
+    else:
+        try:
+            text = str(value)[: limit + 1] if not isinstance(value, int) or abs(value) < 10**40 else _SHORT.repr(value)
+        except Exception:  # an object that cannot be shown (a huge int, a broken __str__)
+            text = f"<{type(value).__name__}>"
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A cell value as shown in messages: numbers plain, text in single quotes (clipped by
+    :func:`_clip`: at most ``limit`` characters, control characters made visible)."""
     if isinstance(value, (float, np.floating)):
         return format(float(value), ".10g")
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(value)
-    text = str(value)
-    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+        return _clip(int(value), limit)
+    return "'" + _clip(value, limit) + "'"
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -1456,7 +1492,18 @@ def _setting_value(setting: schema.Setting, value: Any, label: str) -> tuple[Any
     if kind == "str":
         if isinstance(value, (dict, list)):
             return error(f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}")
-        return str(value).strip(), []
+        text = _clip(value, 10_000) if not isinstance(value, str) else value
+        text = text.strip()
+        if control := _CONTROL.search(text):
+            return error(f"the text holds a control character ({_clip(control[0])}: a NUL, a tab or a line "
+                         "break); write it on one line of plain characters")
+        if setting.max_length and len(text) > setting.max_length:
+            return error(f"the text is {len(text):,} characters long; at most {setting.max_length} are allowed: "
+                         "shorten it")
+        if setting.name == "name" and len(text.encode("utf-8")) > schema.NAME_MAX_BYTES:
+            return error(f"the name is too long to name the report folder ({len(text.encode('utf-8')):,} bytes "
+                         f"in UTF-8, at most {schema.NAME_MAX_BYTES}): shorten it")
+        return text, []
     if kind in ("int", "float"):
         number = _to_number(value, whole=kind == "int")
         if number is None or not setting.accepts(number):
@@ -1467,6 +1514,20 @@ def _setting_value(setting: schema.Setting, value: Any, label: str) -> tuple[Any
         return _weights(value, setting, label)
     if kind == "mapping" and not isinstance(value, dict):
         return error("expected a mapping of `key: value` lines")
+    if kind == "mapping" and setting.keys is not None:
+        unknown = [key for key in value if key not in setting.keys]
+        known = ", ".join(setting.keys)
+        problems = [
+            Problem(label, None, f"{setting.name}.{_clip(key)}",
+                    f"not a key of {setting.name} (the keys are {known}), so it would be ignored"
+                    + _suggest(str(key), setting.keys))
+            for key in unknown[:ROW_LIMIT]
+        ]
+        if len(unknown) > ROW_LIMIT:
+            problems.append(Problem(label, None, setting.name, f"... and {len(unknown) - ROW_LIMIT:,} more keys "
+                                                               f"that are not keys of {setting.name}"))
+        if problems:
+            return {k: v for k, v in value.items() if k in setting.keys}, problems
     if kind == "list" and not isinstance(value, list):
         return error("expected a list (lines starting with '- ')")
     return value, []
@@ -1483,7 +1544,7 @@ def _weights(value: Any, setting: schema.Setting, label: str) -> tuple[dict, lis
         number = _to_number(raw, whole=False)
         if key not in defaults:
             known = ", ".join(defaults)
-            message = f"unknown weight {key!r} (the weights are {known})" + _suggest(key, defaults)
+            message = f"unknown weight {_quote(key)} (the weights are {known})" + _suggest(str(key), defaults)
             problems.append(Problem(label, None, setting.name, message))
         elif number is None or number < 0:
             message = f"{key}: expected a number ≥ 0, got {_quote(raw)}"
@@ -1509,11 +1570,14 @@ def validate_settings(
 
     ``default_name`` is the workspace name when ``raw`` has none (the folder name).
     """
+    unknown = [key for key in raw if key not in SETTINGS]
     problems = [
-        Problem(label, None, str(key), "not a known setting, ignored" + _suggest(str(key), SETTINGS), "warning")
-        for key in raw
-        if key not in SETTINGS
+        Problem(label, None, _clip(key), "not a known setting, ignored" + _suggest(str(key), SETTINGS), "warning")
+        for key in unknown[:ROW_LIMIT]
     ]
+    if len(unknown) > ROW_LIMIT:
+        message = f"... and {len(unknown) - ROW_LIMIT:,} more keys that are not known settings, ignored"
+        problems.append(Problem(label, None, None, message, "warning"))
     settings: dict[str, Any] = {}
     for name, setting in SETTINGS.items():
         value = raw.get(name)
@@ -1534,8 +1598,79 @@ def _default_setting(setting: schema.Setting, settings: dict, default_name: str)
     return type(default)(default) if isinstance(default, (dict, list)) else default
 
 
+SETTINGS_MAX_BYTES = 1_000_000  # a settings file is a few lines; anything bigger is refused unread
+SETTINGS_MAX_VALUES = 10_000  # values in workspace.yaml, YAML aliases expanded (a "billion laughs" stops here)
+
+
+def _yaml_problems(root: yaml.Node, label: str) -> list[Problem]:
+    """What the composed YAML document must not be: more than ``SETTINGS_MAX_VALUES`` values
+    once aliases are expanded (one message), or a key given twice in one mapping (YAML keeps the
+    last silently; one message per repeated key naming both lines).
+
+    Aliases are allowed for reuse (``action: *remediate``), but each use counts: the walk stops
+    as soon as the limit is passed, so an alias bomb costs a few thousand steps.
+    """
+    problems: list[Problem] = []
+    count, seen, aliased = 0, set(), False
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > SETTINGS_MAX_VALUES:
+            how = " once its YAML aliases (*name) are expanded" if aliased else ""
+            message = (f"the file holds more than {SETTINGS_MAX_VALUES:,} values{how}; settings are a few "
+                       "lines: write them out in full, without aliases")
+            return [Problem(label, None, None, message)]
+        if id(node) in seen:
+            aliased = True  # a node met again: an alias (its keys were checked the first time)
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for position, (key, value) in enumerate(node.value):
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                inner = f"{path}.{name}" if path and name is not None else (name if name is not None else path)
+                if id(node) not in seen and name is not None and name != "<<":
+                    line = key.start_mark.line + 1
+                    if name in lines:
+                        message = (f"given twice (lines {lines[name]} and {line}); only the last would count: "
+                                   "delete the one you do not mean")
+                        problems.append(Problem(label, line, _clip(inner), message))
+                    else:
+                        lines[name] = line
+                stack.append((value, inner))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, f"{path}[{n}]" if path else f"[{n}]") for n, item in enumerate(node.value, 1)]
+        seen.add(id(node))
+    return sorted(problems, key=lambda p: p.row)
+
+
+def _load_yaml(text: str, label: str) -> tuple[Any, list[Problem]]:
+    """The settings document, or the one problem that stops it being read."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        problems = _yaml_problems(node, label) if node is not None else []
+        if any(p.row is None for p in problems):  # too many values: do not build them
+            return None, problems
+        return (loader.construct_document(node) if node is not None else None), problems
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = _clip(getattr(exc, "problem", None) or str(exc), 200)
+        row = mark.line + 1 if mark is not None else None
+        if "'\\t'" in reason:
+            reason += " (indent with spaces, not tabs)"
+        return None, [Problem(label, row, None, f"not valid YAML: {reason}")]
+    except RecursionError:
+        return None, [Problem(label, None, None, "the settings are nested too deeply to be read (lists inside "
+                                                 "lists, hundreds deep); settings are a few plain lines")]
+    except ValueError as exc:  # PyYAML's int() of a number with thousands of digits
+        return None, [Problem(label, None, None, f"a value cannot be read: {_clip(str(exc), 120)}")]
+    finally:
+        loader.dispose()
+
+
 def _read_settings(folder: Path, default_name: str) -> tuple[dict, list[Problem]]:
-    found = [folder / name for name in SETTINGS_FILES if (folder / name).is_file()]
+    root = folder.resolve()
+    found = [folder / name for name in SETTINGS_FILES if (folder / name).exists() or (folder / name).is_symlink()]
     if len(found) > 1:
         message = f"settings are given twice ({', '.join(p.name for p in found)}); keep only one"
         return validate_settings({}, default_name)[0], [Problem(found[0].name, None, None, message)]
@@ -1543,27 +1678,53 @@ def _read_settings(folder: Path, default_name: str) -> tuple[dict, list[Problem]
         return validate_settings({}, default_name)
     label = found[0].name
     defaults = validate_settings({}, default_name, label)[0]
+    if reason := _unsafe_file(found[0], root):
+        return defaults, [Problem(label, None, None, f"not read: {reason}")]
     try:
+        size = found[0].stat().st_size
+        if size > SETTINGS_MAX_BYTES:
+            message = (f"the file is {size / 1e6:,.1f} MB, too big for settings (at most "
+                       f"{SETTINGS_MAX_BYTES / 1e6:g} MB): it is not read; keep only the settings in it")
+            return defaults, [Problem(label, None, None, message)]
         text, _ = decode_text(found[0].read_bytes())
     except OSError as exc:
         return defaults, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
     if text is None:
         return defaults, [Problem(label, None, None, "the file is neither UTF-8 nor GB18030 text")]
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        row = mark.line + 1 if mark is not None else None
-        if "'\\t'" in reason:
-            reason += " (indent with spaces, not tabs)"
-        return defaults, [Problem(label, row, None, f"not valid YAML: {reason}")]
+    raw, problems = _load_yaml(text, label)
+    if raw is None and problems:
+        return defaults, problems
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         message = "expected `key: value` lines (e.g. `currency: CNY`) at the top level"
-        return defaults, [Problem(label, None, None, message)]
-    return validate_settings(raw, default_name, label)
+        return defaults, problems + [Problem(label, None, None, message)]
+    settings, found_problems = validate_settings(raw, default_name, label)
+    return settings, problems + found_problems
+
+
+def _unsafe_file(path: Path, root: Path) -> str | None:
+    """Why the loader must not read ``path``, a table or settings file of the workspace folder
+    ``root`` (resolved); None when it may.
+
+    A symbolic link is followed only to a file inside the folder: a link out of it (to another
+    client's data, to ``/proc/self/environ``) is refused before anything is read, and its target
+    is never named. Folders, pipes and devices named like a table are refused too.
+    """
+    try:
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return ("it is a link to a file outside the workspace folder, and such files are never read; "
+                    "copy the file into the folder instead")
+        if not target.exists():
+            return "it is a link to a file that does not exist"
+        if target.is_dir():
+            return "it is a folder, not a file"
+        if not target.is_file():
+            return "it is not a regular file (a pipe, a socket or a device)"
+    except (OSError, RuntimeError):  # a loop of links, a name the system rejects
+        return "it is a link that leads nowhere (a loop of links)"
+    return None
 
 
 # =========================================================================== workspace
@@ -1702,11 +1863,13 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         problems.append(Problem("workspace.yaml", None, key, text) if text else
                         Problem("workspace.yaml", None, "dimensions", message))
     from .niche import overlap_threshold
-    for check in (dependence_setting, overlap_threshold):   # thresholds read by the analyses
+    from .valuestream import threshold_setting as broken_link_setting
+    for check in (broken_link_setting, dependence_setting, overlap_threshold):   # thresholds read by the analyses
         try:
             check(settings)
         except ValueError as err:
             problems.append(Problem("workspace.yaml", None, "thresholds", str(err)))
+    problems = _cap_per_key(problems)
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -1714,6 +1877,27 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     workspace = Workspace(folder, settings["name"], settings, tables, problems)
     return workspace, problems
+
+
+def _cap_per_key(problems: list[Problem]) -> list[Problem]:
+    """The problems of workspace.yaml with at most ``ROW_LIMIT`` per top-level key and severity
+    (a list of ten thousand broken rules gives twenty messages and a count); others untouched."""
+    kept, extra = [], {}
+    shown: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        if not problem.file.endswith((".yaml", ".yml")) or problem.column is None:
+            kept.append(problem)
+            continue
+        group = (problem.file, re.split(r"[.\[]", problem.column, maxsplit=1)[0], problem.severity)
+        shown[group] = shown.get(group, 0) + 1
+        if shown[group] <= ROW_LIMIT:
+            kept.append(problem)
+        else:
+            extra[group] = extra.get(group, 0) + 1
+    for (file, key, severity), count in extra.items():
+        what = "problems" if severity == "error" else "warnings"
+        kept.append(Problem(file, None, key, f"... and {count:,} more {what} under this key", severity))
+    return kept
 
 
 def _check_references(
