@@ -9,7 +9,6 @@ alert ledger of that rule. The workspace's own rules are not changed.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from typing import Mapping, Sequence
 
@@ -20,6 +19,7 @@ import plotly.graph_objects as go
 
 from ecolib import evaluation as ev_
 from ecolib.i18n import t
+from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import evaluation as plot
 
@@ -168,7 +168,7 @@ class RuleExplorer:
         self.figure.data = ()
         self.figure.add_traces(fresh.data)
         current = result.current
-        self.summary.value = "<p>{}</p>".format(html.escape(t(
+        self.summary.value = "<p>{}</p>".format(html_text(t(
             "evaluation.explore.summary", self.lang, n=len(result.ledger), month=self.month,
             open=int((current["status"] != "resolved").sum()))))
         self.table.value = html_table(ev_.ledger_table(result, self.lang), lang=self.lang,

@@ -6,7 +6,6 @@ Shown only when a notebook runs with ``interactive = True``; reports never depen
 """
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -14,6 +13,7 @@ import plotly.graph_objects as go
 from ecolib import fmt
 from ecolib import gaps as G
 from ecolib.i18n import t
+from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import gaps as plot
 
@@ -67,7 +67,7 @@ class ExitExplorer:
             return
         nodes = G.node_names(self.ga, self.lang)
         lost = t("gaps.name_sep", self.lang).join(nodes.get(n, n) for n in e.nodes_lost) or "–"
-        self.summary.value = "<b>" + html.escape(t("gaps.explore.summary", self.lang, firm=self._name(),
+        self.summary.value = "<b>" + html_text(t("gaps.explore.summary", self.lang, firm=self._name(),
                                                    n=len(e.affected), value=fmt.money(e.value_lost, self.lang, self.currency),
                                                    share=fmt.pct(e.value_share, 1), nodes=lost)) + "</b>"
         self.table.value = html_table(G.backup_view(e, nodes, self.lang), lang=self.lang, columns=G.BACKUP_COLUMNS,

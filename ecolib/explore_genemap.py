@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from ecolib import chain, fmt
 from ecolib import genemap as gmap
 from ecolib.i18n import has, t
+from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import genemap as plot
 
@@ -98,7 +99,7 @@ class GeneMapExplorer:
 
     def _fill_table(self) -> None:
         gaps = branch_gaps(self.gene_map, self.tables["firms"], self._selected_root(), self.lang)
-        self.summary.value = "<b>" + html_escape(t("genemap.explore.gaps", self.lang, n=len(gaps),
+        self.summary.value = "<b>" + html_text(t("genemap.explore.gaps", self.lang, n=len(gaps),
                                                      cap=fmt.number(self.threshold.value, 2))) + "</b>"
         formats = gmap.gap_formats(self.lang)
         self.table.value = html_table(gaps, lang=self.lang, columns=BRANCH_COLUMNS, formats=formats, max_rows=200)
@@ -116,6 +117,3 @@ class GeneMapExplorer:
         display(self.widget)
 
 
-def html_escape(text: str) -> str:
-    import html
-    return html.escape(str(text), quote=True)

@@ -6,7 +6,6 @@ Shown only when a notebook runs with ``interactive = True``; reports never depen
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import ipywidgets as widgets
@@ -18,6 +17,7 @@ from ecolib import fmt, frames
 from ecolib import genemap as gmap
 from ecolib import niche as nc
 from ecolib.i18n import t
+from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.overview import active_mask
 from ecolib.plots import niche as plot
@@ -116,7 +116,7 @@ class NicheExplorer:
 
     def _fill_tables(self) -> None:
         n = self.niche
-        self.summary.value = "<b>" + html.escape(t("niche.explore.flagged", self.lang, n=len(n.flagged),
+        self.summary.value = "<b>" + html_text(t("niche.explore.flagged", self.lang, n=len(n.flagged),
                                                      threshold=fmt.number(n.threshold, 2))) + "</b>"
         view = nc.advice_view(n, self.lang)
         self.advice.value = html_table(view, lang=self.lang, columns=nc.ADVICE_COLUMNS) if len(view) else ""
@@ -129,7 +129,7 @@ class NicheExplorer:
         view = nc.embedding_view(e, self.gm, self.lang)
         self.embed_table.value = (html_table(view, lang=self.lang, columns=nc.EMBED_COLUMNS,
                                              formats=nc.embed_formats(self.lang)) if len(view)
-                                  else "<p>" + html.escape(t("niche.no_opportunity", self.lang)) + "</p>")
+                                  else "<p>" + html_text(t("niche.no_opportunity", self.lang)) + "</p>")
 
     @staticmethod
     def _replace(live: go.FigureWidget, fresh: go.Figure) -> None:

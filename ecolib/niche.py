@@ -274,10 +274,11 @@ def overlap_pairs(overlap: pd.DataFrame, p: pd.DataFrame | None = None, *,
         rows = np.arange(len(ia))
         has = contrib.shape[1] > 0 and len(ia) > 0
         best = contrib[rows, k] if has else np.zeros(len(ia))
-        out["shared"] = np.where(best > 0, p.columns.to_numpy(object)[k], None) if has else np.array([], object)
+        none = np.full(len(ia), None, dtype=object)       # no group at all: nothing is shared
+        out["shared"] = np.where(best > 0, p.columns.to_numpy(object)[k], None) if has else none
         out["shared_contribution"] = np.where(best > 0, best, np.nan)
-        out["share_a"] = np.where(best > 0, a[ia, k], np.nan) if has else np.zeros(0)
-        out["share_b"] = np.where(best > 0, a[ib, k], np.nan) if has else np.zeros(0)
+        out["share_a"] = np.where(best > 0, a[ia, k], np.nan) if has else np.full(len(ia), np.nan)
+        out["share_b"] = np.where(best > 0, a[ib, k], np.nan) if has else np.full(len(ia), np.nan)
     out = out.assign(_o=np.nan_to_num(o, nan=-1.0)).sort_values(["_o", "zone_a", "zone_b"],
                                                                  ascending=[False, True, True], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)

@@ -13,7 +13,6 @@ Everything shown that comes from data is HTML-escaped here, once.
 """
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,6 +24,7 @@ import plotly.graph_objects as go
 from IPython.display import HTML, display
 
 from ecolib import plots  # noqa: F401  (registers the plotly theme)
+from ecolib.escape import html_text
 from ecolib.i18n import LANGS, t
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
@@ -48,8 +48,8 @@ def report_css() -> str:
     return resources.files("ecolib").joinpath("templates/ecolib/report.css").read_text(encoding="utf-8")
 
 
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+#: Every string shown in a page goes through this one helper (see :mod:`ecolib.escape`).
+esc = html_text
 
 
 @dataclass
@@ -61,6 +61,8 @@ class Context:
     lang: str = "en"
     interactive: bool = False
     summary: dict = field(default_factory=dict, repr=False)
+    #: Why there is nothing to analyse in this park and month (``(i18n key, values)``), or None.
+    nothing: tuple[str, dict] | None = field(default=None, repr=False)
     _figures: int = field(default=0, repr=False)
     _section: str = field(default="", repr=False)
 
@@ -95,17 +97,21 @@ class Context:
             f'<div class="sub">{esc(self.park_name)} · {esc(self.t("common.report_for", month=self.month))}</div></div>'))
 
     def paragraph(self, key: str, **values: Any) -> None:
+        if self.nothing is not None:
+            return
         display(HTML(f'<p class="intro">{esc(self.t(key, **values))}</p>'))
 
     def section(self, key: str, **values: Any) -> None:
         """Heading ``<key>_heading`` and intro ``<key>_intro`` of a section."""
         heading = self.t(f"{key}_heading", **values)
-        intro = self.t(f"{key}_intro", **values)
+        intro = self.t(f"{key}_intro", **values) if self.nothing is None else self.t("common.nothing.section")
         self._section = heading
         display(HTML(f'<div class="ecolib-section"><h2>{esc(heading)}</h2><p class="intro">{esc(intro)}</p></div>'))
 
     def show(self, fig: go.Figure) -> None:
         """A plotly figure: live in JupyterLab, a static div (plotly.js in the page head) in reports."""
+        if self.nothing is not None:
+            return
         if self.interactive:
             fig.show()
             return
@@ -115,6 +121,8 @@ class Context:
 
     def cards(self, items: Mapping[str, str]) -> None:
         """Headline cards: ``{label: formatted value}``."""
+        if self.nothing is not None:
+            return
         cells = "".join(f'<div class="ecolib-card"><div class="value">{esc(v)}</div><div class="label">{esc(k)}</div></div>'
                         for k, v in items.items())
         display(HTML(f'<div class="ecolib-cards">{cells}</div>'))
@@ -129,6 +137,8 @@ class Context:
         In a report run the whole table (not only the first ``max_rows``) also goes to
         ``tables.xlsx``, on a sheet named ``sheet`` (default: the current section heading),
         with translated headers and numbers kept as numbers."""
+        if self.nothing is not None:
+            return
         display(HTML(html_table(frame, lang=self.lang, columns=columns, formats=formats, index=index,
                                 total_row=total_row, max_rows=max_rows)))
         if not self.interactive:
@@ -137,7 +147,7 @@ class Context:
                     raw=True)
 
     def findings(self, items: list[str]) -> None:
-        if not items:
+        if not items or self.nothing is not None:
             return
         lis = "".join(f"<li>{esc(s)}</li>" for s in items)
         display(HTML(f'<div class="ecolib-findings"><h3>{esc(self.t("common.findings"))}</h3><ul>{lis}</ul></div>'))
@@ -238,7 +248,47 @@ def setup(workspace: str | Path, month: str | None = None, *, lang: str = "en", 
     from ecolib.months import is_month
     if not is_month(month):
         raise SetupError(f"month {month!r} is not YYYY-MM")
-    ctx = Context(ws, str(month), lang, bool(interactive))
+    ctx = Context(ws, str(month), lang, bool(interactive), nothing=nothing_to_analyse(ws.tables, str(month)))
     if title:
         ctx.title(title)
+    if ctx.nothing is not None:
+        key, values = ctx.nothing
+        display(HTML(f'<div class="ecolib-notice"><b>{esc(ctx.t("common.nothing.heading", month=ctx.month))}</b>'
+                     f"<p>{esc(ctx.t(key, **values))}</p></div>"))
     return ctx
+
+
+def nothing_to_analyse(tables: Mapping[str, pd.DataFrame], month: str) -> tuple[str, dict] | None:
+    """Why a park has nothing any analysis could work on in ``month``, or None.
+
+    A valid workspace can still be empty for analysis: a chain of its root node alone, no
+    firm inside the park, or no local firm still active in the month. Pages then say so once
+    at the top and under every heading instead of drawing empty charts and zeros.
+
+    Returns
+    -------
+    tuple of (str, dict) or None
+        The i18n key of the reason and the values it names (``firms``, ``local``, ``month``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"node_id": ["C", "N1"]})
+    >>> firms = pd.DataFrame({"firm_id": ["F1"], "local": [True], "status": ["exited"],
+    ...                       "exit_month": ["2026-01"]})
+    >>> nothing_to_analyse({"chain_nodes": nodes, "firms": firms}, "2026-03")
+    ('common.nothing.none_active', {'local': 1, 'month': '2026-03'})
+    >>> nothing_to_analyse({"chain_nodes": nodes, "firms": firms}, "2025-12") is None
+    True
+    """
+    from ecolib.overview import active_mask
+
+    if len(tables["chain_nodes"]) <= 1:
+        return "common.nothing.root_only", {}
+    firms = tables["firms"]
+    local = firms["local"].to_numpy(bool)
+    if not local.any():
+        return "common.nothing.no_local", {"firms": int(len(firms))}
+    if not (local & active_mask(firms, month).to_numpy(bool)).any():
+        return "common.nothing.none_active", {"local": int(local.sum()), "month": month}
+    return None

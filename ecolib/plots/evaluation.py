@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ecolib import evaluation as ev_
+from ecolib.escape import plot_text
 from ecolib.i18n import t
 from ecolib.plots.theme import PALETTE
 
@@ -58,8 +59,8 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
     if not chosen:
         return _empty(title, t("evaluation.chart.no_rules", lang))
     months = list(ev.history.index[-span:])
-    titles = [t("evaluation.chart.panel_title", lang, metric=ev.metric(r.metric).name(lang),
-                rule=ev_.describe_rule(r, ev, lang, currency)) for r in chosen]
+    titles = [t("evaluation.chart.panel_title", lang, metric=plot_text(ev.metric(r.metric).name(lang)),
+                rule=plot_text(ev_.describe_rule(r, ev, lang, currency))) for r in chosen]
     fig = make_subplots(rows=len(chosen), cols=1, shared_xaxes=True, vertical_spacing=0.22 / len(chosen) + 0.03,
                         subplot_titles=titles)
     missing = np.isin(months, ev.missing_months)
@@ -93,7 +94,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             for first, last in _runs(flags):
                 fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor=colour, opacity=opacity, line_width=0,
                               layer="below", row=row, col=1, exclude_empty_subplots=False)
-        shown = [ev_.format_value(v, metric.unit, lang, currency) for v in values]
+        shown = [plot_text(ev_.format_value(v, metric.unit, lang, currency)) for v in values]
         for limit in limits:
             key = "evaluation.chart.threshold"
             fig.add_scatter(x=months, y=[limit] * len(months), mode="lines", name=t(key, lang),
@@ -104,13 +105,13 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             fig.add_scatter(x=months, y=[bench] * len(months), mode="lines", name=t("evaluation.chart.benchmark", lang),
                             line=dict(color=BENCH_COLOUR, width=1.4, dash="dot"), legendgroup="benchmark",
                             hovertemplate=t("evaluation.chart.benchmark", lang) + ": "
-                            + ev_.format_value(bench, metric.unit, lang, currency).replace("%", "%%") + "<extra></extra>",
+                            + plot_text(ev_.format_value(bench, metric.unit, lang, currency)) + "<extra></extra>",
                             showlegend="benchmark" not in shown_keys, row=row, col=1)
             shown_keys.add("benchmark")
         fig.add_scatter(x=months, y=values, mode="lines+markers", name=t("evaluation.chart.value", lang),
                         line=dict(color=VALUE_COLOUR, width=2.4), marker=dict(size=5), connectgaps=False,
                         customdata=shown, legendgroup="value", showlegend="value" not in shown_keys,
-                        hovertemplate="%{x}: %{customdata}<extra>" + metric.name(lang).replace("%", "%%") + "</extra>",
+                        hovertemplate="%{x}: %{customdata}<extra>" + plot_text(metric.name(lang)) + "</extra>",
                         row=row, col=1)
         shown_keys.add("value")
         pending = state == "breach"
@@ -169,9 +170,9 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
         z.append(code.to_numpy())
         metric = ev.metric(rule.metric)
         labels = [t(f"evaluation.chart.state.{s}", lang) for s in state]
-        values = [ev_.format_value(v, metric.unit, lang, currency) for v in checks["value"]]
+        values = [plot_text(ev_.format_value(v, metric.unit, lang, currency)) for v in checks["value"]]
         text.append([f"{lab} · {val}" for lab, val in zip(labels, values)])
-    names = [ev.metric(r.metric).name(lang) for r in chosen]
+    names = [plot_text(ev.metric(r.metric).name(lang)) for r in chosen]
     n = len(_TIMELINE_COLOURS)
     scale = []
     for i, colour in enumerate(_TIMELINE_COLOURS):
@@ -207,7 +208,7 @@ def health_lines(ev, lang: str = "en", *, currency: str = "CNY", span: int = 36)
         metric = ev.metric(metric_id)
         raw = ev.history.loc[months, metric_id]
         name = t(f"evaluation.dimension.{dimension}", lang)
-        custom = [f"{ev_.format_value(v, metric.unit, lang, currency)} · {s:.0%}" if pd.notna(s) else "–"
+        custom = [f"{plot_text(ev_.format_value(v, metric.unit, lang, currency))} · {s:.0%}" if pd.notna(s) else "–"
                   for v, s in zip(raw, scores[dimension])]
         fig.add_scatter(x=months, y=scores[dimension], name=name, mode="lines+markers", connectgaps=False,
                         line=dict(color=PALETTE[[0, 1, 4][i % 3]], width=2.5), marker=dict(size=5),

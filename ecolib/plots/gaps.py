@@ -4,7 +4,6 @@ systemic-importance ranking and the security matrix. Each takes a result of :mod
 and returns a ``go.Figure``; no metric is computed here."""
 from __future__ import annotations
 
-import html
 import textwrap
 
 import numpy as np
@@ -12,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib import fmt
+from ecolib.escape import plot_text
 from ecolib import gaps as G
 from ecolib.i18n import t
 from ecolib.plots.theme import PALETTE, STATUS_COLOURS
@@ -22,8 +22,6 @@ ROLE_COLOURS = {"buyer": "#1f6f8b", "supplier": "#e07a1f", "both": "#7d5ba6"}
 BENCH_COLOUR = "#5f6b6d"
 
 
-def _esc(text) -> str:
-    return html.escape(str(text), quote=False)
 
 
 def _short(text: str, limit: int = 34) -> str:
@@ -37,7 +35,7 @@ def _wrap(text: str, width: int = 18) -> str:
         parts = [text[i:i + width // 2] for i in range(0, len(text), width // 2)]
     else:
         parts = textwrap.wrap(text, width) or [text]
-    return "<br>".join(_esc(p) for p in parts)
+    return "<br>".join(plot_text(p) for p in parts)
 
 
 # ------------------------------------------------------------------------------ health
@@ -50,7 +48,7 @@ def health_radar(h: G.Health, lang: str = "en") -> go.Figure:
     labels = [h.dims[x].name(lang) for x in d["dimension"]]
     score = d["score"].to_numpy(float)
     shown = np.nan_to_num(score, nan=0.0) * 100
-    theta = [(_esc(lab) if not np.isnan(s) else _esc(lab) + " (–)") for lab, s in zip(labels, score)]
+    theta = [(plot_text(lab) if not np.isnan(s) else plot_text(lab) + " (–)") for lab, s in zip(labels, score)]
     if h.weakest is not None:
         i = list(d["dimension"]).index(h.weakest)
         theta[i] = f"<b>{theta[i]} ▼</b>"
@@ -83,8 +81,8 @@ def metric_bars(h: G.Health, lang: str = "en") -> go.Figure:
         if not len(rows):
             continue
         fig.add_trace(go.Bar(
-            y=[_esc(h.metric_name(x, lang)) for x in rows["metric"]], x=rows["score"] * 100, orientation="h",
-            name=_esc(h.dims[dim].name(lang)), marker_color=PALETTE[i % len(PALETTE)],
+            y=[plot_text(h.metric_name(x, lang)) for x in rows["metric"]], x=rows["score"] * 100, orientation="h",
+            name=plot_text(h.dims[dim].name(lang)), marker_color=PALETTE[i % len(PALETTE)],
             text=[fmt.pct(s, 0) for s in rows["score"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
     fig.add_vline(x=100, line=dict(color=BENCH_COLOUR, dash="dash"))
@@ -102,7 +100,7 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
     """The top gap nodes as stacked bars: each component's weighted part, so the length is the
     score; the node's status marked by a coloured square."""
     p = priority.head(int(top))
-    labels = [f'<span style="color:{STATUS_COLOURS.get(s, "#999")}">■</span> {_esc(_short(n))}'
+    labels = [f'<span style="color:{STATUS_COLOURS.get(s, "#999")}">■</span> {plot_text(_short(n))}'
               for s, n in zip(p["status"], G.names(p, "name", lang))]
     fig = go.Figure()
     w = priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
@@ -111,11 +109,11 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
             y=labels, x=p[f"part_{k}"], orientation="h", marker_color=COMPONENT_COLOURS[k],
             name=f"{t(f'gaps.component.{k}', lang)} ({fmt.pct(w.get(k, 0), 0)})",
             customdata=np.c_[p[k].to_numpy(float)],
-            hovertemplate="%{y}<br>" + _esc(t(f"gaps.component.{k}", lang)) + " %{customdata[0]:.2f} → %{x:.3f}"
+            hovertemplate="%{y}<br>" + plot_text(t(f"gaps.component.{k}", lang)) + " %{customdata[0]:.2f} → %{x:.3f}"
                           "<extra></extra>"))
     fig.add_trace(go.Scatter(y=labels, x=p["score"], mode="text", text=[fmt.number(s, 2) for s in p["score"]],
                              textposition="middle right", showlegend=False, hoverinfo="skip"))
-    status_note = "   ".join(f'<span style="color:{STATUS_COLOURS[s]}">■</span> {_esc(G.status_label(s, lang))}'
+    status_note = "   ".join(f'<span style="color:{STATUS_COLOURS[s]}">■</span> {plot_text(G.status_label(s, lang))}'
                               for s in ("missing", "single", "thin"))
     fig.update_layout(barmode="stack", title=t("gaps.priority_title", lang, n=len(p)),
                       height=max(360, 150 + 30 * len(p)), yaxis=dict(autorange="reversed"),
@@ -134,7 +132,7 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
     sales (suppliers) that goes with the leaver, coloured by role; a line at the threshold."""
     a = e.affected.head(int(top))
     view = G.affected_view(e, lang).head(int(top))
-    labels = [_esc(_short(f, 30)) for f in view["firm"]]
+    labels = [plot_text(_short(f, 30)) for f in view["firm"]]
     fig = go.Figure()
     for role in G.ROLES:
         mask = (a["role"] == role).to_numpy()
@@ -143,11 +141,11 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
         fig.add_trace(go.Bar(
             y=np.array(labels, object)[mask], x=a.loc[mask, "share"] * 100, orientation="h",
             name=t(f"gaps.role.{role}", lang), marker_color=ROLE_COLOURS[role],
-            customdata=np.c_[view.loc[mask, "node"].map(_esc).to_numpy(object),
+            customdata=np.c_[view.loc[mask, "node"].map(plot_text).to_numpy(object),
                              [fmt.money(v, lang) for v in view.loc[mask, "lost"]]],
             hovertemplate="%{y} · %{customdata[0]}<br>%{x:.0f}% · %{customdata[1]}<extra></extra>"))
     fig.add_vline(x=e.threshold * 100, line=dict(color=BENCH_COLOUR, dash="dot"))
-    fig.update_layout(title=t("gaps.exit_title", lang, firm=_esc(firm_name or e.firm_id)), showlegend=True,
+    fig.update_layout(title=t("gaps.exit_title", lang, firm=plot_text(firm_name or e.firm_id)), showlegend=True,
                       height=max(320, 140 + 22 * len(a)), barmode="overlay",
                       xaxis=dict(range=[0, 105], ticksuffix="%", title=t("gaps.col.share_lost", lang)),
                       yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=labels),
@@ -160,16 +158,16 @@ def ranking_bars(ranking: pd.DataFrame, lang: str = "en", *, currency: str = "CN
     colour; the hover shows the trade at stake and the nodes that would be lost."""
     r = ranking.head(int(top))
     view = G.ranking_view(r, lang)
-    labels = [_esc(_short(f, 32)) + (" ★" if a else "") for f, a in
+    labels = [plot_text(_short(f, 32)) + (" ★" if a else "") for f, a in
               zip(view["firm"], r["anchor"] if "anchor" in r else [False] * len(r))]
     colours = [PALETTE[1] if a else PALETTE[0] for a in (r["anchor"] if "anchor" in r else [False] * len(r))]
     fig = go.Figure(go.Bar(
         y=labels, x=r["affected_firms"], orientation="h", marker_color=colours,
         text=[f"{int(n)} · {fmt.money(v, lang, currency)}" for n, v in zip(r["affected_firms"], r["value_lost"])],
         textposition="outside", cliponaxis=False,
-        customdata=np.c_[view["node"].map(_esc).to_numpy(object), r["nodes_lost"].to_numpy(int)],
-        hovertemplate="%{y} · %{customdata[0]}<br>" + _esc(t("gaps.col.hit", lang)) + " %{x}<br>"
-                      + _esc(t("gaps.col.nodes_lost", lang)) + " %{customdata[1]}<extra></extra>"))
+        customdata=np.c_[view["node"].map(plot_text).to_numpy(object), r["nodes_lost"].to_numpy(int)],
+        hovertemplate="%{y} · %{customdata[0]}<br>" + plot_text(t("gaps.col.hit", lang)) + " %{x}<br>"
+                      + plot_text(t("gaps.col.nodes_lost", lang)) + " %{customdata[1]}<extra></extra>"))
     fig.update_layout(title=t("gaps.ranking_title", lang, n=len(r)), height=max(320, 140 + 26 * len(r)),
                       yaxis=dict(autorange="reversed"), showlegend=False,
                       xaxis=dict(title=t("gaps.col.hit", lang), range=[0, max(1, float(r["affected_firms"].max()
@@ -195,7 +193,7 @@ def security_scatter(security: pd.DataFrame, lang: str = "en", *, label: int = 1
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line_width=0, fillcolor=QUADRANT_COLOURS[q],
                       opacity=0.08, layer="below")
         fig.add_annotation(x=x0 + 0.01 if x0 < x_mid else x1 - 0.01, y=y1 - 0.01 if y1 > y_mid else y0 + 0.01,
-                           text=f"<b>{_esc(t(f'gaps.quadrant.{q}', lang))}</b><br>{_esc(t(f'gaps.quadrant_hint.{q}', lang))}",
+                           text=f"<b>{plot_text(t(f'gaps.quadrant.{q}', lang))}</b><br>{plot_text(t(f'gaps.quadrant_hint.{q}', lang))}",
                            showarrow=False, xanchor="left" if x0 < x_mid else "right",
                            yanchor="top" if y1 > y_mid else "bottom", align="left" if x0 < x_mid else "right",
                            font=dict(size=11, color=QUADRANT_COLOURS[q]))
@@ -213,11 +211,11 @@ def security_scatter(security: pd.DataFrame, lang: str = "en", *, label: int = 1
             name=t(f"gaps.quadrant.{q}", lang),
             marker=dict(color=QUADRANT_COLOURS[q], size=6 + 5 * rows["weight"].to_numpy(float),
                         line=dict(color="white", width=1), opacity=0.85),
-            customdata=np.c_[names[mask].map(_esc).to_numpy(object),
+            customdata=np.c_[names[mask].map(plot_text).to_numpy(object),
                              [G.status_label(x, lang) for x in rows["status"]],
                              rows["dependence"].to_numpy(float) * 100, rows["alternatives"].to_numpy(int)],
-            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + _esc(t("gaps.col.dependence", lang))
-                          + " %{customdata[2]:.0f}%<br>" + _esc(t("gaps.col.alternatives", lang))
+            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + plot_text(t("gaps.col.dependence", lang))
+                          + " %{customdata[2]:.0f}%<br>" + plot_text(t("gaps.col.alternatives", lang))
                           + " %{customdata[3]}<extra></extra>"))
     crit = s[s["quadrant"] == "critical"].sort_values(["weight", "dependence"], ascending=False).head(int(label))
     # names of the most important critical nodes, stacked in a column left of the cluster
@@ -226,7 +224,7 @@ def security_scatter(security: pd.DataFrame, lang: str = "en", *, label: int = 1
     for k, (i, r) in enumerate(crit.iterrows()):   # ≤ label annotations
         fig.add_annotation(x=r["dependence"] + jitter_x[i], y=r["substitutability"] + jitter_y[i],
                            ax=x_mid + 0.02, ay=y_mid - 0.04 - step * k, axref="x", ayref="y",
-                           text=_esc(_short(names[i], 30)), showarrow=True, arrowhead=0, arrowwidth=1,
+                           text=plot_text(_short(names[i], 30)), showarrow=True, arrowhead=0, arrowwidth=1,
                            arrowcolor="rgba(120,144,156,0.6)", xanchor="left", yanchor="middle",
                            font=dict(size=10, color="#37474f"), bgcolor="rgba(255,255,255,0.7)")
     fig.update_layout(title=t("gaps.security_title", lang), height=640,

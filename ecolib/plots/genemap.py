@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib import chain, fmt
+from ecolib.escape import plot_text
 from ecolib.genemap import STATUSES, Coverage, GeneMap
 from ecolib.i18n import has, t
 from ecolib.plots.theme import STAGE_COLOURS, STATUS_COLOURS
@@ -41,17 +42,13 @@ def _wrap(text: str, width: int, lines: int) -> str:
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: max(width - 1, 1)] + "…"
-    return "<br>".join(_esc(p) for p in parts)
+    return "<br>".join(plot_text(p) for p in parts)
 
 
 def _status_label(status: str, lang: str) -> str:
     return t(f"genemap.status.{status}", lang)
 
 
-def _esc(text) -> str:
-    """Plotly renders a small HTML subset in labels: escape text from data."""
-    import html
-    return html.escape(str(text), quote=False)
 
 
 def status_legend(counts: dict[str, int] | None, lang: str) -> str:
@@ -102,7 +99,7 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
     counts = cov.nodes[cov.nodes["node_id"].isin(tree["node_id"])]["status"].value_counts().to_dict()
     fig = go.Figure(go.Treemap(
         ids=tree["node_id"], parents=parents, values=weight,
-        labels=[_wrap(n, 7 if lang == "zh" else 14, 3) if leaf else _esc(n)
+        labels=[_wrap(n, 7 if lang == "zh" else 14, 3) if leaf else plot_text(n)
                 for n, leaf in zip(names, tree["is_leaf"])],  # technology nodes wrapped to fit their tiles
         branchvalues="remainder", customdata=np.column_stack([sub, hover]),
         texttemplate="<b>%{label}</b><br>%{customdata[0]}",
@@ -132,15 +129,15 @@ def capability_heatmap(matrix: pd.DataFrame, cov: Coverage, firms: pd.DataFrame,
     xt, hover_x = [], []
     for c in cols:  # one label per column (≤ a few dozen)
         s = nodes.at[c, "status"] if c in nodes.index else "missing"
-        label = _esc(_short(node_names.get(c, c), 16 if lang == "zh" else 30))
+        label = plot_text(_short(node_names.get(c, c), 16 if lang == "zh" else 30))
         mark = f'<span style="color:{STATUS_COLOURS[s]}">●</span> '
         xt.append(mark + (f"<b>{label}</b>" if s == "missing" else label))
-        hover_x.append(f"{_esc(node_names.get(c, c))} ({_status_label(s, lang)})")
-    rows = [_esc(_short(firm_names.get(f, f), 34)) for f in matrix.index]
+        hover_x.append(f"{plot_text(node_names.get(c, c))} ({_status_label(s, lang)})")
+    rows = [plot_text(_short(firm_names.get(f, f), 34)) for f in matrix.index]
     z = matrix.to_numpy(dtype=float)
     cap = cov.min_capability
     scale = [[0.0, "#fdebd0"], [max(cap - 1e-6, 0.0), "#f5cba7"], [cap, "#d6eaf8"], [1.0, "#1f4e79"]]
-    text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.2f}")(np.nan_to_num(z)))
+    text = np.where(np.isnan(z), "", np.char.mod("%.2f", np.nan_to_num(z))) if z.size else np.empty(z.shape, str)
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(len(cols))), y=list(range(len(rows))), zmin=0, zmax=1, colorscale=scale,
         text=text, texttemplate="%{text}", textfont=dict(size=10), xgap=2, ygap=2, hoverongaps=False,
@@ -195,8 +192,8 @@ def _node_traces(g, pos: dict, lang: str, *, label_statuses=("missing", "single"
         if label_core_gaps and s != "covered":
             labelled |= d["core"].to_numpy(bool)
         show = bool(labelled.any())
-        fig_text = [_esc(_short(n, label_limit)) if k else "" for n, k in zip(nm, labelled)] if show else None
-        hover = [f"<b>{_esc(n)}</b><br>{_status_label(s, lang)} · "
+        fig_text = [plot_text(_short(n, label_limit)) if k else "" for n, k in zip(nm, labelled)] if show else None
+        hover = [f"<b>{plot_text(n)}</b><br>{_status_label(s, lang)} · "
                  + t("genemap.hover_firms", lang, n=int(f)) + (" · " + t("genemap.col.core", lang) if c else "")
                  for n, f, c in zip(nm, d["firms"], d["core"])]
         size = 8 + 4 * np.sqrt(d["weight"].astype(float).clip(lower=0).to_numpy())
@@ -283,7 +280,7 @@ def chain_graph_figure(g, cov: Coverage, lang: str = "en", *, hide_service_links
     cols = pd.DataFrame({"x": [p[0] for p in pos.values()], "stage": [stage.get(n) for n in pos]})
     for st, xs in cols.groupby("stage")["x"]:
         label = t(f"stage.{st}", lang) if has(f"stage.{st}", lang) else str(st)
-        ann.append(dict(x=(xs.min() + xs.max()) / 2, y=0.9, xref="x", yref="y", text=f"<b>{_esc(label)}</b>",
+        ann.append(dict(x=(xs.min() + xs.max()) / 2, y=0.9, xref="x", yref="y", text=f"<b>{plot_text(label)}</b>",
                         showarrow=False, font=dict(size=13, color=STAGE_COLOURS.get(st, "#37474f"))))
     fig.update_layout(title=t("genemap.chain_title", lang), height=int(min(2400, 160 + 30 * n_rows)),
                       xaxis=dict(visible=False, range=[-0.3, n_cols + 0.2]), yaxis=dict(visible=False),
@@ -337,7 +334,7 @@ def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",)) -
     nodes = gm.coverage.nodes.set_index("node_id")
     names = _names(nodes.reset_index(), lang).set_axis(nodes.index)
     feas = feas.sort_values(["feasibility", "node_id"], ascending=[True, False])
-    labels = [_esc(_short(names.get(n, n), 40)) + (" ★" if nodes.at[n, "core"] else "") for n in feas["node_id"]]
+    labels = [plot_text(_short(names.get(n, n), 40)) + (" ★" if nodes.at[n, "core"] else "") for n in feas["node_id"]]
     text = [t("genemap.no_evidence", lang) if ne else fmt.pct(v, 0)
             for v, ne in zip(feas["feasibility"], feas["no_evidence"])]
     fig = go.Figure(go.Bar(

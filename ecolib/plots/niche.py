@@ -4,13 +4,13 @@ firm's embedding opportunities. Each takes a result of :mod:`ecolib.niche` and r
 ``go.Figure``; metrics are never computed here."""
 from __future__ import annotations
 
-import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib import fmt
+from ecolib.escape import plot_text
 from ecolib import niche as nc
 from ecolib.genemap import GeneMap
 from ecolib.i18n import t
@@ -22,9 +22,6 @@ OVERLAP_SCALE = [[0.0, "#f7fbff"], [0.5, "#f4b183"], [0.7, "#e07a1f"], [1.0, "#9
 LQ_CLIP = 2.0  # log2: LQ shown from 1/4 to 4
 
 
-def _esc(text) -> str:
-    """Plotly renders a small HTML subset in labels: escape text from data."""
-    return html.escape(str(text), quote=False)
 
 
 def zone_colour(n: nc.Niche, zone: str) -> str:
@@ -50,19 +47,19 @@ def _short(text: str, limit: int) -> str:
 def overlap_heatmap(n: nc.Niche, lang: str = "en") -> go.Figure:
     """Zone × zone Pianka overlap with values in the cells; pairs above the threshold framed."""
     zones = [str(z) for z in n.overlap.index]
-    labels = [_esc(_short(z, 24)) for z in zones]
+    labels = [plot_text(_short(z, 24)) for z in zones]
     z = n.overlap.to_numpy(np.float64).copy()
     k = len(zones)
     text = np.where(np.isnan(z), "–", np.char.mod("%.3f", np.nan_to_num(z))) if k else np.empty((0, 0), dtype=str)
     if k:                                               # a zone with itself: grey, no number
         np.fill_diagonal(z, np.nan)
         np.fill_diagonal(text, "")
-    hover = [[f"{_esc(zones[i])} – {_esc(zones[j])}" for j in range(k)] for i in range(k)]   # zones × zones: small
+    hover = [[f"{plot_text(zones[i])} – {plot_text(zones[j])}" for j in range(k)] for i in range(k)]   # zones × zones: small
     fig = go.Figure(go.Heatmap(
         z=_gaps(z), x=list(range(k)), y=list(range(k)), zmin=0, zmax=1, colorscale=OVERLAP_SCALE, xgap=3, ygap=3,
         hoverongaps=False,
         text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=np.array(hover, dtype=object),
-        hovertemplate="%{customdata}<br>" + _esc(t("niche.overlap_axis", lang)) + ": %{z:.3f}<extra></extra>",
+        hovertemplate="%{customdata}<br>" + plot_text(t("niche.overlap_axis", lang)) + ": %{z:.3f}<extra></extra>",
         colorbar=dict(title=dict(text=t("niche.overlap_axis", lang)), tickvals=[0, n.threshold, 1],
                       ticktext=["0", f"{n.threshold:.2f}", "1"], len=0.8)))
     shapes = []
@@ -108,11 +105,11 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
     text = np.where(out > 0, np.char.mod("%.2f", np.nan_to_num(lq)), "")
     limit = 14 if lang == "zh" else 30
     row_labels = [f'<span style="color:{STAGE_COLOURS.get(stage.get(g), "#9aa5ab")}">■</span> '
-                  f"{_esc(_short(names.get(g, g), limit))}" for g in groups]
+                  f"{plot_text(_short(names.get(g, g), limit))}" for g in groups]
     cd = np.empty((len(groups), len(zones)), dtype=object)
     for i, g in enumerate(groups):                                     # groups × zones cells, display only
         for j, zname in enumerate(zones):
-            cd[i, j] = (f"{_esc(names.get(g, g))} · {_esc(zname)}<br>LQ {fmt.number(lq[i, j], 2)} · "
+            cd[i, j] = (f"{plot_text(names.get(g, g))} · {plot_text(zname)}<br>LQ {fmt.number(lq[i, j], 2)} · "
                         f"{fmt.money(out[i, j], lang, currency)} · {fmt.pct(sh[i, j], 1)}")
     ticks = [0.25, 0.5, 1, 2, 4]
     fig = go.Figure(go.Heatmap(
@@ -123,13 +120,13 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
                       lenmode="pixels", len=max(160, min(360, 26 * len(groups))), y=1, yanchor="top")))
     annotations = []
     if hidden:
-        annotations.append(dict(text=_esc(t("niche.lq_more", lang, n=hidden, level_plural=t(f"niche.level_plural.{n.level}", lang))),
+        annotations.append(dict(text=plot_text(t("niche.lq_more", lang, n=hidden, level_plural=t(f"niche.level_plural.{n.level}", lang))),
                                 x=0, xref="paper", y=0, yref="paper", yanchor="top", yshift=-10, showarrow=False,
                                 xanchor="left", font=dict(size=12, color="#5f6b6d")))
     fig.update_layout(
         title=t("niche.lq_title", lang, level=t(f"niche.level.{n.level}", lang)),
         height=max(320, 140 + 26 * len(groups)), margin=dict(l=10, r=30, t=100, b=40),
-        xaxis=dict(tickmode="array", tickvals=list(range(len(zones))), ticktext=[_esc(_short(z, 22)) for z in zones],
+        xaxis=dict(tickmode="array", tickvals=list(range(len(zones))), ticktext=[plot_text(_short(z, 22)) for z in zones],
                    side="top", showgrid=False, automargin=True),
         yaxis=dict(tickmode="array", tickvals=list(range(len(groups))), ticktext=row_labels, autorange="reversed",
                    showgrid=False, automargin=True),
@@ -149,7 +146,7 @@ def breadth_chart(n: nc.Niche, lang: str = "en") -> go.Figure:
             for b, s in zip(z["breadth"], z["breadth_std"])]
     colours = [zone_colour(n, v) for v in z["zone"]]
     fig = go.Figure(go.Bar(
-        y=[_esc(_short(v, 26)) for v in z["zone"]], x=z["breadth_std"].fillna(0.0), orientation="h", text=text,
+        y=[plot_text(_short(v, 26)) for v in z["zone"]], x=z["breadth_std"].fillna(0.0), orientation="h", text=text,
         textposition="outside", cliponaxis=False, marker_color=colours,
         hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     top = float(np.nanmax(z["breadth_std"])) if len(z) and z["breadth_std"].notna().any() else 1.0
@@ -179,24 +176,24 @@ def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12
     chosen += [g for g in list(adv_a) + list(adv_b) if g not in chosen]
     order = [g for g in p.columns if g in set(chosen)]                  # chain order
     limit = 14 if lang == "zh" else 30
-    labels = [(f"<b>{_esc(_short(names.get(g, g), limit))}</b>" if g in adv_a | adv_b
-               else _esc(_short(names.get(g, g), limit))) for g in order]
+    labels = [(f"<b>{plot_text(_short(names.get(g, g), limit))}</b>" if g in adv_a | adv_b
+               else plot_text(_short(names.get(g, g), limit))) for g in order]
     ca, cb = zone_colour(n, a), zone_colour(n, b)
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=labels, x=[-pa[g] for g in order], orientation="h", name=_esc(a),
+        y=labels, x=[-pa[g] for g in order], orientation="h", name=plot_text(a),
         marker=dict(color=ca, opacity=[1.0 if g in adv_a else 0.4 for g in order]),
         text=[fmt.pct(pa[g], 0) for g in order], textposition="outside", cliponaxis=False,
-        customdata=[fmt.pct(pa[g], 1) for g in order], hovertemplate=f"{_esc(a)}: %{{customdata}}<extra></extra>"))
+        customdata=[fmt.pct(pa[g], 1) for g in order], hovertemplate=f"{plot_text(a)}: %{{customdata}}<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=labels, x=[pb[g] for g in order], orientation="h", name=_esc(b),
+        y=labels, x=[pb[g] for g in order], orientation="h", name=plot_text(b),
         marker=dict(color=cb, opacity=[1.0 if g in adv_b else 0.4 for g in order]),
         text=[fmt.pct(pb[g], 0) for g in order], textposition="outside", cliponaxis=False,
-        customdata=[fmt.pct(pb[g], 1) for g in order], hovertemplate=f"{_esc(b)}: %{{customdata}}<extra></extra>"))
+        customdata=[fmt.pct(pb[g], 1) for g in order], hovertemplate=f"{plot_text(b)}: %{{customdata}}<extra></extra>"))
     m = float(max(pa.max(), pb.max(), 0.05)) * 1.25
     ticks = [v for v in (0.1, 0.25, 0.5, 0.75, 1.0) if v <= m] or [m / 2]
     fig.update_layout(
-        title=t("niche.pair_title", lang, a=_esc(a), b=_esc(b), level=t(f"niche.level.{n.level}", lang)),
+        title=t("niche.pair_title", lang, a=plot_text(a), b=plot_text(b), level=t(f"niche.level.{n.level}", lang)),
         barmode="overlay", bargap=0.25, height=max(320, 160 + 30 * len(order)),
         xaxis=dict(range=[-m, m], tickvals=[-v for v in ticks[::-1]] + [0] + ticks,
                    ticktext=[fmt.pct(v, 0) for v in ticks[::-1]] + ["0"] + [fmt.pct(v, 0) for v in ticks],
@@ -215,17 +212,17 @@ def embedding_chart(e: nc.Embedding, gm: GeneMap, firm_label: str, lang: str = "
     nodes = gm.coverage.nodes
     names = pd.Series(nc.display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
     limit = 22 if lang == "zh" else 46
-    labels = [_esc(_short(names.get(i, i), limit)) + (" ★" if c else "") for i, c in zip(top["node_id"], top["core"])]
+    labels = [plot_text(_short(names.get(i, i), limit)) + (" ★" if c else "") for i, c in zip(top["node_id"], top["core"])]
     text = [t("niche.embed_text", lang, density=fmt.pct(d, 0), priority=fmt.number(p, 2))
             for d, p in zip(top["density"], top["priority"])]
     status = [t(f"genemap.status.{s}", lang) for s in top["status"]]
     fig = go.Figure(go.Bar(
         y=labels, x=top["score"], orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker_color=[STATUS_COLOURS.get(s, "#9aa5ab") for s in top["status"]], customdata=status,
-        hovertemplate="%{y} (%{customdata})<br>" + _esc(t("niche.score_axis", lang)) + ": %{x:.3f}<extra></extra>"))
+        hovertemplate="%{y} (%{customdata})<br>" + plot_text(t("niche.score_axis", lang)) + ": %{x:.3f}<extra></extra>"))
     hi = float(top["score"].max()) if len(top) else 1.0
     fig.update_layout(
-        title=t("niche.embed_title", lang, firm=_esc(_short(firm_label, 40))), showlegend=False,
+        title=t("niche.embed_title", lang, firm=plot_text(_short(firm_label, 40))), showlegend=False,
         height=max(280, 150 + 36 * len(top)), margin=dict(l=10, r=40, t=70, b=50),
         xaxis=dict(range=[0, hi * 1.6 if hi > 0 else 1.0], title=t("niche.score_axis", lang)),
         yaxis=dict(automargin=True))

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib import fmt
+from ecolib.escape import plot_text
 from ecolib.i18n import has, t
 from ecolib.plots.theme import PALETTE, STAGE_COLOURS
 
@@ -14,9 +15,9 @@ def stage_zone_bar(stage_zone: pd.DataFrame, lang: str = "en") -> go.Figure:
     labels = [t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else str(s) for s in stage_zone.index]
     fig = go.Figure()
     for i, zone in enumerate(stage_zone.columns):
-        fig.add_bar(x=labels, y=stage_zone[zone].to_numpy(), name=str(zone),
+        fig.add_bar(x=labels, y=stage_zone[zone].to_numpy(), name=plot_text(zone),
                     marker_color=PALETTE[i % len(PALETTE)],
-                    hovertemplate="%{x}<br>" + str(zone).replace("%", "%%") + ": %{y}<extra></extra>")
+                    hovertemplate="%{x}<br>" + plot_text(zone) + ": %{y}<extra></extra>")
     fig.update_layout(barmode="stack", title=t("overview.firms_chart_title", lang),
                       xaxis_title=t("common.stage", lang), yaxis_title=t("common.firms", lang), height=420)
     return fig
@@ -31,7 +32,7 @@ def flow_lines(flows: pd.DataFrame, window: list[str], lang: str = "en", *, curr
     for col, key, colour in series:
         fig.add_scatter(x=x, y=flows[col].to_numpy(), name=t(key, lang), mode="lines+markers",
                         line=dict(color=colour, width=2.5), connectgaps=False,
-                        customdata=[fmt.money(v, lang, currency) for v in flows[col]],
+                        customdata=[plot_text(fmt.money(v, lang, currency)) for v in flows[col]],
                         hovertemplate="%{x}: %{customdata}<extra>" + t(key, lang) + "</extra>")
     if window and window[0] in x:
         fig.add_vrect(x0=window[0], x1=window[-1], fillcolor="#1f6f8b", opacity=0.07, line_width=0)
@@ -41,7 +42,7 @@ def flow_lines(flows: pd.DataFrame, window: list[str], lang: str = "en", *, curr
                         marker=dict(symbol="x", size=10, color="#c0392b"), hoverinfo="x")
     fig.update_layout(title=t("overview.flows_chart_title", lang), height=420,
                       xaxis=dict(type="category", title=t("common.month", lang)),
-                      yaxis=dict(title=currency, rangemode="tozero"))
+                      yaxis=dict(title=plot_text(currency), rangemode="tozero"))
     return fig
 
 
@@ -53,10 +54,10 @@ def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
     values = weight.where(tree["is_leaf"], 0.0).clip(lower=1e-9)
     colours = tree["stage"].map(STAGE_COLOURS).fillna(STAGE_COLOURS["unassigned"])
     colours = colours.where(tree["firms"] > 0, "#d5d8dc").where(tree["parent_id"].notna(), "#37474f")
-    hover = [t("overview.chain_firms_hover", lang, n=n) + "<br>" + fmt.money(o, lang, currency)
+    hover = [t("overview.chain_firms_hover", lang, n=n) + "<br>" + plot_text(fmt.money(o, lang, currency))
              for n, o in zip(tree["firms"], tree["output"])]
     fig = go.Figure(go.Sunburst(
-        ids=tree["node_id"], parents=tree["parent_id"].fillna(""), labels=name, values=values,
+        ids=tree["node_id"], parents=tree["parent_id"].fillna(""), labels=name.map(plot_text), values=values,
         branchvalues="remainder", marker=dict(colors=colours, line=dict(color="white", width=1)),
         customdata=hover, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
         insidetextorientation="radial", maxdepth=4))

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib import fmt
+from ecolib.escape import plot_text
 from ecolib.i18n import has, t
 from ecolib.plots.theme import PALETTE, STAGE_COLOURS
 from ecolib.valuestream import EXTERNAL, SegmentFlows, group_names
@@ -78,8 +79,8 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_li
             return STAGE_COLOURS["external"]
         return STAGE_COLOURS.get(stage.get(g, ""), STAGE_COLOURS["unassigned"])
 
-    labels = ([t("valuestream.outside_suppliers", lang) if g == EXTERNAL else names[g] for g in left]
-              + [t("valuestream.outside_buyers", lang) if g == EXTERNAL else names[g] for g in right])
+    labels = ([t("valuestream.outside_suppliers", lang) if g == EXTERNAL else plot_text(names[g]) for g in left]
+              + [t("valuestream.outside_buyers", lang) if g == EXTERNAL else plot_text(names[g]) for g in right])
     colours = [colour(g) for g in left] + [colour(g) for g in right]
     li = {g: i for i, g in enumerate(left)}
     ri = {g: len(left) + i for i, g in enumerate(right)}
@@ -99,10 +100,10 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_li
     link_colour = np.where(links["kind"].eq("leak"), LEAK_COLOUR,
                            np.where(links["kind"].eq("import"), IMPORT_COLOUR,
                                     [_rgba(colour(s), 0.38) for s in links["source"]]))
-    hover = [f"{labels[li[s]]} → {labels[ri[d]]}<br>{fmt.money(v, lang, currency)}"
+    hover = [f"{labels[li[s]]} → {labels[ri[d]]}<br>{plot_text(fmt.money(v, lang, currency))}"
              for s, d, v in zip(links["source"], links["target"], links["value"])]
     node_value = [out_val.get(g, 0.0) for g in left] + [in_val.get(g, 0.0) for g in right]
-    node_hover = [f"{lab}<br>{fmt.money(v, lang, currency)}" for lab, v in zip(labels, node_value)]
+    node_hover = [f"{lab}<br>{plot_text(fmt.money(v, lang, currency))}" for lab, v in zip(labels, node_value)]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
         node=dict(label=labels, color=colours, x=x, y=y, pad=14, thickness=16, line=dict(color="white", width=0.5),
@@ -127,13 +128,13 @@ def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
     if data.empty:
         return _empty(title, lang)
     names = group_names(data, lang)
-    labels = [names[g] for g in data.index]
+    labels = [plot_text(names[g]) for g in data.index]
     fig = go.Figure()
     series = [("local_sourcing", "valuestream.col.local_sourcing", PALETTE[2], "local_inflow", "inflow"),
               ("leakage", "valuestream.col.leakage", PALETTE[3], "external_outflow", "outflow")]
     for col, key, colour, num, den in series:
-        hover = [t("valuestream.hover_ratio", lang, part=fmt.money(a, lang, currency),
-                   whole=fmt.money(b, lang, currency)) for a, b in zip(data[num], data[den])]
+        hover = [t("valuestream.hover_ratio", lang, part=plot_text(fmt.money(a, lang, currency)),
+                   whole=plot_text(fmt.money(b, lang, currency))) for a, b in zip(data[num], data[den])]
         fig.add_bar(y=labels, x=data[col].to_numpy(float), orientation="h", name=t(key, lang), marker_color=colour,
                     customdata=hover, text=[fmt.pct(v) for v in data[col]], textposition="outside", cliponaxis=False,
                     hovertemplate="%{y}: %{x:.0%}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
@@ -151,17 +152,17 @@ def broken_link_bars(broken: pd.DataFrame, lang: str = "en", *, top: int = 8, cu
     if br.empty:
         return _empty(title, lang)
     name = "name_zh" if lang == "zh" else "name"
-    labels = [f"{s} → {d}" for s, d in zip(br[f"source_{name}"].fillna(br["source_name"]),
+    labels = [f"{plot_text(s)} → {plot_text(d)}" for s, d in zip(br[f"source_{name}"].fillna(br["source_name"]),
                                            br[f"target_{name}"].fillna(br["target_name"]))]
     fig = go.Figure()
     for col, key, colour in (("local_value", "valuestream.col.local_value", PALETTE[2]),
                              ("buyer_from_outside", "valuestream.col.buyer_from_outside", "#9aa5ab"),
                              ("supplier_to_outside", "valuestream.col.supplier_to_outside", PALETTE[3])):
         fig.add_bar(y=labels, x=br[col].to_numpy(float), orientation="h", name=t(key, lang), marker_color=colour,
-                    customdata=[fmt.money(v, lang, currency) for v in br[col]],
+                    customdata=[plot_text(fmt.money(v, lang, currency)) for v in br[col]],
                     hovertemplate="%{y}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
     fig.update_layout(title=title, barmode="group", height=int(130 + 62 * len(labels)),
-                      xaxis=dict(title=currency), yaxis=dict(autorange="reversed", title=None),
+                      xaxis=dict(title=plot_text(currency)), yaxis=dict(autorange="reversed", title=None),
                       margin=dict(l=260, r=30, t=96, b=50))
     return fig
 
@@ -181,7 +182,8 @@ def linkage_quadrant(lk: pd.DataFrame, lang: str = "en", *, title: str | None = 
         col = "name_zh" if lang == "zh" and "name_zh" in data else "name"
         names = data[col].astype(str)
     hi = np.ones(len(data), bool) if highlight is None else data.index.isin(highlight)
-    text = names.reindex(data.index).astype(str).to_numpy(object) if isinstance(names, pd.Series) else np.asarray(names)
+    text = (names.reindex(data.index) if isinstance(names, pd.Series) else pd.Series(list(names)))
+    text = np.asarray([plot_text(v) for v in text], dtype=object)
     shown = _label_mask(data, hi, size_col)
     position = _label_positions(data["BL"].to_numpy(float), data["FL"].to_numpy(float), shown)
     size = np.full(len(data), 14.0)
@@ -265,7 +267,7 @@ def extraction_bars(lk: pd.DataFrame, lang: str = "en", *, top: int = 12, curren
     if data.empty:
         return _empty(title, lang)
     col = "name_zh" if lang == "zh" and "name_zh" in data else "name"
-    labels = data[col].astype(str).tolist()
+    labels = [plot_text(v) for v in data[col]]
     fig = go.Figure()
     for q, colour in QUADRANT_COLOURS.items():  # one trace per quadrant: the legend explains the colours
         m = (data["quadrant"] == q).to_numpy()
@@ -275,7 +277,7 @@ def extraction_bars(lk: pd.DataFrame, lang: str = "en", *, top: int = 12, curren
         fig.add_bar(y=[lab for lab, k in zip(labels, m) if k], x=sub["extraction_share"].to_numpy(float),
                     orientation="h", marker_color=colour, name=t(f"valuestream.quadrant.{q}", lang),
                     text=[fmt.pct(v, 1) for v in sub["extraction_share"]], textposition="outside", cliponaxis=False,
-                    customdata=[fmt.money(v, lang, currency) for v in sub["extraction_loss"]],
+                    customdata=[plot_text(fmt.money(v, lang, currency)) for v in sub["extraction_loss"]],
                     hovertemplate="%{y}<br>%{x:.2%} · %{customdata}<extra></extra>")
     fig.update_layout(title=title, height=int(150 + 30 * len(labels)), barmode="overlay",
                       xaxis=dict(tickformat=".1%", title=t("valuestream.axis_extraction", lang),
