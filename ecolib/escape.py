@@ -18,6 +18,7 @@ page (no fetch, no image, font or style from a URL), inline scripts and styles o
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 __all__ = ["CONTENT_SECURITY_POLICY", "csp_meta", "csv_text", "html_text", "plot_text", "store_text"]
@@ -81,8 +82,10 @@ def store_text(cell: Any, value: Any) -> Any:
     """Put ``value`` into an openpyxl ``cell``; a string is stored as text, never a formula.
 
     openpyxl turns any string that starts with ``=`` into a formula; this keeps it a string
-    cell, which Excel and LibreOffice show as the text it is. Other values are stored as they
-    are (numbers stay numbers). Returns the cell.
+    cell, which Excel and LibreOffice show as the text it is. Control characters that a
+    workbook cannot hold are dropped (openpyxl would refuse the whole file). Other values are
+    stored as they are (numbers stay numbers). Works on the cells of a write-only worksheet
+    (``openpyxl.cell.WriteOnlyCell``) too. Returns the cell.
 
     Examples
     --------
@@ -90,12 +93,19 @@ def store_text(cell: Any, value: Any) -> Any:
     >>> cell = store_text(Workbook().active["A1"], '=HYPERLINK("http://x", "click")')
     >>> cell.data_type, cell.value
     ('s', '=HYPERLINK("http://x", "click")')
+    >>> store_text(Workbook().active["A1"], "Bell\x07 Co").value
+    'Bell Co'
     """
+    if isinstance(value, str):
+        value = _ILLEGAL_IN_CELL.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
 
+
+#: Characters an XML worksheet cannot contain (the same set openpyxl refuses).
+_ILLEGAL_IN_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
