@@ -36,9 +36,13 @@ def test_report_files_exist(demo_reports):
     assert (folder / "index.html").is_file() and (folder / "summary.json").is_file()
     notebooks = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     assert [p.stem for p in _html_files(folder)] == notebooks          # every notebook, picked up by itself
-    assert sorted(p.stem for p in (folder / "notebooks").glob("*.ipynb")) == notebooks
+    assert not (folder / "notebooks").exists()                          # analyst material stays out
+    assert en.notebooks == folder.parent / "_analyst" / "2026-10" / "notebooks"
+    assert sorted(p.stem for p in en.notebooks.glob("*.ipynb")) == notebooks
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{n}.html" for n in notebooks] + ["index.html", "summary.json", "tables.xlsx"])
     assert (folder.parent / "index.html").is_file()                    # the series index
-    assert not list(folder.parent.glob(".*"))                           # no temporary folder left
+    assert not list(folder.parent.glob(".*"))                           # no temporary folder, no lock left
 
 
 def test_every_page_is_offline_with_figures_and_no_code(demo_reports):
@@ -67,6 +71,31 @@ def test_index_and_summary(demo_reports):
     assert 'href="00_overview.html"' in index and "plotly" not in index.lower()
     for label, value in overview["cards"]:
         assert value in index
+
+
+def test_client_files_name_no_path_of_this_machine(demo_reports):
+    """html, json and xlsx go to clients: no path of this machine, no link to the executed
+    notebooks (they carry analyst notes and paths, and stay in _analyst/)."""
+    import sys
+    import zipfile
+
+    secrets = {str(ROOT), str(DEMO.resolve()), sys.prefix, str(Path.home())}
+    for report in demo_reports:
+        secrets |= {str(report.folder.parents[2])}
+        files = sorted(report.folder.iterdir()) + [report.folder.parent / "index.html"]
+        assert {p.suffix for p in files} == {".html", ".json", ".xlsx"}
+        for path in files:
+            if path.suffix == ".xlsx":
+                with zipfile.ZipFile(path) as book:
+                    texts = [book.read(n).decode("utf-8") for n in book.namelist()]
+            else:
+                texts = [path.read_text(encoding="utf-8")]
+            for text in texts:
+                leaked = [s for s in secrets if s in text]
+                assert not leaked, (path.name, leaked)
+        index = (report.folder / "index.html").read_text(encoding="utf-8")
+        assert "notebooks/" not in index and ".ipynb" not in index
+        assert str(DEMO.resolve()) in (report.notebooks / "00_overview.ipynb").read_text(encoding="utf-8")
 
 
 def test_tables_xlsx_has_every_table_with_translated_headers(demo_reports):
@@ -183,7 +212,7 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     deadline = time.monotonic() + 120
     partial = []
     while time.monotonic() < deadline:                       # wait until the slow notebook runs
-        partial = list((out / "tiny").glob(".2026-03.partial-*/notebooks/01_slow.ipynb"))
+        partial = list((out / "tiny").glob(".2026-03.partial-*/analyst/notebooks/01_slow.ipynb"))
         if partial or proc.poll() is not None:
             break
         time.sleep(0.2)
@@ -194,9 +223,9 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
     assert after == before                                    # the published month is intact
     visible = [p.name for p in (out / "tiny").iterdir() if not p.name.startswith(".")]
-    assert sorted(visible) == ["2026-03", "index.html"]       # nothing half-written looks like a report
+    assert sorted(visible) == ["2026-03", "_analyst", "index.html"]   # nothing half-written looks like a report
     for leftover in (out / "tiny").glob(".2026-03.*"):
-        assert not (leftover / "index.html").exists() and not (leftover / "summary.json").exists()
+        assert not list(leftover.rglob("index.html")) and not list(leftover.rglob("summary.json"))
 
     again = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
     assert (again.folder / "summary.json").read_bytes() == before["summary.json"]   # same inputs, same summary
