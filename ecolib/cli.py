@@ -51,12 +51,33 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from ecolib.datasets.demo import write_demo
 
     started = time.perf_counter()
+    directory = Path(args.directory)
+    if directory.exists() and not directory.is_dir():
+        print(f"error: {directory} is a file, not a folder; choose another folder", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if directory.is_dir() and not args.force and any(directory.iterdir()):
+        names = sorted(p.name for p in directory.iterdir())
+        shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+        print(f"error: {directory} is not empty ({shown}); the demo would overwrite its files: "
+              "choose an empty folder, or pass --force to overwrite", file=sys.stderr)
+        return EXIT_PROBLEMS
     kwargs = {"seed": args.seed}
-    if args.firms:
+    if args.firms is not None:
         kwargs["n_local_firms"] = args.firms
-    if args.flows:
+    if args.flows is not None:
         kwargs["n_flows"] = args.flows
-    path = write_demo(Path(args.directory), **kwargs)
+    try:
+        path = write_demo(directory, overwrite=args.force, **kwargs)
+    except FileExistsError as err:
+        print(f"error: {err.strerror}; pass --force to overwrite", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        print(f"error: cannot write the demo workspace to {err.filename or directory}: "
+              f"{err.strerror or err}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"Demo workspace written to {path} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
@@ -76,6 +97,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ReportError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except KeyboardInterrupt:            # Ctrl-C outside a month's run (e.g. while loading)
+        print("error: interrupted; no report was published", file=sys.stderr)
+        return EXIT_PROBLEMS
     for r in results:
         print(f"Report for {r.summary['month']}: {r.index}")
     if len(results) > 1:
@@ -83,8 +107,33 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (what is wrong, where to look), exit code 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _whole_number(minimum: int, what: str):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {minimum}, got {value}")
+        return value
+    parse.__name__ = what                # argparse names the type in some messages
+    return parse
+
+
+#: The demo needs at least this many local firms and flow rows to build its situations.
+DEMO_MIN_FIRMS, DEMO_MIN_FLOWS = 60, 1000
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecolib", description="Industrial-park ecosystem workbook.")
+    parser = _Parser(prog="ecolib", description="Industrial-park ecosystem workbook.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check a workspace and summarise it")
@@ -93,10 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="write the synthetic new-energy-vehicle park")
     d.add_argument("directory", help="folder to write (created if missing)")
-    d.add_argument("--seed", type=int, default=20261026, help="random seed (default %(default)s)")
-    d.add_argument("--firms", type=int, default=None, help="number of local firms (scale option)")
-    d.add_argument("--flows", type=int, default=None,
-                   help="about this many flow rows in total (scale option; default: all, ~100 per local firm)")
+    d.add_argument("--seed", type=_whole_number(0, "the seed"), default=20261026,
+                   help="random seed, 0 or more (default %(default)s)")
+    d.add_argument("--firms", type=_whole_number(DEMO_MIN_FIRMS, "the number of local firms"), default=None,
+                   help=f"number of local firms, at least {DEMO_MIN_FIRMS} (scale option; default 300)")
+    d.add_argument("--flows", type=_whole_number(DEMO_MIN_FLOWS, "the number of flow rows"), default=None,
+                   help=f"about this many flow rows in total, at least {DEMO_MIN_FLOWS} "
+                        "(scale option; default: all, ~100 per local firm)")
+    d.add_argument("--force", action="store_true",
+                   help="write into a folder that is not empty, overwriting the demo's files there")
     d.set_defaults(func=_cmd_demo)
 
     r = sub.add_parser("report", help="render the monthly report(s) to HTML")

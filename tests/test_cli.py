@@ -48,3 +48,42 @@ def test_kernel_of_this_environment_wins_over_another_of_the_same_name(tmp_path,
     assert KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0] == "/usr/bin/python3"
     ensure_kernel()
     assert KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0] == sys.executable
+
+
+def test_demo_refuses_an_existing_workspace_unless_forced(tmp_path, capsys):
+    ws = write_tiny_park(tmp_path / "mine")
+    before = {p.name: p.read_bytes() for p in ws.iterdir()}
+    assert cli.main(["demo", str(ws)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(ws) in err and "--force" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in ws.iterdir()} == before           # nothing overwritten
+    assert cli.main(["demo", str(ws), "--force"]) == 0
+    assert (ws / "flows.csv").read_bytes() != before["flows.csv"]
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert cli.main(["demo", str(tmp_path / "a-file")]) == 1
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_write_demo_can_refuse_to_overwrite(tmp_path):
+    import pytest
+
+    from ecolib.datasets import write_demo
+
+    (tmp_path / "workspace.yaml").write_text("name: mine\n", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="workspace.yaml"):
+        write_demo(tmp_path, overwrite=False)
+    assert (tmp_path / "workspace.yaml").read_text(encoding="utf-8") == "name: mine\n"
+
+
+def test_demo_sizes_and_seed_are_checked_as_usage(tmp_path, capsys):
+    import pytest
+
+    for args in (["--firms", "-3"], ["--firms", "0"], ["--flows", "0"], ["--flows", "-10"], ["--seed", "-1"],
+                 ["--firms", "many"]):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["demo", str(tmp_path / "park"), *args])
+        assert stop.value.code == 2, args
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"argument {args[0]}" in err and "Traceback" not in err, err
+    assert not (tmp_path / "park").exists()
+    assert cli.main(["demo", str(tmp_path / "park"), "--seed", "0", "--firms", "60", "--flows", "1000"]) == 0

@@ -23,6 +23,7 @@ f. two zones with strongly overlapping segment portfolios, a third one different
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import numpy as np
@@ -1719,14 +1720,40 @@ def _write_csv(df, path):
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def write_demo(directory, seed: int = DEFAULT_SEED, **kw) -> Path:
-    """Write the demo workspace to ``directory``: ``<table>.csv`` (UTF-8, no index, booleans as
-    ``true``/``false``), ``workspace.yaml`` and ``README.md``. Returns the directory path.
+def write_demo(directory, seed: int = DEFAULT_SEED, *, overwrite: bool = True, **kw) -> Path:
+    """Write the demo workspace to ``directory``.
 
-    Keyword arguments are passed to ``make_demo`` (sizes, end month, number of months).
+    Writes ``<table>.csv`` (UTF-8, no index, booleans as ``true``/``false``),
+    ``workspace.yaml`` and ``README.md``; the folder is created if missing.
+
+    Parameters
+    ----------
+    directory : str or Path
+        The workspace folder to write.
+    seed : int
+        Random seed; the same seed and sizes give byte-identical files.
+    overwrite : bool
+        If false, refuse (before writing anything) when one of those files already exists.
+    **kw
+        Passed to ``make_demo`` (sizes, end month, number of months).
+
+    Returns
+    -------
+    Path
+        The directory.
+
+    Raises
+    ------
+    FileExistsError
+        ``overwrite`` is false and ``directory`` already holds a file the demo would write.
     """
-    tables = make_demo(seed, **kw)
     path = Path(directory)
+    if not overwrite:
+        names = [f"{name}.csv" for name in TABLE_NAMES] + ["workspace.yaml", "README.md"]
+        existing = [n for n in names if (path / n).exists()]
+        if existing:
+            raise FileExistsError(errno.EEXIST, f"{path} already has {', '.join(existing)}", str(path / existing[0]))
+    tables = make_demo(seed, **kw)
     path.mkdir(parents=True, exist_ok=True)
     files = {}
     for name in TABLE_NAMES:
