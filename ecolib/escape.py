@@ -25,7 +25,7 @@ __all__ = ["CONTENT_SECURITY_POLICY", "csp_meta", "csv_text", "html_text", "plot
 
 #: The page may run its own inline scripts (plotly.js is inlined) and styles; it may show
 #: images only from ``data:`` URIs and may load nothing else from anywhere.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; "
                            "style-src 'unsafe-inline'; img-src data:; font-src data:; "
                            "connect-src 'none'; form-action 'none'; base-uri 'none'")
 

@@ -85,6 +85,12 @@ class Context:
             return self.settings.get("name_zh") or self.workspace.name
         return self.workspace.name
 
+    @property
+    def explore(self) -> bool:
+        """True where a notebook shows its explorer widgets: run interactively, on a park
+        with something to analyse."""
+        return self.interactive and self.nothing is None
+
     def t(self, key: str, **values: Any) -> str:
         return t(key, self.lang, **values)
 

@@ -81,3 +81,23 @@ def test_each_page_says_there_is_nothing_to_analyse(tmp_path, case, only):
         assert 'class="ecolib-card"' not in html and 'class="ecolib-findings"' not in html, page.name
     index = (report.folder / "index.html").read_text(encoding="utf-8")
     assert 'class="ecolib-card"' not in index
+
+
+def test_notebooks_run_interactively_on_a_park_with_nothing_to_analyse(tmp_path):
+    """In JupyterLab the same pages run top to bottom; no explorer is built on an empty park."""
+    import json
+
+    from IPython.display import display
+
+    from conftest import ROOT
+
+    ws = write_tiny_park(tmp_path / "empty", firms_csv=ALL_EXITED)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        scope = {"display": display}
+        for cell in cells:
+            exec("".join(cell["source"]), scope)
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                scope.update(workspace=str(ws), month="2026-03", lang="zh", interactive=True)
+        assert scope["ctx"].nothing[0] == "common.nothing.none_active" and not scope["ctx"].explore, path.name
+        assert "explorer" not in scope, path.name
