@@ -299,17 +299,17 @@ def _normalise_header(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip(_SPACES).lower())
 
 
-def _find_header(spec: Table, grid: list[pa.Array]) -> int:
-    """Position (0 = the first row) of the header row: the first of the top
-    ``HEADER_SEARCH_ROWS`` rows that names every required column; 0 when none does."""
+def _find_header(spec: Table, grid: list[pa.Array], top: int = schema.HEADER_SEARCH_ROWS) -> int | None:
+    """Position (0 = the first row of ``grid``) of the header row: the first of the ``top`` rows
+    that names every required column; None when none does."""
     lookup = spec.header_map
     required = set(spec.required_columns)
-    top = [column[: schema.HEADER_SEARCH_ROWS].to_pylist() for column in grid]
-    for row in range(len(top[0]) if top else 0):
-        named = {lookup.get(schema.header_key(column[row])) for column in top}
+    cells = [column[:top].to_pylist() for column in grid]
+    for row in range(len(cells[0]) if cells else 0):
+        named = {lookup.get(schema.header_key(column[row])) for column in cells}
         if required <= named:
             return row
-    return 0
+    return None
 
 
 @dataclass(frozen=True)
@@ -326,7 +326,8 @@ class _Merged:
 
 def _tidy(
     spec: Table, grid: list[pa.Array], label: str, *, header: list[Any] | None = None,
-    merged: Iterable[_Merged] = (),
+    merged: Iterable[_Merged] = (), row_numbers: np.ndarray | None = None,
+    formulas: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Find the header, name the columns, strip the cells, drop blank and total rows, index the
     rows by user row number.
@@ -338,18 +339,29 @@ def _tidy(
     Unnamed columns without data (trailing separators) are dropped silently; with data, with a
     warning. A column named twice is an error; the first one is kept. The work is done on
     arrow arrays: a few microseconds per column, whatever the size.
+
+    A sheet gives only its rows that hold data, with ``row_numbers`` (the user's row number of
+    each row of ``grid``; default 1, 2, 3 ...), and its ``formulas`` without a saved value (row
+    numbers and column positions), reported as errors where they fall in the table.
     """
     problems: list[Problem] = []
-    start = 0
+    count = len(grid[0]) if grid else 0
+    numbers = np.arange(1, count + 1) if row_numbers is None else np.asarray(row_numbers)
     if header is None:
-        start = _find_header(spec, grid) if grid else 0
-        header = [column[start].as_py() if len(column) > start else None for column in grid]
+        start = _find_header(spec, grid, int(np.searchsorted(numbers, schema.HEADER_SEARCH_ROWS, "right")))
+        if start is None and not (count and numbers[0] == 1):
+            return None, [Problem(label, 1, None, "this row must hold the column names, but it is empty")]
+        start = start or 0
+        header_row = int(numbers[start])
+        header = [column[start].as_py() for column in grid]
         grid = [column[start + 1:] for column in grid]
-        if start:
-            above = "row 1 above it is" if start == 1 else f"rows 1 to {start} above it are"
-            message = f"the column names were found on row {start + 1}; {above} ignored (a title or note)"
-            problems.append(Problem(label, start + 1, None, message, "warning"))
-    header_row = start + 1
+        rows = numbers[start + 1:]
+        if header_row > 1:
+            above = "row 1 above it is" if header_row == 2 else f"rows 1 to {header_row - 1} above it are"
+            message = f"the column names were found on row {header_row}; {above} ignored (a title or note)"
+            problems.append(Problem(label, header_row, None, message, "warning"))
+    else:
+        header_row, rows = 1, numbers + 1
     if not any(h is not None and str(h).strip(_SPACES) for h in header):
         return None, [Problem(label, header_row, None, "this row must hold the column names, but it is empty")]
     lookup = spec.header_map
@@ -357,13 +369,17 @@ def _tidy(
     names = [lookup.get(schema.header_key(h), r) if r else "" for h, r in zip(header + [None] * len(grid), raw)]
     columns: dict[str, pa.Array] = {}
     position_of: dict[str, int] = {}
+    unnamed: list[tuple[str, int]] = []  # columns with data but no name: (letter, first row with data)
+    twice = 0
     for position, (name, values) in enumerate(zip(names, grid)):
         values = _trim(values)
         letter = _column_letter(position)
         if not name:
-            if pc.any(pc.not_equal(values, "")).as_py():
-                message = f"column {letter} has data but no name in the header row; it is ignored"
-                problems.append(Problem(label, header_row, None, message, "warning"))
+            if (first := pc.index(pc.not_equal(values, ""), True).as_py()) >= 0:
+                unnamed_at = len(problems) if not unnamed else unnamed_at  # reported in column order
+                unnamed.append((letter, int(rows[first])))
+        elif name in columns and (twice := twice + 1) > ROW_LIMIT:
+            continue  # counted below
         elif name in columns:
             first = position_of[name]
             if raw[position] == raw[first]:
@@ -374,10 +390,23 @@ def _tidy(
             problems.append(Problem(label, header_row, name, message))
         else:
             columns[name], position_of[name] = values, position
-    first_row = header_row + 1
-    rows = np.arange(first_row, (len(grid[0]) if grid else 0) + first_row)
+    if twice > ROW_LIMIT:
+        message = f"... and {twice - ROW_LIMIT:,} more column names that appear twice; only the first of each is read"
+        problems.append(Problem(label, header_row, None, message))
+    if len(unnamed) == 1:
+        (letter, first), = unnamed
+        message = f"column {letter} has data (from row {first}) but no name in the header row; it is ignored"
+        problems.insert(unnamed_at, Problem(label, header_row, None, message, "warning"))
+    elif unnamed:
+        shown = ", ".join(letter for letter, _ in unnamed[:5])
+        more = f" and {len(unnamed) - 5:,} more" if len(unnamed) > 5 else ""
+        message = (f"{len(unnamed):,} columns have data but no name in the header row: {shown}{more}; "
+                   "they are ignored")
+        problems.insert(unnamed_at, Problem(label, header_row, None, message, "warning"))
+    if formulas is not None and len(formulas[0]):
+        problems += _formula_problems(label, formulas, header_row, names, position_of)
     for block in merged:
-        if block.first_row >= start + 1:  # a merged block among the data rows
+        if block.first_row + 1 > header_row:  # a merged block among the data rows
             named = [n for n in names[block.first_col: block.last_col + 1] if n in columns]
             message = (f"cells {block.ref} are merged: rows {block.first_row + 1} to {block.last_row + 1} "
                        f"each take its value {_quote(block.value)}")
@@ -402,6 +431,31 @@ def _tidy(
         filled = pc.and_(filled, pc.invert(total))
     table = pa.table(columns).filter(filled)
     return table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)]), problems
+
+
+def _formula_problems(
+    label: str, formulas: tuple[np.ndarray, np.ndarray], header_row: int, names: list[str],
+    position_of: dict[str, int],
+) -> list[Problem]:
+    """Errors for the formula cells without a saved value that the table would read (in the
+    header row or in a column that is read): each would silently read as empty. Grouped by
+    column, ``ROW_LIMIT`` named and the rest counted."""
+    rows, cols = formulas
+    problems = []
+    for col in np.unique(cols[rows >= header_row]):  # a loop over the columns that have such cells
+        name = names[col] if col < len(names) else ""
+        read = bool(name) and position_of.get(name) == col
+        here = np.sort(rows[(cols == col) & (rows >= (header_row if not read else header_row + 1))])
+        if not read:
+            here = here[here == header_row]  # an ignored column: only its header cell matters
+        letter = _column_letter(int(col))
+        problems += _row_problems(
+            label, pd.Series(here, index=here), name if read else None,
+            lambda row: f"cell {letter}{row} holds a formula with no saved value (the program that wrote the "
+            "workbook did not calculate it), so it would be read as empty; open and save the workbook in "
+            "Excel, or paste the values", "formulas with no saved value",
+        )
+    return problems
 
 
 # The total words as a spreadsheet writes them: lower, upper, title case, with a colon after.
@@ -501,13 +555,19 @@ def _csv_width(text: str, sep: str) -> int:
     (a title line above the header is shorter; one long data row does not count)."""
     import csv
 
-    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=sep)
+    sample = text[:200_000]
     counts = []
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            counts.append(len(record))
-        if len(counts) >= 2 * schema.HEADER_SEARCH_ROWS:
-            break
+    limit = csv.field_size_limit(len(sample) + 1)  # a cell may be longer than csv's 128 K default
+    try:
+        for record in csv.reader(io.StringIO(sample), delimiter=sep):
+            if any(cell.strip() for cell in record):
+                counts.append(len(record))
+            if len(counts) >= 2 * schema.HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:  # a broken quote in the sample: the records read so far decide
+        pass
+    finally:
+        csv.field_size_limit(limit)
     return max(set(counts), key=lambda n: (counts.count(n), n)) if counts else 1
 
 
@@ -549,7 +609,12 @@ def _csv_parser_problem(label: str, exc: Exception) -> Problem:
             "contains the separator (a comma) must be put in double quotes"
         )
         return Problem(label, row, None, message)
-    return Problem(label, None, None, f"the file cannot be read as CSV: {exc}")
+    found = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+    if found:
+        message = ("a value on this row opens a double quote (\") that is never closed, so the rest of the file "
+                   "would be one cell; close the quote or delete it")
+        return Problem(label, int(found[1]) + 1, None, message)
+    return Problem(label, None, None, f"the file cannot be read as CSV: {_clip(str(exc), 200)}")
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -592,20 +657,48 @@ def _dates_as_text(stamps: pd.Series) -> pd.Series:
 
 
 def _read_parquet(source: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
+    label = source.label
     try:
         table = pa_parquet.read_table(source.path)
     except Exception as exc:  # pyarrow raises many kinds; any means "unreadable file"
-        return None, [Problem(source.label, None, None, f"the file cannot be read as Parquet: {exc}")]
-    cells = [_arrow_cells(column) for column in table.columns]
-    return _tidy(TABLES[source.table], cells, source.label, header=table.column_names)
+        reason = str(exc).replace(str(source.path), source.path.name)  # never a path of this computer
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        return None, [Problem(label, None, None, f"the file cannot be read as Parquet: {_clip(reason, 200)}")]
+    cells, problems = [], []
+    for name, column in zip(table.column_names, table.columns):
+        text = _arrow_cells(column)
+        if isinstance(text, str):
+            problems.append(Problem(label, None, _clip(name), text))
+        else:
+            cells.append(text)
+    if problems:
+        return None, problems
+    return _tidy(TABLES[source.table], cells, label, header=table.column_names)
 
 
-def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A typed Parquet column as the text a user would have typed (as :func:`_as_text`).
+def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray | str:
+    """A typed Parquet column as the text a user would have typed (as :func:`_as_text`), or
+    why it cannot be.
 
     Numbers, flags and text are cast by arrow ('5', '0.1', 'true'); dates go through pandas.
+    Bytes (a binary column, as some exports write text) are decoded as UTF-8, else GB18030, as a
+    CSV file is, one distinct value at a time. A column of lists or records has no text.
     """
     kind = column.type
+    if pa.types.is_nested(kind):
+        return "the column holds lists or records, not one value per cell; write it as plain values"
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+        try:
+            return pc.cast(column, pa.string())  # valid UTF-8 (checked by the cast)
+        except pa.ArrowInvalid:
+            encoded = pc.dictionary_encode(column).combine_chunks()
+            try:
+                words = [None if w is None else w.decode("gb18030") for w in encoded.dictionary.to_pylist()]
+            except UnicodeDecodeError:
+                return ("the column holds bytes that are neither UTF-8 nor GB18030 text; write it as a text "
+                        "(string) column in UTF-8")
+            return pc.take(pa.array(words, type=pa.string()), encoded.indices)
     if pa.types.is_floating(kind):
         column = pc.if_else(pc.is_nan(column), pa.scalar(None, kind), column)
     if not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
@@ -616,74 +709,209 @@ def _arrow_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return _arrow_text(_as_text(column.to_pandas()))
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+@dataclass
+class _Sheet:
+    """One worksheet read sparsely (:func:`_parse_sheet`): only the cells that hold a value.
+
+    ``rows``, ``cols`` and ``text``: each such cell's row number (1 = the first row), column
+    position (0 = column A) and value as the user would have typed it (:func:`_as_text`), blank
+    cells left out. ``formulas``: row numbers and column positions of formula cells that have no
+    saved value. ``hidden_rows``: row numbers hidden in Excel (filtered out, or hidden by hand).
+    ``merged``: blocks of merged cells spanning several rows, as ``(ref, first_row, last_row,
+    first_col, last_col)``, 0-based. ``hidden``: the sheet itself is hidden.
+
+    Memory follows the cells that hold data, never the range the sheet declares: a stray space
+    in XFD1048576 costs one cell, not a grid of 17 billion.
+    """
+
+    title: str
+    hidden: bool
+    rows: np.ndarray
+    cols: np.ndarray
+    text: np.ndarray
+    formulas: tuple[np.ndarray, np.ndarray]
+    hidden_rows: np.ndarray
+    merged: list[tuple[str, int, int, int, int]]
+
+    def has_data(self, top: int | None = None) -> bool:
+        """Whether any cell holds a value (in the ``top`` rows when given)."""
+        return bool(len(self.rows)) if top is None else bool((self.rows <= top).any())
 
 
-def _merged_blocks(book: Any, sheet: Any) -> list[tuple[str, int, int, int, int]]:
-    """The merged-cell blocks of a read-only sheet that span several rows, as
-    ``(ref, first_row, last_row, first_col, last_col)`` (0-based). openpyxl's read-only mode does
-    not expose them, so they are read from the sheet's XML (the list closes the file)."""
+_NO_VALUE = object()  # a formula cell the program that wrote the workbook did not calculate
+
+
+@functools.cache
+def _sheet_parser() -> type:
+    """openpyxl's worksheet parser, reading saved values (``data_only``) and marking the formula
+    cells that have none: openpyxl itself reads those as empty, silently."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                saved = element.find(VALUE_TAG)
+                # an empty <v/> is a saved value only for a text result (t="str": the empty text)
+                if saved is None or (not saved.text and element.get("t") not in ("str", "s", "inlineStr")):
+                    cell["value"] = _NO_VALUE
+            return cell
+
+    return Parser
+
+
+def _parse_sheet(book: Any, ws: Any) -> _Sheet:
+    """Read one worksheet of a read-only workbook cell by cell as the XML holds them (rows and
+    cells that are not written cost nothing), with its merged blocks and hidden rows."""
     from openpyxl.utils.cell import range_boundaries
 
-    try:
-        xml = book._archive.read(sheet._worksheet_path)
-    except Exception:  # pragma: no cover - merged cells are a convenience, never a failure
-        return []
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[Any] = []
+    formula_rows: list[int] = []
+    formula_cols: list[int] = []
+    with book._archive.open(ws._worksheet_path) as source:
+        parser = _sheet_parser()(source, book.shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for _, cells in parser.parse():
+            for cell in cells:
+                value = cell["value"]
+                if value is None:
+                    continue
+                if value is _NO_VALUE:
+                    formula_rows.append(cell["row"])
+                    formula_cols.append(cell["column"] - 1)
+                else:
+                    rows.append(cell["row"])
+                    cols.append(cell["column"] - 1)
+                    values.append(value)
+    text = _as_text(pd.Series(values, dtype=object)).to_numpy(dtype=object) if values else np.array([], object)
+    keep = pc.not_equal(_trim(pa.array(text, type=pa.string())), "").to_numpy(zero_copy_only=False)
+    hidden_rows = np.array(sorted(int(r) for r, attrs in parser.row_dimensions.items()
+                                  if str(attrs.get("hidden", "")).lower() in ("1", "true")), dtype=np.int64)
     blocks = []
-    for ref in _MERGE_REF.findall(xml[max(xml.rfind(b"</sheetData>"), 0):]):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+    for merged in getattr(parser.merged_cells, "mergeCell", None) or []:
+        min_col, min_row, max_col, max_row = range_boundaries(merged.ref)
         if max_row > min_row:
-            blocks.append((ref.decode(), min_row - 1, max_row - 1, min_col - 1, max_col - 1))
-    return sorted(blocks, key=lambda block: (block[1], block[3]))
+            blocks.append((merged.ref, min_row - 1, max_row - 1, min_col - 1, max_col - 1))
+    return _Sheet(
+        ws.title, ws.sheet_state in ("hidden", "veryHidden"),
+        np.array(rows, dtype=np.int64)[keep], np.array(cols, dtype=np.int64)[keep], text[keep],
+        (np.array(formula_rows, dtype=np.int64), np.array(formula_cols, dtype=np.int64)),
+        hidden_rows, sorted(blocks, key=lambda block: (block[1], block[3])),
+    )
 
 
-def _workbook_sheets(path: Path) -> tuple[dict[str, tuple[list[tuple], list]] | None, list[Problem]]:
-    """Every sheet of the workbook as ``(rows, merged blocks)``: rows of cell values, row 1
-    first, blank rows kept; blocks of merged cells spanning several rows (:func:`_merged_blocks`)."""
+def _workbook_sheets(path: Path) -> tuple[dict[str, _Sheet] | None, list[Problem]]:
+    """Every sheet of the workbook, read sparsely (:func:`_parse_sheet`); or the one problem
+    that stops the workbook being read."""
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
 
+    def unreadable(reason: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(path.name, None, None, f"the workbook cannot be opened: {reason}")]
+
     try:
+        if path.stat().st_size == 0:
+            return unreadable("the file is empty (0 bytes); save the workbook again from Excel")
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors all mean "unreadable"
-        return None, [Problem(path.name, None, None, f"the workbook cannot be opened: {exc}")]
+    except OSError as exc:
+        return unreadable(exc.strerror or type(exc).__name__)
+    except (BadZipFile, KeyError):
+        return unreadable("it is not an Excel .xlsx workbook (an .xlsx is a zip archive of sheets); "
+                          "save it again from Excel as \"Excel Workbook (*.xlsx)\"")
+    except Exception as exc:  # XML and openpyxl errors all mean "unreadable"
+        return unreadable(_clip(str(exc).replace(str(path), path.name), 200))
+    sheets, problems = {}, []
     try:
-        return {
-            ws.title: (list(ws.iter_rows(min_row=1, values_only=True)), _merged_blocks(book, ws))
-            for ws in book.worksheets
-        }, []
+        for ws in book.worksheets:
+            try:
+                sheets[ws.title] = _parse_sheet(book, ws)
+            except Exception as exc:  # a broken sheet: the others are still read
+                message = f"sheet {_quote(ws.title)} cannot be read: {_clip(str(exc), 200)}"
+                problems.append(Problem(path.name, None, None, message))
     finally:
         book.close()
+    return sheets, problems
 
 
-def _fill_merged(rows: list[tuple], blocks: list[tuple[str, int, int, int, int]]) -> tuple[list, list[_Merged]]:
-    """Rows with each merged block filled with its top-left value (what the user sees in Excel)."""
-    if not blocks:
-        return rows, []
-    rows = [list(row) for row in rows]
-    filled = []
-    for ref, r0, r1, c0, c1 in blocks:
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
+def _sheet_grid(sheet: _Sheet) -> tuple[list[pa.Array], np.ndarray, list[_Merged]]:
+    """The sheet's rows that hold data as text columns (A, B, ... up to the last column with
+    data), their row numbers, and its merged blocks, each filled with its top-left value on the
+    rows of the block that hold data (what the user sees in Excel). Blank rows and columns after
+    the data are never materialised."""
+    rows, cols, text = sheet.rows, sheet.cols, sheet.text
+    filled: list[_Merged] = []
+    if sheet.merged and len(rows):
+        keys = rows * 20_000 + cols  # more than Excel's 16,384 columns: one number per cell
+        order = np.argsort(keys, kind="stable")
+        data_rows = np.unique(rows)
+        add_rows, add_cols, add_text = [rows], [cols], [text]
+        sorted_keys, sorted_text = keys[order], text[order]
+        for ref, r0, r1, c0, c1 in sheet.merged:
+            at = np.searchsorted(sorted_keys, (r0 + 1) * 20_000 + c0)
+            if at == len(sorted_keys) or sorted_keys[at] != (r0 + 1) * 20_000 + c0:
+                continue  # the block's top-left cell is empty
+            value = sorted_text[at]
+            block_rows = data_rows[(data_rows >= r0 + 1) & (data_rows <= r1 + 1)]
+            block_cols = np.arange(c0, min(c1, int(cols.max())) + 1)
+            add_rows.append(np.repeat(block_rows, len(block_cols)))
+            add_cols.append(np.tile(block_cols, len(block_rows)))
+            add_text.append(np.full(len(block_rows) * len(block_cols), value, dtype=object))
+            filled.append(_Merged(ref, r0, r1, c0, c1, value))
+        rows, cols, text = np.concatenate(add_rows), np.concatenate(add_cols), np.concatenate(add_text)
+    numbers = np.unique(rows)
+    position = np.searchsorted(numbers, rows)
+    width = int(cols.max()) + 1 if len(cols) else 0
+    order = np.argsort(cols, kind="stable")  # later cells (the merged fill) win within a column
+    bounds = np.searchsorted(cols[order], np.arange(width + 1))
+    grid = []
+    for c in range(width):  # a loop over columns, each a numpy assignment
+        cells = order[bounds[c]: bounds[c + 1]]
+        if not len(cells):
+            grid.append(pa.nulls(len(numbers), pa.string()))
             continue
-        value = rows[r0][c0]
-        if value is None:
-            continue
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            row.extend([None] * (c1 + 1 - len(row)))
-            row[c0: c1 + 1] = [value] * (c1 + 1 - c0)
-        filled.append(_Merged(ref, r0, r1, c0, c1, value))
-    return rows, filled
+        column = np.full(len(numbers), None, dtype=object)
+        column[position[cells]] = text[cells]
+        grid.append(pa.array(column, type=pa.string()))
+    return grid, numbers, filled
 
 
-def _read_sheet(source: Source, rows: list[tuple], blocks: list) -> tuple[pd.DataFrame | None, list[Problem]]:
-    if not any(v is not None and str(v).strip(_SPACES) for row in rows for v in row):
-        return None, [Problem(source.label, 1, None, "the sheet is empty: row 1 must hold the column names, "
-                                                     "the rows below the data")]
-    rows, merged = _fill_merged(rows, blocks)
-    width = max(len(row) for row in rows)
-    grid = pd.DataFrame(rows, columns=range(width), dtype=object)
-    cells = [_arrow_text(_as_text(grid[c])) for c in grid.columns]
-    return _tidy(TABLES[source.table], cells, source.label, merged=merged)
+def _read_sheet(source: Source, sheet: _Sheet) -> tuple[pd.DataFrame | None, list[Problem]]:
+    problems = []
+    if sheet.hidden:
+        message = (f"the sheet is hidden in Excel; its table is read like the others: unhide it (right-click a "
+                   "sheet tab → Unhide) to check it, or delete it if it should not count")
+        problems.append(Problem(source.label, None, None, message, "warning"))
+    if not sheet.has_data() and not len(sheet.formulas[0]):
+        return None, problems + [Problem(source.label, 1, None, "the sheet is empty: row 1 must hold the column "
+                                                                "names, the rows below the data")]
+    grid, numbers, merged = _sheet_grid(sheet)
+    frame, found = _tidy(TABLES[source.table], grid, source.label, merged=merged, row_numbers=numbers,
+                         formulas=sheet.formulas)
+    problems += found
+    if frame is not None and len(sheet.hidden_rows):
+        problems += _hidden_rows(source.label, frame.index.to_numpy(), sheet.hidden_rows)
+    return frame, problems
+
+
+def _hidden_rows(label: str, data_rows: np.ndarray, hidden: np.ndarray) -> list[Problem]:
+    """One warning naming the data rows hidden in Excel (a filter, or hidden by hand)."""
+    rows = data_rows[np.isin(data_rows, hidden)]
+    if not len(rows):
+        return []
+    starts = np.flatnonzero(np.diff(rows, prepend=rows[0] - 2) != 1)
+    ends = np.append(starts[1:], len(rows)) - 1
+    spans = [f"{rows[a]}" if a == b else f"{rows[a]}, {rows[b]}" if b == a + 1 else f"{rows[a]} to {rows[b]}"
+             for a, b in zip(starts[:10], ends[:10])]
+    more = f" and {len(starts) - 10:,} more ranges" if len(starts) > 10 else ""
+    one = len(rows) == 1
+    message = (f"{_plural(len(rows), 'row')} of data {'is' if one else 'are'} hidden in Excel (filtered out or "
+               f"hidden by hand): {'row' if one else 'rows'} {', '.join(spans)}{more}; {'it is' if one else 'they are'} "
+               f"read like every other row: delete {'it' if one else 'them'} from the sheet if "
+               f"{'it' if one else 'they'} should not count")
+    return [Problem(label, int(rows[0]), None, message, "warning")]
 
 
 def _table_names() -> dict[str, str]:
@@ -697,10 +925,12 @@ class _Found:
     and the files and sheets that were not read (for hints when a table is missing)."""
 
     sources: dict[str, list[Source]]
-    sheets: dict[str, tuple[list[tuple], list]]
+    sheets: dict[str, _Sheet]
     ignored: list[str] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file was refused unread
+    book_failed: bool = False  # workspace.xlsx is there but could not be read: its tables are unknown
 
 
 def _find_sources(folder: Path) -> _Found:
@@ -712,10 +942,20 @@ def _find_sources(folder: Path) -> _Found:
     """
     names = _table_names()
     found = _Found({name: [] for name in TABLES}, {})
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    for path in files:
+    root = folder.resolve()
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")))
+    for path in entries:
         stem, suffix = path.stem, path.suffix.lower()
         table = names.get(schema.header_key(stem))
+        read = (table and suffix in (*TEXT_SUFFIXES, ".parquet")) or path.name.lower() == WORKBOOK
+        if not read and not path.is_file():
+            continue  # a sub-folder, or something not named like a table: never opened
+        if read and (reason := _unsafe_file(path, root)):
+            found.problems.append(Problem(path.name, None, None, f"not read: {reason}"))
+            if table:
+                found.unreadable.add(table)
+            found.book_failed |= path.name.lower() == WORKBOOK
+            continue
         if suffix in (*TEXT_SUFFIXES, ".parquet"):
             fmt = "parquet" if suffix == ".parquet" else "csv"
             if table:
@@ -727,14 +967,16 @@ def _find_sources(folder: Path) -> _Found:
         elif suffix == ".xlsx" and path.name.lower() == WORKBOOK:
             book, problems = _workbook_sheets(path)
             found.problems += problems
-            for title, (rows, blocks) in (book or {}).items():
+            found.book_failed = book is None
+            for title, sheet in (book or {}).items():
                 table = names.get(schema.header_key(title))
                 if table:
                     found.sources[table].append(Source(table, path, "xlsx", title))
-                    found.sheets[title] = (rows, blocks)
-                elif any(any(v is not None for v in row) for row in rows[: schema.HEADER_SEARCH_ROWS]):
+                    found.sheets[title] = sheet
+                elif sheet.has_data(top=schema.HEADER_SEARCH_ROWS):
                     found.ignored_sheets.append(title)
-                    message = f"sheet {title!r} is not a workspace table, ignored" + _suggest(title.lower(), TABLES)
+                    message = (f"sheet {_quote(title)} is not a workspace table, ignored"
+                               + _suggest(title.lower(), TABLES))
                     found.problems.append(Problem(path.name, None, None, message, "warning"))
         elif suffix == ".xls":
             found.ignored.append(path.name)
@@ -772,7 +1014,7 @@ def _read_tables(folder: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], set
     folder holds (its ``problems`` extended with the reading problems)."""
     found = _find_sources(folder)
     raw: dict[str, tuple[str, pd.DataFrame]] = {}
-    unreadable: set[str] = set()
+    unreadable: set[str] = set(found.unreadable)
     for name, sources in found.sources.items():
         if len(sources) > 1:
             labels = ", ".join(s.label for s in sources)
@@ -783,12 +1025,18 @@ def _read_tables(folder: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], set
         if not sources:
             continue
         source = sources[0]
-        if source.fmt == "csv":
-            frame, read_problems = _read_csv(source)
-        elif source.fmt == "parquet":
-            frame, read_problems = _read_parquet(source)
-        else:
-            frame, read_problems = _read_sheet(source, *found.sheets[source.sheet])
+        try:
+            if source.fmt == "csv":
+                frame, read_problems = _read_csv(source)
+            elif source.fmt == "parquet":
+                frame, read_problems = _read_parquet(source)
+            else:
+                frame, read_problems = _read_sheet(source, found.sheets[source.sheet])
+        except (MemoryError, RecursionError, ValueError, OSError, pa.ArrowException) as exc:
+            # the last guard of "bad input never gives a traceback": a file no reader above foresaw
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            message = f"the file cannot be read ({_clip(reason, 80)}); save it again from the program that made it"
+            frame, read_problems = None, [Problem(source.label, None, None, message)]
         found.problems += read_problems
         if frame is None:
             unreadable.add(name)
@@ -1053,13 +1301,17 @@ def _check_columns(spec: Table, present: Iterable[str], label: str) -> list[Prob
     problems = []
     for name in spec.required_columns:
         if name not in present:
-            found = ", ".join(present) if present else "none"
+            found = ", ".join(_clip(p, 40) for p in present[:20]) if present else "none"
+            found += f" and {len(present) - 20:,} more" if len(present) > 20 else ""
             message = f"the required column {name!r} is missing (columns found: {found})"
             problems.append(Problem(label, None, name, message))
-    for name in present:
-        if name not in spec.names:
-            message = "not a column of this table, ignored" + _header_hint(name, spec)
-            problems.append(Problem(label, None, name, message, "warning"))
+    unknown = [name for name in present if name not in spec.names]
+    for name in unknown[:ROW_LIMIT]:
+        message = "not a column of this table, ignored" + _header_hint(name, spec)
+        problems.append(Problem(label, None, name, message, "warning"))
+    if len(unknown) > ROW_LIMIT:
+        message = f"... and {len(unknown) - ROW_LIMIT:,} more columns that are not columns of this table, ignored"
+        problems.append(Problem(label, None, None, message, "warning"))
     return problems
 
 
@@ -1490,8 +1742,9 @@ def _setting_value(setting: schema.Setting, value: Any, label: str) -> tuple[Any
 
     kind = setting.kind
     if kind == "str":
-        if isinstance(value, (dict, list)):
-            return error(f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}")
+        if isinstance(value, (dict, list, bytes)):
+            what = {list: "a list", dict: "a mapping", bytes: "binary data"}[type(value)]
+            return error(f"expected text, got {what}")
         text = _clip(value, 10_000) if not isinstance(value, str) else value
         text = text.strip()
         if control := _CONTROL.search(text):
@@ -1843,7 +2096,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             tables[name], checked = _check_table(name, frame, invalid, labels[name])
             problems += typed_problems + checked
         else:
-            if spec.required and name not in unreadable:
+            if spec.required and name not in unreadable and not found.book_failed:
                 message = (
                     f"the required table {name} is missing: add {name}.csv, {name}.parquet "
                     f"or a sheet named {name} in {WORKBOOK}"

@@ -279,7 +279,7 @@ def test_header_problems(tmp_path: Path) -> None:
     )
     problems = problems_for(folder)
     assert [str(p) for p in problems] == [
-        "warning: benchmarks.csv row 1: column C has data but no name in the header row; it is ignored",
+        "warning: benchmarks.csv row 1: column C has data (from row 2) but no name in the header row; it is ignored",
         "benchmarks.csv row 1, column value: the column name appears twice (column D); only the first is read",
     ]
 

@@ -185,8 +185,10 @@ def typed(value: Any) -> Any:
 
 
 def write_xlsx(folder: Path, sheets: dict[str, Rows], *, merges: dict[str, list[str]] | None = None,
-               convert: Callable[[Any], Any] = typed, name: str = "workspace.xlsx") -> None:
-    """One workbook, a sheet per entry, cells typed as Excel would type them."""
+               convert: Callable[[Any], Any] = typed, name: str = "workspace.xlsx",
+               edit: Callable[[Any], None] | None = None) -> None:
+    """One workbook, a sheet per entry, cells typed as Excel would type them; ``edit(book)``
+    changes the workbook before it is saved (what a script or an ERP export does)."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -197,6 +199,8 @@ def write_xlsx(folder: Path, sheets: dict[str, Rows], *, merges: dict[str, list[
             sheet.append([convert(v) for v in row])
         for ref in (merges or {}).get(title, []):
             sheet.merge_cells(ref)
+    if edit is not None:
+        edit(book)
     when = dt.datetime(2026, 11, 2, 9, 30)
     book.properties.creator = "park office"
     book.properties.created = book.properties.modified = when
@@ -1262,6 +1266,146 @@ def _(folder: Path) -> None:
     tables["firm_nodes"] = [[row[0], *row[2:]] for row in tables["firm_nodes"]]
     write_tables(folder, tables)
     write_settings(folder)
+
+
+# ---- hostile and machine-written files (issue 12) ------------------------------------------
+
+
+def _uncalculated(book: Any) -> None:
+    # a script (openpyxl, an ERP export) writes formulas but never calculates them
+    book["firms"]["H3"] = "=H2/7"
+    book["firms"]["H4"] = "=H2/10"
+
+
+@case("xlsx_formulas_not_calculated",
+      "workspace.xlsx written by a script: two output cells of firms are formulas (=H2/7) that were never "
+      "calculated, so the file holds no value for them",
+      "rejected", "each formula cell without a saved value is named (sheet, row, column, cell) with what to do; "
+      "it is not read as an empty cell",
+      errors=[f"workspace.xlsx [firms] row {row}, column output: cell H{row} holds a formula with no saved value "
+              "(the program that wrote the workbook did not calculate it), so it would be read as empty; open and "
+              "save the workbook in Excel, or paste the values" for row in (3, 4)],
+)
+def _(folder: Path) -> None:
+    write_xlsx(folder, base(), edit=_uncalculated)
+    write_settings(folder)
+
+
+def _stray_cells(book: Any) -> None:
+    book["firms"]["XFD1048576"] = " "  # a space typed in the last cell of the sheet
+    book["flows"]["OJ1000000"] = "x"  # a key pressed far below and to the right
+
+
+@case("xlsx_stray_cells_far_away",
+      "workspace.xlsx of 10 KB whose firms sheet has a space in its last cell XFD1048576 and whose flows sheet "
+      "has an x in OJ1000000, so each sheet says it is a million rows long",
+      "accepted", "only the cells that hold data are read (not the size the sheet declares): the space is "
+      "blank, the x is in a column without a name",
+      warnings=["workspace.xlsx [flows] row 1: column OJ has data (from row 1000000) but no name in the header "
+                "row; it is ignored"],
+      check=base_check)
+def _(folder: Path) -> None:
+    write_xlsx(folder, base(), edit=_stray_cells)
+    write_settings(folder)
+
+
+def _hide(book: Any) -> None:
+    book["benchmarks"].sheet_state = "hidden"
+    for row in (4, 5):  # an AutoFilter left on: two firms filtered out of view
+        book["firms"].row_dimensions[row].hidden = True
+
+
+@case("xlsx_hidden_sheet_and_filtered_rows",
+      "workspace.xlsx with the benchmarks sheet hidden and a filter left on in firms that hides rows 4 and 5",
+      "accepted", "hidden sheets and rows are read like the others, with a warning naming them",
+      warnings=["workspace.xlsx [firms] row 4: 2 rows of data are hidden in Excel (filtered out or hidden by hand): "
+                "rows 4, 5; they are read like every other row: delete them from the sheet if they should not "
+                "count",
+                "workspace.xlsx [benchmarks]: the sheet is hidden in Excel; its table is read like the others: "
+                "unhide it (right-click a sheet tab → Unhide) to check it, or delete it if it should not count"],
+      check=base_check)
+def _(folder: Path) -> None:
+    write_xlsx(folder, base(), edit=_hide)
+    write_settings(folder)
+
+
+@case("xlsx_zero_bytes",
+      "workspace.xlsx of 0 bytes (a copy that failed), and no other table file",
+      "rejected", "one message: the tables it should hold are not reported missing one by one",
+      errors=["workspace.xlsx: the workbook cannot be opened: the file is empty (0 bytes); save the workbook "
+              "again from Excel"],
+)
+def _(folder: Path) -> None:
+    (folder / "workspace.xlsx").write_bytes(b"")
+    write_settings(folder)
+
+
+def _check_gbk(ws: Any) -> None:
+    base_check(ws)
+    same(ws.candidates["name"].tolist(), ["伏桥电力"], "candidates.name decoded as GB18030")
+
+
+@case("parquet_text_as_gb18030_bytes",
+      "candidates.parquet exported by a Chinese ERP with the name column as raw bytes in GB18030 (a binary "
+      "column, not text)",
+      "accepted", "bytes are decoded as UTF-8, else GB18030, as a CSV file is", check=_check_gbk)
+def _(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = base()
+    write_tables(folder, tables, skip=("candidates",))
+    header, *rows = tables["candidates"]
+    columns = {h: [r[i] for r in rows] for i, h in enumerate(header)}
+    columns["name"] = pa.array([n.encode("gb18030") for n in columns["name_zh"]], pa.binary())
+    pq.write_table(pa.table(columns), folder / "candidates.parquet")
+    write_settings(folder)
+
+
+ALIAS_BOMB = "name: Corpus Park\nrules:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  - &{name} [" + ", ".join([f"*{before}"] * 9) + "]\n" for before, name in zip("abcdefgh", "bcdefghi"))
+
+
+@case("settings_alias_bomb",
+      f"a {len(ALIAS_BOMB)}-byte workspace.yaml whose rules are a YAML alias bomb (\"billion laughs\": nine lists "
+      "of nine aliases of the list before, 387 million values once expanded)",
+      "rejected", "refused with one message before the values are built; aliases that expand to a few values "
+      "are allowed",
+      errors=["workspace.yaml: the file holds more than 10,000 values once its YAML aliases (*name) are expanded; "
+              "settings are a few lines: write them out in full, without aliases"],
+)
+def _(folder: Path) -> None:
+    write_tables(folder, base())
+    write_settings(folder, ALIAS_BOMB)
+
+
+@case("settings_repeated_and_misspelt_keys",
+      "workspace.yaml with two window: lines (3, then 6 added at the bottom) and thresholds.dependance_share "
+      "(misspelt)",
+      "rejected", "a key given twice names both lines (YAML would keep the last silently); an unknown key of "
+      "thresholds is an error with the closest key",
+      errors=["workspace.yaml line 7, key window: given twice (lines 4 and 7); only the last would count: delete "
+              "the one you do not mean",
+              "workspace.yaml, key thresholds.dependance_share: not a key of thresholds (the keys are "
+              "broken_link_share, dependence_share, niche_overlap), so it would be ignored (did you mean "
+              "'dependence_share'?)"],
+)
+def _(folder: Path) -> None:
+    write_tables(folder, base())
+    write_settings(folder, SETTINGS + "thresholds:\n  dependance_share: 40%\nwindow: 6\n")
+
+
+@case("settings_name_with_control_character",
+      "workspace.yaml whose name ends in a NUL character (pasted from another program) and whose name_zh is "
+      "a 150-character description",
+      "rejected", "the name becomes a folder name: no control characters, at most 100 characters",
+      errors=["workspace.yaml, key name: the text holds a control character (\\x00: a NUL, a tab or a line "
+              "break); write it on one line of plain characters",
+              "workspace.yaml, key name_zh: the text is 150 characters long; at most 100 are allowed: shorten it"],
+)
+def _(folder: Path) -> None:
+    write_tables(folder, base())
+    write_settings(folder, f'name: "Corpus Park\\0"\nname_zh: {"语料园区储能产业链" * 16}{"园" * 6}\nwindow: 3\n')
 
 
 # --------------------------------------------------------------------------- README and main
