@@ -626,6 +626,20 @@ def _publish(tmp: Path, final: Path) -> None:
         tmp.rename(final)
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """A short exclusive ``flock`` on the folder itself (waits): one writer of the index of
+    months at a time, and no lock file left behind."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -788,7 +802,8 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         failed.rmdir()                                          # only if empty
     index = ws_dir / "index.html"
     try:
-        _write_atomically(index, series_index(ws_dir, park=park, lang=lang, footer=footer))
+        with _folder_lock(ws_dir):          # months of one workspace rendered side by side
+            _write_atomically(index, series_index(ws_dir, park=park, lang=lang, footer=footer))
     except OSError as err:
         raise ReportError(f"the report for {month} was published at {final}, but the index of months "
                           f"could not be written: {_reason(err)} ({_where(err, ws_dir, month)})") from None

@@ -203,6 +203,7 @@ def test_client_folder_holds_only_client_material(published):
     assert "analyst: data at" not in (folder / "00_tiny.html").read_text(encoding="utf-8")
     for page in (folder / "index.html", out / "tiny" / "index.html"):
         assert escape.csp_meta() in page.read_text(encoding="utf-8").split("</head>", 1)[0], page
+    assert report._e is escape.html_text                                 # one escaping helper
     for path in folder.iterdir():                                        # no path of this machine
         texts = ([zipfile.ZipFile(path).read(n).decode("utf-8") for n in zipfile.ZipFile(path).namelist()]
                  if path.suffix == ".xlsx" else [path.read_text(encoding="utf-8")])
