@@ -430,7 +430,11 @@ def _tidy(
                                   "total rows, ignored", "warning")
         filled = pc.and_(filled, pc.invert(total))
     table = pa.table(columns).filter(filled)
-    return table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)]), problems
+    frame = table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)])
+    if formulas is not None and len(formulas[0]):  # reported already: not blamed again as empty cells
+        frame.attrs["reported"] = {name: formulas[0][formulas[1] == position]
+                                   for name, position in position_of.items() if (formulas[1] == position).any()}
+    return frame, problems
 
 
 def _formula_problems(
@@ -1315,13 +1319,17 @@ def _check_columns(spec: Table, present: Iterable[str], label: str) -> list[Prob
     return problems
 
 
-def _type_column(text: pd.Series, column: Column, label: str) -> tuple[pd.Series, np.ndarray, list[Problem]]:
+def _type_column(
+    text: pd.Series, column: Column, label: str, reported: np.ndarray | None = None
+) -> tuple[pd.Series, np.ndarray, list[Problem]]:
     """Convert one column, report bad cells, empty required cells and values out of range.
 
     Returns ``(values, invalid, problems)``: cells with an error are left missing (then
     defaulted) and flagged in ``invalid`` so that later checks do not blame them again.
     """
     parsed = _PARSERS[column.kind](text, column)
+    if reported is not None and reported.any():  # cells with an error found while reading: not "empty"
+        parsed.blank = parsed.blank & ~reported
     values, invalid = parsed.values, parsed.bad
     problems = []
     if column.kind in ("id", "str"):
@@ -1360,6 +1368,8 @@ def _type_column(text: pd.Series, column: Column, label: str) -> tuple[pd.Series
                 lambda v: f"must be {limits}, got {_quote(v)}", f"not {limits}",
             )
             values, invalid = values.mask(outside), invalid | outside
+    if reported is not None:
+        invalid = invalid | reported
     if column.default is not None and values.hasnans:
         values = values.fillna(column.default)
     if values.dtype != column.dtype:
@@ -1380,7 +1390,9 @@ def _type_table(
     columns, invalid = {}, {}
     for column in spec.columns:
         if column.name in raw.columns:
-            columns[column.name], invalid[column.name], found = _type_column(raw[column.name], column, label)
+            reported = raw.attrs.get("reported", {}).get(column.name)
+            reported = raw.index.isin(reported) if reported is not None else None
+            columns[column.name], invalid[column.name], found = _type_column(raw[column.name], column, label, reported)
             problems += found
         else:
             columns[column.name] = _absent_column(column, raw.index)
@@ -2109,7 +2121,12 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     # not at the top, because ecolib.evaluation takes Problem from this module
     from .evaluation import check_settings as check_evaluation_settings
     problems += check_evaluation_settings(settings, tables.get("kpis"))
-    from .gaps import check_dimensions, dependence_setting
+    from .gaps import DIMENSIONS, check_dimensions, dependence_setting
+    given = settings.get("dimensions")
+    for key in (given if isinstance(given, dict) else {}):  # a new dimension, or a misspelt default one?
+        if key not in DIMENSIONS and (hint := _suggest(str(key), DIMENSIONS)):
+            message = f"not one of the default dimensions ({', '.join(DIMENSIONS)}): added as a new one{hint}"
+            problems.append(Problem("workspace.yaml", None, f"dimensions.{_clip(key)}", message, "warning"))
     for message in check_dimensions(settings.get("dimensions")):
         # gaps words its messages "workspace.yaml, key dimensions.x: ..."; keep the key as the column
         key, _, text = message.removeprefix("workspace.yaml, key ").partition(": ")
