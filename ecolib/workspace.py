@@ -18,7 +18,13 @@ How loading works, in order:
    filled down. The header row is looked for among the top rows (a title above it is skipped);
    column names are matched through :attr:`schema.Table.header_map` (case, spaces, full-width
    forms, Chinese headers). Fully blank rows, rows repeating the header and total rows
-   (``合计``) are dropped; cells are stripped of every kind of space.
+   (``合计``) are dropped; cells are stripped of every kind of space. A workbook is read cell by
+   cell as its XML holds them (:func:`_parse_sheet`), so memory follows the data, not the range a
+   sheet declares; formula cells without a saved value are errors, hidden sheets and rows
+   warnings. A file that is a link out of the folder is refused unread (:func:`_unsafe_file`);
+   ``workspace.yaml`` is composed before it is built, so an alias bomb, a key given twice or a
+   file too big is one message (:func:`_load_yaml`). Every value quoted in a message is clipped
+   (:func:`_clip`).
 2. **Type** each column by its kind in the schema, reading numbers, months, true/false and
    categories as spreadsheet users write them (``1,234``, ``12%``, ``12.5万``, ``2026年10月``,
    ``是``), reporting cells that do not parse (Excel error values, ids in scientific notation),
