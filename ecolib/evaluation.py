@@ -93,14 +93,14 @@ from ecolib import fmt, months as _months
 from ecolib.i18n import has, t
 
 __all__ = [
-    "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS", "HEALTH_DIMENSIONS",
+    "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS",
     "Metric", "Rule", "RuleError", "Evaluation",
     "CATALOGUE", "DEFAULT_RULES",
     "check_formula", "formula_inputs", "metric_history", "rule_checks", "alert_ledger",
     "parse_settings", "check_settings", "from_settings", "evaluate", "evaluate_workspace",
-    "health_scores", "format_value", "describe_rule", "missing_inputs",
+    "format_value", "describe_rule", "missing_inputs",
     "alert_records", "alert_table", "earlier_table", "ledger_table", "rule_table", "kpi_table", "kpi_values",
-    "findings", "health_findings", "headline_cards",
+    "findings", "headline_cards",
     "ALERT_COLUMNS", "EARLIER_COLUMNS", "LEDGER_COLUMNS", "RULE_COLUMNS", "KPI_COLUMNS",
 ]
 
@@ -130,15 +130,6 @@ FUNCTIONS = {
 }
 _ARITY = {"lag": (1, 2), "yoy": (1, 1), "mom": (1, 1), "avg": (2, 2), "abs": (1, 1), "min": (2, 2), "max": (2, 2)}
 _MONTH_ARG = {"lag": 1, "avg": 1}  # functions whose second argument is a number of months
-
-#: The three health dimensions of the source text (价值流动效率, 创新扩散速度, 风险抵御能力),
-#: each measured by one catalogue metric.
-HEALTH_DIMENSIONS = {
-    "value_flow": "value_flow_efficiency",
-    "innovation": "tech_adoption_days",
-    "resilience": "chain_repair_days",
-}
-
 
 class RuleError(ValueError):
     """Rules or metric definitions that cannot be used; the message lists every problem."""
@@ -1024,26 +1015,6 @@ def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Mapping[str
     return evaluate(tables["kpis"], tables.get("benchmarks"), month=month, metrics=metrics, rules=rules)
 
 
-def health_scores(ev: Evaluation) -> pd.DataFrame:
-    """The three health dimensions per month, as a share of the benchmark park's level.
-
-    For each dimension of :data:`HEALTH_DIMENSIONS`: value / benchmark when higher is better,
-    benchmark / value when lower is better (1.0 = at the benchmark, above 1 = better). Columns:
-    dimension ids; NaN where the value or the benchmark is missing (no benchmark: all NaN).
-    """
-    out = pd.DataFrame(index=ev.history.index)
-    for dimension, metric_id in HEALTH_DIMENSIONS.items():
-        values = ev.history[metric_id] if metric_id in ev.history else pd.Series(np.nan, index=ev.history.index)
-        bench = ev.benchmark(metric_id)
-        if bench is None or bench <= 0:
-            out[dimension] = np.nan
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = values / bench if ev.metric(metric_id).direction != "lower" else bench / values
-        out[dimension] = score.replace([np.inf, -np.inf], np.nan)
-    return out.astype("float64")
-
-
 # =========================================================================== presentation
 
 
@@ -1298,7 +1269,8 @@ KPI_COLUMNS = {"metric": "evaluation.col.metric", "unit": "evaluation.col.unit",
 def kpi_values(ev: Evaluation) -> pd.DataFrame:
     """Month over month, per metric with a value in the report month or the month before:
     previous, current, change (current − previous), relative (current / previous − 1),
-    benchmark, to_benchmark (the level relative to the benchmark, as in :func:`health_scores`:
+    benchmark, to_benchmark (the level relative to the benchmark, the uncapped ``ratio`` of
+    :func:`ecolib.health.health`:
     current / benchmark when higher is better, benchmark / current when lower is better; 1.0 = as
     good as the benchmark), trend (+1 better, −1 worse, 0 unchanged or
     neutral, by the metric's direction), index: metric id in catalogue order."""
@@ -1450,36 +1422,3 @@ def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
     return [m for m in base if m not in hist or not hist[m].notna().any()]
 
 
-def health_findings(ev: Evaluation, lang: str = "en", *, currency: str = "CNY") -> list[str]:
-    """Where each health dimension stands against the benchmark in the report month and a year
-    earlier, and which dimension is weakest."""
-    scores = health_scores(ev)
-    out = []
-    if ev.month not in scores.index:
-        return out
-    now = scores.loc[ev.month]
-    year_ago = _months.shift(ev.month, -12)
-    for dimension, metric_id in HEALTH_DIMENSIONS.items():
-        metric = ev.metric(metric_id)
-        value = ev.history.at[ev.month, metric_id] if metric_id in ev.history else np.nan
-        if pd.isna(now[dimension]):
-            if pd.notna(value):
-                out.append(t("evaluation.finding.health_no_benchmark", lang,
-                             dimension=t(f"evaluation.dimension.{dimension}", lang) + " · " + metric.name(lang),
-                             value=format_value(value, metric.unit, lang, currency), month=ev.month))
-            continue
-        before = scores.at[year_ago, dimension] if year_ago in scores.index else np.nan
-        key = "evaluation.finding.health" if pd.notna(before) else "evaluation.finding.health_no_history"
-        label = t(f"evaluation.dimension.{dimension}", lang)
-        if metric.name(lang) != label:
-            label = t("evaluation.dimension_metric", lang, dimension=label, metric=metric.name(lang))
-        out.append(t(key, lang, dimension=label,
-                     value=format_value(value, metric.unit, lang, currency), month=ev.month,
-                     benchmark=format_value(ev.benchmark(metric_id), metric.unit, lang, currency),
-                     score=fmt.pct(now[dimension], 0), before=fmt.pct(before, 0), year_ago=year_ago))
-    valid = now.dropna()
-    if len(valid) >= 2:
-        weakest = valid.idxmin()
-        out.append(t("evaluation.finding.weakest", lang, dimension=t(f"evaluation.dimension.{weakest}", lang),
-                     score=fmt.pct(valid[weakest], 0)))
-    return out

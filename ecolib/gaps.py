@@ -10,21 +10,7 @@ Money is in the workspace currency; flow values are summed over the value-stream
 
 Definitions
 -----------
-**Health diagnosis** (生态健康度诊断), :func:`health`
-    For every metric with a benchmark value: the park's value in the report month (a month
-    without a value falls back to the latest value of the ``max_age`` months before it; the
-    month used is shown), and the **ratio to the benchmark** ``value / benchmark`` when higher
-    is better, ``benchmark / value`` when lower is better (direction from ``benchmarks``),
-    capped to ``[0, cap]`` (cap = 1.5: one metric far ahead cannot hide another far behind).
-    A "lower is better" value ≤ 0 (e.g. no talent gap at all) is the cap; a benchmark ≤ 0
-    cannot be compared (``bad_benchmark``). Derived metrics (``eco_value_density``,
-    ``value_flow_efficiency``, ``talent_gap`` …) come from :func:`ecolib.evaluation.metric_history`.
-    Metrics are grouped into **dimensions** (:data:`DIMENSIONS`, the one place the grouping is
-    defined; overridable with ``dimensions`` in workspace.yaml, see :func:`dimension_settings`).
-    **Dimension score** = mean of its metrics' capped ratios (metrics without a value or a
-    benchmark are left out and listed); **health index** = weighted mean of the dimension scores
-    (weights of the scored dimensions, rescaled); the **weakest stave** (木桶短板) is the
-    dimension with the lowest score. 1.0 = at the benchmark park's level.
+**Health diagnosis** (生态健康度诊断): defined once in :mod:`ecolib.health`; the bundle carries it.
 
 **Gap priority**, :func:`gap_priority`
     For every technology node with status missing, single or thin (gene map, §5), four
@@ -104,31 +90,20 @@ import scipy.sparse as sp
 from ecolib import chain, fmt, relatedness
 from ecolib import evaluation as ev
 from ecolib import genemap as gmap
+from ecolib.health import Health, health_workspace
 from ecolib import months as mo
 from ecolib import valuestream as vs
 from ecolib.i18n import has, t
 from ecolib.overview import active_mask, firm_profile
 
 __all__ = [
-    "DIMENSIONS", "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
-    "Dimension", "DimensionError", "dimension_settings", "check_dimensions", "dependence_setting",
-    "Health", "health", "health_workspace",
+    "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES", "dependence_setting",
     "priority_weights", "downstream_demand", "gap_priority", "node_density", "match_candidates",
     "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
     "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
     "GapAnalysis", "gap_analysis", "default_exit_firm", "firm_info",
 ]
 
-#: The health dimensions and their metrics: the one place the grouping is defined (a workspace
-#: overrides it with ``dimensions`` in workspace.yaml). Order = display order.
-DIMENSIONS: dict[str, dict[str, Any]] = {
-    "value_flow": {"metrics": ("value_flow_efficiency", "eco_value_density", "order_response_days",
-                               "equipment_utilization", "energy_per_output"), "weight": 1.0},
-    "innovation": {"metrics": ("tech_adoption_days", "patent_conversion_rate"), "weight": 1.0},
-    "resilience": {"metrics": ("chain_repair_days", "talent_gap", "policy_compliance"), "weight": 1.0},
-    "collaboration": {"metrics": ("tech_transactions", "standards_participation", "collab_project_survival"),
-                      "weight": 1.0},
-}
 #: Gap-priority weights when none are given (the workspace loader has the same defaults).
 DEFAULT_WEIGHTS = {"importance": 0.3, "demand": 0.3, "feasibility": 0.2, "fragility": 0.2}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
@@ -136,140 +111,12 @@ COMPONENTS = tuple(DEFAULT_WEIGHTS)
 QUADRANTS = ("critical", "fragile", "watch", "secure")
 #: Roles of a firm hit by an exit.
 ROLES = ("buyer", "supplier", "both")
-CAP = 1.5
-MAX_AGE = 12
 DECADES = 6.0
 DEPENDENCE = 0.3
 FULL_AT = 5
 
 
 # =========================================================================== dimensions
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A health dimension: its metrics, its weight in the health index, optional own names."""
-    id: str
-    metrics: tuple[str, ...]
-    weight: float = 1.0
-    names: Mapping[str, str] = field(default_factory=dict)
-
-    def name(self, lang: str = "en") -> str:
-        if self.names.get(lang):
-            return self.names[lang]
-        key = f"gaps.dimension.{self.id}"
-        return t(key, lang) if has(key, lang) else (self.names.get("en") or self.id)
-
-
-class DimensionError(ValueError):
-    """``dimensions`` in workspace.yaml cannot be used; the message lists every problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-
-_DIM_FIELDS = ("metrics", "weight", "name", "name_zh")
-
-
-def _parse_dimensions(value: Any) -> tuple[dict[str, Dimension], list[str]]:
-    defaults = {k: Dimension(k, tuple(v["metrics"]), float(v["weight"])) for k, v in DIMENSIONS.items()}
-    if value is None or value == {}:
-        return defaults, []
-    label = "workspace.yaml, key dimensions"
-    if not isinstance(value, Mapping):
-        return defaults, [f"{label}: expected a mapping of dimension → metrics, got {type(value).__name__}"]
-    problems: list[str] = []
-    given: dict[str, Dimension | None] = {}
-    for key, entry in value.items():
-        key = str(key)
-        where = f"{label}.{key}"
-        base = defaults.get(key, Dimension(key, ()))
-        if entry is None or entry is False:
-            given[key] = None                          # drop a default dimension
-            continue
-        if isinstance(entry, str):
-            entry = {"metrics": [entry]}
-        elif isinstance(entry, (list, tuple)):
-            entry = {"metrics": list(entry)}
-        if not isinstance(entry, Mapping):
-            problems.append(f"{where}: expected a list of metrics or a mapping with metrics, weight, name, name_zh")
-            continue
-        unknown = [f for f in entry if f not in _DIM_FIELDS]
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
-                            f"(use {', '.join(_DIM_FIELDS)})")
-        metrics = base.metrics
-        if "metrics" in entry:
-            raw = entry["metrics"]
-            raw = [raw] if isinstance(raw, str) else raw
-            if not isinstance(raw, (list, tuple)) or not all(isinstance(m, str) and m.strip() for m in raw):
-                problems.append(f"{where}.metrics: expected a list of metric names")
-                continue
-            metrics = tuple(dict.fromkeys(m.strip() for m in raw))
-        weight = base.weight
-        if "weight" in entry:
-            number = ev.setting_number(entry["weight"])
-            if number is None or number < 0:
-                problems.append(f"{where}.weight: expected a number ≥ 0, got {entry['weight']!r}")
-                continue
-            weight = number
-        if not metrics:
-            problems.append(f"{where}: a dimension needs at least one metric")
-            continue
-        names = {lang: str(entry[f]) for lang, f in (("en", "name"), ("zh", "name_zh")) if entry.get(f)}
-        given[key] = Dimension(key, metrics, weight, names)
-    # a metric named by the workspace moves there: it leaves the default dimensions not given
-    claimed = {m for d in given.values() if d is not None for m in d.metrics}
-    out: dict[str, Dimension] = {}
-    for key, dim in defaults.items():
-        if key in given:
-            if given[key] is not None:
-                out[key] = given[key]
-            continue
-        kept = tuple(m for m in dim.metrics if m not in claimed)
-        if kept:
-            out[key] = Dimension(key, kept, dim.weight)
-    for key, dim in given.items():
-        if key not in out and dim is not None:
-            out[key] = dim
-    seen: dict[str, str] = {}
-    for key, dim in out.items():
-        for m in dim.metrics:
-            if m in seen and key in given and seen[m] in given:
-                problems.append(f"{label}: metric {m!r} is in two dimensions ({seen[m]} and {key})")
-            seen.setdefault(m, key)
-    if out and not any(d.weight > 0 for d in out.values()):
-        problems.append(f"{label}: every dimension has weight 0; give at least one a weight > 0")
-    if not out:
-        problems.append(f"{label}: no dimension left")
-    return out, problems
-
-
-def dimension_settings(value: Any) -> dict[str, Dimension]:
-    """The health dimensions for a ``dimensions`` setting of workspace.yaml (None or ``{}``:
-    :data:`DIMENSIONS`). Raises :class:`DimensionError` listing every problem.
-
-    Each key is a dimension id; its value is a list of metric names (weight 1), a mapping with
-    ``metrics``, ``weight`` (≥ 0, default 1 or the default dimension's), ``name``, ``name_zh``,
-    or ``null``/``false`` to drop a default dimension. A key that is a default dimension
-    replaces the fields it gives; a metric named under a key leaves the default dimensions the
-    workspace does not mention (each metric belongs to one dimension)::
-
-        dimensions:
-          resilience: [chain_repair_days, policy_compliance]
-          talent: {metrics: [talent_gap], weight: 0.5, name: Talent, name_zh: 人才}
-          collaboration: null
-    """
-    dims, problems = _parse_dimensions(value)
-    if problems:
-        raise DimensionError(problems)
-    return dims
-
-
-def check_dimensions(value: Any) -> list[str]:
-    """Every problem of a ``dimensions`` setting (empty: fine), for load-time reporting."""
-    return _parse_dimensions(value)[1]
 
 
 def dependence_setting(settings: Mapping[str, Any], default: float = DEPENDENCE) -> float:
@@ -281,140 +128,11 @@ def dependence_setting(settings: Mapping[str, Any], default: float = DEPENDENCE)
     return value
 
 
-# =========================================================================== health
-
-
-@dataclass
-class Health:
-    """Health diagnosis of one month (definitions in the module docstring).
-
-    metrics : one row per metric of a dimension or of the benchmarks table, in dimension order:
-        metric, dimension ('' when in no dimension: shown, not counted), unit, direction,
-        value, value_month, benchmark, ratio (value/benchmark or its inverse, uncapped),
-        score (capped to [0, cap]), status (``ok``, ``no_data``, ``no_benchmark``,
-        ``bad_benchmark``), counted.
-    dimensions : one row per dimension: dimension, weight, metrics (number), scored (metrics
-        with a score), score (mean, NaN when none), weakest_metric, gap (1 − score).
-    index : the health index (NaN when no dimension has a score); weakest: the weakest
-        dimension's id (None when none scored).
-    """
-    month: str
-    cap: float
-    dims: dict[str, Dimension]
-    metrics: pd.DataFrame
-    dimensions: pd.DataFrame
-    index: float
-    weakest: str | None
-    metric_defs: dict[str, ev.Metric] = field(default_factory=dict, repr=False)
-
-    @property
-    def headline(self) -> dict:
-        d = self.dimensions
-        return {"health_index": _num(self.index), "weakest": self.weakest,
-                "dimension_scores": {k: _num(v) for k, v in zip(d["dimension"], d["score"])},
-                "metrics_scored": int(self.metrics["counted"].sum()),
-                "metrics_without_data": self.metrics.loc[self.metrics["status"] == "no_data", "metric"].tolist(),
-                "metrics_without_benchmark": self.metrics.loc[self.metrics["status"] == "no_benchmark",
-                                                              "metric"].tolist()}
-
-    def metric_name(self, metric_id: str, lang: str = "en") -> str:
-        m = self.metric_defs.get(metric_id)
-        return m.name(lang) if m is not None else ev.Metric(metric_id).name(lang)
-
-
 def _num(v) -> float | None:
     if v is None:
         return None
     v = float(v)
     return None if math.isnan(v) else v
-
-
-def health(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, *, month: str,
-           dimensions: Mapping[str, Dimension] | None = None, metrics: Mapping[str, ev.Metric] | None = None,
-           cap: float = CAP, max_age: int = MAX_AGE) -> Health:
-    """Health diagnosis for ``month`` (definitions in the module docstring).
-
-    ``kpis``: the kpis table (month, metric, value); ``benchmarks``: metric, value, direction
-    (None or empty: nothing is scored; every metric ``no_benchmark``); ``dimensions``: from
-    :func:`dimension_settings` (default :data:`DIMENSIONS`); ``metrics``: the metric catalogue
-    (default :data:`ecolib.evaluation.CATALOGUE`; a workspace's via
-    :func:`ecolib.evaluation.from_settings`), used for derived metrics and units.
-    """
-    if not mo.is_month(month):
-        raise ValueError(f"month {month!r} is not YYYY-MM")
-    if not cap > 0:
-        raise ValueError(f"cap must be > 0, got {cap}")
-    dims = dict(dimension_settings(None) if dimensions is None else dimensions)
-    catalogue = dict(ev.CATALOGUE if metrics is None else metrics)
-    history = ev.metric_history(kpis if kpis is not None else pd.DataFrame(columns=["month", "metric", "value"]),
-                                catalogue, month=month)
-    bench = pd.Series(dtype="float64")
-    direction = pd.Series(dtype="object")
-    if benchmarks is not None and len(benchmarks):
-        b = benchmarks.drop_duplicates("metric", keep="last").set_index("metric")
-        bench = b["value"].astype("float64")
-        direction = b["direction"] if "direction" in b else pd.Series("higher", index=b.index)
-    in_dims = [(m, d) for d, dim in dims.items() for m in dim.metrics]
-    listed = {m for m, _ in in_dims}
-    rows = pd.DataFrame(in_dims + [(m, "") for m in bench.index if m not in listed], columns=["metric", "dimension"])
-    rows = rows.drop_duplicates("metric")
-    ids = rows["metric"].to_numpy(object)
-    # latest value within max_age months up to the report month (loops: over metrics, a few dozen)
-    recent = history.loc[history.index >= mo.shift(month, -(int(max_age) - 1))] if len(history) else history
-    values, months = [], []
-    for m in ids:
-        col = recent[m].dropna() if m in recent else pd.Series(dtype="float64")
-        values.append(float(col.iloc[-1]) if len(col) else np.nan)
-        months.append(str(col.index[-1]) if len(col) else None)
-    value = np.asarray(values, float)
-    bvalue = bench.reindex(ids).to_numpy(float)
-    fallback = np.array([catalogue[m].direction if m in catalogue else "higher" for m in ids], object)
-    dirs = direction.reindex(ids).to_numpy(object)
-    dirs = np.where(pd.isna(dirs), fallback, dirs)
-    lower = dirs == "lower"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(lower, bvalue / value, value / bvalue)
-    ratio = np.where(lower & (value <= 0) & (bvalue > 0), np.inf, ratio)
-    status = np.select([np.isnan(bvalue), bvalue <= 0, np.isnan(value)],
-                       ["no_benchmark", "bad_benchmark", "no_data"], default="ok").astype(object)
-    ok = status == "ok"
-    ratio = np.where(ok, ratio, np.nan)
-    score = np.where(ok, np.clip(ratio, 0.0, cap), np.nan)
-    table = pd.DataFrame({
-        "metric": ids, "dimension": rows["dimension"].to_numpy(object),
-        "unit": [catalogue[m].unit if m in catalogue else "number" for m in ids],
-        "direction": dirs, "value": value, "value_month": months, "benchmark": bvalue,
-        "ratio": np.where(np.isinf(ratio), np.nan, ratio), "score": score, "status": status,
-    })
-    table["counted"] = ok & (table["dimension"] != "")
-    counted = table[table["counted"]]
-    g = counted.groupby("dimension", sort=False)
-    dim_ids = list(dims)
-    mean = g["score"].mean().reindex(dim_ids)
-    worst = (counted.sort_values("score", kind="stable").drop_duplicates("dimension")
-             .set_index("dimension")["metric"].reindex(dim_ids))
-    dtable = pd.DataFrame({
-        "dimension": dim_ids,
-        "weight": [dims[d].weight for d in dim_ids],
-        "metrics": [len(dims[d].metrics) for d in dim_ids],
-        "scored": g.size().reindex(dim_ids, fill_value=0).to_numpy(int),
-        "score": mean.to_numpy(float),
-        "weakest_metric": worst.to_numpy(object),
-    })
-    dtable["gap"] = 1.0 - dtable["score"]
-    usable = dtable["score"].notna() & (dtable["weight"] > 0)
-    w = dtable.loc[usable, "weight"].to_numpy(float)
-    index = float(np.dot(w, dtable.loc[usable, "score"].to_numpy(float)) / w.sum()) if w.sum() > 0 else float("nan")
-    scored = dtable[dtable["score"].notna()]
-    weakest = str(scored.loc[scored["score"].idxmin(), "dimension"]) if len(scored) else None
-    return Health(month, cap, dims, table, dtable, index, weakest, catalogue)
-
-
-def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any], month: str, **options) -> Health:
-    """:func:`health` with the workspace's metric definitions (``rules``) and ``dimensions``."""
-    metrics, _ = ev.from_settings(settings)
-    return health(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=metrics,
-                  dimensions=dimension_settings(settings.get("dimensions")), **options)
 
 
 # =========================================================================== gap priority

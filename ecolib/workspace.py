@@ -2127,7 +2127,8 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     # not at the top, because ecolib.evaluation takes Problem from this module
     from .evaluation import check_settings as check_evaluation_settings
     problems += check_evaluation_settings(settings, tables.get("kpis"))
-    from .gaps import DIMENSIONS, check_dimensions, dependence_setting
+    from .gaps import dependence_setting
+    from .health import DIMENSIONS, check_dimensions
     given = settings.get("dimensions")
     for key in (given if isinstance(given, dict) else {}):  # a new dimension, or a misspelt default one?
         if key not in DIMENSIONS and (hint := _suggest(str(key), DIMENSIONS)):

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import DEMO, ROOT
 from ecolib import evaluation as ev
+from ecolib.health import health_history_workspace
 from ecolib.explore_evaluation import RuleExplorer
 from ecolib.i18n import t
 from ecolib.plots import evaluation as plot
@@ -46,7 +47,7 @@ def test_trend_panels_thresholds_and_shading(october):
     assert zh.layout.annotations[0].text.startswith("生态价值密度：低于标杆值的 80%")
 
 
-def test_timeline_codes_and_health_lines(october):
+def test_timeline_codes_and_health_lines(demo, october):
     fig = plot.alert_timeline(october, "en")
     heat = fig.data[0]
     rows = dict(zip(heat.y, heat.z))
@@ -54,9 +55,10 @@ def test_timeline_codes_and_health_lines(october):
     assert list(rows["Ecological value density"][-3:]) == [2, 2, 3]
     assert list(rows["Policy compliance"][-6:-4]) == [4, 1]                             # 2026-05 alert, 2026-06 fine
     assert list(rows["Ecological chain elasticity"][:12]) == [0] * 12                    # no yoy base in year one
-    health = plot.health_lines(october, "zh")
-    assert [tr.name for tr in health.data] == ["价值流动效率", "创新扩散速度", "风险抵御能力"]
-    assert health.data[2].y[-1] == pytest.approx(12 / 23.9)
+    trend = health_history_workspace(demo.tables, demo.settings, "2026-10")
+    lines = plot.health_lines(trend, "zh")
+    assert [tr.name for tr in lines.data] == ["价值流动效率", "创新扩散速度", "风险抵御能力", "协同活跃度", "健康指数"]
+    assert lines.data[-1].y[-1] == pytest.approx(trend.index.iloc[-1])
 
 
 def test_figures_without_checkable_rules(tiny_park):
@@ -138,6 +140,6 @@ def test_series_alerts_in_summary_and_index_pages(series_reports):
     # same inputs, same summary.json
     assert (again.folder / "summary.json").read_bytes() == (october.folder / "summary.json").read_bytes()
     zh_page = (zh.folder / "04_dynamic_evaluation.html").read_text(encoding="utf-8")
-    for heading in ("动态评估与预警", "三大健康维度", "现行预警规则", "生态链优化程序"):
+    for heading in ("动态评估与预警", "对标标杆园区的健康度（逐月）", "现行预警规则", "生态链优化程序"):
         assert heading in zh_page
     assert "Dynamic evaluation" not in zh_page

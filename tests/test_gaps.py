@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from ecolib import gaps as G
+from ecolib import health as H
 from ecolib import genemap as gmap
 from ecolib import valuestream as vs
 from ecolib.workspace import load_workspace
@@ -57,7 +58,7 @@ DIMS = {"a": ["m1", "m2"], "b": {"metrics": ["m3", "m9"], "weight": 3, "name": "
 def test_health_by_hand():
     kpis = _kpis([("2026-01", "m1", 12.0), ("2026-03", "m2", 10.0), ("2026-03", "m3", 200.0),
                   ("2026-03", "m5", 1.0)])
-    h = G.health(kpis, BENCH, month=M, dimensions=G.dimension_settings(DIMS))
+    h = H.health(kpis, BENCH, month=M, dimensions=H.dimension_settings(DIMS))
     m = h.metrics.set_index("metric")
     assert m.at["m1", "ratio"] == pytest.approx(1.2)            # 12 / 10, higher is better
     assert m.at["m1", "value_month"] == "2026-01"               # no value in 2026-03: the latest before
@@ -79,25 +80,25 @@ def test_health_by_hand():
 
 def test_health_edge_cases():
     # no kpis at all, no benchmarks: defined, nothing scored
-    h = G.health(_kpis([]), None, month=M)
+    h = H.health(_kpis([]), None, month=M)
     assert math.isnan(h.index) and h.weakest is None
     assert set(h.metrics["status"]) == {"no_benchmark"}
     # a lower-is-better value of 0 is as good as it gets (the cap); a benchmark of 0 is unusable
     bench = pd.DataFrame({"metric": ["x", "y"], "value": [3.0, 0.0], "direction": ["lower", "higher"]})
-    h = G.health(_kpis([(M, "x", 0.0), (M, "y", 4.0)]), bench, month=M, dimensions=G.dimension_settings(
+    h = H.health(_kpis([(M, "x", 0.0), (M, "y", 4.0)]), bench, month=M, dimensions=H.dimension_settings(
         {"d": ["x", "y"], "value_flow": None, "innovation": None, "resilience": None, "collaboration": None}))
     m = h.metrics.set_index("metric")
     assert m.at["x", "score"] == 1.5 and m.at["y", "status"] == "bad_benchmark"
     assert h.index == 1.5 and list(h.dimensions["dimension"]) == ["d"]
     # too old a value is not used
-    h = G.health(_kpis([("2024-01", "x", 1.0)]), bench, month=M, max_age=12)
+    h = H.health(_kpis([("2024-01", "x", 1.0)]), bench, month=M, max_age=12)
     assert h.metrics.set_index("metric").at["x", "status"] == "no_data"
     with pytest.raises(ValueError):
-        G.health(_kpis([]), None, month="2026-3")
+        H.health(_kpis([]), None, month="2026-3")
 
 
 def test_health_on_the_tiny_park(tiny):
-    h = G.health_workspace(tiny.tables, tiny.settings, M)
+    h = H.health_workspace(tiny.tables, tiny.settings, M)
     m = h.metrics.set_index("metric")
     # output is benchmarked (150) but in no dimension: shown, ratio 120 / 150, not counted
     assert m.at["output", "ratio"] == pytest.approx(0.8) and not m.at["output", "counted"]
@@ -105,20 +106,20 @@ def test_health_on_the_tiny_park(tiny):
 
 
 def test_dimension_settings():
-    dims = G.dimension_settings({"talent": {"metrics": ["talent_gap"], "weight": "50%"}, "collaboration": None})
+    dims = H.dimension_settings({"talent": {"metrics": ["talent_gap"], "weight": "50%"}, "collaboration": None})
     assert "collaboration" not in dims and dims["talent"].weight == 0.5
     assert "talent_gap" not in dims["resilience"].metrics          # moved to its own dimension
     assert "chain_repair_days" in dims["resilience"].metrics
-    assert list(G.dimension_settings(None)) == list(G.DIMENSIONS)
-    problems = G.check_dimensions({"a": {"metrics": [], "colour": "red"}, "b": {"metrics": ["x"], "weight": -1},
+    assert list(H.dimension_settings(None)) == list(H.DIMENSIONS)
+    problems = H.check_dimensions({"a": {"metrics": [], "colour": "red"}, "b": {"metrics": ["x"], "weight": -1},
                                    "c": 5})
     text = "\n".join(problems)
     assert "unknown field(s) colour" in text and "at least one metric" in text
     assert "weight: expected a number ≥ 0" in text and "dimensions.c" in text
-    assert G.check_dimensions([1]) and G.check_dimensions(
-        {k: {"metrics": ["x" + k], "weight": 0} for k in G.DIMENSIONS})   # all weights 0
-    with pytest.raises(G.DimensionError):
-        G.dimension_settings({"a": ["m"], "b": ["m"]})                   # one metric in two dimensions
+    assert H.check_dimensions([1]) and H.check_dimensions(
+        {k: {"metrics": ["x" + k], "weight": 0} for k in H.DIMENSIONS})   # all weights 0
+    with pytest.raises(H.DimensionError):
+        H.dimension_settings({"a": ["m"], "b": ["m"]})                   # one metric in two dimensions
     assert G.dependence_setting({}) == 0.3
     assert G.dependence_setting({"thresholds": {"dependence_share": "40%"}}) == 0.4
     with pytest.raises(ValueError):

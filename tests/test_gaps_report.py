@@ -10,6 +10,7 @@ import pytest
 
 from conftest import DEMO, ROOT, write_tiny_park
 from ecolib import gaps as G
+from ecolib import health as H
 from ecolib.explore_gaps import ExitExplorer, PriorityExplorer
 from ecolib.plots import gaps as P
 from ecolib.report import render
@@ -68,7 +69,7 @@ def test_demo_anchor_exit_shows_the_dependent_suppliers(demo):
 
 def test_demo_health_and_security(demo):
     assert demo.health.weakest == "collaboration"
-    assert set(demo.health.dimensions["dimension"]) == set(G.DIMENSIONS)
+    assert set(demo.health.dimensions["dimension"]) == set(H.DIMENSIONS)
     sec = demo.security.set_index("node_id")
     assert (sec.loc[["DOWN.ESS.CONTAINER", "DOWN.ESS.CI"], "quadrant"] == "critical").all()
     h = demo.headline

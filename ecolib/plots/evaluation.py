@@ -1,5 +1,6 @@
-"""Figures of the dynamic evaluation: rule trends with thresholds, the alert timeline, the
-three health dimensions. Each takes an :class:`ecolib.evaluation.Evaluation`."""
+"""Figures of the dynamic evaluation: rule trends with thresholds, the alert timeline (each
+takes an :class:`ecolib.evaluation.Evaluation`) and the health dimensions month by month (a
+:class:`ecolib.health.HealthHistory`)."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -193,26 +194,24 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
     return fig
 
 
-def health_lines(ev, lang: str = "en", *, currency: str = "CNY", span: int = 36) -> go.Figure:
-    """The three health dimensions over the months as a percentage of the benchmark park's
-    level (100% = as good as the benchmark), with the benchmark line."""
+def health_lines(hh, lang: str = "en") -> go.Figure:
+    """The health dimensions month by month (:func:`ecolib.health.health_history`), each as a
+    share of the benchmark park's level, the health index dashed, a line at 100 %."""
     title = t("evaluation.chart.health_title", lang)
-    scores = ev_.health_scores(ev).iloc[-span:]
-    scores = scores.loc[:, scores.notna().any()]
+    scores = hh.scores.loc[:, hh.scores.notna().any()]
     if scores.empty:
         return _empty(title, t("evaluation.chart.no_health", lang))
     fig = go.Figure()
     months = list(scores.index)
     for i, dimension in enumerate(scores.columns):
-        metric_id = ev_.HEALTH_DIMENSIONS[dimension]
-        metric = ev.metric(metric_id)
-        raw = ev.history.loc[months, metric_id]
-        name = t(f"evaluation.dimension.{dimension}", lang)
-        custom = [f"{plot_text(ev_.format_value(v, metric.unit, lang, currency))} · {s:.0%}" if pd.notna(s) else "–"
-                  for v, s in zip(raw, scores[dimension])]
+        name = plot_text(hh.dims[dimension].name(lang))
         fig.add_scatter(x=months, y=scores[dimension], name=name, mode="lines+markers", connectgaps=False,
-                        line=dict(color=PALETTE[[0, 1, 4][i % 3]], width=2.5), marker=dict(size=5),
-                        customdata=custom, hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>")
+                        line=dict(color=PALETTE[i % len(PALETTE)], width=2.5), marker=dict(size=5),
+                        hovertemplate="%{x}: %{y:.0%}<extra>" + name + "</extra>")
+    index_name = t("evaluation.chart.health_index", lang)
+    fig.add_scatter(x=months, y=hh.index.loc[months], name=index_name, mode="lines", connectgaps=False,
+                    line=dict(color="#37474f", width=2, dash="dash"),
+                    hovertemplate="%{x}: %{y:.0%}<extra>" + index_name + "</extra>")
     fig.add_hline(y=1.0, line=dict(color=BENCH_COLOUR, dash="dot", width=1.5),
                   annotation_text=t("evaluation.chart.benchmark_level", lang), annotation_position="top left",
                   annotation_font=dict(color="#546e7a", size=12))
@@ -224,6 +223,5 @@ def health_lines(ev, lang: str = "en", *, currency: str = "CNY", span: int = 36)
 
 
 def evaluation_figures(ev, lang: str = "en", *, currency: str = "CNY") -> list[go.Figure]:
-    """The page's figures in order: rule trends, alert timeline, health dimensions."""
-    return [rule_trends(ev, lang, currency=currency), alert_timeline(ev, lang, currency=currency),
-            health_lines(ev, lang, currency=currency)]
+    """The explorer's figures in order: rule trends, alert timeline."""
+    return [rule_trends(ev, lang, currency=currency), alert_timeline(ev, lang, currency=currency)]

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from ecolib import fmt
 from ecolib.escape import plot_text
 from ecolib import gaps as G
+from ecolib.health import Health
 from ecolib.i18n import t
 from ecolib.plots.theme import PALETTE, STATUS_COLOURS
 
@@ -41,7 +42,7 @@ def _wrap(text: str, width: int = 18) -> str:
 # ------------------------------------------------------------------------------ health
 
 
-def health_radar(h: G.Health, lang: str = "en") -> go.Figure:
+def health_radar(h: Health, lang: str = "en") -> go.Figure:
     """Dimension scores of the park against the benchmark park (100 %) on a radar; the weakest
     stave marked. Dimensions without a score are drawn at 0 with '(no data)'."""
     d = h.dimensions
@@ -70,7 +71,7 @@ def health_radar(h: G.Health, lang: str = "en") -> go.Figure:
     return fig
 
 
-def metric_bars(h: G.Health, lang: str = "en") -> go.Figure:
+def metric_bars(h: Health, lang: str = "en") -> go.Figure:
     """Every scored indicator as % of the benchmark (capped), grouped and coloured by
     dimension; a line at 100 %."""
     m = h.metrics[h.metrics["counted"]]
