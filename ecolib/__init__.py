@@ -1,3 +1,49 @@
-"""ecolib: analytic workbook for industrial parks and development zones."""
+"""ecolib: analytic workbook for industrial parks and development zones.
+
+The public entry points, loaded on first use (``import ecolib`` stays quick)::
+
+    import ecolib
+    ws = ecolib.load_workspace("data/demo")           # read, validate, or raise with every problem
+    ws, problems = ecolib.validate_workspace("data/demo")
+    ecolib.gaps.gap_analysis(ws.tables, ws.settings, "2026-10")
+    ecolib.datasets.tiny()                            # the small park of the tests and examples
+
+Analyses (pure: tables in, results out): :mod:`~ecolib.valuestream`, :mod:`~ecolib.iotable`,
+:mod:`~ecolib.genemap`, :mod:`~ecolib.relatedness`, :mod:`~ecolib.health`, :mod:`~ecolib.gaps`,
+:mod:`~ecolib.evaluation`, :mod:`~ecolib.niche`, :mod:`~ecolib.overview`; foundations:
+:mod:`~ecolib.months`, :mod:`~ecolib.chain`; presentation: :mod:`~ecolib.plots`,
+:mod:`~ecolib.escape`, :mod:`~ecolib.fmt`, :mod:`~ecolib.i18n`.
+
+Examples
+--------
+>>> import ecolib
+>>> ws = ecolib.load_workspace(ecolib.datasets.tiny_path())
+>>> ws.name
+'tiny'
+>>> "gaps" in dir(ecolib) and callable(ecolib.gaps.gap_analysis)
+True
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
+
+_FUNCTIONS = {"load_workspace": "ecolib.workspace", "validate_workspace": "ecolib.workspace"}
+_MODULES = ("chain", "datasets", "escape", "evaluation", "fmt", "gaps", "genemap", "health", "i18n", "iotable",
+            "months", "niche", "overview", "plots", "relatedness", "report", "valuestream", "workspace")
+
+__all__ = ["__version__", *sorted(_FUNCTIONS), *_MODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FUNCTIONS:
+        return getattr(import_module(_FUNCTIONS[name]), name)
+    if name in _MODULES:
+        return import_module(f"ecolib.{name}")
+    raise AttributeError(f"module 'ecolib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

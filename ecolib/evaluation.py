@@ -416,6 +416,17 @@ def metric_history(kpis: pd.DataFrame, metrics: Mapping[str, Metric] | None = No
     A month without KPI rows is a row of NaN, never filled; a derived value is NaN when an input
     is missing, and where the formula divides by zero. KPI rows after ``month`` are ignored, so
     the history up to M does not depend on later data.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> metric_history(tables["kpis"], month="2026-03")[["output"]]
+             output
+    month
+    2026-01   100.0
+    2026-02   110.0
+    2026-03   120.0
     """
     metrics = CATALOGUE if metrics is None else metrics
     k = kpis[["month", "metric", "value"]]

@@ -141,7 +141,13 @@ def _num(v) -> float | None:
 def priority_weights(weights: Mapping[str, Any] | None = None) -> dict[str, float]:
     """The four gap-priority weights, missing keys at their default (:data:`DEFAULT_WEIGHTS`),
     rescaled to sum 1. All zero stays all zero (every score is then 0). Raises ValueError for an
-    unknown key or a weight that is not a number ≥ 0."""
+    unknown key or a weight that is not a number ≥ 0.
+
+    Examples
+    --------
+    >>> priority_weights({"importance": 2, "demand": 1, "feasibility": 1})     # fragility keeps 0.2, then rescaled
+    {'importance': 0.47619047619047616, 'demand': 0.23809523809523808, 'feasibility': 0.23809523809523808, 'fragility': 0.047619047619047616}
+    """
     out = dict(DEFAULT_WEIGHTS)
     for key, raw in (weights or {}).items():
         if key not in out:
@@ -174,7 +180,17 @@ def _leaf_edges(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None, lea
 def downstream_demand(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None) -> pd.Series:
     """Local demand for each technology node's output, ``D_p = Σ_q w_pq · x_q`` over the chain
     edges p → q (x_q: annual output of the active local firms on q, attributed by share;
-    currency per year). Indexed by node_id (every technology node; 0 without edges)."""
+    currency per year). Indexed by node_id (every technology node; 0 without edges).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> from ecolib.genemap import coverage
+    >>> cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> downstream_demand(cov, tables["chain_nodes"], tables["chain_edges"]).to_dict()
+    {'N.LI': 100.0, 'N.CATH': 1100.0, 'N.CELL': 0.0, 'N.PACK': 0.0}
+    """
     leaf_ids = pd.Index(cov.nodes["node_id"])
     links = cov.links
     x = links[links["active"].to_numpy(bool)].groupby("node_id")["output"].sum()
@@ -373,7 +389,18 @@ class LocalNetwork:
 
 def local_network(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 12, kind=None) -> LocalNetwork:
     """The local network of the ``window`` months ending at ``month`` (kinds as in
-    :func:`ecolib.valuestream.window_flows`)."""
+    :func:`ecolib.valuestream.window_flows`).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> net = local_network(tables, "2026-03", window=3)
+    >>> list(net.firm_ids), net.value.tolist()       # F1 → F2: 10 + 12; F2 → F3: 20
+    (['F1', 'F2', 'F3', 'F4', 'X1'], [22.0, 20.0])
+    >>> net.local_inbound.tolist()
+    [0.0, 22.0, 20.0, 0.0, 0.0]
+    """
     firms = tables["firms"]
     ids = firms["firm_id"].astype(str).to_numpy(object)
     n = len(ids)
@@ -810,7 +837,22 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any]
                  exit_firm: str | None = None, top: int = 5, per_node: int = 5) -> GapAnalysis:
     """The whole gap analysis of ``month`` with the workspace's settings (window,
     min_capability, priority_weights, dimensions, thresholds.dependence_share). ``exit_firm``:
-    the firm to stress-test (default :func:`default_exit_firm`)."""
+    the firm to stress-test (default :func:`default_exit_firm`).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+    >>> ga.priority[["node_id", "status", "score"]].round(3)
+      node_id   status  score
+    0    N.LI   single  0.868
+    1  N.CATH   single  0.770
+    2  N.PACK  missing  0.550
+    3  N.CELL     thin  0.310
+    >>> ga.exit.firm_id, ga.exit.affected[["firm_id", "role", "share"]].to_dict("records")
+    ('F3', [{'firm_id': 'F2', 'role': 'supplier', 'share': 1.0}])
+    """
     window = int(settings.get("window", 12))
     cap = float(settings.get("min_capability", 0.3))
     threshold = dependence_setting(settings)

@@ -112,7 +112,13 @@ FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
 
 
 def node_status(firms: pd.Series | np.ndarray) -> np.ndarray:
-    """Status for numbers of qualifying firms: 0 → missing, 1 → single, 2 → thin, ≥ 3 → covered."""
+    """Status for numbers of qualifying firms: 0 → missing, 1 → single, 2 → thin, ≥ 3 → covered.
+
+    Examples
+    --------
+    >>> node_status([0, 1, 2, 3]).tolist()
+    ['missing', 'single', 'thin', 'covered']
+    """
     n = np.asarray(firms, dtype=np.float64)
     return np.select([n <= 0, n == 1, n == 2], ["missing", "single", "thin"], default="covered").astype(object)
 
@@ -187,6 +193,18 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     exit_month, output; ``firm_nodes`` firm_id, node_id, capability, share. ``month``
     (``YYYY-MM``) decides who is active (None: firms with status ``active``). ``zones``
     restricts the local firms to those zones (e.g. one zone's own gene map).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> cov.nodes[["node_id", "firms", "status"]]      # the pack maker F4 has left: packs are missing
+      node_id  firms   status
+    0    N.LI      1   single
+    1  N.CATH      1   single
+    2    N.CELL      2     thin
+    3  N.PACK      0  missing
     """
     min_capability = _check_min_capability(min_capability)
     nodes_all = chain_nodes.reset_index(drop=True)
@@ -474,7 +492,20 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
              use_chain_edges: bool = True) -> GeneMap:
     """Coverage, node space and feasibility of every gap node for ``month``, from the
     workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``; ``chain_edges`` and
-    ``candidates`` when present)."""
+    ``candidates`` when present).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> gm = gene_map(tables, "2026-03")
+    >>> gm.feasibility[["node_id", "status", "feasibility"]]
+      node_id   status  feasibility
+    0  N.PACK  missing          1.0
+    1  N.CATH   single          1.0
+    2    N.LI   single          1.0
+    3  N.CELL     thin          0.5
+    """
     cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month,
                    min_capability=min_capability)
     cands = tables.get("candidates")
@@ -507,6 +538,17 @@ def capability_matrix(cov: Coverage, *, nodes: Iterable[str] | None = None, top_
     ``max_firms``, those with the largest summed capability on the nodes first. Cells are
     capabilities in (0, 1], NaN where the firm does not work on the node. Index firm_id,
     columns node_id (in the nodes' order).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> capability_matrix(gene_map(tables, "2026-03").coverage)
+    node_id  N.LI  N.CELL  N.CATH  N.PACK
+    firm_id
+    F2        NaN     0.4     0.8     NaN
+    F3        NaN     1.0     NaN     NaN
+    F1        0.9     NaN     NaN     NaN
     """
     table = cov.nodes
     if nodes is None:

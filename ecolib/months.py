@@ -13,19 +13,37 @@ def is_month(text: str) -> bool:
 
 
 def shift(month: str, k: int) -> str:
-    """The month ``k`` months after ``month`` (negative: before)."""
+    """The month ``k`` months after ``month`` (negative: before).
+
+    Examples
+    --------
+    >>> shift("2026-01", -2)
+    '2025-11'
+    """
     return str(pd.Period(month, freq="M") + k)
 
 
 def window(end_month: str, n: int) -> list[str]:
-    """The ``n`` months ending at ``end_month``, oldest first."""
+    """The ``n`` months ending at ``end_month``, oldest first.
+
+    Examples
+    --------
+    >>> window("2026-03", 3)
+    ['2026-01', '2026-02', '2026-03']
+    """
     if n <= 0:
         return []
     return [str(p) for p in pd.period_range(end=pd.Period(end_month, freq="M"), periods=n, freq="M")]
 
 
 def span(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` inclusive."""
+    """Every month from ``first`` to ``last`` inclusive.
+
+    Examples
+    --------
+    >>> span("2025-11", "2026-02")
+    ['2025-11', '2025-12', '2026-01', '2026-02']
+    """
     if first > last:
         return []
     return [str(p) for p in pd.period_range(first, last, freq="M")]

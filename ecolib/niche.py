@@ -181,6 +181,16 @@ def zone_output(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.D
 
     Index ``zone`` (every zone with a local firm, sorted), columns the groups of ``level`` in
     chain order. ``frame.attrs['unattributed']`` holds the output on nodes above the level.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> zone_output(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month="2026-03")
+    group  G.MAT  G.CELL
+    zone
+    North  200.0   100.0
+    South    0.0  1000.0
     """
     groups = level_groups(chain_nodes, level)
     zone = firms["zone"].astype(object).where(firms["zone"].notna(), "")
@@ -203,7 +213,19 @@ def zone_output(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.D
 
 
 def shares(x: pd.DataFrame) -> pd.DataFrame:
-    """Output shares ``p_zs = x_zs / Σ_s x_zs`` (rows sum to 1; NaN row for a zone with no output)."""
+    """Output shares ``p_zs = x_zs / Σ_s x_zs`` (rows sum to 1; NaN row for a zone with no output).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> x = zone_output(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month="2026-03")
+    >>> shares(x).round(3)
+    group  G.MAT  G.CELL
+    zone
+    North  0.667  0.333
+    South  0.000  1.000
+    """
     a = x.to_numpy(np.float64)
     tot = a.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -212,7 +234,19 @@ def shares(x: pd.DataFrame) -> pd.DataFrame:
 
 
 def location_quotient(x: pd.DataFrame) -> pd.DataFrame:
-    """``LQ_zs = (x_zs / x_z) / (x_s / x)``; NaN where the zone or the group has no output."""
+    """``LQ_zs = (x_zs / x_z) / (x_s / x)``; NaN where the zone or the group has no output.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> x = zone_output(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month="2026-03")
+    >>> location_quotient(x).round(3)      # North: (200 / 300) / (200 / 1300)
+    group  G.MAT  G.CELL
+    zone
+    North  4.333  0.394
+    South  0.000  1.182
+    """
     a = x.to_numpy(np.float64)
     xz = a.sum(axis=1, keepdims=True)
     xs = a.sum(axis=0, keepdims=True)
@@ -226,7 +260,19 @@ def location_quotient(x: pd.DataFrame) -> pd.DataFrame:
 def pianka(p: pd.DataFrame) -> pd.DataFrame:
     """Pianka overlap of every pair of rows of ``p`` (shares, or any non-negative profile: the
     measure is scale-free). Symmetric zone × zone frame, diagonal 1, NaN for an all-zero or
-    NaN row."""
+    NaN row.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> x = zone_output(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month="2026-03")
+    >>> pianka(shares(x)).round(3)        # (1/3) / √(5/9 · 1) = 1/√5
+    zone   North  South
+    zone
+    North  1.000  0.447
+    South  0.447  1.000
+    """
     a = np.nan_to_num(p.to_numpy(np.float64), nan=0.0)
     gram = a @ a.T
     norm = np.sqrt(np.diag(gram))
@@ -241,7 +287,19 @@ def pianka(p: pd.DataFrame) -> pd.DataFrame:
 def levins(p: pd.DataFrame, *, n: int | None = None) -> pd.DataFrame:
     """Levins breadth per row of shares ``p``: ``breadth = 1 / Σ p²`` and ``breadth_std =
     (breadth − 1) / (n − 1)`` with ``n`` the number of groups (default: the columns of p).
-    NaN for a row without shares; ``breadth_std`` NaN when n ≤ 1."""
+    NaN for a row without shares; ``breadth_std`` NaN when n ≤ 1.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> x = zone_output(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month="2026-03")
+    >>> levins(shares(x))                 # North: 1 / (4/9 + 1/9) = 1.8; standardised (1.8 − 1) / (2 − 1)
+           breadth  breadth_std
+    zone
+    North      1.8          0.8
+    South      1.0          0.0
+    """
     a = p.to_numpy(np.float64)
     n = p.shape[1] if n is None else int(n)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -18,7 +18,17 @@ STAGES = ["upstream", "midstream", "downstream", "service"]
 
 
 def active_mask(firms: pd.DataFrame, month: str) -> pd.Series:
-    """True for firms operating in ``month`` (see module docstring)."""
+    """True for firms operating in ``month`` (see module docstring).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> active_mask(tables["firms"], "2026-03").tolist()     # F4 exited in 2026-02
+    [True, True, True, False, True]
+    >>> active_mask(tables["firms"], "2026-01").tolist()
+    [True, True, True, True, True]
+    """
     exited = firms["status"].eq("exited")
     exit_month = firms["exit_month"].fillna("")
     left_already = exited & ((exit_month == "") | (exit_month <= month))
@@ -32,6 +42,19 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
     The primary node is the firm's node with the largest output share (ties: first node id).
     Columns: firm_id, name, name_zh, zone, local, anchor, employees, output, area, patents,
     active, node_id, segment_id, stage.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> p[["firm_id", "node_id", "stage", "active"]]
+      firm_id node_id      stage  active
+    0      F1    N.LI   upstream    True
+    1      F2  N.CATH   upstream    True
+    2      F3  N.CELL  midstream    True
+    3      F4  N.PACK  midstream   False
+    4      X1    N.LI   upstream    True
     """
     primary = (firm_nodes.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
                .drop_duplicates("firm_id")[["firm_id", "node_id"]])
@@ -63,7 +86,20 @@ def stage_zone_counts(profile: pd.DataFrame) -> pd.DataFrame:
 
 def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
     """Per zone (plus a 'total' row): firms, anchors, employees, output, area, patents,
-    output per m² (currency/m²/year) and patents per firm."""
+    output per m² (currency/m²/year) and patents per firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> zone_summary(p)[["firms", "anchors", "employees", "output"]]
+           firms  anchors  employees  output
+    zone
+    North      2        0       30.0   300.0
+    South      1        1      100.0  1000.0
+    total      3        1      130.0  1300.0
+    """
     firms = local_active(profile).assign(zone=lambda d: d["zone"].fillna("").replace("", "–"))
     grouped = firms.groupby("zone").agg(
         firms=("firm_id", "size"), anchors=("anchor", "sum"), employees=("employees", "sum"),
@@ -82,6 +118,17 @@ def monthly_flows(flows: pd.DataFrame, firms: pd.DataFrame, month_list: list[str
     Columns: local (local → local), outbound (local → external), inbound (external → local),
     and ``missing`` (True for a month of ``month_list`` with no flow rows at all: reported, not
     treated as zero; its values are NaN).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> monthly_flows(tables["flows"], tables["firms"], ["2026-01", "2026-02", "2026-03"])
+    direction  local  outbound  inbound  missing
+    month
+    2026-01     30.0       5.0     30.0    False
+    2026-02      NaN       NaN      NaN     True
+    2026-03     12.0       0.0      8.0    False
     """
     local_ids = firms.loc[firms["local"], "firm_id"]
     f = flows[flows["month"].isin(month_list)]

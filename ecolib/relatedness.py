@@ -39,7 +39,11 @@ Definitions (c = location, p = activity; all sums over the matrix given)
   standardised like ECI: ``(raw − mean) / s`` (mean over locations, ddof = 1 SD over cells).
 * **COG** (complexity outlook gain):
   ``COG_cp = (1 − M_cp) Σ_p' (1 − M_cp') φ_pp' (PCI_p' − k̄) / Σ_p'' φ_p''p'``
-  (the increase of raw COI if ``c`` acquired ``p``; 0 where ``M_cp = 1``).
+  0 where ``M_cp = 1``. Acquiring ``p`` raises the density of every activity ``p'`` by
+  ``φ_pp' / Σ_p'' φ_p''p'``; COG sums those density gains over the activities ``c`` does not
+  have yet, each weighted by how much more complex than ``k̄`` it is (Hausmann et al.'s
+  opportunity gain). It is not the change of raw COI: that would also lose ``p``'s own term
+  ``ω_cp (PCI_p − k̄)`` and count the gains on ``p`` itself differently.
 
 Edge-case conventions (results are always defined; nothing raises for these)
 -----------------------------------------------------------------------------
