@@ -48,8 +48,10 @@ Level 1 is the sustained fall of the indicator the source text puts first and an
 park-wide programme; level 2 are the three triggers of the source's 三级预警机制, each answered by
 one targeted programme; level 3 is the stability band, a signal to watch rather than act.
 
-Workspace overrides (``workspace.yaml``, key ``rules``; checked at load by
-:func:`check_settings`): each entry of the list changes or adds a rule and/or a metric::
+Workspace overrides (``workspace.yaml``, key ``rules``; parsed and checked at load by
+:func:`ecolib.rules.parse_rules`, through :func:`ecolib.settings.read_settings`, into
+``ws.settings.metrics`` and ``ws.settings.rules``): each entry of the list changes or adds a rule
+and/or a metric::
 
     rules:
       - metric: talent_gap          # id defaults to the metric: overrides the default rule
@@ -79,302 +81,38 @@ defines or changes a metric without a rule.
 """
 from __future__ import annotations
 
-import ast
-import graphlib
-import math
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ecolib import fmt, months as _months
+from ecolib import rules as _rules
 from ecolib.i18n import has, t
+from ecolib.problems import Problem
+# the grammar of rules and formulas lives in ecolib.rules (below the analyses, used by the settings
+# check too); re-exported here, where the evaluation's callers have always found it
+from ecolib.rules import (  # noqa: F401
+    BASES, CATALOGUE, COMPARISONS, DEFAULT_RULES, DIRECTIONS, FUNCTIONS, SEVERITIES, UNITS, FormulaError, Metric,
+    Rule, RuleError, check_formula, formula_inputs,
+)
+from ecolib.settings import Settings
 
 __all__ = [
     "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS",
     "Metric", "Rule", "RuleError", "Evaluation",
     "CATALOGUE", "DEFAULT_RULES",
     "check_formula", "formula_inputs", "metric_history", "rule_checks", "alert_ledger",
-    "parse_settings", "check_settings", "from_settings", "evaluate", "evaluate_workspace",
+    "parse_settings", "from_settings", "evaluate", "evaluate_workspace",
     "format_value", "describe_rule", "missing_inputs",
     "alert_records", "alert_table", "earlier_table", "ledger_table", "rule_table", "kpi_table", "kpi_values",
     "findings", "headline_cards",
     "ALERT_COLUMNS", "EARLIER_COLUMNS", "LEDGER_COLUMNS", "RULE_COLUMNS", "KPI_COLUMNS",
 ]
 
-#: Severity levels, most severe first (三级预警: 一级, 二级, 三级).
-SEVERITIES = ("critical", "warning", "info")
 #: Alert status as of the report month.
 STATUSES = ("new", "ongoing", "resolved")
-#: Comparisons a rule can make; a month is in breach when ``value <comparison> threshold``
-#: (``outside``: value < low or value > high).
-COMPARISONS = ("<", "<=", ">", ">=", "outside")
-DIRECTIONS = ("higher", "lower", "band", "neutral")
-BASES = ("absolute", "benchmark")
-
-#: Display units: how values are formatted. A metric with another unit text is formatted as a
-#: plain number followed by that text.
-UNITS = ("share", "ratio", "days", "count", "money", "area", "density", "number")
-
-#: Functions a formula may use (x: a metric or expression; k: a whole number of months ≥ 1).
-FUNCTIONS = {
-    "lag": "lag(x, k): the value k months earlier (k defaults to 1)",
-    "yoy": "yoy(x): year-on-year growth, x / lag(x, 12) − 1",
-    "mom": "mom(x): month-on-month growth, x / lag(x, 1) − 1",
-    "avg": "avg(x, k): mean of the k months ending with this one (missing if any is missing)",
-    "abs": "abs(x): absolute value",
-    "min": "min(x, y): the smaller of two values",
-    "max": "max(x, y): the larger of two values",
-}
-_ARITY = {"lag": (1, 2), "yoy": (1, 1), "mom": (1, 1), "avg": (2, 2), "abs": (1, 1), "min": (2, 2), "max": (2, 2)}
-_MONTH_ARG = {"lag": 1, "avg": 1}  # functions whose second argument is a number of months
-
-class RuleError(ValueError):
-    """Rules or metric definitions that cannot be used; the message lists every problem."""
-
-    def __init__(self, problems: Sequence[Any]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-# =========================================================================== catalogue
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One monitored indicator.
-
-    ``formula`` is None for a base KPI (read from ``kpis``), else an expression over other
-    metric ids. ``unit`` is one of :data:`UNITS` or free text; ``direction`` one of higher,
-    lower (which values are better), band (a healthy range) or neutral. ``names`` holds the
-    workspace's own names (``{"en": ..., "zh": ...}``); when empty, the i18n catalogue's.
-    """
-
-    id: str
-    formula: str | None = None
-    unit: str = "number"
-    direction: str = "higher"
-    names: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def derived(self) -> bool:
-        return self.formula is not None
-
-    def name(self, lang: str = "en") -> str:
-        if self.names.get(lang):
-            return self.names[lang]
-        key = f"evaluation.metric.{self.id}"
-        if has(key, lang):
-            return t(key, lang)
-        return self.names.get("en") or self.id
-
-
-def _m(id: str, unit: str, direction: str, formula: str | None = None) -> Metric:
-    return Metric(id, formula, unit, direction)
-
-
-#: The default metric catalogue (DESIGN.md §7), derived metrics first. Units: see :data:`UNITS`.
-CATALOGUE: dict[str, Metric] = {m.id: m for m in (
-    # derived metrics
-    _m("eco_value_density", "density", "higher", "output / area / patents"),
-    _m("talent_gap", "share", "lower", "(talent_demand - talent_supply) / talent_demand"),
-    _m("elasticity", "ratio", "band", "yoy(local_flow_value) / yoy(output)"),
-    _m("value_flow_efficiency", "share", "higher", "1 - transaction_cost_share"),
-    _m("local_flow_yoy", "share", "higher", "yoy(local_flow_value)"),
-    _m("output_yoy", "share", "higher", "yoy(output)"),
-    # base KPIs, as reported in kpis
-    _m("tech_substitution_index", "share", "lower"),
-    _m("policy_compliance", "share", "higher"),
-    _m("tech_adoption_days", "days", "lower"),
-    _m("chain_repair_days", "days", "lower"),
-    _m("transaction_cost_share", "share", "lower"),
-    _m("output", "money", "higher"),
-    _m("local_flow_value", "money", "higher"),
-    _m("area", "area", "neutral"),
-    _m("patents", "count", "higher"),
-    _m("talent_demand", "count", "neutral"),
-    _m("talent_supply", "count", "higher"),
-    _m("tech_transactions", "count", "higher"),
-    _m("standards_participation", "count", "higher"),
-    _m("equipment_utilization", "share", "higher"),
-    _m("order_response_days", "days", "lower"),
-    _m("collab_project_survival", "share", "higher"),
-    _m("patent_conversion_rate", "share", "higher"),
-    _m("energy_per_output", "number", "lower"),
-)}
-
-
-# =========================================================================== rules
-
-
-@dataclass(frozen=True)
-class Rule:
-    """An alert rule (DESIGN.md §7).
-
-    A month is in breach when ``value <comparison> threshold``; for ``outside`` the threshold
-    is a pair ``(low, high)`` and a month is in breach below low or above high. With
-    ``basis = "benchmark"`` the threshold is a factor of the benchmark value (0.8 → 80 % of
-    the benchmark). An alert opens after ``months`` consecutive months in breach.
-    ``actions`` holds the workspace's own action text per language; when empty, the i18n
-    catalogue's ``evaluation.action.<id>``.
-    """
-
-    id: str
-    metric: str
-    comparison: str
-    threshold: float | tuple[float, float]
-    basis: str = "absolute"
-    months: int = 1
-    severity: str = "warning"
-    actions: Mapping[str, str] = field(default_factory=dict)
-    enabled: bool = True
-
-    def action(self, lang: str = "en") -> str:
-        if self.actions.get(lang):
-            return self.actions[lang]
-        key = f"evaluation.action.{self.id}"
-        if has(key, lang):
-            return t(key, lang)
-        return self.actions.get("en") or t("evaluation.action_default", lang)
-
-    def limits(self, benchmark: float | None) -> tuple[float, float] | None:
-        """The effective (low, high) limits: for ``<``/``<=`` the threshold is the low limit,
-        for ``>``/``>=`` the high limit (the other side is ±inf); None when the rule is relative
-        to a benchmark that is missing."""
-        factor = 1.0
-        if self.basis == "benchmark":
-            if benchmark is None or not np.isfinite(benchmark):
-                return None
-            factor = float(benchmark)
-        if self.comparison == "outside":
-            low, high = self.threshold
-            return low * factor, high * factor
-        value = float(self.threshold) * factor
-        return (value, math.inf) if self.comparison in ("<", "<=") else (-math.inf, value)
-
-
-#: The default rules of DESIGN.md §7, with the severity of the three-level warning (see the
-#: module docstring). Rule ids equal their metric, so ``- metric: talent_gap`` overrides.
-DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("eco_value_density", "eco_value_density", "<", 0.8, basis="benchmark", months=3, severity="critical"),
-    Rule("tech_substitution_index", "tech_substitution_index", ">", 0.60, severity="warning"),
-    Rule("policy_compliance", "policy_compliance", "<", 0.70, severity="warning"),
-    Rule("talent_gap", "talent_gap", ">=", 0.25, severity="warning"),
-    Rule("elasticity", "elasticity", "outside", (1.2, 1.8), severity="info"),
-)
-
-
-# =========================================================================== formulas
-
-
-class FormulaError(ValueError):
-    pass
-
-
-def _parse(formula: str) -> ast.Expression:
-    try:
-        tree = ast.parse(str(formula).strip(), mode="eval")
-    except SyntaxError as exc:
-        raise FormulaError(f"not a valid formula ({exc.msg})") from None
-    _check_node(tree.body)
-    return tree
-
-
-def _check_node(node: ast.AST) -> None:
-    if isinstance(node, ast.BinOp):
-        if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-            raise FormulaError("only + − * / ** are allowed")
-        _check_node(node.left)
-        _check_node(node.right)
-    elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, (ast.UAdd, ast.USub)):
-            raise FormulaError("only + − * / ** are allowed")
-        _check_node(node.operand)
-    elif isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise FormulaError(f"{node.value!r} is not a number")
-    elif isinstance(node, ast.Name):
-        pass
-    elif isinstance(node, ast.Call):
-        name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in FUNCTIONS:
-            known = ", ".join(FUNCTIONS)
-            raise FormulaError(f"unknown function {name or ast.unparse(node.func)!r} (known: {known})")
-        low, high = _ARITY[name]
-        if node.keywords or not low <= len(node.args) <= high:
-            raise FormulaError(f"{FUNCTIONS[name]}")
-        for position, arg in enumerate(node.args):
-            if position == _MONTH_ARG.get(name):
-                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, int)
-                        and not isinstance(arg.value, bool) and arg.value >= 1):
-                    raise FormulaError(f"{name}: the number of months must be a whole number ≥ 1")
-            else:
-                _check_node(arg)
-    else:
-        raise FormulaError(f"'{ast.unparse(node)}' is not allowed in a formula")
-
-
-def check_formula(formula: str) -> str | None:
-    """None when ``formula`` is a valid formula, else what is wrong with it."""
-    try:
-        _parse(formula)
-    except FormulaError as exc:
-        return str(exc)
-    return None
-
-
-def formula_inputs(formula: str) -> set[str]:
-    """The metric ids a (valid) formula reads."""
-    tree = _parse(formula)
-    functions = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in functions}
-
-
-def _eval(node: ast.AST, column) -> Any:
-    if isinstance(node, ast.Expression):
-        return _eval(node.body, column)
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return column(node.id)
-    if isinstance(node, ast.UnaryOp):
-        value = _eval(node.operand, column)
-        return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp):
-        left, right = _eval(node.left, column), _eval(node.right, column)
-        op = node.op
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if isinstance(op, ast.Add):
-                return left + right
-            if isinstance(op, ast.Sub):
-                return left - right
-            if isinstance(op, ast.Mult):
-                return left * right
-            if isinstance(op, ast.Div):
-                return left / right
-            return left ** right
-    if isinstance(node, ast.Call):
-        name = node.func.id
-        x = _eval(node.args[0], column)
-        if not isinstance(x, pd.Series):
-            x = column.constant(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if name == "lag":
-                return x.shift(node.args[1].value if len(node.args) > 1 else 1)
-            if name == "yoy":
-                return x / x.shift(12) - 1
-            if name == "mom":
-                return x / x.shift(1) - 1
-            if name == "avg":
-                k = node.args[1].value
-                return x.rolling(k, min_periods=k).mean()
-            if name == "abs":
-                return x.abs()
-            y = _eval(node.args[1], column)
-            return np.minimum(x, y) if name == "min" else np.maximum(x, y)
-    raise FormulaError(f"cannot evaluate {ast.dump(node)}")  # pragma: no cover - checked before
 
 
 class _Columns:
@@ -391,16 +129,6 @@ class _Columns:
         if name in self.frame:
             return self.frame[name]
         return pd.Series(np.nan, index=self.frame.index, dtype="float64")
-
-    def constant(self, value: float) -> pd.Series:
-        return pd.Series(float(value), index=self.frame.index, dtype="float64")
-
-
-def _derived_order(metrics: Mapping[str, Metric]) -> list[str]:
-    """Derived metrics in an order where each comes after the derived metrics it reads."""
-    graph = {mid: {d for d in formula_inputs(m.formula) if d in metrics and metrics[d].derived}
-             for mid, m in metrics.items() if m.derived}
-    return list(graphlib.TopologicalSorter(graph).static_order())
 
 
 # =========================================================================== history
@@ -442,11 +170,9 @@ def metric_history(kpis: pd.DataFrame, metrics: Mapping[str, Metric] | None = No
     extra = sorted(c for c in wide.columns if c not in metrics)
     base = [mid for mid, metric in metrics.items() if not metric.derived]
     columns = _Columns(wide.reindex(columns=base + extra))
-    for mid in _derived_order(metrics):
-        value = _eval(_parse(metrics[mid].formula), columns)
-        if not isinstance(value, pd.Series):
-            value = columns.constant(value)
-        columns.derived[mid] = value.replace([np.inf, -np.inf], np.nan).astype("float64")
+    for mid in _rules.derived_order(metrics):
+        # never raises: a division by zero, an overflow or a complex value is NaN for that month
+        columns.derived[mid] = _rules.evaluate_formula(metrics[mid].formula, columns, index)
     out = pd.concat([columns.frame, pd.DataFrame(columns.derived, index=index)], axis=1)
     return out[list(metrics) + extra].astype("float64")
 
@@ -572,304 +298,67 @@ def alert_ledger(checks: Mapping[str, pd.DataFrame], rules: Iterable[Rule], mont
 # =========================================================================== settings
 
 
-_RULE_FIELDS = ("id", "metric", "comparison", "threshold", "basis", "months", "severity", "action",
-                "action_zh", "enabled")
-_METRIC_FIELDS = ("formula", "name", "name_zh", "unit", "direction")
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_COMPARISON_WORDS = {
-    "<": "<", "lt": "<", "below": "<", "less": "<", "<=": "<=", "=<": "<=", "≤": "<=", "le": "<=",
-    ">": ">", "gt": ">", "above": ">", "more": ">", ">=": ">=", "=>": ">=", "≥": ">=", "ge": ">=",
-    "outside": "outside", "outside_band": "outside", "band": "outside", "区间外": "outside",
-}
-_SEVERITY_WORDS = {
-    "critical": "critical", "1": "critical", "level1": "critical", "red": "critical", "一级": "critical",
-    "严重": "critical", "warning": "warning", "2": "warning", "level2": "warning", "orange": "warning",
-    "二级": "warning", "警告": "warning", "info": "info", "3": "info", "level3": "info", "yellow": "info",
-    "watch": "info", "三级": "info", "关注": "info",
-}
-_DIRECTION_WORDS = {"higher": "higher", "lower": "lower", "band": "band", "neutral": "neutral",
-                    "越高越好": "higher", "越低越好": "lower"}
-_BASIS_WORDS = {"absolute": "absolute", "benchmark": "benchmark", "relative": "benchmark",
-                "绝对值": "absolute", "标杆": "benchmark"}
-_BOOL_WORDS = {"true": True, "yes": True, "y": True, "1": True, "是": True,
-               "false": False, "no": False, "n": False, "0": False, "否": False}
-
-
-def setting_number(value: Any) -> float | None:
-    """A workspace.yaml scalar as a number: 0.25, '0.25', '25%' → 0.25; None when it is not a
-    finite number. Shared by the analyses that read numeric settings."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(",", "")
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1].strip(), 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
-
-
-def _show(value: Any) -> str:
-    """A settings value as a message quotes it: text in quotes, anything else as written; clipped
-    (a few items of a list, the first characters of a text) so a message stays one short line."""
-    from ecolib.workspace import _clip
-    return f"'{_clip(value)}'" if isinstance(value, str) else _clip(value)
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    import difflib
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-@dataclass
-class _Finding:
-    """A problem found in the rule settings (turned into a workspace Problem by the caller)."""
-    key: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "warning: "
-        return f"{prefix}workspace.yaml, key {self.key}: {self.message}"
-
-
-def parse_settings(settings: Mapping[str, Any], *, metrics: Mapping[str, Metric] | None = None,
+def parse_settings(settings: Mapping[str, Any] | Settings, *, metrics: Mapping[str, Metric] | None = None,
                    rules: Sequence[Rule] | None = None, kpi_metrics: Iterable[str] | None = None
-                   ) -> tuple[dict[str, Metric], list[Rule], list[_Finding]]:
-    """The metric catalogue and rules with the workspace's ``rules`` entries applied.
+                   ) -> tuple[dict[str, Metric], list[Rule], list[Problem]]:
+    """The metric catalogue and rules with a workspace's ``rules`` entries applied, and the
+    problems found: :func:`ecolib.rules.parse_rules` on ``settings['rules']`` (and
+    ``settings['metrics']`` when present).
 
-    Starts from ``metrics`` (default :data:`CATALOGUE`) and ``rules`` (default
-    :data:`DEFAULT_RULES`). Also reads ``settings['metrics']`` when present (a mapping of metric
-    id → metric fields), for workspaces whose schema has that key. Returns
-    ``(metrics, rules, findings)``; each finding names the entry (counted from 1), the rule id
-    and the field. With ``kpi_metrics`` (the metric names of the kpis table), a rule on a metric
-    that is neither in the catalogue nor in the KPIs gets a warning.
+    Parameters
+    ----------
+    settings : mapping or Settings
+        A workspace.yaml document (its ``rules``), or loaded settings (their rules, no problems).
+    metrics, rules : optional
+        The catalogue and rules to start from (default :data:`CATALOGUE`, :data:`DEFAULT_RULES`).
+    kpi_metrics : iterable of str, optional
+        The metric names of the kpis table (a rule on a metric nobody reports is a warning).
+
+    Returns
+    -------
+    metrics : dict
+    rules : list of Rule
+    problems : list of Problem
+        Each names the entry (counted from 1), the rule id and the field.
+
+    Examples
+    --------
+    >>> _, rules, problems = parse_settings({"rules": [{"metric": "talent_gap", "threshold": "20%"}]})
+    >>> {r.id: r.threshold for r in rules}["talent_gap"], problems
+    (0.2, [])
     """
-    catalogue = dict(CATALOGUE if metrics is None else metrics)
-    by_id = {r.id: r for r in (DEFAULT_RULES if rules is None else rules)}
-    found: list[_Finding] = []
-    entries: list[tuple[str, int, Any]] = []
-    extra = settings.get("metrics") if isinstance(settings, Mapping) else None
-    if isinstance(extra, Mapping):
-        for n, (mid, spec) in enumerate(extra.items(), 1):
-            entries.append(("metrics", n, {"metric": mid, **spec} if isinstance(spec, Mapping) else spec))
-    listed = settings.get("rules") if isinstance(settings, Mapping) else None
-    if isinstance(listed, list):
-        entries += [("rules", n, entry) for n, entry in enumerate(listed, 1)]
-
-    seen: dict[str, int] = {}
-    for key, n, entry in entries:
-        where = f"entry {n}"
-        if not isinstance(entry, Mapping):
-            found.append(_Finding(key, f"{where}: expected a mapping such as `metric: talent_gap` "
-                                       f"followed by `threshold: 0.2`, got {_show(entry)}"))
-            continue
-        entry = {str(k).strip().lower(): v for k, v in entry.items()}
-        metric_id = entry.get("metric")
-        rule_id = entry.get("id", metric_id)
-        label = f"{where} ({_show(rule_id)[1:-1]})" if isinstance(rule_id, str) else where
-        errors_before = len([f for f in found if f.severity == "error"])
-
-        def bad(field_name: str, message: str, severity: str = "error") -> None:
-            found.append(_Finding(key, f"{label}, field {field_name}: {message}", severity))
-
-        for unknown in sorted(map(str, set(entry) - set(_RULE_FIELDS) - set(_METRIC_FIELDS))):
-            bad(_show(unknown)[1:-1], "not a known field, ignored" + _suggest(unknown, _RULE_FIELDS + _METRIC_FIELDS),
-                "warning")
-        if metric_id is None and rule_id in by_id:
-            metric_id = by_id[rule_id].metric
-        if metric_id is None:
-            bad("metric", "missing: name the metric the entry is about, e.g. `metric: talent_gap`")
-            continue
-        if not isinstance(metric_id, str) or not _ID.match(metric_id):
-            bad("metric", f"expected a metric id (letters, digits and _), got {_show(metric_id)}")
-            continue
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            bad("id", f"expected an id (letters, digits and _), got {_show(rule_id)}")
-            continue
-        if key == "rules":
-            if rule_id in seen:
-                bad("id", f"the rule {rule_id!r} is already set by entry {seen[rule_id]}; "
-                          "merge the two entries or give one another `id`")
-                continue
-            seen[rule_id] = n
-
-        # -- metric fields
-        metric_fields = {f: entry[f] for f in _METRIC_FIELDS if f in entry}
-        if metric_fields:
-            base = catalogue.get(metric_id, Metric(metric_id))
-            changes: dict[str, Any] = {}
-            names = dict(base.names)
-            if "formula" in metric_fields:
-                formula = metric_fields["formula"]
-                problem = check_formula(formula) if isinstance(formula, str) and formula.strip() else \
-                    "expected a formula such as `local_flow_value / output`"
-                if problem:
-                    bad("formula", f"{problem}; got {_show(formula)}")
-                elif metric_id in formula_inputs(formula):
-                    bad("formula", f"the formula of {metric_id!r} uses {metric_id!r} itself")
-                else:
-                    changes["formula"] = formula.strip()
-            for name_field, lang in (("name", "en"), ("name_zh", "zh")):
-                if name_field in metric_fields:
-                    value = metric_fields[name_field]
-                    if isinstance(value, (Mapping, list)) or value is None:
-                        bad(name_field, f"expected text, got {_show(value)}")
-                    else:
-                        names[lang] = str(value).strip()
-            if "unit" in metric_fields:
-                unit = metric_fields["unit"]
-                if isinstance(unit, (Mapping, list)) or unit is None:
-                    bad("unit", f"expected one of {', '.join(UNITS)} or a unit text, got {_show(unit)}")
-                else:
-                    changes["unit"] = str(unit).strip()
-            if "direction" in metric_fields:
-                direction = _DIRECTION_WORDS.get(str(metric_fields["direction"]).strip().lower())
-                if direction is None:
-                    bad("direction", f"expected one of {', '.join(DIRECTIONS)}, got {_show(metric_fields['direction'])}")
-                else:
-                    changes["direction"] = direction
-            catalogue[metric_id] = replace(base, names=names, **changes)
-
-        # -- rule fields
-        rule_fields = {f: entry[f] for f in _RULE_FIELDS if f in entry and f not in ("id", "metric")}
-        existing = by_id.get(rule_id)
-        if not rule_fields and not metric_fields:
-            bad("metric", "the entry changes nothing: give rule fields (threshold, comparison, ...) "
-                          "or metric fields (formula, name, ...)", "warning")
-            continue
-        if not rule_fields and existing is None and "id" not in entry:
-            continue  # a metric definition only
-        spec: dict[str, Any] = {} if existing is None else {
-            "comparison": existing.comparison, "threshold": existing.threshold, "basis": existing.basis,
-            "months": existing.months, "severity": existing.severity, "actions": dict(existing.actions),
-            "enabled": existing.enabled}
-        if "comparison" in rule_fields:
-            word = str(rule_fields["comparison"]).strip().lower().replace(" ", "_")
-            comparison = _COMPARISON_WORDS.get(word)
-            if comparison is None:
-                bad("comparison", f"expected one of {', '.join(COMPARISONS)}, got {_show(rule_fields['comparison'])}")
-            else:
-                spec["comparison"] = comparison
-        elif existing is None:
-            bad("comparison", f"missing: a new rule needs one of {', '.join(COMPARISONS)}")
-        if "threshold" in rule_fields:
-            raw = rule_fields["threshold"]
-            if isinstance(raw, (list, tuple)):
-                pair = [setting_number(x) for x in raw]
-                if len(pair) != 2 or any(x is None for x in pair):
-                    bad("threshold", f"expected a number or a pair [low, high], got {_show(raw)}")
-                elif pair[0] >= pair[1]:
-                    bad("threshold", f"the band [low, high] must have low < high, got {_show(raw)}")
-                else:
-                    spec["threshold"] = (pair[0], pair[1])
-            else:
-                number = setting_number(raw)
-                if number is None:
-                    bad("threshold", f"expected a number (0.25 or 25%) or a pair [low, high], got {_show(raw)}")
-                else:
-                    spec["threshold"] = number
-        elif existing is None:
-            bad("threshold", "missing: a new rule needs a threshold")
-        if "basis" in rule_fields:
-            basis = _BASIS_WORDS.get(str(rule_fields["basis"]).strip().lower())
-            if basis is None:
-                bad("basis", f"expected absolute or benchmark, got {_show(rule_fields['basis'])}")
-            else:
-                spec["basis"] = basis
-        if "months" in rule_fields:
-            number = setting_number(rule_fields["months"])
-            if number is None or number < 1 or number % 1:
-                bad("months", f"expected a whole number of consecutive months ≥ 1, got {_show(rule_fields['months'])}")
-            else:
-                spec["months"] = int(number)
-        if "severity" in rule_fields:
-            word = str(rule_fields["severity"]).strip().lower().replace(" ", "")
-            severity = _SEVERITY_WORDS.get(word)
-            if severity is None:
-                bad("severity", f"expected one of {', '.join(SEVERITIES)}, got {_show(rule_fields['severity'])}")
-            else:
-                spec["severity"] = severity
-        actions = dict(spec.get("actions", {}))
-        for action_field, lang in (("action", "en"), ("action_zh", "zh")):
-            if action_field in rule_fields:
-                value = rule_fields[action_field]
-                if isinstance(value, Mapping) and set(value) <= {"en", "zh"}:
-                    actions.update({k: str(v).strip() for k, v in value.items() if v is not None})
-                elif isinstance(value, (Mapping, list)) or value is None:
-                    bad(action_field, f"expected text, got {_show(value)}")
-                else:
-                    actions[lang] = str(value).strip()
-        spec["actions"] = actions
-        if "enabled" in rule_fields:
-            flag = rule_fields["enabled"]
-            flag = flag if isinstance(flag, bool) else _BOOL_WORDS.get(str(flag).strip().lower())
-            if flag is None:
-                bad("enabled", f"expected true or false, got {_show(rule_fields['enabled'])}")
-            else:
-                spec["enabled"] = flag
-        spec.setdefault("basis", "absolute")
-        spec.setdefault("months", 1)
-        spec.setdefault("severity", "warning")
-        spec.setdefault("enabled", True)
-        # threshold shape must match the comparison
-        if "comparison" in spec and "threshold" in spec:
-            band = isinstance(spec["threshold"], tuple)
-            if spec["comparison"] == "outside" and not band:
-                bad("threshold", f"the comparison 'outside' needs a band [low, high], got {_show(spec['threshold'])}")
-            elif spec["comparison"] != "outside" and band:
-                bad("threshold", f"the comparison {spec['comparison']!r} needs one number, "
-                                 f"got the band {list(spec['threshold'])}")
-        if len([f for f in found if f.severity == "error"]) == errors_before:
-            by_id[rule_id] = Rule(rule_id, metric_id, spec["comparison"], spec["threshold"], spec["basis"],
-                                  spec["months"], spec["severity"], spec["actions"], spec["enabled"])
-
-    # derived metrics must not read each other in a circle
-    try:
-        _derived_order(catalogue)
-    except graphlib.CycleError as exc:
-        circle = " → ".join(dict.fromkeys(exc.args[1])) if len(exc.args) > 1 else ""
-        found.append(_Finding("rules", f"the metric formulas refer to each other in a circle ({circle}); "
-                                       "change one of the formulas"))
-    if kpi_metrics is not None:
-        available = set(kpi_metrics)
-        for rule in by_id.values():
-            if rule.enabled and rule.metric not in catalogue and rule.metric not in available:
-                found.append(_Finding("rules", (
-                    f"rule {rule.id!r}: the metric {rule.metric!r} is neither in kpis nor defined by a formula; "
-                    "the rule cannot be checked" + _suggest(rule.metric, list(catalogue) + sorted(available))),
-                    "warning"))
-    return catalogue, list(by_id.values()), found
+    if isinstance(settings, Settings):
+        return dict(settings.metrics), list(settings.rules), []
+    settings = settings if isinstance(settings, Mapping) else {}
+    return _rules.parse_rules(settings.get("rules"), metric_entries=settings.get("metrics"), metrics=metrics,
+                              defaults=rules, kpi_metrics=kpi_metrics)
 
 
-def check_settings(settings: Mapping[str, Any], kpis: pd.DataFrame | None = None,
-                   label: str = "workspace.yaml") -> list:
-    """The problems of the evaluation settings of a workspace, as workspace ``Problem``s.
+def from_settings(settings: Mapping[str, Any] | Settings) -> tuple[dict[str, Metric], list[Rule]]:
+    """``(metrics, rules)`` of a workspace's settings.
 
-    Called by :func:`ecolib.workspace.validate_workspace` at load, so a malformed rule is
-    reported with every other problem of the workspace: file ``workspace.yaml``, key ``rules``,
-    a message naming the entry (counted from 1), the rule id and the field.
+    Parameters
+    ----------
+    settings : Settings or mapping
+        Loaded settings (checked at load), or a workspace.yaml document.
+
+    Returns
+    -------
+    metrics : dict
+        Metric id → :class:`Metric`.
+    rules : list of Rule
+
+    Raises
+    ------
+    RuleError
+        When a document's rules have errors.
+
+    Examples
+    --------
+    >>> metrics, rules = from_settings({"rules": [{"metric": "elasticity", "enabled": False}]})
+    >>> {r.id: r.enabled for r in rules}["elasticity"]
+    False
     """
-    from ecolib.workspace import Problem
-
-    kpi_metrics = None
-    if kpis is not None and "metric" in kpis:
-        kpi_metrics = set(kpis["metric"].dropna().astype(str).unique())
-    try:
-        _, _, found = parse_settings(settings, kpi_metrics=kpi_metrics)
-    except Exception as exc:  # pragma: no cover - a bug here must not hide the other problems
-        return [Problem(label, None, "rules", f"the rules could not be checked: {exc}")]
-    return [Problem(label, None, f.key, f.message, f.severity) for f in found]
-
-
-def from_settings(settings: Mapping[str, Any]) -> tuple[dict[str, Metric], list[Rule]]:
-    """``(metrics, rules)`` for a workspace's settings; raises :class:`RuleError` on errors."""
     metrics, rules, found = parse_settings(settings)
     errors = [f for f in found if f.severity == "error"]
     if errors:
@@ -1020,7 +509,7 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
                       pd.DataFrame(skipped, columns=["rule", "metric", "reason"]), missing, gaps)
 
 
-def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any], month: str) -> Evaluation:
+def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str) -> Evaluation:
     """:func:`evaluate` with the workspace's tables and its rule settings applied."""
     metrics, rules = from_settings(settings)
     return evaluate(tables["kpis"], tables.get("benchmarks"), month=month, metrics=metrics, rules=rules)

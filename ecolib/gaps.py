@@ -94,10 +94,12 @@ from ecolib.health import Health, health_workspace
 from ecolib import months as mo
 from ecolib import valuestream as vs
 from ecolib.i18n import has, t
+from ecolib.numtext import parse_number
 from ecolib.overview import active_mask, firm_profile
+from ecolib.settings import Settings, as_settings
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES", "dependence_setting",
+    "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
     "priority_weights", "downstream_demand", "gap_priority", "node_density", "match_candidates",
     "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
     "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
@@ -117,15 +119,6 @@ FULL_AT = 5
 
 
 # =========================================================================== dimensions
-
-
-def dependence_setting(settings: Mapping[str, Any], default: float = DEPENDENCE) -> float:
-    """The dependence threshold (``thresholds.dependence_share`` in workspace.yaml, default 30 %)."""
-    raw = (settings.get("thresholds") or {}).get("dependence_share", default)
-    value = ev.setting_number(raw)
-    if value is None or not 0 < value <= 1:
-        raise ValueError(f"thresholds.dependence_share must be a share in (0, 1], got {raw!r}")
-    return value
 
 
 def _num(v) -> float | None:
@@ -152,8 +145,8 @@ def priority_weights(weights: Mapping[str, Any] | None = None) -> dict[str, floa
     for key, raw in (weights or {}).items():
         if key not in out:
             raise ValueError(f"unknown priority weight {key!r}; the weights are {', '.join(COMPONENTS)}")
-        number = ev.setting_number(raw)
-        if number is None or number < 0:
+        number = parse_number(raw, minimum=0)
+        if number is None:
             raise ValueError(f"priority weight {key} must be a number ≥ 0, got {raw!r}")
         out[key] = number
     total = sum(out.values())
@@ -833,7 +826,7 @@ def default_exit_firm(ranking: pd.DataFrame) -> str | None:
     return str((anchors if len(anchors) else ranking)["firm_id"].iloc[0])
 
 
-def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any], month: str, *,
+def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str, *,
                  exit_firm: str | None = None, top: int = 5, per_node: int = 5) -> GapAnalysis:
     """The whole gap analysis of ``month`` with the workspace's settings (window,
     min_capability, priority_weights, dimensions, thresholds.dependence_share). ``exit_firm``:
@@ -853,16 +846,15 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any]
     >>> ga.exit.firm_id, ga.exit.affected[["firm_id", "role", "share"]].to_dict("records")
     ('F3', [{'firm_id': 'F2', 'role': 'supplier', 'share': 1.0}])
     """
-    window = int(settings.get("window", 12))
-    cap = float(settings.get("min_capability", 0.3))
-    threshold = dependence_setting(settings)
+    settings = as_settings(settings)
+    window, cap, threshold = settings.window, settings.min_capability, settings.thresholds.dependence_share
     hl = health_workspace(tables, settings, month)
     gm = gmap.gene_map(tables, month, min_capability=cap)
     density = node_density(gm.coverage, gm.space.proximity)
     cands = tables.get("candidates")
     priority = gap_priority(gm.coverage, gm.feasibility, chain_nodes=tables["chain_nodes"],
                             chain_edges=tables.get("chain_edges"), candidates=cands,
-                            weights=settings.get("priority_weights"))
+                            weights=settings.priority_weights)
     matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node)
     net = local_network(tables, month, window=window)
     info = firm_info(tables, month)

@@ -40,152 +40,20 @@ import pandas as pd
 from ecolib import evaluation as ev
 from ecolib import fmt
 from ecolib import months as mo
-from ecolib.i18n import has, t
+from ecolib.i18n import t
+# the dimensions are settings: parsed and checked at load by ecolib.settings, re-exported here
+from ecolib.settings import (  # noqa: F401
+    DIMENSIONS, Dimension, DimensionError, Settings, as_settings, check_dimensions, dimension_settings,
+)
 
 __all__ = ["DIMENSIONS", "CAP", "MAX_AGE", "Dimension", "DimensionError", "dimension_settings",
            "check_dimensions", "Health", "health", "HealthHistory", "health_history", "health_workspace",
            "health_history_workspace", "trend_findings"]
 
-#: The health dimensions and their metrics: the one place the grouping is defined (a workspace
-#: overrides it with ``dimensions`` in workspace.yaml). Order = display order.
-DIMENSIONS: dict[str, dict[str, Any]] = {
-    "value_flow": {"metrics": ("value_flow_efficiency", "eco_value_density", "order_response_days",
-                               "equipment_utilization", "energy_per_output"), "weight": 1.0},
-    "innovation": {"metrics": ("tech_adoption_days", "patent_conversion_rate"), "weight": 1.0},
-    "resilience": {"metrics": ("chain_repair_days", "talent_gap", "policy_compliance"), "weight": 1.0},
-    "collaboration": {"metrics": ("tech_transactions", "standards_participation", "collab_project_survival"),
-                      "weight": 1.0},
-}
 #: Ratio to the benchmark counted at most (a metric far ahead cannot hide one far behind).
 CAP = 1.5
 #: Months a metric's latest value stays valid for a month without a value.
 MAX_AGE = 12
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A health dimension: its metrics, its weight in the health index, optional own names."""
-    id: str
-    metrics: tuple[str, ...]
-    weight: float = 1.0
-    names: Mapping[str, str] = field(default_factory=dict)
-
-    def name(self, lang: str = "en") -> str:
-        if self.names.get(lang):
-            return self.names[lang]
-        key = f"gaps.dimension.{self.id}"
-        return t(key, lang) if has(key, lang) else (self.names.get("en") or self.id)
-
-
-class DimensionError(ValueError):
-    """``dimensions`` in workspace.yaml cannot be used; the message lists every problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-
-_DIM_FIELDS = ("metrics", "weight", "name", "name_zh")
-
-
-def _parse_dimensions(value: Any) -> tuple[dict[str, Dimension], list[str]]:
-    defaults = {k: Dimension(k, tuple(v["metrics"]), float(v["weight"])) for k, v in DIMENSIONS.items()}
-    if value is None or value == {}:
-        return defaults, []
-    label = "workspace.yaml, key dimensions"
-    if not isinstance(value, Mapping):
-        return defaults, [f"{label}: expected a mapping of dimension → metrics, got {type(value).__name__}"]
-    problems: list[str] = []
-    given: dict[str, Dimension | None] = {}
-    for key, entry in value.items():
-        key = str(key)
-        where = f"{label}.{key}"
-        base = defaults.get(key, Dimension(key, ()))
-        if entry is None or entry is False:
-            given[key] = None                          # drop a default dimension
-            continue
-        if isinstance(entry, str):
-            entry = {"metrics": [entry]}
-        elif isinstance(entry, (list, tuple)):
-            entry = {"metrics": list(entry)}
-        if not isinstance(entry, Mapping):
-            problems.append(f"{where}: expected a list of metrics or a mapping with metrics, weight, name, name_zh")
-            continue
-        unknown = [f for f in entry if f not in _DIM_FIELDS]
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
-                            f"(use {', '.join(_DIM_FIELDS)})")
-        metrics = base.metrics
-        if "metrics" in entry:
-            raw = entry["metrics"]
-            raw = [raw] if isinstance(raw, str) else raw
-            if not isinstance(raw, (list, tuple)) or not all(isinstance(m, str) and m.strip() for m in raw):
-                problems.append(f"{where}.metrics: expected a list of metric names")
-                continue
-            metrics = tuple(dict.fromkeys(m.strip() for m in raw))
-        weight = base.weight
-        if "weight" in entry:
-            number = ev.setting_number(entry["weight"])
-            if number is None or number < 0:
-                problems.append(f"{where}.weight: expected a number ≥ 0, got {entry['weight']!r}")
-                continue
-            weight = number
-        if not metrics:
-            problems.append(f"{where}: a dimension needs at least one metric")
-            continue
-        names = {lang: str(entry[f]) for lang, f in (("en", "name"), ("zh", "name_zh")) if entry.get(f)}
-        given[key] = Dimension(key, metrics, weight, names)
-    # a metric named by the workspace moves there: it leaves the default dimensions not given
-    claimed = {m for d in given.values() if d is not None for m in d.metrics}
-    out: dict[str, Dimension] = {}
-    for key, dim in defaults.items():
-        if key in given:
-            if given[key] is not None:
-                out[key] = given[key]
-            continue
-        kept = tuple(m for m in dim.metrics if m not in claimed)
-        if kept:
-            out[key] = Dimension(key, kept, dim.weight)
-    for key, dim in given.items():
-        if key not in out and dim is not None:
-            out[key] = dim
-    seen: dict[str, str] = {}
-    for key, dim in out.items():
-        for m in dim.metrics:
-            if m in seen and key in given and seen[m] in given:
-                problems.append(f"{label}: metric {m!r} is in two dimensions ({seen[m]} and {key})")
-            seen.setdefault(m, key)
-    if out and not any(d.weight > 0 for d in out.values()):
-        problems.append(f"{label}: every dimension has weight 0; give at least one a weight > 0")
-    if not out:
-        problems.append(f"{label}: no dimension left")
-    return out, problems
-
-
-def dimension_settings(value: Any) -> dict[str, Dimension]:
-    """The health dimensions for a ``dimensions`` setting of workspace.yaml (None or ``{}``:
-    :data:`DIMENSIONS`). Raises :class:`DimensionError` listing every problem.
-
-    Each key is a dimension id; its value is a list of metric names (weight 1), a mapping with
-    ``metrics``, ``weight`` (≥ 0, default 1 or the default dimension's), ``name``, ``name_zh``,
-    or ``null``/``false`` to drop a default dimension. A key that is a default dimension
-    replaces the fields it gives; a metric named under a key leaves the default dimensions the
-    workspace does not mention (each metric belongs to one dimension)::
-
-        dimensions:
-          resilience: [chain_repair_days, policy_compliance]
-          talent: {metrics: [talent_gap], weight: 0.5, name: Talent, name_zh: 人才}
-          collaboration: null
-    """
-    dims, problems = _parse_dimensions(value)
-    if problems:
-        raise DimensionError(problems)
-    return dims
-
-
-def check_dimensions(value: Any) -> list[str]:
-    """Every problem of a ``dimensions`` setting (empty: fine), for load-time reporting."""
-    return _parse_dimensions(value)[1]
 
 
 @dataclass
@@ -469,17 +337,18 @@ def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]
     return out
 
 
-def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any], month: str,
+def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str,
                      **options) -> Health:
-    """:func:`health` with the workspace's metric definitions (``rules``) and ``dimensions``."""
-    metrics, _ = ev.from_settings(settings)
-    return health(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=metrics,
-                  dimensions=dimension_settings(settings.get("dimensions")), **options)
+    """:func:`health` with the workspace's metric definitions (``rules``) and ``dimensions``
+    (``settings``: the loaded :class:`ecolib.settings.Settings`, or a workspace.yaml mapping)."""
+    settings = as_settings(settings)
+    return health(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=dict(settings.metrics),
+                  dimensions=dict(settings.dimensions), **options)
 
 
-def health_history_workspace(tables: Mapping[str, pd.DataFrame], settings: Mapping[str, Any], month: str,
+def health_history_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str,
                              **options) -> HealthHistory:
     """:func:`health_history` with the workspace's metric definitions and ``dimensions``."""
-    metrics, _ = ev.from_settings(settings)
-    return health_history(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=metrics,
-                          dimensions=dimension_settings(settings.get("dimensions")), **options)
+    settings = as_settings(settings)
+    return health_history(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=dict(settings.metrics),
+                          dimensions=dict(settings.dimensions), **options)

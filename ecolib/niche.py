@@ -101,7 +101,6 @@ __all__ = [
     "differentiation",
     "niche",
     "with_finer",
-    "overlap_threshold",
     "PRIORITY_SOURCES",
     "simple_priority",
     "gap_priority",
@@ -487,18 +486,6 @@ def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None) -> pd.DataFrame:
     f = finer.to_numpy(np.float64)
     ok = (i >= 0) & (j >= 0)
     return pairs.assign(overlap_finer=np.where(ok, f[np.maximum(i, 0), np.maximum(j, 0)], np.nan))
-
-
-def overlap_threshold(settings: Mapping | None, default: float = DEFAULT_THRESHOLD) -> float:
-    """The homogeneous-competition threshold from workspace.yaml (``thresholds.niche_overlap``)."""
-    value = ((settings or {}).get("thresholds") or {}).get("niche_overlap", default)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"thresholds.niche_overlap must be a number in [0, 1], got {value!r}") from None
-    if not 0 <= value <= 1:
-        raise ValueError(f"thresholds.niche_overlap must be in [0, 1], got {value}")
-    return value
 
 
 # =========================================================================== embedding

@@ -26,6 +26,7 @@ from IPython.display import HTML, display
 from ecolib import plots  # noqa: F401  (registers the plotly theme)
 from ecolib.escape import html_text
 from ecolib.i18n import LANGS, t
+from ecolib.settings import Settings
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
 #: Mimetype of the outputs that carry headline numbers for summary.json. The report runner
@@ -72,17 +73,18 @@ class Context:
         return self.workspace.tables
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
+        """The workspace's typed settings, checked at load (``ctx.settings.window``)."""
         return self.workspace.settings
 
     @property
     def currency(self) -> str:
-        return self.settings.get("currency", "CNY")
+        return self.settings.currency
 
     @property
     def park_name(self) -> str:
         if self.lang == "zh":
-            return self.settings.get("name_zh") or self.workspace.name
+            return self.settings.name_zh or self.workspace.name
         return self.workspace.name
 
     @property

@@ -59,6 +59,8 @@ __all__ = [
     "DERIVED_NODE_COLUMNS",
     "SETTINGS",
     "THRESHOLDS",
+    "THRESHOLD_SETTINGS",
+    "WINDOW_MAX",
     "NAME_MAX_LENGTH",
     "NAME_MAX_BYTES",
     "PRIORITY_WEIGHTS",
@@ -621,8 +623,10 @@ PRIORITY_WEIGHTS: dict[str, float] = {
 class Setting:
     """One key of ``workspace.yaml``.
 
-    ``kind``: ``str``, ``int``, ``float``, ``weights`` (a mapping of PRIORITY_WEIGHTS keys to
-    numbers ≥ 0), ``mapping`` or ``list`` (free-form; later modules validate their content).
+    ``kind``: ``str``, ``int``, ``float``, ``share`` (a number in [0, 1], also written ``10%``),
+    ``weights`` (a mapping of PRIORITY_WEIGHTS keys to numbers ≥ 0), ``mapping`` or ``list``
+    (their content is checked by :mod:`ecolib.settings`). ``unit`` names what a number counts
+    (``months``), for messages.
     """
 
     name: str
@@ -635,6 +639,7 @@ class Setting:
     exclusive_minimum: bool = False
     keys: tuple[str, ...] | None = None  # a mapping's only allowed keys (None: any)
     max_length: int | None = None  # text: at most this many characters (and no control characters)
+    unit: str | None = None
 
     def range_text(self) -> str:
         return range_text(self.minimum, self.maximum, self.exclusive_minimum)
@@ -657,12 +662,21 @@ class Setting:
         return f"`{self.default}`"
 
 
-# The keys of ``thresholds:`` and who reads them (each analysis checks its value's range at load).
-THRESHOLDS: dict[str, str] = {
-    "broken_link_share": "value stream, broken links: default 0.1, in (0, 1]",
-    "dependence_share": "gap analysis, single points of failure: default 0.3, in (0, 1]",
-    "niche_overlap": "niche positioning, homogeneous competition: default 0.7, in [0, 1]",
+# The keys of ``thresholds:``, who reads them and their limits (checked at load by ecolib.settings).
+THRESHOLD_SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("broken_link_share", "share", 0.1, "value stream, broken links", minimum=0, maximum=1,
+                exclusive_minimum=True),
+        Setting("dependence_share", "share", 0.3, "gap analysis, single points of failure", minimum=0, maximum=1,
+                exclusive_minimum=True),
+        Setting("niche_overlap", "share", 0.7, "niche positioning, homogeneous competition", minimum=0, maximum=1),
+    )
 }
+THRESHOLDS: dict[str, str] = {
+    name: f"{s.description}: default {s.default:g}, {s.range_text()}" for name, s in THRESHOLD_SETTINGS.items()
+}
+WINDOW_MAX = 240  # months of flows at most (20 years): a larger window is a typing mistake
 NAME_MAX_LENGTH = 100  # characters of the workspace name: it names the report folder and titles pages
 NAME_MAX_BYTES = 255  # the longest folder name most file systems allow, in UTF-8 bytes
 
@@ -677,15 +691,19 @@ SETTINGS: dict[str, Setting] = {
         Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value` (at most 12 "
                 "characters).", max_length=12),
         Setting("window", "int", 12, "Months of flows used by the value-stream analysis, "
-                "ending at the report month (whole number ≥ 1).", minimum=1),
+                f"ending at the report month (whole number from 1 to {WINDOW_MAX}).", minimum=1,
+                maximum=WINDOW_MAX, unit="months"),
         Setting("min_capability", "float", 0.3, "Capability a firm needs on a node to count as "
                 "covering it (gene map), in (0, 1].", minimum=0, maximum=1, exclusive_minimum=True),
         Setting("priority_weights", "weights", dict(PRIORITY_WEIGHTS),
                 "Weights of the gap-priority components (DESIGN.md §6). Keys left out keep their "
                 "default; the weights are rescaled to sum to 1."),
-        Setting("thresholds", "mapping", {}, "Threshold overrides (DESIGN.md §4, §6, §8); the keys: "
+        Setting("thresholds", "mapping", {}, "Threshold overrides (DESIGN.md §4, §6, §8), shares written "
+                "`0.1` or `10%`; the keys: "
                 + "; ".join(f"`{k}` ({v})" for k, v in THRESHOLDS.items()) + ".", keys=tuple(THRESHOLDS)),
-        Setting("rules", "list", [], "Evaluation rules added to or replacing the catalogue's (§7)."),
+        Setting("rules", "list", [], "Evaluation rules added to or replacing the catalogue's (§7); formulas "
+                "are checked at load (no division by a constant zero, no overflow, months of `lag`/`avg` "
+                "from 1 to 240)."),
         Setting("dimensions", "mapping", {}, "Health-diagnosis dimensions: metric groups and "
                 "weights (§6)."),
     )

@@ -1081,19 +1081,7 @@ def _seg(row, lang: str) -> str:
     return _name(row["segment_name"], row.get("segment_name_zh", ""), lang)
 
 
-# =========================================================================== settings and tables for display
-
-
-def threshold_setting(settings: dict, default: float = 0.1) -> float:
-    """The broken-link threshold from workspace.yaml (``thresholds.broken_link_share``)."""
-    value = (settings.get("thresholds") or {}).get("broken_link_share", default)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"thresholds.broken_link_share must be a number in (0, 1], got {value!r}") from None
-    if not 0 < value <= 1:
-        raise ValueError(f"thresholds.broken_link_share must be in (0, 1], got {value}")
-    return value
+# =========================================================================== tables for display
 
 
 def default_min_link(sf: SegmentFlows, share: float = 0.002) -> float:

@@ -6,7 +6,7 @@ as CSV files, as sheets of one ``workspace.xlsx``, or as Parquet files, plus an 
 
     ws = load_workspace("data/demo")          # raises WorkspaceError listing every problem
     ws.flows, ws.firms, ws.chain_nodes        # typed DataFrames, defaults applied
-    ws.settings["window"], ws.warnings, ws.summary()
+    ws.settings.window, ws.warnings, ws.summary()   # settings: a typed ecolib.settings.Settings
 
     ws, problems = validate_workspace(path)   # never raises for bad input; ws is None on errors
 
@@ -49,11 +49,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import functools
 import io
 import re
-import reprlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +66,13 @@ import pyarrow.parquet as pa_parquet
 import yaml
 
 from . import schema
-from .schema import LEVELS, SETTINGS, TABLES, TEXT, Column, Reference, Table
+from .numtext import HALFWIDTH as _HALFWIDTH
+from .numtext import lenient_numbers as _lenient_numbers
+from .problems import ROW_LIMIT, Problem, suggest
+from .problems import clip as _clip
+from .problems import quote as _quote
+from .schema import LEVELS, TABLES, TEXT, Column, Reference, Table
+from .settings import Settings, read_settings
 
 __all__ = [
     "Problem",
@@ -77,6 +81,7 @@ __all__ = [
     "load_workspace",
     "validate_workspace",
     "validate_settings",
+    "Settings",
     "add_node_columns",
     "node_depths",
     "ancestors_at_depth",
@@ -88,7 +93,6 @@ __all__ = [
     "SHARE_TOLERANCE",
 ]
 
-ROW_LIMIT = 20  # rows reported one by one per (file, column, problem); the rest are counted
 SHARE_TOLERANCE = 0.005  # a firm's shares may miss 1 by this much before we warn
 WORKBOOK = "workspace.xlsx"
 SETTINGS_FILES = ("workspace.yaml", "workspace.yml")
@@ -96,43 +100,6 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8
 
 
 # =========================================================================== problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or worth a warning) in a workspace.
-
-    ``file`` is what the user sees (``flows.csv``, ``workspace.xlsx [flows]``,
-    ``workspace.yaml``, or a table name when the table is missing); ``row`` counts as in a
-    spreadsheet: the header is row 1, the first data row is row 2 (in workspace.yaml: the line).
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-    severity: str = "error"  # or "warning"
-
-    def __post_init__(self) -> None:
-        # a last guard: whatever a check quoted, a message stays one readable line of bounded size
-        if self.column is not None and (len(self.column) > QUOTE_LIMIT or _CONTROL.search(self.column)):
-            object.__setattr__(self, "column", _clip(self.column))
-        if len(self.message) > MESSAGE_LIMIT:
-            object.__setattr__(self, "message", self.message[: MESSAGE_LIMIT - 1] + "…")
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def __str__(self) -> str:
-        in_yaml = self.file.endswith((".yaml", ".yml"))
-        where = self.file
-        if self.row is not None:
-            where += f" {'line' if in_yaml else 'row'} {self.row}"
-        if self.column is not None:
-            where += f", {'key' if in_yaml else 'column'} {self.column}"
-        prefix = "" if self.is_error else "warning: "
-        return f"{prefix}{where}: {self.message}"
 
 
 class WorkspaceError(Exception):
@@ -166,48 +133,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-QUOTE_LIMIT = 60  # characters of a value from data or settings shown in a message
-MESSAGE_LIMIT = 600  # characters of one message at most (a last guard; values are clipped first)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxset = 2, 4, 4, 4, 4
-_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = QUOTE_LIMIT, QUOTE_LIMIT, 40
-
-
-def _clip(value: Any, limit: int = QUOTE_LIMIT) -> str:
-    """Text from data or settings as it may appear in a message: control characters (a NUL, a
-    line break, a terminal escape) shown as ``\\x00``, at most ``limit`` characters (``…`` after).
-
-    The work is bounded whatever ``value`` is: a container is shown by :mod:`reprlib` (a few
-    items, two levels deep), so a YAML alias bomb or a huge cell never becomes a huge string.
-    """
-    if isinstance(value, str):
-        text = value[: limit + 1]
-    elif isinstance(value, (dict, list, tuple, set, frozenset)):
-        text = _SHORT.repr(value)
-    else:
-        try:
-            text = str(value)[: limit + 1] if not isinstance(value, int) or abs(value) < 10**40 else _SHORT.repr(value)
-        except Exception:  # an object that cannot be shown (a huge int, a broken __str__)
-            text = f"<{type(value).__name__}>"
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
-    """A cell value as shown in messages: numbers plain, text in single quotes (clipped by
-    :func:`_clip`: at most ``limit`` characters, control characters made visible)."""
-    if isinstance(value, (float, np.floating)):
-        return format(float(value), ".10g")
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return _clip(int(value), limit)
-    return "'" + _clip(value, limit) + "'"
-
-
 def _suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when a choice is close to ``word``, else empty."""
-    close = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return suggest(word, choices)
 
 
 def _row_problems(
@@ -1076,9 +1004,6 @@ class _Parsed:
 
 
 _MISSING_WORDS = pa.array(sorted(schema.MISSING_WORDS), type=pa.string())
-_HALFWIDTH = str.maketrans({**schema.HALFWIDTH, 0x2212: "-", 0xFFE5: "¥"})  # also − and ￥
-
-
 def _is_missing_word(text: pd.Series) -> np.ndarray:
     """Cells that are blank or a spreadsheet's word for nothing ('NA', '#N/A', '-', ...)."""
     lower = pc.utf8_lower(pa.array(text, type=pa.string(), from_pandas=True))
@@ -1120,32 +1045,6 @@ def _parse_text(text: pd.Series, column: Column) -> _Parsed:
         "digits are lost: format the column as text in Excel and type the ids again",
         "an id in scientific notation",
     )
-
-
-_NUMBER = re.compile(
-    r"(?P<open>\()?(?P<sign>[+-])?¥?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d{1,3}(?: \d{3})+(?:\.\d*)?"
-    r"|\d+(?:\.\d*)?|\.\d+)(?P<exp>[eE][+-]?\d+)?(?P<unit>万|亿)?元?(?P<pct1>%)?(?P<close>\))?(?P<pct2>%)?"
-)
-_UNITS = {"万": 1e4, "亿": 1e8}
-
-
-def _lenient_numbers(text: pd.Series) -> np.ndarray:
-    """Second chance for numbers as spreadsheets write them: thousands separators ('1,234.5',
-    '1 234'), percentages ('12%' → 0.12), a ¥ or 元, 万 and 亿 ('12.5万' → 125000), accounting
-    negatives ('(1,200)' → -1200) and full-width digits ('１２３'). NaN where none applies."""
-    core = text.str.translate(_HALFWIDTH).str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True)
-    core = core.str.replace(r"(?<=[^\d]) | (?=[^\d])", "", regex=True).str.strip()
-    parts = core.str.extract(_NUMBER.pattern + "$")
-    whole = core.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
-    digits = parts["digits"].str.replace(r"[, ]", "", regex=True) + parts["exp"].fillna("")
-    numbers = pd.to_numeric(digits, errors="coerce").to_numpy(dtype="float64")
-    numbers = numbers * parts["unit"].map(_UNITS).fillna(1).to_numpy(dtype="float64")
-    percent = parts["pct1"].notna() | parts["pct2"].notna()
-    numbers = np.where(percent.to_numpy(), numbers / 100, numbers)
-    opened, closed = parts["open"].notna().to_numpy(), parts["close"].notna().to_numpy()
-    negative = (parts["sign"] == "-").fillna(False).to_numpy(dtype=bool) | (opened & closed)
-    numbers = np.where(negative, -numbers, numbers)
-    return np.where(whole & (opened == closed), numbers, np.nan)
 
 
 def _parse_number(text: pd.Series, column: Column) -> _Parsed:
@@ -1737,136 +1636,29 @@ def add_node_columns(nodes: pd.DataFrame) -> pd.DataFrame:
 # =========================================================================== settings
 
 
-def _to_number(value: Any, whole: bool) -> float | int | None:
-    """A YAML scalar as a number, or None when it is not one (booleans are not numbers).
-    Text is read as table cells are: ``'30%'`` is 0.3, ``'1,000'`` is 1000."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        if not isinstance(value, str):
-            return None
-        number = float(_lenient_numbers(pd.Series([value.strip()], dtype=object))[0])
-    if not np.isfinite(number) or (whole and number % 1):
-        return None
-    return int(number) if whole else number
-
-
-def _setting_value(setting: schema.Setting, value: Any, label: str) -> tuple[Any, list[Problem]]:
-    """One setting checked and converted; on error the default is kept."""
-    def error(message: str) -> tuple[Any, list[Problem]]:
-        return setting.default, [Problem(label, None, setting.name, message)]
-
-    kind = setting.kind
-    if kind == "str":
-        if isinstance(value, (dict, list, bytes)):
-            what = {list: "a list", dict: "a mapping", bytes: "binary data"}[type(value)]
-            return error(f"expected text, got {what}")
-        text = _clip(value, 10_000) if not isinstance(value, str) else value
-        text = text.strip()
-        if control := _CONTROL.search(text):
-            return error(f"the text holds a control character ({_clip(control[0])}: a NUL, a tab or a line "
-                         "break); write it on one line of plain characters")
-        if setting.max_length and len(text) > setting.max_length:
-            return error(f"the text is {len(text):,} characters long; at most {setting.max_length} are allowed: "
-                         "shorten it")
-        if setting.name == "name" and len(text.encode("utf-8")) > schema.NAME_MAX_BYTES:
-            return error(f"the name is too long to name the report folder ({len(text.encode('utf-8')):,} bytes "
-                         f"in UTF-8, at most {schema.NAME_MAX_BYTES}): shorten it")
-        return text, []
-    if kind in ("int", "float"):
-        number = _to_number(value, whole=kind == "int")
-        if number is None or not setting.accepts(number):
-            expected = f"{'a whole number' if kind == 'int' else 'a number'} {setting.range_text()}".strip()
-            return error(f"expected {expected}, got {_quote(value)}")
-        return number, []
-    if kind == "weights":
-        return _weights(value, setting, label)
-    if kind == "mapping" and not isinstance(value, dict):
-        return error("expected a mapping of `key: value` lines")
-    if kind == "mapping" and setting.keys is not None:
-        unknown = [key for key in value if key not in setting.keys]
-        known = ", ".join(setting.keys)
-        problems = [
-            Problem(label, None, f"{setting.name}.{_clip(key)}",
-                    f"not a key of {setting.name} (the keys are {known}), so it would be ignored"
-                    + _suggest(str(key), setting.keys))
-            for key in unknown[:ROW_LIMIT]
-        ]
-        if len(unknown) > ROW_LIMIT:
-            problems.append(Problem(label, None, setting.name, f"... and {len(unknown) - ROW_LIMIT:,} more keys "
-                                                               f"that are not keys of {setting.name}"))
-        if problems:
-            return {k: v for k, v in value.items() if k in setting.keys}, problems
-    if kind == "list" and not isinstance(value, list):
-        return error("expected a list (lines starting with '- ')")
-    return value, []
-
-
-def _weights(value: Any, setting: schema.Setting, label: str) -> tuple[dict, list[Problem]]:
-    """priority_weights: known keys, numbers ≥ 0, merged with defaults, rescaled to sum 1."""
-    defaults = dict(setting.default)
-    if not isinstance(value, dict):
-        return defaults, [Problem(label, None, setting.name, "expected a mapping such as `importance: 0.3`")]
-    problems = []
-    weights = dict(defaults)
-    for key, raw in value.items():
-        number = _to_number(raw, whole=False)
-        if key not in defaults:
-            known = ", ".join(defaults)
-            message = f"unknown weight {_quote(key)} (the weights are {known})" + _suggest(str(key), defaults)
-            problems.append(Problem(label, None, setting.name, message))
-        elif number is None or number < 0:
-            message = f"{key}: expected a number ≥ 0, got {_quote(raw)}"
-            problems.append(Problem(label, None, setting.name, message))
-        else:
-            weights[key] = number
-    total = sum(weights.values())
-    if problems:
-        return defaults, problems
-    if total <= 0:
-        message = "the weights sum to 0; at least one must be positive"
-        return defaults, [Problem(label, None, setting.name, message)]
-    if abs(total - 1) > 1e-9:
-        message = f"the weights sum to {total:.4g}, not 1; they were rescaled to sum to 1"
-        problems.append(Problem(label, None, setting.name, message, "warning"))
-    return {k: v / total for k, v in weights.items()}, problems
-
-
 def validate_settings(
-    raw: dict, default_name: str, label: str = "workspace.yaml"
-) -> tuple[dict, list[Problem]]:
-    """Settings with defaults filled in, and the problems found (unknown keys are warnings).
+    raw: dict, default_name: str, label: str = "workspace.yaml", kpi_metrics: Iterable[str] | None = None
+) -> tuple[Settings, list[Problem]]:
+    """The typed settings of a ``workspace.yaml`` document and every problem found in it; see
+    :func:`ecolib.settings.read_settings` (unknown keys are warnings, errors keep the default).
 
-    ``default_name`` is the workspace name when ``raw`` has none (the folder name).
+    Parameters
+    ----------
+    raw : dict
+        The document.
+    default_name : str
+        The workspace name when ``raw`` has none (the folder name).
+    label : str
+        The settings file, as problems name it.
+    kpi_metrics : iterable of str, optional
+        The metric names of the kpis table (a rule on a metric nobody reports is a warning).
+
+    Returns
+    -------
+    settings : Settings
+    problems : list of Problem
     """
-    unknown = [key for key in raw if key not in SETTINGS]
-    problems = [
-        Problem(label, None, _clip(key), "not a known setting, ignored" + _suggest(str(key), SETTINGS), "warning")
-        for key in unknown[:ROW_LIMIT]
-    ]
-    if len(unknown) > ROW_LIMIT:
-        message = f"... and {len(unknown) - ROW_LIMIT:,} more keys that are not known settings, ignored"
-        problems.append(Problem(label, None, None, message, "warning"))
-    settings: dict[str, Any] = {}
-    for name, setting in SETTINGS.items():
-        value = raw.get(name)
-        if value is None:
-            settings[name] = _default_setting(setting, settings, default_name)
-        else:
-            settings[name], found = _setting_value(setting, value, label)
-            problems += found
-    return settings, problems
-
-
-def _default_setting(setting: schema.Setting, settings: dict, default_name: str) -> Any:
-    if setting.name == "name":
-        return default_name
-    if setting.name == "name_zh":
-        return settings["name"]
-    default = setting.default
-    return type(default)(default) if isinstance(default, (dict, list)) else default
+    return read_settings(raw, default_name=default_name, label=label, kpi_metrics=kpi_metrics)
 
 
 SETTINGS_MAX_BYTES = 1_000_000  # a settings file is a few lines; anything bigger is refused unread
@@ -1939,39 +1731,39 @@ def _load_yaml(text: str, label: str) -> tuple[Any, list[Problem]]:
         loader.dispose()
 
 
-def _read_settings(folder: Path, default_name: str) -> tuple[dict, list[Problem]]:
+def _read_settings(folder: Path) -> tuple[dict | None, str, list[Problem]]:
+    """The ``workspace.yaml`` document of ``folder`` (None when there is none or it cannot be
+    read), the file's name as problems name it, and the problems of the file itself."""
     root = folder.resolve()
     found = [folder / name for name in SETTINGS_FILES if (folder / name).exists() or (folder / name).is_symlink()]
     if len(found) > 1:
         message = f"settings are given twice ({', '.join(p.name for p in found)}); keep only one"
-        return validate_settings({}, default_name)[0], [Problem(found[0].name, None, None, message)]
+        return None, found[0].name, [Problem(found[0].name, None, None, message)]
     if not found:
-        return validate_settings({}, default_name)
+        return {}, SETTINGS_FILES[0], []
     label = found[0].name
-    defaults = validate_settings({}, default_name, label)[0]
     if reason := _unsafe_file(found[0], root):
-        return defaults, [Problem(label, None, None, f"not read: {reason}")]
+        return None, label, [Problem(label, None, None, f"not read: {reason}")]
     try:
         size = found[0].stat().st_size
         if size > SETTINGS_MAX_BYTES:
             message = (f"the file is {size / 1e6:,.1f} MB, too big for settings (at most "
                        f"{SETTINGS_MAX_BYTES / 1e6:g} MB): it is not read; keep only the settings in it")
-            return defaults, [Problem(label, None, None, message)]
+            return None, label, [Problem(label, None, None, message)]
         text, _ = decode_text(found[0].read_bytes())
     except OSError as exc:
-        return defaults, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
+        return None, label, [Problem(label, None, None, f"the file cannot be opened: {exc.strerror}")]
     if text is None:
-        return defaults, [Problem(label, None, None, "the file is neither UTF-8 nor GB18030 text")]
+        return None, label, [Problem(label, None, None, "the file is neither UTF-8 nor GB18030 text")]
     raw, problems = _load_yaml(text, label)
     if raw is None and problems:
-        return defaults, problems
+        return None, label, problems
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         message = "expected `key: value` lines (e.g. `currency: CNY`) at the top level"
-        return defaults, problems + [Problem(label, None, None, message)]
-    settings, found_problems = validate_settings(raw, default_name, label)
-    return settings, problems + found_problems
+        return None, label, problems + [Problem(label, None, None, message)]
+    return raw, label, problems
 
 
 def _unsafe_file(path: Path, root: Path) -> str | None:
@@ -2025,7 +1817,7 @@ class Workspace:
 
     path: Path
     name: str
-    settings: dict
+    settings: Settings
     tables: dict[str, pd.DataFrame] = field(repr=False)
     warnings: list[Problem] = field(default_factory=list, repr=False)
 
@@ -2099,7 +1891,8 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         what = "is not a folder" if folder.exists() else "does not exist"
         return None, [Problem(str(path), None, None, f"the workspace folder {what}")]
     default_name = folder.resolve().name
-    settings, problems = _read_settings(folder, default_name)
+    raw_settings, settings_label, problems = _read_settings(folder)
+    file_problems = len(problems)  # the settings file's own problems come first
     raw, unreadable, found = _read_tables(folder)
     problems += found.problems
 
@@ -2123,36 +1916,21 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             tables[name] = schema.empty_table(name)
     problems += _check_references(tables, labels, broken)
     problems += _check_months(tables, labels)
-    # evaluation rules and metric definitions of workspace.yaml (DESIGN.md §7); imported here,
-    # not at the top, because ecolib.evaluation takes Problem from this module
-    from .evaluation import check_settings as check_evaluation_settings
-    problems += check_evaluation_settings(settings, tables.get("kpis"))
-    from .gaps import dependence_setting
-    from .health import DIMENSIONS, check_dimensions
-    given = settings.get("dimensions")
-    for key in (given if isinstance(given, dict) else {}):  # a new dimension, or a misspelt default one?
-        if key not in DIMENSIONS and (hint := _suggest(str(key), DIMENSIONS)):
-            message = f"not one of the default dimensions ({', '.join(DIMENSIONS)}): added as a new one{hint}"
-            problems.append(Problem("workspace.yaml", None, f"dimensions.{_clip(key)}", message, "warning"))
-    for message in check_dimensions(settings.get("dimensions")):
-        # gaps words its messages "workspace.yaml, key dimensions.x: ..."; keep the key as the column
-        key, _, text = message.removeprefix("workspace.yaml, key ").partition(": ")
-        problems.append(Problem("workspace.yaml", None, key, text) if text else
-                        Problem("workspace.yaml", None, "dimensions", message))
-    from .niche import overlap_threshold
-    from .valuestream import threshold_setting as broken_link_setting
-    for check in (broken_link_setting, dependence_setting, overlap_threshold):   # thresholds read by the analyses
-        try:
-            check(settings)
-        except ValueError as err:
-            problems.append(Problem("workspace.yaml", None, "thresholds", str(err)))
+    # workspace.yaml, every key checked (DESIGN.md §3, §7): after the tables, so that a rule on a
+    # metric the kpis table does not report is named; its problems come first, after the file's
+    kpis = tables.get("kpis")
+    kpi_metrics = set(kpis["metric"].dropna().astype(str).unique()) if kpis is not None and "metric" in kpis else None
+    settings, settings_problems = read_settings(raw_settings, default_name=default_name, label=settings_label,
+                                                kpi_metrics=kpi_metrics)
+    if raw_settings is not None:
+        problems[file_problems:file_problems] = settings_problems
     problems = _cap_per_key(problems)
 
     if any(p.is_error for p in problems):
         return None, problems
     tables["chain_nodes"] = add_node_columns(tables["chain_nodes"])
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
-    workspace = Workspace(folder, settings["name"], settings, tables, problems)
+    workspace = Workspace(folder, settings.name, settings, tables, problems)
     return workspace, problems
 
 

@@ -90,7 +90,8 @@ def test_malformed_rules_are_all_reported_with_entry_and_field():
         "entry 4 (new_one), field threshold: missing",
         "entry 5 (elasticity), field threshold: the comparison 'outside' needs a band [low, high], got 1.5",
         "entry 6 (x1), field threshold: the band [low, high] must have low < high",
-        "entry 7 (tech_substitution_index), field months: expected a whole number of consecutive months ≥ 1, got 0",
+        "entry 7 (tech_substitution_index), field months: expected a whole number of consecutive months from 1 to "
+        "240, got 0",
         "entry 7 (tech_substitution_index), field severity: expected one of critical, warning, info, got 'urgent'",
         "entry 8 (y), field formula: not a valid formula",
         "entry 9 (talent_gap), field id: the rule 'talent_gap' is already set by entry 2",

@@ -120,10 +120,11 @@ def test_dimension_settings():
         {k: {"metrics": ["x" + k], "weight": 0} for k in H.DIMENSIONS})   # all weights 0
     with pytest.raises(H.DimensionError):
         H.dimension_settings({"a": ["m"], "b": ["m"]})                   # one metric in two dimensions
-    assert G.dependence_setting({}) == 0.3
-    assert G.dependence_setting({"thresholds": {"dependence_share": "40%"}}) == 0.4
-    with pytest.raises(ValueError):
-        G.dependence_setting({"thresholds": {"dependence_share": 2}})
+    from ecolib.settings import SettingsError, as_settings
+    assert as_settings({}).thresholds.dependence_share == 0.3
+    assert as_settings({"thresholds": {"dependence_share": "40%"}}).thresholds.dependence_share == 0.4
+    with pytest.raises(SettingsError):
+        as_settings({"thresholds": {"dependence_share": 2}})
 
 
 # =========================================================================== gap priority
@@ -326,5 +327,7 @@ def test_bad_dimensions_and_dependence_settings_are_reported_at_load(tmp_path):
     assert ws is None
     text = [str(p) for p in problems]
     assert any("dimensions.nonsense" in s and "expected a list of metrics" in s for s in text)
-    assert any("dependence_share must be a share in (0, 1], got 7" in s for s in text)
-    assert any("niche_overlap must be a number in [0, 1], got 'high'" in s for s in text)
+    assert any("key thresholds.dependence_share: expected a share greater than 0 and at most 1 (like 0.3 or 30%), "
+               "got 7" in s for s in text)
+    assert any("key thresholds.niche_overlap: expected a share between 0 and 1 (like 0.7 or 70%), got 'high'" in s
+               for s in text)

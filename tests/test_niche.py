@@ -223,11 +223,12 @@ def test_firm_on_a_stage_node_is_unattributed(tiny):
 
 
 def test_overlap_threshold_setting():
-    assert N.overlap_threshold({}) == 0.7
-    assert N.overlap_threshold({"thresholds": {"niche_overlap": 0.8}}) == 0.8
+    from ecolib.settings import as_settings
+    assert as_settings({}).thresholds.niche_overlap == 0.7
+    assert as_settings({"thresholds": {"niche_overlap": 0.8}}).thresholds.niche_overlap == 0.8
     for bad in ("high", 1.5):
         with pytest.raises(ValueError, match="niche_overlap"):
-            N.overlap_threshold({"thresholds": {"niche_overlap": bad}})
+            as_settings({"thresholds": {"niche_overlap": bad}})
 
 
 # ----------------------------------------------------------------------------- embedding

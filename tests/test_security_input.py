@@ -62,7 +62,8 @@ def test_yaml_aliases_that_expand_a_little_are_fine(tmp_path: Path) -> None:
     text = ("name: t\nrules:\n  - {metric: talent_gap, threshold: 0.2, action: &act Train people}\n"
             "  - {metric: policy_compliance, threshold: 0.6, action: *act}\n")
     ws = load_workspace(write_tiny_park(tmp_path / "p", workspace_yaml=text))
-    assert [r["action"] for r in ws.settings["rules"]] == ["Train people", "Train people"]
+    rules = {r.id: r for r in ws.settings.rules}
+    assert [rules[r].action("en") for r in ("talent_gap", "policy_compliance")] == ["Train people", "Train people"]
 
 
 def test_self_referencing_yaml_alias_is_refused(tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_values_quoted_from_settings_are_clipped(tmp_path: Path, capsys) -> None
     found = messages(folder)
     assert found[:2] == [
         "warning: workspace.yaml, key " + "x" * 59 + "…: not a known setting, ignored",
-        "workspace.yaml, key window: expected a whole number ≥ 1, got '" + "x" * 59 + "…'",
+        "workspace.yaml, key window: expected a whole number of months from 1 to 240, got '" + "x" * 59 + "…'",
     ]
     rules = [m for m in found if m.startswith("workspace.yaml, key rules")]
     assert rules[0] == ("workspace.yaml, key rules: entry 1: expected a mapping such as `metric: talent_gap` "
@@ -140,7 +141,8 @@ def test_a_misspelt_threshold_is_an_error_with_a_suggestion(tmp_path: Path) -> N
 def test_every_threshold_is_checked_at_load(tmp_path: Path) -> None:
     text = "name: t\nthresholds:\n  broken_link_share: 3\n"
     assert messages(write_tiny_park(tmp_path / "p", workspace_yaml=text)) == [
-        "workspace.yaml, key thresholds: thresholds.broken_link_share must be in (0, 1], got 3.0"
+        "workspace.yaml, key thresholds.broken_link_share: expected a share greater than 0 and at most 1 (like 0.1 "
+        "or 10%), got 3"
     ]
 
 

@@ -230,7 +230,8 @@ def test_settings_numbers_read_like_table_cells(tmp_path: Path) -> None:
     folder = park(tmp_path / "p")
     build.write_settings(folder, "min_capability: 30%\nwindow: '1,2'\n")
     ws, problems = validate_workspace(folder)
-    assert strings(problems) == ["workspace.yaml, key window: expected a whole number ≥ 1, got '1,2'"]
+    assert strings(problems) == ["workspace.yaml, key window: expected a whole number of months from 1 to 240, "
+                                 "got '1,2'"]
     build.write_settings(folder, "min_capability: 30%\n")
     assert load_workspace(folder).settings["min_capability"] == pytest.approx(0.3)
 

@@ -453,10 +453,11 @@ def test_value_stream_and_findings(hand):
 
 
 def test_threshold_setting():
-    assert vsm.threshold_setting({}) == 0.1
-    assert vsm.threshold_setting({"thresholds": {"broken_link_share": 0.25}}) == 0.25
+    from ecolib.settings import as_settings
+    assert as_settings({}).thresholds.broken_link_share == 0.1
+    assert as_settings({"thresholds": {"broken_link_share": 0.25}}).thresholds.broken_link_share == 0.25
     with pytest.raises(ValueError, match="broken_link_share"):
-        vsm.threshold_setting({"thresholds": {"broken_link_share": 2}})
+        as_settings({"thresholds": {"broken_link_share": 2}})
 
 
 # --------------------------------------------------------------------------- the demo park

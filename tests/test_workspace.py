@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from ecolib import schema
+from ecolib.rules import DEFAULT_RULES
+from ecolib.settings import DIMENSIONS, Thresholds
 from ecolib.workspace import (
     ROW_LIMIT,
     Problem,
@@ -159,10 +161,12 @@ def test_valid_workspace_loads_typed_with_defaults(base: Path) -> None:
     ws = load_workspace(base)
     assert isinstance(ws, Workspace) and ws.warnings == []
     assert ws.name == "Test Park"
-    assert ws.settings["name_zh"] == "测试园区" and ws.settings["window"] == 6
-    assert ws.settings["currency"] == "CNY" and ws.settings["min_capability"] == 0.3
-    assert ws.settings["priority_weights"] == schema.PRIORITY_WEIGHTS
-    assert ws.settings["thresholds"] == {} and ws.settings["rules"] == [] and ws.settings["dimensions"] == {}
+    assert ws.settings.name_zh == "测试园区" and ws.settings.window == 6
+    assert ws.settings.currency == "CNY" and ws.settings.min_capability == 0.3
+    assert dict(ws.settings.priority_weights) == schema.PRIORITY_WEIGHTS
+    assert ws.settings.thresholds == Thresholds() and ws.settings.rules == DEFAULT_RULES
+    assert list(ws.settings.dimensions) == list(DIMENSIONS)
+    assert ws.settings["window"] == 6 and ws.settings.get("name_zh") == "测试园区"   # the read-by-key view
 
     for name, table in schema.TABLES.items():
         frame = ws.tables[name]
@@ -202,7 +206,7 @@ def test_absent_optional_tables_and_columns_take_defaults(tmp_path: Path) -> Non
     tables["firms"] = tables["firms"][["firm_id", "name"]]
     ws = load_workspace(write_workspace(tmp_path / "p", tables, settings=None))
 
-    assert ws.name == "p" and ws.settings["name_zh"] == "p" and ws.settings["window"] == 12
+    assert ws.name == "p" and ws.settings.name_zh == "p" and ws.settings.window == 12
     for name in ("chain_edges", "kpis", "benchmarks", "candidates"):
         frame = ws.tables[name]
         assert frame.empty and list(frame.columns) == list(schema.TABLES[name].names)
@@ -606,7 +610,7 @@ def test_several_problems_are_reported_together(tmp_path: Path) -> None:
     assert "  flows.csv row 3, column target: 'F9999' is not a firm_id in firms" in lines
     assert "  firms.csv row 5, column status: 'gone' is not one of: active, exited" in lines
     assert "  chain_nodes.csv row 5, column parent_id: 'Q' is not a node_id in chain_nodes" in lines
-    assert "  workspace.yaml, key window: expected a whole number ≥ 1, got 0" in lines
+    assert "  workspace.yaml, key window: expected a whole number of months from 1 to 240, got 0" in lines
     assert "  warning: workspace.yaml, key colour: not a known setting, ignored" in lines
     assert len(lines) == 1 + len(error.problems)
 
@@ -678,8 +682,8 @@ def test_settings_validation(tmp_path: Path) -> None:
         "workspace.yaml, key rules: expected a list (lines starting with '- ')",
     ]
     ws = load_workspace(write_workspace(tmp_path / "q", settings="window: '24'\npriority_weights: {importance: 0.6}\n"))
-    assert ws.settings["window"] == 24 and ws.name == "q"
-    weights = ws.settings["priority_weights"]
+    assert ws.settings.window == 24 and ws.name == "q"
+    weights = dict(ws.settings.priority_weights)
     assert weights == pytest.approx({"importance": 6 / 13, "demand": 3 / 13, "feasibility": 2 / 13, "fragility": 2 / 13})
     assert [str(p) for p in ws.warnings] == [
         "warning: workspace.yaml, key priority_weights: the weights sum to 1.3, not 1; they were rescaled to sum to 1"

@@ -1230,9 +1230,9 @@ def _(folder: Path) -> None:
 
 @case("settings_out_of_range",
       "workspace.yaml edited in Notepad (GB18030) with window: 0 and min_capability: 30%",
-      "rejected", "window must be a whole number ≥ 1; 30% is read as 0.3, like a table cell",
+      "rejected", "window must be a whole number of months from 1 to 240; 30% is read as 0.3, like a table cell",
       errors=[
-              'workspace.yaml, key window: expected a whole number ≥ 1, got 0',
+              'workspace.yaml, key window: expected a whole number of months from 1 to 240, got 0',
       ],
 )
 def _(folder: Path) -> None:
