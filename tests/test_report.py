@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import DEMO, ROOT, TINY, write_tiny_park
+from conftest import DEMO, HOSTILE_PARK, ROOT, TINY, write_tiny_park
 from ecolib import cli
-from ecolib.report import ReportError, render
+from ecolib.report import ReportError, _safe_name, render
 
 NOTEBOOKS = ROOT / "notebooks"
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -22,17 +22,17 @@ def _html_files(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def demo_reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    en = render(DEMO, ["2026-10"], lang="en", out=out / "en", progress=lambda s: None)[0]
-    zh = render(DEMO, ["2026-10"], lang="zh", out=out / "zh", progress=lambda s: None)[0]
-    return en, zh
+def demo_reports(hostile_reports):
+    """The demo, 2026-10, every notebook, en and zh: the session's one demo render (conftest.py,
+    names and the park's name carry payloads; the numbers are the demo's)."""
+    return hostile_reports["en"], hostile_reports["zh"]
 
 
 def test_report_files_exist(demo_reports):
     en, _ = demo_reports
     folder = en.folder
-    assert folder.name == "2026-10" and folder.parent.name == "demo"
+    assert folder.name == "2026-10" and folder.parent.name == _safe_name(HOSTILE_PARK)   # <out>/<park>/<month>
+    assert not set('<>/ "') & set(folder.parent.name)
     assert (folder / "index.html").is_file() and (folder / "summary.json").is_file()
     notebooks = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     assert [p.stem for p in _html_files(folder)] == notebooks          # every notebook, picked up by itself
@@ -63,7 +63,7 @@ def test_every_page_is_offline_with_figures_and_no_code(demo_reports):
 def test_index_and_summary(demo_reports):
     en, _ = demo_reports
     summary = json.loads((en.folder / "summary.json").read_text(encoding="utf-8"))
-    assert summary["month"] == "2026-10" and summary["lang"] == "en" and summary["workspace"] == "demo"
+    assert summary["month"] == "2026-10" and summary["lang"] == "en" and summary["workspace"] == HOSTILE_PARK
     overview = next(a for a in summary["analyses"] if a["notebook"] == "00_overview")
     assert overview["headline"]["local_firms"] > 250
     assert overview["cards"] and overview["title"] == "Park overview"
@@ -73,13 +73,14 @@ def test_index_and_summary(demo_reports):
         assert value in index
 
 
-def test_client_files_name_no_path_of_this_machine(demo_reports):
+def test_client_files_name_no_path_of_this_machine(demo_reports, hostile_demo):
     """html, json and xlsx go to clients: no path of this machine, no link to the executed
     notebooks (they carry analyst notes and paths, and stay in _analyst/)."""
     import sys
     import zipfile
 
-    secrets = {str(ROOT), str(DEMO.resolve()), sys.prefix, str(Path.home())}
+    workspace = str(hostile_demo.resolve())
+    secrets = {str(ROOT), str(DEMO.resolve()), workspace, sys.prefix, str(Path.home())}
     for report in demo_reports:
         secrets |= {str(report.folder.parents[2])}
         files = sorted(report.folder.iterdir()) + [report.folder.parent / "index.html"]
@@ -95,7 +96,7 @@ def test_client_files_name_no_path_of_this_machine(demo_reports):
                 assert not leaked, (path.name, leaked)
         index = (report.folder / "index.html").read_text(encoding="utf-8")
         assert "notebooks/" not in index and ".ipynb" not in index
-        assert str(DEMO.resolve()) in (report.notebooks / "00_overview.ipynb").read_text(encoding="utf-8")
+        assert workspace in (report.notebooks / "00_overview.ipynb").read_text(encoding="utf-8")
 
 
 def test_tables_xlsx_has_every_table_with_translated_headers(demo_reports):
@@ -152,8 +153,8 @@ def _broken_notebook(folder: Path) -> Path:
 def test_failing_notebook_keeps_earlier_report(tmp_path, capsys):
     ws = write_tiny_park(tmp_path / "tiny")
     out = tmp_path / "out"
-    good = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
-    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+    good = render(ws, ["2026-03"], out=out, only=["overview"], progress=lambda s: None)[0]   # runner mechanics:
+    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}       # one real notebook
 
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -196,8 +197,8 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
 
     ws = write_tiny_park(tmp_path / "tiny")
     out = tmp_path / "out"
-    good = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
-    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
+    good = render(ws, ["2026-03"], out=out, only=["overview"], progress=lambda s: None)[0]   # runner mechanics:
+    before = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}       # one real notebook
 
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -227,7 +228,7 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     for leftover in (out / "tiny").glob(".2026-03.*"):
         assert not list(leftover.rglob("index.html")) and not list(leftover.rglob("summary.json"))
 
-    again = render(ws, ["2026-03"], out=out, progress=lambda s: None)[0]
+    again = render(ws, ["2026-03"], out=out, only=["overview"], progress=lambda s: None)[0]
     assert (again.folder / "summary.json").read_bytes() == before["summary.json"]   # same inputs, same summary
     assert not list((out / "tiny").glob(".2026-03.*"))       # the rerun cleaned up
 
