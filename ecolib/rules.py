@@ -237,7 +237,7 @@ def _constant(value: Any) -> float:
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise FormulaError(f"the number {clip(value)} is too large")
+        raise FormulaError("a number in the formula is too large to compute with")
     return number
 
 
