@@ -41,6 +41,9 @@ clean:
 	rm -rf $(VENV) reports/demo build *.egg-info
 
 # Time each analysis function on a synthetic region (100k firms, 1M flows, 500 nodes) and
-# report peak memory; smaller: make bench BENCH_ARGS="--firms 20000 --flows 200000"
+# report peak memory; smaller: make bench BENCH_ARGS="--firms 20000 --flows 200000". The report's
+# size guard at full size (every page of the 100k-firm region's report under 10 MB; the tests
+# check on two small regions that pages do not grow with the firm count):
+#   make bench BENCH_ARGS="--report --flows 150000"
 bench: $(STAMP)
 	$(BIN)/python -m ecolib.bench $(BENCH_ARGS)

@@ -6,6 +6,12 @@ Cases live in ``benchmarks/bench_*.py`` (top level of the project): each module 
 reports is its own (setup included). The region (100k firms, 1M flows, 500 technology nodes by
 default) is built once by ``benchmarks/region.py`` and cached as a Parquet workspace under
 ``.bench/``.
+
+``--report`` renders the monthly report of the region instead (every notebook, papermill, as
+``ecolib report`` does) and prints the size of each page: every page must stay under
+:data:`PAGE_LIMIT` (figures with very many points aggregate or sample). The test suite checks
+that page sizes do not grow with the firm count on two small regions
+(tests/test_size_guard.py); this is the full-size check.
 """
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "benchmarks"
+#: The largest a report page may be (bytes), plotly.js included.
+PAGE_LIMIT = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,28 @@ def _child(path: str, name: str, region: str, queue) -> None:
     queue.put({"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb})
 
 
+def report_sizes(region: Path, month: str, out: Path) -> dict[str, int]:
+    """Render every notebook for ``region`` and ``month`` into ``out``; the size of each page."""
+    from ecolib.report import render
+
+    started = time.perf_counter()
+    result = render(region, [month], out=out, progress=lambda s: None)[0]
+    print(f"report {month}: rendered in {time.perf_counter() - started:.1f} s, "
+          f"{result.summary['analyses'][0]['headline'].get('local_firms', '?')} active local firms")
+    return {p.name: p.stat().st_size for p in sorted(result.folder.glob("*.html"))}
+
+
+def _report(region: Path, month: str) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ecolib-bench-report-") as out:
+        sizes = report_sizes(region, month, Path(out))
+    print(f"{'page':<44}{'MB':>10}{'limit':>10}")
+    for name, size in sizes.items():
+        print(f"{name:<44}{size / 2**20:>10.2f}{'over' if size >= PAGE_LIMIT else 'ok':>10}")
+    return 1 if any(size >= PAGE_LIMIT for size in sizes.values()) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecolib-bench", description=__doc__.splitlines()[0])
     parser.add_argument("--firms", type=int, default=100_000)
@@ -68,12 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
     parser.add_argument("--json", default=None, help="also write the results to this file")
+    parser.add_argument("--report", action="store_true",
+                        help="render the region's monthly report instead and print page sizes "
+                             f"(exit 1 if a page reaches {PAGE_LIMIT // 2**20} MB)")
+    parser.add_argument("--month", default="2026-10", help="the month of --report")
     args = parser.parse_args(argv)
 
     region_module = _load(BENCH_DIR / "region.py")
     started = time.perf_counter()
     region = region_module.ensure_region(ROOT / ".bench", firms=args.firms, flows=args.flows, nodes=args.nodes)
     print(f"region {region.name}: ready in {time.perf_counter() - started:.1f} s")
+    if args.report:
+        return _report(region, args.month)
     ctx = mp.get_context("spawn")
     results = []
     print(f"{'case':<44}{'best s':>10}{'median s':>10}{'peak MB':>10}")

@@ -186,3 +186,95 @@ def hostile_reports(hostile_demo):
     shutil.rmtree(out, ignore_errors=True)
     return {lang: render(hostile_demo, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
             for lang in ("en", "zh")}
+
+
+# ------------------------------------------------------------------------------ in-process pages
+
+#: Runs notebooks in one Python process (stdin: a JSON list of jobs), as papermill runs each in a
+#: kernel: papermill injects the parameters after the tagged cell, every code cell runs in order
+#: in an IPython shell, and each cell keeps the outputs it sent (stdout, stderr, displays).
+_IN_PROCESS = r'''
+import json, os, sys
+import nbformat
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+from traitlets.config import Config
+
+config = Config()
+config.HistoryManager.enabled = False
+shell = InteractiveShell.instance(config=config)
+for job in json.load(sys.stdin):
+    nb = parameterize_notebook(load_notebook_node(job["notebook"]), job["parameters"])
+    os.chdir(os.path.dirname(job["notebook"]))
+    shell.reset(new_session=False)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        with capture_output() as cap:
+            result = shell.run_cell(cell.source, store_history=False)
+        cell.outputs = ([nbformat.v4.new_output("stream", name=name, text=text)
+                         for name, text in (("stdout", cap.stdout), ("stderr", cap.stderr)) if text]
+                        + [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata or {})
+                           for o in cap.outputs])
+        if not result.success:
+            sys.exit(f"{os.path.basename(job['notebook'])} failed in cell {index}: {result.error_in_exec!r}\n"
+                     f"{cap.stdout}{cap.stderr}")
+    nbformat.write(nb, job["out"])
+'''
+
+
+class PagesInProcess:
+    """What tests read of a rendered month: ``folder`` (the pages, index.html) and ``summary``."""
+
+    def __init__(self, folder: Path, summary: dict):
+        self.folder, self.summary = folder, summary
+
+
+def render_in_process(workspaces: dict[str, Path], month: str, out: Path, *, lang: str = "en",
+                      only=None) -> dict[str, PagesInProcess]:
+    """The client pages of ``month`` for each workspace, the notebooks run in one Python process
+    (one start-up and one import of ecolib for all of them) instead of one kernel each.
+
+    For tests of what the pages hold (content, size) over many workspaces: the notebooks and
+    the conversion to HTML are the report's own (``discover_notebooks``, papermill's parameter
+    injection, ``collect_records``, ``to_html``, ``month_index``); the runner itself (kernels,
+    lock, publishing, failures) is tested with ``ecolib.report.render`` elsewhere."""
+    import json
+    import subprocess
+    import sys
+
+    import nbformat
+
+    from ecolib.report import collect_records, default_notebooks_dir, discover_notebooks, month_index, to_html
+    from ecolib.workspace import load_workspace
+
+    notebooks = discover_notebooks(default_notebooks_dir(), only)
+    jobs = []
+    for key, ws in workspaces.items():
+        (out / key / "executed").mkdir(parents=True)
+        jobs += [{"notebook": str(nb.resolve()), "out": str(out / key / "executed" / nb.name),
+                  "parameters": {"workspace": str(Path(ws).resolve()), "month": month, "lang": lang,
+                                 "interactive": False}} for nb in notebooks]
+    done = subprocess.run([sys.executable, "-c", _IN_PROCESS], input=json.dumps(jobs), text=True,
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr[-4000:]
+    results = {}
+    for key, ws in workspaces.items():
+        park = load_workspace(ws).name
+        folder = out / key / month
+        folder.mkdir()
+        summary = {"workspace": park, "month": month, "lang": lang, "analyses": [], "alerts": []}
+        for nb_path in notebooks:
+            nb = nbformat.read(out / key / "executed" / nb_path.name, as_version=4)
+            records, _ = collect_records(nb)
+            title = records.get("title", nb_path.stem)
+            (folder / f"{nb_path.stem}.html").write_text(
+                to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer="ecolib tests"), encoding="utf-8")
+            summary["analyses"].append({"notebook": nb_path.stem, "html": f"{nb_path.stem}.html", "title": title,
+                                        "cards": records.get("cards", []), "headline": records.get("headline", {})})
+            summary["alerts"].extend(records.get("alerts", []))
+        (folder / "index.html").write_text(month_index(summary, park=park, footer="ecolib tests"), encoding="utf-8")
+        results[key] = PagesInProcess(folder, summary)
+    return results
