@@ -1240,6 +1240,49 @@ def _(folder: Path) -> None:
     write_settings(folder, "name: 语料园区\nwindow: 0\nmin_capability: 30%\n", encoding="gb18030")
 
 
+def _check_shares(ws: Any) -> None:
+    base_check(ws)
+    t = ws.settings.thresholds
+    same([t.broken_link_share, t.dependence_share, t.niche_overlap], [0.1, 0.3, 0.7], "thresholds from 10%, 30%, 70%")
+    same(ws.settings.window, 12, "window '12' (quoted)")
+    same({r.id: r.threshold for r in ws.settings.rules}["talent_gap"], 0.2, "rule threshold 20%")
+
+
+@case("settings_shares_as_percent",
+      "workspace.yaml thresholds written as percentages (broken_link_share: 10%, dependence_share: 30%, "
+      "niche_overlap: 70%), window quoted, a rule threshold 20%",
+      "accepted", "every number of workspace.yaml is read as a table cell is: 10% is 0.1 (issue 11: 10% used to "
+      "pass validate and then fail the value-stream page, 70% was refused)",
+      check=_check_shares)
+def _(folder: Path) -> None:
+    write_tables(folder, base())
+    write_settings(folder, SETTINGS.replace("window: 3", "window: '12'") + "thresholds:\n  broken_link_share: 10%\n"
+                   "  dependence_share: 30%\n  niche_overlap: 70%\nrules:\n  - metric: talent_gap\n    threshold: 20%\n")
+
+
+@case("settings_that_would_fail_a_notebook",
+      "workspace.yaml with window: 1e300 and rule formulas 1/0, 10 ** 400, (0-1) ** 0.5 and lag(output, 10**20)",
+      "rejected", "what validate accepts cannot fail a page: a window beyond 240 months and formulas wrong whatever "
+      "the data are refused at load, each with its key and reason",
+      errors=[
+          "workspace.yaml, key window: expected a whole number of months from 1 to 240, got '1e300'",
+          "workspace.yaml, key rules: entry 1 (a), field formula: divides by zero: the divisor '0' is always 0; "
+          "got '1/0'",
+          "workspace.yaml, key rules: entry 2 (b), field formula: the exponent in '10 ** 400' is out of range: at "
+          "most 100 in size; got '10 ** 400'",
+          "workspace.yaml, key rules: entry 3 (c), field formula: '(0 - 1) ** 0.5' is not a real number (a "
+          "negative number to a fractional power); got '(0-1) ** 0.5'",
+          "workspace.yaml, key rules: entry 4 (d), field formula: lag: the number of months must be a whole number "
+          "≥ 1 and at most 240, written as a number, not '10 ** 20'; got 'lag(output, 10**20)'",
+      ],
+)
+def _(folder: Path) -> None:
+    write_tables(folder, base())
+    rules = "".join(f"  - metric: {m}\n    formula: {f}\n" for m, f in
+                    (("a", "1/0"), ("b", "10 ** 400"), ("c", "(0-1) ** 0.5"), ("d", "lag(output, 10**20)")))
+    write_settings(folder, "name: Corpus Park\nwindow: 1e300\nrules:\n" + rules)
+
+
 @case("settings_not_yaml",
       "workspace.yaml indented with a tab under priority_weights",
       "rejected", "the line is named",
