@@ -246,7 +246,7 @@ def _months_arg(name: str, arg: ast.AST) -> int:
           and 1 <= arg.value <= MAX_MONTHS)
     if not ok:
         raise FormulaError(f"{name}: the number of months must be a whole number ≥ 1 and at most {MAX_MONTHS}, "
-                           f"written as a number, got '{_text(arg)}'")
+                           f"written as a number, not '{_text(arg)}'")
     return arg.value
 
 
@@ -266,7 +266,7 @@ def _check(node: ast.AST) -> float | None:
             raise FormulaError("only + − * / ** are allowed")
         left, right = _check(node.left), _check(node.right)
         if isinstance(node.op, ast.Div) and right == 0:
-            raise FormulaError(f"divides by zero: '{_text(node.right)}' is always 0")
+            raise FormulaError(f"divides by zero: the divisor '{_text(node.right)}' is always 0")
         if isinstance(node.op, ast.Pow) and right is not None:
             if abs(right) > MAX_EXPONENT:
                 raise FormulaError(f"the exponent in '{_text(node)}' is out of range: at most {MAX_EXPONENT} "
@@ -357,7 +357,7 @@ def check_formula(formula: str) -> str | None:
     >>> check_formula("(0-1) ** 0.5")
     "'(0 - 1) ** 0.5' is not a real number (a negative number to a fractional power)"
     >>> check_formula("lag(output, 10**20)")
-    "lag: the number of months must be a whole number ≥ 1 and at most 240, written as a number, got '10 ** 20'"
+    "lag: the number of months must be a whole number ≥ 1 and at most 240, written as a number, not '10 ** 20'"
     """
     try:
         parse_formula(formula)
@@ -575,7 +575,7 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
     >>> {r.id: r.threshold for r in rules}["talent_gap"], problems
     (0.2, [])
     >>> print(parse_rules([{"metric": "x", "formula": "output / (1 - 1)"}])[2][0])
-    workspace.yaml, key rules: entry 1 (x), field formula: divides by zero: '1 - 1' is always 0; got 'output / (1 - 1)'
+    workspace.yaml, key rules: entry 1 (x), field formula: divides by zero: the divisor '1 - 1' is always 0; got 'output / (1 - 1)'
     """
     catalogue = dict(CATALOGUE if metrics is None else metrics)
     by_id = {r.id: r for r in (DEFAULT_RULES if defaults is None else defaults)}
