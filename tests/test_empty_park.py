@@ -5,6 +5,11 @@ park; the chain is its root node alone. Every page renders, says at the top why 
 nothing to analyse and which list would change that, and says under every heading that there
 is nothing here, with no chart, table, card or finding standing in for data (a 0 would read
 as a measurement).
+
+The pages of the two parks that run all six notebooks are built in one process
+(``render_in_process`` in conftest.py: the notebooks, ``collect_records``, ``to_html`` and
+``month_index`` of the report); the third goes through ``ecolib report``'s runner (papermill,
+a kernel per notebook, publishing), so the runner's path for an empty park is covered too.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tiny_park
+from conftest import render_in_process, write_tiny_park
 from ecolib.notebook import nothing_to_analyse
 from ecolib.report import render
 from ecolib.workspace import load_workspace
@@ -62,13 +67,26 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+FILES = {"all_exited": {"firms_csv": ALL_EXITED}, "none_local": {"firms_csv": NONE_LOCAL}, "root_only": ROOT_ONLY}
+IN_PROCESS = ("all_exited", "root_only")
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory):
+    """The six pages of each park of IN_PROCESS, all built in one process."""
+    base = tmp_path_factory.mktemp("empty")
+    return render_in_process({case: write_tiny_park(base / case, **FILES[case]) for case in IN_PROCESS},
+                             "2026-03", base / "out")
+
+
 @pytest.mark.parametrize("case, only", [("all_exited", None), ("root_only", None),
                                         ("none_local", ["gene_map", "niche_positioning"])])
-def test_each_page_says_there_is_nothing_to_analyse(tmp_path, case, only):
-    files = {"all_exited": {"firms_csv": ALL_EXITED}, "none_local": {"firms_csv": NONE_LOCAL},
-             "root_only": ROOT_ONLY}[case]
-    ws = write_tiny_park(tmp_path / case, **files)
-    report = render(ws, ["2026-03"], only=only, out=tmp_path / "out", progress=lambda s: None)[0]
+def test_each_page_says_there_is_nothing_to_analyse(request, tmp_path, case, only):
+    if case in IN_PROCESS:
+        report = request.getfixturevalue("in_process")[case]
+    else:                                                   # ecolib report's runner
+        ws = write_tiny_park(tmp_path / case, **FILES[case])
+        report = render(ws, ["2026-03"], only=only, out=tmp_path / "out", progress=lambda s: None)[0]
     pages = sorted(p for p in report.folder.glob("*.html") if p.name != "index.html")
     assert len(pages) == (6 if only is None else len(only))
     for page in pages:
