@@ -11,7 +11,9 @@ The public entry points, loaded on first use (``import ecolib`` stays quick)::
 Analyses (pure: tables in, results out): :mod:`~ecolib.valuestream`, :mod:`~ecolib.iotable`,
 :mod:`~ecolib.genemap`, :mod:`~ecolib.relatedness`, :mod:`~ecolib.health`, :mod:`~ecolib.gaps`,
 :mod:`~ecolib.evaluation`, :mod:`~ecolib.niche`, :mod:`~ecolib.overview`; foundations:
-:mod:`~ecolib.months`, :mod:`~ecolib.chain`; presentation: :mod:`~ecolib.plots`,
+:mod:`~ecolib.months`, :mod:`~ecolib.chain`, :mod:`~ecolib.rules` (metrics, rules, formulas);
+settings: :mod:`~ecolib.settings` (``workspace.yaml`` parsed once, typed), :mod:`~ecolib.numtext`
+(the one number parser); presentation: :mod:`~ecolib.plots`,
 :mod:`~ecolib.escape`, :mod:`~ecolib.fmt`, :mod:`~ecolib.i18n`.
 
 Examples
@@ -32,7 +34,8 @@ __version__ = "0.1.0"
 
 _FUNCTIONS = {"load_workspace": "ecolib.workspace", "validate_workspace": "ecolib.workspace"}
 _MODULES = ("chain", "datasets", "escape", "evaluation", "fmt", "gaps", "genemap", "health", "i18n", "iotable",
-            "months", "niche", "overview", "plots", "relatedness", "report", "valuestream", "workspace")
+            "months", "niche", "numtext", "overview", "plots", "relatedness", "report", "rules", "settings",
+            "valuestream", "workspace")
 
 __all__ = ["__version__", *sorted(_FUNCTIONS), *_MODULES]
 

@@ -118,9 +118,6 @@ DEPENDENCE = 0.3
 FULL_AT = 5
 
 
-# =========================================================================== dimensions
-
-
 def _num(v) -> float | None:
     if v is None:
         return None

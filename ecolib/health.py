@@ -30,7 +30,7 @@ history; the index the gap page's headline: one weakest dimension, one score.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 

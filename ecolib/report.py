@@ -738,7 +738,7 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
 
     tmp = ws_dir / f".{month}.partial-{os.getpid()}"
     client, analyst = tmp / "client", tmp / "analyst"
-    park = (ws.settings.get("name_zh") if lang == "zh" else None) or ws.name
+    park = ws.settings.name_zh if lang == "zh" else ws.name
     stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     footer = f"ecolib {__version__} · {t('common.generated', lang, when=stamp, workspace=ws.name)}"
     summary = {"workspace": ws.name, "month": month, "lang": lang, "analyses": [], "alerts": []}
