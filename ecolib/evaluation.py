@@ -509,6 +509,27 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
                       pd.DataFrame(skipped, columns=["rule", "metric", "reason"]), missing, gaps)
 
 
+def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
+    """A rule to try on a metric that has none: breach on the bad side of the benchmark (or of
+    the metric's median month when there is no benchmark); a band metric: outside ±20 % of it.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> r = trial_rule(e, "output")
+    >>> r.comparison, r.threshold
+    ('<', 150.0)
+    """
+    metric = ev.metric(metric_id)
+    bench = ev.benchmark(metric_id)
+    centre = bench if bench is not None else float(ev.history[metric_id].dropna().median())
+    if metric.direction == "band":
+        return Rule(f"explore_{metric_id}", metric_id, "outside", (centre * 0.8, centre * 1.2))
+    return Rule(f"explore_{metric_id}", metric_id, ">" if metric.direction == "lower" else "<", centre)
+
+
 def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str) -> Evaluation:
     """:func:`evaluate` with the workspace's tables and its rule settings applied."""
     metrics, rules = from_settings(settings)

@@ -578,6 +578,36 @@ def _live_local(firms: pd.DataFrame, month: str | None) -> np.ndarray:
     return firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
 
 
+def small_firm_pool(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | None, *,
+                    include: str | None = None, limit: int = 2_000) -> pd.DataFrame:
+    """The firms a small firm's embedding can be asked for: active local firms with at least
+    one ``firm_nodes`` row, smallest annual output first (then firm id; output not reported
+    last, never taken for 0), at most ``limit``; ``include`` is always in (first if added).
+
+    Returns
+    -------
+    DataFrame
+        Rows of ``firms``, in that order.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> small_firm_pool(tables["firms"], tables["firm_nodes"], "2026-03")["firm_id"].tolist()
+    ['F1', 'F2', 'F3']
+    """
+    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
+    pool = firms[firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
+                 & frames.isin(firms["firm_id"], firm_nodes["firm_id"])]
+    output = pd.to_numeric(pool["output"], errors="coerce")
+    order = pd.DataFrame({"output": output, "firm_id": pool["firm_id"]}).sort_values(
+        ["output", "firm_id"], na_position="last", kind="stable").index
+    chosen = pool.loc[order].head(int(limit))
+    if include is not None and include not in set(chosen["firm_id"]):
+        chosen = pd.concat([firms[firms["firm_id"] == include], chosen])
+    return chosen
+
+
 def small_firms_near_gaps(tables: Mapping[str, pd.DataFrame], month: str | None, gm: genemap.GeneMap, *,
                           n: int = 10, min_link: float = 0.1) -> pd.DataFrame:
     """The ``n`` smallest-output active local non-anchor firms with output > 0 whose own nodes

@@ -9,7 +9,7 @@ import pytest
 from conftest import DEMO, ROOT
 from ecolib import evaluation as ev
 from ecolib.health import health_history_workspace
-from ecolib.explore_evaluation import RuleExplorer
+from ecolib.widgets.evaluation import RuleExplorer
 from ecolib.i18n import t
 from ecolib.plots import evaluation as plot
 from ecolib.workspace import load_workspace

@@ -11,7 +11,7 @@ import pytest
 from conftest import DEMO, ROOT, write_tiny_park
 from ecolib import gaps as G
 from ecolib import health as H
-from ecolib.explore_gaps import ExitExplorer, PriorityExplorer
+from ecolib.widgets.gaps import ExitExplorer, PriorityExplorer
 from ecolib.plots import gaps as P
 from ecolib.report import render
 from ecolib.workspace import load_workspace

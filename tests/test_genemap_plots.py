@@ -6,7 +6,7 @@ import pytest
 
 from conftest import write_tiny_park
 from ecolib import genemap as G
-from ecolib.explore_genemap import GeneMapExplorer, branch_gaps
+from ecolib.widgets.genemap import GeneMapExplorer, branch_gaps
 from ecolib.plots import genemap as P
 from ecolib.plots.theme import STATUS_COLOURS
 from ecolib.workspace import load_workspace

@@ -388,8 +388,7 @@ def test_what_validate_workspace_accepts_runs_every_analysis(tmp_path_factory, r
 
 SETTINGS_LAYER = ("problems", "numtext", "rules", "settings", "workspace", "schema")
 ANALYSES = ("valuestream", "iotable", "genemap", "relatedness", "health", "gaps", "evaluation", "niche",
-            "embedding", "scenarios", "overview", "report", "cli", "notebook", "plots", "explore_evaluation",
-            "explore_gaps", "explore_genemap", "explore_niche", "explore_valuestream", "widgets", "bench")
+            "embedding", "scenarios", "overview", "report", "cli", "notebook", "plots", "widgets", "bench")
 
 
 def _ecolib_imports(path: Path) -> set[str]:

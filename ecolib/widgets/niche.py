@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecolib import fmt, frames
+from ecolib import fmt
 from ecolib import genemap as gmap
 from ecolib import niche as nc
 from ecolib.i18n import t
 from ecolib.escape import html_text
 from ecolib.notebook import html_table
-from ecolib.overview import active_mask
 from ecolib.plots import niche as plot
+from ecolib.widgets.base import Explorer, redraw, table_box
 
 #: Firms offered in the firm picker at most (the smallest first: the question is about small firms).
 MAX_FIRMS = 2_000
@@ -28,16 +28,9 @@ MAX_FIRMS = 2_000
 
 def firm_options(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | None, lang: str = "en", *,
                  include: str | None = None, limit: int = MAX_FIRMS) -> list[tuple[str, str]]:
-    """(label, firm_id) of active local firms with a ``firm_nodes`` row, smallest output first
-    (then firm id), at most ``limit``; ``include`` is always offered."""
-    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
-    pool = firms[firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
-                 & frames.isin(firms["firm_id"], firm_nodes["firm_id"])].copy()
-    pool["_out"] = pd.to_numeric(pool["output"], errors="coerce").fillna(0.0)
-    pool = pool.sort_values(["_out", "firm_id"], kind="stable")
-    chosen = pool.head(limit)
-    if include is not None and include not in set(chosen["firm_id"]):
-        chosen = pd.concat([firms[firms["firm_id"] == include].assign(_out=np.nan), chosen])
+    """(label, firm_id) of the firms :func:`ecolib.niche.small_firm_pool` offers, labelled with
+    name, zone and output (output not reported reads "–")."""
+    chosen = nc.small_firm_pool(firms, firm_nodes, month, include=include, limit=limit)
     names = nc.firm_names(chosen, lang)
     zone = chosen["zone"].astype(object).where(chosen["zone"].notna(), "–")
     labels = [f"{names.get(f, f)} · {z} · {fmt.money(o, lang)}"
@@ -45,7 +38,7 @@ def firm_options(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | Non
     return list(zip(labels, chosen["firm_id"].astype(str)))                # ≤ limit options
 
 
-class NicheExplorer:
+class NicheExplorer(Explorer):
     """A level picker, an overlap-threshold slider and a firm picker above the niche figures.
 
     Changing the level recomputes the zone portfolios; the threshold only re-flags pairs; the
@@ -70,12 +63,12 @@ class NicheExplorer:
         options = firm_options(tables["firms"], tables["firm_nodes"], month, lang, include=firm_id)
         self.firm = widgets.Dropdown(options=options or [("–", None)], value=firm_id if options else None,
                                      description=t("niche.explore.firm", lang), layout=widgets.Layout(width="560px"))
-        self.overlap_figure = go.FigureWidget(plot.overlap_heatmap(self.niche, lang))
-        self.lq_figure = go.FigureWidget(plot.lq_heatmap(self.niche, lang, currency=currency))
+        self.overlap_figure = self.live(plot.overlap_heatmap(self.niche, lang))
+        self.lq_figure = self.live(plot.lq_heatmap(self.niche, lang, currency=currency))
         self.summary = widgets.HTML()
-        self.advice = widgets.HTML()
-        self.embed_figure = go.FigureWidget(self._embed_figure())
-        self.embed_table = widgets.HTML()
+        self.advice = table_box()
+        self.embed_figure = self.live(self._embed_figure())
+        self.embed_table = table_box()
         self._fill_tables()
         self._fill_embedding_table()
         self.level.observe(self._redraw_niche, names="value")
@@ -131,23 +124,12 @@ class NicheExplorer:
                                              formats=nc.embed_formats(self.lang)) if len(view)
                                   else "<p>" + html_text(t("niche.no_opportunity", self.lang)) + "</p>")
 
-    @staticmethod
-    def _replace(live: go.FigureWidget, fresh: go.Figure) -> None:
-        with live.batch_update():
-            live.layout = fresh.layout
-        live.data = ()
-        live.add_traces(fresh.data)
-
     def _redraw_niche(self, change: dict | None = None) -> None:
         n = self.niche
-        self._replace(self.overlap_figure, plot.overlap_heatmap(n, self.lang))
-        self._replace(self.lq_figure, plot.lq_heatmap(n, self.lang, currency=self.currency))
+        redraw(self.overlap_figure, plot.overlap_heatmap(n, self.lang))
+        redraw(self.lq_figure, plot.lq_heatmap(n, self.lang, currency=self.currency))
         self._fill_tables()
 
     def _redraw_embedding(self, change: dict | None = None) -> None:
-        self._replace(self.embed_figure, self._embed_figure())
+        redraw(self.embed_figure, self._embed_figure())
         self._fill_embedding_table()
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-        display(self.widget)

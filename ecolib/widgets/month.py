@@ -1,4 +1,4 @@
-"""ipywidgets explorers for interactive use in JupyterLab. Reports never depend on them."""
+"""The month picker above live figures (the overview page's explorer)."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -6,8 +6,10 @@ from typing import Callable, Sequence
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from ecolib.widgets.base import Explorer, redraw
 
-class MonthExplorer:
+
+class MonthExplorer(Explorer):
     """A month picker above one or more live figures.
 
     ``build(month)`` returns the figures for a month (always the same number, in the same
@@ -20,17 +22,10 @@ class MonthExplorer:
             raise ValueError(f"month {value!r} is not one of the workspace months")
         self.build = build
         self.picker = widgets.Dropdown(options=list(months), value=value, description=label)
-        self.figures = [go.FigureWidget(fig) for fig in build(value)]
+        self.figures = [self.live(fig) for fig in build(value)]
         self.picker.observe(self._redraw, names="value")
         self.widget = widgets.VBox([self.picker, *self.figures])
 
     def _redraw(self, change: dict) -> None:
         for live, fresh in zip(self.figures, self.build(change["new"])):
-            with live.batch_update():
-                live.layout = fresh.layout
-            live.data = ()
-            live.add_traces(fresh.data)
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-        display(self.widget)
+            redraw(live, fresh)

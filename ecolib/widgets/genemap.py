@@ -17,6 +17,7 @@ from ecolib.i18n import has, t
 from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import genemap as plot
+from ecolib.widgets.base import Explorer, redraw, table_box
 
 #: Columns of the explorer's gap table → header keys.
 BRANCH_COLUMNS = {"node": "genemap.col.node", "segment": "common.segment", "status_label": "genemap.col.status",
@@ -37,7 +38,7 @@ def branch_gaps(gm: gmap.GeneMap, firms: pd.DataFrame, root: str | None, lang: s
     return table.reset_index(drop=True)
 
 
-class GeneMapExplorer:
+class GeneMapExplorer(Explorer):
     """A branch picker and a capability slider above the coverage treemap and a gap table.
 
     Moving the slider recomputes the gene map (coverage and feasibility) for that threshold;
@@ -60,8 +61,8 @@ class GeneMapExplorer:
                                              continuous_update=False, style={"description_width": "initial"},
                                              layout=widgets.Layout(width="420px"))
         self.summary = widgets.HTML()
-        self.table = widgets.HTML()
-        self.figure = go.FigureWidget(self._treemap())
+        self.table = table_box()
+        self.figure = self.live(self._treemap())
         self._fill_table()
         self.branch.observe(self._redraw, names="value")
         self.threshold.observe(self._redraw, names="value")
@@ -105,15 +106,7 @@ class GeneMapExplorer:
         self.table.value = html_table(gaps, lang=self.lang, columns=BRANCH_COLUMNS, formats=formats, max_rows=200)
 
     def _redraw(self, change: dict | None = None) -> None:
-        fresh = self._treemap()
-        with self.figure.batch_update():
-            self.figure.layout = fresh.layout
-        self.figure.data = ()
-        self.figure.add_traces(fresh.data)
+        redraw(self.figure, self._treemap())
         self._fill_table()
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-        display(self.widget)
 
 

@@ -16,16 +16,10 @@ from ecolib.i18n import t
 from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import gaps as plot
+from ecolib.widgets.base import Explorer, redraw, table_box
 
 
-def _redraw(figure: go.FigureWidget, fresh: go.Figure) -> None:
-    with figure.batch_update():
-        figure.layout = fresh.layout
-    figure.data = ()
-    figure.add_traces(fresh.data)
-
-
-class ExitExplorer:
+class ExitExplorer(Explorer):
     """A firm picker (active local firms, most systemic first) above the chart of the firms hit,
     a one-line summary and the backup plan. Picking a firm reruns :func:`ecolib.gaps.exit_stress`."""
 
@@ -41,9 +35,9 @@ class ExitExplorer:
         self.picker = widgets.Dropdown(options=pairs, value=start, description=t("gaps.explore.firm", lang),
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="560px"))
         self.summary = widgets.HTML()
-        self.table = widgets.HTML()
+        self.table = table_box()
         self.stress = self._stress()
-        self.figure = go.FigureWidget(self._figure())
+        self.figure = self.live(self._figure())
         self._fill()
         self.picker.observe(self._on_change, names="value")
         self.widget = widgets.VBox([self.picker, self.summary, self.figure, self.table])
@@ -75,11 +69,11 @@ class ExitExplorer:
 
     def _on_change(self, change: dict | None = None) -> None:
         self.stress = self._stress()
-        _redraw(self.figure, self._figure())
+        redraw(self.figure, self._figure())
         self._fill()
 
 
-class PriorityExplorer:
+class PriorityExplorer(Explorer):
     """Four sliders (importance, demand pull, feasibility, fragility) above the priority chart
     and table; moving one re-ranks the gaps with :meth:`ecolib.gaps.GapAnalysis.reprioritise`."""
 
@@ -91,8 +85,8 @@ class PriorityExplorer:
                                                readout_format=".2f", style={"description_width": "initial"})
                         for k in G.COMPONENTS}
         self.priority = ga.priority
-        self.figure = go.FigureWidget(plot.priority_bars(self.priority, lang, top=top))
-        self.table = widgets.HTML()
+        self.figure = self.live(plot.priority_bars(self.priority, lang, top=top))
+        self.table = table_box()
         self._fill()
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
@@ -108,5 +102,5 @@ class PriorityExplorer:
 
     def _on_change(self, change: dict | None = None) -> None:
         self.priority = self.ga.reprioritise(self.weights)
-        _redraw(self.figure, plot.priority_bars(self.priority, self.lang, top=self.top))
+        redraw(self.figure, plot.priority_bars(self.priority, self.lang, top=self.top))
         self._fill()

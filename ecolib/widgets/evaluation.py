@@ -22,6 +22,7 @@ from ecolib.i18n import t
 from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import evaluation as plot
+from ecolib.widgets.base import Explorer, redraw, table_box
 
 
 def _nice_step(span: float) -> float:
@@ -33,7 +34,7 @@ def _nice_step(span: float) -> float:
     return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=raw))
 
 
-class RuleExplorer:
+class RuleExplorer(Explorer):
     """Pick a metric, move its thresholds, and see the alerts it would raise.
 
     ``kpis``/``benchmarks``: the workspace tables; ``month``: the report month; ``metrics`` and
@@ -70,11 +71,11 @@ class RuleExplorer:
         self.months = widgets.IntSlider(value=1, min=1, max=12, description=t("evaluation.explore.months", lang),
                                         continuous_update=False)
         self.summary = widgets.HTML()
-        self.table = widgets.HTML()
+        self.table = table_box()
         self.rule: ev_.Rule | None = None
         self.evaluation: ev_.Evaluation | None = None
         self._busy = False
-        self.figure = go.FigureWidget()
+        self.figure = self.live(go.Figure())
         if options:
             self._select(options[0])
         for control in (self.comparison, self.threshold, self.band, self.months):
@@ -87,19 +88,11 @@ class RuleExplorer:
 
     # -- a rule for the picked metric --------------------------------------------------------
     def _rule_for(self, metric_id: str) -> ev_.Rule:
-        """The workspace's first rule on the metric, else a trial rule: breach on the bad side
-        of the benchmark (or of the median when there is no benchmark)."""
+        """The workspace's first rule on the metric, else :func:`ecolib.evaluation.trial_rule`."""
         for rule in self.rules:
             if rule.metric == metric_id:
                 return rule
-        metric = self._base.metric(metric_id)
-        bench = self._base.benchmark(metric_id)
-        values = self.history[metric_id].dropna()
-        centre = bench if bench is not None else float(values.median())
-        if metric.direction == "band":
-            return ev_.Rule(f"explore_{metric_id}", metric_id, "outside", (centre * 0.8, centre * 1.2))
-        comparison = ">" if metric.direction == "lower" else "<"
-        return ev_.Rule(f"explore_{metric_id}", metric_id, comparison, centre)
+        return ev_.trial_rule(self._base, metric_id)
 
     def _select(self, metric_id: str) -> None:
         rule = self._rule_for(metric_id)
@@ -162,18 +155,10 @@ class RuleExplorer:
         rule = self.rule
         result = ev_.evaluate(self.kpis, self.benchmarks, month=self.month, metrics=self.metrics, rules=[rule])
         self.evaluation = result
-        fresh = plot.rule_trends(result, self.lang, currency=self.currency)
-        with self.figure.batch_update():
-            self.figure.layout = fresh.layout
-        self.figure.data = ()
-        self.figure.add_traces(fresh.data)
+        redraw(self.figure, plot.rule_trends(result, self.lang, currency=self.currency))
         current = result.current
         self.summary.value = "<p>{}</p>".format(html_text(t(
             "evaluation.explore.summary", self.lang, n=len(result.ledger), month=self.month,
             open=int((current["status"] != "resolved").sum()))))
         self.table.value = html_table(ev_.ledger_table(result, self.lang), lang=self.lang,
                                       columns=ev_.LEDGER_COLUMNS) if len(result.ledger) else ""
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-        display(self.widget)

@@ -13,6 +13,7 @@ from ecolib import valuestream as vsm
 from ecolib.i18n import t
 from ecolib.notebook import esc, html_table, report_css
 from ecolib.plots import valuestream as plot
+from ecolib.widgets.base import Explorer, redraw, table_box
 
 
 def _round_sig(value: float, digits: int = 2) -> float:
@@ -22,7 +23,7 @@ def _round_sig(value: float, digits: int = 2) -> float:
     return float(f"{value:.{digits}g}")
 
 
-class ValueStreamExplorer:
+class ValueStreamExplorer(Explorer):
     """Window, kind, level and minimum-link widgets above live figures and tables.
 
     ``tables``: the workspace tables; ``month``: the report month. ``min_value=None`` uses
@@ -50,8 +51,8 @@ class ValueStreamExplorer:
         step = _round_sig(max(float(min_value), 1.0)) / 2
         self.min_value = widgets.FloatText(value=float(min_value), step=step, style=style,
                                            description=f'{t("valuestream.widget.min_value", lang)} ({currency})')
-        self.figures = [go.FigureWidget(fig) for fig in self.build_figures(self.state)]
-        self.tables_html = widgets.HTML(self.build_tables(self.state))
+        self.figures = [self.live(fig) for fig in self.build_figures(self.state)]
+        self.tables_html = table_box(self.build_tables(self.state))
         for w in (self.window, self.kind, self.level, self.min_value):
             w.observe(self._redraw, names="value")
         controls = widgets.HBox([self.window, self.kind, self.level, self.min_value],
@@ -92,12 +93,5 @@ class ValueStreamExplorer:
         if change is None or change.get("owner") is not self.min_value:
             self.state = self.compute()
         for live, fresh in zip(self.figures, self.build_figures(self.state)):
-            with live.batch_update():
-                live.layout = fresh.layout
-            live.data = ()
-            live.add_traces(fresh.data)
+            redraw(live, fresh)
         self.tables_html.value = self.build_tables(self.state)
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-        display(self.widget)
