@@ -98,6 +98,7 @@ from ecolib.rules import (  # noqa: F401
     Rule, RuleError, check_formula, formula_inputs,
 )
 from ecolib.settings import Settings
+from ecolib.schema import ALERT_STATUSES as STATUSES  # the contract's vocabulary
 
 __all__ = [
     "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS",
@@ -111,8 +112,6 @@ __all__ = [
     "ALERT_COLUMNS", "EARLIER_COLUMNS", "LEDGER_COLUMNS", "RULE_COLUMNS", "KPI_COLUMNS",
 ]
 
-#: Alert status as of the report month.
-STATUSES = ("new", "ongoing", "resolved")
 
 
 class _Columns:

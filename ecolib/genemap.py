@@ -75,6 +75,7 @@ import scipy.sparse as sp
 from ecolib import chain, fmt, relatedness
 from ecolib.i18n import has, t
 from ecolib.overview import active_mask
+from ecolib.schema import COVERAGE_STATUSES as STATUSES, GAP_STATUSES  # the contract's vocabulary
 
 __all__ = [
     "STATUSES",
@@ -100,10 +101,6 @@ __all__ = [
     "headline_cards",
 ]
 
-#: Coverage statuses, worst first.
-STATUSES = ("missing", "single", "thin", "covered")
-#: The statuses that are gaps (everything but ``covered``).
-GAP_STATUSES = ("missing", "single", "thin")
 #: Fragility of each gap status, as in the gap priority of DESIGN.md §6.
 FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
 

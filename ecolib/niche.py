@@ -86,6 +86,7 @@ import scipy.sparse as sp
 from ecolib import fmt, frames, genemap, relatedness
 from ecolib.i18n import t
 from ecolib.overview import active_mask
+from ecolib.schema import GROUP_LEVELS as LEVELS, STAGES  # the contract's vocabulary
 
 __all__ = [
     "LEVELS",
@@ -124,13 +125,10 @@ __all__ = [
     "embedding_findings",
 ]
 
-#: Levels a zone portfolio can be read at.
-LEVELS = ("stage", "segment", "node")
 #: The next finer level of each level (the overlap there tells rivals from a division of labour).
 FINER = {"stage": "segment", "segment": "node"}
 #: Overlap above which a pair of zones is flagged as homogeneous competition.
 DEFAULT_THRESHOLD = 0.7
-_STAGE_ORDER = ("upstream", "midstream", "downstream", "service")
 
 
 # =========================================================================== zone portfolios
@@ -164,7 +162,7 @@ def level_groups(chain_nodes: pd.DataFrame, level: str = "segment") -> pd.DataFr
         keep = (nodes["level"] == level).to_numpy(bool)
     rows = nodes[keep]
     name_zh = rows["name_zh"].fillna(rows["name"]) if "name_zh" in rows else rows["name"]
-    rank = rows["stage"].map({s: i for i, s in enumerate(_STAGE_ORDER)}).fillna(len(_STAGE_ORDER))
+    rank = rows["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(len(STAGES))
     table = pd.DataFrame({"group": rows["node_id"].astype(object).to_numpy(), "name": rows["name"].astype(object).to_numpy(),
                           "name_zh": name_zh.astype(object).to_numpy(),
                           "stage": rows["stage"].astype(object).to_numpy(), "_r": rank.to_numpy(),

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ecolib import chain, fmt, frames, months
 from ecolib.i18n import has, t
+from ecolib.schema import STAGES  # the contract's vocabulary
 
-STAGES = ["upstream", "midstream", "downstream", "service"]
 
 
 def active_mask(firms: pd.DataFrame, month: str) -> pd.Series:

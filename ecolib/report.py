@@ -49,6 +49,7 @@ from ecolib import __version__
 from ecolib.escape import csp_meta, html_text, store_text
 from ecolib.i18n import LANGS, has, t
 from ecolib.months import is_month
+from ecolib.schema import ALERT_STATUSES, SEVERITIES
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
@@ -314,8 +315,7 @@ def _page(title: str, body: str, lang: str, footer: str) -> str:
             f'<body class="ecolib-page"><main>{body}<div class="ecolib-footer">{_e(footer)}</div></main></body></html>\n')
 
 
-SEVERITY_ORDER = ("critical", "warning", "info")
-STATUS_ORDER = ("new", "ongoing", "resolved")
+SEVERITY_ORDER, STATUS_ORDER = SEVERITIES, ALERT_STATUSES
 
 
 def _rank(value, order) -> int:

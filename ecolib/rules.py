@@ -40,6 +40,7 @@ import pandas as pd
 from ecolib.i18n import has, t
 from ecolib.numtext import parse_number
 from ecolib.problems import Problem, clip, suggest
+from ecolib.schema import SEVERITIES
 
 __all__ = [
     "SEVERITIES", "COMPARISONS", "DIRECTIONS", "BASES", "UNITS", "FUNCTIONS",
@@ -48,8 +49,6 @@ __all__ = [
     "parse_formula", "check_formula", "formula_inputs", "evaluate_formula", "derived_order", "parse_rules",
 ]
 
-#: Severity levels, most severe first (三级预警: 一级, 二级, 三级).
-SEVERITIES = ("critical", "warning", "info")
 #: Comparisons a rule can make; a month is in breach when ``value <comparison> threshold``
 #: (``outside``: value < low or value > high).
 COMPARISONS = ("<", "<=", ">", ">=", "outside")

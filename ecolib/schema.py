@@ -89,11 +89,27 @@ __all__ = [
 
 KINDS = ("id", "str", "float", "int", "bool", "month", "category")
 
+# -- every vocabulary once: the analyses, plots, report and widgets import these ---------------
+#: Chain stages, in chain order (upstream first): the order of every stage list and chart.
 STAGES = ("upstream", "midstream", "downstream", "service")
+#: A firm's status (firms.status).
 STATUSES = ("active", "exited")
+#: What a flow carries (flows.kind).
 FLOW_KINDS = ("goods", "technology", "data", "service", "capital")
+#: Which way a benchmark metric is better (benchmarks.direction).
 DIRECTIONS = ("higher", "lower")
-LEVELS = ("chain", "stage", "segment", "node")  # chain_nodes.level by depth 0, 1, 2, 3+
+#: chain_nodes.level by depth 0, 1, 2, 3+.
+LEVELS = ("chain", "stage", "segment", "node")
+#: The levels an analysis groups firms and flows by (the chain root is not one).
+GROUP_LEVELS = LEVELS[1:]
+#: A technology node's coverage by active local firms, worst first (the gene map, §5).
+COVERAGE_STATUSES = ("missing", "single", "thin", "covered")
+#: The coverage statuses that are gaps (everything but ``covered``).
+GAP_STATUSES = COVERAGE_STATUSES[:-1]
+#: Early-warning levels, most severe first (三级预警: 一级, 二级, 三级).
+SEVERITIES = ("critical", "warning", "info")
+#: An alert's status as of the report month.
+ALERT_STATUSES = ("new", "ongoing", "resolved")
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是", "√", "✓", "✔"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "×", "✗", "✘"})

@@ -78,6 +78,7 @@ from ecolib import chain, fmt, iotable
 from ecolib import months as mo
 from ecolib.i18n import t
 from ecolib.overview import active_mask, firm_profile
+from ecolib.schema import FLOW_KINDS as KINDS, STAGES  # the contract's vocabulary
 
 __all__ = [
     "UNASSIGNED", "EXTERNAL", "KINDS", "LEVEL_DEPTHS", "SECTOR_RULES",
@@ -92,9 +93,7 @@ __all__ = [
 UNASSIGNED = "_unassigned"
 #: Label of the external parties' row/column in :meth:`SegmentFlows.with_external`.
 EXTERNAL = "_external"
-KINDS = ("goods", "technology", "data", "service", "capital")
 LEVEL_DEPTHS = {"chain": 0, "stage": 1, "segment": 2, "node": None}
-STAGE_ORDER = ("upstream", "midstream", "downstream", "service")
 #: betweenness: exact up to this many firms in the local graph, sampled above
 EXACT_MAX = 2000
 SAMPLES = 256
@@ -184,7 +183,7 @@ def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
         table = pd.concat([table, pd.DataFrame({"group": [UNASSIGNED], "name": ["(no chain node)"],
                                                 "name_zh": ["（未关联产业链节点）"], "stage": ["unassigned"],
                                                 "depth": [-1], "row": [len(nodes)]})], ignore_index=True)
-    rank = {s: i for i, s in enumerate(STAGE_ORDER)}
+    rank = {s: i for i, s in enumerate(STAGES)}
     table["stage_rank"] = table["stage"].map(rank).fillna(len(rank)).astype(int)
     table = table.sort_values(["stage_rank", "row"]).set_index("group")
     return table[["name", "name_zh", "stage", "depth"]]

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ecolib import schema
+
 __all__ = ["DEFAULT_SEED", "TABLE_NAMES", "demo_facts", "make_demo", "write_demo"]
 
 DEFAULT_SEED = 20261026
@@ -409,7 +411,7 @@ CITY_PREFERENCE = {
     "DOWN.VEH": ("Hefei", "Wuhu", "Chongqing", "Xi'an", "Guangzhou", "Shanghai", "Hangzhou"),
 }
 
-KINDS = ("capital", "data", "goods", "service", "technology")  # alphabetical: code order = sort order
+KINDS = tuple(sorted(schema.FLOW_KINDS))  # alphabetical: code order = sort order
 K_CAPITAL, K_DATA, K_GOODS, K_SERVICE, K_TECH = range(5)
 KIND_OF_SEGMENT = {"SVC.TEST": K_SERVICE, "SVC.LOGI": K_SERVICE, "SVC.DATA": K_DATA,
                    "SVC.FIN": K_CAPITAL, "SVC.SOFT": K_TECH}

@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 
 from ecolib import chain, fmt
 from ecolib.escape import plot_text
-from ecolib.genemap import STATUSES, Coverage, GeneMap
+from ecolib.genemap import Coverage, GeneMap
+from ecolib.schema import COVERAGE_STATUSES as STATUSES, STAGES
 from ecolib.i18n import has, t
 from ecolib.plots.theme import STAGE_COLOURS, STATUS_COLOURS
 
-STAGE_ORDER = ["upstream", "midstream", "downstream", "service"]
 PARENT_COLOUR = "#eceff1"
 ROOT_COLOUR = "#37474f"
 EDGE_COLOUR = "rgba(96, 125, 139, 0.22)"
@@ -236,7 +236,7 @@ def _chain_layout(g, nodes: pd.DataFrame) -> dict:
         deepest = max((height[cond.graph["mapping"][s]] for s in segs), default=0)
         for s in segs:
             layer[s] = deepest - height[cond.graph["mapping"][s]]
-    order = [s for s in STAGE_ORDER if s in set(stage)] + sorted(set(stage) - set(STAGE_ORDER))
+    order = [s for s in STAGES if s in set(stage)] + sorted(set(stage) - set(STAGES))
     offset, col_of = 0, {}
     for st in order:
         segs = [s for s in seg_stage.index if seg_stage[s] == st]
