@@ -93,7 +93,7 @@ from ecolib import genemap as gmap
 from ecolib.health import Health, health_workspace
 from ecolib import months as mo
 from ecolib import valuestream as vs
-from ecolib.i18n import has, t
+from ecolib.i18n import display_name, display_names, t
 from ecolib.numtext import parse_number
 from ecolib.overview import active_mask, firm_profile
 from ecolib.settings import Settings, as_settings
@@ -871,25 +871,11 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
 # =========================================================================== words and views
 
 
-def _pick(name, name_zh, lang: str) -> str:
-    if lang == "zh" and isinstance(name_zh, str) and name_zh:
-        return name_zh
-    return "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
-
-
-def _zh_col(frame: pd.DataFrame, base: str) -> str:
-    """The Chinese column of ``base``: name → name_zh, buyer_name → buyer_name_zh, …"""
-    return f"{base}_zh"
 
 
 def names(frame: pd.DataFrame, base: str = "name", lang: str = "en") -> pd.Series:
     """Display names: ``base`` in English, ``base + '_zh'`` in Chinese (English where empty)."""
-    col = frame[base].astype(object).where(frame[base].notna(), "–")
-    z = _zh_col(frame, base)
-    if lang == "zh" and z in frame:
-        other = frame[z].astype(object)
-        col = other.where(other.notna() & (other.astype(str) != ""), col)
-    return col.astype(str)
+    return display_names(frame, lang, base=base)
 
 
 def _items(parts: list[str], lang: str, limit: int = 5) -> str:
@@ -926,7 +912,7 @@ def headline_cards(ga: "GapAnalysis", lang: str = "en") -> dict[str, str]:
         score = h.dimensions.set_index("dimension").at[h.weakest, "score"]
         cards[t("gaps.headline.weakest", lang)] = f"{h.dims[h.weakest].name(lang)} {fmt.pct(score, 0)}"
     if len(ga.priority):
-        cards[t("gaps.headline.top_gap", lang)] = _pick(ga.priority["name"].iloc[0], ga.priority["name_zh"].iloc[0],
+        cards[t("gaps.headline.top_gap", lang)] = display_name(ga.priority["name"].iloc[0], ga.priority["name_zh"].iloc[0],
                                                         lang)
     if ga.exit is not None:
         firm = _firm_names(ga.info, lang).get(ga.exit.firm_id, ga.exit.firm_id)
@@ -1009,7 +995,7 @@ def findings(ga: "GapAnalysis", section: str, lang: str = "en", *, currency: str
         counts = m.groupby("node_id").size()
         for r in best.itertuples():   # top nodes only (≤ top)
             out.append(t(f"{key}.match_node", lang, node=nodes.get(r.node_id, r.node_id), n=int(counts[r.node_id]),
-                         firm=_pick(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
+                         firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
                          cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
         without = m.attrs.get("without", [])
         if without:
@@ -1061,7 +1047,7 @@ def findings(ga: "GapAnalysis", section: str, lang: str = "en", *, currency: str
             first = b[b["node_id"] == node].head(1)
             if len(first):
                 r = first.iloc[0]
-                label = f"{_pick(r['name'], r['name_zh'], lang)} ({t(f'gaps.kind.{r.kind}', lang)}" \
+                label = f"{display_name(r['name'], r['name_zh'], lang)} ({t(f'gaps.kind.{r.kind}', lang)}" \
                         f"{', ' + str(r['where']) if isinstance(r['where'], str) and r['where'] else ''})"
                 if lang == "zh":
                     label = label.replace(" (", "（").replace(", ", "，").replace(")", "）")

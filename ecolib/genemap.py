@@ -73,7 +73,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ecolib import chain, fmt, relatedness
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.overview import active_mask
 from ecolib.schema import COVERAGE_STATUSES as STATUSES, GAP_STATUSES  # the contract's vocabulary
 
@@ -633,18 +633,10 @@ def proximity_graph(space: NodeSpace, cov: Coverage, *, extra_quantile: float = 
 # =========================================================================== report text
 
 
-def _node_name(frame: pd.DataFrame, lang: str) -> pd.Series:
-    if lang == "zh":
-        return frame["name_zh"].where(frame["name_zh"].notna() & (frame["name_zh"].astype(str) != ""), frame["name"])
-    return frame["name"]
 
 
 def _firm_names(firms: pd.DataFrame, lang: str) -> pd.Series:
-    name = firms.set_index("firm_id")["name"]
-    if lang == "zh" and "name_zh" in firms:
-        zh = firms.set_index("firm_id")["name_zh"]
-        name = zh.where(zh.notna() & (zh.astype(str) != ""), name)
-    return name
+    return display_names(firms, lang).set_axis(firms["firm_id"].to_numpy(object))
 
 
 def _firm_caps(names: pd.Series, capability: pd.Series, lang: str) -> pd.Series:
@@ -706,7 +698,7 @@ def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
 
 
 def _single_detail(cov: Coverage, row: pd.Series, fnames: pd.Series, firms: pd.DataFrame, lang: str) -> str:
-    names = _node_name(cov.nodes, lang).set_axis(cov.nodes["node_id"])
+    names = display_names(cov.nodes, lang).set_axis(cov.nodes["node_id"])
     links = cov.links[cov.links["node_id"] == row["node_id"]]
     firm = row["top_firm"]
     cap = float(links.loc[links["firm_id"] == firm, "capability"].max())
@@ -736,8 +728,8 @@ def gap_table(gm: GeneMap, firms: pd.DataFrame, status: str, *, lang: str = "en"
         sel = single_order(sel, firms)
     else:
         sel = sel.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
-    names = _node_name(nodes, lang).set_axis(nodes["node_id"])
-    seg_names = _node_name(tree.reset_index(), lang).set_axis(tree.index)
+    names = display_names(nodes, lang).set_axis(nodes["node_id"])
+    seg_names = display_names(tree.reset_index(), lang).set_axis(tree.index)
     fnames = _firm_names(firms, lang)
     links = gm.coverage.links[gm.coverage.links["node_id"].isin(sel["node_id"])].copy()
     links["label"] = _firm_caps(links["firm_id"].map(fnames).fillna(links["firm_id"]), links["capability"], lang)
@@ -793,9 +785,9 @@ def stage_table(cov: Coverage, *, lang: str = "en", level: str = "stage") -> pd.
     rows = cov.tree[cov.tree["level"] == level]
     if level == "stage":
         label = rows["stage"].map(lambda s: t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else s)
-        label = label.where(rows["stage"].notna(), _node_name(rows, lang))
+        label = label.where(rows["stage"].notna(), display_names(rows, lang))
     else:
-        label = _node_name(rows, lang)
+        label = display_names(rows, lang)
     out = rows[["node_id", "leaves", "covered", "thin", "single", "missing", "core_gaps", "coverage_rate", "firms",
                 "output"]].copy()
     out.insert(1, "name", label.to_numpy(object))
@@ -834,8 +826,8 @@ def findings(gm: GeneMap, firms: pd.DataFrame, lang: str = "en", *, currency: st
     h = cov.headline
     nodes = cov.nodes
     tree = cov.tree
-    names = _node_name(nodes, lang).set_axis(nodes["node_id"])
-    tree_names = _node_name(tree, lang).set_axis(tree["node_id"])
+    names = display_names(nodes, lang).set_axis(nodes["node_id"])
+    tree_names = display_names(tree, lang).set_axis(tree["node_id"])
     fnames = _firm_names(firms, lang)
     feas = gm.feasibility.set_index("node_id")
     out: list[str] = []

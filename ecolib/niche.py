@@ -84,7 +84,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ecolib import fmt, frames, genemap, relatedness
-from ecolib.i18n import t
+from ecolib.i18n import display_names, t
 from ecolib.overview import active_mask
 from ecolib.schema import GROUP_LEVELS as LEVELS, STAGES  # the contract's vocabulary
 
@@ -817,25 +817,15 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
 # =========================================================================== report text and views
 
 
-def _names(frame: pd.DataFrame, lang: str, *, name: str = "name", name_zh: str = "name_zh") -> pd.Series:
-    if lang == "zh" and name_zh in frame:
-        zh = frame[name_zh]
-        return zh.where(zh.notna() & (zh.astype(str) != ""), frame[name]).astype(object)
-    return frame[name].astype(object)
-
-
-def display_names(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
-    """The ``name`` column, or ``name_zh`` (where given) when ``lang`` is zh."""
-    return _names(frame, lang)
 
 
 def group_names(n: Niche, lang: str = "en") -> pd.Series:
     """group id → name in ``lang``."""
-    return pd.Series(_names(n.groups, lang).to_numpy(object), index=n.groups["group"].to_numpy(object))
+    return pd.Series(display_names(n.groups, lang).to_numpy(object), index=n.groups["group"].to_numpy(object))
 
 
 def firm_names(firms: pd.DataFrame, lang: str = "en") -> pd.Series:
-    return pd.Series(_names(firms, lang).to_numpy(object), index=firms["firm_id"].to_numpy(object))
+    return pd.Series(display_names(firms, lang).to_numpy(object), index=firms["firm_id"].to_numpy(object))
 
 
 def _list(items: list[str], lang: str, limit: int = 4) -> str:
@@ -968,9 +958,9 @@ def embedding_view(e: Embedding, gm: genemap.GeneMap, lang: str = "en", *, n: in
     """The top ``n`` opportunities (score > 0) with their reasons, for the report table."""
     top = e.top(n)
     nodes = gm.coverage.nodes
-    node_names = pd.Series(_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
+    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
     tree = gm.coverage.tree
-    seg_names = pd.Series(_names(tree, lang).to_numpy(object), index=tree["node_id"].to_numpy(object))
+    seg_names = pd.Series(display_names(tree, lang).to_numpy(object), index=tree["node_id"].to_numpy(object))
     reasons = []
     for rel, phis in zip(top["related"], top["related_proximity"]):    # ≤ n rows (display)
         items = [t("niche.reason_item", lang, node=node_names.get(r, r), phi=fmt.number(v, 2))
@@ -1009,7 +999,7 @@ def entries_view(entries: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     info = firms.set_index("firm_id")
     fnames = firm_names(firms, lang)
     nodes = gm.coverage.nodes
-    node_names = pd.Series(_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
+    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
     main = (firm_nodes[frames.isin(firm_nodes["firm_id"], entries["firm_id"])]
             .sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
             .drop_duplicates("firm_id").set_index("firm_id")["node_id"])
@@ -1043,7 +1033,7 @@ def entries_findings(entries: pd.DataFrame, firms: pd.DataFrame, gm: genemap.Gen
         return []
     best = ok.loc[ok["score"].idxmax()]
     nodes = gm.coverage.nodes
-    node_names = pd.Series(_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
+    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
     info = firms.set_index("firm_id").loc[best["firm_id"]]
     zone = info.get("zone")
     return [t("niche.finding.entries_best", lang, firm=firm_names(firms, lang).get(best["firm_id"], best["firm_id"]),
@@ -1055,7 +1045,7 @@ def entries_findings(entries: pd.DataFrame, firms: pd.DataFrame, gm: genemap.Gen
 def own_nodes_text(nodes: Iterable[str], gm: genemap.GeneMap, lang: str = "en") -> str:
     """Names of a profile's nodes, joined."""
     info = gm.coverage.nodes
-    names = pd.Series(_names(info, lang).to_numpy(object), index=info["node_id"].to_numpy(object))
+    names = pd.Series(display_names(info, lang).to_numpy(object), index=info["node_id"].to_numpy(object))
     return _list([str(names.get(i, i)) for i in nodes], lang, 4)
 
 
@@ -1074,7 +1064,7 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     if e is not None and gm is not None and len(e.top(1)):
         top = e.top(1).iloc[0]
         nodes = gm.coverage.nodes.set_index("node_id")
-        name = _names(nodes.reset_index(), lang).set_axis(nodes.index).get(top["node_id"], top["node_id"])
+        name = display_names(nodes.reset_index(), lang).set_axis(nodes.index).get(top["node_id"], top["node_id"])
         cards[t("niche.headline.best_entry", lang)] = str(name)
     return cards
 
@@ -1144,7 +1134,7 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
                        currency: str = "CNY") -> list[str]:
     """Plain-language findings on the embedding opportunities of one firm or profile."""
     nodes = gm.coverage.nodes
-    node_names = pd.Series(_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
+    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
     out: list[str] = []
     if e.firm_id is None and not e.nodes:
         return [t("niche.finding.no_firm", lang)]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ecolib import chain, fmt, frames, months
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.schema import STAGES  # the contract's vocabulary
 
 
@@ -166,10 +166,9 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
 
     Columns: firm_id, name, zone, anchor, stage, segment, output, employees, patents.
     """
-    names = chain_nodes.set_index("node_id")["name_zh" if lang == "zh" else "name"]
+    names = display_names(chain_nodes, lang).set_axis(chain_nodes["node_id"].to_numpy(object))
     top = local_active(profile).nlargest(n, "output")
-    if lang == "zh" and "name_zh" in top:
-        top = top.assign(name=top["name_zh"].where(top["name_zh"].fillna("") != "", top["name"]))
+    top = top.assign(name=display_names(top, lang))
     return top.assign(segment=top["segment_id"].map(names))[
         ["firm_id", "name", "zone", "anchor", "stage", "segment", "output", "employees", "patents"]
     ].reset_index(drop=True)

@@ -76,7 +76,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from ecolib import chain, fmt, iotable
 from ecolib import months as mo
-from ecolib.i18n import t
+from ecolib.i18n import display_name, display_names, t
 from ecolib.overview import active_mask, firm_profile
 from ecolib.schema import FLOW_KINDS as KINDS, STAGES  # the contract's vocabulary
 
@@ -927,23 +927,16 @@ def _num(v) -> float | None:
 # =========================================================================== words
 
 
-def _name(row_name: str, row_name_zh: str, lang: str) -> str:
-    if lang == "zh" and isinstance(row_name_zh, str) and row_name_zh:
-        return row_name_zh
-    return str(row_name)
-
-
 def group_names(groups: pd.DataFrame, lang: str = "en") -> pd.Series:
     """Display names of groups in ``lang`` (Chinese names when lang == "zh")."""
-    col = "name_zh" if lang == "zh" and "name_zh" in groups else "name"
-    names = groups[col].where(groups[col].fillna("") != "", groups["name"]).astype(str)
+    names = display_names(groups, lang)
     if UNASSIGNED in names.index:
         names[UNASSIGNED] = t("valuestream.unassigned", lang)
     return names
 
 
 def firm_name(row, lang: str) -> str:
-    return _name(row["name"], row.get("name_zh", ""), lang)
+    return display_name(row["name"], row.get("name_zh", ""), lang)
 
 
 def headline_cards(vs: ValueStream, lang: str = "en", *, currency: str = "CNY") -> dict[str, str]:
@@ -1036,8 +1029,8 @@ def findings(vs: ValueStream, section: str, lang: str = "en", *, currency: str =
             return [t(f"{key}.none", lang, threshold=fmt.pct(vs.threshold))]
         for _, r in br.head(4).iterrows():
             out.append(t(f"{key}.link", lang,
-                         source=_name(r["source_name"], r["source_name_zh"], lang),
-                         target=_name(r["target_name"], r["target_name_zh"], lang),
+                         source=display_name(r["source_name"], r["source_name_zh"], lang),
+                         target=display_name(r["target_name"], r["target_name_zh"], lang),
                          share=fmt.pct(r["local_share"], 1), local=money(r["local_value"]),
                          outside_in=money(r["buyer_from_outside"]), outside_out=money(r["supplier_to_outside"]),
                          threshold=fmt.pct(vs.threshold)))
@@ -1077,7 +1070,7 @@ def findings(vs: ValueStream, section: str, lang: str = "en", *, currency: str =
 
 def _seg(row, lang: str) -> str:
     """A firm row's main segment name in ``lang``."""
-    return _name(row["segment_name"], row.get("segment_name_zh", ""), lang)
+    return display_name(row["segment_name"], row.get("segment_name_zh", ""), lang)
 
 
 # =========================================================================== tables for display

@@ -59,3 +59,44 @@ def t(key: str, lang: str = "en", /, **values: Any) -> str:
 
 def has(key: str, lang: str = "en") -> bool:
     return key in catalogue(lang)
+
+
+def display_names(frame, lang: str = "en", *, base: str = "name"):
+    """The names to show for the rows of ``frame`` in ``lang``: the ``base`` column, or in
+    Chinese the ``{base}_zh`` column where it holds a name (English where it is blank or
+    absent). The one rule for "Chinese name, else English" (firms, nodes, zones, candidates,
+    the ``source_name`` / ``target_name`` pairs of a link table …).
+
+    Returns
+    -------
+    Series
+        Names as text (object dtype), on ``frame``'s index; a missing name is ``"–"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"name": ["Cell Co", "Pack Co"], "name_zh": ["电芯公司", ""]})
+    >>> display_names(firms, "zh").tolist(), display_names(firms, "en").tolist()
+    (['电芯公司', 'Pack Co'], ['Cell Co', 'Pack Co'])
+    """
+    col = frame[base].astype(object).where(frame[base].notna(), "–")
+    zh = f"{base}_zh"
+    if lang == "zh" and zh in frame:
+        other = frame[zh].astype(object)
+        col = other.where(other.notna() & (other.astype(str).str.strip() != ""), col)
+    return col.astype(str).astype(object)
+
+
+def display_name(name: Any, name_zh: Any = None, lang: str = "en") -> str:
+    """One name in ``lang``: ``name_zh`` in Chinese where it holds a name, else ``name``.
+
+    Examples
+    --------
+    >>> display_name("Cell Co", "电芯公司", "zh"), display_name("Cell Co", None, "zh")
+    ('电芯公司', 'Cell Co')
+    """
+    if lang == "zh" and isinstance(name_zh, str) and name_zh.strip():
+        return name_zh
+    if name is None or (isinstance(name, float) and name != name):
+        return "–"
+    return str(name)

@@ -12,7 +12,7 @@ from ecolib import chain, fmt
 from ecolib.escape import plot_text
 from ecolib.genemap import Coverage, GeneMap
 from ecolib.schema import COVERAGE_STATUSES as STATUSES, STAGES
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.plots.theme import STAGE_COLOURS, STATUS_COLOURS
 
 PARENT_COLOUR = "#eceff1"
@@ -20,10 +20,6 @@ ROOT_COLOUR = "#37474f"
 EDGE_COLOUR = "rgba(96, 125, 139, 0.22)"
 
 
-def _names(frame: pd.DataFrame, lang: str) -> pd.Series:
-    if lang == "zh" and "name_zh" in frame:
-        return frame["name_zh"].where(frame["name_zh"].notna() & (frame["name_zh"].astype(str) != ""), frame["name"])
-    return frame["name"]
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -75,7 +71,7 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
         if not keep:
             raise ValueError(f"{root!r} is not a node of the chain")
         tree = tree[tree["node_id"].isin(keep)]
-    names = _names(tree, lang).fillna(tree["node_id"])
+    names = display_names(tree, lang).fillna(tree["node_id"])
     parents = tree["parent_id"].where(tree["parent_id"].isin(tree["node_id"]), "").fillna("")
     weight = tree["weight"].where(tree["is_leaf"], 0.0).clip(lower=1e-6)
     colours = np.where(tree["is_leaf"], tree["status"].map(STATUS_COLOURS).fillna(PARENT_COLOUR).to_numpy(object),
@@ -123,8 +119,8 @@ def capability_heatmap(matrix: pd.DataFrame, cov: Coverage, firms: pd.DataFrame,
     coverage threshold are pale orange (the firm works on the node but does not count), empty
     cells mean no capability; node labels carry the node's status, missing ones in red."""
     nodes = cov.nodes.set_index("node_id")
-    node_names = _names(nodes.reset_index(), lang).set_axis(nodes.index)
-    firm_names = _names(firms, lang).set_axis(firms["firm_id"].to_numpy()) if len(firms) else pd.Series(dtype=object)
+    node_names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
+    firm_names = display_names(firms, lang).set_axis(firms["firm_id"].to_numpy()) if len(firms) else pd.Series(dtype=object)
     cols = list(matrix.columns)
     xt, hover_x = [], []
     for c in cols:  # one label per column (≤ a few dozen)
@@ -182,7 +178,7 @@ def _node_traces(g, pos: dict, lang: str, *, label_statuses=("missing", "single"
     if not len(data):
         return traces
     data["node_id"] = data.index
-    names = _names(data, lang).fillna(data["node_id"])
+    names = display_names(data, lang).fillna(data["node_id"])
     for s in STATUSES:  # one trace per status: a legend entry each
         d = data[data["status"] == s]
         if not len(d):
@@ -332,7 +328,7 @@ def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",)) -
     core nodes marked ★. Bars of nodes related to nothing read "no evidence"."""
     feas = gm.feasibility[gm.feasibility["status"].isin(list(statuses))]
     nodes = gm.coverage.nodes.set_index("node_id")
-    names = _names(nodes.reset_index(), lang).set_axis(nodes.index)
+    names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
     feas = feas.sort_values(["feasibility", "node_id"], ascending=[True, False])
     labels = [plot_text(_short(names.get(n, n), 40)) + (" ★" if nodes.at[n, "core"] else "") for n in feas["node_id"]]
     text = [t("genemap.no_evidence", lang) if ne else fmt.pct(v, 0)

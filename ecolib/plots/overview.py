@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from ecolib import fmt
 from ecolib.escape import plot_text
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.plots.theme import PALETTE, STAGE_COLOURS
 
 
@@ -49,7 +49,7 @@ def flow_lines(flows: pd.DataFrame, window: list[str], lang: str = "en", *, curr
 def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> go.Figure:
     """The chain tree as a sunburst: technology nodes sized by importance weight (so every node,
     covered or not, is visible), coloured by stage, grey where no active local firm works."""
-    name = tree["name_zh"].fillna(tree["name"]) if lang == "zh" else tree["name"]
+    name = display_names(tree, lang)
     weight = tree["weight"] if "weight" in tree else pd.Series(1.0, index=tree.index)
     values = weight.where(tree["is_leaf"], 0.0).clip(lower=1e-9)
     colours = tree["stage"].map(STAGE_COLOURS).fillna(STAGE_COLOURS["unassigned"])

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from ecolib import fmt
 from ecolib.escape import plot_text
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.plots.theme import PALETTE, STAGE_COLOURS
 from ecolib.valuestream import EXTERNAL, SegmentFlows, group_names
 
@@ -151,9 +151,8 @@ def broken_link_bars(broken: pd.DataFrame, lang: str = "en", *, top: int = 8, cu
     br = broken[broken["status"] == "broken"].head(top)
     if br.empty:
         return _empty(title, lang)
-    name = "name_zh" if lang == "zh" else "name"
-    labels = [f"{plot_text(s)} → {plot_text(d)}" for s, d in zip(br[f"source_{name}"].fillna(br["source_name"]),
-                                           br[f"target_{name}"].fillna(br["target_name"]))]
+    labels = [f"{plot_text(s)} → {plot_text(d)}" for s, d in zip(display_names(br, lang, base="source_name"),
+                                                                   display_names(br, lang, base="target_name"))]
     fig = go.Figure()
     for col, key, colour in (("local_value", "valuestream.col.local_value", PALETTE[2]),
                              ("buyer_from_outside", "valuestream.col.buyer_from_outside", "#9aa5ab"),

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ecolib import chain, fmt
 from ecolib import genemap as gmap
-from ecolib.i18n import has, t
+from ecolib.i18n import display_names, has, t
 from ecolib.escape import html_text
 from ecolib.notebook import html_table
 from ecolib.plots import genemap as plot
@@ -87,7 +87,7 @@ class GeneMapExplorer(Explorer):
 
     def _branch_options(self, tree: pd.DataFrame) -> list[tuple[str, str]]:
         rows = tree[tree["level"].isin(["stage", "segment"])]
-        names = rows["name_zh"].where(rows["name_zh"].notna(), rows["name"]) if self.lang == "zh" else rows["name"]
+        names = display_names(rows, self.lang)
         stage_label = rows["stage"].map(lambda s: t(f"stage.{s}", self.lang) if has(f"stage.{s}", self.lang) else s)
         labels = [f"{n}" if lvl == "stage" else f"{st} › {n}"
                   for n, lvl, st in zip(names, rows["level"], stage_label)]  # a few dozen options

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
