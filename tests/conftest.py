@@ -152,40 +152,73 @@ def write_hostile_demo(folder: Path) -> Path:
     return folder
 
 
-#: Tests that read the shared demo render run on one xdist worker, so it is rendered once.
-DEMO_RENDER_GROUP = "demo-render"
+def _session_dir(tmp_path_factory) -> Path:
+    """A folder of this test session shared by all its processes: under ``pytest -n`` each
+    worker's base temp is ``<session base temp>/popen-gwN``."""
+    import os
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "hostile_reports" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(DEMO_RENDER_GROUP))
-
-
-@pytest.fixture(scope="session")
-def hostile_demo(tmp_path_factory) -> Path:
-    """The hostile demo workspace (a copy of data/demo with payloads, see write_hostile_demo)."""
-    return write_hostile_demo(tmp_path_factory.mktemp("hostile") / "demo")
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
-def hostile_reports(hostile_demo):
+def hostile_reports(_demo_render) -> dict:
     """THE rendered demo of the test session: the demo park with a payload in every name field,
-    2026-10, all six notebooks, en and zh; rendered once and shared by every test that needs a
-    rendered demo page (test_report.py, test_security_pages.py, test_browser.py, test_health.py).
-    Facts of the demo (counts, scores, alerts of the default rules, headings) are those of
-    data/demo; names carry a payload prefix (``_with_payloads``) and the park is called
+    2026-10, all six notebooks, ``{"en": MonthReport, "zh": MonthReport}``. Rendered once per
+    session, whatever the number of xdist workers (the first to need it renders under a file
+    lock, the others wait and reuse it), and shared by every test that needs a rendered demo
+    page (test_report.py, test_security_pages.py, test_browser.py, test_health.py). Facts of
+    the demo (counts, scores, alerts of the default rules, headings) are those of data/demo;
+    names carry a payload prefix (``_with_payloads``) and the park is called
     :data:`HOSTILE_PARK`. The browser check keeps its screenshots beside the pages, under
     reports/browser-check/. Read-only: a test that changes the output works on a copy."""
+    return {lang: _demo_render[lang] for lang in ("en", "zh")}
+
+
+@pytest.fixture(scope="session")
+def hostile_demo(_demo_render) -> Path:
+    """The hostile demo workspace the shared render was made from (data/demo with payloads,
+    see write_hostile_demo)."""
+    return _demo_render["workspace"]
+
+
+@pytest.fixture(scope="session")
+def _demo_render(tmp_path_factory) -> dict:
+    import fcntl
+    import json
     import shutil
 
-    from ecolib.report import render
+    from ecolib.report import MonthReport, render
 
-    out = ROOT / "reports" / "browser-check"
-    shutil.rmtree(out, ignore_errors=True)
-    return {lang: render(hostile_demo, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
-            for lang in ("en", "zh")}
+    shared = _session_dir(tmp_path_factory)
+    done = shared / "demo-render.json"
+    with open(shared / "demo-render.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)              # released when the file closes
+        if not done.exists():
+            ws = shared / "hostile" / "demo"
+            shutil.rmtree(ws.parent, ignore_errors=True)
+            write_hostile_demo(ws)
+            out = ROOT / "reports" / "browser-check"
+            shutil.rmtree(out, ignore_errors=True)
+            record = {"workspace": str(ws)}
+            try:
+                for lang in ("en", "zh"):
+                    report = render(ws, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
+                    record[lang] = {"folder": str(report.folder), "notebooks": str(report.notebooks)}
+            except Exception as err:                 # the other workers fail the same way, at once
+                record["error"] = f"{type(err).__name__}: {err}"
+                raise
+            finally:
+                done.write_text(json.dumps(record), encoding="utf-8")
+    record = json.loads(done.read_text(encoding="utf-8"))
+    if "error" in record:
+        raise RuntimeError(f"the shared demo render failed: {record['error']}")
+    reports = {"workspace": Path(record["workspace"])}
+    for lang in ("en", "zh"):
+        folder = Path(record[lang]["folder"])
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        reports[lang] = MonthReport(folder, folder / "index.html", summary, notebooks=Path(record[lang]["notebooks"]))
+    return reports
 
 
 # ------------------------------------------------------------------------------ in-process pages
