@@ -152,6 +152,21 @@ def write_hostile_demo(folder: Path) -> Path:
     return folder
 
 
+#: Modules that take longest (tens of seconds: renders, a browser), run first so the two xdist
+#: workers stay busy to the end; the rest follow in file order. The first, which makes the
+#: shared demo render, also comes before the other modules that read it.
+LONGEST_FIRST = ("test_browser.py", "test_size_guard.py", "test_security_report.py", "test_empty_park.py",
+                 "test_evaluation_report.py", "test_gaps_report.py", "test_report.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        name = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items[:] = sorted(items, key=rank)          # stable: file order within and after
+
+
 def _session_dir(tmp_path_factory) -> Path:
     """A folder of this test session shared by all its processes: under ``pytest -n`` each
     worker's base temp is ``<session base temp>/popen-gwN``."""
