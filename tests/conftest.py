@@ -220,7 +220,7 @@ def _demo_render(tmp_path_factory) -> dict:
                 for lang in ("en", "zh"):
                     report = render(ws, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
                     record[lang] = {"folder": str(report.folder), "notebooks": str(report.notebooks)}
-            except Exception as err:                 # the other workers fail the same way, at once
+            except BaseException as err:             # the other workers fail the same way, at once
                 record["error"] = f"{type(err).__name__}: {err}"
                 raise
             finally:
