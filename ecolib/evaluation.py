@@ -454,14 +454,6 @@ class Evaluation:
         return out
 
 
-def _benchmark_frame(benchmarks: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
-    if benchmarks is None or not len(benchmarks):
-        return pd.Series(dtype="float64"), pd.Series(dtype="object")
-    b = benchmarks.drop_duplicates("metric", keep="last").set_index("metric")
-    direction = b["direction"] if "direction" in b else pd.Series("higher", index=b.index)
-    return b["value"].astype("float64"), direction
-
-
 def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, month: str,
              metrics: Mapping[str, Metric] | None = None, rules: Sequence[Rule] | None = None) -> Evaluation:
     """The dynamic evaluation for ``month``: metric history, rule checks, alert ledger.
@@ -481,7 +473,7 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
     history = metric_history(kpis, metrics, month=month)
     if len(history) and history.index[-1] != month:  # pragma: no cover - metric_history ends at month
         raise AssertionError("history must end at the report month")
-    bench, directions = _benchmark_frame(benchmarks)
+    bench, directions = _rules.benchmark_values(benchmarks)
     checks: dict[str, pd.DataFrame] = {}
     skipped = []
     for rule in rules:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ecolib import evaluation as ev
+from ecolib.rules import benchmark_values
 from ecolib import fmt
 from ecolib import months as mo
 from ecolib.i18n import t
@@ -101,15 +102,6 @@ def _num(v) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _benchmarks(benchmarks: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
-    """Benchmark value and direction per metric (the last row of a metric given twice)."""
-    if benchmarks is None or not len(benchmarks):
-        return pd.Series(dtype="float64"), pd.Series(dtype="object")
-    b = benchmarks.drop_duplicates("metric", keep="last").set_index("metric")
-    direction = b["direction"] if "direction" in b else pd.Series("higher", index=b.index)
-    return b["value"].astype("float64"), direction
-
-
 def _metric_rows(dims: Mapping[str, Dimension], bench: pd.Series) -> pd.DataFrame:
     """metric, dimension: the dimensions' metrics in order, then benchmarked metrics in none."""
     in_dims = [(m, d) for d, dim in dims.items() for m in dim.metrics]
@@ -141,7 +133,7 @@ def _prepare(kpis, benchmarks, month, dimensions, metrics, cap, max_age):
     catalogue = dict(ev.CATALOGUE if metrics is None else metrics)
     history = ev.metric_history(kpis if kpis is not None else pd.DataFrame(columns=["month", "metric", "value"]),
                                 catalogue, month=month)
-    bench, direction = _benchmarks(benchmarks)
+    bench, direction = benchmark_values(benchmarks)
     rows = _metric_rows(dims, bench)
     ids = rows["metric"].to_numpy(object)
     fallback = np.array([catalogue[m].direction if m in catalogue else "higher" for m in ids], object)

@@ -46,7 +46,7 @@ __all__ = [
     "SEVERITIES", "COMPARISONS", "DIRECTIONS", "BASES", "UNITS", "FUNCTIONS",
     "FORMULA_MAX_LENGTH", "MAX_MONTHS", "MAX_EXPONENT", "THRESHOLD_LIMIT",
     "Metric", "Rule", "RuleError", "FormulaError", "CATALOGUE", "DEFAULT_RULES",
-    "parse_formula", "check_formula", "formula_inputs", "evaluate_formula", "derived_order", "parse_rules",
+    "benchmark_values", "parse_formula", "check_formula", "formula_inputs", "evaluate_formula", "derived_order", "parse_rules",
 ]
 
 #: Comparisons a rule can make; a month is in breach when ``value <comparison> threshold``
@@ -776,3 +776,21 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
     return catalogue, list(by_id.values()), found
 
 
+
+
+def benchmark_values(benchmarks: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """The benchmark park's value and direction per metric (the last row of a metric given
+    twice; direction ``higher`` where the table has no direction column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> value, direction = benchmark_values(pd.DataFrame({"metric": ["x", "x"], "value": [1, 2]}))
+    >>> value.to_dict(), direction.to_dict()
+    ({'x': 2.0}, {'x': 'higher'})
+    """
+    if benchmarks is None or not len(benchmarks):
+        return pd.Series(dtype="float64"), pd.Series(dtype="object")
+    b = benchmarks.drop_duplicates("metric", keep="last").set_index("metric")
+    direction = b["direction"] if "direction" in b else pd.Series("higher", index=b.index)
+    return b["value"].astype("float64"), direction
