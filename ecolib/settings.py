@@ -22,7 +22,7 @@ problems and numbers of the layer and the rules grammar, and no analysis module.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecolib import schema
@@ -408,9 +408,8 @@ class Settings:
     """The settings of a workspace, typed and checked (DESIGN.md §3; keys: :data:`schema.SETTINGS`).
 
     Made by :func:`read_settings` (:func:`ecolib.workspace.load_workspace` gives it as
-    ``ws.settings``); the defaults with ``Settings()``. ``settings["window"]`` and
-    ``settings.get("name_zh")`` read the fields by key, for callers written against the plain
-    mapping of earlier versions.
+    ``ws.settings``); the defaults with ``Settings()``. Read its fields as attributes
+    (``settings.window``); :func:`as_settings` turns a plain mapping into one.
 
     Attributes
     ----------
@@ -446,21 +445,6 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.name_zh:
             object.__setattr__(self, "name_zh", self.name)
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in _FIELDS:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key``, or ``default`` when there is no such setting."""
-        return getattr(self, key) if key in _FIELDS else default
-
-    def __contains__(self, key: object) -> bool:
-        return key in _FIELDS
-
-
-_FIELDS = frozenset(f.name for f in fields(Settings))
 
 
 def _text_setting(setting: schema.Setting, value: Any) -> tuple[str | None, str | None]:

@@ -280,7 +280,7 @@ def test_capability_matrix(tiny):
 @pytest.fixture(scope="module")
 def demo():
     ws = load_workspace(DEMO)
-    return ws.tables, G.gene_map(ws.tables, "2026-10", min_capability=ws.settings["min_capability"])
+    return ws.tables, G.gene_map(ws.tables, "2026-10", min_capability=ws.settings.min_capability)
 
 
 def test_demo_situations(demo):

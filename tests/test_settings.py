@@ -251,12 +251,12 @@ def test_dimension_and_priority_weights_use_the_one_parser(tmp_path: Path) -> No
 # --------------------------------------------------------------------------- the typed object
 
 
-def test_settings_are_typed_frozen_and_read_by_key() -> None:
+def test_settings_are_typed_and_frozen() -> None:
     s, problems = read_settings({"window": "24", "min_capability": "30%", "currency": "USD"}, default_name="p")
     assert problems == [] and isinstance(s, Settings)
     assert (s.name, s.name_zh, s.window, s.min_capability, s.currency) == ("p", "p", 24, 0.3, "USD")
     assert s.thresholds == Thresholds() and math.isclose(sum(s.priority_weights.values()), 1.0)
-    assert s["window"] == 24 and s.get("name_zh") == "p" and s.get("colour", "red") == "red"
+    assert not hasattr(s, "get") and not hasattr(s, "__getitem__")      # one way to read: attributes
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.window = 3
     with pytest.raises(TypeError):

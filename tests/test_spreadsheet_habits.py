@@ -233,7 +233,7 @@ def test_settings_numbers_read_like_table_cells(tmp_path: Path) -> None:
     assert strings(problems) == ["workspace.yaml, key window: expected a whole number of months from 1 to 240, "
                                  "got '1,2'"]
     build.write_settings(folder, "min_capability: 30%\n")
-    assert load_workspace(folder).settings["min_capability"] == pytest.approx(0.3)
+    assert load_workspace(folder).settings.min_capability == pytest.approx(0.3)
 
 
 # --------------------------------------------------------------------------- ids, blanks, errors

@@ -166,7 +166,7 @@ def test_valid_workspace_loads_typed_with_defaults(base: Path) -> None:
     assert dict(ws.settings.priority_weights) == schema.PRIORITY_WEIGHTS
     assert ws.settings.thresholds == Thresholds() and ws.settings.rules == DEFAULT_RULES
     assert list(ws.settings.dimensions) == list(DIMENSIONS)
-    assert ws.settings["window"] == 6 and ws.settings.get("name_zh") == "测试园区"   # the read-by-key view
+    assert ws.settings.window == 6 and ws.settings.name_zh == "测试园区"
 
     for name, table in schema.TABLES.items():
         frame = ws.tables[name]
