@@ -606,6 +606,16 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
         def bad(field_name: str, message: str, severity: str = "error") -> None:
             found.append(_Finding(key, f"{entry_label}, field {field_name}: {message}", severity))
 
+        def word(fields: Mapping[str, Any], name: str, words: Mapping[str, str], expected: str,
+                 space: str = "") -> str | None:
+            """The vocabulary word a field's text stands for (case and spaces as people write
+            them), or None after naming the field and what it expects."""
+            raw = fields[name]
+            value = words.get(str(raw).strip().lower().replace(" ", space))
+            if value is None:
+                bad(name, f"expected {expected}, got {_show(raw)}")
+            return value
+
         for unknown in sorted(map(str, set(entry) - set(_RULE_FIELDS) - set(_METRIC_FIELDS))):
             bad(_show(unknown)[1:-1], "not a known field, ignored" + _suggest(unknown, _RULE_FIELDS + _METRIC_FIELDS),
                 "warning")
@@ -657,10 +667,8 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
                 else:
                     changes["unit"] = str(unit).strip()
             if "direction" in metric_fields:
-                direction = _DIRECTION_WORDS.get(str(metric_fields["direction"]).strip().lower())
-                if direction is None:
-                    bad("direction", f"expected one of {', '.join(DIRECTIONS)}, got {_show(metric_fields['direction'])}")
-                else:
+                direction = word(metric_fields, "direction", _DIRECTION_WORDS, f"one of {', '.join(DIRECTIONS)}", " ")
+                if direction is not None:
                     changes["direction"] = direction
             catalogue[metric_id] = replace(base, names=names, **changes)
 
@@ -678,11 +686,8 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
             "months": existing.months, "severity": existing.severity, "actions": dict(existing.actions),
             "enabled": existing.enabled}
         if "comparison" in rule_fields:
-            word = str(rule_fields["comparison"]).strip().lower().replace(" ", "_")
-            comparison = _COMPARISON_WORDS.get(word)
-            if comparison is None:
-                bad("comparison", f"expected one of {', '.join(COMPARISONS)}, got {_show(rule_fields['comparison'])}")
-            else:
+            comparison = word(rule_fields, "comparison", _COMPARISON_WORDS, f"one of {', '.join(COMPARISONS)}", "_")
+            if comparison is not None:
                 spec["comparison"] = comparison
         elif existing is None:
             bad("comparison", f"missing: a new rule needs one of {', '.join(COMPARISONS)}")
@@ -705,10 +710,8 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
         elif existing is None:
             bad("threshold", "missing: a new rule needs a threshold")
         if "basis" in rule_fields:
-            basis = _BASIS_WORDS.get(str(rule_fields["basis"]).strip().lower())
-            if basis is None:
-                bad("basis", f"expected absolute or benchmark, got {_show(rule_fields['basis'])}")
-            else:
+            basis = word(rule_fields, "basis", _BASIS_WORDS, "absolute or benchmark", " ")
+            if basis is not None:
                 spec["basis"] = basis
         if "months" in rule_fields:
             number = parse_number(rule_fields["months"], minimum=1, maximum=MAX_MONTHS, whole=True)
@@ -718,11 +721,8 @@ def parse_rules(rules: Any, *, metric_entries: Any = None, metrics: Mapping[str,
             else:
                 spec["months"] = int(number)
         if "severity" in rule_fields:
-            word = str(rule_fields["severity"]).strip().lower().replace(" ", "")
-            severity = _SEVERITY_WORDS.get(word)
-            if severity is None:
-                bad("severity", f"expected one of {', '.join(SEVERITIES)}, got {_show(rule_fields['severity'])}")
-            else:
+            severity = word(rule_fields, "severity", _SEVERITY_WORDS, f"one of {', '.join(SEVERITIES)}")
+            if severity is not None:
                 spec["severity"] = severity
         actions = dict(spec.get("actions", {}))
         for action_field, lang in (("action", "en"), ("action_zh", "zh")):
