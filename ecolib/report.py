@@ -194,7 +194,6 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-_sheet_name = sheet_name
 
 
 def _xlsx_value(ws, value):
@@ -315,17 +314,14 @@ def _page(title: str, body: str, lang: str, footer: str) -> str:
             f'<body class="ecolib-page"><main>{body}<div class="ecolib-footer">{_e(footer)}</div></main></body></html>\n')
 
 
-SEVERITY_ORDER, STATUS_ORDER = SEVERITIES, ALERT_STATUSES
-
-
 def _rank(value, order) -> int:
     return order.index(value) if value in order else len(order)
 
 
 def sorted_alerts(alerts: list[dict]) -> list[dict]:
     """Most severe first, then new before ongoing before resolved."""
-    return sorted(alerts, key=lambda a: (_rank(a.get("severity"), SEVERITY_ORDER),
-                                         _rank(a.get("status"), STATUS_ORDER), str(a.get("metric"))))
+    return sorted(alerts, key=lambda a: (_rank(a.get("severity"), SEVERITIES),
+                                         _rank(a.get("status"), ALERT_STATUSES), str(a.get("metric"))))
 
 
 def _label(kind: str, value, lang: str) -> str:
