@@ -33,9 +33,19 @@ from typing import Any
 __version__ = "0.1.0"
 
 _FUNCTIONS = {"load_workspace": "ecolib.workspace", "validate_workspace": "ecolib.workspace"}
-_MODULES = ("chain", "datasets", "escape", "evaluation", "fmt", "gaps", "genemap", "health", "i18n", "iotable",
-            "months", "niche", "numtext", "overview", "plots", "relatedness", "report", "rules", "settings",
-            "valuestream", "workspace")
+#: Short names of the modules an analyst reaches for (``ecolib.gaps`` is ``ecolib.analyses.gaps``).
+_MODULES = {
+    "schema": "contract.schema",
+    "workspace": "workspace", "settings": "workspace.settings", "rules": "workspace.rules",
+    "numtext": "workspace.numtext",
+    "months": "foundations.months", "chain": "foundations.chain",
+    "overview": "analyses.overview", "valuestream": "analyses.valuestream", "iotable": "analyses.iotable",
+    "genemap": "analyses.genemap", "relatedness": "analyses.relatedness", "health": "analyses.health",
+    "gaps": "analyses.gaps", "evaluation": "analyses.evaluation", "niche": "analyses.niche",
+    "fmt": "presentation.fmt", "escape": "presentation.escape", "i18n": "presentation.i18n",
+    "plots": "presentation.plots",
+    "datasets": "datasets", "report": "report",
+}
 
 __all__ = ["__version__", *sorted(_FUNCTIONS), *_MODULES]
 
@@ -44,7 +54,7 @@ def __getattr__(name: str) -> Any:
     if name in _FUNCTIONS:
         return getattr(import_module(_FUNCTIONS[name]), name)
     if name in _MODULES:
-        return import_module(f"ecolib.{name}")
+        return import_module(f"ecolib.{_MODULES[name]}")
     raise AttributeError(f"module 'ecolib' has no attribute {name!r}")
 
 

@@ -83,7 +83,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ecolib.months import parse_range
+    from ecolib.foundations.months import parse_range
     from ecolib.report import ReportError, render
 
     try:

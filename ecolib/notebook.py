@@ -2,10 +2,11 @@
 
 A notebook does::
 
-    ctx = setup(workspace, month, lang=lang, interactive=interactive, title="overview.title")
+    ctx = setup(workspace, month, lang=lang, interactive=interactive, model=model, title="overview.title")
+    m = ctx.model                          # every analysis of the month, computed once
     ctx.section("overview.firms")          # heading + intro, in the report's language
     ctx.show(figure)                       # a plotly figure (static HTML in reports)
-    ctx.table(frame, columns={...})        # an escaped HTML table
+    ctx.table(tables.gaps.PRIORITY, ga)    # a table spec and the result its rows come from
     ctx.findings([...])                    # plain-language findings, escaped
     ctx.record(local_firms=312)            # headline numbers for summary.json
 
@@ -15,50 +16,43 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import HTML, display
 
-from ecolib import plots  # noqa: F401  (registers the plotly theme)
-from ecolib.escape import html_text
-from ecolib.i18n import LANGS, t
-from ecolib.settings import Settings
-from ecolib.workspace import Workspace, WorkspaceError, load_workspace
+from ecolib.presentation import plots  # noqa: F401  (registers the plotly theme)
+from ecolib.analyses.month import MonthModel, analyse, load_model
+from ecolib.presentation.escape import html_text
+from ecolib.presentation.i18n import LANGS, t
+from ecolib.presentation.page import PLOTLY_CONFIG, report_css
+from ecolib.presentation.tables import EXPORT_MAX_ROWS, Table, export_payload, html_table  # noqa: F401
+from ecolib.workspace.settings import Settings
+from ecolib.workspace import WorkspaceError, load_workspace
 
 #: Mimetype of the outputs that carry headline numbers for summary.json. The report runner
 #: collects them and removes them before the HTML is written.
 SUMMARY_MIMETYPE = "application/vnd.ecolib.summary+json"
 #: Mimetype of the outputs that carry a table for ``tables.xlsx`` (collected and removed the same way).
 TABLE_MIMETYPE = "application/vnd.ecolib.table+json"
-#: Rows of one table written to tables.xlsx at most (a region's full firm list stays usable).
-EXPORT_MAX_ROWS = 100_000
-
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 class SetupError(RuntimeError):
     """The notebook cannot run: bad workspace, month or language. The message says why."""
 
 
-def report_css() -> str:
-    return resources.files("ecolib").joinpath("templates/ecolib/report.css").read_text(encoding="utf-8")
-
-
-#: Every string shown in a page goes through this one helper (see :mod:`ecolib.escape`).
+#: Every string shown in a page goes through this one helper (see :mod:`ecolib.presentation.escape`).
 esc = html_text
 
 
 @dataclass
 class Context:
-    """What a notebook works with: the loaded workspace, the month, the language, the mode."""
+    """What a notebook works with: the month model (every analysis of the park and month,
+    computed once), the language and the mode."""
 
-    workspace: Workspace
-    month: str
+    model: MonthModel
     lang: str = "en"
     interactive: bool = False
     summary: dict = field(default_factory=dict, repr=False)
@@ -69,13 +63,22 @@ class Context:
 
     # -- data ---------------------------------------------------------------------------
     @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return self.workspace.tables
+    def month(self) -> str:
+        return self.model.month
+
+    @property
+    def months(self) -> list[str]:
+        """Every month with data in the workspace."""
+        return self.model.months
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        return self.model.tables
 
     @property
     def settings(self) -> Settings:
         """The workspace's typed settings, checked at load (``ctx.settings.window``)."""
-        return self.workspace.settings
+        return self.model.settings
 
     @property
     def currency(self) -> str:
@@ -84,8 +87,8 @@ class Context:
     @property
     def park_name(self) -> str:
         if self.lang == "zh":
-            return self.settings.name_zh or self.workspace.name
-        return self.workspace.name
+            return self.settings.name_zh or self.model.name
+        return self.model.name
 
     @property
     def explore(self) -> bool:
@@ -136,23 +139,19 @@ class Context:
         display(HTML(f'<div class="ecolib-cards">{cells}</div>'))
         self.record(cards=[[k, v] for k, v in items.items()])   # pairs keep the order in summary.json
 
-    def table(self, frame: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
-              formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
-              total_row: Any = None, max_rows: int = 60, sheet: str | None = None) -> None:
-        """An HTML table. ``columns`` maps column → i18n key (order kept, others dropped);
-        ``formats`` maps column → formatter; numeric columns are right-aligned.
+    def table(self, spec: Table, source: Any, *, max_rows: int | None = None, sheet: str | None = None) -> None:
+        """The table ``spec`` (:class:`ecolib.presentation.tables.Table`) of ``source`` (the
+        analysis result its rows come from), as an escaped HTML table.
 
-        In a report run the whole table (not only the first ``max_rows``) also goes to
+        In a report run the whole table (not only the first ``spec.max_rows``) also goes to
         ``tables.xlsx``, on a sheet named ``sheet`` (default: the current section heading),
         with translated headers and numbers kept as numbers."""
         if self.nothing is not None:
             return
-        display(HTML(html_table(frame, lang=self.lang, columns=columns, formats=formats, index=index,
-                                total_row=total_row, max_rows=max_rows)))
+        display(HTML(spec.html(source, self.lang, self.currency, max_rows=max_rows)))
         if not self.interactive:
-            display({TABLE_MIMETYPE: export_payload(frame, lang=self.lang, columns=columns, formats=formats,
-                                                    index=index, sheet=sheet or self._section or "table")},
-                    raw=True)
+            display({TABLE_MIMETYPE: spec.export(source, self.lang, self.currency,
+                                                 sheet=sheet or self._section or "table")}, raw=True)
 
     def findings(self, items: list[str]) -> None:
         if not items or self.nothing is not None:
@@ -178,85 +177,44 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def html_table(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, str] | None = None,
-               formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
-               total_row: Any = None, max_rows: int = 60) -> str:
-    """Render ``frame`` as an escaped HTML table with translated headers."""
-    data = frame.reset_index() if index else frame
-    columns = columns or {c: c for c in data.columns}
-    data = data[list(columns)].head(max_rows)
-    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])}
-    formats = formats or {}
-    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(t(k, lang) if _is_key(k, lang) else k)}</th>'
-                   for c, k in columns.items())
-    rows = []
-    labels = data[data.columns[0]].tolist()
-    for i, (_, row) in enumerate(data.iterrows()):  # display only: bounded by max_rows
-        cls = ' class="total"' if total_row is not None and labels[i] == total_row else ""
-        texts = {c: formats[c](row[c]) if c in formats else _plain(row[c]) for c in columns}
-        cells = "".join(
-            f'<td class="{"num" if c in numeric else ("wrap" if len(str(texts[c])) > 40 else "")}">{esc(texts[c])}</td>'
-            for c in columns)
-        rows.append(f"<tr{cls}>{cells}</tr>")
-    return f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def export_payload(frame: pd.DataFrame, *, lang: str = "en", columns: Mapping[str, str] | None = None,
-                   formats: Mapping[str, Callable[[Any], str]] | None = None, index: bool = False,
-                   sheet: str = "table") -> dict:
-    """A table for tables.xlsx as JSON: translated headers; text columns through their
-    formatter (e.g. stage codes → labels), numeric columns raw so Excel can compute with them."""
-    data = frame.reset_index() if index else frame
-    columns = columns or {c: c for c in data.columns}
-    data = data[list(columns)].head(EXPORT_MAX_ROWS).copy()
-    for c, f in (formats or {}).items():
-        if c in data and not pd.api.types.is_numeric_dtype(data[c]):
-            data[c] = data[c].map(f)
-    headers = [t(k, lang) if _is_key(k, lang) else str(k) for k in columns.values()]
-    return {"sheet": str(sheet), "columns": headers, "data": json.loads(data.to_json(orient="values"))}
-
-
-def _is_key(text: str, lang: str) -> bool:
-    from ecolib.i18n import has
-    return has(text, lang)
-
-
-def _plain(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
 def resolve_workspace(workspace: str | Path) -> Path:
     return Path(workspace).expanduser().resolve()
 
 
 def setup(workspace: str | Path, month: str | None = None, *, lang: str = "en", interactive: bool = False,
-          title: str | None = None) -> Context:
-    """Load and validate the workspace, pick the month (default: the latest with data), set
-    the theme, show the page title. Bad input raises ``SetupError`` with every problem listed
-    (and, in a notebook, shows them as a readable box first)."""
+          title: str | None = None, model: str | Path | MonthModel | None = None, **options: Any) -> Context:
+    """The month model of the workspace and month, the theme, the page title.
+
+    ``model``: a month model stored by the report runner (its path), read back instead of
+    loading and analysing the workspace again, so that every page shows the same numbers;
+    None (interactive use): the workspace is loaded, validated and analysed here, each part on
+    first use. ``month`` None: the latest month with data. ``options``: the page's own choices
+    (``exit_firm``, ``niche_level``, ``niche_firm``, ``niche_nodes``; see
+    :class:`ecolib.analyses.month.MonthModel`). Bad input raises ``SetupError`` with every
+    problem listed (and, in a notebook, shows them as a readable box first)."""
     if lang not in LANGS:
         raise SetupError(f"language {lang!r} is not available; choose one of {', '.join(LANGS)}")
-    try:
-        ws = load_workspace(resolve_workspace(workspace))
-    except WorkspaceError as err:
-        items = "".join(f"<li>{esc(p)}</li>" for p in err.problems)
-        display(HTML(f'<div class="ecolib-problems"><b>{esc(t("common.data_problems", lang))}</b><ul>{items}</ul></div>'))
-        raise SetupError(str(err)) from None
-    available = ws.months()
-    if month in (None, ""):
-        if not available:
-            raise SetupError(f"workspace {ws.path.name} has no months with data")
-        month = available[-1]
-    from ecolib.months import is_month
-    if not is_month(month):
+    from ecolib.foundations.months import is_month
+    if month not in (None, "") and not is_month(month):
         raise SetupError(f"month {month!r} is not YYYY-MM")
-    ctx = Context(ws, str(month), lang, bool(interactive), nothing=nothing_to_analyse(ws.tables, str(month)))
+    if isinstance(model, (str, Path)) and str(model):
+        m = load_model(model)
+    elif isinstance(model, MonthModel):
+        m = model
+    else:
+        try:
+            ws = load_workspace(resolve_workspace(workspace))
+        except WorkspaceError as err:
+            items = "".join(f"<li>{esc(p)}</li>" for p in err.problems)
+            display(HTML(f'<div class="ecolib-problems"><b>{esc(t("common.data_problems", lang))}</b><ul>{items}</ul></div>'))
+            raise SetupError(str(err)) from None
+        if month in (None, "") and not ws.months():
+            raise SetupError(f"workspace {ws.path.name} has no months with data")
+        m = analyse(ws, month)
+    if month not in (None, "") and str(month) != m.month:
+        raise SetupError(f"the stored month model is for {m.month}, not {month}")
+    m = m.with_options(**options)
+    ctx = Context(m, lang, bool(interactive), nothing=nothing_to_analyse(m.tables, m.month))
     if title:
         ctx.title(title)
     if ctx.nothing is not None:
@@ -289,7 +247,7 @@ def nothing_to_analyse(tables: Mapping[str, pd.DataFrame], month: str) -> tuple[
     >>> nothing_to_analyse({"chain_nodes": nodes, "firms": firms}, "2025-12") is None
     True
     """
-    from ecolib.overview import active_mask
+    from ecolib.foundations.firms import active_mask
 
     if len(tables["chain_nodes"]) <= 1:
         return "common.nothing.root_only", {}

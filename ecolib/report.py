@@ -46,10 +46,11 @@ from typing import Callable, Iterable
 import nbformat
 
 from ecolib import __version__
-from ecolib.escape import csp_meta, html_text, store_text
-from ecolib.i18n import LANGS, has, t
-from ecolib.months import is_month
-from ecolib.schema import ALERT_STATUSES, SEVERITIES
+from ecolib.analyses.month import analyse
+from ecolib.presentation.escape import csp_meta, html_text, store_text
+from ecolib.presentation.i18n import LANGS, has, t
+from ecolib.foundations.months import is_month
+from ecolib.contract.schema import ALERT_STATUSES, SEVERITIES
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
@@ -197,7 +198,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 
 def _xlsx_value(ws, value):
-    """A value for a write-only row: text always through :func:`ecolib.escape.store_text`."""
+    """A value for a write-only row: text always through :func:`ecolib.presentation.escape.store_text`."""
     from openpyxl.cell import WriteOnlyCell
 
     if value is None or isinstance(value, (bool, int)):
@@ -220,7 +221,7 @@ def write_tables_xlsx(path: Path, exported: list[tuple[str, dict]], *, about: di
     """Write ``tables.xlsx``: an 'about' sheet, then one sheet per exported table.
 
     Every text cell (names from data, headers, the about values) is stored as text through
-    :func:`ecolib.escape.store_text`, never as a formula; numbers stay numbers. Headers are
+    :func:`ecolib.presentation.escape.store_text`, never as a formula; numbers stay numbers. Headers are
     bold and frozen, column widths follow the first 200 rows. Written in openpyxl's write-only
     mode, so a 100k-row table stays fast and small in memory.
 
@@ -670,7 +671,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
     month : str
         ``YYYY-MM``, within the months the workspace has data for.
     lang : str
-        Report language, one of :data:`ecolib.i18n.LANGS`.
+        Report language, one of :data:`ecolib.presentation.i18n.LANGS`.
     only : iterable of str, optional
         Run only these notebooks (see :func:`discover_notebooks`).
     out : str or Path
@@ -744,6 +745,11 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     try:
         (analyst / "notebooks").mkdir(parents=True)
         client.mkdir()
+        progress(f"analysing {month} …")
+        started = time.perf_counter()
+        model_path = analyse(ws, month).compute().save(tmp / "model.pickle")   # every page reads this one
+        seconds["analyse"] = time.perf_counter() - started
+        progress(f"      done in {seconds['analyse']:.1f} s")
         for i, source in enumerate(notebooks, 1):
             progress(f"[{i}/{len(notebooks)}] {source.name} …")
             started = time.perf_counter()
@@ -753,7 +759,7 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                                     cwd=str(source.parent), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                                     parameters={
                                         "workspace": str(ws.path.resolve()), "month": month,
-                                        "lang": lang, "interactive": False})
+                                        "lang": lang, "interactive": False, "model": str(model_path.resolve())})
             except pm.PapermillExecutionError as err:
                 if signals.received:         # Ctrl-C reached the kernel too: an interrupt, not a failure
                     raise _Interrupted(signals.name) from None

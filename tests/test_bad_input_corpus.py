@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ecolib import cli, report
-from ecolib import workspace as workspace_module
+from ecolib.workspace import load as workspace_module
 from ecolib.report import ReportError, check_workspace
 from ecolib.workspace import WorkspaceError, load_workspace, validate_workspace
 

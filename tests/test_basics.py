@@ -6,8 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from ecolib import chain, fmt, months
-from ecolib.i18n import catalogue, t
+from ecolib.foundations import chain, months
+from ecolib.presentation import fmt
+from ecolib.presentation.i18n import catalogue, t
 
 
 def test_months():
@@ -52,7 +53,7 @@ def test_roll_up_and_distinct_counts():
 
 
 def test_fast_isin_matches_pandas():
-    from ecolib import frames
+    from ecolib.foundations import frames
 
     s = pd.Series(["F1", "X9", None, "F2", "F1"], dtype="str")
     assert frames.isin(s, pd.Series(["F1", "F2"])).tolist() == [True, False, False, True, True]

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO
-from ecolib import evaluation as ev
-from ecolib.months import span
+from ecolib.analyses import evaluation as ev
+from ecolib.foundations.months import span
 from ecolib.workspace import load_workspace
 
 START = "2025-01"

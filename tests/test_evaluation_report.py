@@ -7,11 +7,11 @@ import json
 import pytest
 
 from conftest import DEMO, ROOT
-from ecolib import evaluation as ev
-from ecolib.health import health_history_workspace
-from ecolib.widgets.evaluation import RuleExplorer
-from ecolib.i18n import t
-from ecolib.plots import evaluation as plot
+from ecolib.analyses import evaluation as ev
+from ecolib.analyses.health import health_history_workspace
+from ecolib.presentation.widgets.evaluation import RuleExplorer
+from ecolib.presentation.i18n import t
+from ecolib.presentation.plots import evaluation as plot
 from ecolib.workspace import load_workspace
 
 NOTEBOOK = ROOT / "notebooks" / "04_dynamic_evaluation.ipynb"

@@ -6,7 +6,8 @@ from textwrap import dedent
 import pytest
 
 from conftest import TINY, write_tiny_park
-from ecolib import evaluation as ev
+from ecolib.presentation.names import action_of, name_of
+from ecolib.analyses import evaluation as ev
 from ecolib.workspace import WorkspaceError, load_workspace, validate_workspace
 
 
@@ -30,7 +31,7 @@ def test_override_a_default_rule_by_its_metric():
     _, rules, found = parse({"metric": "talent_gap", "threshold": "20%", "months": 2, "severity": "一级"})
     r = {x.id: x for x in rules}["talent_gap"]
     assert (r.comparison, r.threshold, r.months, r.severity) == (">=", 0.2, 2, "critical")  # comparison kept
-    assert r.action("en").startswith("Launch customised training")                           # default action kept
+    assert action_of(r, "en").startswith("Launch customised training")                           # default action kept
     assert len(rules) == len(ev.DEFAULT_RULES) and found == []
 
 
@@ -44,10 +45,10 @@ def test_add_a_metric_with_its_rule_and_switch_a_rule_off():
         {"metric": "talent_gap", "name_zh": "人才缺口"})
     assert found == []
     m = metrics["local_sourcing"]
-    assert (m.formula, m.unit, m.name("zh"), m.name("en")) == ("local_flow_value / output", "share", "本地配套强度", "Local sourcing")
-    assert metrics["talent_gap"].name("zh") == "人才缺口" and metrics["talent_gap"].formula == ev.CATALOGUE["talent_gap"].formula
+    assert (m.formula, m.unit, name_of(m, "zh"), name_of(m, "en")) == ("local_flow_value / output", "share", "本地配套强度", "Local sourcing")
+    assert name_of(metrics["talent_gap"], "zh") == "人才缺口" and metrics["talent_gap"].formula == ev.CATALOGUE["talent_gap"].formula
     r = {x.id: x for x in rules}
-    assert (r["local_sourcing"].comparison, r["local_sourcing"].basis, r["local_sourcing"].action("zh")) == ("<", "benchmark", "对接本地供应商")
+    assert (r["local_sourcing"].comparison, r["local_sourcing"].basis, action_of(r["local_sourcing"], "zh")) == ("<", "benchmark", "对接本地供应商")
     assert r["elasticity"].enabled is False
     # the new rule works: local flows / output = 10/100, 7/100, 7/100 against 80% of a 0.1 benchmark = 0.08
     import pandas as pd

@@ -1,4 +1,4 @@
-"""Gap analysis (ecolib.gaps) on the tiny park and on hand-made tables, every number by hand.
+"""Gap analysis (ecolib.analyses.gaps) on the tiny park and on hand-made tables, every number by hand.
 
 The tiny park (tests/conftest.py) in 2026-03, window 2026-01..2026-03, min capability 0.3:
   local active: F1 (N.LI 0.9, output 100), F2 (N.CATH 0.8 / N.CELL 0.4, shares 0.5/0.5, output 200),
@@ -13,10 +13,11 @@ import math
 import pandas as pd
 import pytest
 
-from ecolib import gaps as G
-from ecolib import health as H
-from ecolib import genemap as gmap
-from ecolib import valuestream as vs
+from ecolib.presentation.names import action_of, name_of
+from ecolib.analyses import gaps as G
+from ecolib.analyses import health as H
+from ecolib.analyses import genemap as gmap
+from ecolib.analyses import valuestream as vs
 from ecolib.workspace import load_workspace
 
 M = "2026-03"
@@ -75,7 +76,7 @@ def test_health_by_hand():
     assert math.isnan(d.at["value_flow", "score"])
     assert h.index == pytest.approx((1 * 0.85 + 3 * 1.5) / 4)   # 1.3375
     assert h.weakest == "a"
-    assert h.dims["b"].name("zh") == "蜂" and h.dims["a"].name("en") == "a"
+    assert name_of(h.dims["b"], "zh") == "蜂" and name_of(h.dims["a"], "en") == "a"
 
 
 def test_health_edge_cases():
@@ -120,7 +121,7 @@ def test_dimension_settings():
         {k: {"metrics": ["x" + k], "weight": 0} for k in H.DIMENSIONS})   # all weights 0
     with pytest.raises(H.DimensionError):
         H.dimension_settings({"a": ["m"], "b": ["m"]})                   # one metric in two dimensions
-    from ecolib.settings import SettingsError, as_settings
+    from ecolib.workspace.settings import SettingsError, as_settings
     assert as_settings({}).thresholds.dependence_share == 0.3
     assert as_settings({"thresholds": {"dependence_share": "40%"}}).thresholds.dependence_share == 0.4
     with pytest.raises(SettingsError):

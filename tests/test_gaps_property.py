@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecolib import gaps as G
-from ecolib import genemap as gmap
+from ecolib.analyses import gaps as G
+from ecolib.analyses import genemap as gmap
 from ecolib.workspace import load_workspace
 
 M = "2026-03"

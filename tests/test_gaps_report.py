@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO, ROOT, write_tiny_park
-from ecolib import gaps as G
-from ecolib import health as H
-from ecolib.widgets.gaps import ExitExplorer, PriorityExplorer
-from ecolib.plots import gaps as P
+from ecolib.analyses import gaps as G
+from ecolib.analyses import health as H
+from ecolib.presentation.widgets.gaps import ExitExplorer, PriorityExplorer
+from ecolib.presentation.plots import gaps as P
 from ecolib.report import render
 from ecolib.workspace import load_workspace
 

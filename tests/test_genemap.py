@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO, write_tiny_park
-from ecolib import genemap as G
-from ecolib import relatedness as R
+from ecolib.analyses import genemap as G
+from ecolib.analyses import relatedness as R
 from ecolib.workspace import load_workspace
 
 

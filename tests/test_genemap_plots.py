@@ -5,10 +5,10 @@ import plotly.graph_objects as go
 import pytest
 
 from conftest import write_tiny_park
-from ecolib import genemap as G
-from ecolib.widgets.genemap import GeneMapExplorer, branch_gaps
-from ecolib.plots import genemap as P
-from ecolib.plots.theme import STATUS_COLOURS
+from ecolib.analyses import genemap as G
+from ecolib.presentation.widgets.genemap import GeneMapExplorer, branch_gaps
+from ecolib.presentation.plots import genemap as P
+from ecolib.presentation.plots.theme import STATUS_COLOURS
 from ecolib.workspace import load_workspace
 
 

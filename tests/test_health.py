@@ -1,4 +1,4 @@
-"""The one health diagnosis (DESIGN.md §6, ecolib.health): a hand-computed park, edge cases, and
+"""The one health diagnosis (DESIGN.md §6, ecolib.analyses.health): a hand-computed park, edge cases, and
 the proof that the monthly history the evaluation page draws is the diagnosis the gap page
 shows, month by month, on the demo."""
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO
-from ecolib import health as H
-from ecolib.gaps import gap_analysis
+from ecolib.analyses import health as H
+from ecolib.analyses.gaps import gap_analysis
 from ecolib.workspace import load_workspace
 
 DIMS = {"flow": H.Dimension("flow", ("x", "y")), "risk": H.Dimension("risk", ("z",), weight=2.0)}

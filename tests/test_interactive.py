@@ -1,9 +1,9 @@
 """The interactive month picker, driven from pytest."""
 from __future__ import annotations
 
-from ecolib import overview as ov
-from ecolib.plots import overview as plot
-from ecolib.widgets import MonthExplorer
+from ecolib.analyses import overview as ov
+from ecolib.presentation.plots import overview as plot
+from ecolib.presentation.widgets import MonthExplorer
 from ecolib.workspace import load_workspace
 
 

@@ -1,4 +1,4 @@
-"""Tests for ecolib.iotable (textbook example, China 2020 table, edge cases)
+"""Tests for ecolib.analyses.iotable (textbook example, China 2020 table, edge cases)
 and the shipped China input-output dataset loader."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecolib import iotable as io
+from ecolib.analyses import iotable as io
 from ecolib.datasets.china_io import IOTable, available_years, load_china_io
 
 FIX = Path(__file__).parent / "fixtures" / "io_textbook"

@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO, TINY, write_tiny_park
-from ecolib import genemap as G
-from ecolib import niche as N
+from ecolib.analyses import genemap as G
+from ecolib.analyses import niche as N
 from ecolib.workspace import load_workspace
 
 
@@ -223,7 +223,7 @@ def test_firm_on_a_stage_node_is_unattributed(tiny):
 
 
 def test_overlap_threshold_setting():
-    from ecolib.settings import as_settings
+    from ecolib.workspace.settings import as_settings
     assert as_settings({}).thresholds.niche_overlap == 0.7
     assert as_settings({"thresholds": {"niche_overlap": 0.8}}).thresholds.niche_overlap == 0.8
     for bad in ("high", 1.5):
@@ -315,7 +315,7 @@ def test_best_entries_agree_with_embedding(tiny):
 
 
 def test_priority_from_the_gap_analysis(tiny):
-    gaps = pytest.importorskip("ecolib.gaps")
+    gaps = pytest.importorskip("ecolib.analyses.gaps")
     gm = G.gene_map(tiny, "2026-03")
     weights = {"importance": 0.5, "fragility": 0.5, "demand": 0, "feasibility": 0}
     e = N.embedding(tiny, "2026-03", firm_id="F3", gm=gm, weights=weights)

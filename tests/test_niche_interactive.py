@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecolib.widgets.niche import NicheExplorer, firm_options
+from ecolib.presentation.widgets.niche import NicheExplorer, firm_options
 from ecolib.workspace import load_workspace
 
 

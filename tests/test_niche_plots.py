@@ -5,9 +5,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from ecolib import genemap as G
-from ecolib import niche as N
-from ecolib.plots import niche as plot
+from ecolib.analyses import genemap as G
+from ecolib.analyses import niche as N
+from ecolib.presentation.plots import niche as plot
 from ecolib.workspace import load_workspace
 
 HOSTILE = "<script>x</script>"

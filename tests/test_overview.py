@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from ecolib import overview as ov
+from ecolib.analyses import overview as ov
 from ecolib.workspace import load_workspace
 
 

@@ -1,4 +1,4 @@
-"""Tests for ecolib.relatedness against the Stata ecomplexity ground truth and by hand."""
+"""Tests for ecolib.analyses.relatedness against the Stata ecomplexity ground truth and by hand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from ecolib import relatedness as R
+from ecolib.analyses import relatedness as R
 
 FIX = Path(__file__).parent / "fixtures" / "ecomplexity"
 YEARS = [1995, 1996]

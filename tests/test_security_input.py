@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import TINY, write_tiny_park
 
+from ecolib.presentation.names import action_of, name_of
 from ecolib import cli
-from ecolib.workspace import ROW_LIMIT, Problem, load_workspace, validate_workspace
+from ecolib.workspace.load import ROW_LIMIT, Problem, load_workspace, validate_workspace
 
 
 def messages(folder: Path) -> list[str]:
@@ -63,7 +64,7 @@ def test_yaml_aliases_that_expand_a_little_are_fine(tmp_path: Path) -> None:
             "  - {metric: policy_compliance, threshold: 0.6, action: *act}\n")
     ws = load_workspace(write_tiny_park(tmp_path / "p", workspace_yaml=text))
     rules = {r.id: r for r in ws.settings.rules}
-    assert [rules[r].action("en") for r in ("talent_gap", "policy_compliance")] == ["Train people", "Train people"]
+    assert [action_of(rules[r], "en") for r in ("talent_gap", "policy_compliance")] == ["Train people", "Train people"]
 
 
 def test_self_referencing_yaml_alias_is_refused(tmp_path: Path) -> None:

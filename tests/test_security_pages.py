@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import FORMULAS
-from ecolib.escape import CONTENT_SECURITY_POLICY
+from ecolib.presentation.escape import CONTENT_SECURITY_POLICY
 
 #: Markup from data that would be live: a tag of ours never carries these.
 LIVE = re.compile(r"<\s*(script|img|a|span|svg|iframe)\b[^>]*(evil\.test|onerror|alert\()", re.I)

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from conftest import ROOT, write_tiny_park
-from ecolib import cli, escape, report
+from ecolib import cli, report
+from ecolib.presentation import escape
 from ecolib.report import ReportError, month_lock, render, sheet_name, write_tables_xlsx
 
 M = "2026-03"

@@ -18,10 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import ROOT, write_tiny_park
-from ecolib import cli, evaluation, gaps, genemap, health, niche, valuestream
-from ecolib.numtext import parse_number
-from ecolib.rules import check_formula, evaluate_formula
-from ecolib.settings import Settings, SettingsError, Thresholds, as_settings, read_settings
+from ecolib import cli
+from ecolib.analyses import evaluation, gaps, genemap, health, niche, valuestream
+from ecolib.workspace.numtext import parse_number
+from ecolib.workspace.rules import check_formula, evaluate_formula
+from ecolib.workspace.settings import Settings, SettingsError, Thresholds, as_settings, read_settings
 from ecolib.workspace import load_workspace, validate_workspace
 
 M = "2026-03"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecolib import schema
+from ecolib.contract import schema
 from ecolib import workspace as W
 from ecolib.workspace import load_workspace, month_of, validate_workspace
 

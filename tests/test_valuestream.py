@@ -1,4 +1,4 @@
-"""Value-stream map (ecolib.valuestream): every metric on a tiny park computed by hand, the
+"""Value-stream map (ecolib.analyses.valuestream): every metric on a tiny park computed by hand, the
 input-output view against the textbook and China's 2020 table, invariants and edge cases."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecolib import valuestream as vsm
+from ecolib.analyses import valuestream as vsm
 from ecolib.datasets.china_io import load_china_io
 from ecolib.workspace import load_workspace
 
@@ -400,7 +400,7 @@ def test_singular_io_is_reported_not_raised(sf):
 
 def test_china_2020_table():
     table = load_china_io(2020)
-    from ecolib import iotable
+    from ecolib.analyses import iotable
     A = iotable.technical_coefficients(table.Z, table.x)
     assert np.isfinite(A.to_numpy()).all() and (A.sum(axis=0) < 1).all()
     L = iotable.leontief_inverse(A)
@@ -453,7 +453,7 @@ def test_value_stream_and_findings(hand):
 
 
 def test_threshold_setting():
-    from ecolib.settings import as_settings
+    from ecolib.workspace.settings import as_settings
     assert as_settings({}).thresholds.broken_link_share == 0.1
     assert as_settings({"thresholds": {"broken_link_share": 0.25}}).thresholds.broken_link_share == 0.25
     with pytest.raises(ValueError, match="broken_link_share"):

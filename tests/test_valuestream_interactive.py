@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_tiny_park
-from ecolib.widgets.valuestream import ValueStreamExplorer
+from ecolib.presentation.widgets.valuestream import ValueStreamExplorer
 from ecolib.workspace import load_workspace
 from test_valuestream import HAND, MONTH
 

@@ -1,4 +1,4 @@
-"""The explorers' shared base (ecolib.widgets.base): figures redrawn whole, tables in their own
+"""The explorers' shared base (ecolib.presentation.widgets.base): figures redrawn whole, tables in their own
 scrolling box, display through the base; driven from Python as an analyst would."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import pytest
 
 from conftest import DEMO
-from ecolib import widgets as W
-from ecolib.widgets.base import TABLE_HEIGHT, Explorer, redraw
+from ecolib.presentation import widgets as W
+from ecolib.presentation.widgets.base import TABLE_HEIGHT, Explorer, redraw
 from ecolib.workspace import load_workspace
 
 EXPLORERS = ("MonthExplorer", "ValueStreamExplorer", "GeneMapExplorer", "ExitExplorer", "PriorityExplorer",
@@ -65,7 +65,7 @@ def test_niche_explorer_drops_the_frames_of_pairs_no_longer_flagged(demo):
 
 
 def test_tables_scroll_inside_their_own_box(demo):
-    from ecolib.gaps import gap_analysis
+    from ecolib.analyses.gaps import gap_analysis
     ga = gap_analysis(demo.tables, demo.settings, "2026-10")
     for box in (W.ExitExplorer(ga).table, W.PriorityExplorer(ga).table):
         assert box.layout.max_height == TABLE_HEIGHT and box.layout.overflow == "auto"

@@ -1,4 +1,4 @@
-"""Tests for ecolib.workspace (loading, validation, derived columns) and ecolib.schema.
+"""Tests for ecolib.workspace (loading, validation, derived columns) and ecolib.contract.schema.
 
 Every test builds a small workspace in ``tmp_path`` from ``base_tables()``: a chain root,
 2 stages, 2 segments, 4 leaf nodes; 4 firms including one external; flows over 3 months;
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecolib import schema
-from ecolib.rules import DEFAULT_RULES
-from ecolib.settings import DIMENSIONS, Thresholds
-from ecolib.workspace import (
+from ecolib.contract import schema
+from ecolib.workspace.rules import DEFAULT_RULES
+from ecolib.workspace.settings import DIMENSIONS, Thresholds
+from ecolib.workspace.load import (
     ROW_LIMIT,
     Problem,
     Workspace,
@@ -717,7 +717,7 @@ def test_summary_counts_and_missing_months(tmp_path: Path) -> None:
 
 def test_readme_is_in_sync_with_schema() -> None:
     text = README.read_text(encoding="utf-8")
-    assert schema.sync_readme(text) == text, "run: python -m ecolib.schema data/README.md"
+    assert schema.sync_readme(text) == text, "run: python -m ecolib.contract.schema data/README.md"
     for name in schema.TABLES:
         assert f"<!-- generated:columns:{name} -->" in text and f"<!-- generated:example:{name} -->" in text
 

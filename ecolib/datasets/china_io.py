@@ -14,7 +14,7 @@ domestically produced and once as imported.  For domestic products the row balan
 With ``competitive=True`` the imported block is added to the domestic one:
 ``Z = Z_dom + Z_imp``, ``f = f_dom + f_imp`` and ``x = Z·1 + f − imports``
 (``imports_i`` = total imports of product ``i``), the usual competitive-import table.
-Feeding ``Z`` and ``x`` of either form to :func:`ecolib.iotable.linkages` derives final
+Feeding ``Z`` and ``x`` of either form to :func:`ecolib.analyses.iotable.linkages` derives final
 demand as ``x − Z·1`` (net of imports in the competitive form).
 """
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ecolib import schema
+from ecolib.contract import schema
 
 __all__ = ["DEFAULT_SEED", "TABLE_NAMES", "demo_facts", "make_demo", "write_demo"]
 

@@ -1,0 +1,1212 @@
+"""Gap analysis (缺口诊断, DESIGN.md §6): how healthy the park is against its benchmark, which
+gaps of the chain to close first, who could close them, where the park hangs on one firm, what
+happens when a firm leaves, and how secure each technology node is.
+
+Pure functions over the workspace tables and the results of the value-stream map
+(:mod:`ecolib.analyses.valuestream`), the gene map (:mod:`ecolib.analyses.genemap`) and the evaluation system
+(:mod:`ecolib.analyses.evaluation`); vectorised with numpy, pandas and scipy.sparse (no Python loop over
+firms, flows or nodes), so a region of 100k firms and 1M flows is seconds (``make bench``).
+Money is in the workspace currency; flow values are summed over the value-stream window.
+
+Definitions
+-----------
+**Health diagnosis** (生态健康度诊断): defined once in :mod:`ecolib.analyses.health`; the bundle carries it.
+
+**Gap priority**, :func:`gap_priority`
+    For every technology node with status missing, single or thin (gene map, §5), four
+    components, each in [0, 1]:
+
+    * importance = node weight / the largest weight among the ranked nodes;
+    * demand pull: the local demand for the node's output, ``D_p = Σ_q w_pq · x_q`` over the
+      chain edges p → q (``w`` the edge weight, an input coefficient; ``x_q`` the annual output
+      of the active local firms on q, attributed by share; an edge on a segment applies to each
+      of its technology nodes, a repeated leaf pair keeps its largest weight), on a log scale:
+      ``1 + log10(D_p / D_max) / decades`` clipped to [0, 1] (``decades`` = 6; D_max the
+      largest among the ranked nodes; D_p = 0 → 0). Money spans orders of magnitude: on a
+      linear scale the anchor's segment would flatten every other node to 0;
+    * feasibility: the node's density given the park's present nodes
+      (:func:`ecolib.analyses.genemap.feasibility`);
+    * fragility: 1 missing, 0.6 single, 0.3 thin (:data:`ecolib.analyses.genemap.FRAGILITY`).
+
+    score = Σ weight_k · component_k with the weights of ``priority_weights`` in workspace.yaml
+    (rescaled to sum 1). The table keeps each component and its weighted part
+    (``part_<component>``), so the ranking explains itself. All weights 0: every score is 0 and
+    the ranking falls back to fragility, importance, demand, feasibility (``attrs["note"]``).
+
+**Candidate matching** (智能匹配), :func:`match_candidates`
+    For each of the top gap nodes, the candidates (``candidates`` table) with capability ≥
+    ``min_capability`` on it, ranked by ``match = capability × park_fit``, where park_fit is
+    the mean density (as feasibility) over every node the candidate can serve: how related its
+    activities are to what the park already has. A one-node candidate's fit is the node's
+    feasibility; a candidate also serving nodes close to the park fits better. ``other_gaps``
+    counts the other gap nodes it would fill.
+
+**Local network** (:func:`local_network`)
+    Window flows between two different local firms both active in the report month, summed
+    per (supplier, buyer) pair: the sparse matrix ``F``. ``local_inbound[b] = Σ_s F[s, b]``;
+    ``sales[s]`` = all window flows from s to any other firm (local or outside).
+
+**Single points of failure**, :func:`single_supplier_nodes`, :func:`dependent_buyers`
+    Nodes with exactly one qualifying local firm (gene-map status ``single``); buyer firms that
+    take ≥ ``threshold`` (30 %, ``thresholds.dependence_share``) of their local inbound from one
+    local supplier.
+
+**Exit stress test** (核心企业外迁), :func:`exit_stress` for one firm f, :func:`exit_ranking` for all
+    * local flow lost = Σ_b F[f, b] + Σ_s F[s, f];
+    * dependent buyers: firms b with F[f, b] ≥ threshold · local_inbound[b] (lose ≥ 30 % of their
+      local supply); dependent suppliers: firms s with F[s, f] ≥ threshold · sales[s] (lose ≥ 30 %
+      of all their sales); affected firms = the union (a firm both ways counts once);
+    * nodes that become missing: nodes where f is the only qualifying firm; nodes that become
+      single: where f is one of two;
+    * backup plan, per node f works on: the other active local firms on the node (qualifying
+      ones first, then by capability), then candidates by match, ``per_node`` options each.
+
+    :func:`exit_ranking` computes the same numbers for every active local firm at once with
+    sparse-matrix operations (equal to :func:`exit_stress` firm by firm; a property test checks
+    it) and ranks firms by **systemic importance**: affected firms, then nodes made missing,
+    then local flow lost.
+
+**Security matrix** (产业安全评估矩阵), :func:`security_matrix`
+    Per technology node: x = external dependence = the share of what local firms bought from
+    suppliers working on the node (value-stream attribution at node level) that came from
+    outside the park (1 − local sourcing of the node's output); a node nobody local bought from
+    is 1 when the park has no firm on it (``missing``) and undefined otherwise. y =
+    substitutability = min(n, full_at) / full_at with n the alternative suppliers: qualifying
+    local firms plus candidates (full_at = 5). Quadrants at 0.5: ``secure`` (x < 0.5, y ≥ 0.5),
+    ``watch`` (x ≥ 0.5, y ≥ 0.5: bought outside, but many alternatives), ``fragile`` (x < 0.5,
+    y < 0.5: local, few suppliers), ``critical`` (x ≥ 0.5, y < 0.5).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ecolib.presentation.names import action_of, name_of
+from ecolib.foundations import chain
+from ecolib.presentation import fmt
+from ecolib.analyses import relatedness
+from ecolib.analyses import evaluation as ev
+from ecolib.analyses import genemap as gmap
+from ecolib.analyses.health import Health, health_workspace
+from ecolib.foundations import months as mo
+from ecolib.analyses import valuestream as vs
+from ecolib.presentation.i18n import display_name, display_names, t
+from ecolib.workspace.numtext import parse_number
+from ecolib.foundations.firms import active_mask, firm_profile
+from ecolib.workspace.settings import Settings, as_settings
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
+    "priority_weights", "downstream_demand", "gap_priority", "node_density", "match_candidates",
+    "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
+    "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
+    "GapAnalysis", "gap_analysis", "default_exit_firm", "firm_info",
+]
+
+#: Gap-priority weights when none are given (the workspace loader has the same defaults).
+DEFAULT_WEIGHTS = {"importance": 0.3, "demand": 0.3, "feasibility": 0.2, "fragility": 0.2}
+COMPONENTS = tuple(DEFAULT_WEIGHTS)
+#: Security-matrix quadrants, most worrying first.
+QUADRANTS = ("critical", "fragile", "watch", "secure")
+#: Roles of a firm hit by an exit.
+ROLES = ("buyer", "supplier", "both")
+DECADES = 6.0
+DEPENDENCE = 0.3
+FULL_AT = 5
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    v = float(v)
+    return None if math.isnan(v) else v
+
+
+# =========================================================================== gap priority
+
+
+def priority_weights(weights: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """The four gap-priority weights, missing keys at their default (:data:`DEFAULT_WEIGHTS`),
+    rescaled to sum 1. All zero stays all zero (every score is then 0). Raises ValueError for an
+    unknown key or a weight that is not a number ≥ 0.
+
+    Examples
+    --------
+    >>> priority_weights({"importance": 2, "demand": 1, "feasibility": 1})     # fragility keeps 0.2, then rescaled
+    {'importance': 0.47619047619047616, 'demand': 0.23809523809523808, 'feasibility': 0.23809523809523808, 'fragility': 0.047619047619047616}
+    """
+    out = dict(DEFAULT_WEIGHTS)
+    for key, raw in (weights or {}).items():
+        if key not in out:
+            raise ValueError(f"unknown priority weight {key!r}; the weights are {', '.join(COMPONENTS)}")
+        number = parse_number(raw, minimum=0)
+        if number is None:
+            raise ValueError(f"priority weight {key} must be a number ≥ 0, got {raw!r}")
+        out[key] = number
+    total = sum(out.values())
+    return {k: (v / total if total > 0 else 0.0) for k, v in out.items()}
+
+
+def _leaf_edges(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None, leaf_ids: pd.Index) -> pd.DataFrame:
+    """Chain edges between technology nodes: an edge on a segment applies to each of its leaves;
+    a leaf pair reached twice keeps its largest weight. Columns source, target, weight."""
+    if chain_edges is None or not len(chain_edges):
+        return pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
+                             "weight": pd.Series(dtype=float)})
+    pairs = chain.ancestor_pairs(chain_nodes[["node_id", "parent_id"]])
+    below = pairs[pairs["node_id"].isin(leaf_ids)][["ancestor_id", "node_id"]]
+    w = chain_edges["weight"].fillna(1.0) if "weight" in chain_edges else pd.Series(1.0, index=chain_edges.index)
+    e = pd.DataFrame({"s0": chain_edges["source"].to_numpy(object), "t0": chain_edges["target"].to_numpy(object),
+                      "weight": w.to_numpy(float)})
+    e = (e.merge(below.rename(columns={"ancestor_id": "s0", "node_id": "source"}), on="s0")
+          .merge(below.rename(columns={"ancestor_id": "t0", "node_id": "target"}), on="t0"))
+    e = e[e["source"] != e["target"]]
+    return e.groupby(["source", "target"], as_index=False)["weight"].max()
+
+
+def downstream_demand(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None) -> pd.Series:
+    """Local demand for each technology node's output, ``D_p = Σ_q w_pq · x_q`` over the chain
+    edges p → q (x_q: annual output of the active local firms on q, attributed by share;
+    currency per year). Indexed by node_id (every technology node; 0 without edges).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> from ecolib.analyses.genemap import coverage
+    >>> cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> downstream_demand(cov, tables["chain_nodes"], tables["chain_edges"]).to_dict()
+    {'N.LI': 100.0, 'N.CATH': 1100.0, 'N.CELL': 0.0, 'N.PACK': 0.0}
+    """
+    leaf_ids = pd.Index(cov.nodes["node_id"])
+    links = cov.links
+    x = links[links["active"].to_numpy(bool)].groupby("node_id")["output"].sum()
+    e = _leaf_edges(chain_nodes, chain_edges, leaf_ids)
+    d = (e["weight"] * e["target"].map(x).fillna(0.0)).groupby(e["source"]).sum()
+    return d.reindex(leaf_ids, fill_value=0.0).astype(float).rename("demand_value")
+
+
+def _log_scale(d: np.ndarray, decades: float) -> np.ndarray:
+    d = np.asarray(d, float)
+    top = d.max() if len(d) else 0.0
+    if not top > 0:
+        return np.zeros(len(d))
+    with np.errstate(divide="ignore"):
+        out = 1.0 + np.log10(d / top) / float(decades)
+    return np.clip(np.where(d > 0, out, 0.0), 0.0, 1.0)
+
+
+def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: pd.DataFrame,
+                 chain_edges: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None,
+                 weights: Mapping[str, Any] | None = None, decades: float = DECADES,
+                 statuses: Iterable[str] = gmap.GAP_STATUSES) -> pd.DataFrame:
+    """Gap priority of every missing, single and thin node, highest first (definitions in the
+    module docstring).
+
+    ``cov``: :func:`ecolib.analyses.genemap.coverage`; ``feasibility``: :func:`ecolib.analyses.genemap.feasibility`
+    (node_id, feasibility, related); ``weights``: ``priority_weights`` of workspace.yaml.
+    Columns: rank, node_id, name, name_zh, segment_id, segment_name, segment_name_zh, stage,
+    status, core, weight, firms, candidates, demand_value (currency/yr), importance, demand,
+    feasibility, fragility, part_importance, part_demand, part_feasibility, part_fragility,
+    score, reason (the component with the largest part), related (closest present nodes).
+    ``attrs``: weights (rescaled), note (``weights_all_zero`` or '').
+    """
+    if not decades > 0:
+        raise ValueError(f"decades must be > 0, got {decades}")
+    w = priority_weights(weights)
+    nodes = cov.nodes
+    gaps = nodes[nodes["status"].isin(list(statuses))].reset_index(drop=True)
+    demand_value = downstream_demand(cov, chain_nodes, chain_edges).reindex(gaps["node_id"]).to_numpy(float)
+    feas = feasibility.set_index("node_id")
+    weight = gaps["weight"].to_numpy(float)
+    top = weight.max() if len(weight) else 0.0
+    comp = {
+        "importance": weight / top if top > 0 else np.zeros(len(gaps)),
+        "demand": _log_scale(demand_value, decades),
+        "feasibility": feas["feasibility"].reindex(gaps["node_id"]).fillna(0.0).to_numpy(float),
+        "fragility": gaps["status"].map(gmap.FRAGILITY).fillna(0.0).to_numpy(float),
+    }
+    tree = cov.tree.set_index("node_id")
+    seg = gaps["segment_id"]
+    out = pd.DataFrame({
+        "node_id": gaps["node_id"], "name": gaps["name"], "name_zh": gaps["name_zh"], "segment_id": seg,
+        "segment_name": seg.map(tree["name"]).fillna(""), "segment_name_zh": seg.map(tree["name_zh"]).fillna(""),
+        "stage": gaps["stage"], "status": gaps["status"], "core": gaps["core"], "weight": weight,
+        "firms": gaps["firms"], "candidates": _candidate_counts(candidates, cov.min_capability)
+        .reindex(gaps["node_id"], fill_value=0).to_numpy(int),
+        "demand_value": demand_value,
+    })
+    for k in COMPONENTS:
+        out[k] = comp[k]
+    for k in COMPONENTS:
+        out[f"part_{k}"] = w[k] * comp[k]
+    parts = out[[f"part_{k}" for k in COMPONENTS]].to_numpy(float)
+    out["score"] = parts.sum(axis=1) if len(out) else np.zeros(0)
+    out["reason"] = np.array(COMPONENTS, object)[parts.argmax(axis=1)] if len(out) else np.zeros(0, object)
+    out["related"] = feas["related"].reindex(out["node_id"]).to_numpy(object) if "related" in feas else None
+    out["related"] = [r if isinstance(r, tuple) else () for r in out["related"]]
+    all_zero = sum(w.values()) == 0
+    if all_zero:
+        out["reason"] = ""
+    out = out.sort_values(["score", "fragility", "importance", "demand", "feasibility", "node_id"],
+                          ascending=[False, False, False, False, False, True], kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    out.attrs["weights"] = w
+    out.attrs["note"] = "weights_all_zero" if all_zero else ""
+    return out
+
+
+def _candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> pd.Series:
+    if candidates is None or not len(candidates):
+        return pd.Series(dtype="int64")
+    ok = candidates[candidates["capability"].to_numpy(float) >= min_capability]
+    return ok.groupby("node_id")["firm_id"].nunique()
+
+
+# =========================================================================== candidate matching
+
+
+def _density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
+    """Density of every technology node given the park's present nodes (feasibility for all)."""
+    present = [p for p in cov.present() if p in proximity.index]
+    return relatedness.density_for_profile(present, proximity)
+
+
+def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, density: pd.Series, *,
+                     min_capability: float = 0.3, top: int = 5, per_node: int = 5) -> pd.DataFrame:
+    """Candidates for the ``top`` gap nodes of ``priority`` (:func:`gap_priority`), best match
+    first within each node, nodes in priority order (definitions in the module docstring).
+
+    ``density``: density of every technology node given the park's present nodes (e.g.
+    :func:`node_density`). Columns: node_rank, node_id, option (1 = best), firm_id, name,
+    name_zh, region, capability, park_fit, match, other_nodes (tuple of the other nodes the
+    candidate serves), other_gaps (how many of them are gap nodes). A top node without
+    candidates has no rows; ``attrs["without"]`` lists those nodes.
+    """
+    cols = ["node_rank", "node_id", "option", "firm_id", "name", "name_zh", "region", "capability", "park_fit",
+            "match", "other_nodes", "other_gaps"]
+    chosen = priority.head(int(top))
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    if candidates is None or not len(candidates) or not len(chosen):
+        empty.attrs["without"] = chosen["node_id"].tolist()
+        return empty
+    cand = candidates[candidates["capability"].to_numpy(float) >= min_capability].copy()
+    cand["fit_node"] = cand["node_id"].map(density).to_numpy(float)
+    fit = cand.groupby("firm_id")["fit_node"].mean().rename("park_fit")
+    rank = chosen.set_index("node_id")["rank"]
+    m = cand[cand["node_id"].isin(rank.index)].merge(fit, left_on="firm_id", right_index=True)
+    if not len(m):
+        empty.attrs["without"] = chosen["node_id"].tolist()
+        return empty
+    # the candidate's other nodes: pairs (own node, other node) of the same candidate
+    pairs = m[["firm_id", "node_id"]].merge(cand[["firm_id", "node_id"]].rename(columns={"node_id": "other"}),
+                                            on="firm_id")
+    pairs = pairs[pairs["other"] != pairs["node_id"]].sort_values("other")
+    pairs["gap"] = pairs["other"].isin(priority["node_id"]).astype(int)
+    grouped = pairs.groupby(["firm_id", "node_id"])
+    others = grouped["other"].agg(tuple).rename("other_nodes")
+    m = m.merge(others, left_on=["firm_id", "node_id"], right_index=True, how="left") \
+        .merge(grouped["gap"].sum().rename("other_gaps"), left_on=["firm_id", "node_id"], right_index=True, how="left")
+    m["other_nodes"] = m["other_nodes"].where(m["other_nodes"].notna(), ())
+    m["other_gaps"] = m["other_gaps"].fillna(0).astype(int)
+    m["park_fit"] = m["park_fit"].fillna(0.0)
+    m["match"] = m["capability"].to_numpy(float) * m["park_fit"].to_numpy(float)
+    m["node_rank"] = m["node_id"].map(rank).astype(int)
+    m = m.sort_values(["node_rank", "match", "capability", "firm_id"], ascending=[True, False, False, True])
+    m["option"] = m.groupby("node_id").cumcount() + 1
+    m = m[m["option"] <= int(per_node)]
+    if "name_zh" not in m:
+        m["name_zh"] = m["name"]
+    if "region" not in m:
+        m["region"] = None
+    out = m[cols].reset_index(drop=True)
+    out.attrs["without"] = [n for n in chosen["node_id"] if n not in set(out["node_id"])]
+    return out
+
+
+def node_density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
+    """Density of every technology node given the park's present nodes, in [0, 1] (the
+    feasibility of :func:`ecolib.analyses.genemap.feasibility`, for present nodes too)."""
+    return _density(cov, proximity)
+
+
+
+# =========================================================================== local network
+
+
+@dataclass
+class LocalNetwork:
+    """The local firm network of the window (see the module docstring).
+
+    firm_ids: every firm of ``firms`` (index = position); active_local: bool per firm;
+    src, dst, value: the (supplier, buyer) pairs between two different active local firms with
+    their window value (aggregated, one row per pair); local_inbound, local_outbound: per firm;
+    sales: per firm, window value sold to any other firm (local or outside).
+    """
+    month: str
+    months: list[str]
+    firm_ids: np.ndarray
+    active_local: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    value: np.ndarray
+    local_inbound: np.ndarray
+    local_outbound: np.ndarray
+    sales: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.firm_ids)
+
+    @property
+    def total(self) -> float:
+        """All local value of the window (currency)."""
+        return float(self.value.sum())
+
+    def matrix(self) -> sp.csr_matrix:
+        """F as a sparse n × n matrix (suppliers in rows, buyers in columns)."""
+        return sp.csr_matrix((self.value, (self.src, self.dst)), shape=(self.n, self.n))
+
+    def index(self, firm_id: str) -> int:
+        hit = np.flatnonzero(self.firm_ids == firm_id)
+        if not len(hit):
+            raise ValueError(f"{firm_id!r} is not a firm_id of the firms table")
+        return int(hit[0])
+
+
+def local_network(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 12, kind=None) -> LocalNetwork:
+    """The local network of the ``window`` months ending at ``month`` (kinds as in
+    :func:`ecolib.analyses.valuestream.window_flows`).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> net = local_network(tables, "2026-03", window=3)
+    >>> list(net.firm_ids), net.value.tolist()       # F1 → F2: 10 + 12; F2 → F3: 20
+    (['F1', 'F2', 'F3', 'F4', 'X1'], [22.0, 20.0])
+    >>> net.local_inbound.tolist()
+    [0.0, 22.0, 20.0, 0.0, 0.0]
+    """
+    firms = tables["firms"]
+    ids = firms["firm_id"].astype(str).to_numpy(object)
+    n = len(ids)
+    active_local = firms["local"].fillna(True).to_numpy(bool) & active_mask(firms, month).to_numpy(bool)
+    f = vs.window_flows(tables["flows"], month, window=window, kind=kind)
+    index = pd.Index(ids)
+    s = index.get_indexer(f["source"].astype(str))
+    d = index.get_indexer(f["target"].astype(str))
+    v = f["value"].to_numpy(float)
+    ok = (s >= 0) & (d >= 0) & (s != d) & np.isfinite(v)
+    s, d, v = s[ok], d[ok], v[ok]
+    sales = np.bincount(s, weights=v, minlength=n)
+    loc = active_local[s] & active_local[d]
+    F = sp.coo_matrix((v[loc], (s[loc], d[loc])), shape=(n, n)).tocsr()
+    F.sum_duplicates()
+    F.eliminate_zeros()
+    coo = F.tocoo()
+    src, dst, val = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(float)
+    return LocalNetwork(month, mo.window(month, int(window)), ids, active_local, src, dst, val,
+                        np.bincount(dst, weights=val, minlength=n), np.bincount(src, weights=val, minlength=n),
+                        sales)
+
+
+# =========================================================================== single points of failure
+
+
+def firm_info(tables: Mapping[str, pd.DataFrame], month: str) -> pd.DataFrame:
+    """firm_profile indexed by firm_id, with the main node's name (node_name, node_name_zh)."""
+    nodes = tables["chain_nodes"].set_index("node_id")
+    p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month).set_index("firm_id")
+    zh = nodes["name_zh"].fillna(nodes["name"]) if "name_zh" in nodes else nodes["name"]
+    p["node_name"] = p["node_id"].map(nodes["name"]).fillna("–")
+    p["node_name_zh"] = p["node_id"].map(zh).fillna("–")
+    if "name_zh" not in p:
+        p["name_zh"] = p["name"]
+    p["name_zh"] = p["name_zh"].fillna(p["name"])
+    return p
+
+
+def single_supplier_nodes(cov: gmap.Coverage, net: LocalNetwork, firms: pd.DataFrame,
+                          candidates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Technology nodes with exactly one qualifying local firm (gene-map status ``single``),
+    core nodes first, then by importance. Columns: node_id, name, name_zh, segment_id, stage,
+    core, weight, firm_id (the one firm), firm_name, firm_name_zh, anchor, capability,
+    output (attributed to the node, currency/yr), local_buyers (local firms buying from that firm
+    in the window), local_sales (its window sales to them), firms_below, firms_exited,
+    candidates."""
+    nodes = cov.nodes[cov.nodes["status"] == "single"]
+    q = cov.links[cov.links["qualifies"].to_numpy(bool)]
+    one = nodes[["node_id"]].merge(q[["node_id", "firm_id", "capability"]], on="node_id", how="left")
+    one = one.drop_duplicates("node_id").set_index("node_id")
+    info = firms.set_index("firm_id")
+    pos = pd.Index(net.firm_ids).get_indexer(one["firm_id"].astype(str))
+    buyers = np.bincount(net.src, minlength=net.n)
+    out = pd.DataFrame({
+        "node_id": nodes["node_id"].to_numpy(object), "name": nodes["name"].to_numpy(object),
+        "name_zh": nodes["name_zh"].to_numpy(object), "segment_id": nodes["segment_id"].to_numpy(object),
+        "stage": nodes["stage"].to_numpy(object), "core": nodes["core"].to_numpy(bool),
+        "weight": nodes["weight"].to_numpy(float),
+        "firm_id": one["firm_id"].reindex(nodes["node_id"]).to_numpy(object),
+        "capability": one["capability"].reindex(nodes["node_id"]).to_numpy(float),
+        "output": nodes["output"].to_numpy(float),
+        "local_buyers": np.where(pos >= 0, buyers[np.maximum(pos, 0)], 0).astype(int),
+        "local_sales": np.where(pos >= 0, net.local_outbound[np.maximum(pos, 0)], 0.0),
+        "firms_below": nodes["firms_below"].to_numpy(int), "firms_exited": nodes["firms_exited"].to_numpy(int),
+        "candidates": _candidate_counts(candidates, cov.min_capability).reindex(nodes["node_id"], fill_value=0)
+        .to_numpy(int),
+    })
+    out["firm_name"] = out["firm_id"].map(info["name"]).to_numpy(object)
+    zh = info["name_zh"].fillna(info["name"]) if "name_zh" in info else info["name"]
+    out["firm_name_zh"] = out["firm_id"].map(zh).to_numpy(object)
+    out["anchor"] = out["firm_id"].map(info["anchor"]).fillna(False).to_numpy(bool)
+    return out.sort_values(["core", "weight", "node_id"], ascending=[False, False, True], kind="stable") \
+        .reset_index(drop=True)
+
+
+def dependent_buyers(net: LocalNetwork, info: pd.DataFrame, *, threshold: float = DEPENDENCE) -> pd.DataFrame:
+    """Buyer firms taking ≥ ``threshold`` of their local inbound from one local supplier, by the
+    value of that supply, largest first. ``info``: firm details indexed by firm_id (name,
+    name_zh, node_id, node_name, node_name_zh). Columns: buyer, buyer_name, buyer_name_zh,
+    buyer_node, supplier, supplier_name, supplier_name_zh, supplier_node (+ _name/_name_zh),
+    value (from the supplier, window), local_inbound, share, suppliers (local suppliers of the
+    buyer)."""
+    _check_threshold(threshold)
+    e = pd.DataFrame({"s": net.src, "d": net.dst, "v": net.value})
+    e = e.sort_values(["d", "v", "s"], ascending=[True, False, True], kind="stable")
+    n_sup = e.groupby("d").size()
+    top = e.drop_duplicates("d").copy()
+    top["inbound"] = net.local_inbound[top["d"].to_numpy()]
+    top["share"] = top["v"] / top["inbound"]
+    top = top[top["share"] >= threshold].sort_values(["v", "d"], ascending=[False, True])
+    ids = net.firm_ids
+    out = pd.DataFrame({"buyer": ids[top["d"].to_numpy()], "supplier": ids[top["s"].to_numpy()],
+                        "value": top["v"].to_numpy(float), "local_inbound": top["inbound"].to_numpy(float),
+                        "share": top["share"].to_numpy(float),
+                        "suppliers": top["d"].map(n_sup).to_numpy(int)})
+    for role in ("buyer", "supplier"):
+        for col, src in (("name", "name"), ("name_zh", "name_zh"), ("node", "node_id"), ("node_name", "node_name"),
+                         ("node_name_zh", "node_name_zh")):
+            out[f"{role}_{col}"] = out[role].map(info[src]).to_numpy(object) if src in info else None
+    return out.reset_index(drop=True)
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < float(threshold) <= 1:
+        raise ValueError(f"threshold must be a share in (0, 1], got {threshold}")
+
+
+# =========================================================================== exit stress test
+
+
+@dataclass
+class ExitStress:
+    """What happens when one firm leaves (definitions in the module docstring).
+
+    affected : firms hit, most hit first: firm_id, name, name_zh, node_id, node_name,
+        node_name_zh, role (buyer / supplier / both), supply_lost (value the firm bought from
+        the leaver), supply_share (of its local inbound), sales_lost (value it sold to the
+        leaver), sales_share (of all its sales), share (the larger of the two shares).
+    nodes : the leaver's nodes: node_id, name, name_zh, capability, qualifies, firms_before,
+        firms_after, status_before, status_after, becomes_missing.
+    backup : per node of ``nodes``: node_id, option, kind (local / candidate), firm_id, name,
+        name_zh, capability, qualifies, where (zone or region), match (candidates).
+    """
+    firm_id: str
+    active_local: bool
+    threshold: float
+    value_out: float
+    value_in: float
+    total: float
+    affected: pd.DataFrame
+    nodes: pd.DataFrame
+    backup: pd.DataFrame
+
+    @property
+    def value_lost(self) -> float:
+        return self.value_out + self.value_in
+
+    @property
+    def value_share(self) -> float:
+        return self.value_lost / self.total if self.total > 0 else float("nan")
+
+    @property
+    def dependent_buyers(self) -> int:
+        return int(self.affected["role"].isin(["buyer", "both"]).sum())
+
+    @property
+    def dependent_suppliers(self) -> int:
+        return int(self.affected["role"].isin(["supplier", "both"]).sum())
+
+    @property
+    def nodes_lost(self) -> list[str]:
+        return self.nodes.loc[self.nodes["becomes_missing"], "node_id"].tolist()
+
+    @property
+    def headline(self) -> dict:
+        return {"firm": self.firm_id, "value_lost": self.value_lost, "value_share": _num(self.value_share),
+                "affected_firms": int(len(self.affected)), "dependent_buyers": self.dependent_buyers,
+                "dependent_suppliers": self.dependent_suppliers, "affected_ids": self.affected["firm_id"].tolist()[:50],
+                "nodes_lost": self.nodes_lost}
+
+
+def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nodes: pd.DataFrame,
+                info: pd.DataFrame, candidates: pd.DataFrame | None = None, density: pd.Series | None = None,
+                threshold: float = DEPENDENCE, per_node: int = 5) -> ExitStress:
+    """The exit stress test for one firm (definitions in the module docstring). ``info``:
+    firm details indexed by firm_id (name, name_zh, zone, node_id, node_name, node_name_zh);
+    ``density``: :func:`node_density` (ranks candidates in the backup plan; None: by capability)."""
+    _check_threshold(threshold)
+    f = net.index(str(firm_id))
+    out_e = net.src == f
+    in_e = net.dst == f
+    buyers = pd.DataFrame({"g": net.dst[out_e], "supply_lost": net.value[out_e]})
+    buyers["supply_share"] = buyers["supply_lost"] / net.local_inbound[buyers["g"].to_numpy()]
+    sellers = pd.DataFrame({"g": net.src[in_e], "sales_lost": net.value[in_e]})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sellers["sales_share"] = sellers["sales_lost"] / net.sales[sellers["g"].to_numpy()]
+    hit = buyers.merge(sellers, on="g", how="outer")
+    for c in ("supply_lost", "supply_share", "sales_lost", "sales_share"):
+        hit[c] = hit[c].fillna(0.0)
+    # the same comparisons as exit_ranking (value ≥ threshold × base), so both agree exactly
+    g = hit["g"].to_numpy(int)
+    is_buyer = (hit["supply_lost"].to_numpy() > 0) & (hit["supply_lost"].to_numpy() >= threshold * net.local_inbound[g])
+    is_seller = (hit["sales_lost"].to_numpy() > 0) & (hit["sales_lost"].to_numpy() >= threshold * net.sales[g])
+    hit["role"] = np.select([is_buyer & is_seller, is_buyer, is_seller], ["both", "buyer", "supplier"], default="")
+    hit = hit[hit["role"] != ""].copy()
+    hit["share"] = np.maximum(hit["supply_share"], hit["sales_share"])
+    hit["firm_id"] = net.firm_ids[hit["g"].to_numpy(int)]
+    hit = hit.sort_values(["share", "firm_id"], ascending=[False, True])
+    for col in ("name", "name_zh", "node_id", "node_name", "node_name_zh"):
+        hit[col] = hit["firm_id"].map(info[col]).to_numpy(object) if col in info else None
+    affected = hit[["firm_id", "name", "name_zh", "node_id", "node_name", "node_name_zh", "role", "supply_lost",
+                    "supply_share", "sales_lost", "sales_share", "share"]].reset_index(drop=True)
+
+    # nodes of the leaver, before and after
+    leaf = cov.nodes.set_index("node_id")
+    own = firm_nodes[(firm_nodes["firm_id"].astype(str) == str(firm_id))
+                     & firm_nodes["node_id"].isin(leaf.index)][["node_id", "capability"]]
+    q = cov.links[cov.links["qualifies"].to_numpy(bool) & (cov.links["firm_id"].astype(str) == str(firm_id))]
+    nodes = own.assign(qualifies=own["node_id"].isin(q["node_id"]).to_numpy(bool))
+    nodes["firms_before"] = nodes["node_id"].map(leaf["firms"]).fillna(0).astype(int).to_numpy()
+    nodes["firms_after"] = nodes["firms_before"] - nodes["qualifies"].astype(int)
+    nodes["status_before"] = gmap.node_status(nodes["firms_before"])
+    nodes["status_after"] = gmap.node_status(nodes["firms_after"])
+    nodes["becomes_missing"] = (nodes["firms_before"] > 0) & (nodes["firms_after"] == 0)
+    nodes["name"] = nodes["node_id"].map(leaf["name"]).to_numpy(object)
+    nodes["name_zh"] = nodes["node_id"].map(leaf["name_zh"]).to_numpy(object)
+    nodes = nodes.sort_values(["becomes_missing", "capability", "node_id"], ascending=[False, False, True])
+    nodes = nodes[["node_id", "name", "name_zh", "capability", "qualifies", "firms_before", "firms_after",
+                   "status_before", "status_after", "becomes_missing"]].reset_index(drop=True)
+    backup = _backup(nodes["node_id"], str(firm_id), cov, candidates, density, info, per_node)
+    return ExitStress(str(firm_id), bool(net.active_local[f]), float(threshold), float(net.value[out_e].sum()),
+                      float(net.value[in_e].sum()), net.total, affected, nodes, backup)
+
+
+def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd.DataFrame | None,
+            density: pd.Series | None, info: pd.DataFrame, per_node: int) -> pd.DataFrame:
+    cols = ["node_id", "option", "kind", "firm_id", "name", "name_zh", "capability", "qualifies", "where", "match"]
+    links = cov.links
+    local = links[links["active"].to_numpy(bool) & links["node_id"].isin(node_ids)
+                  & (links["firm_id"].astype(str) != leaver)]
+    local = pd.DataFrame({"node_id": local["node_id"].to_numpy(object), "kind": "local",
+                          "firm_id": local["firm_id"].astype(str).to_numpy(object),
+                          "capability": local["capability"].to_numpy(float),
+                          "qualifies": local["qualifies"].to_numpy(bool), "match": np.nan,
+                          "_out": local["output"].to_numpy(float)})
+    local["name"] = local["firm_id"].map(info["name"]).to_numpy(object)
+    local["name_zh"] = local["firm_id"].map(info["name_zh"]).to_numpy(object)
+    local["where"] = local["firm_id"].map(info["zone"]).to_numpy(object) if "zone" in info else None
+    local = local.sort_values(["node_id", "qualifies", "capability", "_out", "firm_id"],
+                              ascending=[True, False, False, False, True])
+    parts = [local]
+    if candidates is not None and len(candidates):
+        c = candidates[candidates["node_id"].isin(node_ids)]
+        fit = 1.0
+        if density is not None:
+            allc = candidates[candidates["capability"].to_numpy(float) >= cov.min_capability]
+            fit = c["firm_id"].map(allc.assign(d=allc["node_id"].map(density)).groupby("firm_id")["d"].mean()) \
+                .fillna(0.0).to_numpy(float)
+        cand = pd.DataFrame({"node_id": c["node_id"].to_numpy(object), "kind": "candidate",
+                             "firm_id": c["firm_id"].astype(str).to_numpy(object),
+                             "capability": c["capability"].to_numpy(float),
+                             "qualifies": c["capability"].to_numpy(float) >= cov.min_capability,
+                             "name": c["name"].to_numpy(object),
+                             "name_zh": (c["name_zh"].fillna(c["name"]) if "name_zh" in c else c["name"]).to_numpy(object),
+                             "where": c["region"].to_numpy(object) if "region" in c else None,
+                             "_out": 0.0})
+        cand["match"] = cand["capability"].to_numpy(float) * fit
+        cand = cand.sort_values(["node_id", "qualifies", "match", "capability", "firm_id"],
+                                ascending=[True, False, False, False, True])
+        parts.append(cand)
+    both = pd.concat(parts, ignore_index=True)
+    if not len(both):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    both["_k"] = (both["kind"] == "candidate").astype(int)
+    order = {n: i for i, n in enumerate(node_ids)}
+    both["_n"] = both["node_id"].map(order)
+    both = both.sort_values(["_n", "_k"], kind="stable")
+    both["option"] = both.groupby("node_id").cumcount() + 1
+    both = both[both["option"] <= int(per_node)]
+    return both[cols].reset_index(drop=True)
+
+
+def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | None = None,
+                 threshold: float = DEPENDENCE) -> pd.DataFrame:
+    """The exit stress test for every active local firm at once, ranked by systemic importance
+    (affected firms, then nodes made missing, then local flow lost; definitions in the module
+    docstring). Sparse-matrix operations over the local network: no loop over firms.
+
+    Columns: rank, firm_id, (name, name_zh, zone, anchor, node_id, node_name, node_name_zh when
+    ``info`` is given), value_out, value_in, value_lost, value_share (of all local value),
+    dependent_buyers, dependent_suppliers, affected_firms, nodes_lost (number), nodes_lost_weight
+    (their importance), nodes_weakened (nodes going from 2 firms to 1), lost_nodes (ids, '; ').
+    """
+    _check_threshold(threshold)
+    n = net.n
+    s, d, v = net.src, net.dst, net.value
+    buyer_dep = v >= threshold * net.local_inbound[d]               # d depends on s as a buyer
+    seller_dep = (v > 0) & (v >= threshold * net.sales[s])          # s depends on d as a customer
+    # affected firms of f: g with (f → g buyer-dependent) or (g → f supplier-dependent), once each
+    A = sp.csr_matrix((np.ones(int(buyer_dep.sum())), (s[buyer_dep], d[buyer_dep])), shape=(n, n))
+    B = sp.csr_matrix((np.ones(int(seller_dep.sum())), (d[seller_dep], s[seller_dep])), shape=(n, n))
+    U = (A + B)
+    U.sum_duplicates()
+    affected = np.diff(U.indptr)
+    # nodes: qualifying links on nodes with 1 (lost) or 2 (weakened) firms
+    q = cov.links[cov.links["qualifies"].to_numpy(bool)]
+    nfirms = q["node_id"].map(cov.nodes.set_index("node_id")["firms"]).fillna(0).to_numpy(int)
+    weight = q["node_id"].map(cov.nodes.set_index("node_id")["weight"]).fillna(0.0).to_numpy(float)
+    pos = pd.Index(net.firm_ids).get_indexer(q["firm_id"].astype(str))
+    lost, weak = (nfirms == 1) & (pos >= 0), (nfirms == 2) & (pos >= 0)
+    nodes_lost = np.bincount(pos[lost], minlength=n)
+    lost_w = np.bincount(pos[lost], weights=weight[lost], minlength=n)
+    weakened = np.bincount(pos[weak], minlength=n)
+    # ids of the lost nodes per firm: one group per firm holding a single-firm node (≤ nodes)
+    lost_ids = (pd.Series(q["node_id"].to_numpy(object)[lost], index=net.firm_ids[pos[lost]], dtype=object)
+                .sort_values().groupby(level=0).agg("; ".join).astype(object))
+    keep = np.flatnonzero(net.active_local)
+    out = pd.DataFrame({
+        "firm_id": net.firm_ids[keep],
+        "value_out": net.local_outbound[keep], "value_in": net.local_inbound[keep],
+    })
+    out["value_lost"] = out["value_out"] + out["value_in"]
+    out["value_share"] = out["value_lost"] / net.total if net.total > 0 else np.nan
+    out["dependent_buyers"] = np.bincount(s[buyer_dep], minlength=n)[keep]
+    out["dependent_suppliers"] = np.bincount(d[seller_dep], minlength=n)[keep]
+    out["affected_firms"] = affected[keep]
+    out["nodes_lost"] = nodes_lost[keep]
+    out["nodes_lost_weight"] = lost_w[keep]
+    out["nodes_weakened"] = weakened[keep]
+    out["lost_nodes"] = out["firm_id"].map(lost_ids).astype(object).fillna("").to_numpy(object)
+    if info is not None:
+        for col in ("name", "name_zh", "zone", "anchor", "node_id", "node_name", "node_name_zh"):
+            if col in info:
+                out[col] = out["firm_id"].map(info[col]).to_numpy(object)
+        if "anchor" in out:
+            out["anchor"] = out["anchor"].fillna(False).astype(bool)
+    out = out.sort_values(["affected_firms", "nodes_lost", "value_lost", "firm_id"],
+                          ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
+
+
+# =========================================================================== security matrix
+
+
+def security_matrix(sf: vs.SegmentFlows, cov: gmap.Coverage, *, candidates: pd.DataFrame | None = None,
+                    full_at: int = FULL_AT, x_mid: float = 0.5, y_mid: float = 0.5) -> pd.DataFrame:
+    """Per technology node: external dependence (x), substitutability (y) and the quadrant
+    (definitions in the module docstring). ``sf``: :func:`ecolib.analyses.valuestream.segment_flows` at
+    ``level="node"``. Columns: node_id, name, name_zh, segment_id, stage, status, core, weight,
+    local_bought (value local firms bought from local suppliers on the node, window),
+    outside_bought (from outside suppliers on it), dependence (x, NaN when undefined), local_firms,
+    candidates, alternatives, substitutability (y), quadrant ('' when x is undefined)."""
+    if int(full_at) < 1:
+        raise ValueError(f"full_at must be ≥ 1, got {full_at}")
+    nodes = cov.nodes
+    ids = nodes["node_id"]
+    local_b = sf.local.sum(axis=1).reindex(ids, fill_value=0.0).to_numpy(float)
+    outside_b = sf.from_external.sum(axis=1).reindex(ids, fill_value=0.0).to_numpy(float)
+    bought = local_b + outside_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(bought > 0, outside_b / bought, np.nan)
+    x = np.where((bought <= 0) & (nodes["status"].to_numpy(object) == "missing"), 1.0, x)
+    n_cand = _candidate_counts(candidates, cov.min_capability).reindex(ids, fill_value=0).to_numpy(int)
+    n_alt = nodes["firms"].to_numpy(int) + n_cand
+    y = np.minimum(n_alt, int(full_at)) / float(full_at)
+    high_x, high_y = x >= x_mid, y >= y_mid
+    quad = np.select([high_x & ~high_y, ~high_x & ~high_y, high_x & high_y, ~high_x & high_y],
+                     ["critical", "fragile", "watch", "secure"], default="").astype(object)
+    quad = np.where(np.isnan(x), "", quad)
+    out = pd.DataFrame({
+        "node_id": ids.to_numpy(object), "name": nodes["name"].to_numpy(object),
+        "name_zh": nodes["name_zh"].to_numpy(object), "segment_id": nodes["segment_id"].to_numpy(object),
+        "stage": nodes["stage"].to_numpy(object), "status": nodes["status"].to_numpy(object),
+        "core": nodes["core"].to_numpy(bool), "weight": nodes["weight"].to_numpy(float),
+        "local_bought": local_b, "outside_bought": outside_b, "dependence": x,
+        "local_firms": nodes["firms"].to_numpy(int), "candidates": n_cand, "alternatives": n_alt,
+        "substitutability": y, "quadrant": quad,
+    })
+    rank = {q: i for i, q in enumerate(QUADRANTS)}
+    out["_q"] = out["quadrant"].map(rank).fillna(len(rank))
+    out = out.sort_values(["_q", "dependence", "weight"], ascending=[True, False, False], kind="stable")
+    return out.drop(columns="_q").reset_index(drop=True)
+
+
+# =========================================================================== everything at once
+
+
+@dataclass
+class GapAnalysis:
+    """Everything the gap-analysis notebook shows for one month."""
+    month: str
+    threshold: float
+    health: Health
+    gene_map: gmap.GeneMap
+    density: pd.Series
+    priority: pd.DataFrame
+    matches: pd.DataFrame
+    network: LocalNetwork
+    info: pd.DataFrame
+    single_nodes: pd.DataFrame
+    dependent: pd.DataFrame
+    ranking: pd.DataFrame
+    exit: ExitStress | None
+    security: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame] = field(repr=False, default_factory=dict)
+
+    def stress(self, firm_id: str, *, per_node: int = 5) -> ExitStress:
+        """The exit stress test of another firm, on the same month and network."""
+        return exit_stress(self.network, firm_id, cov=self.gene_map.coverage, firm_nodes=self.tables["firm_nodes"],
+                           info=self.info, candidates=self.tables.get("candidates"), density=self.density,
+                           threshold=self.threshold, per_node=per_node)
+
+    def reprioritise(self, weights: Mapping[str, Any]) -> pd.DataFrame:
+        """:func:`gap_priority` again with other weights (nothing else recomputed)."""
+        return gap_priority(self.gene_map.coverage, self.gene_map.feasibility,
+                            chain_nodes=self.tables["chain_nodes"], chain_edges=self.tables.get("chain_edges"),
+                            candidates=self.tables.get("candidates"), weights=weights)
+
+    @property
+    def headline(self) -> dict:
+        p = self.priority
+        q = self.security["quadrant"].value_counts()
+        top = self.ranking.head(5)
+        return {
+            "month": self.month,
+            **self.health.headline,
+            "gap_nodes": int(len(p)),
+            "top_gaps": p["node_id"].head(10).tolist(),
+            "top_gap_scores": [round(float(v), 6) for v in p["score"].head(10)],
+            "priority_weights": p.attrs.get("weights", {}),
+            "matched_candidates": int(self.matches["firm_id"].nunique()) if len(self.matches) else 0,
+            "single_supplier_nodes": self.single_nodes["node_id"].tolist(),
+            "dependent_buyers": int(len(self.dependent)),
+            "dependence_threshold": self.threshold,
+            "systemic_top": top["firm_id"].tolist(),
+            "exit": self.exit.headline if self.exit is not None else None,
+            "security": {k: int(q.get(k, 0)) for k in QUADRANTS},
+            "critical_nodes": self.security.loc[self.security["quadrant"] == "critical", "node_id"].tolist(),
+        }
+
+
+def default_exit_firm(ranking: pd.DataFrame) -> str | None:
+    """The firm the notebook stress-tests by default: the anchor firm with the highest systemic
+    importance, else the top firm of the ranking (None for a park without active local firms)."""
+    if not len(ranking):
+        return None
+    anchors = ranking[ranking["anchor"]] if "anchor" in ranking else ranking.iloc[:0]
+    return str((anchors if len(anchors) else ranking)["firm_id"].iloc[0])
+
+
+def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str, *,
+                 exit_firm: str | None = None, top: int = 5, per_node: int = 5) -> GapAnalysis:
+    """The whole gap analysis of ``month`` with the workspace's settings (window,
+    min_capability, priority_weights, dimensions, thresholds.dependence_share). ``exit_firm``:
+    the firm to stress-test (default :func:`default_exit_firm`).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+    >>> ga.priority[["node_id", "status", "score"]].round(3)
+      node_id   status  score
+    0    N.LI   single  0.868
+    1  N.CATH   single  0.770
+    2  N.PACK  missing  0.550
+    3  N.CELL     thin  0.310
+    >>> ga.exit.firm_id, ga.exit.affected[["firm_id", "role", "share"]].to_dict("records")
+    ('F3', [{'firm_id': 'F2', 'role': 'supplier', 'share': 1.0}])
+    """
+    settings = as_settings(settings)
+    window, cap, threshold = settings.window, settings.min_capability, settings.thresholds.dependence_share
+    hl = health_workspace(tables, settings, month)
+    gm = gmap.gene_map(tables, month, min_capability=cap)
+    density = node_density(gm.coverage, gm.space.proximity)
+    cands = tables.get("candidates")
+    priority = gap_priority(gm.coverage, gm.feasibility, chain_nodes=tables["chain_nodes"],
+                            chain_edges=tables.get("chain_edges"), candidates=cands,
+                            weights=settings.priority_weights)
+    matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node)
+    net = local_network(tables, month, window=window)
+    info = firm_info(tables, month)
+    single = single_supplier_nodes(gm.coverage, net, tables["firms"], cands)
+    dep = dependent_buyers(net, info, threshold=threshold)
+    ranking = exit_ranking(net, gm.coverage, info=info, threshold=threshold)
+    sf = vs.segment_flows(tables, month, window=window, level="node")
+    security = security_matrix(sf, gm.coverage, candidates=cands)
+    ga = GapAnalysis(month, threshold, hl, gm, density, priority, matches, net, info, single, dep, ranking, None,
+                     security, tables)
+    firm = exit_firm or default_exit_firm(ranking)
+    if firm is not None:
+        ga.exit = ga.stress(firm, per_node=per_node)
+    return ga
+
+
+# =========================================================================== words and views
+
+
+
+
+def names(frame: pd.DataFrame, base: str = "name", lang: str = "en") -> pd.Series:
+    """Display names: ``base`` in English, ``base + '_zh'`` in Chinese (English where empty)."""
+    return display_names(frame, lang, base=base)
+
+
+def _items(parts: list[str], lang: str, limit: int = 5) -> str:
+    sep = t("gaps.list_sep", lang)
+    text = sep.join(parts[:limit])
+    if len(parts) > limit:
+        text += t("gaps.and_more", lang, n=len(parts) - limit)
+    return text
+
+
+def _node_names(ga: "GapAnalysis", lang: str) -> pd.Series:
+    tree = ga.gene_map.coverage.tree.set_index("node_id")
+    return names(tree.reset_index(), "name", lang).set_axis(tree.index)
+
+
+def _firm_names(info: pd.DataFrame, lang: str) -> pd.Series:
+    return names(info.reset_index(), "name", lang).set_axis(info.index)
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    return t(f"genemap.status.{status}", lang) if status else "–"
+
+
+def weights_text(weights: Mapping[str, float], lang: str = "en") -> str:
+    sep = t("gaps.name_sep", lang)
+    return sep.join(f"{t(f'gaps.component.{k}', lang)} {fmt.pct(v, 0)}" for k, v in weights.items())
+
+
+def headline_cards(ga: "GapAnalysis", lang: str = "en") -> dict[str, str]:
+    """Headline figures as ``{label: formatted value}``."""
+    h = ga.health
+    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 0) if not math.isnan(h.index) else "–"}
+    if h.weakest:
+        score = h.dimensions.set_index("dimension").at[h.weakest, "score"]
+        cards[t("gaps.headline.weakest", lang)] = f"{name_of(h.dims[h.weakest], lang)} {fmt.pct(score, 0)}"
+    if len(ga.priority):
+        cards[t("gaps.headline.top_gap", lang)] = display_name(ga.priority["name"].iloc[0], ga.priority["name_zh"].iloc[0],
+                                                        lang)
+    if ga.exit is not None:
+        firm = _firm_names(ga.info, lang).get(ga.exit.firm_id, ga.exit.firm_id)
+        cards[t("gaps.headline.exit", lang, firm=firm)] = fmt.count(len(ga.exit.affected))
+    cards[t("gaps.headline.critical", lang)] = fmt.count((ga.security["quadrant"] == "critical").sum())
+    return cards
+
+
+def _metric_value(h: Health, metric: str, value: float, lang: str, currency: str) -> str:
+    unit = h.metric_defs[metric].unit if metric in h.metric_defs else "number"
+    return ev.format_value(value, unit, lang, currency)
+
+
+def findings(ga: "GapAnalysis", section: str, lang: str = "en", *, currency: str = "CNY",
+             stress: ExitStress | None = None) -> list[str]:
+    """Plain-language findings of one section, naming nodes, firms and numbers. ``section``:
+    summary, health, priority, matches, single, exit (``stress``: another firm's test), ranking,
+    security. Values from data are plain text; the notebook helpers escape them."""
+    money = lambda v: fmt.money(v, lang, currency)  # noqa: E731
+    key = "gaps.finding"
+    nodes = _node_names(ga, lang)
+    firms = _firm_names(ga.info, lang)
+    thr = fmt.pct(ga.threshold, 0)
+    out: list[str] = []
+    if section == "summary":
+        return (findings(ga, "health", lang, currency=currency)[-1:] + findings(ga, "priority", lang, currency=currency)[:2]
+                + findings(ga, "exit", lang, currency=currency)[:1] + findings(ga, "security", lang, currency=currency)[1:2])
+    if section == "health":
+        h = ga.health
+        d = h.dimensions[h.dimensions["score"].notna()]
+        if not len(d):
+            return [t(f"{key}.health_none", lang)]
+        items = t("gaps.name_sep", lang).join(t(f"{key}.health_item", lang, dimension=name_of(h.dims[r.dimension], lang),
+                                                  score=fmt.pct(r.score, 0)) for r in d.itertuples())
+        out.append(t(f"{key}.health", lang, index=fmt.pct(h.index, 0), items=items))
+        m = h.metrics
+        stale = m[m["counted"] & (m["value_month"] != h.month)]
+        for r in stale.itertuples():   # a few metrics at most
+            out.append(t(f"{key}.health_stale", lang, metric=h.metric_name(r.metric, lang), month=h.month,
+                         value_month=r.value_month))
+        missing = m[(m["dimension"] != "") & ~m["counted"]]
+        if len(missing):
+            out.append(t(f"{key}.health_missing", lang, items=_items(
+                [t(f"{key}.health_missing_item", lang, metric=h.metric_name(r.metric, lang),
+                   why=t(f"gaps.metric_status.{r.status}", lang)) for r in missing.itertuples()], lang, 8)))
+        if h.weakest:
+            row = d.set_index("dimension").loc[h.weakest]
+            wm = m.set_index("metric").loc[row["weakest_metric"]]
+            out.append(t(f"{key}.weakest", lang, dimension=name_of(h.dims[h.weakest], lang), score=fmt.pct(row["score"], 0),
+                         metric=h.metric_name(row["weakest_metric"], lang),
+                         value=_metric_value(h, row["weakest_metric"], wm["value"], lang, currency),
+                         benchmark=_metric_value(h, row["weakest_metric"], wm["benchmark"], lang, currency)))
+        return out
+    if section == "priority":
+        p = ga.priority
+        if not len(p):
+            return [t(f"{key}.priority_none", lang)]
+        if p.attrs.get("note") == "weights_all_zero":
+            out.append(t(f"{key}.priority_zero", lang))
+        items = [t(f"{key}.priority_item", lang, rank=int(r.rank), node=nodes.get(r.node_id, r.node_id),
+                   status=status_label(r.status, lang).lower() if lang == "en" else status_label(r.status, lang),
+                   score=fmt.number(r.score, 2),
+                   reason=t(f"gaps.component.{r.reason}", lang).lower() if r.reason else "–")
+                 for r in p.head(5).itertuples()]
+        out.append(t(f"{key}.priority_top", lang, items=t("gaps.list_sep", lang).join(items)))
+        for seg in ga.gene_map.coverage.headline.get("missing_segments", []):   # a few segments at most
+            rows = p[p["segment_id"] == seg]
+            if not len(rows):
+                continue
+            best = rows.iloc[0]
+            related = t("gaps.name_sep", lang).join(nodes.get(n, n) for n in best["related"][:3]) or "–"
+            out.append(t(f"{key}.priority_segment", lang, segment=nodes.get(seg, seg), n=len(rows),
+                         rank=int(best["rank"]), related=related, candidates=int(rows["candidates"].sum())))
+        return out
+    if section == "matches":
+        m = ga.matches
+        if not len(m):
+            return [t(f"{key}.match_none", lang)]
+        best = m[m["option"] == 1]
+        counts = m.groupby("node_id").size()
+        for r in best.itertuples():   # top nodes only (≤ top)
+            out.append(t(f"{key}.match_node", lang, node=nodes.get(r.node_id, r.node_id), n=int(counts[r.node_id]),
+                         firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
+                         cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
+        without = m.attrs.get("without", [])
+        if without:
+            out.append(t(f"{key}.match_without", lang,
+                         nodes=t("gaps.name_sep", lang).join(nodes.get(n, n) for n in without)))
+        return out
+    if section == "single":
+        s = ga.single_nodes
+        core = s[s["core"]]
+        if len(core):
+            out.append(t(f"{key}.single_nodes", lang, n=len(s), items=_items(
+                [t(f"{key}.single_item", lang, node=nodes.get(r.node_id, r.node_id), firm=firms.get(r.firm_id, r.firm_id))
+                 for r in core.itertuples()], lang)))
+        elif len(s):
+            out.append(t(f"{key}.single_nodes_nocore", lang, n=len(s)))
+        dep = ga.dependent
+        if len(dep):
+            out.append(t(f"{key}.dependent", lang, n=len(dep), threshold=thr, items=_items(
+                [t(f"{key}.dependent_item", lang, buyer=firms.get(r.buyer, r.buyer),
+                   supplier=firms.get(r.supplier, r.supplier), share=fmt.pct(r.share, 0), value=money(r.value))
+                 for r in dep.head(3).itertuples()], lang, 3)))
+        else:
+            out.append(t(f"{key}.dependent_none", lang, threshold=thr))
+        return out
+    if section == "exit":
+        e = stress or ga.exit
+        if e is None:
+            return []
+        name = firms.get(e.firm_id, e.firm_id)
+        if not e.active_local:
+            return [t("gaps.exit_none", lang, firm=name, month=ga.month)]
+        out.append(t(f"{key}.exit_total", lang, firm=name, value=money(e.value_lost), share=fmt.pct(e.value_share, 1),
+                     n=len(e.affected), threshold=thr, buyers=e.dependent_buyers, suppliers=e.dependent_suppliers))
+        if len(e.affected):
+            items = t("gaps.list_sep", lang).join(
+                t(f"{key}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
+                for r in e.affected.head(8).itertuples())
+            if len(e.affected) > 8:
+                items += t("gaps.and_more", lang, n=len(e.affected) - 8)
+            out.append(t(f"{key}.exit_suppliers", lang, items=items))
+        lost = e.nodes_lost
+        if lost:
+            out.append(t(f"{key}.exit_nodes", lang, nodes=t("gaps.name_sep", lang).join(nodes.get(n, n) for n in lost)))
+        else:
+            out.append(t(f"{key}.exit_nodes_none", lang))
+        b = e.backup
+        parts = []
+        for node in e.nodes.loc[e.nodes["qualifies"], "node_id"]:   # the firm's few nodes
+            first = b[b["node_id"] == node].head(1)
+            if len(first):
+                r = first.iloc[0]
+                label = f"{display_name(r['name'], r['name_zh'], lang)} ({t(f'gaps.kind.{r.kind}', lang)}" \
+                        f"{', ' + str(r['where']) if isinstance(r['where'], str) and r['where'] else ''})"
+                if lang == "zh":
+                    label = label.replace(" (", "（").replace(", ", "，").replace(")", "）")
+                parts.append(t(f"{key}.exit_backup_item", lang, node=nodes.get(node, node), first=label))
+            else:
+                parts.append(t(f"{key}.exit_backup_none", lang, node=nodes.get(node, node)))
+        if parts:
+            out.append(t(f"{key}.exit_backup", lang, items=_items(parts, lang, 6)))
+        return out
+    if section == "ranking":
+        r = ga.ranking
+        if not len(r):
+            return [t("gaps.none", lang)]
+        out.append(t(f"{key}.ranking_top", lang, items=t("gaps.list_sep", lang).join(
+            t(f"{key}.ranking_item", lang, firm=firms.get(x.firm_id, x.firm_id), n=int(x.affected_firms),
+              value=money(x.value_lost)) for x in r.head(3).itertuples())))
+        n_single = int((r["nodes_lost"] > 0).sum())
+        if n_single:
+            out.append(t(f"{key}.ranking_nodes", lang, n=n_single))
+        return out
+    if section == "security":
+        s = ga.security[ga.security["quadrant"] != ""]
+        counts = s["quadrant"].value_counts()
+        out.append(t(f"{key}.security_counts", lang, total=len(s), items=t("gaps.name_sep", lang).join(
+            t(f"{key}.security_count_item", lang, n=int(counts.get(q, 0)), quadrant=t(f"gaps.quadrant.{q}", lang).lower()
+              if lang == "en" else t(f"gaps.quadrant.{q}", lang)) for q in QUADRANTS)))
+        crit = s[s["quadrant"] == "critical"].sort_values(["weight", "dependence"], ascending=False)
+        if len(crit):
+            out.append(t(f"{key}.security_critical", lang, items=_items(
+                [t(f"{key}.security_item", lang, node=nodes.get(r.node_id, r.node_id), dependence=fmt.pct(r.dependence, 0),
+                   n=int(r.alternatives)) for r in crit.itertuples()], lang, 6)))
+        return out
+    raise ValueError(f"unknown findings section {section!r}")
+
+
+# --- tables for display: columns → i18n keys ---------------------------------------------
+
+HEALTH_COLUMNS = {"dimension_label": "gaps.col.dimension", "metric_label": "gaps.col.metric",
+                  "value_text": "gaps.col.value", "benchmark_text": "gaps.col.benchmark", "score": "gaps.col.ratio",
+                  "note": "gaps.col.note"}
+PRIORITY_COLUMNS = {"rank": "gaps.col.rank", "node": "gaps.col.node", "segment": "gaps.col.segment",
+                    "status_label": "gaps.col.status", "importance": "gaps.col.importance",
+                    "demand": "gaps.col.demand", "feasibility": "gaps.col.feasibility",
+                    "fragility": "gaps.col.fragility", "score": "gaps.col.score", "reason_label": "gaps.col.reason",
+                    "candidates": "gaps.col.candidates"}
+MATCH_COLUMNS = {"node": "gaps.col.node", "option": "gaps.col.option", "candidate": "gaps.col.candidate",
+                 "region": "gaps.col.region", "capability": "gaps.col.capability", "park_fit": "gaps.col.fit",
+                 "match": "gaps.col.match", "also": "gaps.col.also"}
+SINGLE_COLUMNS = {"node": "gaps.col.node", "segment": "gaps.col.segment", "core_label": "genemap.col.core",
+                  "firm": "gaps.col.the_firm", "capability": "gaps.col.capability",
+                  "local_buyers": "gaps.col.buyers", "local_sales": "gaps.col.local_sales",
+                  "candidates": "gaps.col.candidates"}
+DEPENDENT_COLUMNS = {"buyer_label": "gaps.col.buyer", "supplier_label": "gaps.col.supplier",
+                     "value": "gaps.col.value_from", "share": "gaps.col.share", "suppliers": "gaps.col.suppliers"}
+AFFECTED_COLUMNS = {"firm": "common.firm", "node": "gaps.col.node", "role_label": "gaps.col.role",
+                    "lost": "gaps.col.lost", "share": "gaps.col.share_lost"}
+NODES_COLUMNS = {"node": "gaps.col.node", "capability": "gaps.col.capability", "before": "gaps.col.before",
+                 "after": "gaps.col.after"}
+BACKUP_COLUMNS = {"node": "gaps.col.node", "option": "gaps.col.option", "kind_label": "gaps.col.kind",
+                  "firm": "common.firm", "capability": "gaps.col.capability", "where": "gaps.col.where"}
+RANKING_COLUMNS = {"rank": "gaps.col.rank", "firm": "common.firm", "node": "gaps.col.node",
+                   "affected_firms": "gaps.col.hit", "nodes_lost": "gaps.col.nodes_lost",
+                   "value_lost": "gaps.col.lost_value", "value_share": "gaps.col.lost_share"}
+SECURITY_COLUMNS = {"node": "gaps.col.node", "segment": "gaps.col.segment", "quadrant_label": "gaps.col.quadrant",
+                    "dependence": "gaps.col.dependence", "alternatives": "gaps.col.alternatives",
+                    "local_firms": "gaps.col.firms", "candidates": "gaps.col.candidates"}
+
+
+def formats(lang: str = "en", currency: str = "CNY") -> dict:
+    """Formatters for every column of the gap-analysis tables."""
+    money = lambda v: fmt.money(v, lang, currency).replace(" ", "\u00a0")  # noqa: E731
+    pct = lambda v: fmt.pct(v, 0)  # noqa: E731
+    two = lambda v: fmt.number(v, 2)  # noqa: E731
+    return {"score": two, "importance": two, "demand": two, "feasibility": two, "fragility": two,
+            "capability": two, "park_fit": pct, "match": two, "local_sales": money, "value": money,
+            "share": pct, "lost": money, "value_lost": money, "value_share": lambda v: fmt.pct(v, 1),
+            "dependence": pct, "rank": fmt.count, "option": fmt.count, "candidates": fmt.count,
+            "local_buyers": fmt.count, "suppliers": fmt.count, "affected_firms": fmt.count,
+            "nodes_lost": fmt.count, "alternatives": fmt.count, "local_firms": fmt.count,
+            "where": lambda v: v if isinstance(v, str) and v else "–"}
+
+
+def health_view(h: Health, lang: str = "en", currency: str = "CNY") -> pd.DataFrame:
+    m = h.metrics
+    m = m[(m["dimension"] != "") | (m["status"] == "ok")]
+    def val(col):
+        return [_metric_value(h, mid, v, lang, currency) for mid, v in zip(m["metric"], m[col])]  # a few dozen metrics
+    note = [t(f"gaps.metric_status.{s}", lang) if s != "ok" else (
+        t("gaps.finding.health_stale", lang, metric="", month=h.month, value_month=vm).lstrip(": ：")
+        if vm and vm != h.month else "") for s, vm in zip(m["status"], m["value_month"])]
+    return m.assign(dimension_label=[name_of(h.dims[d], lang) if d in h.dims else "–" for d in m["dimension"]],
+                    metric_label=[h.metric_name(x, lang) for x in m["metric"]], value_text=val("value"),
+                    benchmark_text=val("benchmark"), note=note)
+
+
+def priority_view(p: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    return p.assign(node=names(p, "name", lang), segment=names(p, "segment_name", lang),
+                    status_label=[status_label(s, lang) for s in p["status"]],
+                    reason_label=[t(f"gaps.component.{r}", lang) if r else "–" for r in p["reason"]])
+
+
+def matches_view(m: pd.DataFrame, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
+    sep = t("gaps.name_sep", lang)
+    return m.assign(node=m["node_id"].map(node_names).fillna(m["node_id"]), candidate=names(m, "name", lang),
+                    also=[sep.join(node_names.get(n, n) for n in o) or "–" for o in m["other_nodes"]])
+
+
+def single_view(s: pd.DataFrame, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
+    return s.assign(node=names(s, "name", lang), segment=s["segment_id"].map(node_names).fillna("–"),
+                    core_label=[t("genemap.yes" if c else "genemap.no", lang) for c in s["core"]],
+                    firm=names(s, "firm_name", lang))
+
+
+def dependent_view(d: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    return d.assign(buyer_label=names(d, "buyer_name", lang) + " · " + names(d, "buyer_node_name", lang),
+                    supplier_label=names(d, "supplier_name", lang) + " · " + names(d, "supplier_node_name", lang))
+
+
+def affected_view(e: ExitStress, lang: str = "en") -> pd.DataFrame:
+    a = e.affected
+    return a.assign(firm=names(a, "name", lang), node=names(a, "node_name", lang),
+                    role_label=[t(f"gaps.role.{r}", lang) for r in a["role"]],
+                    lost=a["supply_lost"].where(a["supply_share"] >= a["sales_share"], a["sales_lost"]))
+
+
+def nodes_view(e: ExitStress, lang: str = "en") -> pd.DataFrame:
+    n = e.nodes
+    return n.assign(node=names(n, "name", lang),
+                    before=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_before"], n["firms_before"])],
+                    after=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_after"], n["firms_after"])])
+
+
+def backup_view(e: ExitStress, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
+    b = e.backup
+    return b.assign(node=b["node_id"].map(node_names).fillna(b["node_id"]), firm=names(b, "name", lang),
+                    kind_label=[t(f"gaps.kind.{k}", lang) for k in b["kind"]])
+
+
+def ranking_view(r: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    return r.assign(firm=names(r, "name", lang), node=names(r, "node_name", lang))
+
+
+def security_view(s: pd.DataFrame, node_names: pd.Series, lang: str = "en",
+                  quadrants: Iterable[str] = ("critical", "fragile")) -> pd.DataFrame:
+    rows = s[s["quadrant"].isin(list(quadrants))]
+    return rows.assign(node=names(rows, "name", lang), segment=rows["segment_id"].map(node_names).fillna("–"),
+                       quadrant_label=[t(f"gaps.quadrant.{q}", lang) for q in rows["quadrant"]])
+
+
+def node_names(ga: "GapAnalysis", lang: str = "en") -> pd.Series:
+    """Display names of every chain node (segments included) in ``lang``, indexed by node_id."""
+    return _node_names(ga, lang)
+
+
+__all__ += ["headline_cards", "findings", "names", "node_names", "weights_text", "status_label", "formats",
+            "health_view", "priority_view", "matches_view", "single_view", "dependent_view", "affected_view",
+            "nodes_view", "backup_view", "ranking_view", "security_view",
+            "HEALTH_COLUMNS", "PRIORITY_COLUMNS", "MATCH_COLUMNS", "SINGLE_COLUMNS", "DEPENDENT_COLUMNS",
+            "AFFECTED_COLUMNS", "NODES_COLUMNS", "BACKUP_COLUMNS", "RANKING_COLUMNS", "SECURITY_COLUMNS"]

@@ -1,0 +1,897 @@
+"""Gene map (产业基因图谱): which technology nodes the park has, which are thin or missing, and
+how feasible the missing ones are given what the park already does (DESIGN.md §5).
+
+Pure functions over the workspace tables; vectorised (no loops over firms or nodes). The three
+building blocks, meant to be reused by the gap analysis and the niche analysis:
+
+``coverage(chain_nodes, firms, firm_nodes, *, month, min_capability)`` → :class:`Coverage`
+    Per technology node (leaf of the chain tree): the *qualifying firms* — local firms active in
+    ``month`` with capability ≥ ``min_capability`` on the node — their number, summed and best
+    capability, the firm output attributed to the node and its concentration (HHI), and the
+    status ``missing`` (0 firms), ``single`` (1), ``thin`` (2) or ``covered`` (≥ 3). Roll-ups to
+    every node of the tree (segments, stages, the chain) and the chain coverage rate.
+
+``node_space(chain_nodes, firm_nodes, *, candidates, chain_edges, min_capability)`` → :class:`NodeSpace`
+    How related two technology nodes are (proximity φ in [0, 1]), see "Which proximity" below.
+
+``feasibility(coverage, proximity)`` → DataFrame
+    For each missing, single or thin node: its density given the park's present nodes.
+
+``gene_map(tables, month, ...)`` bundles the three for the notebook.
+
+Definitions
+-----------
+* **Active local firm in month m**: ``local`` is true and the firm has not exited by m
+  (:func:`ecolib.foundations.firms.active_mask`: status ``active``, or ``exit_month`` later than m).
+  With ``month=None``: status ``active``.
+* **Qualifying firm** of node p: an active local firm with a ``firm_nodes`` row on p whose
+  capability ≥ ``min_capability`` (default 0.3, ``workspace.yaml``). A firm spread over two
+  nodes qualifies for each node on its own capability there.
+* **Attributed output** of node p (currency per year): Σ over its qualifying firms of
+  ``firm output × share`` on p (``firm_nodes.share``). A firm without reported output adds 0.
+* **HHI** of node p: Σ_f (o_fp / o_p)² over its qualifying firms, with o_fp the attributed
+  output; in (0, 1], 1 for a single firm, 1/n for n equal firms; NaN when o_p = 0.
+* **Status** of a node: by the number n of qualifying firms: ``missing`` n = 0, ``single``
+  n = 1, ``thin`` n = 2, ``covered`` n ≥ 3. For a segment, stage or the chain the same rule is
+  applied to the number of *distinct* qualifying firms anywhere in its subtree.
+* **Coverage rate** of a subtree: Σ weight of its technology nodes not missing / Σ weight of
+  its technology nodes (``chain_nodes.weight``); the chain coverage rate is the root's. NaN if
+  the weights sum to 0.
+* Technology nodes are the leaves of the tree. A ``firm_nodes`` row on a non-leaf node (a firm
+  known only by its segment) counts in that node's roll-ups but covers no technology node.
+
+Which proximity (feasibility)
+-----------------------------
+The proximity of two technology nodes p, p' combines two kinds of evidence:
+
+1. **Capability proximity** (Atlas of Economic Complexity, Hidalgo et al. 2007): the location ×
+   activity matrix is *firm × technology node presence* over every firm we know — local firms
+   (active or exited), outside firms and candidates — with M_fp = 1 when the firm's capability
+   on p ≥ ``min_capability``. φᶜ_pp' = Σ_f M_fp M_fp' / max(k_p, k_p') (k_p: firms on p), computed
+   by :func:`ecolib.analyses.relatedness.proximity`. Two nodes are close when the same firms master
+   both. It is month-independent: a firm that left still shows which technologies go together.
+2. **Supply-chain proximity**: from ``chain_edges`` (p's output is an input of p'), φˢ_pp' =
+   max(w_pp', w_p'p) / max over all edges of w, so the strongest relation is 1. An edge on a
+   segment applies to each of its technology nodes. It matters where firm data is silent: in a
+   park where nobody combines, say, battery packs and storage integration in one firm, the
+   chain still says that a storage integrator buys packs and sells to grid operators.
+
+φ_pp' = max(φᶜ_pp', φˢ_pp') (diagonal 0), or φᶜ alone when ``chain_edges`` is not given.
+**Feasibility** of node p for the park = density ω_p = Σ_p' M_p' φ_p'p / Σ_p' φ_p'p with M_p' = 1
+for the park's present technology nodes (status not ``missing``), as
+:func:`ecolib.analyses.relatedness.density_for_profile`: the share of p's relatedness that falls on
+nodes the park already has, in [0, 1]. A node related to nothing (Σ φ = 0) gets 0 and
+``no_evidence = True``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ecolib.foundations import chain
+from ecolib.presentation import fmt
+from ecolib.analyses import relatedness
+from ecolib.presentation.i18n import display_names, has, t
+from ecolib.foundations.firms import active_mask
+from ecolib.contract.schema import COVERAGE_STATUSES as STATUSES, GAP_STATUSES  # the contract's vocabulary
+
+__all__ = [
+    "STATUSES",
+    "GAP_STATUSES",
+    "FRAGILITY",
+    "Coverage",
+    "NodeSpace",
+    "GeneMap",
+    "coverage",
+    "node_status",
+    "node_space",
+    "feasibility",
+    "gene_map",
+    "capability_matrix",
+    "zone_node_matrix",
+    "chain_graph",
+    "proximity_graph",
+    "gap_table",
+    "single_order",
+    "related_segments",
+    "stage_table",
+    "findings",
+    "headline_cards",
+]
+
+#: Fragility of each gap status, as in the gap priority of DESIGN.md §6.
+FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
+
+
+# =========================================================================== coverage
+
+
+def node_status(firms: pd.Series | np.ndarray) -> np.ndarray:
+    """Status for numbers of qualifying firms: 0 → missing, 1 → single, 2 → thin, ≥ 3 → covered.
+
+    Examples
+    --------
+    >>> node_status([0, 1, 2, 3]).tolist()
+    ['missing', 'single', 'thin', 'covered']
+    """
+    n = np.asarray(firms, dtype=np.float64)
+    return np.select([n <= 0, n == 1, n == 2], ["missing", "single", "thin"], default="covered").astype(object)
+
+
+@dataclass
+class Coverage:
+    """Node coverage for one month (see the module docstring for every definition).
+
+    Attributes
+    ----------
+    nodes : one row per technology node (leaf), in ``chain_nodes`` order. Columns:
+        node_id, name, name_zh, parent_id, segment_id, stage_id, stage, weight, core,
+        firms (qualifying firms), capability_sum, capability_max, output (attributed,
+        currency/year), hhi, status, top_firm (qualifying firm with the largest attributed
+        output, then the highest capability; empty if none), firms_below (active local firms
+        on the node with capability < min_capability), firms_exited (local firms on the node
+        that are not active in the month).
+    tree : one row per chain node (every level), in ``chain_nodes`` order: node_id, parent_id,
+        name, name_zh, level, depth, stage, weight, core, is_leaf, leaves, missing, single,
+        thin, covered (numbers of technology nodes in the subtree by status), core_leaves,
+        core_gaps (core technology nodes not covered), leaf_weight, present_weight,
+        coverage_rate, firms (distinct qualifying firms in the subtree), output, status.
+    links : every ``firm_nodes`` row of a local firm: firm_id, node_id, capability, share,
+        output (firm output × share), active (in the month), qualifies (active and capability
+        ≥ min_capability).
+    coverage_rate : the chain coverage rate (weight-weighted share of technology nodes not
+        missing), in [0, 1] or NaN.
+    headline : numbers for summary.json.
+    """
+
+    month: str | None
+    min_capability: float
+    nodes: pd.DataFrame
+    tree: pd.DataFrame
+    links: pd.DataFrame
+    coverage_rate: float
+    headline: dict = field(default_factory=dict)
+
+    @property
+    def segments(self) -> pd.DataFrame:
+        """Roll-up rows of the segments (depth 2)."""
+        return self.tree[self.tree["level"] == "segment"].reset_index(drop=True)
+
+    @property
+    def stages(self) -> pd.DataFrame:
+        """Roll-up rows of the stages (depth 1)."""
+        return self.tree[self.tree["level"] == "stage"].reset_index(drop=True)
+
+    def present(self) -> list[str]:
+        """Technology nodes the park has (status not ``missing``)."""
+        return self.nodes.loc[self.nodes["status"] != "missing", "node_id"].tolist()
+
+
+def _check_min_capability(value: float) -> float:
+    value = float(value)
+    if not 0 < value <= 1:
+        raise ValueError(f"min_capability must be in (0, 1], got {value!r}")
+    return value
+
+
+def _text(col: pd.Series) -> pd.Series:
+    return col.astype(object).where(col.notna(), None)
+
+
+def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.DataFrame, *,
+             month: str | None = None, min_capability: float = 0.3,
+             zones: Iterable[str] | None = None) -> Coverage:
+    """Node coverage by active local firms (DESIGN.md §5; definitions in the module docstring).
+
+    ``chain_nodes`` needs the derived columns of a loaded workspace (``is_leaf``, ``level``,
+    ``segment_id``, ``stage_id``, ``stage``); ``firms`` needs firm_id, local, status,
+    exit_month, output; ``firm_nodes`` firm_id, node_id, capability, share. ``month``
+    (``YYYY-MM``) decides who is active (None: firms with status ``active``). ``zones``
+    restricts the local firms to those zones (e.g. one zone's own gene map).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> cov.nodes[["node_id", "firms", "status"]]      # the pack maker F4 has left: packs are missing
+      node_id  firms   status
+    0    N.LI      1   single
+    1  N.CATH      1   single
+    2    N.CELL      2     thin
+    3  N.PACK      0  missing
+    """
+    min_capability = _check_min_capability(min_capability)
+    nodes_all = chain_nodes.reset_index(drop=True)
+    firm_cols = firms[["firm_id", "local", "output"]].copy()
+    active = (active_mask(firms, month) if month is not None else firms["status"].eq("active")).to_numpy(bool)
+    firm_cols["active"] = active
+    local = firms["local"].to_numpy(bool)
+    if zones is not None:
+        local = local & firms["zone"].isin(list(zones)).to_numpy(bool)
+    firm_cols = firm_cols[local]
+
+    links = firm_nodes[["firm_id", "node_id", "capability", "share"]].merge(
+        firm_cols[["firm_id", "output", "active"]], on="firm_id", how="inner")
+    links["output"] = links["output"].fillna(0.0).to_numpy(np.float64) * links["share"].fillna(0.0).to_numpy(np.float64)
+    links["qualifies"] = links["active"].to_numpy(bool) & (links["capability"].to_numpy(np.float64) >= min_capability)
+    links = links.reset_index(drop=True)
+    q = links[links["qualifies"]]
+
+    # --- technology nodes -----------------------------------------------------------------
+    leaves = nodes_all[nodes_all["is_leaf"].to_numpy(bool)]
+    leaf_ids = pd.Index(leaves["node_id"])
+    by_node = q.groupby("node_id")
+    firms_n = by_node["firm_id"].nunique().reindex(leaf_ids, fill_value=0)
+    cap_sum = by_node["capability"].sum().reindex(leaf_ids, fill_value=0.0)
+    cap_max = by_node["capability"].max().reindex(leaf_ids)
+    out = by_node["output"].sum().reindex(leaf_ids, fill_value=0.0)
+    total = out.reindex(q["node_id"]).to_numpy(np.float64)
+    s = q["output"].to_numpy(np.float64) / np.where(total > 0, total, np.nan)
+    hhi = pd.Series(s * s, index=q.index).groupby(q["node_id"]).sum(min_count=1).reindex(leaf_ids)
+    hhi = hhi.where(out > 0)
+    top = (q.sort_values(["node_id", "output", "capability", "firm_id"], ascending=[True, False, False, True])
+           .drop_duplicates("node_id").set_index("node_id")["firm_id"].reindex(leaf_ids))
+    active_links = links[links["active"].to_numpy(bool)]
+    below = (active_links[active_links["capability"] < min_capability].groupby("node_id")["firm_id"].nunique()
+             .reindex(leaf_ids, fill_value=0))
+    gone = links[~links["active"].to_numpy(bool)].groupby("node_id")["firm_id"].nunique().reindex(leaf_ids, fill_value=0)
+
+    table = pd.DataFrame({
+        "node_id": leaf_ids.to_numpy(object),
+        "name": _text(leaves["name"]).to_numpy(),
+        "name_zh": _text(leaves["name_zh"].fillna(leaves["name"]) if "name_zh" in leaves else leaves["name"]).to_numpy(),
+        "parent_id": _text(leaves["parent_id"]).to_numpy(),
+        "segment_id": _text(leaves["segment_id"]).to_numpy(),
+        "stage_id": _text(leaves["stage_id"]).to_numpy(),
+        "stage": _text(leaves["stage"]).to_numpy(),
+        "weight": leaves["weight"].to_numpy(np.float64),
+        "core": leaves["core"].to_numpy(bool),
+        "firms": firms_n.to_numpy(np.int64),
+        "capability_sum": cap_sum.to_numpy(np.float64),
+        "capability_max": cap_max.to_numpy(np.float64),
+        "output": out.to_numpy(np.float64),
+        "hhi": hhi.to_numpy(np.float64),
+        "status": node_status(firms_n),
+        "top_firm": _text(top).to_numpy(),
+        "firms_below": below.to_numpy(np.int64),
+        "firms_exited": gone.to_numpy(np.int64),
+    })
+
+    tree = _roll_up(nodes_all, table, q)
+    root = tree[tree["parent_id"].isna()]
+    rate = float(root["coverage_rate"].iloc[0]) if len(root) else float("nan")
+    counts = table["status"].value_counts()
+    headline = {
+        "month": month,
+        "min_capability": min_capability,
+        "technology_nodes": int(len(table)),
+        **{s: int(counts.get(s, 0)) for s in STATUSES},
+        "coverage_rate": rate,
+        "missing_nodes": table.loc[table["status"] == "missing", "node_id"].tolist(),
+        "single_nodes": table.loc[table["status"] == "single", "node_id"].tolist(),
+        "thin_nodes": table.loc[table["status"] == "thin", "node_id"].tolist(),
+        "core_gaps": table.loc[table["core"] & (table["status"] != "covered"), "node_id"].tolist(),
+        "missing_segments": tree.loc[(tree["level"] == "segment") & (tree["leaves"] > 0)
+                                     & (tree["missing"] == tree["leaves"]), "node_id"].tolist(),
+        "qualifying_firms": int(q["firm_id"].nunique()),
+    }
+    return Coverage(month, min_capability, table, tree, links, rate, headline)
+
+
+def _roll_up(nodes_all: pd.DataFrame, table: pd.DataFrame, q: pd.DataFrame) -> pd.DataFrame:
+    """Subtree summaries for every chain node (loops: none; one merge per quantity)."""
+    pairs = chain.ancestor_pairs(nodes_all[["node_id", "parent_id"]])
+    ids = pd.Index(nodes_all["node_id"])
+    leaf = table[["node_id", "status", "weight", "core"]].copy()
+    leaf["present"] = leaf["status"] != "missing"
+    for s in STATUSES:
+        leaf[s] = (leaf["status"] == s).astype(np.int64)
+    leaf["core_gap"] = (leaf["core"] & (leaf["status"] != "covered")).astype(np.int64)
+    leaf["present_weight"] = leaf["weight"].where(leaf["present"], 0.0)
+    joined = pairs.merge(leaf, on="node_id", how="inner")
+    g = joined.groupby("ancestor_id")
+    agg = pd.DataFrame({
+        "leaves": g.size(),
+        **{s: g[s].sum() for s in STATUSES},
+        "core_leaves": g["core"].sum(),
+        "core_gaps": g["core_gap"].sum(),
+        "leaf_weight": g["weight"].sum(),
+        "present_weight": g["present_weight"].sum(),
+    }).reindex(ids)
+    ints = ["leaves", *STATUSES, "core_leaves", "core_gaps"]
+    agg[ints] = agg[ints].fillna(0).astype(np.int64)
+    agg[["leaf_weight", "present_weight"]] = agg[["leaf_weight", "present_weight"]].fillna(0.0)
+    fq = pairs.merge(q[["node_id", "firm_id", "output"]], on="node_id", how="inner")
+    firms_n = fq.drop_duplicates(["ancestor_id", "firm_id"]).groupby("ancestor_id").size().reindex(ids, fill_value=0)
+    output = fq.groupby("ancestor_id")["output"].sum().reindex(ids, fill_value=0.0)
+    weight = agg["leaf_weight"].to_numpy(np.float64)
+    rate = np.where(weight > 0, agg["present_weight"].to_numpy(np.float64) / np.where(weight > 0, weight, 1.0), np.nan)
+    name_zh = nodes_all["name_zh"].fillna(nodes_all["name"]) if "name_zh" in nodes_all else nodes_all["name"]
+    tree = pd.DataFrame({
+        "node_id": ids.to_numpy(object),
+        "parent_id": _text(nodes_all["parent_id"]).to_numpy(),
+        "name": _text(nodes_all["name"]).to_numpy(),
+        "name_zh": _text(name_zh).to_numpy(),
+        "level": _text(nodes_all["level"]).to_numpy(),
+        "depth": nodes_all["depth"].to_numpy(np.int64),
+        "stage": _text(nodes_all["stage"]).to_numpy(),
+        "weight": nodes_all["weight"].to_numpy(np.float64),
+        "core": nodes_all["core"].to_numpy(bool),
+        "is_leaf": nodes_all["is_leaf"].to_numpy(bool),
+    })
+    for col in agg.columns:
+        tree[col] = agg[col].to_numpy()
+    tree["coverage_rate"] = rate
+    tree["firms"] = firms_n.to_numpy(np.int64)
+    tree["output"] = output.to_numpy(np.float64)
+    tree["status"] = node_status(tree["firms"])
+    return tree
+
+
+# =========================================================================== node space
+
+
+@dataclass
+class NodeSpace:
+    """How related the technology nodes are (see "Which proximity" in the module docstring).
+
+    presence : firm × technology-node presence (sparse, 0/1) over every firm known.
+    capability_proximity : φᶜ, node × node DataFrame (diagonal 0).
+    chain_proximity : φˢ from chain edges, or None when no edges were used.
+    proximity : the combined φ = max(φᶜ, φˢ) used for feasibility.
+    firms : number of firms (rows of ``presence``), by source: local, external, candidates.
+    """
+
+    presence: relatedness.LabeledMatrix
+    capability_proximity: pd.DataFrame
+    chain_proximity: pd.DataFrame | None
+    proximity: pd.DataFrame
+    min_capability: float
+    firms: dict = field(default_factory=dict)
+
+
+def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd.DataFrame | None = None,
+               candidates: pd.DataFrame | None = None, chain_edges: pd.DataFrame | None = None,
+               min_capability: float = 0.3) -> NodeSpace:
+    """Proximity between technology nodes (definitions in the module docstring).
+
+    ``firm_nodes`` (every firm: local, outside, exited) and ``candidates`` (optional) give the
+    firm × node presence, ``capability ≥ min_capability``; ``firms`` (optional) only labels how
+    many of them are local or outside. ``chain_edges`` (optional) adds supply-chain proximity.
+    Rows on non-leaf nodes are ignored here. Sparse throughout: 100k firms × 500 nodes is fine.
+    """
+    min_capability = _check_min_capability(min_capability)
+    leaf_ids = pd.Index(chain_nodes.loc[chain_nodes["is_leaf"].to_numpy(bool), "node_id"].astype(object))
+    parts = [firm_nodes[["firm_id", "node_id", "capability"]].assign(source="firm")]
+    if candidates is not None and len(candidates):
+        # candidate ids live in their own namespace: prefix so they never merge with a firm
+        parts.append(candidates[["firm_id", "node_id", "capability"]].assign(
+            firm_id=lambda d: "candidate:" + d["firm_id"].astype(str), source="candidate"))
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[(rows["capability"].to_numpy(np.float64) >= min_capability) & rows["node_id"].isin(leaf_ids)]
+    r, firm_index = pd.factorize(rows["firm_id"].astype(object), sort=True)
+    c = leaf_ids.get_indexer(rows["node_id"].astype(object))
+    data = sp.csr_array(sp.coo_array((np.ones(len(rows)), (r, c)), shape=(len(firm_index), len(leaf_ids))))
+    data.data[:] = 1.0  # duplicates (same firm and node twice) are presence 1
+    presence = relatedness.LabeledMatrix(data, pd.Index(firm_index, name="firm_id"), pd.Index(leaf_ids, name="node_id"))
+    phi_c = relatedness.proximity(presence) if len(firm_index) else pd.DataFrame(
+        0.0, index=presence.activities, columns=presence.activities)
+    phi_s = None
+    combined = phi_c
+    if chain_edges is not None:
+        phi_s = _chain_proximity(chain_nodes, chain_edges, leaf_ids)
+        combined = pd.DataFrame(np.maximum(phi_c.to_numpy(), phi_s.to_numpy()), index=leaf_ids, columns=leaf_ids)
+    counts = {"known": int(len(firm_index))}
+    firm_ids = pd.Index(firm_index)
+    cand = firm_ids.str.startswith("candidate:") if len(firm_ids) else np.zeros(0, bool)
+    counts["candidates"] = int(np.sum(cand))
+    if firms is not None:
+        local = firms.set_index("firm_id")["local"]
+        is_local = firm_ids.map(local).to_numpy(object)
+        counts["local"] = int(np.sum(is_local == True))  # noqa: E712 (object array of bools / NaN)
+        counts["external"] = int(np.sum(is_local == False))  # noqa: E712
+    return NodeSpace(presence, phi_c, phi_s, combined, min_capability, counts)
+
+
+def _chain_proximity(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, leaf_ids: pd.Index) -> pd.DataFrame:
+    """φˢ_pp' = max(w_pp', w_p'p) / max w over leaf pairs; an edge on a non-leaf node applies to
+    every technology node below it."""
+    n = len(leaf_ids)
+    empty = pd.DataFrame(np.zeros((n, n)), index=leaf_ids, columns=leaf_ids)
+    if chain_edges is None or not len(chain_edges):
+        return empty
+    pairs = chain.ancestor_pairs(chain_nodes[["node_id", "parent_id"]])
+    below = pairs[pairs["node_id"].isin(leaf_ids)][["ancestor_id", "node_id"]]
+    w = chain_edges["weight"].fillna(1.0) if "weight" in chain_edges else pd.Series(1.0, index=chain_edges.index)
+    e = pd.DataFrame({"source": chain_edges["source"].to_numpy(object), "target": chain_edges["target"].to_numpy(object),
+                      "w": w.to_numpy(np.float64)})
+    e = (e.merge(below.rename(columns={"ancestor_id": "source", "node_id": "s"}), on="source")
+          .merge(below.rename(columns={"ancestor_id": "target", "node_id": "d"}), on="target"))
+    e = e[e["s"] != e["d"]]
+    if not len(e) or not (e["w"] > 0).any():
+        return empty
+    i = leaf_ids.get_indexer(e["s"])
+    j = leaf_ids.get_indexer(e["d"])
+    a = np.zeros((n, n))
+    np.maximum.at(a, (i, j), e["w"].to_numpy())
+    a = np.maximum(a, a.T) / e["w"].max()
+    np.fill_diagonal(a, 0.0)
+    return pd.DataFrame(a, index=leaf_ids, columns=leaf_ids)
+
+
+# =========================================================================== feasibility
+
+
+def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
+                statuses: Iterable[str] | None = GAP_STATUSES, related: int = 3,
+                related_min: float = 0.1) -> pd.DataFrame:
+    """Feasibility of each gap node for the park: its density given the park's present nodes.
+
+    ``cov`` is a :class:`Coverage` (or its ``nodes`` table: node_id, status); ``proximity`` a
+    node × node DataFrame, e.g. ``NodeSpace.proximity``. Present nodes are those with status
+    not ``missing``. Returns one row per technology node whose status is in ``statuses`` (None:
+    every node), most feasible first, with columns node_id, status, feasibility (density in
+    [0, 1], :func:`ecolib.analyses.relatedness.density_for_profile`), no_evidence (Σ φ = 0: related to
+    no node at all; feasibility is then 0), related (tuple of up to ``related`` present nodes
+    with the largest φ to the node, only those with φ ≥ ``related_min``: the explanation of
+    the number, not part of it) and related_proximity (their φ).
+    """
+    nodes = cov.nodes if isinstance(cov, Coverage) else cov
+    labels = pd.Index(proximity.index)
+    status = nodes.set_index("node_id")["status"]
+    present = status.index[status.to_numpy() != "missing"]
+    present = present[present.isin(labels)]
+    dens = relatedness.density_for_profile(present, proximity)
+    phi = proximity.reindex(index=labels, columns=labels).to_numpy(np.float64)
+    want = status.index if statuses is None else status.index[status.isin(list(statuses))]
+    want = want[want.isin(labels)]
+    cols = labels.get_indexer(want)
+    pres_idx = labels.get_indexer(present)
+    out = pd.DataFrame({"node_id": want.to_numpy(object), "status": status.reindex(want).to_numpy(object),
+                        "feasibility": dens.to_numpy()[cols] if len(cols) else np.zeros(0),
+                        "no_evidence": phi[:, cols].sum(axis=0) <= 0 if len(cols) else np.zeros(0, bool)})
+    k = min(related, len(pres_idx))
+    if k and len(cols):
+        sub = phi[np.ix_(pres_idx, cols)]                      # present × gap
+        order = np.argsort(-sub, axis=0, kind="stable")[:k]     # top-k present nodes per gap node
+        top_phi = np.take_along_axis(sub, order, axis=0)
+        names = present.to_numpy(object)[order]
+        keep = (top_phi > 0) & (top_phi >= related_min)
+        out["related"] = [tuple(n[m]) for n, m in zip(names.T, keep.T)]  # short lists: ≤ k each
+        out["related_proximity"] = [tuple(p[m]) for p, m in zip(top_phi.T, keep.T)]
+    else:
+        out["related"] = [()] * len(out)
+        out["related_proximity"] = [()] * len(out)
+    rank = pd.Categorical(out["status"], categories=list(STATUSES), ordered=True)
+    out = out.assign(_s=rank).sort_values(["feasibility", "_s", "node_id"], ascending=[False, True, True])
+    return out.drop(columns="_s").reset_index(drop=True)
+
+
+# =========================================================================== bundle
+
+
+@dataclass
+class GeneMap:
+    """Everything the gene-map notebook shows for one month."""
+
+    month: str | None
+    coverage: Coverage
+    space: NodeSpace
+    feasibility: pd.DataFrame
+    candidates: pd.Series  # per node: candidates with capability ≥ min_capability
+    headline: dict = field(default_factory=dict)
+
+
+def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capability: float = 0.3,
+             use_chain_edges: bool = True) -> GeneMap:
+    """Coverage, node space and feasibility of every gap node for ``month``, from the
+    workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``; ``chain_edges`` and
+    ``candidates`` when present).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> gm = gene_map(tables, "2026-03")
+    >>> gm.feasibility[["node_id", "status", "feasibility"]]
+      node_id   status  feasibility
+    0  N.PACK  missing          1.0
+    1  N.CATH   single          1.0
+    2    N.LI   single          1.0
+    3  N.CELL     thin          0.5
+    """
+    cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month,
+                   min_capability=min_capability)
+    cands = tables.get("candidates")
+    edges = tables.get("chain_edges") if use_chain_edges else None
+    space = node_space(tables["chain_nodes"], tables["firm_nodes"], firms=tables["firms"], candidates=cands,
+                       chain_edges=edges, min_capability=min_capability)
+    feas = feasibility(cov, space.proximity)
+    if cands is not None and len(cands):
+        ok = cands[cands["capability"] >= cov.min_capability]
+        n_cand = ok.groupby("node_id")["firm_id"].nunique().reindex(cov.nodes["node_id"], fill_value=0)
+    else:
+        n_cand = pd.Series(0, index=pd.Index(cov.nodes["node_id"]))
+    n_cand = n_cand.astype(np.int64).rename("candidates")
+    headline = dict(cov.headline)
+    by_node = feas.set_index("node_id")["feasibility"]
+    headline["feasibility"] = {k: round(float(v), 6) for k, v in by_node.items()}  # per gap node, in [0, 1]
+    return GeneMap(month, cov, space, feas, n_cand, headline)
+
+
+# =========================================================================== views
+
+
+def capability_matrix(cov: Coverage, *, nodes: Iterable[str] | None = None, top_nodes: int = 15,
+                      max_firms: int = 30) -> pd.DataFrame:
+    """Active local firm × technology node capability, for the heatmap.
+
+    Nodes: ``nodes`` if given, else the ``top_nodes`` most important technology nodes (core
+    first, then weight, then attributed output). Firms: active local firms with a
+    ``firm_nodes`` row on one of them (below ``min_capability`` included), at most
+    ``max_firms``, those with the largest summed capability on the nodes first. Cells are
+    capabilities in (0, 1], NaN where the firm does not work on the node. Index firm_id,
+    columns node_id (in the nodes' order).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> capability_matrix(gene_map(tables, "2026-03").coverage)
+    node_id  N.LI  N.CELL  N.CATH  N.PACK
+    firm_id
+    F2        NaN     0.4     0.8     NaN
+    F3        NaN     1.0     NaN     NaN
+    F1        0.9     NaN     NaN     NaN
+    """
+    table = cov.nodes
+    if nodes is None:
+        chosen = (table.sort_values(["core", "weight", "output", "node_id"], ascending=[False, False, False, True])
+                  .head(top_nodes)["node_id"].tolist())
+    else:
+        chosen = list(nodes)
+    links = cov.links[cov.links["active"].to_numpy(bool) & cov.links["node_id"].isin(chosen)]
+    if not len(links):
+        return pd.DataFrame(index=pd.Index([], name="firm_id"), columns=pd.Index(chosen, name="node_id"), dtype=float)
+    wide = links.pivot_table(index="firm_id", columns="node_id", values="capability", aggfunc="max")
+    wide = wide.reindex(columns=chosen)
+    order = wide.sum(axis=1).sort_values(ascending=False, kind="stable")
+    wide = wide.loc[order.index[:max_firms]]
+    wide.columns.name = "node_id"
+    return wide
+
+
+def zone_node_matrix(firms: pd.DataFrame, firm_nodes: pd.DataFrame, *, month: str | None = None,
+                     chain_nodes: pd.DataFrame | None = None, level: str = "node") -> pd.DataFrame:
+    """Zone × node attributed output of active local firms (currency per year), the location ×
+    activity matrix for :func:`ecolib.analyses.relatedness.complexity` across zones (RCA, ECI, COI).
+
+    ``level="segment"`` (needs ``chain_nodes``) sums technology nodes into their segments.
+    Firms without a zone are left out.
+    """
+    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
+    f = firms[firms["local"].to_numpy(bool) & act.to_numpy(bool) & firms["zone"].fillna("").ne("")]
+    links = firm_nodes.merge(f[["firm_id", "zone", "output"]], on="firm_id", how="inner")
+    links = links.assign(value=links["output"].fillna(0.0) * links["share"].fillna(0.0))
+    if level == "segment":
+        if chain_nodes is None:
+            raise ValueError('level="segment" needs chain_nodes')
+        seg = chain_nodes.set_index("node_id")["segment_id"]
+        links = links.assign(node_id=links["node_id"].map(seg)).dropna(subset=["node_id"])
+    elif level != "node":
+        raise ValueError(f'level must be "node" or "segment", got {level!r}')
+    return links.pivot_table(index="zone", columns="node_id", values="value", aggfunc="sum", fill_value=0.0)
+
+
+def chain_graph(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, cov: Coverage):
+    """The chain as a directed graph of technology nodes (networkx ``DiGraph``): node attributes
+    from ``cov.nodes`` (name, name_zh, segment_id, stage, weight, core, firms, status), edge
+    attribute ``weight``. Edges on non-leaf nodes are left out."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    cols = ["name", "name_zh", "segment_id", "stage", "weight", "core", "firms", "status"]
+    attrs = cov.nodes.set_index("node_id")[cols].to_dict("index")
+    g.add_nodes_from(attrs.items())
+    if chain_edges is not None and len(chain_edges):
+        e = chain_edges[chain_edges["source"].isin(attrs) & chain_edges["target"].isin(attrs)]
+        w = e["weight"].fillna(1.0) if "weight" in e else pd.Series(1.0, index=e.index)
+        g.add_weighted_edges_from(zip(e["source"], e["target"], w.astype(float)))
+    return g
+
+
+def proximity_graph(space: NodeSpace, cov: Coverage, *, extra_quantile: float = 0.95, max_extra: float = 2.0):
+    """The node proximity network (networkx ``Graph``), as the Atlas draws the product space:
+    the maximum spanning tree of φ plus the pairs with φ at or above the ``extra_quantile`` of
+    the positive φ values, at most ``max_extra`` × (number of nodes) of them, strongest first
+    (so the picture stays readable for 500 nodes). Edge attribute ``proximity``; node
+    attributes as in :func:`chain_graph`. Nodes related to nothing stay isolated."""
+    import networkx as nx
+
+    phi = space.proximity
+    a = np.triu(phi.to_numpy(np.float64), 1)
+    i, j = np.nonzero(a > 0)
+    labels = phi.index.to_numpy(object)
+    full = nx.Graph()
+    full.add_weighted_edges_from(zip(labels[i], labels[j], a[i, j]), weight="proximity")
+    tree = nx.maximum_spanning_tree(full, weight="proximity") if full.number_of_edges() else full
+    g = nx.Graph()
+    cols = ["name", "name_zh", "segment_id", "stage", "weight", "core", "firms", "status"]
+    g.add_nodes_from(cov.nodes.set_index("node_id")[cols].to_dict("index").items())
+    g.add_edges_from(tree.edges(data=True))
+    if len(i):
+        v = a[i, j]
+        keep = np.flatnonzero(v >= np.quantile(v, extra_quantile))
+        keep = keep[np.argsort(-v[keep], kind="stable")][: int(max_extra * len(labels))]
+        g.add_weighted_edges_from(zip(labels[i][keep], labels[j][keep], v[keep]), weight="proximity")
+    return g
+
+
+# =========================================================================== report text
+
+
+
+
+def _firm_names(firms: pd.DataFrame, lang: str) -> pd.Series:
+    return display_names(firms, lang).set_axis(firms["firm_id"].to_numpy(object))
+
+
+def _firm_caps(names: pd.Series, capability: pd.Series, lang: str) -> pd.Series:
+    """'Name (0.86)' labels (full-width brackets in Chinese)."""
+    caps = np.char.mod("%.2f", capability.to_numpy(np.float64))
+    left, right = ("（", "）") if lang == "zh" else (" (", ")")
+    return pd.Series([f"{n}{left}{c}{right}" for n, c in zip(names.astype(str), caps)], index=names.index, dtype=object)
+
+
+def _dash(values: pd.Series) -> np.ndarray:
+    """Display column: text, '–' where missing or empty."""
+    v = values.astype(object).to_numpy()
+    return np.array(["–" if x is None or (isinstance(x, float) and np.isnan(x)) or x == "" else x for x in v],
+                    dtype=object)
+
+
+def _list(items: list[str], lang: str, limit: int = 6) -> str:
+    sep = "、" if lang == "zh" else ", "
+    shown = sep.join(items[:limit])
+    if len(items) > limit:
+        shown += t("genemap.and_more", lang, n=len(items) - limit)
+    return shown
+
+
+def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> pd.DataFrame:
+    """The segments of the park's present nodes that ``node_ids`` are most related to.
+
+    For every present technology node p' (status not missing) outside ``node_ids``, its
+    proximity to the group is Σ_p φ_p'p over p in ``node_ids``; summed by the segment of p'.
+    Returns the ``top`` segments with proximity > 0: segment_id, proximity (that sum), firms
+    (distinct qualifying firms in the segment), largest first.
+    """
+    ids = pd.Index(list(node_ids))
+    phi = gm.space.proximity
+    cols = ids[ids.isin(phi.columns)]
+    nodes = gm.coverage.nodes.set_index("node_id")
+    present = nodes.index[(nodes["status"] != "missing").to_numpy() & ~nodes.index.isin(ids)]
+    present = present[present.isin(phi.index)]
+    if not len(cols) or not len(present):
+        return pd.DataFrame({"segment_id": [], "proximity": [], "firms": []})
+    score = phi.loc[present, cols].sum(axis=1)
+    by_seg = score.groupby(nodes.loc[present, "segment_id"].to_numpy()).sum()
+    by_seg = by_seg[by_seg > 0].sort_values(ascending=False, kind="stable").head(top)
+    firms = gm.coverage.tree.set_index("node_id")["firms"]
+    return pd.DataFrame({"segment_id": by_seg.index.to_numpy(object), "proximity": by_seg.to_numpy(),
+                         "firms": firms.reindex(by_seg.index).fillna(0).astype(np.int64).to_numpy()})
+
+
+def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Single-supplier nodes, most fragile first: core nodes first; then nodes whose one firm is
+    not an anchor firm (链主: an anchor's own node stands and falls with the anchor, a smaller
+    sole supplier is the weaker link); then nodes that lost a firm (``firms_exited`` > 0); then
+    by weight (descending) and node_id."""
+    anchor = firms.set_index("firm_id")["anchor"] if "anchor" in firms else pd.Series(dtype=bool)
+    by_anchor = nodes["top_firm"].map(anchor).fillna(False).astype(bool)
+    return (nodes.assign(_a=by_anchor.to_numpy(), _x=nodes["firms_exited"].to_numpy() > 0)
+            .sort_values(["core", "_a", "_x", "weight", "node_id"], ascending=[False, True, False, False, True])
+            .drop(columns=["_a", "_x"]))
+
+
+def _single_detail(cov: Coverage, row: pd.Series, fnames: pd.Series, firms: pd.DataFrame, lang: str) -> str:
+    names = display_names(cov.nodes, lang).set_axis(cov.nodes["node_id"])
+    links = cov.links[cov.links["node_id"] == row["node_id"]]
+    firm = row["top_firm"]
+    cap = float(links.loc[links["firm_id"] == firm, "capability"].max())
+    is_anchor = bool(firms.set_index("firm_id")["anchor"].get(firm, False)) if "anchor" in firms else False
+    key = "genemap.finding.single_anchor" if is_anchor else "genemap.finding.single_one"
+    text = t(key, lang, node=names[row["node_id"]], weight=fmt.number(row["weight"], 1),
+             firm=fnames.get(firm, firm), cap=f"{cap:.2f}")
+    under = links[links["active"] & ~links["qualifies"]]
+    gone = links[~links["active"]]
+    if len(gone):
+        text += t("genemap.finding.single_exited", lang, firms=_list([str(fnames.get(x, x)) for x in gone["firm_id"]], lang, 3))
+    if len(under):
+        text += t("genemap.finding.single_below", lang, cap=fmt.number(cov.min_capability, 2), firms=_list(
+            list(_firm_caps(under["firm_id"].map(fnames).fillna(under["firm_id"]), under["capability"], lang)), lang, 3))
+    return text
+
+
+def gap_table(gm: GeneMap, firms: pd.DataFrame, status: str, *, lang: str = "en") -> pd.DataFrame:
+    """Display table of the nodes with ``status`` (missing, single or thin), most important
+    first (core, then weight): node, segment, core, weight, firms (names of the qualifying
+    firms with their capability), below (active local firms under the threshold), exited,
+    candidates, feasibility, related (names of the closest present nodes)."""
+    nodes = gm.coverage.nodes
+    tree = gm.coverage.tree.set_index("node_id")
+    sel = nodes[nodes["status"] == status]
+    if status == "single":
+        sel = single_order(sel, firms)
+    else:
+        sel = sel.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
+    names = display_names(nodes, lang).set_axis(nodes["node_id"])
+    seg_names = display_names(tree.reset_index(), lang).set_axis(tree.index)
+    fnames = _firm_names(firms, lang)
+    links = gm.coverage.links[gm.coverage.links["node_id"].isin(sel["node_id"])].copy()
+    links["label"] = _firm_caps(links["firm_id"].map(fnames).fillna(links["firm_id"]), links["capability"], lang)
+    links = links.sort_values(["capability", "firm_id"], ascending=[False, True])
+    qual = links[links["qualifies"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
+    under = links[links["active"] & ~links["qualifies"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
+    gone = links[~links["active"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
+    feas = gm.feasibility.set_index("node_id")
+    related = feas["related"].map(lambda ids: _list([str(names.get(i, i)) for i in ids], lang, 3))
+    out = pd.DataFrame({
+        "node_id": sel["node_id"].to_numpy(object),
+        "node": names.reindex(sel["node_id"]).to_numpy(object),
+        "segment": sel["segment_id"].map(seg_names).to_numpy(object),
+        "core": sel["core"].to_numpy(bool),
+        "weight": sel["weight"].to_numpy(np.float64),
+        "firms": _dash(sel["node_id"].map(qual)),
+        "below": _dash(sel["node_id"].map(under)),
+        "exited": _dash(sel["node_id"].map(gone)),
+        "candidates": sel["node_id"].map(gm.candidates).fillna(0).astype(np.int64).to_numpy(),
+        "feasibility": sel["node_id"].map(feas["feasibility"]).to_numpy(np.float64),
+        "no_evidence": sel["node_id"].map(feas["no_evidence"]).fillna(True).to_numpy(bool),
+        "related": _dash(sel["node_id"].map(related)),
+    })
+    return out
+
+
+#: gap_table columns → header keys, per status.
+GAP_COLUMNS = {
+    "missing": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
+                "weight": "genemap.col.weight", "exited": "genemap.col.exited", "candidates": "genemap.col.candidates",
+                "feasibility": "genemap.col.feasibility", "related": "genemap.col.related"},
+    "single": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
+               "weight": "genemap.col.weight", "firms": "genemap.col.the_firm", "below": "genemap.col.below",
+               "exited": "genemap.col.exited", "candidates": "genemap.col.candidates",
+               "feasibility": "genemap.col.feasibility"},
+    "thin": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
+             "weight": "genemap.col.weight", "firms": "genemap.col.firms", "below": "genemap.col.below",
+             "candidates": "genemap.col.candidates", "feasibility": "genemap.col.feasibility"},
+}
+
+
+def gap_formats(lang: str = "en") -> dict:
+    """Formatters for :func:`gap_table` columns."""
+    yes, no = t("genemap.yes", lang), ""
+    return {"core": lambda v: yes if v else no, "weight": lambda v: fmt.number(v, 1),
+            "candidates": lambda v: fmt.count(v) if v else "–",
+            "feasibility": lambda v: fmt.pct(v, 0)}
+
+
+def stage_table(cov: Coverage, *, lang: str = "en", level: str = "stage") -> pd.DataFrame:
+    """Roll-up table per stage (or ``level="segment"``): name, technology nodes, covered, thin,
+    single, missing, core gaps, coverage rate, qualifying firms, attributed output."""
+    rows = cov.tree[cov.tree["level"] == level]
+    if level == "stage":
+        label = rows["stage"].map(lambda s: t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else s)
+        label = label.where(rows["stage"].notna(), display_names(rows, lang))
+    else:
+        label = display_names(rows, lang)
+    out = rows[["node_id", "leaves", "covered", "thin", "single", "missing", "core_gaps", "coverage_rate", "firms",
+                "output"]].copy()
+    out.insert(1, "name", label.to_numpy(object))
+    return out.reset_index(drop=True)
+
+
+STAGE_COLUMNS = {"name": "common.stage", "leaves": "genemap.col.nodes", "covered": "genemap.status.covered",
+                 "thin": "genemap.status.thin", "single": "genemap.status.single",
+                 "missing": "genemap.status.missing", "core_gaps": "genemap.col.core_gaps",
+                 "coverage_rate": "genemap.col.coverage_rate", "firms": "genemap.col.qualifying_firms",
+                 "output": "genemap.col.output"}
+
+
+def stage_formats(lang: str = "en", currency: str = "CNY") -> dict:
+    return {"coverage_rate": lambda v: fmt.pct(v, 0), "output": lambda v: fmt.money(v, lang, currency),
+            "leaves": fmt.count, "covered": fmt.count, "thin": fmt.count, "single": fmt.count, "missing": fmt.count,
+            "core_gaps": fmt.count, "firms": fmt.count}
+
+
+def headline_cards(gm: GeneMap, lang: str = "en") -> dict[str, str]:
+    """Headline figures ``{label: value}`` for the top of the page and index.html."""
+    h = gm.coverage.headline
+    return {
+        t("genemap.headline.coverage_rate", lang): fmt.pct(h["coverage_rate"], 0),
+        t("genemap.headline.covered", lang): f'{h["covered"]} / {h["technology_nodes"]}',
+        t("genemap.headline.thin_single", lang): f'{h["thin"]} / {h["single"]}',
+        t("genemap.headline.missing", lang): fmt.count(h["missing"]),
+        t("genemap.headline.core_gaps", lang): fmt.count(len(h["core_gaps"])),
+    }
+
+
+def findings(gm: GeneMap, firms: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> list[str]:
+    """Plain-language findings, in ``lang``, naming the concrete segments, nodes, firms and
+    numbers. Values from data are inserted as plain text; the caller escapes the strings."""
+    cov = gm.coverage
+    h = cov.headline
+    nodes = cov.nodes
+    tree = cov.tree
+    names = display_names(nodes, lang).set_axis(nodes["node_id"])
+    tree_names = display_names(tree, lang).set_axis(tree["node_id"])
+    fnames = _firm_names(firms, lang)
+    feas = gm.feasibility.set_index("node_id")
+    out: list[str] = []
+    if not h["technology_nodes"]:
+        return [t("genemap.finding.no_nodes", lang)]
+    out.append(t("genemap.finding.summary", lang, total=h["technology_nodes"], covered=h["covered"], thin=h["thin"],
+                 single=h["single"], missing=h["missing"], cap=fmt.number(cov.min_capability, 2),
+                 rate=fmt.pct(cov.coverage_rate, 0)))
+    stages = cov.stages[cov.stages["leaves"] > 0]
+    if len(stages) > 1 and stages["coverage_rate"].notna().any():
+        weak = stages.loc[stages["coverage_rate"].idxmin()]
+        if weak["coverage_rate"] < 1:
+            label = t(f"stage.{weak['stage']}", lang) if has(f"stage.{weak['stage']}", lang) else tree_names[weak["node_id"]]
+            out.append(t("genemap.finding.weakest_stage", lang, stage=label, rate=fmt.pct(weak["coverage_rate"], 0),
+                         missing=int(weak["missing"]), single=int(weak["single"]), thin=int(weak["thin"]),
+                         n=int(weak["leaves"])))
+    # whole segments missing (situation a: energy-storage system integration)
+    for seg in h["missing_segments"]:
+        leaves = nodes[nodes["segment_id"] == seg]
+        f = feas.reindex(leaves["node_id"])
+        rel = related_segments(gm, leaves["node_id"], top=3)
+        rel_text = _list([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
+                          for r, n in zip(rel["segment_id"], rel["firms"])], lang, 3)
+        key = "genemap.finding.missing_segment" if len(rel) else "genemap.finding.missing_segment_unrelated"
+        out.append(t(key, lang, segment=tree_names.get(seg, seg), n=len(leaves),
+                     nodes=_list([str(names[i]) for i in leaves["node_id"]], lang, 4),
+                     lo=fmt.pct(f["feasibility"].min(), 0), hi=fmt.pct(f["feasibility"].max(), 0),
+                     related=rel_text, candidates=int(gm.candidates.reindex(leaves["node_id"]).sum())))
+    missing_segs = set(h["missing_segments"])
+    other = nodes[(nodes["status"] == "missing") & ~nodes["segment_id"].isin(missing_segs)]
+    if len(other):
+        items = [t("genemap.finding.node_feas", lang, node=names[i], segment=tree_names.get(s, s),
+                   feas=fmt.pct(feas["feasibility"].get(i, np.nan), 0))
+                 for i, s in zip(other["node_id"], other["segment_id"])]
+        out.append(t("genemap.finding.missing_nodes", lang, n=len(other), nodes=_list(items, lang, 6)))
+    # single-supplier nodes, most fragile first (situation c: the BMS chip)
+    single = single_order(nodes[nodes["status"] == "single"], firms)
+    core_single = single[single["core"]]
+    if len(core_single):
+        items = []
+        for _, row in core_single.head(4).iterrows():  # a handful of sentences, not a data loop
+            items.append(_single_detail(cov, row, fnames, firms, lang))
+        out.append(t("genemap.finding.single_core", lang, n=len(core_single),
+                     details=("" if lang == "zh" else " ").join(items)))
+    rest = single[~single["core"]]
+    if len(rest):
+        out.append(t("genemap.finding.single_rest", lang, n=len(rest),
+                     nodes=_list([str(names[i]) for i in rest["node_id"]], lang, 6)))
+    thin = nodes[nodes["status"] == "thin"]
+    if len(thin):
+        top_thin = thin.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
+        out.append(t("genemap.finding.thin", lang, n=len(thin), core=int(thin["core"].sum()),
+                     nodes=_list([str(names[i]) for i in top_thin["node_id"]], lang, 5)))
+    # concentration among covered nodes
+    conc = nodes[(nodes["status"] == "covered") & (nodes["hhi"] >= 0.5)].sort_values("hhi", ascending=False)
+    if len(conc):
+        first = conc.iloc[0]
+        out.append(t("genemap.finding.concentrated", lang, n=len(conc), node=names[first["node_id"]],
+                     firms=int(first["firms"]), firm=fnames.get(first["top_firm"], first["top_firm"]),
+                     hhi=fmt.number(first["hhi"], 2)))
+    no_ev = gm.feasibility[gm.feasibility["no_evidence"]]
+    if len(no_ev):
+        out.append(t("genemap.finding.no_evidence", lang, n=len(no_ev),
+                     nodes=_list([str(names[i]) for i in no_ev["node_id"]], lang, 4)))
+    return out

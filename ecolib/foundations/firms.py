@@ -1,0 +1,70 @@
+"""The firms of a month: who is operating, and each firm's primary node, segment and stage.
+
+"Active in month m" means: the firm's status is ``active``, or it exited in a later month
+(``exit_month`` > m). A firm that exited in month m is gone from m on. Every analysis counts
+firms with these two functions.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def active_mask(firms: pd.DataFrame, month: str) -> pd.Series:
+    """True for firms operating in ``month`` (see module docstring).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> active_mask(tables["firms"], "2026-03").tolist()     # F4 exited in 2026-02
+    [True, True, True, False, True]
+    >>> active_mask(tables["firms"], "2026-01").tolist()
+    [True, True, True, True, True]
+    """
+    exited = firms["status"].eq("exited")
+    exit_month = firms["exit_month"].fillna("")
+    left_already = exited & ((exit_month == "") | (exit_month <= month))
+    return ~left_already
+
+
+def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.DataFrame,
+                 month: str) -> pd.DataFrame:
+    """One row per firm with its primary node, segment and stage, and whether it is active.
+
+    The primary node is the firm's node with the largest output share (ties: first node id).
+    Columns: firm_id, name, name_zh, zone, local, anchor, employees, output, area, patents,
+    active, node_id, segment_id, stage.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> p[["firm_id", "node_id", "stage", "active"]]
+      firm_id node_id      stage  active
+    0      F1    N.LI   upstream    True
+    1      F2  N.CATH   upstream    True
+    2      F3  N.CELL  midstream    True
+    3      F4  N.PACK  midstream   False
+    4      X1    N.LI   upstream    True
+    """
+    primary = (firm_nodes.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
+               .drop_duplicates("firm_id")[["firm_id", "node_id"]])
+    nodes = chain_nodes.set_index("node_id")
+    profile = firms.merge(primary, on="firm_id", how="left")
+    if "name_zh" not in profile:
+        profile["name_zh"] = profile["name"]
+    profile["segment_id"] = profile["node_id"].map(nodes["segment_id"])
+    profile["stage"] = profile["node_id"].map(nodes["stage"]).fillna("unassigned")
+    profile["active"] = active_mask(firms, month).to_numpy()
+    for col in ("employees", "output", "area", "patents"):
+        profile[col] = pd.to_numeric(profile[col], errors="coerce").fillna(0.0)
+    keep = ["firm_id", "name", "name_zh", "zone", "local", "anchor", "employees", "output", "area", "patents",
+            "active", "node_id", "segment_id", "stage"]
+    return profile[keep]
+
+
+def local_active(profile: pd.DataFrame) -> pd.DataFrame:
+    return profile[profile["local"] & profile["active"]]
+
+

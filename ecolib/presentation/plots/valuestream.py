@@ -1,0 +1,318 @@
+"""Figures of the value-stream map (DESIGN.md §4). Each takes a result of
+:mod:`ecolib.analyses.valuestream` and returns a ``go.Figure``; nothing is computed here but layout."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecolib.presentation import fmt
+from ecolib.presentation.escape import plot_text
+from ecolib.presentation.i18n import display_names, has, t
+from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS
+from ecolib.analyses.valuestream import EXTERNAL, SegmentFlows, group_names
+
+QUADRANT_COLOURS = {"key": "#c0392b", "backward-oriented": "#e07a1f", "forward-oriented": "#1f6f8b",
+                    "weak": "#9aa5ab"}
+LEAK_COLOUR = "rgba(192, 57, 43, 0.35)"
+IMPORT_COLOUR = "rgba(120, 130, 135, 0.35)"
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _stage_label(stage: str, lang: str) -> str:
+    return t(f"stage.{stage}", lang) if has(f"stage.{stage}", lang) else str(stage)
+
+
+def _empty(title: str, lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=t("common.no_data", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=15, color="#78909c"))
+    fig.update_layout(title=title, height=260, xaxis=dict(visible=False), yaxis=dict(visible=False))
+    return fig
+
+
+def sankey_links(sf: SegmentFlows, *, min_value: float = 0.0, max_links: int = 80) -> pd.DataFrame:
+    """The links the Sankey draws: local group → group, external suppliers → group, group →
+    external buyers, each at least ``min_value`` (currency, window); the largest ``max_links``.
+
+    Columns: source, target (group ids or :data:`EXTERNAL`), value, kind (local, import,
+    leak). Layout only: the values are those of ``sf``."""
+    z = sf.local.stack().rename("value").reset_index()
+    z["kind"] = "local"
+    imp = sf.from_external.sum(axis=0).rename("value").reset_index().rename(columns={"index": "target"})
+    imp.columns = ["target", "value"]
+    imp["source"], imp["kind"] = EXTERNAL, "import"
+    leak = sf.to_external.sum(axis=1).rename("value").reset_index()
+    leak.columns = ["source", "value"]
+    leak["target"], leak["kind"] = EXTERNAL, "leak"
+    links = pd.concat([z, imp, leak], ignore_index=True)[["source", "target", "value", "kind"]]
+    links = links[(links["value"] > 0) & (links["value"] >= min_value)]
+    return links.nlargest(max_links, "value").reset_index(drop=True)
+
+
+def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_links: int = 80,
+           currency: str = "CNY") -> go.Figure:
+    """Value across the chain as a two-column Sankey: sellers (local firms of each group, and
+    outside suppliers) on the left, buyers (local firms of each group, and outside buyers) on
+    the right, both in chain order and coloured by stage. Leakage links are red, imports grey."""
+    title = t("valuestream.sankey_title", lang, first=sf.months[0], last=sf.months[-1])
+    links = sankey_links(sf, min_value=min_value, max_links=max_links)
+    if links.empty:
+        return _empty(title, lang)
+    names = group_names(sf.groups, lang)
+    order = list(sf.groups.index)
+    left = [g for g in order if g in set(links["source"])]
+    right = [g for g in order if g in set(links["target"])]
+    if EXTERNAL in set(links["source"]):
+        left.append(EXTERNAL)
+    if EXTERNAL in set(links["target"]):
+        right.append(EXTERNAL)
+    stage = sf.groups["stage"]
+
+    def colour(g):
+        if g == EXTERNAL:
+            return STAGE_COLOURS["external"]
+        return STAGE_COLOURS.get(stage.get(g, ""), STAGE_COLOURS["unassigned"])
+
+    labels = ([t("valuestream.outside_suppliers", lang) if g == EXTERNAL else plot_text(names[g]) for g in left]
+              + [t("valuestream.outside_buyers", lang) if g == EXTERNAL else plot_text(names[g]) for g in right])
+    colours = [colour(g) for g in left] + [colour(g) for g in right]
+    li = {g: i for i, g in enumerate(left)}
+    ri = {g: len(left) + i for i, g in enumerate(right)}
+    # x: two columns; y: chain order, spaced by the node's share of its column's value
+    out_val = links.groupby("source")["value"].sum()
+    in_val = links.groupby("target")["value"].sum()
+
+    def ys(groups, values):
+        v = np.array([values.get(g, 0.0) for g in groups], float)
+        h = v / v.sum() * 0.82 if v.sum() > 0 else np.zeros(len(v))
+        gap = 0.18 / max(len(groups), 1)
+        top = np.cumsum(np.r_[0.0, h[:-1] + gap]) + 0.01
+        return list(np.clip(top + h / 2, 0.001, 0.999))
+
+    x = [0.001] * len(left) + [0.999] * len(right)
+    y = ys(left, out_val) + ys(right, in_val)
+    link_colour = np.where(links["kind"].eq("leak"), LEAK_COLOUR,
+                           np.where(links["kind"].eq("import"), IMPORT_COLOUR,
+                                    [_rgba(colour(s), 0.38) for s in links["source"]]))
+    hover = [f"{labels[li[s]]} → {labels[ri[d]]}<br>{plot_text(fmt.money(v, lang, currency))}"
+             for s, d, v in zip(links["source"], links["target"], links["value"])]
+    node_value = [out_val.get(g, 0.0) for g in left] + [in_val.get(g, 0.0) for g in right]
+    node_hover = [f"{lab}<br>{plot_text(fmt.money(v, lang, currency))}" for lab, v in zip(labels, node_value)]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=labels, color=colours, x=x, y=y, pad=14, thickness=16, line=dict(color="white", width=0.5),
+                  customdata=node_hover, hovertemplate="%{customdata}<extra></extra>"),
+        link=dict(source=[li[s] for s in links["source"]], target=[ri[d] for d in links["target"]],
+                  value=links["value"].to_numpy(float), color=list(link_colour), customdata=hover,
+                  hovertemplate="%{customdata}<extra></extra>"),
+    ))
+    height = int(max(560, 34 * max(len(left), len(right)) + 200))
+    fig.update_layout(title=title, height=height, margin=dict(l=20, r=20, t=110, b=20), font=dict(size=12))
+    for xpos, anchor, key in ((0.0, "left", "valuestream.sankey_sellers"), (1.0, "right", "valuestream.sankey_buyers")):
+        fig.add_annotation(text=f"<b>{t(key, lang)}</b>", x=xpos, xanchor=anchor, y=1.0, yanchor="bottom",
+                           xref="paper", yref="paper", showarrow=False, font=dict(size=13, color="#37474f"))
+    return fig
+
+
+def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> go.Figure:
+    """Local sourcing (本地配套率) and value leakage (价值外溢) per group with local firms, in
+    chain order; hover shows the values behind each ratio."""
+    title = t("valuestream.sourcing_chart_title", lang)
+    data = table[table["local_firms"] > 0]
+    if data.empty:
+        return _empty(title, lang)
+    names = group_names(data, lang)
+    labels = [plot_text(names[g]) for g in data.index]
+    fig = go.Figure()
+    series = [("local_sourcing", "valuestream.col.local_sourcing", PALETTE[2], "local_inflow", "inflow"),
+              ("leakage", "valuestream.col.leakage", PALETTE[3], "external_outflow", "outflow")]
+    for col, key, colour, num, den in series:
+        hover = [t("valuestream.hover_ratio", lang, part=plot_text(fmt.money(a, lang, currency)),
+                   whole=plot_text(fmt.money(b, lang, currency))) for a, b in zip(data[num], data[den])]
+        fig.add_bar(y=labels, x=data[col].to_numpy(float), orientation="h", name=t(key, lang), marker_color=colour,
+                    customdata=hover, text=[fmt.pct(v) for v in data[col]], textposition="outside", cliponaxis=False,
+                    hovertemplate="%{y}: %{x:.0%}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
+    fig.update_layout(title=title, barmode="group", height=int(120 + 34 * len(labels)), bargap=0.25,
+                      xaxis=dict(tickformat=".0%", range=[0, 1.12], title=None),
+                      yaxis=dict(autorange="reversed", title=None), margin=dict(l=230, r=40, t=96, b=40))
+    return fig
+
+
+def broken_link_bars(broken: pd.DataFrame, lang: str = "en", *, top: int = 8, currency: str = "CNY") -> go.Figure:
+    """For the largest broken links: the value that stays local, the value the local buyers of
+    the link buy from outside, and the value the local suppliers sell to outside buyers."""
+    title = t("valuestream.broken_chart_title", lang)
+    br = broken[broken["status"] == "broken"].head(top)
+    if br.empty:
+        return _empty(title, lang)
+    labels = [f"{plot_text(s)} → {plot_text(d)}" for s, d in zip(display_names(br, lang, base="source_name"),
+                                                                   display_names(br, lang, base="target_name"))]
+    fig = go.Figure()
+    for col, key, colour in (("local_value", "valuestream.col.local_value", PALETTE[2]),
+                             ("buyer_from_outside", "valuestream.col.buyer_from_outside", "#9aa5ab"),
+                             ("supplier_to_outside", "valuestream.col.supplier_to_outside", PALETTE[3])):
+        fig.add_bar(y=labels, x=br[col].to_numpy(float), orientation="h", name=t(key, lang), marker_color=colour,
+                    customdata=[plot_text(fmt.money(v, lang, currency)) for v in br[col]],
+                    hovertemplate="%{y}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
+    fig.update_layout(title=title, barmode="group", height=int(130 + 62 * len(labels)),
+                      xaxis=dict(title=plot_text(currency)), yaxis=dict(autorange="reversed", title=None),
+                      margin=dict(l=260, r=30, t=96, b=50))
+    return fig
+
+
+def linkage_quadrant(lk: pd.DataFrame, lang: str = "en", *, title: str | None = None, names: pd.Series | None = None,
+                     highlight: pd.Index | None = None, size_col: str | None = "output",
+                     colour_by: str = "stage") -> go.Figure:
+    """Rasmussen backward (x) and forward (y) linkages, one point per segment or sector, with
+    the lines BL = 1 and FL = 1 dividing the four quadrants (key sectors top right). Points
+    are sized by ``size_col`` and coloured by stage (or by quadrant). With ``highlight``, the
+    other points are grey and unlabelled."""
+    title = title or t("valuestream.quadrant_title", lang)
+    data = lk.dropna(subset=["BL", "FL"])
+    if data.empty:
+        return _empty(title, lang)
+    if names is None:
+        col = "name_zh" if lang == "zh" and "name_zh" in data else "name"
+        names = data[col].astype(str)
+    hi = np.ones(len(data), bool) if highlight is None else data.index.isin(highlight)
+    text = (names.reindex(data.index) if isinstance(names, pd.Series) else pd.Series(list(names)))
+    text = np.asarray([plot_text(v) for v in text], dtype=object)
+    shown = _label_mask(data, hi, size_col)
+    position = _label_positions(data["BL"].to_numpy(float), data["FL"].to_numpy(float), shown)
+    size = np.full(len(data), 14.0)
+    if size_col and size_col in data and data[size_col].max() > 0:
+        size = 10 + 30 * np.sqrt(data[size_col].to_numpy(float) / data[size_col].max())
+    fig = go.Figure()
+    if colour_by == "stage" and "stage" in data:
+        groups = [(s, _stage_label(s, lang), STAGE_COLOURS.get(s, STAGE_COLOURS["unassigned"]))
+                  for s in pd.unique(data["stage"])]
+        key = data["stage"].to_numpy()
+    else:
+        groups = [(q, t(f"valuestream.quadrant.{q}", lang), QUADRANT_COLOURS[q]) for q in QUADRANT_COLOURS
+                  if q in set(data["quadrant"])]
+        key = data["quadrant"].to_numpy()
+    for value, label, colour in groups:
+        m = (key == value) & hi
+        if not m.any():
+            continue
+        sub = data[m]
+        fig.add_scatter(x=sub["BL"], y=sub["FL"], mode="markers+text", name=label,
+                        text=np.where(shown[m], text[m], ""), textposition=list(position[m]),
+                        textfont=dict(size=11), hovertext=text[m],
+                        marker=dict(size=size[m], color=colour, opacity=0.8, line=dict(color="white", width=1)),
+                        customdata=[t(f"valuestream.quadrant.{q}", lang) for q in sub["quadrant"]],
+                        hovertemplate="<b>%{hovertext}</b><br>BL %{x:.3f} · FL %{y:.3f}<br>%{customdata}"
+                                      "<extra></extra>")
+    if (~hi).any():
+        sub = data[~hi]
+        fig.add_scatter(x=sub["BL"], y=sub["FL"], mode="markers", name=t("valuestream.other_sectors", lang),
+                        hovertext=text[~hi], marker=dict(size=9, color="#cfd8dc", line=dict(color="white", width=1)),
+                        hovertemplate="%{hovertext}<br>BL %{x:.3f} · FL %{y:.3f}<extra></extra>")
+    fig.add_vline(x=1, line=dict(color="#78909c", dash="dash", width=1))
+    fig.add_hline(y=1, line=dict(color="#78909c", dash="dash", width=1))
+    for xa, ya, xan, yan, q in ((1, 1, "right", "top", "key"), (0, 1, "left", "top", "forward-oriented"),
+                                (1, 0, "right", "bottom", "backward-oriented"), (0, 0, "left", "bottom", "weak")):
+        fig.add_annotation(text=t(f"valuestream.quadrant.{q}", lang), x=xa, y=ya, xref="paper", yref="paper",
+                           xanchor=xan, yanchor=yan, showarrow=False, font=dict(size=12, color=QUADRANT_COLOURS[q]))
+    pad_x = max(0.02, float(data["BL"].max() - data["BL"].min()) * 0.12)
+    pad_y = max(0.02, float(data["FL"].max() - data["FL"].min()) * 0.12)
+    fig.update_layout(title=title, height=600,
+                      xaxis=dict(title=t("valuestream.axis_bl", lang),
+                                 range=[min(data["BL"].min(), 1) - pad_x, max(data["BL"].max(), 1) + pad_x]),
+                      yaxis=dict(title=t("valuestream.axis_fl", lang),
+                                 range=[min(data["FL"].min(), 1) - pad_y, max(data["FL"].max(), 1) + pad_y]))
+    return fig
+
+
+def _label_mask(data: pd.DataFrame, highlight: np.ndarray, size_col: str | None, *, most: int = 16) -> np.ndarray:
+    """Which points get a text label: highlighted points outside the "weak" quadrant, plus the
+    largest by ``size_col``, at most ``most`` (the rest are named on hover)."""
+    score = np.where(data["quadrant"].to_numpy() != "weak", 2.0, 0.0)
+    if size_col and size_col in data and data[size_col].max() > 0:
+        score = score + data[size_col].to_numpy(float) / data[size_col].max()
+    score = np.where(highlight, score, -np.inf)
+    order = np.argsort(-score, kind="stable")[:most]
+    mask = np.zeros(len(data), bool)
+    mask[order] = np.isfinite(score[order])
+    return mask
+
+
+def _label_positions(x: np.ndarray, y: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """Text positions that keep labels of nearby points apart: a labelled point with another
+    labelled point close above it puts its label below (layout of ≤ 50 points)."""
+    pos = np.array(["top center"] * len(x), dtype=object)
+    if len(x) == 0:
+        return pos
+    sx = (x - x.min()) / (np.ptp(x) or 1.0)
+    sy = (y - y.min()) / (np.ptp(y) or 1.0)
+    dx = np.abs(sx[:, None] - sx[None, :])
+    dy = sy[None, :] - sy[:, None]  # > 0: the other point is higher
+    close_above = (dx < 0.18) & (dy > 0) & (dy < 0.07) & shown[None, :] & shown[:, None]
+    pos[close_above.any(axis=1)] = "bottom center"
+    return pos
+
+
+def extraction_bars(lk: pd.DataFrame, lang: str = "en", *, top: int = 12, currency: str = "CNY") -> go.Figure:
+    """The segments whose hypothetical extraction would cost the park the most output (share
+    of total output, with the amount on hover), largest first."""
+    title = t("valuestream.extraction_title", lang)
+    data = lk.dropna(subset=["extraction_share"]).sort_values("extraction_share", ascending=False).head(top)
+    if data.empty:
+        return _empty(title, lang)
+    col = "name_zh" if lang == "zh" and "name_zh" in data else "name"
+    labels = [plot_text(v) for v in data[col]]
+    fig = go.Figure()
+    for q, colour in QUADRANT_COLOURS.items():  # one trace per quadrant: the legend explains the colours
+        m = (data["quadrant"] == q).to_numpy()
+        if not m.any():
+            continue
+        sub = data[m]
+        fig.add_bar(y=[lab for lab, k in zip(labels, m) if k], x=sub["extraction_share"].to_numpy(float),
+                    orientation="h", marker_color=colour, name=t(f"valuestream.quadrant.{q}", lang),
+                    text=[fmt.pct(v, 1) for v in sub["extraction_share"]], textposition="outside", cliponaxis=False,
+                    customdata=[plot_text(fmt.money(v, lang, currency)) for v in sub["extraction_loss"]],
+                    hovertemplate="%{y}<br>%{x:.2%} · %{customdata}<extra></extra>")
+    fig.update_layout(title=title, height=int(150 + 30 * len(labels)), barmode="overlay",
+                      xaxis=dict(tickformat=".1%", title=t("valuestream.axis_extraction", lang),
+                                 range=[0, float(data["extraction_share"].max()) * 1.2 or 1]),
+                      yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed", title=None),
+                      margin=dict(l=230, r=40, t=96, b=50))
+    return fig
+
+
+def figures(vs, lang: str = "en", *, min_value: float = 0.0, currency: str = "CNY") -> list[go.Figure]:
+    """The month/option-dependent figures of the explorer, in page order: Sankey, sourcing."""
+    return [sankey(vs.flows, lang, min_value=min_value, currency=currency),
+            sourcing_bars(vs.sourcing, lang, currency=currency)]
+
+
+def short_sector_name(name: str, limit: int = 34) -> str:
+    """A national sector name short enough for a chart label ("Manufacture of chemical
+    products" → "Chemical products")."""
+    text = str(name)
+    for prefix in ("Manufacture of ", "Production and supply of ", "Mining and processing of ", "Processing of ",
+                   "Mining and washing of ", "Exploitation of ", "Smelting and processing of "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            if prefix == "Smelting and processing of ":
+                text = "smelting of " + text
+            break
+    text = text[:1].upper() + text[1:]
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,") + "…"
+
+
+def national_quadrant(national: pd.DataFrame, mapped: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """The 42 national sectors on the linkage quadrant (``national``: from
+    :func:`ecolib.analyses.valuestream.national_linkages`); the sectors behind the park's chain
+    (``mapped``: from :func:`ecolib.analyses.valuestream.national_key_sectors`) coloured by quadrant and
+    labelled, the others grey."""
+    names = national["name_zh"].astype(str) if lang == "zh" else national["name_en"].map(short_sector_name)
+    highlight = pd.Index(mapped["sector"]) if len(mapped) else pd.Index([])
+    return linkage_quadrant(national, lang, title=t("valuestream.national_quadrant_title", lang), names=names,
+                            highlight=highlight, size_col=None, colour_by="quadrant")

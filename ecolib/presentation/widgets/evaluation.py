@@ -1,0 +1,165 @@
+"""Interactive threshold explorer for the dynamic evaluation (JupyterLab only; reports never
+depend on it).
+
+:class:`RuleExplorer` shows one warning rule at a time: a metric picker, the rule's comparison,
+a threshold slider (a band slider for ``outside`` rules; a factor of the benchmark for relative
+rules) and the number of consecutive months. Every change re-evaluates the rule on the whole KPI
+history with :func:`ecolib.analyses.evaluation.evaluate` and redraws, in place, the trend panel and the
+alert ledger of that rule. The workspace's own rules are not changed.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecolib.presentation.names import action_of, name_of
+from ecolib.analyses import evaluation as ev_
+from ecolib.presentation.i18n import t
+from ecolib.presentation.escape import html_text
+from ecolib.presentation.tables import html_table
+from ecolib.presentation.plots import evaluation as plot
+from ecolib.presentation.widgets.base import Explorer, redraw, table_box
+
+
+def _nice_step(span: float) -> float:
+    """A round slider step giving about 200 positions over ``span``."""
+    if not np.isfinite(span) or span <= 0:
+        return 0.01
+    raw = span / 200
+    power = 10 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=raw))
+
+
+class RuleExplorer(Explorer):
+    """Pick a metric, move its thresholds, and see the alerts it would raise.
+
+    ``kpis``/``benchmarks``: the workspace tables; ``month``: the report month; ``metrics`` and
+    ``rules``: the workspace's catalogue and rules (:func:`ecolib.analyses.evaluation.from_settings`).
+    Attributes for tests and notebooks: ``picker``, ``comparison``, ``threshold`` (FloatSlider),
+    ``band`` (FloatRangeSlider), ``months`` (IntSlider), ``figure`` (go.FigureWidget), ``table``
+    and ``summary`` (HTML widgets), ``evaluation`` (the latest result), ``widget`` (the box).
+    """
+
+    def __init__(self, kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, month: str, *,
+                 metrics: Mapping[str, ev_.Metric] | None = None, rules: Sequence[ev_.Rule] | None = None,
+                 lang: str = "en", currency: str = "CNY") -> None:
+        self.kpis, self.benchmarks, self.month = kpis, benchmarks, month
+        self.lang, self.currency = lang, currency
+        self.metrics = dict(ev_.CATALOGUE if metrics is None else metrics)
+        self.rules = [r for r in (ev_.DEFAULT_RULES if rules is None else rules) if r.enabled]
+        base = ev_.evaluate(kpis, benchmarks, month=month, metrics=self.metrics, rules=self.rules)
+        self.history = base.history
+        with_data = [m for m in self.history.columns if self.history[m].notna().any()]
+        ruled = list(dict.fromkeys(r.metric for r in base.evaluated))
+        options = ruled + [m for m in with_data if m not in ruled]
+        self._names = {m: name_of(base.metric(m), lang) for m in options}
+        self._base = base
+        self.picker = widgets.Dropdown(options=[(self._names[m], m) for m in options],
+                                       value=options[0] if options else None,
+                                       description=t("evaluation.explore.metric", lang),
+                                       layout=widgets.Layout(width="420px"))
+        self.comparison = widgets.Dropdown(options=list(ev_.COMPARISONS), value="<", description="",
+                                           layout=widgets.Layout(width="110px"))
+        self.threshold = widgets.FloatSlider(description=t("evaluation.explore.threshold", lang), continuous_update=False,
+                                             readout_format=".4g", layout=widgets.Layout(width="460px"))
+        self.band = widgets.FloatRangeSlider(description=t("evaluation.explore.band", lang), continuous_update=False,
+                                             readout_format=".4g", layout=widgets.Layout(width="460px"))
+        self.months = widgets.IntSlider(value=1, min=1, max=12, description=t("evaluation.explore.months", lang),
+                                        continuous_update=False)
+        self.summary = widgets.HTML()
+        self.table = table_box()
+        self.rule: ev_.Rule | None = None
+        self.evaluation: ev_.Evaluation | None = None
+        self._busy = False
+        self.figure = self.live(go.Figure())
+        if options:
+            self._select(options[0])
+        for control in (self.comparison, self.threshold, self.band, self.months):
+            control.observe(self._changed, names="value")
+        self.picker.observe(lambda change: self._select(change["new"]), names="value")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.picker, self.comparison]),
+            widgets.HBox([self.threshold, self.band, self.months]),
+            self.summary, self.figure, self.table])
+
+    # -- a rule for the picked metric --------------------------------------------------------
+    def _rule_for(self, metric_id: str) -> ev_.Rule:
+        """The workspace's first rule on the metric, else :func:`ecolib.analyses.evaluation.trial_rule`."""
+        for rule in self.rules:
+            if rule.metric == metric_id:
+                return rule
+        return ev_.trial_rule(self._base, metric_id)
+
+    def _select(self, metric_id: str) -> None:
+        rule = self._rule_for(metric_id)
+        self._busy = True
+        try:
+            self.comparison.value = rule.comparison
+            self.months.value = min(max(rule.months, self.months.min), self.months.max)
+            self._set_ranges(rule)
+        finally:
+            self._busy = False
+        self.rule = rule
+        self._update()
+
+    def _set_ranges(self, rule: ev_.Rule) -> None:
+        """Slider limits from the metric's values and the rule's threshold; shows the slider
+        that fits the comparison."""
+        relative = rule.basis == "benchmark"
+        values = self.history[rule.metric].dropna().to_numpy()
+        bench = self._base.benchmark(rule.metric)
+        points = list(np.atleast_1d(rule.threshold))
+        if relative:
+            scaled = values / bench if bench else np.array([])
+            lo, hi = min([0.5, *points, *scaled]), max([1.5, *points, *scaled])
+        else:
+            lo, hi = min([*points, *values]), max([*points, *values])
+        pad = (hi - lo) * 0.25 or abs(hi) * 0.25 or 1.0
+        lo, hi = lo - pad, hi + pad
+        step = _nice_step(hi - lo)
+        lo, hi = np.floor(lo / step) * step, np.ceil(hi / step) * step
+        label = t("evaluation.explore.factor", self.lang) if relative else t("evaluation.explore.threshold", self.lang)
+        for slider in (self.threshold, self.band):
+            slider.min, slider.max = -1e300, 1e300  # widen first so no value is clipped in between
+            slider.min, slider.max, slider.step = float(lo), float(hi), step
+        self.threshold.description = label
+        if rule.comparison == "outside":
+            self.band.value = (float(rule.threshold[0]), float(rule.threshold[1]))
+            self.threshold.value = float(np.mean(rule.threshold))
+        else:
+            self.threshold.value = float(rule.threshold)
+            self.band.value = (float(rule.threshold) * 0.9, float(rule.threshold) * 1.1) if rule.threshold > 0 else \
+                (float(lo), float(hi))
+        self._show_sliders(rule.comparison)
+
+    def _show_sliders(self, comparison: str) -> None:
+        band = comparison == "outside"
+        self.band.layout.display = None if band else "none"
+        self.threshold.layout.display = "none" if band else None
+
+    # -- recompute ---------------------------------------------------------------------------
+    def _changed(self, change: dict) -> None:
+        if self._busy or self.rule is None:
+            return
+        comparison = self.comparison.value
+        threshold = tuple(self.band.value) if comparison == "outside" else float(self.threshold.value)
+        self.rule = replace(self.rule, comparison=comparison, threshold=threshold, months=int(self.months.value))
+        self._show_sliders(comparison)
+        self._update()
+
+    def _update(self) -> None:
+        rule = self.rule
+        result = ev_.evaluate(self.kpis, self.benchmarks, month=self.month, metrics=self.metrics, rules=[rule])
+        self.evaluation = result
+        redraw(self.figure, plot.rule_trends(result, self.lang, currency=self.currency))
+        current = result.current
+        self.summary.value = "<p>{}</p>".format(html_text(t(
+            "evaluation.explore.summary", self.lang, n=len(result.ledger), month=self.month,
+            open=int((current["status"] != "resolved").sum()))))
+        self.table.value = html_table(ev_.ledger_table(result, self.lang), lang=self.lang,
+                                      columns=ev_.LEDGER_COLUMNS) if len(result.ledger) else ""

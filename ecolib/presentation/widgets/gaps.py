@@ -1,0 +1,106 @@
+"""Interactive gap analysis for JupyterLab: pick the firm that leaves and see the firms hit and
+the backup plan; move the four priority weights and see the ranking change. Figures redraw in
+place (same ``go.FigureWidget``).
+
+Shown only when a notebook runs with ``interactive = True``; reports never depend on it.
+"""
+from __future__ import annotations
+
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ecolib.presentation import fmt
+from ecolib.analyses import gaps as G
+from ecolib.presentation.i18n import t
+from ecolib.presentation.escape import html_text
+from ecolib.presentation.tables import html_table
+from ecolib.presentation.plots import gaps as plot
+from ecolib.presentation.widgets.base import Explorer, redraw, table_box
+
+
+class ExitExplorer(Explorer):
+    """A firm picker (active local firms, most systemic first) above the chart of the firms hit,
+    a one-line summary and the backup plan. Picking a firm reruns :func:`ecolib.analyses.gaps.exit_stress`."""
+
+    def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", currency: str = "CNY", options: int = 200) -> None:
+        self.ga, self.lang, self.currency = ga, lang, currency
+        view = G.ranking_view(ga.ranking.head(int(options)), lang)
+        labels = [f"{int(r)}. {f}" + (" ★" if a else "") for r, f, a in
+                  zip(view["rank"], view["firm"], view["anchor"] if "anchor" in view else [False] * len(view))]
+        start = ga.exit.firm_id if ga.exit is not None else (view["firm_id"].iloc[0] if len(view) else None)
+        pairs = list(zip(labels, view["firm_id"]))
+        if start is not None and start not in set(view["firm_id"]):
+            pairs.insert(0, (start, start))
+        self.picker = widgets.Dropdown(options=pairs, value=start, description=t("gaps.explore.firm", lang),
+                                       style={"description_width": "initial"}, layout=widgets.Layout(width="560px"))
+        self.summary = widgets.HTML()
+        self.table = table_box()
+        self.stress = self._stress()
+        self.figure = self.live(self._figure())
+        self._fill()
+        self.picker.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([self.picker, self.summary, self.figure, self.table])
+
+    def _stress(self) -> G.ExitStress | None:
+        return None if self.picker.value is None else self.ga.stress(self.picker.value)
+
+    def _name(self) -> str:
+        return G.names(self.ga.info.reset_index(), "name", self.lang).set_axis(self.ga.info.index) \
+            .get(self.picker.value, str(self.picker.value))
+
+    def _figure(self) -> go.Figure:
+        if self.stress is None:
+            return go.Figure()
+        return plot.exit_bars(self.stress, self.lang, firm_name=self._name())
+
+    def _fill(self) -> None:
+        e = self.stress
+        if e is None:
+            self.summary.value, self.table.value = "", ""
+            return
+        nodes = G.node_names(self.ga, self.lang)
+        lost = t("gaps.name_sep", self.lang).join(nodes.get(n, n) for n in e.nodes_lost) or "–"
+        self.summary.value = "<b>" + html_text(t("gaps.explore.summary", self.lang, firm=self._name(),
+                                                   n=len(e.affected), value=fmt.money(e.value_lost, self.lang, self.currency),
+                                                   share=fmt.pct(e.value_share, 1), nodes=lost)) + "</b>"
+        self.table.value = html_table(G.backup_view(e, nodes, self.lang), lang=self.lang, columns=G.BACKUP_COLUMNS,
+                                      formats=G.formats(self.lang, self.currency))
+
+    def _on_change(self, change: dict | None = None) -> None:
+        self.stress = self._stress()
+        redraw(self.figure, self._figure())
+        self._fill()
+
+
+class PriorityExplorer(Explorer):
+    """Four sliders (importance, demand pull, feasibility, fragility) above the priority chart
+    and table; moving one re-ranks the gaps with :meth:`ecolib.analyses.gaps.GapAnalysis.reprioritise`."""
+
+    def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", top: int = 15) -> None:
+        self.ga, self.lang, self.top = ga, lang, top
+        start = ga.priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
+        self.sliders = {k: widgets.FloatSlider(value=round(float(start.get(k, 0.0)), 2), min=0.0, max=1.0, step=0.05,
+                                               description=t(f"gaps.component.{k}", lang), continuous_update=False,
+                                               readout_format=".2f", style={"description_width": "initial"})
+                        for k in G.COMPONENTS}
+        self.priority = ga.priority
+        self.figure = self.live(plot.priority_bars(self.priority, lang, top=top))
+        self.table = table_box()
+        self._fill()
+        for s in self.sliders.values():
+            s.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([widgets.HBox(list(self.sliders.values())), self.figure, self.table])
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {k: s.value for k, s in self.sliders.items()}
+
+    def _fill(self) -> None:
+        self.table.value = html_table(G.priority_view(self.priority, self.lang).head(self.top), lang=self.lang,
+                                      columns=G.PRIORITY_COLUMNS, formats=G.formats(self.lang))
+
+    def _on_change(self, change: dict | None = None) -> None:
+        self.priority = self.ga.reprioritise(self.weights)
+        redraw(self.figure, plot.priority_bars(self.priority, self.lang, top=self.top))
+        self._fill()
