@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecolib import evaluation as ev
+from ecolib.analyses import evaluation as ev
 from ecolib.bench import Case
-from ecolib.months import span
+from ecolib.foundations.months import span
 from ecolib.workspace import load_workspace
 
 MONTHS = span("2007-01", "2026-12")  # 240 months

@@ -1,7 +1,7 @@
 """Foundation: loading and validating a workspace, the park overview."""
 from __future__ import annotations
 
-from ecolib import overview
+from ecolib.analyses import overview
 from ecolib.bench import Case
 from ecolib.workspace import load_workspace
 

@@ -1,12 +1,12 @@
-"""Gap analysis (ecolib.gaps) on the synthetic region (100k firms, 1M flows, 500 nodes): the
+"""Gap analysis (ecolib.analyses.gaps) on the synthetic region (100k firms, 1M flows, 500 nodes): the
 all-firms exit ranking (the performance target of issue 5: seconds), the local network it runs
 on, one firm's stress test, gap priority, the security matrix, the health diagnosis and the
 whole bundle. Inputs a case does not time are built in its setup."""
 from __future__ import annotations
 
-from ecolib import gaps
-from ecolib import genemap as gmap
-from ecolib import valuestream as vsm
+from ecolib.analyses import gaps
+from ecolib.analyses import genemap as gmap
+from ecolib.analyses import valuestream as vsm
 from ecolib.bench import Case
 from ecolib.workspace import load_workspace
 

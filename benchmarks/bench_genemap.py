@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecolib import genemap, relatedness
+from ecolib.analyses import genemap, relatedness
 from ecolib.bench import Case
 from ecolib.workspace import load_workspace
 

@@ -3,7 +3,7 @@ zone portfolios with LQ, overlap, breadth and advice; embedding for one firm; th
 point of every local firm at once."""
 from __future__ import annotations
 
-from ecolib import genemap, niche
+from ecolib.analyses import genemap, niche
 from ecolib.bench import Case
 from ecolib.workspace import load_workspace
 

@@ -1,11 +1,11 @@
-"""Value-stream map (ecolib.valuestream) on the synthetic region: each analysis function timed.
+"""Value-stream map (ecolib.analyses.valuestream) on the synthetic region: each analysis function timed.
 
 Functions that take a segment flow matrix are timed on a matrix built in setup (not timed);
 "segment flow matrix" times building it from the raw tables.
 """
 from __future__ import annotations
 
-from ecolib import valuestream as vsm
+from ecolib.analyses import valuestream as vsm
 from ecolib.bench import Case
 from ecolib.workspace import load_workspace
 
