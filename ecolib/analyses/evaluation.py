@@ -532,48 +532,7 @@ def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | 
 # =========================================================================== presentation
 
 
-def _round_pct(value: float) -> str:
-    """0.6 → '60%', 0.255 → '25.5%' (no needless decimals in thresholds)."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    pct = 100 * float(value)
-    return f"{pct:.0f}%" if abs(pct - round(pct)) < 1e-9 else f"{pct:.1f}%"
-
-
-def format_value(value: float, unit: str, lang: str = "en", currency: str = "CNY", *, exact: bool = False) -> str:
-    """A metric value as a park director reads it, by the metric's unit.
-
-    share → percent (one decimal; ``exact`` for thresholds: no needless decimals), ratio → two
-    decimals, days → one decimal with the unit word, count → whole number, money → the currency
-    (:func:`ecolib.presentation.fmt.money`), area → m², density → four decimals, anything else → up to four
-    significant digits followed by the unit text.
-    """
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    value = float(value)
-    if unit == "share":
-        return _round_pct(value) if exact else fmt.pct(value, 1)
-    if unit == "ratio":
-        return fmt.number(value, 2)
-    if unit == "days":
-        return t("evaluation.days_value", lang, n=fmt.number(value, 1))
-    if unit == "count":
-        return fmt.count(value)
-    if unit == "money":
-        return fmt.money(value, lang, currency)
-    if unit == "area":
-        return f"{fmt.count(value)} m²"
-    if unit == "density":
-        return f"{value:,.4f}"
-    size = abs(value)
-    text = f"{value:,.0f}" if size >= 1000 else f"{value:,.2f}" if size >= 1 else f"{value:#.3g}"
-    return text if unit in ("number", "") else f"{text} {unit}"
-
-
-def unit_text(unit: str, lang: str = "en", currency: str = "CNY") -> str:
-    """The unit as a column label: '%', 'days', the currency, or the workspace's own text."""
-    key = f"evaluation.unit.{unit}"
-    return t(key, lang, currency=currency) if has(key, lang) else unit
+from ecolib.presentation.fmt import exact_pct as _round_pct, format_value, unit_text  # noqa: E402,F401  (moving to presentation)
 
 
 def _limits_text(ev_or_bench, rule: Rule, metric: Metric, lang: str, currency: str) -> tuple[str, str]:
