@@ -408,7 +408,7 @@ def test_parquet_problems_name_the_file_and_column(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_one_message(tmp_path: Path, monkeypatch) -> None:
     import pyarrow.parquet as pq
 
-    from ecolib import workspace
+    from ecolib.workspace import load as workspace
 
     folder = write_tiny_park(tmp_path / "p")
     pq.write_table(_kpis_table(), folder / "kpis.parquet")

@@ -387,37 +387,8 @@ def test_what_validate_workspace_accepts_runs_every_analysis(tmp_path_factory, r
 # --------------------------------------------------------------------------- layers
 
 
-SETTINGS_LAYER = ("problems", "numtext", "rules", "settings", "workspace", "schema")
-ANALYSES = ("valuestream", "iotable", "genemap", "relatedness", "health", "gaps", "evaluation", "niche",
-            "embedding", "scenarios", "overview", "report", "cli", "notebook", "plots", "widgets", "bench")
-
-
-def _ecolib_imports(path: Path) -> set[str]:
-    """Every ecolib module a file imports, anywhere in it (top level or inside a function)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("ecolib.")}
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level:                       # from . import x / from .x import y
-                found |= {module.split(".")[0]} if module else {a.name for a in node.names}
-            elif module == "ecolib":
-                found |= {a.name for a in node.names}
-            elif module.startswith("ecolib."):
-                found.add(module.split(".")[1])
-    return found
-
-
-@pytest.mark.parametrize("module", SETTINGS_LAYER)
-def test_the_settings_layer_imports_no_analysis_module(module) -> None:
-    imported = _ecolib_imports(ROOT / "ecolib" / f"{module}.py")
-    assert not imported & set(ANALYSES), f"ecolib.{module} imports {sorted(imported & set(ANALYSES))}"
-
-
-def test_evaluation_does_not_import_workspace() -> None:
-    assert "workspace" not in _ecolib_imports(ROOT / "ecolib" / "evaluation.py")
+# The settings layer importing no analysis (and no language) is asserted for every module by
+# tests/test_layers.py.
 
 
 def test_formula_checks_agree_with_the_documented_examples() -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from ecolib.contract import schema
-from ecolib import workspace as W
+from ecolib.workspace import load as W
 from ecolib.workspace import load_workspace, month_of, validate_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
