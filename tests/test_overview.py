@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from ecolib.analyses import overview as ov
+from ecolib.presentation.narrative import overview as narrative
+from ecolib.presentation.tables import overview as overview_tables
 from ecolib.workspace import load_workspace
 
 
@@ -76,7 +78,7 @@ def test_chain_tree_counts_distinct_firms_and_conserves_output(tables):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_findings_name_the_numbers(tables, lang):
     r = ov.overview(tables, "2026-03", window=3, history=3)
-    text = " ".join(ov.findings(r, lang))
+    text = " ".join(narrative.findings(r, lang))
     assert "South" in text and "2026-02" in text
     assert "52.5%" in text or "52%" in text or "53%" in text
 
@@ -87,7 +89,7 @@ def test_month_with_no_active_firm_gives_a_finding_not_a_crash(tiny_park):
     tables["firms"] = tables["firms"].assign(status="exited", exit_month="2026-01")
     r = ov.overview(tables, "2026-03", window=3, history=3)
     assert r.headline["local_firms"] == 0
-    assert len(ov.findings(r, "en")) == 1
+    assert len(narrative.findings(r, "en")) == 1
     assert r.zones.loc["total", "firms"] == 0
 
 
@@ -98,10 +100,37 @@ def test_empty_flows_window(tables):
     assert r.headline["local_flow_value"] == 0
     assert math.isnan(r.headline["local_purchase_share"])
     assert r.flows["missing"].all()
-    ov.findings(r, "en")
+    narrative.findings(r, "en")
 
 
 def test_months_before_the_record_are_not_missing(tables):
     r = ov.overview(tables, "2026-03", window=12, history=24)
     assert list(r.flows.index) == ["2026-01", "2026-02", "2026-03"]
     assert r.headline["missing_flow_months"] == ["2026-02"]
+
+
+def test_analysis_results_are_ids_and_numbers_names_come_in_presentation(tables):
+    r = ov.overview(tables, "2026-03", window=3, history=3)
+    top = r.top_firms.set_index("firm_id")
+    assert top.at["F3", "stage"] == "midstream" and top.at["F3", "segment_id"] == "G.CELL"
+    assert top.at["F3", "segment"] == "Cells and packs" and top.at["F3", "segment_zh"] == "电芯与电池包"
+    zh = overview_tables.TOP_FIRMS.view(r, "zh").set_index("name")
+    assert zh.at["Cell Co", "stage"] == "中游" and zh.at["Cell Co", "segment"] == "电芯与电池包"
+    assert overview_tables.ZONES.view(r, "zh")["zone"].tolist() == ["North", "South", "合计"]
+
+
+@pytest.mark.parametrize("lang, total", [("en", "Total"), ("zh", "合计")])
+def test_zone_table_marks_its_total_row_in_either_language(tables, lang, total):
+    html = overview_tables.ZONES.html(ov.overview(tables, "2026-03", window=3, history=3), lang)
+    assert html.count('class="total"') == 1
+    assert f'<tr class="total"><td class="">{total}</td>' in html
+
+
+def test_largest_zone_stage_and_year_on_year(tables):
+    r = ov.overview(tables, "2026-03", window=3, history=3)
+    zone, share = ov.largest_zone(r)
+    assert zone == "South" and share == pytest.approx(1000 / 1300)
+    assert ov.largest_stage(r) == ("upstream", 2, pytest.approx(2 / 3))
+    flows = pd.DataFrame({"local": [50.0, 40.0]}, index=["2025-03", "2026-03"])
+    assert ov.year_on_year(flows, "2026-03") == pytest.approx(-0.2)
+    assert math.isnan(ov.year_on_year(r.flows, "2026-03"))             # no month a year earlier

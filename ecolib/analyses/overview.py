@@ -1,8 +1,21 @@
 """Park profile for a month: who is in the park, where, how big, how much they trade.
 
-Pure functions over the workspace tables. "Active in month m" means: the firm's status is
-``active``, or it exited in a later month (``exit_month`` > m). A firm that exited in month m is
-gone from m on.
+Pure functions over the workspace tables; results are numbers, ids and codes (the words, the
+display names and the tables of the overview page are in
+:mod:`ecolib.presentation.narrative.overview` and :mod:`ecolib.presentation.tables.overview`).
+
+Which firms are counted: the firms **inside the park** (``local``) that are **active in the
+month** (:func:`ecolib.foundations.firms.local_active`: status ``active``, or exited in a later
+month), each counted once at the stage of its **primary node** (its node with the largest output
+share, :func:`ecolib.foundations.firms.firm_profile`), whatever the capability on that node. The
+park's output is the sum of those firms' annual ``output``.
+
+Examples
+--------
+>>> from ecolib.datasets import tiny
+>>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+>>> ov.headline["local_firms"], ov.headline["output"], ov.headline["local_purchase_share"]
+(3, 1300.0, 0.525)
 """
 from __future__ import annotations
 
@@ -11,16 +24,41 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ecolib.foundations import chain, frames, months
-from ecolib.presentation import fmt
-from ecolib.presentation.i18n import display_names, has, t
 from ecolib.contract.schema import STAGES  # the contract's vocabulary
+from ecolib.foundations import chain, frames, months
 from ecolib.foundations.firms import active_mask, firm_profile, local_active  # noqa: F401
 
+__all__ = ["Overview", "overview", "stage_zone_counts", "zone_summary", "monthly_flows", "chain_tree",
+           "largest_firms", "largest_zone", "largest_stage", "year_on_year",
+           "active_mask", "firm_profile", "local_active"]
 
 
 def stage_zone_counts(profile: pd.DataFrame) -> pd.DataFrame:
-    """Active local firms by stage (rows, in chain order) and zone (columns)."""
+    """Active local firms by stage (rows) and zone (columns).
+
+    Parameters
+    ----------
+    profile : DataFrame
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+
+    Returns
+    -------
+    DataFrame
+        Firm counts (int): index ``stage`` (the stage code of each firm's primary node, in chain
+        order, then any other code such as ``unassigned``), one column per zone (a blank zone is
+        ``–``). Each active local firm is counted once.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> stage_zone_counts(p)
+    zone       North  South
+    stage
+    upstream       2      0
+    midstream      0      1
+    """
     firms = local_active(profile).assign(zone=lambda d: d["zone"].fillna("").replace("", "–"))
     table = pd.crosstab(firms["stage"], firms["zone"])
     order = [s for s in STAGES if s in table.index] + [s for s in table.index if s not in STAGES]
@@ -28,8 +66,20 @@ def stage_zone_counts(profile: pd.DataFrame) -> pd.DataFrame:
 
 
 def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
-    """Per zone (plus a 'total' row): firms, anchors, employees, output, area, patents,
-    output per m² (currency/m²/year) and patents per firm.
+    """Per zone (plus a ``total`` row): the active local firms' size.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+
+    Returns
+    -------
+    DataFrame
+        Index ``zone`` (a blank zone is ``–``; the last row is ``total``). Columns: firms and
+        anchors (int counts), employees (persons), output (annual, currency), area (m²),
+        patents (count), output_per_m2 (currency / m² / year; NaN where area is 0) and
+        patents_per_firm (NaN where a zone has no firm).
 
     Examples
     --------
@@ -58,9 +108,19 @@ def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
 def monthly_flows(flows: pd.DataFrame, firms: pd.DataFrame, month_list: list[str]) -> pd.DataFrame:
     """Flow value per month by direction relative to the park.
 
-    Columns: local (local → local), outbound (local → external), inbound (external → local),
-    and ``missing`` (True for a month of ``month_list`` with no flow rows at all: reported, not
-    treated as zero; its values are NaN).
+    Parameters
+    ----------
+    flows, firms : DataFrame
+        The workspace's ``flows`` and ``firms`` tables (a firm is inside the park where ``local``).
+    month_list : list of str
+        The months to report, ``YYYY-MM``, in order.
+
+    Returns
+    -------
+    DataFrame
+        Index ``month`` (``month_list``). Columns (currency): local (local → local), outbound
+        (local → external), inbound (external → local); and ``missing`` (True for a month with
+        no flow rows at all: reported, not treated as zero; its values are NaN).
 
     Examples
     --------
@@ -93,7 +153,33 @@ def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.
     """Every chain node with the active local firms in its subtree and the output attributed
     to it (firm output × share on each leaf, summed up the tree).
 
-    Columns: node_id, parent_id, name, name_zh, level, stage, weight, is_leaf, firms, output.
+    Parameters
+    ----------
+    chain_nodes, firm_nodes : DataFrame
+        The workspace's chain tree and firm–node links (``share`` of the firm's output).
+    profile : DataFrame
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+
+    Returns
+    -------
+    DataFrame
+        One row per chain node, in ``chain_nodes`` order. Columns: node_id, parent_id, name,
+        name_zh, level, stage, weight, is_leaf; firms (distinct active local firms linked to the
+        node or below it, by any of their nodes) and output (attributed annual output,
+        currency; the root holds the park's output).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> chain_tree(tables["chain_nodes"], tables["firm_nodes"], p).set_index("node_id").loc[
+    ...     ["C", "N.CELL", "N.PACK"], ["firms", "output"]]
+             firms  output
+    node_id
+    C            3  1300.0
+    N.CELL       2  1100.0
+    N.PACK       0     0.0
     """
     active = local_active(profile)[["firm_id", "output"]]
     links = firm_nodes.merge(active, on="firm_id", how="inner")
@@ -104,22 +190,58 @@ def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.
     return out
 
 
-def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 10, lang: str = "en") -> pd.DataFrame:
-    """The ``n`` active local firms with the largest output, with zone, stage and segment name.
+def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """The ``n`` active local firms with the largest output, with zone, stage and segment.
 
-    Columns: firm_id, name, zone, anchor, stage, segment, output, employees, patents.
+    Parameters
+    ----------
+    profile : DataFrame
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+    chain_nodes : DataFrame
+        The chain tree (names of the segments).
+    n : int
+        How many firms.
+
+    Returns
+    -------
+    DataFrame
+        Largest output first. Columns: firm_id, name, name_zh, zone, anchor, stage (code of
+        the primary node's stage), segment_id, segment and segment_zh (the segment's English and
+        Chinese names; NaN without a segment), output (annual, currency), employees, patents.
+
+    See Also
+    --------
+    ecolib.presentation.tables.overview.TOP_FIRMS : the table of these rows, names in a language.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> largest_firms(p, tables["chain_nodes"], n=2)[["firm_id", "stage", "segment", "segment_zh", "output"]]
+      firm_id      stage          segment segment_zh  output
+    0      F3  midstream  Cells and packs     电芯与电池包  1000.0
+    1      F2   upstream        Materials         材料   200.0
     """
-    names = display_names(chain_nodes, lang).set_axis(chain_nodes["node_id"].to_numpy(object))
+    nodes = chain_nodes.set_index("node_id")
     top = local_active(profile).nlargest(n, "output")
-    top = top.assign(name=display_names(top, lang))
-    return top.assign(segment=top["segment_id"].map(names))[
-        ["firm_id", "name", "zone", "anchor", "stage", "segment", "output", "employees", "patents"]
-    ].reset_index(drop=True)
+    top = top.assign(segment=top["segment_id"].map(nodes["name"]),
+                     segment_zh=top["segment_id"].map(nodes["name_zh"]) if "name_zh" in nodes else np.nan)
+    return top[["firm_id", "name", "name_zh", "zone", "anchor", "stage", "segment_id", "segment", "segment_zh",
+                "output", "employees", "patents"]].reset_index(drop=True)
 
 
 @dataclass
 class Overview:
-    """Everything the overview section shows for one month."""
+    """Everything the overview page shows for one month (see :func:`overview`).
+
+    ``headline`` holds the numbers of the page top and of ``summary.json``: local_firms,
+    external_firms, zones, anchors, exited_firms (local firms gone by the month), output
+    (annual output of the active local firms, currency), local_flow_value, inbound_value,
+    outbound_value (sums over ``window``, currency), local_purchase_share (local / (local +
+    inbound); NaN without purchases), technology_nodes, nodes_with_local_firm (leaves with at
+    least one active local firm) and missing_flow_months (months of ``flows`` without data).
+    """
     month: str
     window: list[str]
     profile: pd.DataFrame
@@ -131,10 +253,44 @@ class Overview:
     headline: dict = field(default_factory=dict)
 
 
-def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24,
-             lang: str = "en") -> Overview:
+def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24) -> Overview:
     """The park profile for ``month``: firms, zones, flows over ``history`` months, chain tree,
-    and headline numbers (flow totals over the ``window`` months ending at ``month``)."""
+    and headline numbers (flow totals over the ``window`` months ending at ``month``).
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The workspace tables (``firms``, ``firm_nodes``, ``chain_nodes``, ``flows``).
+    month : str
+        ``YYYY-MM``.
+    window : int
+        Months of the analysis window ending at ``month`` (the headline flow sums).
+    history : int
+        Months of flows shown, ending at ``month`` (months before the first reported flow are
+        left out: outside the record, not missing).
+
+    Returns
+    -------
+    Overview
+        ``profile`` (:func:`~ecolib.foundations.firms.firm_profile`), ``stage_zone``
+        (:func:`stage_zone_counts`), ``zones`` (:func:`zone_summary`), ``flows``
+        (:func:`monthly_flows`), ``tree`` (:func:`chain_tree`), ``top_firms``
+        (:func:`largest_firms`) and ``headline`` (see :class:`Overview`).
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.overview : the same for the report's month, computed once.
+    ecolib.presentation.narrative.overview : its headline cards and findings.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+    >>> ov.headline["local_flow_value"], ov.headline["inbound_value"], ov.headline["missing_flow_months"]
+    (42.0, 38.0, ['2026-02'])
+    >>> ov.top_firms["firm_id"].tolist()
+    ['F3', 'F2', 'F1']
+    """
     profile = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month)
     # months before the first reported flow are outside the record, not missing
     first = tables["flows"]["month"].min() if len(tables["flows"]) else month
@@ -162,11 +318,37 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
         "nodes_with_local_firm": int((leaves["firms"] > 0).sum()),
         "missing_flow_months": [m for m, miss in flows["missing"].items() if miss],
     }
-    top = largest_firms(profile, tables["chain_nodes"], lang=lang)
+    top = largest_firms(profile, tables["chain_nodes"])
     return Overview(month, win, profile, stage_zone_counts(profile), zone_summary(profile), flows, tree, top, headline)
 
 
-def _yoy(flows: pd.DataFrame, month: str, column: str) -> float:
+def year_on_year(flows: pd.DataFrame, month: str, column: str = "local") -> float:
+    """Growth of ``flows[column]`` in ``month`` over the same month a year earlier.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Monthly flows (:func:`monthly_flows`), indexed by month.
+    month : str
+        ``YYYY-MM``.
+    column : str
+        ``local``, ``outbound`` or ``inbound``.
+
+    Returns
+    -------
+    float
+        ``now / year_ago - 1`` (0.134 = 13.4 % higher); NaN where either month is outside
+        ``flows`` or has no data, or the year-ago value is not positive.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"local": [100.0, 120.0]}, index=["2025-03", "2026-03"])
+    >>> round(year_on_year(flows, "2026-03"), 3)
+    0.2
+    >>> year_on_year(flows, "2025-03")
+    nan
+    """
     year_ago = months.shift(month, -12)
     if month not in flows.index or year_ago not in flows.index:
         return float("nan")
@@ -176,76 +358,57 @@ def _yoy(flows: pd.DataFrame, month: str, column: str) -> float:
     return float(now / before - 1)
 
 
-def findings(ov: Overview, lang: str = "en", *, currency: str = "CNY") -> list[str]:
-    """Plain-language findings for the overview, in ``lang``. Values from data are inserted as
-    plain text; the caller escapes the whole string when rendering HTML."""
-    h = ov.headline
-    out: list[str] = []
-    if h["local_firms"] == 0:
-        return [t("overview.finding.no_firms", lang, month=ov.month)]
+def largest_zone(ov: Overview) -> tuple[str, float] | None:
+    """The zone with the largest output of active local firms, and its share of the park's.
+
+    Parameters
+    ----------
+    ov : Overview
+        The month's profile (:func:`overview`).
+
+    Returns
+    -------
+    tuple of (str, float) or None
+        The zone (``–`` for a blank zone) and its share of ``ov.headline["output"]`` (NaN where
+        the park's output is 0); None without an active local firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> zone, share = largest_zone(overview(tiny().tables, "2026-03", window=3, history=3))
+    >>> zone, round(share, 3)
+    ('South', 0.769)
+    """
     zones = ov.zones.drop(index="total")
-    top_zone = zones["output"].idxmax()
-    out.append(t("overview.finding.size", lang, firms=fmt.count(h["local_firms"]), zones=h["zones"],
-                 output=fmt.money(h["output"], lang, currency), zone=top_zone,
-                 share=fmt.pct(zones.at[top_zone, "output"] / h["output"] if h["output"] else float("nan"))))
+    if zones.empty:
+        return None
+    zone = zones["output"].idxmax()
+    total = ov.headline["output"]
+    return zone, (float(zones.at[zone, "output"] / total) if total else float("nan"))
+
+
+def largest_stage(ov: Overview) -> tuple[str, int, float] | None:
+    """The stage with the most active local firms (by primary node), its firms and their share.
+
+    Parameters
+    ----------
+    ov : Overview
+        The month's profile (:func:`overview`).
+
+    Returns
+    -------
+    tuple of (str, int, float) or None
+        The stage code, its number of firms and their share of all active local firms; None
+        without an active local firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> stage, firms, share = largest_stage(overview(tiny().tables, "2026-03", window=3, history=3))
+    >>> stage, firms, round(share, 3)
+    ('upstream', 2, 0.667)
+    """
     by_stage = ov.stage_zone.sum(axis=1)
-    if len(by_stage):
-        stage = by_stage.idxmax()
-        out.append(t("overview.finding.stage", lang, stage=t(f"stage.{stage}", lang) if has(f"stage.{stage}", lang) else stage,
-                     firms=fmt.count(by_stage.max()), share=fmt.pct(by_stage.max() / by_stage.sum())))
-    if not np.isnan(h["local_purchase_share"]):
-        out.append(t("overview.finding.local_share", lang, months=len(ov.window), month=ov.month,
-                     local=fmt.money(h["local_flow_value"], lang, currency),
-                     share=fmt.pct(h["local_purchase_share"]),
-                     inbound=fmt.money(h["inbound_value"], lang, currency)))
-    growth = _yoy(ov.flows, ov.month, "local")
-    if not np.isnan(growth):
-        key = "overview.finding.yoy_up" if growth >= 0 else "overview.finding.yoy_down"
-        out.append(t(key, lang, month=ov.month, pct=fmt.pct(abs(growth), 1)))
-    missing_nodes = h["technology_nodes"] - h["nodes_with_local_firm"]
-    out.append(t("overview.finding.nodes", lang, covered=h["nodes_with_local_firm"], total=h["technology_nodes"],
-                 missing=missing_nodes))
-    if h["exited_firms"]:
-        out.append(t("overview.finding.exited", lang, n=h["exited_firms"], month=ov.month))
-    if h["missing_flow_months"]:
-        out.append(t("overview.finding.missing_months", lang, months=", ".join(h["missing_flow_months"])))
-    return out
-
-
-def headline_cards(ov: Overview, lang: str = "en", *, currency: str = "CNY") -> dict[str, str]:
-    """The headline figures as ``{label: formatted value}`` for the top of the page."""
-    h = ov.headline
-    return {
-        t("overview.headline.local_firms", lang): fmt.count(h["local_firms"]),
-        t("overview.headline.output", lang): fmt.money(h["output"], lang, currency),
-        t("overview.headline.local_flow_value", lang): fmt.money(h["local_flow_value"], lang, currency),
-        t("overview.headline.local_purchase_share", lang): fmt.pct(h["local_purchase_share"], 1),
-        t("overview.headline.nodes_with_local_firm", lang): f'{h["nodes_with_local_firm"]} / {h["technology_nodes"]}',
-    }
-
-
-#: Zone table columns → header keys, in display order.
-ZONE_COLUMNS = {"zone": "common.zone", "firms": "common.firms", "anchors": "common.anchors",
-                "employees": "common.employees", "output": "common.output", "area": "common.area",
-                "patents": "common.patents", "output_per_m2": "common.output_per_m2",
-                "patents_per_firm": "common.patents_per_firm"}
-
-
-def zone_formats(lang: str = "en", currency: str = "CNY") -> dict:
-    """Formatters for the zone table."""
-    return {"zone": lambda z: t("common.total", lang) if z == "total" else z,
-            "firms": fmt.count, "anchors": fmt.count, "employees": fmt.count,
-            "output": lambda v: fmt.money(v, lang, currency), "area": fmt.count, "patents": fmt.count,
-            "output_per_m2": lambda v: fmt.number(v, 0), "patents_per_firm": lambda v: fmt.number(v, 1)}
-
-
-#: Largest-firms table columns → header keys.
-TOP_FIRM_COLUMNS = {"name": "common.firm", "zone": "common.zone", "stage": "common.stage",
-                    "segment": "common.segment", "output": "common.output", "employees": "common.employees",
-                    "patents": "common.patents"}
-
-
-def top_firm_formats(lang: str = "en", currency: str = "CNY") -> dict:
-    return {"stage": lambda s: t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else s,
-            "output": lambda v: fmt.money(v, lang, currency), "employees": fmt.count, "patents": fmt.count,
-            "segment": lambda v: "–" if pd.isna(v) else v, "zone": lambda v: "–" if pd.isna(v) or v == "" else v}
+    if not len(by_stage):
+        return None
+    return by_stage.idxmax(), int(by_stage.max()), float(by_stage.max() / by_stage.sum())

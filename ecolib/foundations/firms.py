@@ -65,6 +65,29 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
 
 
 def local_active(profile: pd.DataFrame) -> pd.DataFrame:
+    """The firms inside the park (``local``) that are active in the profile's month.
+
+    No capability threshold: every such firm counts once (the park overview's firms, zones and
+    output; the gene map's "qualifying firms" also need capability ≥ ``min_capability`` on a node).
+
+    Parameters
+    ----------
+    profile : DataFrame
+        One row per firm (:func:`firm_profile`).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``profile`` with ``local`` and ``active`` true (same columns, same index).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> local_active(p)["firm_id"].tolist()            # F4 has left, X1 is outside the park
+    ['F1', 'F2', 'F3']
+    """
     return profile[profile["local"] & profile["active"]]
 
 

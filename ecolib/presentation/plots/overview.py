@@ -1,18 +1,34 @@
-"""Figures of the park overview."""
+"""Figures of the park overview, drawn from an :class:`~ecolib.analyses.overview.Overview`
+(:func:`ecolib.analyses.overview.overview`, or ``ctx.model.overview`` in a notebook)."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecolib.analyses.overview import Overview
 from ecolib.presentation import fmt
 from ecolib.presentation.escape import plot_text
-from ecolib.presentation.i18n import display_names, has, t
+from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.narrative.overview import stage_label
 from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS
 
 
 def stage_zone_bar(stage_zone: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Stacked bars: active local firms per stage, one colour per zone."""
-    labels = [t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else str(s) for s in stage_zone.index]
+    """Stacked bars: active local firms per stage, one colour per zone.
+
+    Parameters
+    ----------
+    stage_zone : DataFrame
+        Firm counts by stage and zone (``Overview.stage_zone``,
+        :func:`ecolib.analyses.overview.stage_zone_counts`).
+    lang : str
+        Language of the stage names, title and axes.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    labels = [stage_label(s, lang) for s in stage_zone.index]
     fig = go.Figure()
     for i, zone in enumerate(stage_zone.columns):
         fig.add_bar(x=labels, y=stage_zone[zone].to_numpy(), name=plot_text(zone),
@@ -65,7 +81,28 @@ def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
     return fig
 
 
-def overview_figures(ov, lang: str = "en", *, currency: str = "CNY") -> list[go.Figure]:
-    """The overview's month-dependent figures, in page order (used by the month picker)."""
+def overview_figures(ov: Overview, lang: str = "en", *, currency: str = "CNY") -> list[go.Figure]:
+    """The overview's month-dependent figures, in page order (used by the month picker).
+
+    Parameters
+    ----------
+    ov : Overview
+        The month's profile (:func:`ecolib.analyses.overview.overview`).
+    lang, currency : str
+        Language of the labels; currency of the amounts.
+
+    Returns
+    -------
+    list of plotly.graph_objects.Figure
+        :func:`stage_zone_bar`, :func:`flow_lines`, :func:`chain_sunburst`.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> figs = overview_figures(overview(tiny().tables, "2026-03", window=3, history=3), "zh")
+    >>> [f.layout.title.text for f in figs]
+    ['按环节与片区划分的在园本地企业', '按方向划分的月度流量', '产业链树：本地企业覆盖情况']
+    """
     return [stage_zone_bar(ov.stage_zone, lang), flow_lines(ov.flows, ov.window, lang, currency=currency),
             chain_sunburst(ov.tree, lang, currency=currency)]

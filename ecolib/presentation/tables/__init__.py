@@ -115,7 +115,8 @@ class Table:
     columns: tuple[Column, ...] | Mapping[str, str | tuple[str, str]]
     rows: Callable[[Any, str, str], pd.DataFrame] = field(default=lambda source, lang, currency: source)
     max_rows: int = 60
-    #: the value of the first column that marks a total row (shown bold), if any
+    #: the first-column value of a total row (shown bold), if any: an i18n key (its text in the
+    #: report's language is what the rows carry, e.g. ``common.total``) or a literal value
     total_row: str | None = None
 
     def __post_init__(self) -> None:
@@ -131,10 +132,13 @@ class Table:
         return [t(c.label, lang) for c in self.columns]
 
     def html(self, source: Any, lang: str = "en", currency: str = "CNY", *, max_rows: int | None = None) -> str:
+        total = self.total_row
+        if total is not None and has(total, lang):
+            total = t(total, lang)
         return html_table(self.view(source, lang, currency), lang=lang, currency=currency,
                           columns={c.key: c.label for c in self.columns},
                           formats={c.key: c.format for c in self.columns},
-                          total_row=self.total_row, max_rows=self.max_rows if max_rows is None else max_rows)
+                          total_row=total, max_rows=self.max_rows if max_rows is None else max_rows)
 
     def export(self, source: Any, lang: str = "en", currency: str = "CNY", *, sheet: str = "table") -> dict:
         return export_payload(self.view(source, lang, currency), lang=lang, currency=currency,

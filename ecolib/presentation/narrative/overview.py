@@ -1,0 +1,159 @@
+"""The words of the park overview (:mod:`ecolib.analyses.overview`): the headline cards and the
+findings at the top of the page, and the values the section headings and intros name.
+
+Every sentence is built from the :class:`~ecolib.analyses.overview.Overview` it speaks of; the
+keys are under ``overview.*`` (``i18n/*/overview.yaml``). Values from data are inserted as plain
+text; the page escapes the whole string when it renders HTML.
+
+Examples
+--------
+>>> from ecolib.datasets import tiny
+>>> from ecolib.analyses.overview import overview
+>>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+>>> headline_cards(ov, "en")["Active local firms"]
+'3'
+>>> findings(ov, "en")[0]
+'The park has 3 active local firms in 2 zones, with annual output of CNY 1.3 k; South contributes the largest part (77%).'
+"""
+from __future__ import annotations
+
+import math
+
+from ecolib.analyses.overview import Overview, largest_stage, largest_zone, year_on_year
+from ecolib.presentation import fmt
+from ecolib.presentation.i18n import has, t
+
+__all__ = ["stage_label", "headline_cards", "findings", "flows_values"]
+
+
+def stage_label(stage: str, lang: str = "en") -> str:
+    """The name of a stage code in ``lang`` (``stage.<code>``), or the code itself.
+
+    Examples
+    --------
+    >>> stage_label("upstream", "zh"), stage_label("my_stage", "en")
+    ('上游', 'my_stage')
+    """
+    key = f"stage.{stage}"
+    return t(key, lang) if has(key, lang) else str(stage)
+
+
+def headline_cards(ov: Overview, lang: str = "en", currency: str = "CNY") -> dict[str, str]:
+    """The headline figures of the page top.
+
+    Parameters
+    ----------
+    ov : Overview
+        The month's profile (:func:`ecolib.analyses.overview.overview`).
+    lang, currency : str
+        Language of the labels; currency of the amounts.
+
+    Returns
+    -------
+    dict of str to str
+        ``{label: value as text}`` in page order: active local firms, their annual output, local
+        flows over the window, the share of purchases made locally, technology nodes with a
+        local firm (``covered / total``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> cards = headline_cards(overview(tiny().tables, "2026-03", window=3, history=3), "zh")
+    >>> list(cards.values())
+    ['3', '1,300元', '42元', '52.5%', '3 / 4']
+    """
+    h = ov.headline
+    return {
+        t("overview.headline.local_firms", lang): fmt.count(h["local_firms"]),
+        t("overview.headline.output", lang): fmt.money(h["output"], lang, currency),
+        t("overview.headline.local_flow_value", lang): fmt.money(h["local_flow_value"], lang, currency),
+        t("overview.headline.local_purchase_share", lang): fmt.pct(h["local_purchase_share"], 1),
+        t("overview.headline.nodes_with_local_firm", lang): f'{h["nodes_with_local_firm"]} / {h["technology_nodes"]}',
+    }
+
+
+def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]:
+    """The findings under the headline cards: the park's size and largest zone, the largest
+    stage, the local share of purchases, the year-on-year change of local flows, chain coverage,
+    firms that left, months without flow data.
+
+    Parameters
+    ----------
+    ov : Overview
+        The month's profile (:func:`ecolib.analyses.overview.overview`).
+    lang, currency : str
+        Language of the sentences; currency of the amounts.
+
+    Returns
+    -------
+    list of str
+        Plain-text sentences; one sentence only (``overview.finding.no_firms``) in a month with
+        no active local firm.
+
+    See Also
+    --------
+    ecolib.analyses.overview.largest_zone, ecolib.analyses.overview.largest_stage,
+    ecolib.analyses.overview.year_on_year : the numbers the sentences name.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> for line in findings(overview(tiny().tables, "2026-03", window=3, history=3), "en")[1:]:
+    ...     print(line)
+    Upstream is the largest stage by number of firms: 2 firms, 67% of the park.
+    In the 3 months to 2026-03, local firms bought CNY 42 from each other: 52% of all they bought. The other CNY 38 came from outside the park.
+    3 of the chain's 4 technology nodes have at least one active local firm; 1 have none.
+    1 local firms have left the park by 2026-03.
+    No flow data was reported for 2026-02; those months are shown as gaps, not zeros.
+    """
+    h = ov.headline
+    out: list[str] = []
+    if h["local_firms"] == 0:
+        return [t("overview.finding.no_firms", lang, month=ov.month)]
+    zone = largest_zone(ov)
+    if zone is not None:
+        name, share = zone
+        out.append(t("overview.finding.size", lang, firms=fmt.count(h["local_firms"]), zones=h["zones"],
+                     output=fmt.money(h["output"], lang, currency), zone=name, share=fmt.pct(share)))
+    stage = largest_stage(ov)
+    if stage is not None:
+        code, firms, share = stage
+        out.append(t("overview.finding.stage", lang, stage=stage_label(code, lang), firms=fmt.count(firms),
+                     share=fmt.pct(share)))
+    if not math.isnan(h["local_purchase_share"]):
+        out.append(t("overview.finding.local_share", lang, months=len(ov.window), month=ov.month,
+                     local=fmt.money(h["local_flow_value"], lang, currency),
+                     share=fmt.pct(h["local_purchase_share"]),
+                     inbound=fmt.money(h["inbound_value"], lang, currency)))
+    growth = year_on_year(ov.flows, ov.month, "local")
+    if not math.isnan(growth):
+        key = "overview.finding.yoy_up" if growth >= 0 else "overview.finding.yoy_down"
+        out.append(t(key, lang, month=ov.month, pct=fmt.pct(abs(growth), 1)))
+    missing_nodes = h["technology_nodes"] - h["nodes_with_local_firm"]
+    out.append(t("overview.finding.nodes", lang, covered=h["nodes_with_local_firm"], total=h["technology_nodes"],
+                 missing=missing_nodes))
+    if h["exited_firms"]:
+        out.append(t("overview.finding.exited", lang, n=h["exited_firms"], month=ov.month))
+    if h["missing_flow_months"]:
+        out.append(t("overview.finding.missing_months", lang, months=", ".join(h["missing_flow_months"])))
+    return out
+
+
+def flows_values(ov: Overview, currency: str = "CNY") -> dict[str, object]:
+    """The values the flows section's heading and intro name (``overview.flows_intro``).
+
+    Returns
+    -------
+    dict
+        ``currency``, ``window`` (months in the analysis window) and ``month``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> flows_values(overview(tiny().tables, "2026-03", window=3, history=3))
+    {'currency': 'CNY', 'window': 3, 'month': '2026-03'}
+    """
+    return {"currency": currency, "window": len(ov.window), "month": ov.month}
