@@ -14,6 +14,8 @@ import pandas as pd
 from ecolib.analyses import evaluation as ev
 from ecolib.bench import Case
 from ecolib.foundations.months import span
+from ecolib.presentation.narrative import evaluation as words
+from ecolib.presentation.tables import evaluation as specs
 from ecolib.workspace import load_workspace
 
 MONTHS = span("2007-01", "2026-12")  # 240 months
@@ -39,8 +41,8 @@ def _wide_history(region):
 def _run_wide(inputs):
     kpis, bench, metrics, rules = inputs
     e = ev.evaluate(kpis, bench, month=MONTHS[-1], metrics=metrics, rules=rules)
-    ev.alert_records(e, "en")
-    ev.findings(e, "en")
+    words.alert_records(e, "en")
+    words.findings(e, "en")
     return e
 
 
@@ -52,10 +54,9 @@ def _region(region):
 def _run_region(inputs):
     tables, settings, month = inputs
     e = ev.evaluate_workspace(tables, settings, month)
-    ev.alert_records(e, "zh")
-    ev.kpi_table(e, "zh")
-    ev.findings(e, "zh")
-    ev.health_findings(e, "zh")
+    words.alert_records(e, "zh")
+    specs.KPIS.view(e, "zh")
+    words.findings(e, "zh")
     return e
 
 

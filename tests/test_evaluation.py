@@ -11,6 +11,9 @@ import pytest
 from conftest import DEMO
 from ecolib.analyses import evaluation as ev
 from ecolib.foundations.months import span
+from ecolib.presentation import fmt
+from ecolib.presentation.narrative import evaluation as narrative
+from ecolib.presentation.tables import evaluation as tables
 from ecolib.workspace import load_workspace
 
 START = "2025-01"
@@ -205,7 +208,7 @@ def test_a_missing_month_is_reported_and_interrupts_the_count():
     assert len(e.history) == 6 and e.history.loc[month(4)].isna().all()   # a row of gaps, not filled
     assert states(e, "eco_value_density") == ["ok", "breach", "breach", "nodata", "breach", "breach"]
     assert len(e.ledger) == 0                                              # 2 + 2 months, never 3 in a row
-    assert any(month(4) in f for f in ev.findings(e, "en"))
+    assert any(month(4) in f for f in narrative.findings(e, "en"))
 
 
 def test_an_open_alert_stays_open_through_a_missing_month():
@@ -215,7 +218,7 @@ def test_an_open_alert_stays_open_through_a_missing_month():
     a = e4.ledger.iloc[0]
     assert (a["status"], a["months_in_breach"]) == ("ongoing", [month(2), month(4)])
     e3 = ev.evaluate(kpis, month=month(3), rules=[rule("policy_compliance")])
-    record = ev.alert_records(e3, "en")[0]
+    record = narrative.alert_records(e3, "en")[0]
     assert record["value"] is None and record["status"] == "ongoing"          # no value in the report month
     assert "no data for " + month(3) in record["message"]
     e5 = ev.evaluate(kpis, month=month(5), rules=[rule("policy_compliance")])
@@ -226,7 +229,7 @@ def test_metric_gap_inside_the_history_is_reported():
     kpis = series({"talent_demand": [100, 100, 100], "talent_supply": [80, None, 80], "policy_compliance": [0.8] * 3})
     e = ev.evaluate(kpis, month=month(3), rules=[rule("talent_gap")])
     assert e.missing_months == [] and e.gaps == {"talent_gap": [month(2)]}
-    assert any("Talent gap has no value for " + month(2) in f for f in ev.findings(e, "en"))
+    assert any("Talent gap has no value for " + month(2) in f for f in narrative.findings(e, "en"))
 
 
 def test_a_metric_with_no_benchmark():
@@ -235,17 +238,17 @@ def test_a_metric_with_no_benchmark():
     e = ev.evaluate(kpis, bench(policy_compliance=0.9), month=month(1), rules=[relative, rule("tech_substitution_index")])
     assert e.skipped.to_dict("records") == [{"rule": "util", "metric": "equipment_utilization", "reason": "no_benchmark"}]
     assert list(e.checks) == ["tech_substitution_index"]                    # the absolute rule still runs
-    table = ev.kpi_table(e, "en").set_index("metric")
+    table = tables.KPIS.view(e, "en").set_index("metric")
     assert table.loc["Equipment utilisation", "benchmark"] == "–"
     assert table.loc["Equipment utilisation", "to_benchmark"] == "–"
-    assert any("benchmarks table has no value" in f for f in ev.findings(e, "en"))
+    assert any("benchmarks table has no value" in f for f in narrative.findings(e, "en"))
 
 
 def test_no_kpis_one_month_and_unknown_rule_metric():
     empty = ev.evaluate(series({}), month="2026-03")
     assert len(empty.history) == 0 and len(empty.ledger) == 0
-    assert ev.findings(empty, "en") == ["No indicator data has been reported up to 2026-03; the warning rules cannot be checked."]
-    assert ev.alert_records(empty) == [] and empty.headline["alerts_open"] == 0
+    assert narrative.findings(empty, "en") == ["No indicator data has been reported up to 2026-03; the warning rules cannot be checked."]
+    assert narrative.alert_records(empty) == [] and empty.headline["alerts_open"] == 0
     one = ev.evaluate(series({"policy_compliance": [0.5]}), month=month(1))
     assert one.current["status"].tolist() == ["new"]
     assert set(one.skipped["rule"]) == {"eco_value_density", "tech_substitution_index", "talent_gap", "elasticity"}
@@ -260,7 +263,7 @@ def test_no_kpis_one_month_and_unknown_rule_metric():
 
 def _records(kpis, b, m):
     e = ev.evaluate(kpis, b, month=m)
-    return e, json.dumps(ev.alert_records(e, "en"), sort_keys=True), json.dumps(ev.alert_records(e, "zh"), sort_keys=True)
+    return e, json.dumps(narrative.alert_records(e, "en"), sort_keys=True), json.dumps(narrative.alert_records(e, "zh"), sort_keys=True)
 
 
 def test_ledger_for_a_month_does_not_depend_on_later_data_or_on_reruns():
@@ -281,7 +284,7 @@ def test_ledger_for_a_month_does_not_depend_on_later_data_or_on_reruns():
 
 def test_records_are_plain_json_with_the_agreed_keys():
     e = ev.evaluate(load_workspace(DEMO).kpis, load_workspace(DEMO).benchmarks, month="2026-10")
-    records = ev.alert_records(e, "zh")
+    records = narrative.alert_records(e, "zh")
     keys = {"id", "metric", "metric_name", "severity", "status", "opened", "months_in_breach", "value", "threshold",
             "message", "action"}
     for r in records:
@@ -315,9 +318,9 @@ def test_demo_2026_10_shows_situation_e(demo):
     assert earlier.at["policy_compliance", "resolved"] == "2026-06"
     assert earlier.at["elasticity", "months_in_breach"] == ["2026-02"]
     assert e.headline["open_critical"] == 1 and e.headline["open_warning"] == 2 and e.missing_months == []
-    text = " ".join(ev.findings(e, "en"))
+    text = " ".join(narrative.findings(e, "en"))
     assert "Ecological value density" in text and "0.2370" in text and "ecosystem optimisation" in text
-    zh = " ".join(ev.findings(e, "zh"))
+    zh = " ".join(narrative.findings(e, "zh"))
     assert "生态价值密度" in zh and "生态链优化程序" in zh and "定制化人才培养" in zh
 
 
@@ -328,7 +331,7 @@ def test_demo_2026_07_has_no_value_density_alert_yet(demo):
     e8 = ev.evaluate_workspace(demo.tables, demo.settings, "2026-08")
     watch = e8.watch.set_index("rule")
     assert watch.at["eco_value_density", "run"] == 1 and watch.at["eco_value_density", "needed"] == 3
-    assert any("2026-10" in f and "Ecological value density" in f for f in ev.findings(e8, "en"))
+    assert any("2026-10" in f and "Ecological value density" in f for f in narrative.findings(e8, "en"))
 
 
 def test_kpi_table_on_the_demo(demo):
@@ -339,19 +342,46 @@ def test_kpi_table_on_the_demo(demo):
     # value-flow efficiency 1 − 0.1605 = 0.8395 vs 0.91; adoption 75 / 112.5
     assert values.at["value_flow_efficiency", "to_benchmark"] == pytest.approx(0.8395 / 0.91)
     assert values.at["tech_adoption_days", "to_benchmark"] == pytest.approx(75 / 112.5)
-    table = ev.kpi_table(e, "en").set_index("metric")
+    table = tables.KPIS.view(e, "en").set_index("metric")
     assert table.at["Talent gap", "change"] == "+1.6 pp (worse)"            # 28.2% − 26.6%
 
 
 def test_display_helpers():
-    assert ev.format_value(0.25, "share", exact=True) == "25%"
-    assert ev.format_value(0.2546, "share") == "25.5%"
-    assert ev.format_value(12.34, "days", "zh") == "12.3 天"
-    assert ev.format_value(float("nan"), "ratio") == "–"
-    assert ev.format_value(1.5e9, "money", "zh") == "15.0亿元"
-    assert ev.format_value(0.053, "number") == "0.0530"
-    assert ev._months_text(["2026-01", "2026-02", "2026-03", "2026-05"], "en") == "2026-01 – 2026-03, 2026-05"
+    assert fmt.format_value(0.25, "share", exact=True) == "25%"
+    assert fmt.format_value(0.2546, "share") == "25.5%"
+    assert fmt.format_value(12.34, "days", "zh") == "12.3 天"
+    assert fmt.format_value(float("nan"), "ratio") == "–"
+    assert fmt.format_value(1.5e9, "money", "zh") == "15.0亿元"
+    assert fmt.format_value(0.053, "number") == "0.0530"
+    assert narrative.months_text(["2026-01", "2026-02", "2026-03", "2026-05"], "en") == "2026-01 – 2026-03, 2026-05"
     r = ev.Rule("x", "eco_value_density", "<", 0.8, basis="benchmark", months=3)
-    assert ev.describe_rule(r, 0.3248, "en") == "below 80% of the benchmark (0.2598) for 3 consecutive months"
-    assert ev.describe_rule(r, 0.3248, "zh") == "低于标杆值的 80%（0.2598），连续 3 个月"
-    assert ev.describe_rule(rule("elasticity"), None, "en") == "outside the healthy band 1.20 – 1.80"
+    assert narrative.describe_rule(r, 0.3248, "en") == "below 80% of the benchmark (0.2598) for 3 consecutive months"
+    assert narrative.describe_rule(r, 0.3248, "zh") == "低于标杆值的 80%（0.2598），连续 3 个月"
+    assert narrative.describe_rule(rule("elasticity"), None, "en") == "outside the healthy band 1.20 – 1.80"
+
+
+def test_pure_parts_the_page_reads(demo):
+    e = ev.evaluate_workspace(demo.tables, demo.settings, "2026-10")
+    rules = ev.rules_in_force(e).set_index("rule")
+    assert list(rules.index)[0] == "eco_value_density" and rules["checked"].all() and rules["reason"].isna().all()
+    assert rules.at["eco_value_density", "low"] == pytest.approx(0.25984)           # 0.8 × 0.3248
+    assert ev.rule_threshold(rule("elasticity"), None) == (1.2, 1.8)
+    # resolved before 2026-10 and since 2025-11: policy compliance (2026-06), elasticity (2026-03)
+    assert set(ev.recent_earlier(e)["rule"]) == {"policy_compliance", "elasticity"}
+    assert ev.recent_earlier(e, months=5)["rule"].tolist() == ["policy_compliance"]  # since 2026-06
+    assert len(ev.recent_earlier(e, months=4)) == 0                                  # since 2026-07
+    e8 = ev.evaluate_workspace(demo.tables, demo.settings, "2026-08")
+    assert e8.watch.set_index("rule").at["eco_value_density", "deadline"] == "2026-10"   # month 1 of 3
+    ledger = ev.ledger_newest_first(e)
+    assert ledger["opened"].is_monotonic_decreasing
+
+
+def test_table_specs_show_the_month(demo):
+    e = ev.evaluate_workspace(demo.tables, demo.settings, "2026-10")
+    alerts = tables.ALERTS.view(e, "en")
+    assert tables.ALERTS.labels("en") == ["Level", "Indicator", "Status", "Months out of range", "Value this month",
+                                          "Rule", "Action"]
+    assert alerts.iloc[0]["metric"] == "Ecological value density" and alerts.iloc[0]["status"] == "New (opened 2026-10)"
+    assert len(alerts) == len(e.current) and len(tables.EARLIER.view(e, "en")) == len(ev.recent_earlier(e))
+    html = tables.RULES.html(e, "zh")
+    assert "生态价值密度" in html and html.count("<tr>") == 1 + len(e.rules)

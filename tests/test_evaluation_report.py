@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DEMO, ROOT
 from ecolib.analyses import evaluation as ev
-from ecolib.analyses.health import health_history_workspace
+from ecolib.analyses.month import analyse
 from ecolib.presentation.widgets.evaluation import RuleExplorer
 from ecolib.presentation.i18n import t
 from ecolib.presentation.plots import evaluation as plot
@@ -55,7 +55,7 @@ def test_timeline_codes_and_health_lines(demo, october):
     assert list(rows["Ecological value density"][-3:]) == [2, 2, 3]
     assert list(rows["Policy compliance"][-6:-4]) == [4, 1]                             # 2026-05 alert, 2026-06 fine
     assert list(rows["Ecological chain elasticity"][:12]) == [0] * 12                    # no yoy base in year one
-    trend = health_history_workspace(demo.tables, demo.settings, "2026-10")
+    trend = analyse(demo, "2026-10").health_history                                # what the page draws
     lines = plot.health_lines(trend, "zh")
     assert [tr.name for tr in lines.data] == ["价值流动效率", "创新扩散速度", "风险抵御能力", "协同活跃度", "健康指数"]
     assert lines.data[-1].y[-1] == pytest.approx(trend.index.iloc[-1])

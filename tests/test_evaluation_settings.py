@@ -8,6 +8,7 @@ import pytest
 from conftest import TINY, write_tiny_park
 from ecolib.presentation.names import action_of, name_of
 from ecolib.analyses import evaluation as ev
+from ecolib.presentation.narrative import evaluation as narrative
 from ecolib.workspace import WorkspaceError, load_workspace, validate_workspace
 
 
@@ -59,7 +60,7 @@ def test_add_a_metric_with_its_rule_and_switch_a_rule_off():
     assert "elasticity" not in e.checks and "elasticity" not in set(e.skipped["rule"])   # off: not even listed
     alert = e.current.set_index("rule").loc["local_sourcing"]
     assert alert["opened"] == "2026-03" and alert["months_in_breach"] == ["2026-02", "2026-03"]
-    assert ev.alert_records(e, "zh")[0]["metric_name"] == "本地配套强度"
+    assert narrative.alert_records(e, "zh")[0]["metric_name"] == "本地配套强度"
 
 
 def test_a_second_rule_on_the_same_metric_needs_its_own_id():
@@ -180,7 +181,7 @@ def test_valid_overrides_load_and_apply(tmp_path):
     e = ev.evaluate_workspace(ws.tables, ws.settings, "2026-02")
     alert = e.current.set_index("rule").loc["output"]
     assert alert["months_in_breach"] == ["2026-01", "2026-02"] and alert["low"] == pytest.approx(112.5)
-    assert ev.alert_records(e, "zh")[0]["action"] == "查明产值下降原因"
+    assert narrative.alert_records(e, "zh")[0]["action"] == "查明产值下降原因"
     assert set(e.skipped["reason"]) == {"no_data"}                   # the typo rule and the defaults: no data
     later = ev.evaluate_workspace(ws.tables, ws.settings, "2026-03")
     assert later.current.set_index("rule").at["output", "status"] == "resolved"   # 120 ≥ 112.5

@@ -4,10 +4,11 @@ Three pieces, each a pure function of tables and options:
 
 * **Metric catalogue** (:data:`CATALOGUE`): every monitored indicator with its unit, its
   direction (is a higher value better?) and, for a derived metric, its formula over the base
-  KPIs of the ``kpis`` table. Names in English and Chinese live in ``ecolib/i18n/*/evaluation.yaml``
-  (``evaluation.metric.<id>``); a workspace may give its own. Formulas are small arithmetic
-  expressions over metric ids (see :data:`FUNCTIONS` for ``yoy``, ``lag`` and the rest), checked
-  once and evaluated on whole monthly columns.
+  KPIs of the ``kpis`` table. Names in English and Chinese live in
+  ``ecolib/presentation/i18n/*/evaluation.yaml`` (``evaluation.metric.<id>``); a workspace may
+  give its own. Formulas are small arithmetic expressions over metric ids (see
+  :data:`FUNCTIONS` for ``yoy``, ``lag`` and the rest), checked once and evaluated on whole
+  monthly columns.
 * **Rules** (:data:`DEFAULT_RULES`): metric, comparison (``<``, ``<=``, ``>``, ``>=`` or
   ``outside`` a band), threshold (absolute, or a factor of the benchmark value), the number of
   consecutive months in breach before an alert opens, severity and action text.
@@ -48,6 +49,12 @@ Level 1 is the sustained fall of the indicator the source text puts first and an
 park-wide programme; level 2 are the three triggers of the source's 三级预警机制, each answered by
 one targeted programme; level 3 is the stability band, a signal to watch rather than act.
 
+Pure: numbers, ids and codes only. The page's sentences, headline cards and the alerts of
+``summary.json`` are in :mod:`ecolib.presentation.narrative.evaluation`, its tables in
+:mod:`ecolib.presentation.tables.evaluation`; the pure parts they read are :func:`kpi_values`,
+:func:`recent_earlier`, :func:`rules_in_force`, :func:`rule_threshold`, :func:`missing_inputs`
+and, for the threshold explorer, :func:`rule_for`, :func:`try_rule`, :func:`threshold_span`.
+
 Workspace overrides (``workspace.yaml``, key ``rules``; parsed and checked at load by
 :func:`ecolib.workspace.rules.parse_rules`, through :func:`ecolib.workspace.settings.read_settings`, into
 ``ws.settings.metrics`` and ``ws.settings.rules``): each entry of the list changes or adds a rule
@@ -87,12 +94,9 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ecolib.presentation.names import action_of, name_of
-from ecolib.presentation import fmt
+from ecolib.contract.problems import Problem
 from ecolib.foundations import months as _months
 from ecolib.workspace import rules as _rules
-from ecolib.presentation.i18n import has, t
-from ecolib.contract.problems import Problem
 # the grammar of rules and formulas lives in ecolib.workspace.rules (below the analyses, used by the settings
 # check too); re-exported here, where the evaluation's callers have always found it
 from ecolib.workspace.rules import (  # noqa: F401
@@ -103,15 +107,13 @@ from ecolib.workspace.settings import Settings
 from ecolib.contract.schema import ALERT_STATUSES as STATUSES  # the contract's vocabulary
 
 __all__ = [
-    "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS",
+    "SEVERITIES", "STATUSES", "COMPARISONS", "UNITS", "FUNCTIONS", "STATES",
     "Metric", "Rule", "RuleError", "Evaluation",
     "CATALOGUE", "DEFAULT_RULES",
     "check_formula", "formula_inputs", "metric_history", "rule_checks", "alert_ledger",
     "parse_settings", "from_settings", "evaluate", "evaluate_workspace",
-    "format_value", "describe_rule", "missing_inputs",
-    "alert_records", "alert_table", "earlier_table", "ledger_table", "rule_table", "kpi_table", "kpi_values",
-    "findings", "headline_cards",
-    "ALERT_COLUMNS", "EARLIER_COLUMNS", "LEDGER_COLUMNS", "RULE_COLUMNS", "KPI_COLUMNS",
+    "kpi_values", "missing_inputs", "recent_earlier", "ledger_newest_first", "threshold_of", "rule_threshold",
+    "rules_in_force", "trial_rule", "rule_for", "explorable_metrics", "try_rule", "threshold_span",
 ]
 
 
@@ -413,16 +415,18 @@ class Evaluation:
 
     @property
     def watch(self) -> pd.DataFrame:
-        """Rules in breach in the report month without an open alert yet: rule, metric, run
-        (consecutive breach months so far), needed (months that open an alert), since."""
+        """Rules in breach in the report month without an open alert yet: rule, metric, severity,
+        run (consecutive breach months so far), needed (months that open an alert), since (the
+        first of the run's months), deadline (the month the alert opens if the breach goes on)."""
         rows = []
         for rule in self.evaluated:
             frame = self.checks[rule.id]
             if len(frame) and frame.index[-1] == self.month and frame["state"].iloc[-1] == "breach":
                 run = int(frame["run"].iloc[-1])
                 rows.append({"rule": rule.id, "metric": rule.metric, "severity": rule.severity, "run": run,
-                             "needed": rule.months, "since": str(frame.index[-run])})
-        return pd.DataFrame(rows, columns=["rule", "metric", "severity", "run", "needed", "since"])
+                             "needed": rule.months, "since": str(frame.index[-run]),
+                             "deadline": _months.shift(self.month, rule.months - run)})
+        return pd.DataFrame(rows, columns=["rule", "metric", "severity", "run", "needed", "since", "deadline"])
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -502,251 +506,51 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
                       pd.DataFrame(skipped, columns=["rule", "metric", "reason"]), missing, gaps)
 
 
-def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
-    """A rule to try on a metric that has none: breach on the bad side of the benchmark (or of
-    the metric's median month when there is no benchmark); a band metric: outside ±20 % of it.
-
-    Examples
-    --------
-    >>> from ecolib.datasets import tiny
-    >>> ws = tiny()
-    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
-    >>> r = trial_rule(e, "output")
-    >>> r.comparison, r.threshold
-    ('<', 150.0)
-    """
-    metric = ev.metric(metric_id)
-    bench = ev.benchmark(metric_id)
-    centre = bench if bench is not None else float(ev.history[metric_id].dropna().median())
-    if metric.direction == "band":
-        return Rule(f"explore_{metric_id}", metric_id, "outside", (centre * 0.8, centre * 1.2))
-    return Rule(f"explore_{metric_id}", metric_id, ">" if metric.direction == "lower" else "<", centre)
-
-
 def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str) -> Evaluation:
     """:func:`evaluate` with the workspace's tables and its rule settings applied."""
     metrics, rules = from_settings(settings)
     return evaluate(tables["kpis"], tables.get("benchmarks"), month=month, metrics=metrics, rules=rules)
 
 
-# =========================================================================== presentation
-
-
-from ecolib.presentation.fmt import exact_pct as _round_pct, format_value, unit_text  # noqa: E402,F401  (moving to presentation)
-
-
-def _limits_text(ev_or_bench, rule: Rule, metric: Metric, lang: str, currency: str) -> tuple[str, str]:
-    """(condition text, effective threshold text) of a rule."""
-    bench = ev_or_bench.benchmark(rule.metric) if isinstance(ev_or_bench, Evaluation) else ev_or_bench
-    limits = rule.limits(bench)
-    value = lambda v: format_value(v, metric.unit, lang, currency, exact=True)  # noqa: E731
-    if limits is None:
-        shown = "–"
-    elif rule.comparison == "outside":
-        shown = f"{value(limits[0])} – {value(limits[1])}"
-    else:
-        shown = value(limits[0] if rule.comparison in ("<", "<=") else limits[1])
-    word = {"<": "below", "<=": "at_most", ">": "above", ">=": "at_least", "outside": "outside"}[rule.comparison]
-    if rule.basis == "benchmark":
-        if rule.comparison == "outside":
-            factor = f"{_round_pct(rule.threshold[0])} – {_round_pct(rule.threshold[1])}"
-        else:
-            factor = _round_pct(rule.threshold)
-        text = t(f"evaluation.condition.{word}_benchmark", lang, factor=factor, threshold=shown)
-    else:
-        text = t(f"evaluation.condition.{word}", lang, threshold=shown)
-    return text, shown
-
-
-def describe_rule(rule: Rule, ev: Evaluation | float | None, lang: str = "en", currency: str = "CNY",
-                  metric: Metric | None = None, *, consecutive: bool = True) -> str:
-    """The rule in words: 'below 80% of the benchmark (0.2598) for 3 consecutive months'
-    (without the months part when ``consecutive`` is False). ``ev``: an evaluation (for the
-    benchmark and the metric's unit), or the benchmark value itself."""
-    metric = metric or (ev.metric(rule.metric) if isinstance(ev, Evaluation) else CATALOGUE.get(rule.metric, Metric(rule.metric)))
-    condition, _ = _limits_text(ev, rule, metric, lang, currency)
-    if consecutive and rule.months > 1:
-        condition += t("evaluation.condition.consecutive", lang, n=rule.months)
-    return condition
-
-
-def _months_text(months: Sequence[str], lang: str) -> str:
-    """['2026-08', '2026-09', '2026-10', '2026-12'] → '2026-08 – 2026-10, 2026-12'."""
-    if not months:
-        return "–"
-    periods = [pd.Period(m, freq="M") for m in months]
-    parts, start, prev = [], periods[0], periods[0]
-    for p in periods[1:] + [None]:
-        if p is not None and p == prev + 1:
-            prev = p
-            continue
-        parts.append(str(start) if start == prev else f"{start} – {prev}")
-        if p is not None:
-            start = prev = p
-    return (", " if lang == "en" else "、").join(parts)
-
-
-def _n_months(n: int, lang: str) -> str:
-    return t("evaluation.n_month" if n == 1 else "evaluation.n_months", lang, n=n)
-
-
-def severity_label(severity: str, lang: str = "en") -> str:
-    return t(f"evaluation.severity.{severity}", lang)
-
-
-def status_label(status: str, lang: str = "en") -> str:
-    return t(f"evaluation.status.{status}", lang)
-
-
-def _alert_message(ev: Evaluation, row: Mapping[str, Any], lang: str, currency: str) -> str:
-    rule = ev.rule(row["rule"])
-    metric = ev.metric(row["metric"])
-    name = name_of(metric, lang)
-    value = format_value(row["value"], metric.unit, lang, currency)
-    condition = describe_rule(rule, ev, lang, currency, metric, consecutive=False)
-    count = len(row["months_in_breach"])
-    months_text = _months_text(row["months_in_breach"], lang)
-    if row["status"] == "resolved":
-        return t("evaluation.message.resolved", lang, metric=name, month=ev.month, value=value,
-                 count=_n_months(count, lang), months=months_text)
-    if pd.isna(row["value"]):
-        return t("evaluation.message.open_nodata", lang, metric=name, condition=condition, month=ev.month,
-                 last=row["months_in_breach"][-1], value=format_value(row["last_value"], metric.unit, lang, currency),
-                 opened=row["opened"])
-    key = "evaluation.message.new" if row["status"] == "new" else "evaluation.message.ongoing"
-    return t(key, lang, metric=name, condition=condition, month=ev.month, value=value,
-             count=_n_months(count, lang), months=months_text, opened=row["opened"])
-
-
-def _text(value: Any) -> str | None:
-    """A month or id from a frame cell; None for a missing one (None or NaN)."""
-    return value if isinstance(value, str) and value else None
-
-
-def _json_number(value: Any) -> Any:
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
-def alert_records(ev: Evaluation, lang: str = "en", *, currency: str = "CNY") -> list[dict]:
-    """The report month's alerts for ``summary.json`` (``ctx.record(alerts=...)``).
-
-    One dict per alert of :attr:`Evaluation.current`, most severe first, with keys id, rule,
-    metric, metric_name (in ``lang``), severity, status, opened, resolved (None while open),
-    months_in_breach, value (the metric in the report month, None when missing), threshold (the
-    effective limit, or [low, high] for a band), message and action (plain text in ``lang``).
-    Deterministic: the same KPIs and rules give the same records.
-    """
-    out = []
-    for row in ev.current.to_dict("records"):
-        rule = ev.rule(row["rule"])
-        if rule.comparison == "outside":
-            threshold: Any = [_json_number(row["low"]), _json_number(row["high"])]
-        else:
-            threshold = _json_number(row["low"] if rule.comparison in ("<", "<=") else row["high"])
-        out.append({
-            "id": row["id"], "rule": row["rule"], "metric": row["metric"],
-            "metric_name": name_of(ev.metric(row["metric"]), lang), "severity": row["severity"],
-            "status": row["status"], "opened": row["opened"], "resolved": _text(row["resolved"]),
-            "months_in_breach": list(row["months_in_breach"]), "value": _json_number(row["value"]),
-            "threshold": threshold, "message": _alert_message(ev, row, lang, currency),
-            "action": action_of(rule, lang),
-        })
-    return out
-
-
-#: Alert table columns → header keys.
-ALERT_COLUMNS = {"severity": "evaluation.col.severity", "metric": "evaluation.col.metric",
-                 "status": "evaluation.col.status", "months": "evaluation.col.months_in_breach", "value": "evaluation.col.value",
-                 "condition": "evaluation.col.condition", "action": "evaluation.col.action"}
-EARLIER_COLUMNS = {"severity": "evaluation.col.severity", "metric": "evaluation.col.metric",
-                   "months": "evaluation.col.months_in_breach", "opened": "evaluation.col.opened",
-                   "resolved": "evaluation.col.resolved", "condition": "evaluation.col.condition"}
-
-
-def alert_table(ev: Evaluation, lang: str = "en", *, currency: str = "CNY") -> pd.DataFrame:
-    """The report month's alerts as display text (columns of :data:`ALERT_COLUMNS`, plus
-    ``opened``); the status says when the alert opened."""
-    rows = []
-    for row in ev.current.to_dict("records"):
-        rule, metric = ev.rule(row["rule"]), ev.metric(row["metric"])
-        rows.append({
-            "severity": severity_label(row["severity"], lang), "metric": name_of(metric, lang),
-            "status": t(f"evaluation.status_since.{row['status']}", lang, opened=row["opened"],
-                        resolved=_text(row["resolved"]) or ""),
-            "opened": row["opened"],
-            "months": t("evaluation.months_list", lang, count=_n_months(len(row["months_in_breach"]), lang),
-                        months=_months_text(row["months_in_breach"], lang)),
-            "value": format_value(row["value"], metric.unit, lang, currency),
-            "condition": describe_rule(rule, ev, lang, currency, metric), "action": action_of(rule, lang)})
-    return pd.DataFrame(rows, columns=list(ALERT_COLUMNS))
-
-
-def earlier_table(ev: Evaluation, lang: str = "en", *, currency: str = "CNY", months: int = 12) -> pd.DataFrame:
-    """Alerts resolved before the report month, in the ``months`` months up to it, newest first."""
-    since = _months.shift(ev.month, -(months - 1))
-    rows = []
-    for row in ev.earlier.to_dict("records"):
-        if row["resolved"] < since:
-            continue
-        rule, metric = ev.rule(row["rule"]), ev.metric(row["metric"])
-        rows.append({"severity": severity_label(row["severity"], lang), "metric": name_of(metric, lang),
-                     "months": _months_text(row["months_in_breach"], lang), "opened": row["opened"],
-                     "resolved": row["resolved"], "condition": describe_rule(rule, ev, lang, currency, metric)})
-    return pd.DataFrame(rows, columns=list(EARLIER_COLUMNS))
-
-
-LEDGER_COLUMNS = {"severity": "evaluation.col.severity", "metric": "evaluation.col.metric",
-                  "status": "evaluation.col.status", "opened": "evaluation.col.opened",
-                  "resolved": "evaluation.col.resolved", "months": "evaluation.col.months_in_breach"}
-
-
-def ledger_table(ev: Evaluation, lang: str = "en") -> pd.DataFrame:
-    """The whole ledger up to the report month as display text, newest alert first (columns of
-    :data:`LEDGER_COLUMNS`; status as of the report month, 'resolved' for every closed alert)."""
-    rows = []
-    for row in ev.ledger.sort_values(["opened", "rule"], ascending=[False, True]).to_dict("records"):
-        rows.append({"severity": severity_label(row["severity"], lang), "metric": name_of(ev.metric(row["metric"]), lang),
-                     "status": status_label(row["status"], lang), "opened": row["opened"],
-                     "resolved": _text(row["resolved"]) or "–",
-                     "months": t("evaluation.months_list", lang, count=_n_months(len(row["months_in_breach"]), lang),
-                                 months=_months_text(row["months_in_breach"], lang))})
-    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
-
-
-RULE_COLUMNS = {"severity": "evaluation.col.severity", "metric": "evaluation.col.metric",
-                "condition": "evaluation.col.condition", "action": "evaluation.col.action",
-                "checked": "evaluation.col.checked"}
-
-
-def rule_table(ev: Evaluation, lang: str = "en", *, currency: str = "CNY") -> pd.DataFrame:
-    """The rules in force, most severe first, with whether each could be checked."""
-    reasons = dict(zip(ev.skipped["rule"], ev.skipped["reason"]))
-    ordered = sorted(ev.rules, key=lambda r: (SEVERITIES.index(r.severity), r.id))
-    rows = [{"severity": severity_label(r.severity, lang), "metric": name_of(ev.metric(r.metric), lang),
-             "condition": describe_rule(r, ev, lang, currency),
-             "action": action_of(r, lang),
-             "checked": t("evaluation.checked.yes", lang) if r.id in ev.checks
-             else t(f"evaluation.checked.{reasons.get(r.id, 'no_data')}", lang)} for r in ordered]
-    return pd.DataFrame(rows, columns=list(RULE_COLUMNS))
-
-
-KPI_COLUMNS = {"metric": "evaluation.col.metric", "unit": "evaluation.col.unit",
-               "previous": "evaluation.col.previous", "current": "evaluation.col.current",
-               "change": "evaluation.col.change", "benchmark": "evaluation.col.benchmark",
-               "to_benchmark": "evaluation.col.to_benchmark"}
+# =========================================================================== reading the evaluation
 
 
 def kpi_values(ev: Evaluation) -> pd.DataFrame:
-    """Month over month, per metric with a value in the report month or the month before:
-    previous, current, change (current − previous), relative (current / previous − 1),
-    benchmark, to_benchmark (the level relative to the benchmark, the uncapped ``ratio`` of
-    :func:`ecolib.analyses.health.health`:
-    current / benchmark when higher is better, benchmark / current when lower is better; 1.0 = as
-    good as the benchmark), trend (+1 better, −1 worse, 0 unchanged or
-    neutral, by the metric's direction), index: metric id in catalogue order."""
+    """The indicators month over month: the report month against the month before.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+
+    Returns
+    -------
+    DataFrame
+        One row per metric with a value in the report month or the month before (index
+        ``metric``: metric id, catalogue order first). Columns, in the metric's unit:
+        ``previous``, ``current``, ``change`` (current − previous); ``relative`` (current /
+        previous − 1, a share; NaN when previous is 0); ``benchmark`` (NaN without one);
+        ``to_benchmark`` (the level relative to the benchmark, the uncapped ``ratio`` of
+        :func:`ecolib.analyses.health.health`: current / benchmark when higher is better,
+        benchmark / current when lower is better; 1.0 = as good as the benchmark; NaN unless both
+        are positive); ``trend`` (+1 better, −1 worse, 0 unchanged or neutral, by the metric's
+        direction).
+
+    See Also
+    --------
+    evaluate : builds ``ev``.
+    ecolib.presentation.tables.evaluation.KPIS : the table of these numbers.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> kpi_values(e)[["previous", "current", "change", "to_benchmark", "trend"]]
+            previous  current  change  to_benchmark  trend
+    metric
+    output     110.0    120.0    10.0           0.8      1
+    """
     prev_month = _months.shift(ev.month, -1)
     hist = ev.history
     cur = hist.loc[ev.month] if ev.month in hist.index else pd.Series(np.nan, index=hist.columns)
@@ -769,115 +573,29 @@ def kpi_values(ev: Evaluation) -> pd.DataFrame:
     return frame
 
 
-def kpi_table(ev: Evaluation, lang: str = "en", *, currency: str = "CNY") -> pd.DataFrame:
-    """:func:`kpi_values` as display text (columns of :data:`KPI_COLUMNS`). Changes of shares
-    are in percentage points, other changes in percent, followed by 'better' or 'worse' by the
-    metric's direction."""
-    values = kpi_values(ev)
-    rows = []
-    for mid, row in values.iterrows():  # one row per metric: a few dozen at most
-        metric = ev.metric(mid)
-        shown_change = np.nan
-        if pd.isna(row["change"]):
-            change = "–"
-        elif metric.unit == "share":
-            shown_change = round(100 * row["change"], 1)
-            change = t("evaluation.pp", lang, n=f"{shown_change:+.1f}" if shown_change else "0.0")
-        elif pd.notna(row["relative"]):
-            shown_change = round(100 * row["relative"], 1)
-            change = f"{shown_change:+.1f}%" if shown_change else "0.0%"
-        else:
-            change = format_value(row["change"], metric.unit, lang, currency)
-        if row["trend"] and change != "–" and shown_change != 0:
-            change += " " + t("evaluation.trend.better" if row["trend"] > 0 else "evaluation.trend.worse", lang)
-        rows.append({"metric": name_of(metric, lang), "unit": unit_text(metric.unit, lang, currency),
-                     "previous": format_value(row["previous"], metric.unit, lang, currency),
-                     "current": format_value(row["current"], metric.unit, lang, currency),
-                     "change": change,
-                     "benchmark": format_value(row["benchmark"], metric.unit, lang, currency),
-                     "to_benchmark": fmt.pct(row["to_benchmark"], 0)})
-    return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
-
-
-def headline_cards(ev: Evaluation, lang: str = "en") -> dict[str, str]:
-    """Headline figures ``{label: value}``: open alerts by level, new and resolved this month."""
-    h = ev.headline
-    return {
-        t("evaluation.card.open", lang): fmt.count(h["alerts_open"]),
-        t("evaluation.card.critical", lang): fmt.count(h["open_critical"]),
-        t("evaluation.card.warning", lang): fmt.count(h["open_warning"]),
-        t("evaluation.card.new", lang): fmt.count(h["alerts_new"]),
-        t("evaluation.card.resolved", lang): fmt.count(h["alerts_resolved"]),
-    }
-
-
-def findings(ev: Evaluation, lang: str = "en", *, currency: str = "CNY", recent: int = 12) -> list[str]:
-    """Plain-language findings of the month, in ``lang``: the alert count, each alert of the
-    month with its action, rules close to opening an alert, alerts resolved in the last
-    ``recent`` months, missing data and rules that could not be checked."""
-    out: list[str] = []
-    if not len(ev.history):
-        return [t("evaluation.finding.no_kpis", lang, month=ev.month)]
-    h = ev.headline
-    cur = ev.current
-    if h["alerts_open"]:
-        levels = (", " if lang == "en" else "，").join(
-            t("evaluation.finding.level_count", lang, level=severity_label(s, lang), n=h[f"open_{s}"])
-            for s in SEVERITIES if h[f"open_{s}"])
-        out.append(t("evaluation.finding.open", lang, month=ev.month, n=h["alerts_open"], levels=levels,
-                     new=h["alerts_new"]))
-    else:
-        key = "evaluation.finding.none_open" if ev.checks else "evaluation.finding.none_checked"
-        out.append(t(key, lang, month=ev.month, rules=len(ev.checks)))
-    for row in cur.to_dict("records"):
-        rule = ev.rule(row["rule"])
-        message = _alert_message(ev, row, lang, currency)
-        if row["status"] == "resolved":
-            out.append(message)
-        else:
-            out.append(t("evaluation.finding.alert", lang, level=severity_label(row["severity"], lang),
-                         message=message, action=action_of(rule, lang)))
-    for row in ev.watch.to_dict("records"):
-        rule, metric = ev.rule(row["rule"]), ev.metric(row["metric"])
-        out.append(t("evaluation.finding.watch", lang, metric=name_of(metric, lang),
-                     condition=describe_rule(rule, ev, lang, currency, metric, consecutive=False),
-                     value=format_value(ev.history.at[ev.month, rule.metric], metric.unit, lang, currency),
-                     month=ev.month, run=row["run"], needed=row["needed"],
-                     deadline=_months.shift(ev.month, row["needed"] - row["run"]),
-                     level=severity_label(row["severity"], lang)))
-    since = _months.shift(ev.month, -(recent - 1))
-    earlier = ev.earlier[ev.earlier["resolved"] >= since] if len(ev.earlier) else ev.earlier
-    if len(earlier):
-        sep = "; " if lang == "en" else "；"
-        items = sep.join(t("evaluation.finding.earlier_item", lang, metric=name_of(ev.metric(r["metric"]), lang),
-                           months=_months_text(r["months_in_breach"], lang), resolved=r["resolved"])
-                         for r in earlier.to_dict("records"))
-        out.append(t("evaluation.finding.earlier", lang, n=recent, items=items))
-    if ev.missing_months:
-        out.append(t("evaluation.finding.missing", lang, months=_months_text(ev.missing_months, lang),
-                     n=len(ev.missing_months)))
-    for mid, holes in ev.gaps.items():
-        out.append(t("evaluation.finding.gap", lang, metric=name_of(ev.metric(mid), lang),
-                     months=_months_text(holes, lang)))
-    sep = ", " if lang == "en" else "、"
-    for reason in ("no_data", "no_benchmark"):
-        rows = ev.skipped[ev.skipped["reason"] == reason]
-        if not len(rows):
-            continue
-        items = []
-        for mid in dict.fromkeys(rows["metric"]):
-            missing = missing_inputs(ev, mid)
-            item = name_of(ev.metric(mid), lang)
-            if missing and missing != [mid]:
-                item = t("evaluation.finding.missing_inputs", lang, metric=item, inputs=sep.join(missing))
-            items.append(item)
-        out.append(t(f"evaluation.finding.skipped_{reason}", lang, items=("; " if lang == "en" else "；").join(items)))
-    return out
-
-
 def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
-    """The KPIs (ids, as in the kpis table) without any value up to the report month that
-    ``metric_id`` needs: itself for a base KPI, the base inputs of its formula otherwise."""
+    """The KPIs without any value up to the report month that a metric needs.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+    metric_id : str
+        A metric id: itself for a base KPI, the base inputs of its formula for a derived one.
+
+    Returns
+    -------
+    list of str
+        KPI ids (as in the kpis table), in the formula's order; empty when every input has a value.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> missing_inputs(e, "talent_gap"), missing_inputs(e, "output")
+    (['talent_demand', 'talent_supply'], [])
+    """
     seen: set[str] = set()
     base: list[str] = []
     stack = [metric_id]
@@ -895,3 +613,254 @@ def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
     return [m for m in base if m not in hist or not hist[m].notna().any()]
 
 
+def recent_earlier(ev: Evaluation, months: int = 12) -> pd.DataFrame:
+    """The alerts resolved before the report month, in the ``months`` months up to it.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+    months : int, default 12
+        The window: alerts resolved in the report month's ``months - 1`` months before it.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :attr:`Evaluation.earlier` (columns of :func:`alert_ledger`) resolved since
+        then, newest first.
+
+    See Also
+    --------
+    Evaluation.earlier : every alert resolved before the report month.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> len(recent_earlier(e))
+    0
+    """
+    since = _months.shift(ev.month, -(months - 1))
+    earlier = ev.earlier
+    return earlier[earlier["resolved"] >= since].reset_index(drop=True) if len(earlier) else earlier
+
+
+def ledger_newest_first(ev: Evaluation) -> pd.DataFrame:
+    """The whole alert ledger up to the report month, the latest opened alert first (rules in
+    id order within a month); columns of :func:`alert_ledger`, status as of the report month."""
+    return ev.ledger.sort_values(["opened", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
+def threshold_of(rule: Rule, low: float, high: float) -> float | tuple[float, float]:
+    """The limit a rule compares with, from its effective ``(low, high)`` limits: ``low`` for
+    ``<``/``<=``, ``high`` for ``>``/``>=``, both for a band (``outside``).
+
+    Examples
+    --------
+    >>> threshold_of(DEFAULT_RULES[0], 0.25984, float("inf")), threshold_of(DEFAULT_RULES[-1], 1.2, 1.8)
+    (0.25984, (1.2, 1.8))
+    """
+    if rule.comparison == "outside":
+        return low, high
+    return low if rule.comparison in ("<", "<=") else high
+
+
+def rule_threshold(rule: Rule, benchmark: float | None) -> float | tuple[float, float] | None:
+    """The effective threshold of a rule (in the metric's unit; a factor of the benchmark
+    applied), see :func:`threshold_of`; None when the rule is relative to a missing benchmark.
+
+    Examples
+    --------
+    >>> round(rule_threshold(DEFAULT_RULES[0], 0.3248), 5), rule_threshold(DEFAULT_RULES[0], None)
+    (0.25984, None)
+    """
+    limits = rule.limits(benchmark)
+    return None if limits is None else threshold_of(rule, *limits)
+
+
+def rules_in_force(ev: Evaluation) -> pd.DataFrame:
+    """The enabled rules, most severe first (then by id), and whether each could be checked.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``rule`` (id), ``metric``, ``severity``, ``checked`` (bool), ``reason`` (why a
+        rule was not checked: ``no_data`` or ``no_benchmark``; None when checked), ``benchmark``
+        (the metric's benchmark value, NaN without one), ``low``, ``high`` (the effective limits
+        in the metric's unit, NaN when relative to a missing benchmark).
+
+    See Also
+    --------
+    ecolib.presentation.tables.evaluation.RULES : the table of the rules in words.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> rules_in_force(e)[["rule", "severity", "checked", "reason"]].head(2)
+                    rule  severity  checked   reason
+    0  eco_value_density  critical    False  no_data
+    1  policy_compliance   warning    False  no_data
+    """
+    reasons = dict(zip(ev.skipped["rule"], ev.skipped["reason"]))
+    ordered = sorted(ev.rules, key=lambda r: (SEVERITIES.index(r.severity), r.id))
+    rows = []
+    for r in ordered:  # a handful of rules
+        bench = ev.benchmark(r.metric)
+        limits = r.limits(bench) or (np.nan, np.nan)
+        checked = r.id in ev.checks
+        rows.append({"rule": r.id, "metric": r.metric, "severity": r.severity, "checked": checked,
+                     "reason": None if checked else reasons.get(r.id, "no_data"),
+                     "benchmark": np.nan if bench is None else bench,
+                     "low": float(limits[0]), "high": float(limits[1])})
+    frame = pd.DataFrame(rows, columns=["rule", "metric", "severity", "checked", "reason", "benchmark", "low", "high"])
+    frame["reason"] = frame["reason"].astype(object).where(frame["reason"].notna(), None)
+    return frame
+
+
+# =========================================================================== trying a rule
+
+
+def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
+    """A rule to try on a metric that has none: breach on the bad side of the benchmark (or of
+    the metric's median month when there is no benchmark); a band metric: outside ±20 % of it.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        An evaluation with the metric's history (:func:`evaluate`).
+    metric_id : str
+        The metric to try a rule on.
+
+    Returns
+    -------
+    Rule
+        Id ``explore_<metric>``, absolute threshold (in the metric's unit), one month.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> r = trial_rule(e, "output")
+    >>> r.comparison, r.threshold
+    ('<', 150.0)
+    """
+    metric = ev.metric(metric_id)
+    bench = ev.benchmark(metric_id)
+    centre = bench if bench is not None else float(ev.history[metric_id].dropna().median())
+    if metric.direction == "band":
+        return Rule(f"explore_{metric_id}", metric_id, "outside", (centre * 0.8, centre * 1.2))
+    return Rule(f"explore_{metric_id}", metric_id, ">" if metric.direction == "lower" else "<", centre)
+
+
+def rule_for(ev: Evaluation, metric_id: str, rules: Sequence[Rule] | None = None) -> Rule:
+    """The rule to start from on a metric: the first enabled rule of ``rules`` (default: the
+    evaluation's rules) on it, else :func:`trial_rule`.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> rule_for(e, "talent_gap").id, rule_for(e, "output").id
+    ('talent_gap', 'explore_output')
+    """
+    for rule in (ev.rules if rules is None else rules):
+        if rule.metric == metric_id and rule.enabled:
+            return rule
+    return trial_rule(ev, metric_id)
+
+
+def explorable_metrics(ev: Evaluation) -> list[str]:
+    """The metrics worth trying thresholds on: those of the checked rules (in rule order), then
+    every other metric with a value in some month up to the report month (history order).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> explorable_metrics(evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03"))
+    ['output']
+    """
+    with_data = [m for m in ev.history.columns if ev.history[m].notna().any()]
+    ruled = list(dict.fromkeys(r.metric for r in ev.evaluated))
+    return ruled + [m for m in with_data if m not in ruled]
+
+
+def try_rule(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, month: str, rule: Rule, *,
+             metrics: Mapping[str, Metric] | None = None) -> Evaluation:
+    """The evaluation of one rule alone on the whole KPI history: what a changed threshold
+    would have raised (the workspace's rules are not changed).
+
+    Parameters
+    ----------
+    kpis, benchmarks : DataFrame
+        The workspace's kpis and benchmarks tables.
+    month : str
+        The report month, ``YYYY-MM``.
+    rule : Rule
+        The rule to try (e.g. :func:`rule_for` with another threshold).
+    metrics : mapping, optional
+        The metric catalogue (default :data:`CATALOGUE`).
+
+    Returns
+    -------
+    Evaluation
+        As :func:`evaluate` with ``rules=[rule]``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> low = Rule("low_output", "output", "<", 0.8, basis="benchmark", months=2)   # below 120
+    >>> e = try_rule(ws.tables["kpis"], ws.tables["benchmarks"], "2026-03", low)
+    >>> e.ledger[["opened", "resolved", "months_in_breach"]].to_dict("records")
+    [{'opened': '2026-02', 'resolved': '2026-03', 'months_in_breach': ['2026-01', '2026-02']}]
+    """
+    return evaluate(kpis, benchmarks, month=month, metrics=metrics, rules=[rule])
+
+
+def threshold_span(ev: Evaluation, rule: Rule) -> tuple[float, float, float]:
+    """A range of thresholds worth trying for a rule: ``(low, high, step)``.
+
+    It covers the metric's values up to the report month and the rule's threshold(s), with a
+    quarter of the span as margin on each side, in about 200 round steps (1, 2 or 5 × 10^k); for
+    a rule relative to the benchmark it is a range of factors, at least 0.5 – 1.5.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> threshold_span(e, trial_rule(e, "output"))
+    (87.5, 162.5, 0.5)
+    """
+    values = ev.history[rule.metric].dropna().to_numpy() if rule.metric in ev.history else np.array([])
+    bench = ev.benchmark(rule.metric)
+    points = list(np.atleast_1d(rule.threshold))
+    if rule.basis == "benchmark":
+        scaled = values / bench if bench else np.array([])
+        lo, hi = min([0.5, *points, *scaled]), max([1.5, *points, *scaled])
+    else:
+        lo, hi = min([*points, *values]), max([*points, *values])
+    pad = (hi - lo) * 0.25 or abs(hi) * 0.25 or 1.0
+    lo, hi = lo - pad, hi + pad
+    step = _round_step(hi - lo)
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step), step
+
+
+def _round_step(span: float) -> float:
+    """A round step giving about 200 positions over ``span``."""
+    if not np.isfinite(span) or span <= 0:
+        return 0.01
+    raw = span / 200
+    power = 10 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=raw))

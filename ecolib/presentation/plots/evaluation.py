@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ecolib.presentation.names import action_of, name_of
-from ecolib.analyses import evaluation as ev_
+from ecolib.analyses.evaluation import SEVERITIES
 from ecolib.presentation.escape import plot_text
+from ecolib.presentation.fmt import format_value
+from ecolib.presentation.names import name_of
+from ecolib.presentation.narrative.evaluation import describe_rule, severity_label
 from ecolib.presentation.i18n import t
 from ecolib.presentation.plots.theme import PALETTE
 
@@ -52,17 +53,42 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
                 span: int = 36) -> go.Figure:
     """One panel per checked rule over the last ``span`` months: the metric, its threshold (a
     dashed red line; the range that breaks the rule shaded red, a healthy band shaded green),
-    the benchmark (dotted grey), months out of range shaded orange and months with an open
-    alert shaded in the alert level's colour; grey columns for months without KPI data."""
+    the benchmark (dotted grey), months out of range marked orange and months with an open
+    alert shaded in the alert level's colour; grey columns for months without KPI data.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`ecolib.analyses.evaluation.evaluate`).
+    lang, currency : str
+        The report's language and currency.
+    rules : sequence of str, optional
+        Rule ids to draw (default: every checked rule), most severe first.
+    span : int, default 36
+        Months shown, up to the report month.
+
+    Returns
+    -------
+    go.Figure
+        A note instead of panels when no rule could be checked.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.evaluation import evaluate
+    >>> fig = rule_trends(evaluate(tiny().tables["kpis"], month="2026-03"))
+    >>> fig.layout.annotations[0].text
+    'No warning rule could be checked with the data available.'
+    """
     title = t("evaluation.chart.trends_title", lang)
     chosen = [r for r in ev.evaluated if rules is None or r.id in rules]
-    order = {s: i for i, s in enumerate(ev_.SEVERITIES)}
+    order = {s: i for i, s in enumerate(SEVERITIES)}
     chosen.sort(key=lambda r: (order[r.severity], r.id))
     if not chosen:
         return _empty(title, t("evaluation.chart.no_rules", lang))
     months = list(ev.history.index[-span:])
     titles = [t("evaluation.chart.panel_title", lang, metric=plot_text(name_of(ev.metric(r.metric), lang)),
-                rule=plot_text(ev_.describe_rule(r, ev, lang, currency))) for r in chosen]
+                rule=plot_text(describe_rule(r, ev, lang, currency))) for r in chosen]
     fig = make_subplots(rows=len(chosen), cols=1, shared_xaxes=True, vertical_spacing=0.22 / len(chosen) + 0.03,
                         subplot_titles=titles)
     missing = np.isin(months, ev.missing_months)
@@ -96,7 +122,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             for first, last in _runs(flags):
                 fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor=colour, opacity=opacity, line_width=0,
                               layer="below", row=row, col=1, exclude_empty_subplots=False)
-        shown = [plot_text(ev_.format_value(v, metric.unit, lang, currency)) for v in values]
+        shown = [plot_text(format_value(v, metric.unit, lang, currency)) for v in values]
         for limit in limits:
             key = "evaluation.chart.threshold"
             fig.add_scatter(x=months, y=[limit] * len(months), mode="lines", name=t(key, lang),
@@ -107,7 +133,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             fig.add_scatter(x=months, y=[bench] * len(months), mode="lines", name=t("evaluation.chart.benchmark", lang),
                             line=dict(color=BENCH_COLOUR, width=1.4, dash="dot"), legendgroup="benchmark",
                             hovertemplate=t("evaluation.chart.benchmark", lang) + ": "
-                            + plot_text(ev_.format_value(bench, metric.unit, lang, currency)) + "<extra></extra>",
+                            + plot_text(format_value(bench, metric.unit, lang, currency)) + "<extra></extra>",
                             showlegend="benchmark" not in shown_keys, row=row, col=1)
             shown_keys.add("benchmark")
         fig.add_scatter(x=months, y=values, mode="lines+markers", name=t("evaluation.chart.value", lang),
@@ -129,7 +155,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
         if alert_at.any():
             fig.add_scatter(x=[m for m, a in zip(months, alert_at) if a], y=values[alert_at], mode="markers",
                             marker=dict(size=10, color=SEVERITY_COLOURS[rule.severity], line=dict(color="white", width=1.5)),
-                            name=ev_.severity_label(rule.severity, lang), legendgroup=f"sev-{rule.severity}",
+                            name=severity_label(rule.severity, lang), legendgroup=f"sev-{rule.severity}",
                             showlegend=f"sev-{rule.severity}" not in shown_keys,
                             customdata=[s for s, a in zip(shown, alert_at) if a],
                             hovertemplate="%{x}: %{customdata}<extra>" + t("evaluation.chart.alert_month", lang) + "</extra>",
@@ -156,9 +182,26 @@ _TIMELINE_COLOURS = [NODATA_COLOUR, OK_COLOUR, BREACH_COLOUR, SEVERITY_COLOURS["
 
 def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 36) -> go.Figure:
     """Rules (rows, most severe first) × months (columns), coloured by the rule's state in the
-    month: within range, out of range without an alert yet, alert open (level colour), no data."""
+    month: within range, out of range without an alert yet, alert open (level colour), no data.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`ecolib.analyses.evaluation.evaluate`); the
+        states are its :func:`~ecolib.analyses.evaluation.rule_checks`.
+    lang, currency : str
+        The report's language and currency.
+    span : int, default 36
+        Months shown, up to the report month.
+
+    Returns
+    -------
+    go.Figure
+        A heatmap with codes 0 no data, 1 within range, 2 out of range, 3/4/5 alert open by
+        level, 6 alert open without data; a note when no rule could be checked.
+    """
     title = t("evaluation.chart.timeline_title", lang)
-    order = {s: i for i, s in enumerate(ev_.SEVERITIES)}
+    order = {s: i for i, s in enumerate(SEVERITIES)}
     chosen = sorted(ev.evaluated, key=lambda r: (order[r.severity], r.id))
     if not chosen:
         return _empty(title, t("evaluation.chart.no_rules", lang))
@@ -172,7 +215,7 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
         z.append(code.to_numpy())
         metric = ev.metric(rule.metric)
         labels = [t(f"evaluation.chart.state.{s}", lang) for s in state]
-        values = [plot_text(ev_.format_value(v, metric.unit, lang, currency)) for v in checks["value"]]
+        values = [plot_text(format_value(v, metric.unit, lang, currency)) for v in checks["value"]]
         text.append([f"{lab} · {val}" for lab, val in zip(labels, values)])
     names = [plot_text(name_of(ev.metric(r.metric), lang)) for r in chosen]
     n = len(_TIMELINE_COLOURS)
@@ -184,9 +227,9 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
         text=text, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
     for key, colour in (("ok", OK_COLOUR), ("breach", BREACH_COLOUR)):
         _legend_key(fig, t(f"evaluation.chart.state.{key}", lang), colour)
-    for severity in ev_.SEVERITIES:
+    for severity in SEVERITIES:
         if any(r.severity == severity for r in chosen):
-            _legend_key(fig, ev_.severity_label(severity, lang), SEVERITY_COLOURS[severity])
+            _legend_key(fig, severity_label(severity, lang), SEVERITY_COLOURS[severity])
     _legend_key(fig, t("evaluation.chart.state.nodata", lang), "#cfd8dc")
     fig.update_layout(title=title, height=170 + 42 * len(chosen),
                       xaxis=dict(type="category", tickangle=-45, showgrid=False),
@@ -196,8 +239,21 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
 
 
 def health_lines(hh, lang: str = "en") -> go.Figure:
-    """The health dimensions month by month (:func:`ecolib.analyses.health.health_history`), each as a
-    share of the benchmark park's level, the health index dashed, a line at 100 %."""
+    """The health dimensions month by month, each as a share of the benchmark park's level, the
+    health index dashed, a line at 100 %.
+
+    Parameters
+    ----------
+    hh : HealthHistory
+        The month model's ``health_history`` (:func:`ecolib.analyses.health.health_history`).
+    lang : str
+        The report's language.
+
+    Returns
+    -------
+    go.Figure
+        One line per dimension with a value, then the index; a note without any.
+    """
     title = t("evaluation.chart.health_title", lang)
     scores = hh.scores.loc[:, hh.scores.notna().any()]
     if scores.empty:

@@ -4,8 +4,11 @@ depend on it).
 :class:`RuleExplorer` shows one warning rule at a time: a metric picker, the rule's comparison,
 a threshold slider (a band slider for ``outside`` rules; a factor of the benchmark for relative
 rules) and the number of consecutive months. Every change re-evaluates the rule on the whole KPI
-history with :func:`ecolib.analyses.evaluation.evaluate` and redraws, in place, the trend panel and the
-alert ledger of that rule. The workspace's own rules are not changed.
+history (:func:`ecolib.analyses.evaluation.try_rule`) and redraws, in place, the trend panel and the
+alert ledger of that rule (:data:`ecolib.presentation.tables.evaluation.LEDGER`). The workspace's own
+rules are not changed. Which metrics, which starting rule and which slider range are choices of
+the analysis (:func:`~ecolib.analyses.evaluation.explorable_metrics`,
+:func:`~ecolib.analyses.evaluation.rule_for`, :func:`~ecolib.analyses.evaluation.threshold_span`).
 """
 from __future__ import annotations
 
@@ -17,22 +20,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecolib.presentation.names import action_of, name_of
 from ecolib.analyses import evaluation as ev_
-from ecolib.presentation.i18n import t
 from ecolib.presentation.escape import html_text
-from ecolib.presentation.tables import html_table
+from ecolib.presentation.i18n import t
+from ecolib.presentation.names import name_of
 from ecolib.presentation.plots import evaluation as plot
+from ecolib.presentation.tables import evaluation as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
-
-
-def _nice_step(span: float) -> float:
-    """A round slider step giving about 200 positions over ``span``."""
-    if not np.isfinite(span) or span <= 0:
-        return 0.01
-    raw = span / 200
-    power = 10 ** np.floor(np.log10(raw))
-    return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=raw))
 
 
 class RuleExplorer(Explorer):
@@ -54,9 +48,7 @@ class RuleExplorer(Explorer):
         self.rules = [r for r in (ev_.DEFAULT_RULES if rules is None else rules) if r.enabled]
         base = ev_.evaluate(kpis, benchmarks, month=month, metrics=self.metrics, rules=self.rules)
         self.history = base.history
-        with_data = [m for m in self.history.columns if self.history[m].notna().any()]
-        ruled = list(dict.fromkeys(r.metric for r in base.evaluated))
-        options = ruled + [m for m in with_data if m not in ruled]
+        options = ev_.explorable_metrics(base)
         self._names = {m: name_of(base.metric(m), lang) for m in options}
         self._base = base
         self.picker = widgets.Dropdown(options=[(self._names[m], m) for m in options],
@@ -88,15 +80,8 @@ class RuleExplorer(Explorer):
             self.summary, self.figure, self.table])
 
     # -- a rule for the picked metric --------------------------------------------------------
-    def _rule_for(self, metric_id: str) -> ev_.Rule:
-        """The workspace's first rule on the metric, else :func:`ecolib.analyses.evaluation.trial_rule`."""
-        for rule in self.rules:
-            if rule.metric == metric_id:
-                return rule
-        return ev_.trial_rule(self._base, metric_id)
-
     def _select(self, metric_id: str) -> None:
-        rule = self._rule_for(metric_id)
+        rule = ev_.rule_for(self._base, metric_id, self.rules)
         self._busy = True
         try:
             self.comparison.value = rule.comparison
@@ -108,21 +93,10 @@ class RuleExplorer(Explorer):
         self._update()
 
     def _set_ranges(self, rule: ev_.Rule) -> None:
-        """Slider limits from the metric's values and the rule's threshold; shows the slider
+        """Slider limits of :func:`ecolib.analyses.evaluation.threshold_span`; shows the slider
         that fits the comparison."""
         relative = rule.basis == "benchmark"
-        values = self.history[rule.metric].dropna().to_numpy()
-        bench = self._base.benchmark(rule.metric)
-        points = list(np.atleast_1d(rule.threshold))
-        if relative:
-            scaled = values / bench if bench else np.array([])
-            lo, hi = min([0.5, *points, *scaled]), max([1.5, *points, *scaled])
-        else:
-            lo, hi = min([*points, *values]), max([*points, *values])
-        pad = (hi - lo) * 0.25 or abs(hi) * 0.25 or 1.0
-        lo, hi = lo - pad, hi + pad
-        step = _nice_step(hi - lo)
-        lo, hi = np.floor(lo / step) * step, np.ceil(hi / step) * step
+        lo, hi, step = ev_.threshold_span(self._base, rule)
         label = t("evaluation.explore.factor", self.lang) if relative else t("evaluation.explore.threshold", self.lang)
         for slider in (self.threshold, self.band):
             slider.min, slider.max = -1e300, 1e300  # widen first so no value is clipped in between
@@ -154,12 +128,10 @@ class RuleExplorer(Explorer):
 
     def _update(self) -> None:
         rule = self.rule
-        result = ev_.evaluate(self.kpis, self.benchmarks, month=self.month, metrics=self.metrics, rules=[rule])
+        result = ev_.try_rule(self.kpis, self.benchmarks, self.month, rule, metrics=self.metrics)
         self.evaluation = result
         redraw(self.figure, plot.rule_trends(result, self.lang, currency=self.currency))
-        current = result.current
         self.summary.value = "<p>{}</p>".format(html_text(t(
             "evaluation.explore.summary", self.lang, n=len(result.ledger), month=self.month,
-            open=int((current["status"] != "resolved").sum()))))
-        self.table.value = html_table(ev_.ledger_table(result, self.lang), lang=self.lang,
-                                      columns=ev_.LEDGER_COLUMNS) if len(result.ledger) else ""
+            open=result.headline["alerts_open"])))
+        self.table.value = tables.LEDGER.html(result, self.lang, self.currency) if len(result.ledger) else ""
