@@ -12,6 +12,8 @@ import pytest
 
 from ecolib.analyses import valuestream as vsm
 from ecolib.datasets.china_io import load_china_io
+from ecolib.foundations import network
+from ecolib.presentation.narrative import valuestream as narrative
 from ecolib.workspace import load_workspace
 
 from conftest import write_tiny_park
@@ -198,8 +200,10 @@ def test_empty_window(hand):
     assert len(vs.isolated) == 5                                      # nobody trades: all isolated
     assert vs.connectors.empty and (vs.broken["status"] == "no_trade").all()
     assert vs.io.linkages["BL"].notna().all()                        # Z = 0: L = I, linkages 1
-    for section in ("headline", "sourcing", "isolated", "connectors", "broken", "io"):
-        assert vsm.findings(vs, section, "en") and vsm.findings(vs, section, "zh")
+    for lang in ("en", "zh"):
+        for section in (narrative.headline, narrative.sourcing, narrative.isolated, narrative.broken, narrative.io):
+            assert section(vs, lang)
+        assert narrative.connectors(vs, lang)
 
 
 def test_window_must_be_positive(hand):
@@ -265,21 +269,21 @@ def test_sampled_betweenness_matches_networkx_without_ties():
     ref = np.array([exact.get(i, 0.0) for i in range(n)])
     used = len(G)
     # every node as a source (k = n): the scipy path must equal networkx exactly
-    fast, method = vsm.betweenness(n, ea, eb, el, exact_max=0, samples=used)
+    fast, method = network.betweenness(n, ea, eb, el, exact_max=0, samples=used)
     assert method == f"sampled k={used}"
     np.testing.assert_allclose(fast, ref, atol=1e-12)
-    small, _ = vsm.betweenness(n, ea, eb, el)                        # ≤ exact_max: networkx itself
+    small, _ = network.betweenness(n, ea, eb, el)                        # ≤ exact_max: networkx itself
     np.testing.assert_allclose(small, ref, atol=1e-12)
     # sampled: deterministic for a seed, and an estimate of the right size
-    s1, m1 = vsm.betweenness(n, ea, eb, el, exact_max=0, samples=30, seed=5)
-    s2, _ = vsm.betweenness(n, ea, eb, el, exact_max=0, samples=30, seed=5)
+    s1, m1 = network.betweenness(n, ea, eb, el, exact_max=0, samples=30, seed=5)
+    s2, _ = network.betweenness(n, ea, eb, el, exact_max=0, samples=30, seed=5)
     assert m1 == "sampled k=30" and np.array_equal(s1, s2)
     assert np.corrcoef(s1, ref)[0, 1] > 0.8
     # directed graphs too
     D = nx.DiGraph()
     D.add_weighted_edges_from(((int(u), int(v), float(w)) for u, v, w in zip(ea, eb, el)), weight="length")
     dref = nx.betweenness_centrality(D, weight="length", normalized=True)
-    dfast, _ = vsm.betweenness(n, ea, eb, el, directed=True, exact_max=0, samples=used)
+    dfast, _ = network.betweenness(n, ea, eb, el, directed=True, exact_max=0, samples=used)
     np.testing.assert_allclose(dfast, [dref.get(i, 0.0) for i in range(n)], atol=1e-12)
 
 
@@ -438,18 +442,51 @@ def test_value_stream_and_findings(hand):
     assert h["connectors"] == ["F3", "F2", "F1"]
     json.dumps(h)                                                     # summary.json-ready
     for lang in ("en", "zh"):
-        cards = vsm.headline_cards(vs, lang)
+        cards = narrative.headline_cards(vs, lang)
         assert len(cards) == 5
-        iso = " ".join(vsm.findings(vs, "isolated", lang))
+        iso = " ".join(narrative.isolated(vs, lang))
         assert ("Loner Co" if lang == "en" else "孤独") in iso
-        con = " ".join(vsm.findings(vs, "connectors", lang))
+        con = " ".join(narrative.connectors(vs, lang))
         assert ("Pack Co" if lang == "en" else "电池包") in con
-        assert vsm.findings(vs, "broken", lang)                       # "no broken link" sentence
+        assert narrative.broken(vs, lang)                             # "no broken link" sentence
     strict = vsm.value_stream(hand, MONTH, window=3, threshold=0.4)
-    text = " ".join(vsm.findings(strict, "broken", "en"))
+    text = " ".join(narrative.broken(strict, "en"))
     assert "Materials → Cells and packs" in text and "37.5%" in text
-    with pytest.raises(ValueError):
-        vsm.findings(vs, "nonsense")
+
+
+def test_table_specs_show_the_page_columns(hand):
+    from ecolib.presentation.tables import valuestream as tables
+    vs = vsm.value_stream(hand, MONTH, window=3, threshold=0.4)
+    src = tables.SOURCING.view(vs.sourcing, "zh")
+    assert src["segment"].tolist() == ["材料", "电芯与电池包", "整车"] and src["local_firms"].tolist() == [2, 3, 1]
+    assert [c.format for c in tables.SOURCING.columns] == ["auto", "count", "money", "share1", "share1", "money",
+                                                           "money", "share1"]
+    iso = tables.ISOLATED.view(vs.isolated, "en")
+    assert iso["firm"].tolist() == ["Loner Co"] and iso["external_trade"].tolist() == [80]   # X1 → F5 50 + F5 → X2 30
+    assert tables.BROKEN.view(vs.broken, "zh")["link"].tolist() == ["材料 → 电芯与电池包"]
+    assert "<td class=\"num\">37.5%</td>" in tables.BROKEN.html(vs.broken, "en", "CNY")
+    assert tables.CONNECTORS.view(vs.connectors, "zh")["firm"].tolist() == ["电池包", "正极电芯", "锂业", "整车"]
+    io = tables.IO.view(vs.io.linkages, "en")                      # largest extraction first, two decimals
+    shares = vs.io.linkages["extraction_share"].sort_values(ascending=False)
+    assert io["segment"].tolist() == ["Cells and packs", "Vehicles", "Materials"]
+    assert io["extraction_share"].tolist() == sorted(shares, reverse=True)                  # numbers, for Excel
+    html = tables.IO.html(vs.io.linkages, "en", "CNY")                                       # two decimals, right-aligned
+    assert all(f'<td class="num">{100 * v:.2f}%</td>' in html for v in shares)
+    assert tables.CONNECTORS.max_rows == 15 and tables.BROKEN.max_rows == 20
+
+
+def test_national_part_of_the_month_model(tmp_path):
+    from ecolib.analyses.month import analyse
+    from ecolib.presentation.tables import valuestream as tables
+    m = analyse(load_workspace(write_tiny_park(tmp_path / "hand", **HAND)), MONTH)
+    nat = m.national
+    assert nat.year == 2020 and len(nat.linkages) == 42
+    pd.testing.assert_frame_equal(nat.mapped, vsm.national_key_sectors(m.value_stream.flows.groups,
+                                                                       load_china_io(2020)))
+    assert tables.NATIONAL.view(nat, "zh")["segments"].tolist() == ["材料", "整车", "电芯与电池包"]
+    text = narrative.national(nat, "en")
+    assert len(text) == 1 and "Manufacture of transport equipment (BL 1.22, FL 1.08), behind Vehicles" in text[0]
+    assert narrative.national(vsm.NationalSectors(2020, nat.linkages, nat.mapped.iloc[0:0]), "en") == []
 
 
 def test_threshold_setting():
@@ -477,7 +514,7 @@ def test_demo_situations_b_and_d(demo):
     first = vs.broken.iloc[0]
     assert (first["source"], first["target"], first["status"]) == ("MID.CATH", "MID.CELL", "broken")
     assert first["local_share"] < 0.05
-    assert "Cathode materials → Battery cells" in " ".join(vsm.findings(vs, "broken", "en"))
+    assert "Cathode materials → Battery cells" in " ".join(narrative.broken(vs, "en"))
     assert vs.flows.total == pytest.approx(demo["flows"].loc[demo["flows"]["month"] >= "2025-11", "value"].sum())
 
 

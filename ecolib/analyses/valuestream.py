@@ -30,20 +30,21 @@ Definitions
   inflow (= 1 − local sourcing). **Value leakage** (价值外溢) of group I: outflow of I's
   local firms to external firms / all outflow of I's local firms. Ratios with a zero
   denominator are NaN ("undefined", never a made-up 0), the value columns stay 0.
-* **Isolated firms** (散落的珍珠): local firms active in the report month (``overview
-  .active_mask``) with no flow to or from another local firm (active or since exited) in
-  the window (kinds filtered as asked).
+* **Isolated firms** (散落的珍珠): local firms active in the report month
+  (:func:`ecolib.foundations.firms.active_mask`) with no flow to or from another local firm
+  (active or since exited) in the window (kinds filtered as asked).
 * **Connector firms** (金线): betweenness centrality of each local firm in the local firm
   graph of the window (edge = the value both ways between two local firms, length =
   1 / value, so heavy links are short), normalised as networkx does (share of the other
   firm pairs whose shortest path runs through the firm), and the number of distinct groups its
-  local trading partners belong to (``segments_linked``). Up to ``exact_max`` (2,000) firms in
-  the graph: exact, ``networkx.betweenness_centrality(weight=length)``. Above: Brandes'
-  estimator from ``k`` seeded random source firms, rescaled like networkx's ``k`` option, with
-  shortest paths from ``scipy.sparse.csgraph.dijkstra``: ``k`` = 256, cut to a budget of
-  ``25e6 / edges`` sources for very large graphs but never below 32 (a 100k-firm, 1M-flow region:
-  ~0.8M local edges, k = 32, a few seconds; pass ``samples=`` for more precision, the error of
-  a firm's estimate shrinks like 1/√k). Equally short alternative paths (exact ties of money
+  local trading partners belong to (``segments_linked``). Computed by
+  :func:`ecolib.foundations.network.betweenness`: up to ``exact_max`` (2,000) firms in the
+  graph exact, ``networkx.betweenness_centrality(weight=length)``; above, Brandes' estimator
+  from ``k`` seeded random source firms, rescaled like networkx's ``k`` option, with shortest
+  paths from ``scipy.sparse.csgraph.dijkstra``: ``k`` = 256, cut to a budget of ``25e6 /
+  edges`` sources for very large graphs but never below 32 (a 100k-firm, 1M-flow region: ~0.8M
+  local edges, k = 32, a few seconds; pass ``samples=`` for more precision, the error of a
+  firm's estimate shrinks like 1/√k). Equally short alternative paths (exact ties of money
   values) are broken arbitrarily there instead of split.
 * **Broken links** (价值传导断裂): chain edges rolled up to the level (``I → J``, I ≠ J) where
   both I and J have active local firms but the local flow I → J is below ``threshold``
@@ -57,8 +58,13 @@ Definitions
   share and scaled to the window (× window / 12), ``Z`` = the local flow matrix; A, L,
   Rasmussen linkages, the Ghosh variant and hypothetical extraction from
   :mod:`ecolib.analyses.iotable`. Groups with ``x = 0`` are left out (listed in ``excluded``).
-* **National view**: the park's segments mapped to the 42 sectors of China's 2020
-  input-output table (:data:`SECTOR_RULES`), with those sectors' national linkages.
+* **National view** (:func:`national`): the park's segments mapped to the 42 sectors of
+  China's 2020 input-output table (:data:`SECTOR_RULES`), with those sectors' national linkages.
+
+The firms and window flows are coded once per month by :func:`ecolib.foundations.network.flow_graph`
+(the one flow-network module). Pure: numbers, ids and codes only; the words, table specs and
+figures of the page are in :mod:`ecolib.presentation` (``narrative.valuestream``,
+``tables.valuestream``, ``plots.valuestream``).
 """
 from __future__ import annotations
 
@@ -69,26 +75,21 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
-from ecolib.foundations import chain
-from ecolib.presentation import fmt
 from ecolib.analyses import iotable
-from ecolib.foundations import months as mo
-from ecolib.presentation.i18n import display_name, display_names, t
-from ecolib.foundations.firms import active_mask, firm_profile
-from ecolib.contract.schema import FLOW_KINDS as KINDS, STAGES  # the contract's vocabulary
+from ecolib.contract.schema import STAGES  # the contract's vocabulary
+from ecolib.foundations import chain, network
+from ecolib.foundations.firms import firm_profile
+from ecolib.foundations.network import KINDS, FlowGraph, codes, flow_graph, window_flows, window_mask  # noqa: F401
 
 __all__ = [
     "UNASSIGNED", "EXTERNAL", "KINDS", "LEVEL_DEPTHS", "SECTOR_RULES",
-    "level_groups", "group_table", "window_flows",
+    "level_groups", "group_table", "window_flows", "window_mask",
     "SegmentFlows", "segment_flows", "local_sourcing", "leakage", "sourcing_table", "sourcing_totals",
-    "isolated_firms", "connector_firms", "betweenness", "broken_links", "collaboration",
+    "isolated_firms", "connector_firms", "broken_links", "collaboration",
     "SegmentIO", "segment_io", "national_linkages", "segment_sectors", "national_key_sectors",
-    "ValueStream", "value_stream", "headline_cards", "findings",
+    "NationalSectors", "national", "ValueStream", "value_stream", "default_min_link",
 ]
 
 #: Group of firms without any firm_nodes row (their flows are kept, value is conserved).
@@ -96,11 +97,6 @@ UNASSIGNED = "_unassigned"
 #: Label of the external parties' row/column in :meth:`SegmentFlows.with_external`.
 EXTERNAL = "_external"
 LEVEL_DEPTHS = {"chain": 0, "stage": 1, "segment": 2, "node": None}
-#: betweenness: exact up to this many firms in the local graph, sampled above
-EXACT_MAX = 2000
-SAMPLES = 256
-MIN_SAMPLES = 32
-SAMPLE_BUDGET = 25_000_000  # sampled sources × edges (≈ a few seconds of Dijkstra)
 
 
 # =========================================================================== levels
@@ -191,109 +187,13 @@ def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
     return table[["name", "name_zh", "stage", "depth"]]
 
 
-# =========================================================================== flows in the window
-
-
-def _kinds(kind) -> list[str] | None:
-    if kind is None or (isinstance(kind, str) and kind in ("", "all")):
-        return None
-    kinds = [kind] if isinstance(kind, str) else list(kind)
-    bad = [k for k in kinds if k not in KINDS]
-    if bad:
-        raise ValueError(f"unknown flow kind(s) {bad}; choose from {', '.join(KINDS)}")
-    return kinds
-
-
-def _arrow(values) -> pa.Array:
-    """Text values as one arrow large-string array (hash look-ups run in arrow's C++)."""
-    try:
-        arr = pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        arr = pa.array(pd.Series(values).astype(str).to_numpy(object), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if not pa.types.is_large_string(arr.type):
-        arr = pc.cast(arr if (pa.types.is_string(arr.type) or pa.types.is_null(arr.type))
-                      else pc.cast(arr, pa.string()), pa.large_string())
-    return arr
-
-
-def _codes(values, value_set) -> np.ndarray:
-    """Position of each of ``values`` in ``value_set`` (-1 where absent or missing)."""
-    idx = pc.index_in(_arrow(values), value_set=_arrow(value_set))
-    return idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def window_mask(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None) -> np.ndarray:
-    """True for the flow rows of the ``window`` months ending at ``month`` (of the ``kind``s)."""
-    if int(window) < 1:
-        raise ValueError(f"window must be ≥ 1 month, got {window}")
-    win = mo.window(month, int(window))
-    keep = pc.is_in(_arrow(flows["month"]), value_set=_arrow(win)).to_numpy(zero_copy_only=False)
-    kinds = _kinds(kind)
-    if kinds is not None:
-        keep = keep & pc.is_in(_arrow(flows["kind"]), value_set=_arrow(kinds)).to_numpy(zero_copy_only=False)
-    return np.asarray(keep, bool)
-
-
-def window_flows(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None) -> pd.DataFrame:
-    """The flow rows of the ``window`` months ending at ``month`` (of the given ``kind``s).
-
-    Examples
-    --------
-    >>> from ecolib.datasets import tiny
-    >>> tables = tiny().tables
-    >>> window_flows(tables["flows"], "2026-03", window=2)     # 2026-02 and 2026-03
-         month source target  value   kind
-    4  2026-03     F1     F2   12.0  goods
-    5  2026-03     X1     F2    8.0  goods
-    """
-    return flows[window_mask(flows, month, window=window, kind=kind)]
-
-
-@dataclass
-class _Base:
-    """Integer-coded firms and window flows, shared by the analyses of one month."""
-    firm_ids: pa.Array
-    local: np.ndarray          # bool per firm
-    active: np.ndarray         # bool per firm, active in the report month
-    output: np.ndarray         # annual output per firm (missing → 0)
-    src: np.ndarray            # firm index of each window flow (unknown ids dropped)
-    dst: np.ndarray
-    value: np.ndarray
-    months: list[str]
-
-    @property
-    def n(self) -> int:
-        return len(self.firm_ids)
-
-    def between_firms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Window flows between two different firms (self-flows left out)."""
-        ok = self.src != self.dst
-        return self.src[ok], self.dst[ok], self.value[ok]
-
-
-def _base(tables: dict, month: str, *, window: int, kind) -> _Base:
-    firms, flows = tables["firms"], tables["flows"]
-    firm_ids = _arrow(firms["firm_id"])
-    keep = window_mask(flows, month, window=window, kind=kind)
-    f = flows[keep]
-    src = _codes(f["source"], firm_ids)
-    dst = _codes(f["target"], firm_ids)
-    value = f["value"].to_numpy(float)
-    ok = (src >= 0) & (dst >= 0) & np.isfinite(value)
-    return _Base(firm_ids, firms["local"].fillna(True).to_numpy(bool), active_mask(firms, month).to_numpy(bool),
-                 pd.to_numeric(firms["output"], errors="coerce").fillna(0.0).to_numpy(float),
-                 src[ok], dst[ok], value[ok], mo.window(month, int(window)))
-
-
-def _shares(tables: dict, base: _Base, level) -> tuple[pd.DataFrame, pd.Series, sp.csr_matrix]:
+def _shares(tables: dict, base: FlowGraph, level) -> tuple[pd.DataFrame, pd.Series, sp.csr_matrix]:
     """Groups of the level, node → group, and the firms × groups share matrix S (a firm with
     no firm_nodes row: share 1 on :data:`UNASSIGNED`)."""
     firm_nodes, chain_nodes = tables["firm_nodes"], tables["chain_nodes"]
     node_group = level_groups(chain_nodes, level)
-    fi = _codes(firm_nodes["firm_id"], base.firm_ids)
-    gcode = _codes(firm_nodes["node_id"], node_group.index.to_numpy(object))
+    fi = codes(firm_nodes["firm_id"], base.firm_ids)
+    gcode = codes(firm_nodes["node_id"], node_group.index.to_numpy(object))
     g_of = np.where(gcode >= 0, node_group.to_numpy(object)[np.maximum(gcode, 0)], None)
     share = firm_nodes["share"].to_numpy(float)
     ok = (fi >= 0) & (gcode >= 0) & (share > 0)
@@ -303,16 +203,16 @@ def _shares(tables: dict, base: _Base, level) -> tuple[pd.DataFrame, pd.Series, 
     missing = np.flatnonzero(~has_node)
     extra = list(pd.unique(g_of)) + ([UNASSIGNED] if len(missing) else [])
     groups = group_table(chain_nodes, level, extra=extra)
-    gi = _codes(g_of, groups.index.to_numpy(object))
+    gi = codes(g_of, groups.index.to_numpy(object))
     un = groups.index.get_loc(UNASSIGNED) if len(missing) else 0
     S = sp.csr_matrix((np.r_[share, np.ones(len(missing))], (np.r_[fi, missing], np.r_[gi, np.full(len(missing), un)])),
                       shape=(base.n, len(groups)))
     return groups, node_group, S
 
 
-def _z(base: _Base, S: sp.csr_matrix, mask: np.ndarray) -> np.ndarray:
+def _z(base: FlowGraph, S: sp.csr_matrix, mask: np.ndarray) -> np.ndarray:
     """Sᵀ F S for the flows selected by ``mask`` (dense groups × groups)."""
-    F = sp.csr_matrix((base.value[mask], (base.src[mask], base.dst[mask])), shape=(base.n, base.n))
+    F = base.matrix(mask)
     return np.asarray((S.T @ (F @ S)).todense())
 
 
@@ -377,10 +277,10 @@ def segment_flows(tables: dict, month: str, *, window: int = 12, kind=None,
     >>> sf.to_external.sum(axis=1).to_dict()                    # F3 sold 5 to the outside firm
     {'G.MAT': 0.0, 'G.CELL': 5.0}
     """
-    return _segment_flows(tables, _base(tables, month, window=window, kind=kind), month, kind, level)
+    return _segment_flows(tables, flow_graph(tables, month, window=window, kind=kind), month, kind, level)
 
 
-def _segment_flows(tables: dict, base: _Base, month: str, kind, level) -> SegmentFlows:
+def _segment_flows(tables: dict, base: FlowGraph, month: str, kind, level) -> SegmentFlows:
     groups, node_group, S = _shares(tables, base, level)
     loc_s, loc_d = base.local[base.src], base.local[base.dst]
     labels = groups.index
@@ -398,7 +298,7 @@ def _segment_flows(tables: dict, base: _Base, month: str, kind, level) -> Segmen
     act_local = base.local & base.active
     groups["output"] = S.T @ (act_local * base.output * (len(base.months) / 12.0))
     groups["local_firms"] = np.asarray((S[act_local] > 0).sum(axis=0)).ravel().astype(int)
-    return SegmentFlows(month, base.months, level, _kinds(kind), groups, local, from_ext, to_ext, ext_only,
+    return SegmentFlows(month, base.months, level, network.flow_kinds(kind), groups, local, from_ext, to_ext, ext_only,
                         node_group, S)
 
 
@@ -478,7 +378,7 @@ def _profile(tables: dict, month: str) -> pd.DataFrame:
     nodes = tables["chain_nodes"]
     profile = firm_profile(tables["firms"], tables["firm_nodes"], nodes, month)
     ids = nodes["node_id"].to_numpy(object)
-    at = _codes(profile["segment_id"], ids)
+    at = codes(profile["segment_id"], ids)
     name = nodes["name"].astype(str).to_numpy(object)
     name_zh = _zh_names(nodes)
     profile["segment_name"] = np.where(at >= 0, name[np.maximum(at, 0)], "–")
@@ -498,10 +398,10 @@ def isolated_firms(tables: dict, month: str, *, window: int = 12, kind=None) -> 
     segment_name, segment_name_zh, stage, output (annual, currency), external_inflow,
     external_outflow (their trade with external firms in the window, currency).
     """
-    return _isolated(_base(tables, month, window=window, kind=kind), _profile(tables, month))
+    return _isolated(flow_graph(tables, month, window=window, kind=kind), _profile(tables, month))
 
 
-def _isolated(base: _Base, profile: pd.DataFrame) -> pd.DataFrame:
+def _isolated(base: FlowGraph, profile: pd.DataFrame) -> pd.DataFrame:
     s, d, v = base.between_firms()
     local, n = base.local, base.n
     ll = local[s] & local[d]
@@ -514,99 +414,8 @@ def _isolated(base: _Base, profile: pd.DataFrame) -> pd.DataFrame:
     return out[cols].sort_values(["output", "firm_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _local_graph(base: _Base, *, directed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges (a, b, value) of the local firm graph of the window: one per firm pair (undirected:
-    both directions summed, a < b) or per ordered pair (directed)."""
-    s, d, v = base.between_firms()
-    ll = base.local[s] & base.local[d] & (v > 0)
-    s, d, v = s[ll], d[ll], v[ll]
-    if not directed:
-        s, d = np.minimum(s, d), np.maximum(s, d)
-    m = sp.csr_matrix((v, (s, d)), shape=(base.n, base.n))   # duplicates summed (sorted, in C)
-    m.sum_duplicates()
-    coo = m.tocoo()
-    return coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
-
-
-def betweenness(n: int, a: np.ndarray, b: np.ndarray, length: np.ndarray, *, directed: bool = False,
-                exact_max: int = EXACT_MAX, samples: int | None = None, seed: int = 0) -> tuple[np.ndarray, str]:
-    """Normalised betweenness centrality of the ``n`` nodes of a graph with edges ``a → b`` of
-    the given ``length`` (> 0), as ``networkx.betweenness_centrality(normalized=True,
-    weight=...)`` defines it. Returns (values, method): method ``"exact"`` (networkx, n ≤
-    ``exact_max``) or ``"sampled k=…"`` (Brandes' estimator over ``k`` seeded random sources,
-    scipy Dijkstra; see the module docstring for ``k`` and ties). Only nodes that have an edge
-    count in ``n`` (isolated nodes get 0 and are not part of the normalisation).
-    """
-    out = np.zeros(n)
-    used = np.unique(np.r_[a, b]).astype(np.int64)
-    m = len(used)
-    if m < 3:
-        return out, "exact"
-    pos = np.full(n, -1, np.int64)
-    pos[used] = np.arange(m)
-    ua, ub = pos[a], pos[b]
-    if m <= exact_max:
-        import networkx as nx
-        G = nx.DiGraph() if directed else nx.Graph()
-        G.add_nodes_from(range(m))
-        G.add_weighted_edges_from(zip(ua.tolist(), ub.tolist(), np.asarray(length, float).tolist()), weight="length")
-        bc = nx.betweenness_centrality(G, weight="length", normalized=True)
-        out[used] = np.fromiter((bc[i] for i in range(m)), float, m)
-        return out, "exact"
-    if samples is None:
-        k = int(min(SAMPLES, max(MIN_SAMPLES, SAMPLE_BUDGET // max(len(ua), 1))))
-    else:
-        k = int(samples)
-    k = max(2, min(k, m))
-    rng = np.random.default_rng(seed)
-    sources = np.sort(rng.choice(m, size=k, replace=False))
-    g = sp.csr_matrix((np.asarray(length, float), (ua, ub)), shape=(m, m))
-    raw = np.zeros(m)
-    for chunk in np.array_split(sources, max(1, math.ceil(k / 16))):  # loop over source batches
-        _, pred = dijkstra(g, directed=directed, indices=chunk, return_predecessors=True)
-        raw += _tree_dependencies(pred, chunk).sum(axis=0)
-    is_source = np.zeros(m, bool)
-    is_source[sources] = True
-    # networkx's rescaling of the k-source estimator (endpoints excluded)
-    scale = np.where(is_source, 1.0 / ((k - 1) * (m - 2)), 1.0 / (k * (m - 2)))
-    if k == m:
-        scale = np.full(m, 1.0 / ((m - 1) * (m - 2)))
-    out[used] = raw * scale
-    return out, f"sampled k={k}"
-
-
-def _tree_dependencies(pred: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """Brandes dependencies δ_s(v) for shortest-path trees given as scipy predecessor rows
-    (one per source; -9999 for the source and unreachable nodes): with a unique shortest path
-    to every node, δ_s(v) = number of descendants of v in s's tree. Vectorised: tree depths by
-    pointer doubling, then subtree sizes accumulated one depth level at a time (deepest first)."""
-    c, m = pred.shape
-    flat_parent = np.where(pred >= 0, pred + (np.arange(c) * m)[:, None], -1).ravel()
-    reach = (pred >= 0).ravel()
-    reach[np.arange(c) * m + sources] = True
-    depth = (flat_parent >= 0).astype(np.int64)
-    jump = flat_parent.copy()
-    while True:  # pointer doubling: O(log height) rounds
-        idx = np.flatnonzero(jump >= 0)
-        if len(idx) == 0:
-            break
-        target = jump[idx]
-        depth[idx] += depth[target]
-        jump[idx] = jump[target]
-    size = reach.astype(float)
-    order = np.argsort(depth, kind="stable")
-    d_sorted = depth[order]
-    bounds = np.searchsorted(d_sorted, np.arange(d_sorted[-1] + 2)) if len(d_sorted) else np.zeros(1, int)
-    for h in range(int(d_sorted[-1]) if len(d_sorted) else 0, 0, -1):  # loop over tree depth levels
-        nodes = order[bounds[h]:bounds[h + 1]]
-        np.add.at(size, flat_parent[nodes], size[nodes])
-    dep = np.where(reach, size - 1.0, 0.0)
-    dep[np.arange(c) * m + sources] = 0.0
-    return dep.reshape(c, m)
-
-
 def connector_firms(tables: dict, month: str, *, window: int = 12, kind=None, level: str | int = "segment",
-                    directed: bool = False, exact_max: int = EXACT_MAX, samples: int | None = None,
+                    directed: bool = False, exact_max: int = network.EXACT_MAX, samples: int | None = None,
                     seed: int = 0) -> pd.DataFrame:
     """Connector firms (金线): active local firms ranked by betweenness centrality in the local
     firm graph of the window (edge length 1 / value; see the module docstring for exact vs
@@ -619,18 +428,18 @@ def connector_firms(tables: dict, month: str, *, window: int = 12, kind=None, le
     ``attrs["method"]`` says how betweenness was computed. Firms without a local partner are
     left out.
     """
-    base = _base(tables, month, window=window, kind=kind)
+    base = flow_graph(tables, month, window=window, kind=kind)
     _, _, S = _shares(tables, base, level)
     return _connectors(base, S, _profile(tables, month), directed=directed, exact_max=exact_max, samples=samples,
                        seed=seed)
 
 
-def _connectors(base: _Base, S: sp.csr_matrix, profile: pd.DataFrame, *, directed: bool, exact_max: int,
+def _connectors(base: FlowGraph, S: sp.csr_matrix, profile: pd.DataFrame, *, directed: bool, exact_max: int,
                 samples: int | None, seed: int) -> pd.DataFrame:
     n = base.n
-    a, b, val = _local_graph(base, directed=directed)
+    a, b, val = base.local_edges(directed=directed)
     length = val.max() / val if len(val) else val  # 1 / value, rescaled (same shortest paths)
-    bc, method = betweenness(n, a, b, length, directed=directed, exact_max=exact_max, samples=samples, seed=seed)
+    bc, method = network.betweenness(n, a, b, length, directed=directed, exact_max=exact_max, samples=samples, seed=seed)
     s, d, v = base.between_firms()
     ll = base.local[s] & base.local[d]
     local_in = np.bincount(d[ll], weights=v[ll], minlength=n)
@@ -660,10 +469,10 @@ def collaboration(tables: dict, month: str, *, window: int = 12, kind=None) -> d
     (NaN when n < 2), ``local_value`` (flows between local firms in the window, currency),
     ``output`` (their annual output × window / 12) and ``value_intensity`` = local_value /
     output (NaN when output is 0)."""
-    return _collaboration(_base(tables, month, window=window, kind=kind))
+    return _collaboration(flow_graph(tables, month, window=window, kind=kind))
 
 
-def _collaboration(base: _Base) -> dict:
+def _collaboration(base: FlowGraph) -> dict:
     s, d, v = base.between_firms()
     ll = base.local[s] & base.local[d]
     local_value = float(v[ll].sum())
@@ -812,14 +621,15 @@ def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence
     Columns: group, name, name_zh, stage, sector, rule.
     """
     rows = []
-    compiled = [(re.compile(p, re.IGNORECASE), tuple(codes), p) for p, codes in rules]
+    compiled = [(re.compile(p, re.IGNORECASE), tuple(sectors), p) for p, sectors in rules]
     for gid, row in groups.iterrows():  # a loop over groups (≤ a few hundred), not firms
         text = f"{str(gid).replace('.', ' ')} {row.get('name', '')}"
-        hit = next(((codes, p) for rx, codes, p in compiled if not p.startswith("stage:") and rx.search(text)), None)
+        hit = next(((sectors, p) for rx, sectors, p in compiled if not p.startswith("stage:") and rx.search(text)),
+                   None)
         if hit is None:
             stage_text = f"stage:{row.get('stage', '')}"
-            hit = next(((codes, p) for rx, codes, p in compiled if p.startswith("stage:") and rx.fullmatch(stage_text)),
-                       None)
+            hit = next(((sectors, p) for rx, sectors, p in compiled
+                        if p.startswith("stage:") and rx.fullmatch(stage_text)), None)
         if hit is None:
             continue
         for code in hit[0]:
@@ -829,9 +639,33 @@ def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence
 
 
 def national_linkages(table) -> pd.DataFrame:
-    """Linkages of a national input-output table (an ``ecolib.datasets.china_io.IOTable``):
-    per sector name_en, name_zh, output (x, the table's unit), BL, FL, FL_ghosh, quadrant,
-    extraction_loss, extraction_share."""
+    """Linkages of a national input-output table.
+
+    Parameters
+    ----------
+    table : ecolib.datasets.china_io.IOTable
+        A national table (Z, x, names_en, names_zh by sector code).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``sector`` (code): name_en, name_zh, output (x, the table's unit: 10,000
+        CNY for China's), BL, FL, FL_ghosh (Rasmussen and Ghosh linkages, average 1),
+        quadrant (key, backward-oriented, forward-oriented, weak), extraction_loss (the
+        table's unit), extraction_share (of total output, 0–1).
+
+    See Also
+    --------
+    ecolib.datasets.china_io.load_china_io : the shipped table of China.
+    ecolib.analyses.iotable.linkages : the measures.
+
+    Examples
+    --------
+    >>> from ecolib.datasets.china_io import load_china_io
+    >>> lk = national_linkages(load_china_io(2020))
+    >>> len(lk), lk.loc["19", "quadrant"]            # electrical machinery: a key sector
+    (42, 'key')
+    """
     lk = iotable.linkages(table.Z, table.x)
     out = pd.DataFrame({"name_en": table.names_en, "name_zh": table.names_zh, "output": table.x}).join(lk)
     out.index.name = "sector"
@@ -839,10 +673,42 @@ def national_linkages(table) -> pd.DataFrame:
 
 
 def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> pd.DataFrame:
-    """The national sectors behind the park's groups with their national linkages: one row
-    per sector, with the groups mapped to it (``groups``: ids joined by ", "; ``names`` and
-    ``names_zh``: their names) and ``park_output`` (the groups' window output, currency, split
-    equally over a group's sectors). Sorted by BL + FL, key sectors first."""
+    """The national sectors behind the park's groups, with their national linkages.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        The groups of a level (:attr:`SegmentFlows.groups`: name, name_zh, stage, output),
+        indexed by group id.
+    table : ecolib.datasets.china_io.IOTable
+        The national input-output table.
+    rules : list of (pattern, sector codes)
+        Segment → sector mapping (:data:`SECTOR_RULES`; see :func:`segment_sectors`).
+
+    Returns
+    -------
+    DataFrame
+        One row per sector mapped to at least one group: sector (code), name_en, name_zh,
+        BL, FL, FL_ghosh, quadrant, extraction_share (national, 0–1), groups (ids joined by
+        ", "), names and names_zh (their names, joined by ", " and "、"), park_output (the
+        groups' window output, currency, split equally over a group's sectors). Sorted by
+        BL + FL, key sectors first.
+
+    See Also
+    --------
+    national_linkages : every sector's linkages.
+    national : both, as the page shows them.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.datasets.china_io import load_china_io
+    >>> sf = segment_flows(tiny().tables, "2026-03", window=3)
+    >>> national_key_sectors(sf.groups, load_china_io(2020))[["sector", "quadrant", "groups"]]
+      sector quadrant  groups
+    0     12      key   G.MAT
+    1     19      key  G.CELL
+    """
     lk = national_linkages(table)
     mapping = segment_sectors(groups, rules=rules)
     cols = ["sector", "name_en", "name_zh", "BL", "FL", "FL_ghosh", "quadrant", "extraction_share", "groups",
@@ -861,12 +727,89 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
     return out[cols].reset_index(drop=True)
 
 
+@dataclass
+class NationalSectors:
+    """The national input-output sectors behind the park's chain (the national view).
+
+    Attributes
+    ----------
+    year : int
+        Year of the national table.
+    linkages : DataFrame
+        Every national sector's linkages (:func:`national_linkages`).
+    mapped : DataFrame
+        The sectors behind the park's groups (:func:`national_key_sectors`).
+    """
+    year: int
+    linkages: pd.DataFrame
+    mapped: pd.DataFrame
+
+
+def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSectors:
+    """The national view of the park's groups: every sector of ``table`` with its linkages,
+    and the sectors the groups map to.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        The groups of a level (:attr:`SegmentFlows.groups`).
+    table : ecolib.datasets.china_io.IOTable
+        The national input-output table (its ``year`` is kept).
+    rules : list of (pattern, sector codes)
+        Segment → sector mapping (:data:`SECTOR_RULES`).
+
+    Returns
+    -------
+    NationalSectors
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.national : this for the month's value stream and China 2020.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.datasets.china_io import load_china_io
+    >>> nat = national(segment_flows(tiny().tables, "2026-03", window=3).groups, load_china_io(2020))
+    >>> nat.year, len(nat.linkages), nat.mapped["sector"].tolist()
+    (2020, 42, ['12', '19'])
+    """
+    return NationalSectors(int(table.year), national_linkages(table),
+                           national_key_sectors(groups, table, rules=rules))
+
+
 # =========================================================================== everything at once
 
 
 @dataclass
 class ValueStream:
-    """Everything the value-stream notebook shows for one month."""
+    """Everything the value-stream page shows for one month (:func:`value_stream`).
+
+    Attributes
+    ----------
+    month : str
+        The report month.
+    window : list of str
+        The months of the window.
+    level, kind, threshold
+        The options it was computed with (kind None: every flow kind).
+    flows : SegmentFlows
+        The segment flow matrices.
+    sourcing : DataFrame
+        :func:`sourcing_table`.
+    totals : dict
+        :func:`sourcing_totals`.
+    isolated, connectors : DataFrame
+        :func:`isolated_firms`, :func:`connector_firms`.
+    broken : DataFrame
+        :func:`broken_links` (every status).
+    collaboration : dict
+        :func:`collaboration`.
+    io : SegmentIO
+        :func:`segment_io`.
+    headline : dict
+        JSON-friendly numbers for summary.json (see :func:`value_stream`).
+    """
     month: str
     window: list[str]
     level: str | int
@@ -882,17 +825,57 @@ class ValueStream:
     io: SegmentIO
     headline: dict = field(default_factory=dict)
 
+    @property
+    def min_link(self) -> float:
+        """The smallest link the Sankey draws by default (:func:`default_min_link`, currency)."""
+        return default_min_link(self.flows)
+
 
 def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level: str | int = "segment",
-                 threshold: float = 0.1, exact_max: int = EXACT_MAX, samples: int | None = None,
+                 threshold: float = 0.1, exact_max: int = network.EXACT_MAX, samples: int | None = None,
                  seed: int = 0) -> ValueStream:
     """The whole value-stream map for ``month`` (see the module docstring for each part).
 
-    ``headline`` holds JSON-friendly numbers for summary.json: local_value, inbound, outbound,
-    local_sourcing, leakage, active_local_firms, isolated_firms, isolated_share, isolated_ids (first
-    50), broken_link_count, broken_links (first 50 "source→target"), connectors (top three firm
-    ids), betweenness_method, density, value_intensity, key_segments."""
-    base = _base(tables, month, window=window, kind=kind)   # window flows coded once, shared below
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The workspace tables (firms, firm_nodes, chain_nodes, chain_edges, flows).
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window).
+    window : int
+        Months in the window (``settings.window``).
+    kind : str, list of str or None
+        Flow kinds (None: every kind).
+    level : str or int
+        The grouping level (segment, stage, node, chain or a depth).
+    threshold : float
+        Broken-link threshold on the local share (``thresholds.broken_link_share``).
+    exact_max, samples, seed
+        Betweenness options (:func:`ecolib.foundations.network.betweenness`).
+
+    Returns
+    -------
+    ValueStream
+        ``headline`` holds JSON-friendly numbers for summary.json: window (first, last),
+        local_value, inbound, outbound (currency), local_sourcing, leakage (0–1 or None),
+        active_local_firms, isolated_firms, isolated_share, isolated_ids (first 50),
+        broken_link_count, broken_links (first 50 "source→target"), connectors (top three firm
+        ids), betweenness_method, density, value_intensity, key_segments.
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.value_stream : this, with the workspace's settings.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> vs = value_stream(tiny().tables, "2026-03", window=3)
+    >>> vs.headline["local_value"], vs.headline["inbound"], vs.headline["connectors"]
+    (42.0, 38.0, ['F2', 'F1', 'F3'])
+    >>> round(vs.min_link, 4)                         # 0.2 % of the 85 traded in the window
+    0.17
+    """
+    base = flow_graph(tables, month, window=window, kind=kind)   # window flows coded once, shared below
     profile = _profile(tables, month)
     sf = _segment_flows(tables, base, month, kind, level)
     table = sourcing_table(sf)
@@ -926,252 +909,26 @@ def _num(v) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
-# =========================================================================== words
-
-
-def group_names(groups: pd.DataFrame, lang: str = "en") -> pd.Series:
-    """Display names of groups in ``lang`` (Chinese names when lang == "zh")."""
-    names = display_names(groups, lang)
-    if UNASSIGNED in names.index:
-        names[UNASSIGNED] = t("valuestream.unassigned", lang)
-    return names
-
-
-def firm_name(row, lang: str) -> str:
-    return display_name(row["name"], row.get("name_zh", ""), lang)
-
-
-def headline_cards(vs: ValueStream, lang: str = "en", *, currency: str = "CNY") -> dict[str, str]:
-    """Headline figures as ``{label: formatted value}``."""
-    h = vs.headline
-    n_broken = h["broken_link_count"]
-    return {
-        t("valuestream.headline.local_value", lang): fmt.money(h["local_value"], lang, currency),
-        t("valuestream.headline.local_sourcing", lang): fmt.pct(vs.totals["local_sourcing"], 1),
-        t("valuestream.headline.leakage", lang): fmt.pct(vs.totals["leakage"], 1),
-        t("valuestream.headline.isolated", lang): f'{h["isolated_firms"]} / {h["active_local_firms"]}',
-        t("valuestream.headline.broken", lang): fmt.count(n_broken),
-    }
-
-
-def findings(vs: ValueStream, section: str, lang: str = "en", *, currency: str = "CNY",
-             national: pd.DataFrame | None = None) -> list[str]:
-    """Plain-language findings of one section of the value-stream page, naming the segments,
-    firms and numbers. ``section``: headline, sourcing, isolated, connectors, broken, io,
-    national (that one needs ``national`` from :func:`national_key_sectors`). Values from data
-    are plain text; the notebook helpers escape them."""
-    money = lambda v: fmt.money(v, lang, currency)  # noqa: E731
-    names = group_names(vs.flows.groups, lang)
-    h, out = vs.headline, []
-    lsep, nsep = t("valuestream.list_sep", lang), t("valuestream.name_sep", lang)
-    key = f"valuestream.finding.{section}"
-    if section == "headline":
-        if vs.totals["local_value"] + vs.totals["inbound"] + vs.totals["outbound"] <= 0:
-            return [t(f"{key}.no_flows", lang, first=vs.window[0], last=vs.window[-1])]
-        out.append(t(f"{key}.volume", lang, first=vs.window[0], last=vs.window[-1], local=money(h["local_value"]),
-                     inbound=money(h["inbound"]), outbound=money(h["outbound"]),
-                     sourcing=fmt.pct(vs.totals["local_sourcing"], 1), leakage=fmt.pct(vs.totals["leakage"], 1)))
-        c = vs.collaboration
-        if c["firms"] >= 2:
-            out.append(t(f"{key}.density", lang, links=fmt.count(c["links"]), firms=fmt.count(c["firms"]),
-                         density=fmt.pct(c["density"], 2), intensity=fmt.pct(c["value_intensity"], 1)))
-        return out
-    if section == "sourcing":
-        s = vs.sourcing[vs.sourcing["local_firms"] > 0]
-        big = s[s["outflow"] > 0].sort_values("external_outflow", ascending=False).head(3)
-        if len(big):
-            items = lsep.join(t("valuestream.item.leak", lang, segment=names[g], value=money(r.external_outflow),
-                                pct=fmt.pct(r.leakage)) for g, r in big.iterrows())
-            out.append(t(f"{key}.leakage", lang, items=items))
-        dep = s[s["inflow"] > 0].sort_values("external_inflow", ascending=False).head(3)
-        if len(dep):
-            items = lsep.join(t("valuestream.item.import", lang, segment=names[g], value=money(r.external_inflow),
-                                pct=fmt.pct(r.import_dependence)) for g, r in dep.iterrows())
-            out.append(t(f"{key}.imports", lang, items=items))
-        best = s[s["inflow"] > 0].sort_values("local_sourcing", ascending=False).head(1)
-        if len(best):
-            g, r = next(best.iterrows())
-            out.append(t(f"{key}.best", lang, segment=names[g], pct=fmt.pct(r.local_sourcing)))
-        return out or [t(f"{key}.none", lang)]
-    if section == "isolated":
-        iso = vs.isolated
-        if iso.empty:
-            return [t(f"{key}.none", lang)]
-        top = iso.head(5)
-        items = nsep.join(t("valuestream.item.firm", lang, firm=firm_name(r, lang),
-                            segment=_seg(r, lang), output=money(r["output"]))
-                          for _, r in top.iterrows())
-        out.append(t(f"{key}.count", lang, n=len(iso), total=h["active_local_firms"],
-                     pct=fmt.pct(h["isolated_share"] or 0.0, 1), output=money(iso["output"].sum()), items=items))
-        by_seg = iso.groupby("segment_id").size().sort_values(ascending=False)
-        if len(by_seg) and by_seg.iloc[0] >= 2:
-            tied = by_seg.index[by_seg == by_seg.iloc[0]]
-            first = iso.drop_duplicates("segment_id").set_index("segment_id").loc[tied]
-            segs = nsep.join(_seg(r, lang) for _, r in first.iterrows())
-            out.append(t(f"{key}.cluster", lang, segment=segs, n=int(by_seg.iloc[0])))
-        trade = int(((iso["external_inflow"] + iso["external_outflow"]) > 0).sum())
-        out.append(t(f"{key}.outside", lang, n=trade,
-                     value=money((iso["external_inflow"] + iso["external_outflow"]).sum())))
-        return out
-    if section == "connectors":
-        con = vs.connectors
-        if con.empty:
-            return [t(f"{key}.none", lang)]
-        items = lsep.join(t("valuestream.item.connector", lang, firm=firm_name(r, lang),
-                            segment=_seg(r, lang), partners=int(r["partners"]),
-                            segments=int(r["segments_linked"]), bc=fmt.number(r["betweenness"], 3))
-                          for _, r in con.head(3).iterrows())
-        out.append(t(f"{key}.top", lang, items=items))
-        widest = con.sort_values(["segments_linked", "betweenness"], ascending=False).iloc[0]
-        out.append(t(f"{key}.widest", lang, firm=firm_name(widest, lang), segments=int(widest["segments_linked"])))
-        return out
-    if section == "broken":
-        br = vs.broken[vs.broken["status"] == "broken"]
-        if br.empty:
-            return [t(f"{key}.none", lang, threshold=fmt.pct(vs.threshold))]
-        for _, r in br.head(4).iterrows():
-            out.append(t(f"{key}.link", lang,
-                         source=display_name(r["source_name"], r["source_name_zh"], lang),
-                         target=display_name(r["target_name"], r["target_name_zh"], lang),
-                         share=fmt.pct(r["local_share"], 1), local=money(r["local_value"]),
-                         outside_in=money(r["buyer_from_outside"]), outside_out=money(r["supplier_to_outside"]),
-                         threshold=fmt.pct(vs.threshold)))
-        if len(br) > 4:
-            out.append(t(f"{key}.more", lang, n=len(br) - 4))
-        return out
-    if section == "io":
-        lk = vs.io.linkages
-        if vs.io.problem or lk.empty:
-            return [t(f"{key}.none", lang)]
-        keys = lk[lk["quadrant"] == "key"].sort_values("BL", ascending=False)
-        if len(keys):
-            out.append(t(f"{key}.key", lang, items=nsep.join(names[g] for g in keys.index)))
-        top = lk.sort_values("extraction_share", ascending=False).head(3)
-        items = lsep.join(t("valuestream.item.extraction", lang, segment=names[g], pct=fmt.pct(r.extraction_share, 1),
-                            value=money(r.extraction_loss)) for g, r in top.iterrows())
-        out.append(t(f"{key}.extraction", lang, items=items))
-        return out
-    if section == "national":
-        if national is None or national.empty:
-            return []
-        keys = national[national["quadrant"] == "key"]
-        col = "names_zh" if lang == "zh" else "names"
-        sector = "name_zh" if lang == "zh" else "name_en"
-        if len(keys):
-            items = lsep.join(t("valuestream.item.sector", lang, sector=r[sector], segments=r[col],
-                                bl=fmt.number(r["BL"], 2), fl=fmt.number(r["FL"], 2)) for _, r in keys.iterrows())
-            out.append(t(f"{key}.key", lang, items=items))
-        weak = national[national["quadrant"] != "key"]
-        if len(weak):
-            out.append(t(f"{key}.other", lang, items=lsep.join(
-                t("valuestream.item.sector_other", lang, sector=r[sector], segments=r[col],
-                  quadrant=t(f"valuestream.quadrant.{r['quadrant']}", lang)) for _, r in weak.iterrows())))
-        return out
-    raise ValueError(f"unknown findings section {section!r}")
-
-
-def _seg(row, lang: str) -> str:
-    """A firm row's main segment name in ``lang``."""
-    return display_name(row["segment_name"], row.get("segment_name_zh", ""), lang)
-
-
-# =========================================================================== tables for display
-
-
 def default_min_link(sf: SegmentFlows, share: float = 0.002) -> float:
-    """A readable default for the smallest link drawn in the Sankey: ``share`` (0.2 %) of all
-    window value (currency)."""
+    """A readable default for the smallest link drawn in the Sankey.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows (:func:`segment_flows`).
+    share : float
+        Share of all window value (0.2 %).
+
+    Returns
+    -------
+    float
+        ``share`` × :attr:`SegmentFlows.total` (currency).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> round(default_min_link(segment_flows(tiny().tables, "2026-03", window=3)), 4)
+    0.17
+    """
     return share * sf.total
 
-
-def _firm_col(frame: pd.DataFrame, lang: str) -> pd.Series:
-    if lang == "zh" and "name_zh" in frame:
-        return frame["name_zh"].where(frame["name_zh"].fillna("") != "", frame["name"]).astype(str)
-    return frame["name"].astype(str)
-
-
-def _seg_col(frame: pd.DataFrame, lang: str) -> pd.Series:
-    if lang == "zh" and "segment_name_zh" in frame:
-        return frame["segment_name_zh"].astype(str)
-    return frame["segment_name"].astype(str)
-
-
-def sourcing_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """:func:`sourcing_table` for display: groups with local firms or trade, with ``segment``
-    (name in ``lang``)."""
-    shown = table[(table["local_firms"] > 0) | (table["inflow"] > 0) | (table["outflow"] > 0)]
-    return shown.assign(segment=group_names(shown, lang)).reset_index()
-
-
-def isolated_view(iso: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return iso.assign(firm=_firm_col(iso, lang), segment=_seg_col(iso, lang),
-                      external_trade=iso["external_inflow"] + iso["external_outflow"])
-
-
-def connectors_view(con: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return con.assign(firm=_firm_col(con, lang), segment=_seg_col(con, lang))
-
-
-def broken_view(broken: pd.DataFrame, lang: str = "en", *, status: str | None = "broken") -> pd.DataFrame:
-    rows = broken if status is None else broken[broken["status"] == status]
-    col = "_name_zh" if lang == "zh" else "_name"
-    return rows.assign(link=rows[f"source{col}"].astype(str) + " → " + rows[f"target{col}"].astype(str))
-
-
-def io_view(lk: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    col = "name_zh" if lang == "zh" else "name"
-    return lk.assign(segment=lk[col].astype(str),
-                     quadrant_label=[t(f"valuestream.quadrant.{q}", lang) if isinstance(q, str) else "–"
-                                     for q in lk["quadrant"]]).sort_values("extraction_share", ascending=False)
-
-
-def national_view(nat: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return nat.assign(sector_name=nat["name_zh" if lang == "zh" else "name_en"].astype(str),
-                      segments=nat["names_zh" if lang == "zh" else "names"].astype(str),
-                      quadrant_label=[t(f"valuestream.quadrant.{q}", lang) for q in nat["quadrant"]])
-
-
-SOURCING_COLUMNS = {"segment": "common.segment", "local_firms": "valuestream.col.local_firms",
-                    "inflow": "valuestream.col.inflow", "local_sourcing": "valuestream.col.local_sourcing",
-                    "import_dependence": "valuestream.col.import_dependence", "outflow": "valuestream.col.outflow",
-                    "external_outflow": "valuestream.col.external_outflow", "leakage": "valuestream.col.leakage"}
-ISOLATED_COLUMNS = {"firm": "common.firm", "zone": "common.zone", "segment": "common.segment",
-                    "output": "common.output", "external_trade": "valuestream.col.external_trade"}
-CONNECTOR_COLUMNS = {"rank": "valuestream.col.rank", "firm": "common.firm", "segment": "common.segment",
-                     "partners": "valuestream.col.partners", "segments_linked": "valuestream.col.segments_linked",
-                     "betweenness": "valuestream.col.betweenness", "local_inflow": "valuestream.col.local_inflow",
-                     "local_outflow": "valuestream.col.local_outflow"}
-BROKEN_COLUMNS = {"link": "valuestream.col.link", "local_value": "valuestream.col.local_value",
-                  "buyer_from_outside": "valuestream.col.buyer_from_outside",
-                  "supplier_to_outside": "valuestream.col.supplier_to_outside",
-                  "local_share": "valuestream.col.local_share"}
-IO_COLUMNS = {"segment": "common.segment", "quadrant_label": "valuestream.col.quadrant", "BL": "valuestream.col.bl",
-              "FL": "valuestream.col.fl", "FL_ghosh": "valuestream.col.fl_ghosh",
-              "extraction_loss": "valuestream.col.extraction_loss",
-              "extraction_share": "valuestream.col.extraction_share"}
-NATIONAL_COLUMNS = {"sector": "valuestream.col.sector_code", "sector_name": "valuestream.col.sector",
-                    "segments": "valuestream.col.park_segments", "quadrant_label": "valuestream.col.quadrant",
-                    "BL": "valuestream.col.bl", "FL": "valuestream.col.fl",
-                    "extraction_share": "valuestream.col.national_extraction"}
-
-
-def formats(lang: str = "en", currency: str = "CNY") -> dict:
-    """Formatters for every column of the value-stream tables."""
-    money = lambda v: fmt.money(v, lang, currency).replace(" ", "\u00a0")  # noqa: E731  (no wrap in cells)
-    pct = lambda v: fmt.pct(v, 1)  # noqa: E731
-    return {"local_firms": fmt.count, "inflow": money, "outflow": money, "external_outflow": money,
-            "local_sourcing": pct, "import_dependence": pct, "leakage": pct, "output": money,
-            "external_trade": money, "rank": fmt.count, "partners": fmt.count, "segments_linked": fmt.count,
-            "betweenness": lambda v: fmt.number(v, 3), "local_inflow": money, "local_outflow": money,
-            "local_value": money, "buyer_from_outside": money, "supplier_to_outside": money, "local_share": pct,
-            "BL": lambda v: fmt.number(v, 3), "FL": lambda v: fmt.number(v, 3), "FL_ghosh": lambda v: fmt.number(v, 3),
-            "extraction_loss": money, "extraction_share": lambda v: fmt.pct(v, 2),
-            "zone": lambda v: "–" if pd.isna(v) or v == "" else v}
-
-
-def method_note(connectors: pd.DataFrame, lang: str = "en") -> str:
-    """One sentence saying how betweenness was computed (exact, or sampled with k sources)."""
-    method = str(connectors.attrs.get("method", "exact"))
-    if method.startswith("sampled"):
-        return t("valuestream.method_sampled", lang, k=method.split("k=")[-1])
-    return t("valuestream.method_exact", lang)

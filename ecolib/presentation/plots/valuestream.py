@@ -10,7 +10,8 @@ from ecolib.presentation import fmt
 from ecolib.presentation.escape import plot_text
 from ecolib.presentation.i18n import display_names, has, t
 from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS
-from ecolib.analyses.valuestream import EXTERNAL, SegmentFlows, group_names
+from ecolib.analyses.valuestream import EXTERNAL, SegmentFlows
+from ecolib.presentation.narrative.valuestream import group_names
 
 QUADRANT_COLOURS = {"key": "#c0392b", "backward-oriented": "#e07a1f", "forward-oriented": "#1f6f8b",
                     "weak": "#9aa5ab"}
@@ -309,9 +310,10 @@ def short_sector_name(name: str, limit: int = 34) -> str:
 
 def national_quadrant(national: pd.DataFrame, mapped: pd.DataFrame, lang: str = "en") -> go.Figure:
     """The 42 national sectors on the linkage quadrant (``national``: from
-    :func:`ecolib.analyses.valuestream.national_linkages`); the sectors behind the park's chain
-    (``mapped``: from :func:`ecolib.analyses.valuestream.national_key_sectors`) coloured by quadrant and
-    labelled, the others grey."""
+    :func:`ecolib.analyses.valuestream.national_linkages`, ``MonthModel.national.linkages``); the
+    sectors behind the park's chain (``mapped``: from
+    :func:`ecolib.analyses.valuestream.national_key_sectors`, ``MonthModel.national.mapped``)
+    coloured by quadrant and labelled, the others grey."""
     names = national["name_zh"].astype(str) if lang == "zh" else national["name_en"].map(short_sector_name)
     highlight = pd.Index(mapped["sector"]) if len(mapped) else pd.Index([])
     return linkage_quadrant(national, lang, title=t("valuestream.national_quadrant_title", lang), names=names,

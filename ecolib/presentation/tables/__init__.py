@@ -78,6 +78,7 @@ FORMATS: dict[str, Formatter] = {
     "count": lambda v, lang, currency: fmt.count(v),
     "share": lambda v, lang, currency: fmt.pct(v, 0),
     "share1": lambda v, lang, currency: fmt.pct(v, 1),
+    "share2": lambda v, lang, currency: fmt.pct(v, 2),
     "num1": lambda v, lang, currency: fmt.number(v, 1),
     "num2": lambda v, lang, currency: fmt.number(v, 2),
     "num3": lambda v, lang, currency: fmt.number(v, 3),

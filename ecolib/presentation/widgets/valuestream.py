@@ -13,8 +13,8 @@ from ecolib.analyses import valuestream as vsm
 from ecolib.presentation.i18n import t
 from ecolib.presentation.escape import html_text as esc
 from ecolib.presentation.page import report_css
-from ecolib.presentation.tables import html_table
 from ecolib.presentation.plots import valuestream as plot
+from ecolib.presentation.tables import valuestream as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
 
 
@@ -64,7 +64,7 @@ class ValueStreamExplorer(Explorer):
     # -- computing --------------------------------------------------------------------------
     def compute(self) -> dict:
         """The analysis for the current widget values (all through ecolib.analyses.valuestream)."""
-        kind = None if self.kind.value == "all" else self.kind.value
+        kind = self.kind.value                      # "all": every kind (ecolib.foundations.network.flow_kinds)
         sf = vsm.segment_flows(self.tables, self.month, window=self.window.value, kind=kind, level=self.level.value)
         return {
             "flows": sf,
@@ -78,16 +78,15 @@ class ValueStreamExplorer(Explorer):
                 plot.sourcing_bars(state["sourcing"], self.lang, currency=self.currency)]
 
     def build_tables(self, state: dict) -> str:
-        lang, fm = self.lang, vsm.formats(self.lang, self.currency)
+        lang, currency = self.lang, self.currency
         parts = [f"<style>{report_css()}</style>"]
-        sections = [
-            ("valuestream.sourcing_heading", vsm.sourcing_view(state["sourcing"], lang), vsm.SOURCING_COLUMNS),
-            ("valuestream.isolated_heading", vsm.isolated_view(state["isolated"], lang), vsm.ISOLATED_COLUMNS),
-            ("valuestream.broken_heading", vsm.broken_view(state["broken"], lang), vsm.BROKEN_COLUMNS),
-        ]
-        for key, frame, columns in sections:
-            parts.append(f"<h3>{esc(t(key, lang))} ({len(frame)})</h3>")
-            parts.append(html_table(frame, lang=lang, columns=columns, formats=fm, max_rows=25))
+        sections = [("valuestream.sourcing_heading", tables.SOURCING, state["sourcing"]),
+                    ("valuestream.isolated_heading", tables.ISOLATED, state["isolated"]),
+                    ("valuestream.broken_heading", tables.BROKEN, state["broken"])]
+        for key, spec, source in sections:
+            rows = len(spec.view(source, lang, currency))
+            parts.append(f"<h3>{esc(t(key, lang))} ({rows})</h3>")
+            parts.append(spec.html(source, lang, currency, max_rows=25))
         return "".join(parts)
 
     # -- redrawing --------------------------------------------------------------------------

@@ -1,0 +1,442 @@
+"""The firm-to-firm flow network of a window: firms and flows as integer codes, the flow
+graph as sparse matrices, and its generic graph measures (betweenness centrality on weighted
+shortest paths).
+
+This is the one flow-network module: the analyses that look at who trades with whom (the
+value-stream map's segment matrices, isolated and connector firms) start from
+:func:`flow_graph` here instead of coding firms and flows themselves. Nothing here knows
+about chain segments, thresholds or words.
+
+Every function is vectorised (numpy, pyarrow compute, scipy.sparse): no loop over firms or
+flows. Money is in the workspace currency; flow values are summed over the window.
+
+Definitions
+-----------
+* **Window**: the ``window`` months ending at the report ``month``
+  (:func:`ecolib.foundations.months.window`), optionally only some flow kinds (``kind``: one
+  of :data:`KINDS` or a list of them; None, ``""`` or ``"all"``: every kind).
+* **Flow graph** (:class:`FlowGraph`): every firm of the ``firms`` table is a node (its
+  position in the table is its code); every window flow whose source and target are both
+  firms of the table and whose value is finite is an edge ``src → dst`` with its ``value``
+  (not yet summed per pair; flows with an unknown firm id are dropped).
+* **Local edges** (:meth:`FlowGraph.local_edges`): the pairs of two different local firms
+  with a positive flow, summed per ordered pair (directed) or per unordered pair (undirected).
+* **Betweenness** (:func:`betweenness`): networkx's normalised betweenness centrality on
+  shortest paths by edge length; exact (networkx) up to :data:`EXACT_MAX` nodes with an edge,
+  above that Brandes' estimator from ``k`` seeded random sources with
+  ``scipy.sparse.csgraph.dijkstra`` (``k`` = :data:`SAMPLES`, cut to :data:`SAMPLE_BUDGET` /
+  edges for very large graphs, never below :data:`MIN_SAMPLES`; the error of one node's
+  estimate shrinks like 1/√k). Equally short alternative paths (exact ties) are split by
+  networkx but broken arbitrarily by the estimator.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from ecolib.contract.schema import FLOW_KINDS as KINDS
+from ecolib.foundations import months as mo
+from ecolib.foundations.firms import active_mask
+
+__all__ = ["KINDS", "EXACT_MAX", "SAMPLES", "MIN_SAMPLES", "SAMPLE_BUDGET", "flow_kinds", "codes", "window_mask",
+           "window_flows", "FlowGraph", "flow_graph", "betweenness"]
+
+#: betweenness: exact (networkx) up to this many nodes with an edge, sampled above
+EXACT_MAX = 2000
+#: sources of the sampled estimator (before the budget cut)
+SAMPLES = 256
+#: never fewer sampled sources than this
+MIN_SAMPLES = 32
+#: sampled sources × edges (≈ a few seconds of Dijkstra)
+SAMPLE_BUDGET = 25_000_000
+
+
+# =========================================================================== codes
+
+
+def flow_kinds(kind) -> list[str] | None:
+    """The flow kinds asked for, checked against :data:`KINDS` (None: every kind).
+
+    Parameters
+    ----------
+    kind : str, list of str or None
+        One kind, several, or None / ``""`` / ``"all"`` for every kind.
+
+    Returns
+    -------
+    list of str or None
+        The kinds, or None for no filter.
+
+    Raises
+    ------
+    ValueError
+        For a kind that is not in :data:`KINDS`.
+
+    Examples
+    --------
+    >>> flow_kinds("goods"), flow_kinds("all"), flow_kinds(["goods", "data"])
+    (['goods'], None, ['goods', 'data'])
+    """
+    if kind is None or (isinstance(kind, str) and kind in ("", "all")):
+        return None
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"unknown flow kind(s) {bad}; choose from {', '.join(KINDS)}")
+    return kinds
+
+
+def _arrow(values) -> pa.Array:
+    """Text values as one arrow large-string array (hash look-ups run in arrow's C++)."""
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(pd.Series(values).astype(str).to_numpy(object), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr if (pa.types.is_string(arr.type) or pa.types.is_null(arr.type))
+                      else pc.cast(arr, pa.string()), pa.large_string())
+    return arr
+
+
+def codes(values, value_set) -> np.ndarray:
+    """Position of each of ``values`` in ``value_set`` (text ids; -1 where absent or missing).
+
+    Parameters
+    ----------
+    values, value_set : array-like of str
+        The ids to look up, and the ids whose positions are the codes.
+
+    Returns
+    -------
+    ndarray of int64
+        One code per value.
+
+    Examples
+    --------
+    >>> codes(["F2", "X9", None, "F1"], ["F1", "F2", "F3"]).tolist()
+    [1, -1, -1, 0]
+    """
+    idx = pc.index_in(_arrow(values), value_set=_arrow(value_set))
+    return idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+# =========================================================================== flows in the window
+
+
+def window_mask(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None) -> np.ndarray:
+    """True for the flow rows of the ``window`` months ending at ``month`` (of the ``kind``\\ s).
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The workspace's flows table (month, source, target, value, kind).
+    month : str
+        The last month of the window, ``YYYY-MM``.
+    window : int
+        Months in the window (≥ 1).
+    kind : str, list of str or None
+        Flow kinds to keep (:func:`flow_kinds`); None for every kind.
+
+    Returns
+    -------
+    ndarray of bool
+        One entry per row of ``flows``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> window_mask(tiny().tables["flows"], "2026-03", window=2).tolist()
+    [False, False, False, False, True, True]
+    """
+    if int(window) < 1:
+        raise ValueError(f"window must be ≥ 1 month, got {window}")
+    win = mo.window(month, int(window))
+    keep = pc.is_in(_arrow(flows["month"]), value_set=_arrow(win)).to_numpy(zero_copy_only=False)
+    kinds = flow_kinds(kind)
+    if kinds is not None:
+        keep = keep & pc.is_in(_arrow(flows["kind"]), value_set=_arrow(kinds)).to_numpy(zero_copy_only=False)
+    return np.asarray(keep, bool)
+
+
+def window_flows(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None) -> pd.DataFrame:
+    """The flow rows of the ``window`` months ending at ``month`` (of the given ``kind``\\ s).
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The workspace's flows table.
+    month, window, kind
+        As in :func:`window_mask`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``flows`` in the window, same columns (value in the workspace currency).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> window_flows(tables["flows"], "2026-03", window=2)     # 2026-02 and 2026-03
+         month source target  value   kind
+    4  2026-03     F1     F2   12.0  goods
+    5  2026-03     X1     F2    8.0  goods
+    """
+    return flows[window_mask(flows, month, window=window, kind=kind)]
+
+
+# =========================================================================== the flow graph
+
+
+@dataclass
+class FlowGraph:
+    """Integer-coded firms and the window's flows between them (see the module docstring).
+
+    Attributes
+    ----------
+    firm_ids : pyarrow.Array
+        Every firm_id of the firms table; a firm's position is its code.
+    local, active : ndarray of bool
+        Per firm: inside the park (``firms.local``, missing → True); active in the report month
+        (:func:`ecolib.foundations.firms.active_mask`).
+    output : ndarray of float
+        Per firm: annual output (currency; missing → 0).
+    src, dst, value : ndarray
+        One entry per window flow between two known firms: supplier code, buyer code, value
+        (currency). Self-flows are kept here; :meth:`between_firms` leaves them out.
+    months : list of str
+        The months of the window.
+    """
+    firm_ids: pa.Array
+    local: np.ndarray
+    active: np.ndarray
+    output: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    value: np.ndarray
+    months: list[str]
+
+    @property
+    def n(self) -> int:
+        """Number of firms (nodes)."""
+        return len(self.firm_ids)
+
+    def between_firms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Window flows between two different firms (self-flows left out): (src, dst, value)."""
+        ok = self.src != self.dst
+        return self.src[ok], self.dst[ok], self.value[ok]
+
+    def matrix(self, mask: np.ndarray | None = None) -> sp.csr_matrix:
+        """The firm × firm flow matrix ``F`` (suppliers in rows, buyers in columns, currency)
+        of the flows selected by ``mask`` (a bool per flow; None: every flow), duplicates summed.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> g = flow_graph(tiny().tables, "2026-03", window=3)
+        >>> g.matrix().toarray()[:3, :3].tolist()      # F1 → F2: 10 + 12, F2 → F3: 20
+        [[0.0, 22.0, 0.0], [0.0, 0.0, 20.0], [0.0, 0.0, 0.0]]
+        """
+        if mask is None:
+            mask = np.ones(len(self.value), bool)
+        return sp.csr_matrix((self.value[mask], (self.src[mask], self.dst[mask])), shape=(self.n, self.n))
+
+    def local_edges(self, *, directed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Edges ``(a, b, value)`` of the local firm graph of the window: the positive flows
+        between two different local firms, one edge per firm pair (undirected: both
+        directions summed, a < b) or per ordered pair (directed), sorted by (a, b).
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> g = flow_graph(tiny().tables, "2026-03", window=3)
+        >>> [x.tolist() for x in g.local_edges(directed=False)]
+        [[0, 1], [1, 2], [22.0, 20.0]]
+        """
+        s, d, v = self.between_firms()
+        ll = self.local[s] & self.local[d] & (v > 0)
+        s, d, v = s[ll], d[ll], v[ll]
+        if not directed:
+            s, d = np.minimum(s, d), np.maximum(s, d)
+        m = sp.csr_matrix((v, (s, d)), shape=(self.n, self.n))   # duplicates summed (sorted, in C)
+        m.sum_duplicates()
+        coo = m.tocoo()
+        return coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+
+
+def flow_graph(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 12, kind=None) -> FlowGraph:
+    """The flow graph of the ``window`` months ending at ``month``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables; uses ``firms`` (firm_id, local, output, status, entry/exit
+        months) and ``flows``.
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window; firms active in it are
+        ``active``).
+    window : int
+        Months in the window (≥ 1).
+    kind : str, list of str or None
+        Flow kinds to keep (:func:`flow_kinds`).
+
+    Returns
+    -------
+    FlowGraph
+        Firms coded by their row in ``firms``; the window's flows between known firms.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks the tables this takes.
+    window_flows : the same flows as table rows.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> g = flow_graph(tiny().tables, "2026-03", window=3)
+    >>> g.n, g.src.tolist(), g.dst.tolist(), g.months
+    (5, [0, 1, 4, 2, 0, 4], [1, 2, 2, 4, 1, 1], ['2026-01', '2026-02', '2026-03'])
+    >>> g.local.tolist(), g.active.tolist()           # X1 is outside; F4 exited in 2026-02
+    ([True, True, True, True, False], [True, True, True, False, True])
+    """
+    firms, flows = tables["firms"], tables["flows"]
+    firm_ids = _arrow(firms["firm_id"])
+    f = flows[window_mask(flows, month, window=window, kind=kind)]
+    src = codes(f["source"], firm_ids)
+    dst = codes(f["target"], firm_ids)
+    value = f["value"].to_numpy(float)
+    ok = (src >= 0) & (dst >= 0) & np.isfinite(value)
+    return FlowGraph(firm_ids, firms["local"].fillna(True).to_numpy(bool), active_mask(firms, month).to_numpy(bool),
+                     pd.to_numeric(firms["output"], errors="coerce").fillna(0.0).to_numpy(float),
+                     src[ok], dst[ok], value[ok], mo.window(month, int(window)))
+
+
+# =========================================================================== graph measures
+
+
+def betweenness(n: int, a: np.ndarray, b: np.ndarray, length: np.ndarray, *, directed: bool = False,
+                exact_max: int = EXACT_MAX, samples: int | None = None, seed: int = 0) -> tuple[np.ndarray, str]:
+    """Normalised betweenness centrality of the ``n`` nodes of a graph with edges ``a → b`` of
+    the given ``length`` (> 0), as ``networkx.betweenness_centrality(normalized=True,
+    weight=...)`` defines it: the share of the other node pairs whose shortest path runs
+    through the node.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes (codes 0 … n − 1).
+    a, b : ndarray of int
+        Edge ends (one edge per pair; undirected edges once).
+    length : ndarray of float
+        Edge lengths (> 0); shortest paths minimise their sum.
+    directed : bool
+        Directed edges (paths follow a → b only).
+    exact_max : int
+        Exact (networkx) up to this many nodes with an edge; Brandes' estimator above.
+    samples : int, optional
+        Sources of the estimator (None: :data:`SAMPLES`, cut by :data:`SAMPLE_BUDGET`, at
+        least :data:`MIN_SAMPLES`); the error shrinks like 1/√k.
+    seed : int
+        Seed of the random choice of sources (repeatable).
+
+    Returns
+    -------
+    values : ndarray of float
+        Per node, in [0, 1]. Only nodes that have an edge count in the normalisation
+        (isolated nodes get 0).
+    method : str
+        ``"exact"`` or ``"sampled k=…"``.
+
+    See Also
+    --------
+    FlowGraph.local_edges : the edges of the local firm graph.
+
+    Examples
+    --------
+    A path 0 – 1 – 2 (node 3 has no edge): every path between the other two runs through 1.
+
+    >>> import numpy as np
+    >>> a, b, length = np.array([0, 1]), np.array([1, 2]), np.array([1.0, 1.0])
+    >>> values, method = betweenness(4, a, b, length)
+    >>> values.tolist(), method
+    ([0.0, 1.0, 0.0, 0.0], 'exact')
+    >>> values, method = betweenness(4, a, b, length, exact_max=0, samples=3)   # every node a source
+    >>> values.tolist(), method
+    ([0.0, 1.0, 0.0, 0.0], 'sampled k=3')
+    """
+    out = np.zeros(n)
+    used = np.unique(np.r_[a, b]).astype(np.int64)
+    m = len(used)
+    if m < 3:
+        return out, "exact"
+    pos = np.full(n, -1, np.int64)
+    pos[used] = np.arange(m)
+    ua, ub = pos[a], pos[b]
+    if m <= exact_max:
+        import networkx as nx
+        G = nx.DiGraph() if directed else nx.Graph()
+        G.add_nodes_from(range(m))
+        G.add_weighted_edges_from(zip(ua.tolist(), ub.tolist(), np.asarray(length, float).tolist()), weight="length")
+        bc = nx.betweenness_centrality(G, weight="length", normalized=True)
+        out[used] = np.fromiter((bc[i] for i in range(m)), float, m)
+        return out, "exact"
+    if samples is None:
+        k = int(min(SAMPLES, max(MIN_SAMPLES, SAMPLE_BUDGET // max(len(ua), 1))))
+    else:
+        k = int(samples)
+    k = max(2, min(k, m))
+    rng = np.random.default_rng(seed)
+    sources = np.sort(rng.choice(m, size=k, replace=False))
+    g = sp.csr_matrix((np.asarray(length, float), (ua, ub)), shape=(m, m))
+    raw = np.zeros(m)
+    for chunk in np.array_split(sources, max(1, math.ceil(k / 16))):  # loop over source batches
+        _, pred = dijkstra(g, directed=directed, indices=chunk, return_predecessors=True)
+        raw += _tree_dependencies(pred, chunk).sum(axis=0)
+    is_source = np.zeros(m, bool)
+    is_source[sources] = True
+    # networkx's rescaling of the k-source estimator (endpoints excluded)
+    scale = np.where(is_source, 1.0 / ((k - 1) * (m - 2)), 1.0 / (k * (m - 2)))
+    if k == m:
+        scale = np.full(m, 1.0 / ((m - 1) * (m - 2)))
+    out[used] = raw * scale
+    return out, f"sampled k={k}"
+
+
+def _tree_dependencies(pred: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Brandes dependencies δ_s(v) for shortest-path trees given as scipy predecessor rows
+    (one per source; -9999 for the source and unreachable nodes): with a unique shortest path
+    to every node, δ_s(v) = number of descendants of v in s's tree. Vectorised: tree depths by
+    pointer doubling, then subtree sizes accumulated one depth level at a time (deepest first)."""
+    c, m = pred.shape
+    flat_parent = np.where(pred >= 0, pred + (np.arange(c) * m)[:, None], -1).ravel()
+    reach = (pred >= 0).ravel()
+    reach[np.arange(c) * m + sources] = True
+    depth = (flat_parent >= 0).astype(np.int64)
+    jump = flat_parent.copy()
+    while True:  # pointer doubling: O(log height) rounds
+        idx = np.flatnonzero(jump >= 0)
+        if len(idx) == 0:
+            break
+        target = jump[idx]
+        depth[idx] += depth[target]
+        jump[idx] = jump[target]
+    size = reach.astype(float)
+    order = np.argsort(depth, kind="stable")
+    d_sorted = depth[order]
+    bounds = np.searchsorted(d_sorted, np.arange(d_sorted[-1] + 2)) if len(d_sorted) else np.zeros(1, int)
+    for h in range(int(d_sorted[-1]) if len(d_sorted) else 0, 0, -1):  # loop over tree depth levels
+        nodes = order[bounds[h]:bounds[h + 1]]
+        np.add.at(size, flat_parent[nodes], size[nodes])
+    dep = np.where(reach, size - 1.0, 0.0)
+    dep[np.arange(c) * m + sources] = 0.0
+    return dep.reshape(c, m)

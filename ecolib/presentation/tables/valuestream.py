@@ -1,0 +1,140 @@
+"""The tables of the value-stream page (notebooks/01_value_stream.ipynb) and its explorer:
+which rows, which columns, their labels and formats (see :mod:`ecolib.presentation.tables`).
+
+Each spec's source is the part of :class:`ecolib.analyses.valuestream.ValueStream` it shows
+(``vs.sourcing``, ``vs.isolated``, ``vs.connectors``, ``vs.broken``, ``vs.io.linkages``) or the
+national view (``MonthModel.national``).
+
+Examples
+--------
+>>> from ecolib.datasets import tiny
+>>> from ecolib.analyses.valuestream import value_stream
+>>> vs = value_stream(tiny().tables, "2026-03", window=3)
+>>> SOURCING.view(vs.sourcing, "zh")[["segment", "local_firms", "local_sourcing"]].round(3)
+  segment  local_firms  local_sourcing
+0      材料            2           0.733
+1  电芯与电池包            2           0.477
+>>> CONNECTORS.view(vs.connectors, "en")[["rank", "firm", "betweenness"]]
+   rank        firm  betweenness
+0     1  Cathode Co          1.0
+1     2  Lithium Co          0.0
+2     3     Cell Co          0.0
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ecolib.analyses.valuestream import NationalSectors
+from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.narrative.valuestream import group_names
+from ecolib.presentation.tables import Table
+
+__all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL"]
+
+
+def _quadrant_labels(quadrants: pd.Series, lang: str) -> list[str]:
+    """Translated linkage quadrants ('–' where there is none); one per segment or sector."""
+    return [t(f"valuestream.quadrant.{q}", lang) if isinstance(q, str) else "–" for q in quadrants]
+
+
+def _sourcing_rows(table: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """:func:`~ecolib.analyses.valuestream.sourcing_table`: the groups with local firms or
+    trade, with ``segment`` (name in ``lang``)."""
+    shown = table[(table["local_firms"] > 0) | (table["inflow"] > 0) | (table["outflow"] > 0)]
+    return shown.assign(segment=group_names(shown, lang)).reset_index()
+
+
+def _isolated_rows(iso: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """:func:`~ecolib.analyses.valuestream.isolated_firms` with names in ``lang`` and their
+    trade with outside firms (inflow + outflow, window)."""
+    return iso.assign(firm=display_names(iso, lang), segment=display_names(iso, lang, base="segment_name"),
+                      external_trade=iso["external_inflow"] + iso["external_outflow"])
+
+
+def _connector_rows(con: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """:func:`~ecolib.analyses.valuestream.connector_firms` with names in ``lang``."""
+    return con.assign(firm=display_names(con, lang), segment=display_names(con, lang, base="segment_name"))
+
+
+def _broken_rows(broken: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """The broken links of :func:`~ecolib.analyses.valuestream.broken_links`, each named
+    "supplier segment → buyer segment" in ``lang``."""
+    rows = broken[broken["status"] == "broken"]
+    return rows.assign(link=display_names(rows, lang, base="source_name") + " → "
+                       + display_names(rows, lang, base="target_name"))
+
+
+def _io_rows(lk: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """:attr:`SegmentIO.linkages <ecolib.analyses.valuestream.SegmentIO>` by extraction share
+    (largest first), with segment names and quadrant labels in ``lang``."""
+    rows = lk.assign(segment=display_names(lk, lang), quadrant_label=_quadrant_labels(lk["quadrant"], lang))
+    rows = rows.sort_values("extraction_share", ascending=False)
+    return rows
+
+
+def _national_rows(nat: NationalSectors, lang: str, currency: str) -> pd.DataFrame:
+    """The national sectors behind the park's chain, with sector and segment names and
+    quadrant labels in ``lang``."""
+    m = nat.mapped
+    return m.assign(sector_name=m["name_zh" if lang == "zh" else "name_en"].astype(str),
+                    segments=m["names_zh" if lang == "zh" else "names"].astype(str),
+                    quadrant_label=_quadrant_labels(m["quadrant"], lang))
+
+
+#: Local sourcing and leakage by segment (source: ``vs.sourcing``).
+SOURCING = Table("valuestream.sourcing", rows=_sourcing_rows, columns={
+    "segment": "common.segment",
+    "local_firms": ("valuestream.col.local_firms", "count"),
+    "inflow": ("valuestream.col.inflow", "money"),
+    "local_sourcing": ("valuestream.col.local_sourcing", "share1"),
+    "import_dependence": ("valuestream.col.import_dependence", "share1"),
+    "outflow": ("valuestream.col.outflow", "money"),
+    "external_outflow": ("valuestream.col.external_outflow", "money"),
+    "leakage": ("valuestream.col.leakage", "share1")})
+
+#: Isolated firms, largest first (source: ``vs.isolated``).
+ISOLATED = Table("valuestream.isolated", rows=_isolated_rows, columns={
+    "firm": "common.firm",
+    "zone": ("common.zone", "text"),
+    "segment": "common.segment",
+    "output": ("common.output", "money"),
+    "external_trade": ("valuestream.col.external_trade", "money")})
+
+#: Connector firms, the top 15 by betweenness (source: ``vs.connectors``).
+CONNECTORS = Table("valuestream.connectors", rows=_connector_rows, max_rows=15, columns={
+    "rank": ("valuestream.col.rank", "count"),
+    "firm": "common.firm",
+    "segment": "common.segment",
+    "partners": ("valuestream.col.partners", "count"),
+    "segments_linked": ("valuestream.col.segments_linked", "count"),
+    "betweenness": ("valuestream.col.betweenness", "num3"),
+    "local_inflow": ("valuestream.col.local_inflow", "money"),
+    "local_outflow": ("valuestream.col.local_outflow", "money")})
+
+#: Broken chain links, the 20 largest by value bought from outside (source: ``vs.broken``).
+BROKEN = Table("valuestream.broken", rows=_broken_rows, max_rows=20, columns={
+    "link": "valuestream.col.link",
+    "local_value": ("valuestream.col.local_value", "money"),
+    "buyer_from_outside": ("valuestream.col.buyer_from_outside", "money"),
+    "supplier_to_outside": ("valuestream.col.supplier_to_outside", "money"),
+    "local_share": ("valuestream.col.local_share", "share1")})
+
+#: Linkages and hypothetical extraction of the park's segments (source: ``vs.io.linkages``).
+IO = Table("valuestream.io", rows=_io_rows, columns={
+    "segment": "common.segment",
+    "quadrant_label": "valuestream.col.quadrant",
+    "BL": ("valuestream.col.bl", "num3"),
+    "FL": ("valuestream.col.fl", "num3"),
+    "FL_ghosh": ("valuestream.col.fl_ghosh", "num3"),
+    "extraction_loss": ("valuestream.col.extraction_loss", "money"),
+    "extraction_share": ("valuestream.col.extraction_share", "share2")})
+
+#: The national sectors behind the park's chain (source: ``MonthModel.national``).
+NATIONAL = Table("valuestream.national", rows=_national_rows, columns={
+    "sector": "valuestream.col.sector_code",
+    "sector_name": "valuestream.col.sector",
+    "segments": "valuestream.col.park_segments",
+    "quadrant_label": "valuestream.col.quadrant",
+    "BL": ("valuestream.col.bl", "num3"),
+    "FL": ("valuestream.col.fl", "num3"),
+    "extraction_share": ("valuestream.col.national_extraction", "share2")})
