@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import pytest
 
-from ecolib.presentation.names import action_of, name_of
+from ecolib.presentation.names import name_of
 from ecolib.analyses import gaps as G
 from ecolib.analyses import health as H
 from ecolib.analyses import genemap as gmap
@@ -246,6 +246,7 @@ def test_exit_stress_by_hand(tiny, cov, net, info):
     assert a.at["F3", "role"] == "buyer" and a.at["F3", "supply_share"] == 1.0      # 20 / 20 of F3's local inbound
     assert a.at["F1", "role"] == "supplier" and a.at["F1", "sales_share"] == 1.0    # 22 / 22 of F1's sales
     assert (e.dependent_buyers, e.dependent_suppliers) == (1, 1)
+    assert a.at["F3", "lost"] == 20 and a.at["F1", "lost"] == 22                  # the value behind each share
     n = e.nodes.set_index("node_id")
     assert n.at["N.CATH", "becomes_missing"] and n.at["N.CATH", "status_after"] == "missing"
     assert n.at["N.CELL", "status_before"] == "thin" and n.at["N.CELL", "status_after"] == "single"
@@ -317,6 +318,50 @@ def test_gap_analysis_on_the_tiny_park(tiny):
     assert other.nodes_lost == ["N.LI"]
     flat = ga.reprioritise({"importance": 1, "demand": 0, "feasibility": 0, "fragility": 0})
     assert flat["node_id"].iloc[0] == "N.LI"
+
+
+FRAMES = ("priority", "matches", "single_nodes", "dependent", "ranking", "security")
+
+
+def _same(a: G.GapAnalysis, b: G.GapAnalysis) -> None:
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(a.exit.affected, b.exit.affected, check_exact=True)
+    assert a.headline == b.headline
+
+
+@pytest.mark.parametrize("park", ["tiny", "demo"])
+def test_shared_parts_give_the_same_gap_analysis(park, tiny):
+    """gap_analysis on the month model's gene map, value stream and health diagnosis equals
+    gap_analysis computing them itself, and keeps the very objects it was given."""
+    from conftest import DEMO
+    from ecolib.analyses.month import analyse
+
+    ws, month = (tiny, M) if park == "tiny" else (load_workspace(DEMO), "2026-10")
+    alone = G.gap_analysis(ws.tables, ws.settings, month)
+    m = analyse(ws, month)
+    shared = G.gap_analysis(ws.tables, ws.settings, month, gene_map=m.gene_map, value_stream=m.value_stream,
+                            health=m.health)
+    assert shared.gene_map is m.gene_map and shared.health is m.health
+    _same(alone, shared)
+    assert m.gaps.health is m.health and m.gaps.gene_map is m.gene_map
+    _same(alone, m.gaps)
+    pd.testing.assert_frame_equal(alone.health.dimensions, m.health.dimensions, check_exact=True)
+
+
+def test_node_level_flows_of_a_value_stream_are_reused_only_when_they_match(tiny):
+    window = tiny.settings.window
+    segment = vs.value_stream(tiny.tables, M, window=window)                      # the value-stream page's level
+    node = vs.value_stream(tiny.tables, M, window=window, level="node")
+    other = vs.value_stream(tiny.tables, M, window=window + 1, level="node")
+    assert G._node_flows(tiny.tables, M, window, node) is node.flows
+    for vsm in (segment, other, None):
+        sf = G._node_flows(tiny.tables, M, window, vsm)
+        assert sf is not (vsm.flows if vsm is not None else None) and sf.level == "node"
+        assert list(sf.months) == list(node.flows.months)
+    alone = G.gap_analysis(tiny.tables, tiny.settings, M)
+    pd.testing.assert_frame_equal(G.gap_analysis(tiny.tables, tiny.settings, M, value_stream=node).security,
+                                  alone.security, check_exact=True)
 
 
 def test_bad_dimensions_and_dependence_settings_are_reported_at_load(tmp_path):

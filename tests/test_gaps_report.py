@@ -11,8 +11,9 @@ import pytest
 from conftest import DEMO, ROOT, write_tiny_park
 from ecolib.analyses import gaps as G
 from ecolib.analyses import health as H
-from ecolib.presentation.widgets.gaps import ExitExplorer, PriorityExplorer
+from ecolib.presentation.narrative import gaps as words
 from ecolib.presentation.plots import gaps as P
+from ecolib.presentation.widgets.gaps import ExitExplorer, PriorityExplorer
 from ecolib.report import render
 from ecolib.workspace import load_workspace
 
@@ -46,7 +47,7 @@ def test_demo_storage_integration_is_a_top_priority(demo):
     ess = top[top["segment_id"] == "DOWN.ESS"]
     assert {"DOWN.ESS.CONTAINER", "DOWN.ESS.CI"} <= set(ess["node_id"])           # situation a
     assert (ess["status"] == "missing").all()
-    text = " ".join(G.findings(demo, "priority", "en"))
+    text = " ".join(words.priority(demo, "en"))
     assert "The whole Energy-storage system integration segment is missing (4 technology nodes)" in text
     m = demo.matches
     best = m[(m["node_id"] == "DOWN.ESS.CONTAINER") & (m["option"] == 1)]
@@ -63,7 +64,7 @@ def test_demo_anchor_exit_shows_the_dependent_suppliers(demo):
     assert demo.ranking["firm_id"].iloc[0] == "F0001"
     chip = demo.single_nodes.set_index("node_id").loc["MID.BMS.CHIP"]
     assert chip["firm_id"] == "F0294" and chip["candidates"] == 4
-    zh = " ".join(G.findings(demo, "exit", "zh"))
+    zh = " ".join(words.exit(demo, "zh"))
     assert "擎远汽车股份有限公司" in zh and "泰越融资租赁有限公司" in zh
 
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import DEMO
 from ecolib.analyses import health as H
 from ecolib.analyses.gaps import gap_analysis
+from ecolib.presentation.narrative.health import trend_findings
 from ecolib.workspace import load_workspace
 
 DIMS = {"flow": H.Dimension("flow", ("x", "y")), "risk": H.Dimension("risk", ("z",), weight=2.0)}
@@ -57,7 +58,7 @@ def test_edge_cases():
     assert bad.metrics.set_index("metric").at["x", "status"] == "bad_benchmark"
     hh = H.health_history(kpis([]), BENCH, month="2026-03", dimensions=DIMS)
     assert hh.scores.empty and hh.months == []
-    assert H.trend_findings(hh, "2026-03", "en")[0].startswith("No health dimension can be scored for 2026-03")
+    assert trend_findings(hh, "2026-03", "en")[0].startswith("No health dimension can be scored for 2026-03")
     with pytest.raises(ValueError):
         H.health(kpis([]), BENCH, month="2026-3")
 
@@ -85,7 +86,7 @@ def test_the_gap_page_and_the_evaluation_page_name_the_same_weakest_dimension(de
     score = ga.health.dimensions.set_index("dimension").at["collaboration", "score"]
     assert hh.scores.at["2026-10", "collaboration"] == pytest.approx(score)
     for lang, name in (("en", "Collaboration"), ("zh", "协同活跃度")):
-        text = H.trend_findings(hh, "2026-10", lang)[-1]
+        text = trend_findings(hh, "2026-10", lang)[-1]
         assert name in text and f"{100 * score:.0f}%" in text
 
 

@@ -7,6 +7,8 @@ Pure functions over the workspace tables and the results of the value-stream map
 (:mod:`ecolib.analyses.evaluation`); vectorised with numpy, pandas and scipy.sparse (no Python loop over
 firms, flows or nodes), so a region of 100k firms and 1M flows is seconds (``make bench``).
 Money is in the workspace currency; flow values are summed over the value-stream window.
+Results are numbers, ids and codes; their words, display names and tables are in
+:mod:`ecolib.presentation.narrative.gaps` and :mod:`ecolib.presentation.tables.gaps`.
 
 Definitions
 -----------
@@ -87,18 +89,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ecolib.presentation.names import action_of, name_of
-from ecolib.foundations import chain
-from ecolib.presentation import fmt
-from ecolib.analyses import relatedness
-from ecolib.analyses import evaluation as ev
 from ecolib.analyses import genemap as gmap
-from ecolib.analyses.health import Health, health_workspace
-from ecolib.foundations import months as mo
+from ecolib.analyses import relatedness
 from ecolib.analyses import valuestream as vs
-from ecolib.presentation.i18n import display_name, display_names, t
-from ecolib.workspace.numtext import parse_number
+from ecolib.analyses.health import Health, health_workspace
+from ecolib.foundations import chain
+from ecolib.foundations import months as mo
 from ecolib.foundations.firms import active_mask, firm_profile
+from ecolib.workspace.numtext import parse_number
 from ecolib.workspace.settings import Settings, as_settings
 
 __all__ = [
@@ -512,7 +510,8 @@ class ExitStress:
     affected : firms hit, most hit first: firm_id, name, name_zh, node_id, node_name,
         node_name_zh, role (buyer / supplier / both), supply_lost (value the firm bought from
         the leaver), supply_share (of its local inbound), sales_lost (value it sold to the
-        leaver), sales_share (of all its sales), share (the larger of the two shares).
+        leaver), sales_share (of all its sales), share (the larger of the two shares), lost (the
+        value behind ``share``: supply_lost when the supply share is the larger, else sales_lost).
     nodes : the leaver's nodes: node_id, name, name_zh, capability, qualifies, firms_before,
         firms_after, status_before, status_after, becomes_missing.
     backup : per node of ``nodes``: node_id, option, kind (local / candidate), firm_id, name,
@@ -585,8 +584,10 @@ def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nod
     hit = hit.sort_values(["share", "firm_id"], ascending=[False, True])
     for col in ("name", "name_zh", "node_id", "node_name", "node_name_zh"):
         hit[col] = hit["firm_id"].map(info[col]).to_numpy(object) if col in info else None
+    # the value behind ``share``: what the firm bought from the leaver when that share is the larger
+    hit["lost"] = hit["supply_lost"].where(hit["supply_share"] >= hit["sales_share"], hit["sales_lost"])
     affected = hit[["firm_id", "name", "name_zh", "node_id", "node_name", "node_name_zh", "role", "supply_lost",
-                    "supply_share", "sales_lost", "sales_share", "share"]].reset_index(drop=True)
+                    "supply_share", "sales_lost", "sales_share", "share", "lost"]].reset_index(drop=True)
 
     # nodes of the leaver, before and after
     leaf = cov.nodes.set_index("node_id")
@@ -765,7 +766,26 @@ def security_matrix(sf: vs.SegmentFlows, cov: gmap.Coverage, *, candidates: pd.D
 
 @dataclass
 class GapAnalysis:
-    """Everything the gap-analysis notebook shows for one month."""
+    """Everything the gap-analysis notebook shows for one month (see :func:`gap_analysis`).
+
+    Attributes
+    ----------
+    month, threshold
+        The month and the dependence share (``thresholds.dependence_share``).
+    health : Health
+        The health diagnosis (:func:`ecolib.analyses.health.health`).
+    gene_map : GeneMap
+        Coverage, node space and feasibility (:func:`ecolib.analyses.genemap.gene_map`).
+    density : Series
+        Density of every technology node given the park's present nodes (:func:`node_density`).
+    priority, matches, single_nodes, dependent, ranking, security : DataFrame
+        :func:`gap_priority`, :func:`match_candidates`, :func:`single_supplier_nodes`,
+        :func:`dependent_buyers`, :func:`exit_ranking`, :func:`security_matrix`.
+    network : LocalNetwork
+        The local firm network of the window; ``info`` the firms' details by firm_id.
+    exit : ExitStress or None
+        The stress test of the page's firm (None: no active local firm).
+    """
     month: str
     threshold: float
     health: Health
@@ -781,6 +801,8 @@ class GapAnalysis:
     exit: ExitStress | None
     security: pd.DataFrame
     tables: Mapping[str, pd.DataFrame] = field(repr=False, default_factory=dict)
+    #: the number of top gap nodes matched with candidates (``top`` of :func:`gap_analysis`)
+    top: int = 5
 
     def stress(self, firm_id: str, *, per_node: int = 5) -> ExitStress:
         """The exit stress test of another firm, on the same month and network."""
@@ -826,11 +848,60 @@ def default_exit_firm(ranking: pd.DataFrame) -> str | None:
     return str((anchors if len(anchors) else ranking)["firm_id"].iloc[0])
 
 
+def _node_flows(tables: Mapping[str, pd.DataFrame], month: str, window: int,
+                value_stream: vs.ValueStream | None) -> vs.SegmentFlows:
+    """The node-level segment flows of the security matrix: those of ``value_stream`` when it
+    was computed on the same window, every flow kind and the node level; else computed here."""
+    if value_stream is not None:
+        sf = value_stream.flows
+        if (str(sf.level) == "node" and sf.kind is None and sf.month == month
+                and list(sf.months) == mo.window(month, int(window))):
+            return sf
+    return vs.segment_flows(tables, month, window=window, level="node")
+
+
 def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str, *,
-                 exit_firm: str | None = None, top: int = 5, per_node: int = 5) -> GapAnalysis:
-    """The whole gap analysis of ``month`` with the workspace's settings (window,
-    min_capability, priority_weights, dimensions, thresholds.dependence_share). ``exit_firm``:
-    the firm to stress-test (default :func:`default_exit_firm`).
+                 exit_firm: str | None = None, top: int = 5, per_node: int = 5,
+                 gene_map: gmap.GeneMap | None = None, value_stream: vs.ValueStream | None = None,
+                 health: Health | None = None) -> GapAnalysis:
+    """The whole gap analysis of ``month`` with the workspace's settings.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (firms, firm_nodes, chain_nodes, chain_edges, flows, candidates,
+        kpis, benchmarks).
+    settings : Settings or mapping
+        The workspace settings: window, min_capability, priority_weights, dimensions,
+        thresholds.dependence_share.
+    month : str
+        YYYY-MM.
+    exit_firm : str, optional
+        The firm to stress-test (default :func:`default_exit_firm`).
+    top, per_node : int
+        Gap nodes matched with candidates, and options per node (matches and backup plan).
+    gene_map : GeneMap, optional
+        The month's gene map (:func:`ecolib.analyses.genemap.gene_map` with the workspace's
+        ``min_capability``), reused instead of computed again.
+    value_stream : ValueStream, optional
+        The month's value-stream map; its segment flows are reused for the security matrix
+        when they are at node level on the same window and every flow kind (the value-stream
+        page maps segments, so they are computed here at node level otherwise).
+    health : Health, optional
+        The month's health diagnosis (:func:`ecolib.analyses.health.health_workspace`), reused.
+
+    Returns
+    -------
+    GapAnalysis
+        health, gene_map, density, priority, matches, network, info, single_nodes, dependent,
+        ranking, exit, security (tables described in :func:`gap_priority`,
+        :func:`match_candidates`, :func:`single_supplier_nodes`, :func:`dependent_buyers`,
+        :func:`exit_ranking`, :class:`ExitStress`, :func:`security_matrix`); money in the
+        workspace currency summed over the window.
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.gaps : the same, on the month model's shared parts.
 
     Examples
     --------
@@ -848,8 +919,8 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     """
     settings = as_settings(settings)
     window, cap, threshold = settings.window, settings.min_capability, settings.thresholds.dependence_share
-    hl = health_workspace(tables, settings, month)
-    gm = gmap.gene_map(tables, month, min_capability=cap)
+    hl = health if health is not None else health_workspace(tables, settings, month)
+    gm = gene_map if gene_map is not None else gmap.gene_map(tables, month, min_capability=cap)
     density = node_density(gm.coverage, gm.space.proximity)
     cands = tables.get("candidates")
     priority = gap_priority(gm.coverage, gm.feasibility, chain_nodes=tables["chain_nodes"],
@@ -861,352 +932,10 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     single = single_supplier_nodes(gm.coverage, net, tables["firms"], cands)
     dep = dependent_buyers(net, info, threshold=threshold)
     ranking = exit_ranking(net, gm.coverage, info=info, threshold=threshold)
-    sf = vs.segment_flows(tables, month, window=window, level="node")
-    security = security_matrix(sf, gm.coverage, candidates=cands)
+    security = security_matrix(_node_flows(tables, month, window, value_stream), gm.coverage, candidates=cands)
     ga = GapAnalysis(month, threshold, hl, gm, density, priority, matches, net, info, single, dep, ranking, None,
-                     security, tables)
+                     security, tables, int(top))
     firm = exit_firm or default_exit_firm(ranking)
     if firm is not None:
         ga.exit = ga.stress(firm, per_node=per_node)
     return ga
-
-
-# =========================================================================== words and views
-
-
-
-
-def names(frame: pd.DataFrame, base: str = "name", lang: str = "en") -> pd.Series:
-    """Display names: ``base`` in English, ``base + '_zh'`` in Chinese (English where empty)."""
-    return display_names(frame, lang, base=base)
-
-
-def _items(parts: list[str], lang: str, limit: int = 5) -> str:
-    sep = t("gaps.list_sep", lang)
-    text = sep.join(parts[:limit])
-    if len(parts) > limit:
-        text += t("gaps.and_more", lang, n=len(parts) - limit)
-    return text
-
-
-def _node_names(ga: "GapAnalysis", lang: str) -> pd.Series:
-    tree = ga.gene_map.coverage.tree.set_index("node_id")
-    return names(tree.reset_index(), "name", lang).set_axis(tree.index)
-
-
-def _firm_names(info: pd.DataFrame, lang: str) -> pd.Series:
-    return names(info.reset_index(), "name", lang).set_axis(info.index)
-
-
-def status_label(status: str, lang: str = "en") -> str:
-    return t(f"genemap.status.{status}", lang) if status else "–"
-
-
-def weights_text(weights: Mapping[str, float], lang: str = "en") -> str:
-    sep = t("gaps.name_sep", lang)
-    return sep.join(f"{t(f'gaps.component.{k}', lang)} {fmt.pct(v, 0)}" for k, v in weights.items())
-
-
-def headline_cards(ga: "GapAnalysis", lang: str = "en") -> dict[str, str]:
-    """Headline figures as ``{label: formatted value}``."""
-    h = ga.health
-    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 0) if not math.isnan(h.index) else "–"}
-    if h.weakest:
-        score = h.dimensions.set_index("dimension").at[h.weakest, "score"]
-        cards[t("gaps.headline.weakest", lang)] = f"{name_of(h.dims[h.weakest], lang)} {fmt.pct(score, 0)}"
-    if len(ga.priority):
-        cards[t("gaps.headline.top_gap", lang)] = display_name(ga.priority["name"].iloc[0], ga.priority["name_zh"].iloc[0],
-                                                        lang)
-    if ga.exit is not None:
-        firm = _firm_names(ga.info, lang).get(ga.exit.firm_id, ga.exit.firm_id)
-        cards[t("gaps.headline.exit", lang, firm=firm)] = fmt.count(len(ga.exit.affected))
-    cards[t("gaps.headline.critical", lang)] = fmt.count((ga.security["quadrant"] == "critical").sum())
-    return cards
-
-
-def _metric_value(h: Health, metric: str, value: float, lang: str, currency: str) -> str:
-    unit = h.metric_defs[metric].unit if metric in h.metric_defs else "number"
-    return ev.format_value(value, unit, lang, currency)
-
-
-def findings(ga: "GapAnalysis", section: str, lang: str = "en", *, currency: str = "CNY",
-             stress: ExitStress | None = None) -> list[str]:
-    """Plain-language findings of one section, naming nodes, firms and numbers. ``section``:
-    summary, health, priority, matches, single, exit (``stress``: another firm's test), ranking,
-    security. Values from data are plain text; the notebook helpers escape them."""
-    money = lambda v: fmt.money(v, lang, currency)  # noqa: E731
-    key = "gaps.finding"
-    nodes = _node_names(ga, lang)
-    firms = _firm_names(ga.info, lang)
-    thr = fmt.pct(ga.threshold, 0)
-    out: list[str] = []
-    if section == "summary":
-        return (findings(ga, "health", lang, currency=currency)[-1:] + findings(ga, "priority", lang, currency=currency)[:2]
-                + findings(ga, "exit", lang, currency=currency)[:1] + findings(ga, "security", lang, currency=currency)[1:2])
-    if section == "health":
-        h = ga.health
-        d = h.dimensions[h.dimensions["score"].notna()]
-        if not len(d):
-            return [t(f"{key}.health_none", lang)]
-        items = t("gaps.name_sep", lang).join(t(f"{key}.health_item", lang, dimension=name_of(h.dims[r.dimension], lang),
-                                                  score=fmt.pct(r.score, 0)) for r in d.itertuples())
-        out.append(t(f"{key}.health", lang, index=fmt.pct(h.index, 0), items=items))
-        m = h.metrics
-        stale = m[m["counted"] & (m["value_month"] != h.month)]
-        for r in stale.itertuples():   # a few metrics at most
-            out.append(t(f"{key}.health_stale", lang, metric=h.metric_name(r.metric, lang), month=h.month,
-                         value_month=r.value_month))
-        missing = m[(m["dimension"] != "") & ~m["counted"]]
-        if len(missing):
-            out.append(t(f"{key}.health_missing", lang, items=_items(
-                [t(f"{key}.health_missing_item", lang, metric=h.metric_name(r.metric, lang),
-                   why=t(f"gaps.metric_status.{r.status}", lang)) for r in missing.itertuples()], lang, 8)))
-        if h.weakest:
-            row = d.set_index("dimension").loc[h.weakest]
-            wm = m.set_index("metric").loc[row["weakest_metric"]]
-            out.append(t(f"{key}.weakest", lang, dimension=name_of(h.dims[h.weakest], lang), score=fmt.pct(row["score"], 0),
-                         metric=h.metric_name(row["weakest_metric"], lang),
-                         value=_metric_value(h, row["weakest_metric"], wm["value"], lang, currency),
-                         benchmark=_metric_value(h, row["weakest_metric"], wm["benchmark"], lang, currency)))
-        return out
-    if section == "priority":
-        p = ga.priority
-        if not len(p):
-            return [t(f"{key}.priority_none", lang)]
-        if p.attrs.get("note") == "weights_all_zero":
-            out.append(t(f"{key}.priority_zero", lang))
-        items = [t(f"{key}.priority_item", lang, rank=int(r.rank), node=nodes.get(r.node_id, r.node_id),
-                   status=status_label(r.status, lang).lower() if lang == "en" else status_label(r.status, lang),
-                   score=fmt.number(r.score, 2),
-                   reason=t(f"gaps.component.{r.reason}", lang).lower() if r.reason else "–")
-                 for r in p.head(5).itertuples()]
-        out.append(t(f"{key}.priority_top", lang, items=t("gaps.list_sep", lang).join(items)))
-        for seg in ga.gene_map.coverage.headline.get("missing_segments", []):   # a few segments at most
-            rows = p[p["segment_id"] == seg]
-            if not len(rows):
-                continue
-            best = rows.iloc[0]
-            related = t("gaps.name_sep", lang).join(nodes.get(n, n) for n in best["related"][:3]) or "–"
-            out.append(t(f"{key}.priority_segment", lang, segment=nodes.get(seg, seg), n=len(rows),
-                         rank=int(best["rank"]), related=related, candidates=int(rows["candidates"].sum())))
-        return out
-    if section == "matches":
-        m = ga.matches
-        if not len(m):
-            return [t(f"{key}.match_none", lang)]
-        best = m[m["option"] == 1]
-        counts = m.groupby("node_id").size()
-        for r in best.itertuples():   # top nodes only (≤ top)
-            out.append(t(f"{key}.match_node", lang, node=nodes.get(r.node_id, r.node_id), n=int(counts[r.node_id]),
-                         firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
-                         cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
-        without = m.attrs.get("without", [])
-        if without:
-            out.append(t(f"{key}.match_without", lang,
-                         nodes=t("gaps.name_sep", lang).join(nodes.get(n, n) for n in without)))
-        return out
-    if section == "single":
-        s = ga.single_nodes
-        core = s[s["core"]]
-        if len(core):
-            out.append(t(f"{key}.single_nodes", lang, n=len(s), items=_items(
-                [t(f"{key}.single_item", lang, node=nodes.get(r.node_id, r.node_id), firm=firms.get(r.firm_id, r.firm_id))
-                 for r in core.itertuples()], lang)))
-        elif len(s):
-            out.append(t(f"{key}.single_nodes_nocore", lang, n=len(s)))
-        dep = ga.dependent
-        if len(dep):
-            out.append(t(f"{key}.dependent", lang, n=len(dep), threshold=thr, items=_items(
-                [t(f"{key}.dependent_item", lang, buyer=firms.get(r.buyer, r.buyer),
-                   supplier=firms.get(r.supplier, r.supplier), share=fmt.pct(r.share, 0), value=money(r.value))
-                 for r in dep.head(3).itertuples()], lang, 3)))
-        else:
-            out.append(t(f"{key}.dependent_none", lang, threshold=thr))
-        return out
-    if section == "exit":
-        e = stress or ga.exit
-        if e is None:
-            return []
-        name = firms.get(e.firm_id, e.firm_id)
-        if not e.active_local:
-            return [t("gaps.exit_none", lang, firm=name, month=ga.month)]
-        out.append(t(f"{key}.exit_total", lang, firm=name, value=money(e.value_lost), share=fmt.pct(e.value_share, 1),
-                     n=len(e.affected), threshold=thr, buyers=e.dependent_buyers, suppliers=e.dependent_suppliers))
-        if len(e.affected):
-            items = t("gaps.list_sep", lang).join(
-                t(f"{key}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
-                for r in e.affected.head(8).itertuples())
-            if len(e.affected) > 8:
-                items += t("gaps.and_more", lang, n=len(e.affected) - 8)
-            out.append(t(f"{key}.exit_suppliers", lang, items=items))
-        lost = e.nodes_lost
-        if lost:
-            out.append(t(f"{key}.exit_nodes", lang, nodes=t("gaps.name_sep", lang).join(nodes.get(n, n) for n in lost)))
-        else:
-            out.append(t(f"{key}.exit_nodes_none", lang))
-        b = e.backup
-        parts = []
-        for node in e.nodes.loc[e.nodes["qualifies"], "node_id"]:   # the firm's few nodes
-            first = b[b["node_id"] == node].head(1)
-            if len(first):
-                r = first.iloc[0]
-                label = f"{display_name(r['name'], r['name_zh'], lang)} ({t(f'gaps.kind.{r.kind}', lang)}" \
-                        f"{', ' + str(r['where']) if isinstance(r['where'], str) and r['where'] else ''})"
-                if lang == "zh":
-                    label = label.replace(" (", "（").replace(", ", "，").replace(")", "）")
-                parts.append(t(f"{key}.exit_backup_item", lang, node=nodes.get(node, node), first=label))
-            else:
-                parts.append(t(f"{key}.exit_backup_none", lang, node=nodes.get(node, node)))
-        if parts:
-            out.append(t(f"{key}.exit_backup", lang, items=_items(parts, lang, 6)))
-        return out
-    if section == "ranking":
-        r = ga.ranking
-        if not len(r):
-            return [t("gaps.none", lang)]
-        out.append(t(f"{key}.ranking_top", lang, items=t("gaps.list_sep", lang).join(
-            t(f"{key}.ranking_item", lang, firm=firms.get(x.firm_id, x.firm_id), n=int(x.affected_firms),
-              value=money(x.value_lost)) for x in r.head(3).itertuples())))
-        n_single = int((r["nodes_lost"] > 0).sum())
-        if n_single:
-            out.append(t(f"{key}.ranking_nodes", lang, n=n_single))
-        return out
-    if section == "security":
-        s = ga.security[ga.security["quadrant"] != ""]
-        counts = s["quadrant"].value_counts()
-        out.append(t(f"{key}.security_counts", lang, total=len(s), items=t("gaps.name_sep", lang).join(
-            t(f"{key}.security_count_item", lang, n=int(counts.get(q, 0)), quadrant=t(f"gaps.quadrant.{q}", lang).lower()
-              if lang == "en" else t(f"gaps.quadrant.{q}", lang)) for q in QUADRANTS)))
-        crit = s[s["quadrant"] == "critical"].sort_values(["weight", "dependence"], ascending=False)
-        if len(crit):
-            out.append(t(f"{key}.security_critical", lang, items=_items(
-                [t(f"{key}.security_item", lang, node=nodes.get(r.node_id, r.node_id), dependence=fmt.pct(r.dependence, 0),
-                   n=int(r.alternatives)) for r in crit.itertuples()], lang, 6)))
-        return out
-    raise ValueError(f"unknown findings section {section!r}")
-
-
-# --- tables for display: columns → i18n keys ---------------------------------------------
-
-HEALTH_COLUMNS = {"dimension_label": "gaps.col.dimension", "metric_label": "gaps.col.metric",
-                  "value_text": "gaps.col.value", "benchmark_text": "gaps.col.benchmark", "score": "gaps.col.ratio",
-                  "note": "gaps.col.note"}
-PRIORITY_COLUMNS = {"rank": "gaps.col.rank", "node": "gaps.col.node", "segment": "gaps.col.segment",
-                    "status_label": "gaps.col.status", "importance": "gaps.col.importance",
-                    "demand": "gaps.col.demand", "feasibility": "gaps.col.feasibility",
-                    "fragility": "gaps.col.fragility", "score": "gaps.col.score", "reason_label": "gaps.col.reason",
-                    "candidates": "gaps.col.candidates"}
-MATCH_COLUMNS = {"node": "gaps.col.node", "option": "gaps.col.option", "candidate": "gaps.col.candidate",
-                 "region": "gaps.col.region", "capability": "gaps.col.capability", "park_fit": "gaps.col.fit",
-                 "match": "gaps.col.match", "also": "gaps.col.also"}
-SINGLE_COLUMNS = {"node": "gaps.col.node", "segment": "gaps.col.segment", "core_label": "genemap.col.core",
-                  "firm": "gaps.col.the_firm", "capability": "gaps.col.capability",
-                  "local_buyers": "gaps.col.buyers", "local_sales": "gaps.col.local_sales",
-                  "candidates": "gaps.col.candidates"}
-DEPENDENT_COLUMNS = {"buyer_label": "gaps.col.buyer", "supplier_label": "gaps.col.supplier",
-                     "value": "gaps.col.value_from", "share": "gaps.col.share", "suppliers": "gaps.col.suppliers"}
-AFFECTED_COLUMNS = {"firm": "common.firm", "node": "gaps.col.node", "role_label": "gaps.col.role",
-                    "lost": "gaps.col.lost", "share": "gaps.col.share_lost"}
-NODES_COLUMNS = {"node": "gaps.col.node", "capability": "gaps.col.capability", "before": "gaps.col.before",
-                 "after": "gaps.col.after"}
-BACKUP_COLUMNS = {"node": "gaps.col.node", "option": "gaps.col.option", "kind_label": "gaps.col.kind",
-                  "firm": "common.firm", "capability": "gaps.col.capability", "where": "gaps.col.where"}
-RANKING_COLUMNS = {"rank": "gaps.col.rank", "firm": "common.firm", "node": "gaps.col.node",
-                   "affected_firms": "gaps.col.hit", "nodes_lost": "gaps.col.nodes_lost",
-                   "value_lost": "gaps.col.lost_value", "value_share": "gaps.col.lost_share"}
-SECURITY_COLUMNS = {"node": "gaps.col.node", "segment": "gaps.col.segment", "quadrant_label": "gaps.col.quadrant",
-                    "dependence": "gaps.col.dependence", "alternatives": "gaps.col.alternatives",
-                    "local_firms": "gaps.col.firms", "candidates": "gaps.col.candidates"}
-
-
-def formats(lang: str = "en", currency: str = "CNY") -> dict:
-    """Formatters for every column of the gap-analysis tables."""
-    money = lambda v: fmt.money(v, lang, currency).replace(" ", "\u00a0")  # noqa: E731
-    pct = lambda v: fmt.pct(v, 0)  # noqa: E731
-    two = lambda v: fmt.number(v, 2)  # noqa: E731
-    return {"score": two, "importance": two, "demand": two, "feasibility": two, "fragility": two,
-            "capability": two, "park_fit": pct, "match": two, "local_sales": money, "value": money,
-            "share": pct, "lost": money, "value_lost": money, "value_share": lambda v: fmt.pct(v, 1),
-            "dependence": pct, "rank": fmt.count, "option": fmt.count, "candidates": fmt.count,
-            "local_buyers": fmt.count, "suppliers": fmt.count, "affected_firms": fmt.count,
-            "nodes_lost": fmt.count, "alternatives": fmt.count, "local_firms": fmt.count,
-            "where": lambda v: v if isinstance(v, str) and v else "–"}
-
-
-def health_view(h: Health, lang: str = "en", currency: str = "CNY") -> pd.DataFrame:
-    m = h.metrics
-    m = m[(m["dimension"] != "") | (m["status"] == "ok")]
-    def val(col):
-        return [_metric_value(h, mid, v, lang, currency) for mid, v in zip(m["metric"], m[col])]  # a few dozen metrics
-    note = [t(f"gaps.metric_status.{s}", lang) if s != "ok" else (
-        t("gaps.finding.health_stale", lang, metric="", month=h.month, value_month=vm).lstrip(": ：")
-        if vm and vm != h.month else "") for s, vm in zip(m["status"], m["value_month"])]
-    return m.assign(dimension_label=[name_of(h.dims[d], lang) if d in h.dims else "–" for d in m["dimension"]],
-                    metric_label=[h.metric_name(x, lang) for x in m["metric"]], value_text=val("value"),
-                    benchmark_text=val("benchmark"), note=note)
-
-
-def priority_view(p: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return p.assign(node=names(p, "name", lang), segment=names(p, "segment_name", lang),
-                    status_label=[status_label(s, lang) for s in p["status"]],
-                    reason_label=[t(f"gaps.component.{r}", lang) if r else "–" for r in p["reason"]])
-
-
-def matches_view(m: pd.DataFrame, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
-    sep = t("gaps.name_sep", lang)
-    return m.assign(node=m["node_id"].map(node_names).fillna(m["node_id"]), candidate=names(m, "name", lang),
-                    also=[sep.join(node_names.get(n, n) for n in o) or "–" for o in m["other_nodes"]])
-
-
-def single_view(s: pd.DataFrame, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
-    return s.assign(node=names(s, "name", lang), segment=s["segment_id"].map(node_names).fillna("–"),
-                    core_label=[t("genemap.yes" if c else "genemap.no", lang) for c in s["core"]],
-                    firm=names(s, "firm_name", lang))
-
-
-def dependent_view(d: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return d.assign(buyer_label=names(d, "buyer_name", lang) + " · " + names(d, "buyer_node_name", lang),
-                    supplier_label=names(d, "supplier_name", lang) + " · " + names(d, "supplier_node_name", lang))
-
-
-def affected_view(e: ExitStress, lang: str = "en") -> pd.DataFrame:
-    a = e.affected
-    return a.assign(firm=names(a, "name", lang), node=names(a, "node_name", lang),
-                    role_label=[t(f"gaps.role.{r}", lang) for r in a["role"]],
-                    lost=a["supply_lost"].where(a["supply_share"] >= a["sales_share"], a["sales_lost"]))
-
-
-def nodes_view(e: ExitStress, lang: str = "en") -> pd.DataFrame:
-    n = e.nodes
-    return n.assign(node=names(n, "name", lang),
-                    before=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_before"], n["firms_before"])],
-                    after=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_after"], n["firms_after"])])
-
-
-def backup_view(e: ExitStress, node_names: pd.Series, lang: str = "en") -> pd.DataFrame:
-    b = e.backup
-    return b.assign(node=b["node_id"].map(node_names).fillna(b["node_id"]), firm=names(b, "name", lang),
-                    kind_label=[t(f"gaps.kind.{k}", lang) for k in b["kind"]])
-
-
-def ranking_view(r: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    return r.assign(firm=names(r, "name", lang), node=names(r, "node_name", lang))
-
-
-def security_view(s: pd.DataFrame, node_names: pd.Series, lang: str = "en",
-                  quadrants: Iterable[str] = ("critical", "fragile")) -> pd.DataFrame:
-    rows = s[s["quadrant"].isin(list(quadrants))]
-    return rows.assign(node=names(rows, "name", lang), segment=rows["segment_id"].map(node_names).fillna("–"),
-                       quadrant_label=[t(f"gaps.quadrant.{q}", lang) for q in rows["quadrant"]])
-
-
-def node_names(ga: "GapAnalysis", lang: str = "en") -> pd.Series:
-    """Display names of every chain node (segments included) in ``lang``, indexed by node_id."""
-    return _node_names(ga, lang)
-
-
-__all__ += ["headline_cards", "findings", "names", "node_names", "weights_text", "status_label", "formats",
-            "health_view", "priority_view", "matches_view", "single_view", "dependent_view", "affected_view",
-            "nodes_view", "backup_view", "ranking_view", "security_view",
-            "HEALTH_COLUMNS", "PRIORITY_COLUMNS", "MATCH_COLUMNS", "SINGLE_COLUMNS", "DEPENDENT_COLUMNS",
-            "AFFECTED_COLUMNS", "NODES_COLUMNS", "BACKUP_COLUMNS", "RANKING_COLUMNS", "SECURITY_COLUMNS"]

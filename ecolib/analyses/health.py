@@ -25,7 +25,8 @@ with the lowest score (ties: the first in dimension order). 1.0 = at the benchma
 :func:`health_history` the dimension scores, the index and the weakest dimension of every
 month of a span, computed by the same code, so a month's row equals :func:`health` of it.
 The gap-analysis page shows :func:`health` of the report month; the evaluation page the
-history; the index the gap page's headline: one weakest dimension, one score.
+history; the index the gap page's headline: one weakest dimension, one score. The words
+(findings, trend findings, cards) are in :mod:`ecolib.presentation.narrative.health`.
 """
 from __future__ import annotations
 
@@ -37,12 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecolib.presentation.names import action_of, name_of
 from ecolib.analyses import evaluation as ev
 from ecolib.workspace.rules import benchmark_values
-from ecolib.presentation import fmt
 from ecolib.foundations import months as mo
-from ecolib.presentation.i18n import t
 # the dimensions are settings: parsed and checked at load by ecolib.workspace.settings, re-exported here
 from ecolib.workspace.settings import (  # noqa: F401
     DIMENSIONS, Dimension, DimensionError, Settings, as_settings, check_dimensions, dimension_settings,
@@ -50,7 +48,7 @@ from ecolib.workspace.settings import (  # noqa: F401
 
 __all__ = ["DIMENSIONS", "CAP", "MAX_AGE", "Dimension", "DimensionError", "dimension_settings",
            "check_dimensions", "Health", "health", "HealthHistory", "health_history", "health_workspace",
-           "health_history_workspace", "trend_findings"]
+           "health_history_workspace"]
 
 #: Ratio to the benchmark counted at most (a metric far ahead cannot hide one far behind).
 CAP = 1.5
@@ -90,10 +88,6 @@ class Health:
                 "metrics_without_data": self.metrics.loc[self.metrics["status"] == "no_data", "metric"].tolist(),
                 "metrics_without_benchmark": self.metrics.loc[self.metrics["status"] == "no_benchmark",
                                                               "metric"].tolist()}
-
-    def metric_name(self, metric_id: str, lang: str = "en") -> str:
-        m = self.metric_defs.get(metric_id)
-        return name_of(m, lang) if m is not None else name_of(ev.Metric(metric_id), lang)
 
 
 def _num(v) -> float | None:
@@ -306,28 +300,6 @@ def health_history(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *
     index, weakest = _index_and_weakest(dscores, dims)
     return HealthHistory(dscores, pd.Series(index, index=latest.index, dtype="float64"),
                          pd.Series(weakest, index=latest.index, dtype=object), dims)
-
-
-def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]:
-    """Each dimension's score in ``month`` and a year earlier, then the weakest dimension: the
-    same dimension and score as the gap analysis names for that month."""
-    if month not in hh.scores.index or hh.scores.loc[month].isna().all():
-        return [t("health.trend.none", lang, month=month)]
-    year_ago = mo.shift(month, -12)
-    out = []
-    for d, dim in hh.dims.items():
-        now = hh.scores.at[month, d]
-        if pd.isna(now):
-            out.append(t("health.trend.not_scored", lang, dimension=name_of(dim, lang), month=month))
-            continue
-        before = hh.scores.at[year_ago, d] if year_ago in hh.scores.index else np.nan
-        key = "health.trend.dimension" if pd.notna(before) else "health.trend.dimension_first"
-        out.append(t(key, lang, dimension=name_of(dim, lang), score=fmt.pct(now, 0), month=month,
-                     before=fmt.pct(before, 0), year_ago=year_ago))
-    weakest = hh.weakest.get(month)
-    out.append(t("health.trend.weakest", lang, dimension=name_of(hh.dims[weakest], lang), month=month,
-                 score=fmt.pct(hh.scores.at[month, weakest], 0), index=fmt.pct(hh.index.get(month), 0)))
-    return out
 
 
 def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str,

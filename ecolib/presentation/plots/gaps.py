@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecolib.presentation.names import action_of, name_of
-from ecolib.presentation import fmt
-from ecolib.presentation.escape import plot_text
 from ecolib.analyses import gaps as G
 from ecolib.analyses.health import Health
-from ecolib.presentation.i18n import t
+from ecolib.presentation import fmt
+from ecolib.presentation.escape import plot_text
+from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.names import metric_name, name_of
+from ecolib.presentation.narrative.gaps import status_label
 from ecolib.presentation.plots.theme import PALETTE, STATUS_COLOURS
 
 COMPONENT_COLOURS = {"importance": "#1f6f8b", "demand": "#e07a1f", "feasibility": "#4c9f38", "fragility": "#c0392b"}
@@ -83,7 +84,7 @@ def metric_bars(h: Health, lang: str = "en") -> go.Figure:
         if not len(rows):
             continue
         fig.add_trace(go.Bar(
-            y=[plot_text(h.metric_name(x, lang)) for x in rows["metric"]], x=rows["score"] * 100, orientation="h",
+            y=[plot_text(metric_name(x, h.metric_defs, lang)) for x in rows["metric"]], x=rows["score"] * 100, orientation="h",
             name=plot_text(name_of(h.dims[dim], lang)), marker_color=PALETTE[i % len(PALETTE)],
             text=[fmt.pct(s, 0) for s in rows["score"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
@@ -103,7 +104,7 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
     score; the node's status marked by a coloured square."""
     p = priority.head(int(top))
     labels = [f'<span style="color:{STATUS_COLOURS.get(s, "#999")}">■</span> {plot_text(_short(n))}'
-              for s, n in zip(p["status"], G.names(p, "name", lang))]
+              for s, n in zip(p["status"], display_names(p, lang))]
     fig = go.Figure()
     w = priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
     for k in G.COMPONENTS:
@@ -115,7 +116,7 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
                           "<extra></extra>"))
     fig.add_trace(go.Scatter(y=labels, x=p["score"], mode="text", text=[fmt.number(s, 2) for s in p["score"]],
                              textposition="middle right", showlegend=False, hoverinfo="skip"))
-    status_note = "   ".join(f'<span style="color:{STATUS_COLOURS[s]}">■</span> {plot_text(G.status_label(s, lang))}'
+    status_note = "   ".join(f'<span style="color:{STATUS_COLOURS[s]}">■</span> {plot_text(status_label(s, lang))}'
                               for s in ("missing", "single", "thin"))
     fig.update_layout(barmode="stack", title=t("gaps.priority_title", lang, n=len(p)),
                       height=max(360, 150 + 30 * len(p)), yaxis=dict(autorange="reversed"),
@@ -133,8 +134,8 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
     """The firms hit by an exit: the share of their local supplies (buyers) or of all their
     sales (suppliers) that goes with the leaver, coloured by role; a line at the threshold."""
     a = e.affected.head(int(top))
-    view = G.affected_view(e, lang).head(int(top))
-    labels = [plot_text(_short(f, 30)) for f in view["firm"]]
+    firms, nodes = display_names(a, lang), display_names(a, lang, base="node_name")
+    labels = [plot_text(_short(f, 30)) for f in firms]
     fig = go.Figure()
     for role in G.ROLES:
         mask = (a["role"] == role).to_numpy()
@@ -143,8 +144,8 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
         fig.add_trace(go.Bar(
             y=np.array(labels, object)[mask], x=a.loc[mask, "share"] * 100, orientation="h",
             name=t(f"gaps.role.{role}", lang), marker_color=ROLE_COLOURS[role],
-            customdata=np.c_[view.loc[mask, "node"].map(plot_text).to_numpy(object),
-                             [fmt.money(v, lang) for v in view.loc[mask, "lost"]]],
+            customdata=np.c_[nodes[mask].map(plot_text).to_numpy(object),
+                             [fmt.money(v, lang) for v in a.loc[mask, "lost"]]],
             hovertemplate="%{y} · %{customdata[0]}<br>%{x:.0f}% · %{customdata[1]}<extra></extra>"))
     fig.add_vline(x=e.threshold * 100, line=dict(color=BENCH_COLOUR, dash="dot"))
     fig.update_layout(title=t("gaps.exit_title", lang, firm=plot_text(firm_name or e.firm_id)), showlegend=True,
@@ -159,15 +160,15 @@ def ranking_bars(ranking: pd.DataFrame, lang: str = "en", *, currency: str = "CN
     """Systemic importance: the top firms by local firms hit if they left; anchors in a darker
     colour; the hover shows the trade at stake and the nodes that would be lost."""
     r = ranking.head(int(top))
-    view = G.ranking_view(r, lang)
+    firms, nodes = display_names(r, lang), display_names(r, lang, base="node_name")
     labels = [plot_text(_short(f, 32)) + (" ★" if a else "") for f, a in
-              zip(view["firm"], r["anchor"] if "anchor" in r else [False] * len(r))]
+              zip(firms, r["anchor"] if "anchor" in r else [False] * len(r))]
     colours = [PALETTE[1] if a else PALETTE[0] for a in (r["anchor"] if "anchor" in r else [False] * len(r))]
     fig = go.Figure(go.Bar(
         y=labels, x=r["affected_firms"], orientation="h", marker_color=colours,
         text=[f"{int(n)} · {fmt.money(v, lang, currency)}" for n, v in zip(r["affected_firms"], r["value_lost"])],
         textposition="outside", cliponaxis=False,
-        customdata=np.c_[view["node"].map(plot_text).to_numpy(object), r["nodes_lost"].to_numpy(int)],
+        customdata=np.c_[nodes.map(plot_text).to_numpy(object), r["nodes_lost"].to_numpy(int)],
         hovertemplate="%{y} · %{customdata[0]}<br>" + plot_text(t("gaps.col.hit", lang)) + " %{x}<br>"
                       + plot_text(t("gaps.col.nodes_lost", lang)) + " %{customdata[1]}<extra></extra>"))
     fig.update_layout(title=t("gaps.ranking_title", lang, n=len(r)), height=max(320, 140 + 26 * len(r)),
@@ -202,7 +203,7 @@ def security_scatter(security: pd.DataFrame, lang: str = "en", *, label: int = 1
     rng = np.random.default_rng(0)
     jitter_x = rng.uniform(-0.012, 0.012, len(s))
     jitter_y = rng.uniform(-0.03, 0.03, len(s))
-    names = G.names(s, "name", lang)
+    names = display_names(s, lang)
     for q in G.QUADRANTS:
         mask = (s["quadrant"] == q).to_numpy()
         if not mask.any():
@@ -214,7 +215,7 @@ def security_scatter(security: pd.DataFrame, lang: str = "en", *, label: int = 1
             marker=dict(color=QUADRANT_COLOURS[q], size=6 + 5 * rows["weight"].to_numpy(float),
                         line=dict(color="white", width=1), opacity=0.85),
             customdata=np.c_[names[mask].map(plot_text).to_numpy(object),
-                             [G.status_label(x, lang) for x in rows["status"]],
+                             [status_label(x, lang) for x in rows["status"]],
                              rows["dependence"].to_numpy(float) * 100, rows["alternatives"].to_numpy(int)],
             hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + plot_text(t("gaps.col.dependence", lang))
                           + " %{customdata[2]:.0f}%<br>" + plot_text(t("gaps.col.alternatives", lang))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ecolib.presentation import fmt
 from ecolib.analyses import gaps as G
-from ecolib.presentation.i18n import t
 from ecolib.presentation.escape import html_text
-from ecolib.presentation.tables import html_table
+from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.narrative import gaps as words
 from ecolib.presentation.plots import gaps as plot
+from ecolib.presentation.tables import gaps as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
 
 
@@ -25,10 +25,10 @@ class ExitExplorer(Explorer):
 
     def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", currency: str = "CNY", options: int = 200) -> None:
         self.ga, self.lang, self.currency = ga, lang, currency
-        view = G.ranking_view(ga.ranking.head(int(options)), lang)
+        view = ga.ranking.head(int(options))
         labels = [f"{int(r)}. {f}" + (" ★" if a else "") for r, f, a in
-                  zip(view["rank"], view["firm"], view["anchor"] if "anchor" in view else [False] * len(view))]
-        start = ga.exit.firm_id if ga.exit is not None else (view["firm_id"].iloc[0] if len(view) else None)
+                  zip(view["rank"], display_names(view, lang), view["anchor"] if "anchor" in view else [False] * len(view))]
+        start = ga.exit.firm_id if ga.exit is not None else None      # the page's firm (None: no active local firm)
         pairs = list(zip(labels, view["firm_id"]))
         if start is not None and start not in set(view["firm_id"]):
             pairs.insert(0, (start, start))
@@ -46,8 +46,7 @@ class ExitExplorer(Explorer):
         return None if self.picker.value is None else self.ga.stress(self.picker.value)
 
     def _name(self) -> str:
-        return G.names(self.ga.info.reset_index(), "name", self.lang).set_axis(self.ga.info.index) \
-            .get(self.picker.value, str(self.picker.value))
+        return words.firm_name(self.ga, self.picker.value, self.lang)
 
     def _figure(self) -> go.Figure:
         if self.stress is None:
@@ -59,13 +58,8 @@ class ExitExplorer(Explorer):
         if e is None:
             self.summary.value, self.table.value = "", ""
             return
-        nodes = G.node_names(self.ga, self.lang)
-        lost = t("gaps.name_sep", self.lang).join(nodes.get(n, n) for n in e.nodes_lost) or "–"
-        self.summary.value = "<b>" + html_text(t("gaps.explore.summary", self.lang, firm=self._name(),
-                                                   n=len(e.affected), value=fmt.money(e.value_lost, self.lang, self.currency),
-                                                   share=fmt.pct(e.value_share, 1), nodes=lost)) + "</b>"
-        self.table.value = html_table(G.backup_view(e, nodes, self.lang), lang=self.lang, columns=G.BACKUP_COLUMNS,
-                                      formats=G.formats(self.lang, self.currency))
+        self.summary.value = "<b>" + html_text(words.explore_summary(self.ga, e, self.lang, self.currency)) + "</b>"
+        self.table.value = tables.BACKUP.html(e, self.lang, self.currency)
 
     def _on_change(self, change: dict | None = None) -> None:
         self.stress = self._stress()
@@ -77,8 +71,8 @@ class PriorityExplorer(Explorer):
     """Four sliders (importance, demand pull, feasibility, fragility) above the priority chart
     and table; moving one re-ranks the gaps with :meth:`ecolib.analyses.gaps.GapAnalysis.reprioritise`."""
 
-    def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", top: int = 15) -> None:
-        self.ga, self.lang, self.top = ga, lang, top
+    def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", currency: str = "CNY", top: int = 15) -> None:
+        self.ga, self.lang, self.currency, self.top = ga, lang, currency, top
         start = ga.priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
         self.sliders = {k: widgets.FloatSlider(value=round(float(start.get(k, 0.0)), 2), min=0.0, max=1.0, step=0.05,
                                                description=t(f"gaps.component.{k}", lang), continuous_update=False,
@@ -97,8 +91,7 @@ class PriorityExplorer(Explorer):
         return {k: s.value for k, s in self.sliders.items()}
 
     def _fill(self) -> None:
-        self.table.value = html_table(G.priority_view(self.priority, self.lang).head(self.top), lang=self.lang,
-                                      columns=G.PRIORITY_COLUMNS, formats=G.formats(self.lang))
+        self.table.value = tables.PRIORITY.html(self.priority, self.lang, self.currency, max_rows=self.top)
 
     def _on_change(self, change: dict | None = None) -> None:
         self.priority = self.ga.reprioritise(self.weights)

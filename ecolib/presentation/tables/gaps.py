@@ -1,0 +1,190 @@
+"""The tables of the gap-analysis page: one :class:`~ecolib.presentation.tables.Table` each.
+
+Sources: :data:`HEALTH` takes a :class:`~ecolib.analyses.health.Health`; :data:`PRIORITY` a
+priority frame (:func:`ecolib.analyses.gaps.gap_priority`, ``ga.priority`` or the explorer's
+re-weighted one); :data:`AFFECTED`, :data:`NODES` and :data:`BACKUP` an
+:class:`~ecolib.analyses.gaps.ExitStress` (the page's ``ga.exit`` or another firm's); every
+other table the :class:`~ecolib.analyses.gaps.GapAnalysis`.
+
+Examples
+--------
+>>> from ecolib.datasets import tiny
+>>> from ecolib.analyses.gaps import gap_analysis
+>>> ws = tiny()
+>>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+>>> PRIORITY.view(ga.priority, "en")[["rank", "node", "status_label"]].values.tolist()
+[[1, 'Lithium', 'Single firm'], [2, 'Cathode', 'Single firm'], [3, 'Packs', 'Missing'], [4, 'Cells', 'Thin (2 firms)']]
+>>> BACKUP.view(ga.exit, "en")[["node", "firm", "kind_label"]].values.tolist()
+[['Cells', 'Cathode Co', 'local firm']]
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ecolib.analyses.gaps import ExitStress, GapAnalysis
+from ecolib.analyses.health import Health
+from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.names import metric_name, name_of
+from ecolib.presentation.narrative.gaps import node_names, status_label
+from ecolib.presentation.narrative.health import metric_value
+from ecolib.presentation.tables import Table
+
+__all__ = ["HEALTH", "PRIORITY", "MATCHES", "SINGLE", "DEPENDENT", "AFFECTED", "NODES", "BACKUP", "RANKING",
+           "SECURITY"]
+
+
+def _names(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
+    return display_names(frame, lang, base=base)
+
+
+# --------------------------------------------------------------------------- health
+
+
+def _health_rows(h: Health, lang: str, currency: str) -> pd.DataFrame:
+    """The metrics of a dimension, and scored metrics in none; values as text by their unit,
+    a note for a metric not scored or scored on an earlier month's value."""
+    m = h.metrics
+    m = m[(m["dimension"] != "") | (m["status"] == "ok")]
+
+    def val(col):
+        return [metric_value(h, mid, v, lang, currency) for mid, v in zip(m["metric"], m[col])]  # a few dozen metrics
+    note = [t(f"gaps.metric_status.{s}", lang) if s != "ok" else (
+        t("gaps.finding.health_stale", lang, metric="", month=h.month, value_month=vm).lstrip(": ：")
+        if vm and vm != h.month else "") for s, vm in zip(m["status"], m["value_month"])]
+    return m.assign(dimension_label=[name_of(h.dims[d], lang) if d in h.dims else "–" for d in m["dimension"]],
+                    metric_label=[metric_name(x, h.metric_defs, lang) for x in m["metric"]], value_text=val("value"),
+                    benchmark_text=val("benchmark"), note=note)
+
+
+HEALTH = Table("gaps.health", rows=_health_rows, columns={
+    "dimension_label": "gaps.col.dimension", "metric_label": "gaps.col.metric", "value_text": "gaps.col.value",
+    "benchmark_text": "gaps.col.benchmark", "score": ("gaps.col.ratio", "share"), "note": "gaps.col.note"})
+
+
+# --------------------------------------------------------------------------- priority and matches
+
+
+def _priority_rows(p: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    return p.assign(node=_names(p, "name", lang), segment=_names(p, "segment_name", lang),
+                    status_label=[status_label(s, lang) for s in p["status"]],
+                    reason_label=[t(f"gaps.component.{r}", lang) if r else "–" for r in p["reason"]])
+
+
+PRIORITY = Table("gaps.priority", rows=_priority_rows, max_rows=30, columns={
+    "rank": ("gaps.col.rank", "count"), "node": "gaps.col.node", "segment": "gaps.col.segment",
+    "status_label": "gaps.col.status", "importance": ("gaps.col.importance", "num2"),
+    "demand": ("gaps.col.demand", "num2"), "feasibility": ("gaps.col.feasibility", "num2"),
+    "fragility": ("gaps.col.fragility", "num2"), "score": ("gaps.col.score", "num2"),
+    "reason_label": "gaps.col.reason", "candidates": ("gaps.col.candidates", "count")})
+
+
+def _matches_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
+    m, nodes = ga.matches, node_names(ga, lang)
+    sep = t("gaps.name_sep", lang)
+    return m.assign(node=m["node_id"].map(nodes).fillna(m["node_id"]), candidate=_names(m, "name", lang),
+                    also=[sep.join(nodes.get(n, n) for n in o) or "–" for o in m["other_nodes"]])
+
+
+MATCHES = Table("gaps.matches", rows=_matches_rows, columns={
+    "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "candidate": "gaps.col.candidate",
+    "region": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "share"),
+    "match": ("gaps.col.match", "num2"), "also": "gaps.col.also"})
+
+
+# --------------------------------------------------------------------------- single points of failure
+
+
+def _single_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
+    s, nodes = ga.single_nodes, node_names(ga, lang)
+    return s.assign(node=_names(s, "name", lang), segment=s["segment_id"].map(nodes).fillna("–"),
+                    core_label=[t("genemap.yes" if c else "genemap.no", lang) for c in s["core"]],
+                    firm=_names(s, "firm_name", lang))
+
+
+SINGLE = Table("gaps.single", rows=_single_rows, columns={
+    "node": "gaps.col.node", "segment": "gaps.col.segment", "core_label": "genemap.col.core",
+    "firm": "gaps.col.the_firm", "capability": ("gaps.col.capability", "num2"),
+    "local_buyers": ("gaps.col.buyers", "count"), "local_sales": ("gaps.col.local_sales", "money"),
+    "candidates": ("gaps.col.candidates", "count")})
+
+
+def _dependent_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
+    d = ga.dependent
+    return d.assign(buyer_label=_names(d, "buyer_name", lang) + " · " + _names(d, "buyer_node_name", lang),
+                    supplier_label=_names(d, "supplier_name", lang) + " · " + _names(d, "supplier_node_name", lang))
+
+
+DEPENDENT = Table("gaps.dependent", rows=_dependent_rows, max_rows=20, columns={
+    "buyer_label": "gaps.col.buyer", "supplier_label": "gaps.col.supplier", "value": ("gaps.col.value_from", "money"),
+    "share": ("gaps.col.share", "share"), "suppliers": ("gaps.col.suppliers", "count")})
+
+
+# --------------------------------------------------------------------------- exit stress test
+
+
+def _affected_rows(e: ExitStress, lang: str, currency: str) -> pd.DataFrame:
+    a = e.affected
+    return a.assign(firm=_names(a, "name", lang), node=_names(a, "node_name", lang),
+                    role_label=[t(f"gaps.role.{r}", lang) for r in a["role"]])
+
+
+AFFECTED = Table("gaps.affected", rows=_affected_rows, columns={
+    "firm": "common.firm", "node": "gaps.col.node", "role_label": "gaps.col.role", "lost": ("gaps.col.lost", "money"),
+    "share": ("gaps.col.share_lost", "share")})
+
+
+def _nodes_rows(e: ExitStress, lang: str, currency: str) -> pd.DataFrame:
+    n = e.nodes
+    return n.assign(node=_names(n, "name", lang),
+                    before=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_before"], n["firms_before"])],
+                    after=[f"{status_label(s, lang)} ({k})" for s, k in zip(n["status_after"], n["firms_after"])])
+
+
+NODES = Table("gaps.exit_nodes", rows=_nodes_rows, columns={
+    "node": "gaps.col.node", "capability": ("gaps.col.capability", "num2"), "before": "gaps.col.before",
+    "after": "gaps.col.after"})
+
+
+def _backup_rows(e: ExitStress, lang: str, currency: str) -> pd.DataFrame:
+    b = e.backup
+    # the backup plan is per node of the leaver: their names are in e.nodes
+    nodes = _names(e.nodes, "name", lang).set_axis(pd.Index(e.nodes["node_id"]))
+    return b.assign(node=b["node_id"].map(nodes).fillna(b["node_id"]), firm=_names(b, "name", lang),
+                    kind_label=[t(f"gaps.kind.{k}", lang) for k in b["kind"]])
+
+
+BACKUP = Table("gaps.backup", rows=_backup_rows, columns={
+    "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "kind_label": "gaps.col.kind",
+    "firm": "common.firm", "capability": ("gaps.col.capability", "num2"), "where": ("gaps.col.where", "text")})
+
+
+# --------------------------------------------------------------------------- ranking and security
+
+
+def _ranking_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
+    r = ga.ranking
+    return r.assign(firm=_names(r, "name", lang), node=_names(r, "node_name", lang))
+
+
+RANKING = Table("gaps.ranking", rows=_ranking_rows, max_rows=20, columns={
+    "rank": ("gaps.col.rank", "count"), "firm": "common.firm", "node": "gaps.col.node",
+    "affected_firms": ("gaps.col.hit", "count"), "nodes_lost": ("gaps.col.nodes_lost", "count"),
+    "value_lost": ("gaps.col.lost_value", "money"), "value_share": ("gaps.col.lost_share", "share1")})
+
+
+def security_rows(ga: GapAnalysis, lang: str = "en", currency: str = "CNY",
+                  quadrants: Iterable[str] = ("critical", "fragile")) -> pd.DataFrame:
+    """The nodes of the security matrix in ``quadrants`` (the page shows critical and fragile),
+    with their names, segment names and quadrant labels in ``lang``."""
+    s = ga.security
+    rows = s[s["quadrant"].isin(list(quadrants))]
+    return rows.assign(node=_names(rows, "name", lang), segment=rows["segment_id"].map(node_names(ga, lang)).fillna("–"),
+                       quadrant_label=[t(f"gaps.quadrant.{q}", lang) for q in rows["quadrant"]])
+
+
+SECURITY = Table("gaps.security", rows=security_rows, columns={
+    "node": "gaps.col.node", "segment": "gaps.col.segment", "quadrant_label": "gaps.col.quadrant",
+    "dependence": ("gaps.col.dependence", "share"), "alternatives": ("gaps.col.alternatives", "count"),
+    "local_firms": ("gaps.col.firms", "count"), "candidates": ("gaps.col.candidates", "count")})
