@@ -20,6 +20,8 @@ import pytest
 from conftest import DEMO, write_tiny_park
 from ecolib.analyses import genemap as G
 from ecolib.analyses import relatedness as R
+from ecolib.presentation.narrative import genemap as N
+from ecolib.presentation.tables import genemap as T
 from ecolib.workspace import load_workspace
 
 
@@ -293,7 +295,7 @@ def test_demo_situations(demo):
                                        "MID.CELL.SOLIDSTATE", "UP.NICO.NISULFATE"}
     chip = _row(gm.coverage.nodes, "MID.BMS.CHIP")                                # situation c
     assert (chip["status"], chip["top_firm"], chip["firms_below"], chip["firms_exited"]) == ("single", "F0294", 1, 1)
-    single = G.gap_table(gm, tables["firms"], "single")
+    single = G.gap_nodes(gm, "single")
     assert single["node_id"].iloc[0] == "MID.BMS.CHIP"                           # the most fragile first
     f = gm.feasibility.set_index("node_id")
     # storage integration connects to local cells, packs and grid customers: clearly feasible
@@ -306,21 +308,43 @@ def test_demo_situations(demo):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_demo_findings_name_the_situations(demo, lang):
     tables, gm = demo
-    text = " ".join(G.findings(gm, tables["firms"], lang))
+    text = " ".join(N.findings(gm, lang))
     if lang == "en":
         assert "Energy-storage system integration" in text and "BMS chip" in text
         assert "Lingxin Microelectronics" in text and "Haijing Electronic Technology" in text
         assert "63" in text and "91%" in text
     else:
         assert "储能系统集成" in text and "BMS芯片" in text and "领芯微电子" in text
-    cards = G.headline_cards(gm, lang)
+    cards = N.headline_cards(gm, lang)
     assert list(cards.values())[:2] == ["91%", "63 / 95"]
 
 
 def test_gap_and_stage_tables(demo):
     tables, gm = demo
-    missing = G.gap_table(gm, tables["firms"], "missing", lang="zh")
+    missing = T.MISSING.rows(gm, "zh", "CNY")
     assert len(missing) == 6 and missing["node"].iloc[0] == "大型储能集装箱系统集成"
     assert missing.set_index("node_id").at["DOWN.ESS.CONTAINER", "candidates"] == 2      # C0006, C0007
-    stages = G.stage_table(gm.coverage)
+    assert G.gap_nodes(gm, "missing").set_index("node_id").at["DOWN.ESS.CONTAINER", "candidates"] == 2
+    stages = G.stage_counts(gm.coverage)
     assert stages["leaves"].sum() == 95 and stages.set_index("node_id").at["DOWN", "missing"] == 4
+    shown = T.STAGES.view(gm, "en")
+    assert list(shown["name"]) == ["Upstream", "Midstream", "Downstream", "Services"]
+    html = T.MISSING.html(gm, "en")
+    assert html.count("<tr>") == 7 and "Utility-scale container storage integration" in html
+
+
+def test_gap_rows_and_their_texts(tiny):
+    gm = G.gene_map(tiny, "2026-03")
+    # N.CELL (thin): F3 1.0 and F2 0.4 qualify; N.PACK (missing): F4 0.7 has left
+    firms = G.node_firms(gm.coverage, ["N.CELL", "N.PACK"])
+    assert list(zip(firms["firm_id"], firms["role"])) == [("F3", "qualifying"), ("F4", "exited"), ("F2", "qualifying")]
+    below = G.node_firms(G.gene_map(tiny, "2026-03", min_capability=0.5).coverage, ["N.CELL"])
+    assert below.set_index("firm_id")["role"].to_dict() == {"F3": "qualifying", "F2": "below"}
+    assert list(G.branch_gaps(gm)["status"]) == ["missing", "single", "single", "thin"]
+    thin = T.THIN.view(gm, "en").iloc[0]
+    assert (thin["firms"], thin["core"], thin["below"]) == ("Cell Co (1.00), Cathode Co (0.40)", "yes", "–")
+    missing = T.MISSING.view(gm, "zh").iloc[0]
+    assert (missing["exited"], missing["core"], missing["related"]) == ("Pack Co（0.70）", "", "电芯")
+    assert missing["candidates"] == 0                                        # none on record: 0, a count
+    with pytest.raises(ValueError):
+        G.gap_nodes(gm, "nope")

@@ -6,7 +6,8 @@ import pytest
 
 from conftest import write_tiny_park
 from ecolib.analyses import genemap as G
-from ecolib.presentation.widgets.genemap import GeneMapExplorer, branch_gaps
+from ecolib.presentation.tables import genemap as T
+from ecolib.presentation.widgets.genemap import GeneMapExplorer
 from ecolib.presentation.plots import genemap as P
 from ecolib.presentation.plots.theme import STATUS_COLOURS
 from ecolib.workspace import load_workspace
@@ -44,14 +45,13 @@ def test_names_from_data_are_escaped(tmp_path):
     gm = G.gene_map(tables, "2026-03")
     fig = P.coverage_treemap(gm.coverage)
     assert "&lt;b&gt;Cells&lt;/b&gt;" in list(fig.data[0].labels)
-    heat = P.capability_heatmap(G.capability_matrix(gm.coverage), gm.coverage, tables["firms"])
+    heat = P.capability_heatmap(gm)
     assert not any("<b>Cells</b>" in str(x) for x in heat.layout.xaxis.ticktext)
 
 
 def test_heatmap_marks_missing_nodes(tiny):
     gm = G.gene_map(tiny, "2026-03")
-    m = G.capability_matrix(gm.coverage, nodes=["N.CELL", "N.PACK"])
-    fig = P.capability_heatmap(m, gm.coverage, tiny["firms"], "en")
+    fig = P.capability_heatmap(gm, "en", nodes=["N.CELL", "N.PACK"])
     assert fig.data[0].z.shape == (2, 2)          # F3, F2 (F4 left) × two nodes
     ticks = list(fig.layout.xaxis.ticktext)
     assert "<b>Packs</b>" in ticks[1] and STATUS_COLOURS["missing"] in ticks[1]
@@ -61,7 +61,7 @@ def test_chain_graph_highlights_links_of_missing_nodes(tiny):
     gm = G.gene_map(tiny, "2026-03")
     g = G.chain_graph(tiny["chain_nodes"], tiny["chain_edges"], gm.coverage)
     assert g.number_of_nodes() == 4 and g.number_of_edges() == 3 and g.nodes["N.PACK"]["status"] == "missing"
-    fig = P.chain_graph_figure(g, gm.coverage, "en")
+    fig = P.chain_graph_figure(gm, "en")
     hot = [tr for tr in fig.data if tr.name == "Link to a missing node"][0]
     assert sum(x is None for x in hot.x) == 1     # one link touches N.PACK: N.CELL → N.PACK
     xs = {n: x for tr in fig.data if tr.mode and "markers" in tr.mode
@@ -74,7 +74,7 @@ def test_proximity_and_feasibility_figures(tiny):
     gm = G.gene_map(tiny, "2026-03")
     g = G.proximity_graph(gm.space, gm.coverage)
     assert set(g.nodes) == {"N.LI", "N.CATH", "N.CELL", "N.PACK"} and g.number_of_edges() >= 3
-    fig = P.proximity_figure(g, "en")
+    fig = P.proximity_figure(gm, "en")
     assert {tr.name for tr in fig.data if tr.mode and "markers" in tr.mode} == {"Missing", "Single firm",
                                                                                  "Thin (2 firms)"}
     bars = P.feasibility_chart(gm, "en")
@@ -86,10 +86,7 @@ def test_demo_figures_build(tiny):
     tables = load_workspace(DEMO).tables
     gm = G.gene_map(tables, "2026-10")
     figs = [P.coverage_treemap(gm.coverage, "zh"), P.feasibility_chart(gm, "zh"),
-            P.capability_heatmap(G.capability_matrix(gm.coverage), gm.coverage, tables["firms"], "zh"),
-            P.chain_graph_figure(G.chain_graph(tables["chain_nodes"], tables["chain_edges"], gm.coverage),
-                                 gm.coverage, "zh"),
-            P.proximity_figure(G.proximity_graph(gm.space, gm.coverage), "zh")]
+            P.capability_heatmap(gm, "zh"), P.chain_graph_figure(gm, "zh"), P.proximity_figure(gm, "zh")]
     assert all(isinstance(f, go.Figure) for f in figs)
     assert len(figs[1].data[0].y) == 6                                        # the six missing nodes
     assert "储能" in " ".join(figs[0].data[0].labels)
@@ -118,5 +115,7 @@ def test_explorer_branch_drills_down(tiny):
     ex.branch.value = "G.CELL"
     assert set(ex.figure.data[0].ids) == {"G.CELL", "N.CELL", "N.PACK"}
     assert "2个缺口节点" in ex.summary.value and "电池包" in ex.table.value and "锂" not in ex.table.value
-    gaps = branch_gaps(ex.gene_map, tiny["firms"], "G.MAT", "en")
-    assert set(gaps["node_id"]) == {"N.LI", "N.CATH"} and set(gaps["status_label"]) == {"Single firm"}
+    gaps = G.branch_gaps(ex.gene_map, "G.MAT")
+    assert set(gaps["node_id"]) == {"N.LI", "N.CATH"} and set(gaps["status"]) == {"single"}
+    shown = T.BRANCH.view((ex.gene_map, "G.MAT"), "en")
+    assert set(shown["status_label"]) == {"Single firm"}

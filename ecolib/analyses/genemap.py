@@ -17,7 +17,10 @@ building blocks, meant to be reused by the gap analysis and the niche analysis:
 ``feasibility(coverage, proximity)`` → DataFrame
     For each missing, single or thin node: its density given the park's present nodes.
 
-``gene_map(tables, month, ...)`` bundles the three for the notebook.
+``gene_map(tables, month, ...)`` bundles the three for the notebook; :func:`gap_nodes`,
+:func:`branch_gaps`, :func:`node_firms` and :func:`stage_counts` pick the rows its tables show
+(their words and labels are in :mod:`ecolib.presentation.narrative.genemap` and
+:mod:`ecolib.presentation.tables.genemap`).
 
 Definitions
 -----------
@@ -73,9 +76,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ecolib.foundations import chain
-from ecolib.presentation import fmt
 from ecolib.analyses import relatedness
-from ecolib.presentation.i18n import display_names, has, t
 from ecolib.foundations.firms import active_mask
 from ecolib.contract.schema import COVERAGE_STATUSES as STATUSES, GAP_STATUSES  # the contract's vocabulary
 
@@ -95,12 +96,12 @@ __all__ = [
     "zone_node_matrix",
     "chain_graph",
     "proximity_graph",
-    "gap_table",
     "single_order",
     "related_segments",
-    "stage_table",
-    "findings",
-    "headline_cards",
+    "gap_nodes",
+    "branch_gaps",
+    "node_firms",
+    "stage_counts",
 ]
 
 #: Fragility of each gap status, as in the gap priority of DESIGN.md §6.
@@ -477,7 +478,20 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
 
 @dataclass
 class GeneMap:
-    """Everything the gene-map notebook shows for one month."""
+    """Everything the gene-map notebook shows for one month.
+
+    Attributes
+    ----------
+    month : the month (``YYYY-MM``) or None (firms with status ``active``).
+    coverage : node coverage (:func:`coverage`).
+    space : node proximity (:func:`node_space`).
+    feasibility : feasibility of the gap nodes (:func:`feasibility`).
+    candidates : per technology node, the number of distinct candidate firms with capability
+        ≥ ``min_capability`` on it (any region).
+    headline : numbers for summary.json (the coverage headline and the feasibility per gap node).
+    firms : the workspace's firms table the map was built from (names, anchors).
+    chain_edges : the workspace's chain edges (None when it has none), for :func:`chain_graph`.
+    """
 
     month: str | None
     coverage: Coverage
@@ -485,6 +499,20 @@ class GeneMap:
     feasibility: pd.DataFrame
     candidates: pd.Series  # per node: candidates with capability ≥ min_capability
     headline: dict = field(default_factory=dict)
+    firms: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    chain_edges: pd.DataFrame | None = field(default=None, repr=False)
+
+    def capability_matrix(self, **options) -> pd.DataFrame:
+        """:func:`capability_matrix` of this map's coverage (``options``: nodes, top_nodes, max_firms)."""
+        return capability_matrix(self.coverage, **options)
+
+    def chain_graph(self):
+        """:func:`chain_graph` of this map: the chain's edges between technology nodes."""
+        return chain_graph(self.coverage.tree, self.chain_edges, self.coverage)
+
+    def proximity_graph(self, **options):
+        """:func:`proximity_graph` of this map's node space (``options``: extra_quantile, max_extra)."""
+        return proximity_graph(self.space, self.coverage, **options)
 
 
 def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capability: float = 0.3,
@@ -521,7 +549,8 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     headline = dict(cov.headline)
     by_node = feas.set_index("node_id")["feasibility"]
     headline["feasibility"] = {k: round(float(v), 6) for k, v in by_node.items()}  # per gap node, in [0, 1]
-    return GeneMap(month, cov, space, feas, n_cand, headline)
+    return GeneMap(month, cov, space, feas, n_cand, headline, firms=tables["firms"],
+                   chain_edges=tables.get("chain_edges"))
 
 
 # =========================================================================== views
@@ -632,35 +661,7 @@ def proximity_graph(space: NodeSpace, cov: Coverage, *, extra_quantile: float = 
     return g
 
 
-# =========================================================================== report text
-
-
-
-
-def _firm_names(firms: pd.DataFrame, lang: str) -> pd.Series:
-    return display_names(firms, lang).set_axis(firms["firm_id"].to_numpy(object))
-
-
-def _firm_caps(names: pd.Series, capability: pd.Series, lang: str) -> pd.Series:
-    """'Name (0.86)' labels (full-width brackets in Chinese)."""
-    caps = np.char.mod("%.2f", capability.to_numpy(np.float64))
-    left, right = ("（", "）") if lang == "zh" else (" (", ")")
-    return pd.Series([f"{n}{left}{c}{right}" for n, c in zip(names.astype(str), caps)], index=names.index, dtype=object)
-
-
-def _dash(values: pd.Series) -> np.ndarray:
-    """Display column: text, '–' where missing or empty."""
-    v = values.astype(object).to_numpy()
-    return np.array(["–" if x is None or (isinstance(x, float) and np.isnan(x)) or x == "" else x for x in v],
-                    dtype=object)
-
-
-def _list(items: list[str], lang: str, limit: int = 6) -> str:
-    sep = "、" if lang == "zh" else ", "
-    shown = sep.join(items[:limit])
-    if len(items) > limit:
-        shown += t("genemap.and_more", lang, n=len(items) - limit)
-    return shown
+# =========================================================================== gap nodes
 
 
 def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> pd.DataFrame:
@@ -668,8 +669,28 @@ def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> p
 
     For every present technology node p' (status not missing) outside ``node_ids``, its
     proximity to the group is Σ_p φ_p'p over p in ``node_ids``; summed by the segment of p'.
-    Returns the ``top`` segments with proximity > 0: segment_id, proximity (that sum), firms
-    (distinct qualifying firms in the segment), largest first.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`); φ is ``gm.space.proximity``.
+    node_ids : iterable of str
+        The group of technology nodes (e.g. the nodes of a missing segment).
+    top : int, default 3
+        How many segments to return at most.
+
+    Returns
+    -------
+    DataFrame
+        The ``top`` segments with proximity > 0, largest first: segment_id, proximity (that
+        sum of φ, unitless), firms (distinct qualifying firms in the segment).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> related_segments(gene_map(tiny().tables, "2026-03"), ["N.PACK"])
+      segment_id  proximity  firms
+    0     G.CELL        1.0      2
     """
     ids = pd.Index(list(node_ids))
     phi = gm.space.proximity
@@ -688,10 +709,24 @@ def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> p
 
 
 def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
-    """Single-supplier nodes, most fragile first: core nodes first; then nodes whose one firm is
-    not an anchor firm (链主: an anchor's own node stands and falls with the anchor, a smaller
-    sole supplier is the weaker link); then nodes that lost a firm (``firms_exited`` > 0); then
-    by weight (descending) and node_id."""
+    """Single-supplier nodes, most fragile first.
+
+    Core nodes first; then nodes whose one firm is not an anchor firm (链主: an anchor's own
+    node stands and falls with the anchor, a smaller sole supplier is the weaker link); then
+    nodes that lost a firm (``firms_exited`` > 0); then by weight (descending) and node_id.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        Rows of :attr:`Coverage.nodes` (core, top_firm, firms_exited, weight, node_id).
+    firms : DataFrame
+        The firms table (firm_id, anchor); without an ``anchor`` column no firm is an anchor.
+
+    Returns
+    -------
+    DataFrame
+        ``nodes`` reordered (same columns).
+    """
     anchor = firms.set_index("firm_id")["anchor"] if "anchor" in firms else pd.Series(dtype=bool)
     by_anchor = nodes["top_firm"].map(anchor).fillna(False).astype(bool)
     return (nodes.assign(_a=by_anchor.to_numpy(), _x=nodes["firms_exited"].to_numpy() > 0)
@@ -699,199 +734,166 @@ def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
             .drop(columns=["_a", "_x"]))
 
 
-def _single_detail(cov: Coverage, row: pd.Series, fnames: pd.Series, firms: pd.DataFrame, lang: str) -> str:
-    names = display_names(cov.nodes, lang).set_axis(cov.nodes["node_id"])
-    links = cov.links[cov.links["node_id"] == row["node_id"]]
-    firm = row["top_firm"]
-    cap = float(links.loc[links["firm_id"] == firm, "capability"].max())
-    is_anchor = bool(firms.set_index("firm_id")["anchor"].get(firm, False)) if "anchor" in firms else False
-    key = "genemap.finding.single_anchor" if is_anchor else "genemap.finding.single_one"
-    text = t(key, lang, node=names[row["node_id"]], weight=fmt.number(row["weight"], 1),
-             firm=fnames.get(firm, firm), cap=f"{cap:.2f}")
-    under = links[links["active"] & ~links["qualifies"]]
-    gone = links[~links["active"]]
-    if len(gone):
-        text += t("genemap.finding.single_exited", lang, firms=_list([str(fnames.get(x, x)) for x in gone["firm_id"]], lang, 3))
-    if len(under):
-        text += t("genemap.finding.single_below", lang, cap=fmt.number(cov.min_capability, 2), firms=_list(
-            list(_firm_caps(under["firm_id"].map(fnames).fillna(under["firm_id"]), under["capability"], lang)), lang, 3))
-    return text
+def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
+    """The technology nodes with coverage ``status``, most important first: the rows of the
+    gene map's table of missing, single-firm or thin nodes.
 
+    Order: single-firm nodes by :func:`single_order` (most fragile first); the others core
+    first, then by weight (descending), then node_id.
 
-def gap_table(gm: GeneMap, firms: pd.DataFrame, status: str, *, lang: str = "en") -> pd.DataFrame:
-    """Display table of the nodes with ``status`` (missing, single or thin), most important
-    first (core, then weight): node, segment, core, weight, firms (names of the qualifying
-    firms with their capability), below (active local firms under the threshold), exited,
-    candidates, feasibility, related (names of the closest present nodes)."""
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`); ``gm.firms`` says which firms are anchors.
+    status : {"missing", "single", "thin", "covered"}
+        The coverage status of the nodes to list.
+
+    Returns
+    -------
+    DataFrame
+        One row per node: node_id, status, segment_id, core, weight (importance), firms
+        (qualifying firms), firms_below (active local firms under ``min_capability``),
+        firms_exited (local firms not active in the month), candidates (candidate firms with
+        capability ≥ ``min_capability``), feasibility (density in [0, 1], NaN for a node
+        without a feasibility row), no_evidence (related to no node at all), related (tuple of
+        the closest present node ids, :func:`feasibility`).
+
+    See Also
+    --------
+    gene_map : builds ``gm``.
+    node_firms : the firms behind each of these nodes.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> gap_nodes(gene_map(tiny().tables, "2026-03"), "single")[["node_id", "firms", "feasibility", "related"]]
+      node_id  firms  feasibility         related
+    0    N.LI      1          1.0       (N.CATH,)
+    1  N.CATH      1          1.0  (N.LI, N.CELL)
+    """
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
     nodes = gm.coverage.nodes
-    tree = gm.coverage.tree.set_index("node_id")
     sel = nodes[nodes["status"] == status]
     if status == "single":
-        sel = single_order(sel, firms)
+        sel = single_order(sel, gm.firms)
     else:
         sel = sel.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
-    names = display_names(nodes, lang).set_axis(nodes["node_id"])
-    seg_names = display_names(tree.reset_index(), lang).set_axis(tree.index)
-    fnames = _firm_names(firms, lang)
-    links = gm.coverage.links[gm.coverage.links["node_id"].isin(sel["node_id"])].copy()
-    links["label"] = _firm_caps(links["firm_id"].map(fnames).fillna(links["firm_id"]), links["capability"], lang)
-    links = links.sort_values(["capability", "firm_id"], ascending=[False, True])
-    qual = links[links["qualifies"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
-    under = links[links["active"] & ~links["qualifies"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
-    gone = links[~links["active"]].groupby("node_id")["label"].agg(lambda s: _list(list(s), lang, 3))
     feas = gm.feasibility.set_index("node_id")
-    related = feas["related"].map(lambda ids: _list([str(names.get(i, i)) for i in ids], lang, 3))
-    out = pd.DataFrame({
+    related = sel["node_id"].map(feas["related"]).to_numpy(object)
+    return pd.DataFrame({
         "node_id": sel["node_id"].to_numpy(object),
-        "node": names.reindex(sel["node_id"]).to_numpy(object),
-        "segment": sel["segment_id"].map(seg_names).to_numpy(object),
+        "status": sel["status"].to_numpy(object),
+        "segment_id": sel["segment_id"].to_numpy(object),
         "core": sel["core"].to_numpy(bool),
         "weight": sel["weight"].to_numpy(np.float64),
-        "firms": _dash(sel["node_id"].map(qual)),
-        "below": _dash(sel["node_id"].map(under)),
-        "exited": _dash(sel["node_id"].map(gone)),
+        "firms": sel["firms"].to_numpy(np.int64),
+        "firms_below": sel["firms_below"].to_numpy(np.int64),
+        "firms_exited": sel["firms_exited"].to_numpy(np.int64),
         "candidates": sel["node_id"].map(gm.candidates).fillna(0).astype(np.int64).to_numpy(),
         "feasibility": sel["node_id"].map(feas["feasibility"]).to_numpy(np.float64),
         "no_evidence": sel["node_id"].map(feas["no_evidence"]).fillna(True).to_numpy(bool),
-        "related": _dash(sel["node_id"].map(related)),
+        "related": pd.Series([r if isinstance(r, tuple) else () for r in related], dtype=object).to_numpy(object),
     })
-    return out
 
 
-#: gap_table columns → header keys, per status.
-GAP_COLUMNS = {
-    "missing": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
-                "weight": "genemap.col.weight", "exited": "genemap.col.exited", "candidates": "genemap.col.candidates",
-                "feasibility": "genemap.col.feasibility", "related": "genemap.col.related"},
-    "single": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
-               "weight": "genemap.col.weight", "firms": "genemap.col.the_firm", "below": "genemap.col.below",
-               "exited": "genemap.col.exited", "candidates": "genemap.col.candidates",
-               "feasibility": "genemap.col.feasibility"},
-    "thin": {"node": "genemap.col.node", "segment": "common.segment", "core": "genemap.col.core",
-             "weight": "genemap.col.weight", "firms": "genemap.col.firms", "below": "genemap.col.below",
-             "candidates": "genemap.col.candidates", "feasibility": "genemap.col.feasibility"},
-}
+def branch_gaps(gm: GeneMap, root: str | None = None) -> pd.DataFrame:
+    """The gap nodes (missing, single, thin) under the chain node ``root``, worst status first.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`).
+    root : str or None
+        A chain node (stage, segment …); None: the whole chain.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`gap_nodes` for each status of :data:`GAP_STATUSES` in turn (each
+        in its own order), kept where the node lies in the subtree of ``root``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> branch_gaps(gene_map(tiny().tables, "2026-03"), "G.CELL")[["node_id", "status"]]
+      node_id   status
+    0  N.PACK  missing
+    1  N.CELL     thin
+    """
+    table = pd.concat([gap_nodes(gm, s) for s in GAP_STATUSES], ignore_index=True)
+    if root is not None:
+        pairs = chain.ancestor_pairs(gm.coverage.tree[["node_id", "parent_id"]])
+        inside = pairs.loc[pairs["ancestor_id"] == root, "node_id"]
+        table = table[table["node_id"].isin(inside)]
+    return table.reset_index(drop=True)
 
 
-def gap_formats(lang: str = "en") -> dict:
-    """Formatters for :func:`gap_table` columns."""
-    yes, no = t("genemap.yes", lang), ""
-    return {"core": lambda v: yes if v else no, "weight": lambda v: fmt.number(v, 1),
-            "candidates": lambda v: fmt.count(v) if v else "–",
-            "feasibility": lambda v: fmt.pct(v, 0)}
+def node_firms(cov: Coverage, node_ids: Iterable[str]) -> pd.DataFrame:
+    """The local firms on each of ``node_ids``, highest capability first, by their role there.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage (:func:`coverage`); its ``links`` are read.
+    node_ids : iterable of str
+        Technology nodes.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``firm_nodes`` row of a local firm on one of the nodes, sorted by
+        capability (descending) then firm_id: node_id, firm_id, capability (0–1), role
+        (``qualifying``: active with capability ≥ ``min_capability``; ``below``: active, under
+        the threshold; ``exited``: not active in the month).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> cov = gene_map(tiny().tables, "2026-03").coverage
+    >>> node_firms(cov, ["N.CELL", "N.PACK"])
+      node_id firm_id  capability        role
+    0  N.CELL      F3         1.0  qualifying
+    1  N.PACK      F4         0.7      exited
+    2  N.CELL      F2         0.4  qualifying
+    """
+    links = cov.links[cov.links["node_id"].isin(list(node_ids))]
+    role = np.select([links["qualifies"].to_numpy(bool), links["active"].to_numpy(bool)], ["qualifying", "below"],
+                     default="exited").astype(object)
+    out = pd.DataFrame({"node_id": links["node_id"].to_numpy(object), "firm_id": links["firm_id"].to_numpy(object),
+                        "capability": links["capability"].to_numpy(np.float64), "role": role})
+    return out.sort_values(["capability", "firm_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def stage_table(cov: Coverage, *, lang: str = "en", level: str = "stage") -> pd.DataFrame:
-    """Roll-up table per stage (or ``level="segment"``): name, technology nodes, covered, thin,
-    single, missing, core gaps, coverage rate, qualifying firms, attributed output."""
+def stage_counts(cov: Coverage, *, level: str = "stage") -> pd.DataFrame:
+    """Technology nodes by status, core gaps, coverage rate, firms and output per stage (or
+    per segment with ``level="segment"``), in chain order.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage (:func:`coverage`); its ``tree`` roll-ups are read.
+    level : {"stage", "segment"}
+        The level of the chain tree to list.
+
+    Returns
+    -------
+    DataFrame
+        One row per chain node of ``level``: node_id, stage (code, None off the stage
+        vocabulary), name, name_zh, leaves (technology nodes), covered, thin, single, missing
+        (technology nodes by status), core_gaps (core nodes not covered), coverage_rate
+        (importance-weighted share of nodes not missing, in [0, 1]), firms (distinct qualifying
+        firms), output (attributed, currency per year).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> cov = gene_map(tiny().tables, "2026-03").coverage
+    >>> stage_counts(cov)[["node_id", "leaves", "covered", "thin", "single", "missing", "firms"]]
+      node_id  leaves  covered  thin  single  missing  firms
+    0    S.UP       2        0     0       2        0      2
+    1   S.MID       2        0     1       0        1      2
+    """
     rows = cov.tree[cov.tree["level"] == level]
-    if level == "stage":
-        label = rows["stage"].map(lambda s: t(f"stage.{s}", lang) if has(f"stage.{s}", lang) else s)
-        label = label.where(rows["stage"].notna(), display_names(rows, lang))
-    else:
-        label = display_names(rows, lang)
-    out = rows[["node_id", "leaves", "covered", "thin", "single", "missing", "core_gaps", "coverage_rate", "firms",
-                "output"]].copy()
-    out.insert(1, "name", label.to_numpy(object))
-    return out.reset_index(drop=True)
-
-
-STAGE_COLUMNS = {"name": "common.stage", "leaves": "genemap.col.nodes", "covered": "genemap.status.covered",
-                 "thin": "genemap.status.thin", "single": "genemap.status.single",
-                 "missing": "genemap.status.missing", "core_gaps": "genemap.col.core_gaps",
-                 "coverage_rate": "genemap.col.coverage_rate", "firms": "genemap.col.qualifying_firms",
-                 "output": "genemap.col.output"}
-
-
-def stage_formats(lang: str = "en", currency: str = "CNY") -> dict:
-    return {"coverage_rate": lambda v: fmt.pct(v, 0), "output": lambda v: fmt.money(v, lang, currency),
-            "leaves": fmt.count, "covered": fmt.count, "thin": fmt.count, "single": fmt.count, "missing": fmt.count,
-            "core_gaps": fmt.count, "firms": fmt.count}
-
-
-def headline_cards(gm: GeneMap, lang: str = "en") -> dict[str, str]:
-    """Headline figures ``{label: value}`` for the top of the page and index.html."""
-    h = gm.coverage.headline
-    return {
-        t("genemap.headline.coverage_rate", lang): fmt.pct(h["coverage_rate"], 0),
-        t("genemap.headline.covered", lang): f'{h["covered"]} / {h["technology_nodes"]}',
-        t("genemap.headline.thin_single", lang): f'{h["thin"]} / {h["single"]}',
-        t("genemap.headline.missing", lang): fmt.count(h["missing"]),
-        t("genemap.headline.core_gaps", lang): fmt.count(len(h["core_gaps"])),
-    }
-
-
-def findings(gm: GeneMap, firms: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> list[str]:
-    """Plain-language findings, in ``lang``, naming the concrete segments, nodes, firms and
-    numbers. Values from data are inserted as plain text; the caller escapes the strings."""
-    cov = gm.coverage
-    h = cov.headline
-    nodes = cov.nodes
-    tree = cov.tree
-    names = display_names(nodes, lang).set_axis(nodes["node_id"])
-    tree_names = display_names(tree, lang).set_axis(tree["node_id"])
-    fnames = _firm_names(firms, lang)
-    feas = gm.feasibility.set_index("node_id")
-    out: list[str] = []
-    if not h["technology_nodes"]:
-        return [t("genemap.finding.no_nodes", lang)]
-    out.append(t("genemap.finding.summary", lang, total=h["technology_nodes"], covered=h["covered"], thin=h["thin"],
-                 single=h["single"], missing=h["missing"], cap=fmt.number(cov.min_capability, 2),
-                 rate=fmt.pct(cov.coverage_rate, 0)))
-    stages = cov.stages[cov.stages["leaves"] > 0]
-    if len(stages) > 1 and stages["coverage_rate"].notna().any():
-        weak = stages.loc[stages["coverage_rate"].idxmin()]
-        if weak["coverage_rate"] < 1:
-            label = t(f"stage.{weak['stage']}", lang) if has(f"stage.{weak['stage']}", lang) else tree_names[weak["node_id"]]
-            out.append(t("genemap.finding.weakest_stage", lang, stage=label, rate=fmt.pct(weak["coverage_rate"], 0),
-                         missing=int(weak["missing"]), single=int(weak["single"]), thin=int(weak["thin"]),
-                         n=int(weak["leaves"])))
-    # whole segments missing (situation a: energy-storage system integration)
-    for seg in h["missing_segments"]:
-        leaves = nodes[nodes["segment_id"] == seg]
-        f = feas.reindex(leaves["node_id"])
-        rel = related_segments(gm, leaves["node_id"], top=3)
-        rel_text = _list([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
-                          for r, n in zip(rel["segment_id"], rel["firms"])], lang, 3)
-        key = "genemap.finding.missing_segment" if len(rel) else "genemap.finding.missing_segment_unrelated"
-        out.append(t(key, lang, segment=tree_names.get(seg, seg), n=len(leaves),
-                     nodes=_list([str(names[i]) for i in leaves["node_id"]], lang, 4),
-                     lo=fmt.pct(f["feasibility"].min(), 0), hi=fmt.pct(f["feasibility"].max(), 0),
-                     related=rel_text, candidates=int(gm.candidates.reindex(leaves["node_id"]).sum())))
-    missing_segs = set(h["missing_segments"])
-    other = nodes[(nodes["status"] == "missing") & ~nodes["segment_id"].isin(missing_segs)]
-    if len(other):
-        items = [t("genemap.finding.node_feas", lang, node=names[i], segment=tree_names.get(s, s),
-                   feas=fmt.pct(feas["feasibility"].get(i, np.nan), 0))
-                 for i, s in zip(other["node_id"], other["segment_id"])]
-        out.append(t("genemap.finding.missing_nodes", lang, n=len(other), nodes=_list(items, lang, 6)))
-    # single-supplier nodes, most fragile first (situation c: the BMS chip)
-    single = single_order(nodes[nodes["status"] == "single"], firms)
-    core_single = single[single["core"]]
-    if len(core_single):
-        items = []
-        for _, row in core_single.head(4).iterrows():  # a handful of sentences, not a data loop
-            items.append(_single_detail(cov, row, fnames, firms, lang))
-        out.append(t("genemap.finding.single_core", lang, n=len(core_single),
-                     details=("" if lang == "zh" else " ").join(items)))
-    rest = single[~single["core"]]
-    if len(rest):
-        out.append(t("genemap.finding.single_rest", lang, n=len(rest),
-                     nodes=_list([str(names[i]) for i in rest["node_id"]], lang, 6)))
-    thin = nodes[nodes["status"] == "thin"]
-    if len(thin):
-        top_thin = thin.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
-        out.append(t("genemap.finding.thin", lang, n=len(thin), core=int(thin["core"].sum()),
-                     nodes=_list([str(names[i]) for i in top_thin["node_id"]], lang, 5)))
-    # concentration among covered nodes
-    conc = nodes[(nodes["status"] == "covered") & (nodes["hhi"] >= 0.5)].sort_values("hhi", ascending=False)
-    if len(conc):
-        first = conc.iloc[0]
-        out.append(t("genemap.finding.concentrated", lang, n=len(conc), node=names[first["node_id"]],
-                     firms=int(first["firms"]), firm=fnames.get(first["top_firm"], first["top_firm"]),
-                     hhi=fmt.number(first["hhi"], 2)))
-    no_ev = gm.feasibility[gm.feasibility["no_evidence"]]
-    if len(no_ev):
-        out.append(t("genemap.finding.no_evidence", lang, n=len(no_ev),
-                     nodes=_list([str(names[i]) for i in no_ev["node_id"]], lang, 4)))
-    return out
+    return rows[["node_id", "stage", "name", "name_zh", "leaves", "covered", "thin", "single", "missing", "core_gaps",
+                 "coverage_rate", "firms", "output"]].reset_index(drop=True)

@@ -1,7 +1,9 @@
 """Figures of the gene map: the chain tree coloured by coverage status, the firm × node
 capability heatmap, the chain graph with its gaps, the node proximity network, and the gaps'
-feasibility chart. Each takes an analysis result of :mod:`ecolib.analyses.genemap` and returns a
-``go.Figure``; layouts (positions of nodes) are computed here, metrics never."""
+feasibility chart. Each takes an analysis result of :mod:`ecolib.analyses.genemap` (the
+:class:`~ecolib.analyses.genemap.GeneMap` or its coverage) and returns a ``go.Figure``; what a
+figure draws (the capability matrix, the chain and proximity graphs) comes from the analysis,
+layouts (positions of nodes) are computed here, metrics never."""
 from __future__ import annotations
 
 import numpy as np
@@ -115,10 +117,30 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
 # ------------------------------------------------------------------------------ heatmap
 
 
-def capability_heatmap(matrix: pd.DataFrame, cov: Coverage, firms: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Firm × node capability (from :func:`ecolib.analyses.genemap.capability_matrix`). Cells below the
-    coverage threshold are pale orange (the firm works on the node but does not count), empty
-    cells mean no capability; node labels carry the node's status, missing ones in red."""
+def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None = None, top_nodes: int = 15,
+                       max_firms: int = 30) -> go.Figure:
+    """Firm × node capability of the active local firms on the most important technology nodes.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`ecolib.analyses.genemap.gene_map`); the cells are
+        :func:`ecolib.analyses.genemap.capability_matrix` of its coverage, firm names from ``gm.firms``.
+    lang : str
+        Language of the labels.
+    nodes, top_nodes, max_firms
+        Which nodes and how many firms, as in :func:`~ecolib.analyses.genemap.capability_matrix`.
+
+    Returns
+    -------
+    go.Figure
+        Cells below the coverage threshold are pale orange (the firm works on the node but does
+        not count), empty cells mean no capability; node labels carry the node's status, missing
+        ones in bold.
+    """
+    cov = gm.coverage
+    matrix = gm.capability_matrix(nodes=nodes, top_nodes=top_nodes, max_firms=max_firms)
+    firms = gm.firms
     nodes = cov.nodes.set_index("node_id")
     node_names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
     firm_names = display_names(firms, lang).set_axis(firms["firm_id"].to_numpy()) if len(firms) else pd.Series(dtype=object)
@@ -250,11 +272,27 @@ def _chain_layout(g, nodes: pd.DataFrame) -> dict:
     return {n: (float(c), float(y)) for n, c, y in zip(frame["node_id"], frame["col"], frame["y"])}
 
 
-def chain_graph_figure(g, cov: Coverage, lang: str = "en", *, hide_service_links: bool = True) -> go.Figure:
-    """The chain graph (``ecolib.analyses.genemap.chain_graph``): technology nodes in columns from
-    upstream to downstream (services last), coloured by status; links into and out of missing
-    nodes in red. With ``hide_service_links`` the many links of service nodes (finance,
-    logistics, testing: they serve nearly everything) are left out."""
+def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: bool = True) -> go.Figure:
+    """The chain graph of the gene map: technology nodes in columns from upstream to downstream
+    (services last), coloured by status; links into and out of missing nodes in red.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map; the graph is :meth:`ecolib.analyses.genemap.GeneMap.chain_graph`
+        (:func:`ecolib.analyses.genemap.chain_graph` on the workspace's chain edges).
+    lang : str
+        Language of the labels.
+    hide_service_links : bool, default True
+        Leave out the many links of service nodes (finance, logistics, testing: they serve
+        nearly everything).
+
+    Returns
+    -------
+    go.Figure
+    """
+    g = gm.chain_graph()
+    cov = gm.coverage
     nodes = cov.nodes[cov.nodes["node_id"].isin(list(g.nodes))]
     pos = _chain_layout(g, nodes)
     status = nodes.set_index("node_id")["status"]
@@ -285,11 +323,28 @@ def chain_graph_figure(g, cov: Coverage, lang: str = "en", *, hide_service_links
     return fig
 
 
-def proximity_figure(g, lang: str = "en", *, seed: int = 7) -> go.Figure:
-    """The node proximity network (``ecolib.analyses.genemap.proximity_graph``): nodes close together
-    are often mastered by the same firms or linked in the chain; colour is coverage status."""
+def proximity_figure(gm: GeneMap, lang: str = "en", *, seed: int = 7) -> go.Figure:
+    """The node proximity network of the gene map: nodes close together are often mastered by
+    the same firms or linked in the chain; colour is coverage status.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map; the network is :meth:`ecolib.analyses.genemap.GeneMap.proximity_graph`
+        (:func:`ecolib.analyses.genemap.proximity_graph`: maximum spanning tree of φ plus the
+        strongest pairs).
+    lang : str
+        Language of the labels.
+    seed : int, default 7
+        Seed of the spring layout (the same seed draws the same picture).
+
+    Returns
+    -------
+    go.Figure
+    """
     import networkx as nx
 
+    g = gm.proximity_graph()
     connected = [n for n in g.nodes if g.degree(n) > 0]
     lonely = [n for n in g.nodes if g.degree(n) == 0]
     sub = g.subgraph(connected)

@@ -11,32 +11,14 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecolib.foundations import chain
 from ecolib.presentation import fmt
 from ecolib.analyses import genemap as gmap
-from ecolib.presentation.i18n import display_names, has, t
+from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.escape import html_text
-from ecolib.presentation.tables import html_table
+from ecolib.presentation.narrative.genemap import stage_label
 from ecolib.presentation.plots import genemap as plot
+from ecolib.presentation.tables import genemap as gm_tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
-
-#: Columns of the explorer's gap table → header keys.
-BRANCH_COLUMNS = {"node": "genemap.col.node", "segment": "common.segment", "status_label": "genemap.col.status",
-                  "firms": "genemap.col.firms", "candidates": "genemap.col.candidates",
-                  "feasibility": "genemap.col.feasibility"}
-
-
-def branch_gaps(gm: gmap.GeneMap, firms: pd.DataFrame, root: str | None, lang: str = "en") -> pd.DataFrame:
-    """The gap nodes (missing, single, thin) under ``root`` (None: the whole chain), worst status
-    first, as :func:`ecolib.analyses.genemap.gap_table` rows with a translated ``status_label``."""
-    parts = [gmap.gap_table(gm, firms, s, lang=lang).assign(status=s) for s in gmap.GAP_STATUSES]
-    table = pd.concat(parts, ignore_index=True)
-    if root is not None:
-        pairs = chain.ancestor_pairs(gm.coverage.tree[["node_id", "parent_id"]])
-        inside = pairs.loc[pairs["ancestor_id"] == root, "node_id"]
-        table = table[table["node_id"].isin(inside)]
-    table = table.assign(status_label=table["status"].map(lambda s: t(f"genemap.status.{s}", lang)))
-    return table.reset_index(drop=True)
 
 
 class GeneMapExplorer(Explorer):
@@ -89,9 +71,9 @@ class GeneMapExplorer(Explorer):
     def _branch_options(self, tree: pd.DataFrame) -> list[tuple[str, str]]:
         rows = tree[tree["level"].isin(["stage", "segment"])]
         names = display_names(rows, self.lang)
-        stage_label = rows["stage"].map(lambda s: t(f"stage.{s}", self.lang) if has(f"stage.{s}", self.lang) else s)
+        stages = [stage_label(s, self.lang) for s in rows["stage"]]
         labels = [f"{n}" if lvl == "stage" else f"{st} › {n}"
-                  for n, lvl, st in zip(names, rows["level"], stage_label)]  # a few dozen options
+                  for n, lvl, st in zip(names, rows["level"], stages)]  # a few dozen options
         return [(t("genemap.explore.whole_chain", self.lang), self.root)] + list(zip(labels, rows["node_id"]))
 
     # -- drawing ----------------------------------------------------------------------------
@@ -100,11 +82,11 @@ class GeneMapExplorer(Explorer):
                                      root=self._selected_root(), height=640)
 
     def _fill_table(self) -> None:
-        gaps = branch_gaps(self.gene_map, self.tables["firms"], self._selected_root(), self.lang)
-        self.summary.value = "<b>" + html_text(t("genemap.explore.gaps", self.lang, n=len(gaps),
+        source = (self.gene_map, self._selected_root())
+        n = len(gmap.branch_gaps(*source))
+        self.summary.value = "<b>" + html_text(t("genemap.explore.gaps", self.lang, n=n,
                                                      cap=fmt.number(self.threshold.value, 2))) + "</b>"
-        formats = gmap.gap_formats(self.lang)
-        self.table.value = html_table(gaps, lang=self.lang, columns=BRANCH_COLUMNS, formats=formats, max_rows=200)
+        self.table.value = gm_tables.BRANCH.html(source, self.lang, self.currency)
 
     def _redraw(self, change: dict | None = None) -> None:
         redraw(self.figure, self._treemap())
