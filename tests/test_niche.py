@@ -23,6 +23,8 @@ import pytest
 from conftest import DEMO, TINY, write_tiny_park
 from ecolib.analyses import genemap as G
 from ecolib.analyses import niche as N
+from ecolib.presentation.i18n import t
+from ecolib.presentation.narrative import niche as narr
 from ecolib.workspace import load_workspace
 
 
@@ -134,7 +136,7 @@ def test_niche_on_the_tiny_park(tiny):
     # one level finer (technology nodes): North [1/3, 1/3, 1/3, 0], South [0, 0, 1, 0] →
     # (1/3) / √(1/3) = 1/√3, still above 0.4: no "division of labour" remark
     assert pr["overlap_finer"] == pytest.approx(1 / math.sqrt(3))
-    assert "finer level" not in " ".join(N.findings(n, "en"))
+    assert "finer level" not in " ".join(narr.findings(n, "en"))
     assert N.niche(tiny, "2026-03", level="node").pairs["overlap_finer"].isna().all()
     # at the default 0.7 nothing is flagged and there is no advice
     plain = N.niche(tiny, "2026-03")
@@ -177,13 +179,13 @@ def test_zone_with_no_output(tmp_path):
     # the others are unchanged by the empty zone (it adds nothing to the totals)
     assert n.overlap.at["North", "South"] == pytest.approx(1 / math.sqrt(5))
     for lang in ("en", "zh"):
-        text = " ".join(N.findings(n, lang))
+        text = " ".join(narr.findings(n, lang))
         assert "East" in text
     # every zone without output (all firms exited): defined, not an error
     gone = t["firms"].assign(status="exited", exit_month="2026-02")
     empty = N.niche({**t, "firms": gone}, "2026-03")
     assert empty.zones["no_output"].all() and empty.pairs["overlap"].isna().all()
-    assert N.findings(empty, "en") and N.headline_cards(empty, lang="en")
+    assert narr.findings(empty, "en") and narr.headline_cards(empty, lang="en")
 
 
 def test_single_zone_and_no_zone(tiny):
@@ -193,11 +195,11 @@ def test_single_zone_and_no_zone(tiny):
     assert n.pairs.empty and n.advice.empty and n.headline["max_overlap"] is None
     # a single zone is the whole park: LQ 1 wherever there is output
     assert n.lq.loc["Only"].tolist() == [1.0, 1.0]
-    assert "Only" in N.findings(n, "en")[0]
+    assert "Only" in narr.findings(n, "en")[0]
     none = tiny["firms"].assign(zone="")
     n0 = N.niche({**tiny, "firms": none}, "2026-03")
     assert n0.zones.empty and n0.pairs.empty and n0.overlap.shape == (0, 0)
-    assert N.findings(n0, "zh") == [N.t("niche.finding.no_zones", "zh")]
+    assert narr.findings(n0, "zh") == [t("niche.finding.no_zones", "zh")]
     # no firm_nodes at all: zones without output
     n1 = N.niche({**tiny, "firm_nodes": tiny["firm_nodes"].iloc[0:0]}, "2026-03")
     assert n1.zones["no_output"].all() and (n1.output.to_numpy() == 0).all()
@@ -219,7 +221,7 @@ def test_firm_on_a_stage_node_is_unattributed(tiny):
     assert n.output.at["North", "G.MAT"] == 150.0 and n.unattributed == 50.0      # 100 × 0.5 on S.UP
     st = N.niche({**tiny, "firm_nodes": extra}, "2026-03", level="stage")
     assert st.output.at["North", "S.UP"] == 200.0 and st.unattributed == 0.0
-    assert any("CNY 50" in f for f in N.findings(n, "en"))
+    assert any("CNY 50" in f for f in narr.findings(n, "en"))
 
 
 def test_overlap_threshold_setting():
@@ -289,15 +291,15 @@ def test_default_firm_and_weak_profile(tiny):
                                                          tiny["firm_nodes"]["capability"]))
     w = N.embedding({**tiny, "firm_nodes": weak}, "2026-03", firm_id="F1", priority="simple")
     assert w.weak_profile and w.nodes == ["N.LI"]
-    assert any("0.30" in s for s in N.embedding_findings(w, G.gene_map({**tiny, "firm_nodes": weak}, "2026-03"),
+    assert any("0.30" in s for s in narr.embedding_findings(w, G.gene_map({**tiny, "firm_nodes": weak}, "2026-03"),
                                                           tiny["firms"], "en"))
     # nobody local with a node: no default firm, an empty but defined result
     nobody = tiny["firm_nodes"][tiny["firm_nodes"]["firm_id"] == "X1"]
     assert N.default_firm({**tiny, "firm_nodes": nobody}, "2026-03") is None
     e0 = N.embedding({**tiny, "firm_nodes": nobody}, "2026-03")
     assert e0.firm_id is None and e0.nodes == [] and (e0.table["score"] == 0).all()
-    assert N.embedding_findings(e0, G.gene_map({**tiny, "firm_nodes": nobody}, "2026-03"), tiny["firms"], "en") == [
-        N.t("niche.finding.no_firm", "en")]
+    assert narr.embedding_findings(e0, G.gene_map({**tiny, "firm_nodes": nobody}, "2026-03"), tiny["firms"], "en") == [
+        t("niche.finding.no_firm", "en")]
 
 
 def test_best_entries_agree_with_embedding(tiny):
@@ -314,6 +316,95 @@ def test_best_entries_agree_with_embedding(tiny):
     assert simple.at["F4", "node_id"] == "N.CELL" and simple.at["F4", "score"] == pytest.approx(0.075)
 
 
+def test_small_firm_entries_and_main_nodes(tiny):
+    gm = G.gene_map(tiny, "2026-03")
+    # next to the missing N.PACK through N.CELL (capability ≥ 0.3): F2 (F3 is an anchor)
+    en = N.small_firm_entries(tiny, "2026-03", gm, priority="simple")
+    assert en.table["firm_id"].tolist() == ["F2"] and en.gene_map is gm
+    row = en.table.iloc[0]
+    # F2: N.CATH and N.CELL at share 0.5 each → main node N.CATH (ties by node id); best entry N.LI 1 × 0.6
+    assert row["main_node"] == "N.CATH" and row["node_id"] == "N.LI" and row["score"] == pytest.approx(0.6)
+    assert (row["zone"], row["output"], row["name"]) == ("North", 200.0, "Cathode Co")
+    assert en.best["firm_id"] == "F2"
+    assert N.main_nodes(tiny["firm_nodes"], ["F1", "F3", "F9"]).to_dict() == {"F1": "N.LI", "F3": "N.CELL"}
+    # nobody next to a gap: an empty table, no best
+    nobody = N.small_firm_entries({**tiny, "firm_nodes": tiny["firm_nodes"].iloc[0:0]}, "2026-03", gm)
+    assert nobody.table.empty and nobody.best is None
+    assert narr.entries_findings(nobody, "en") == []
+
+
+def test_demo_entries_of_the_month_model():
+    from ecolib.analyses.month import analyse
+    m = analyse(load_workspace(DEMO), "2026-10")
+    en = m.entries
+    near = N.small_firms_near_gaps(m.tables, m.month, m.gene_map, n=10)
+    ref = N.best_entries(m.gene_map, m.tables["firm_nodes"], near["firm_id"], tables=m.tables,
+                         weights=m.settings.priority_weights).set_index("firm_id")
+    assert len(en.table) == len(near) == 10 and en.gene_map is m.gene_map
+    assert en.table["score"].is_monotonic_decreasing                       # best opportunity first
+    got = en.table.set_index("firm_id")
+    assert sorted(got.index) == sorted(ref.index)
+    assert got["score"].to_dict() == pytest.approx(ref["score"].to_dict())
+    assert got["node_id"].tolist() == ref["node_id"].reindex(got.index).tolist()
+    best = en.best
+    assert best["score"] == pytest.approx(ref["score"].max())
+    assert narr.entries_findings(en, "en")[0].startswith(f"Among these 10 small firms, {best['name']} (")
+
+
+def test_with_threshold_reflags_without_recomputing(tiny):
+    base = N.niche(tiny, "2026-03")
+    low = N.with_threshold(base, 0.4)
+    ref = N.niche(tiny, "2026-03", threshold=0.4)
+    pd.testing.assert_frame_equal(low.pairs, ref.pairs)
+    pd.testing.assert_frame_equal(low.advice, ref.advice)
+    assert low.headline == ref.headline and low.threshold == 0.4 and low.output is base.output
+    assert not base.pairs["flagged"].any()                                 # the base is left as it was
+    with pytest.raises(ValueError):
+        N.with_threshold(base, 1.5)
+
+
+# ----------------------------------------------------------------------------- tables and words
+
+
+def test_tables_on_the_tiny_park(tiny):
+    from ecolib.presentation.tables import niche as TB
+    n = N.niche(tiny, "2026-03", threshold=0.4)
+    port = TB.PORTFOLIO.view(n, "en").set_index("zone")
+    assert port.at["North", "largest"] == "Materials 67%; Cells and packs 33%"
+    assert port.at["South", "breadth"] == 1.0 and port.at["North", "firms"] == 2
+    assert TB.PORTFOLIO.view(n, "zh").at[0, "largest"] == "材料 67%；电芯与电池包 33%"
+    pairs = TB.PAIRS.view(n, "en")
+    assert pairs.at[0, "pair"] == "North – South" and pairs.at[0, "verdict"] == "Homogeneous competition"
+    assert ">0.447<" in TB.PAIRS.html(n, "en")
+    adv = TB.ADVICE.view(n, "en")
+    assert adv["build_on"].tolist() == ["Materials (LQ 4.33 vs 0.00, 67%)", "Cells and packs (LQ 1.18 vs 0.39, 100%)"]
+    assert TB.ADVICE.view(N.niche(tiny, "2026-03"), "en").empty
+    e = N.embedding(tiny, "2026-03", firm_id="F3", priority="simple")
+    emb = TB.EMBEDDING.view(e, "en")
+    assert emb["node"].tolist() == ["Packs", "Cathode ★"] and emb["reasons"].tolist() == ["Cells (1.00)"] * 2
+    html = TB.EMBEDDING.html(e, "en")
+    assert '<td class="num">100%</td>' in html and '<td class="num">0.500</td>' in html
+    assert html.count('<td class="num">0</td>') == 2                          # no candidate on record: 0
+    gm = G.gene_map(tiny, "2026-03")
+    ent = TB.ENTRIES.view(N.small_firm_entries(tiny, "2026-03", gm, priority="simple"), "en")
+    assert ent.values.tolist() == [["Cathode Co", "North", 200.0, "Cathode", "Lithium", 1.0, pytest.approx(0.6)]]
+
+
+def test_section_values_and_cards(tiny):
+    n = N.niche(tiny, "2026-03")
+    e = N.embedding(tiny, "2026-03", firm_id="F3", priority="simple")
+    words = narr.section_values(n, "en")
+    assert words == {"level": "segment", "level_plural": "segments", "n": 2, "threshold": "0.70",
+                     "min_share": "1%", "currency": "CNY"}
+    method = narr.method_values(n, e, e.gene_map, "en")
+    assert method["cap"] == "0.30" and "stand-in" in method["priority_method"]
+    assert narr.embed_section(e) == "niche.embed" and narr.embed_section(N.embedding(tiny, "2026-03", nodes=[])) is None
+    values = narr.embed_values(e, e.gene_map, tiny["firms"], "en", chosen=True)
+    assert (values["firm"], values["zone"], values["nodes"], values["why"]) == ("Cell Co", "South", "Cells", "")
+    cards = narr.headline_cards(n, e, e.gene_map, "en")
+    assert cards["Best entry point for a small firm"] == "Packs" and cards["Zones compared"] == "2"
+
+
 def test_priority_from_the_gap_analysis(tiny):
     gaps = pytest.importorskip("ecolib.analyses.gaps")
     gm = G.gene_map(tiny, "2026-03")
@@ -327,7 +418,7 @@ def test_priority_from_the_gap_analysis(tiny):
     assert tab.at["N.PACK", "priority"] == pytest.approx(0.75) and tab.at["N.CATH", "priority"] == pytest.approx(0.55)
     assert tab["priority"].to_dict() == pytest.approx(ref.reindex(tab.index).to_dict())
     assert (tab["score"] == tab["density"] * tab["priority"]).all()
-    assert "stand-in" not in " ".join(N.embedding_findings(e, gm, tiny["firms"], "en"))
+    assert "stand-in" not in " ".join(narr.embedding_findings(e, gm, tiny["firms"], "en"))
 
 
 # ----------------------------------------------------------------------------- the demo (situation f)
@@ -347,11 +438,11 @@ def test_demo_flags_east_and_north(demo):
     assert n.pairs.at[0, "shared"] == "DOWN.VEH"
     adv = n.advice
     assert set(adv["zone"]) == {"East Zone", "North Zone"} and (adv["advantage"] > 0).all()
-    text = " ".join(N.findings(n, "en"))
+    text = " ".join(narr.findings(n, "en"))
     assert "East Zone and North Zone compete for the same niche" in text and "0.985" in text
     # but by technology node they differ: North makes passenger cars, East commercial vehicles and buses
     assert n.pairs.at[0, "overlap_finer"] < 0.1 and "technology nodes, East Zone and North Zone overlap only 0.060" in text
-    assert "同质化竞争" in " ".join(N.findings(n, "zh"))
+    assert "同质化竞争" in " ".join(narr.findings(n, "zh"))
     # the shares of the largest segments as in the README
     assert n.shares.at["East Zone", "DOWN.VEH"] == pytest.approx(0.402, abs=5e-4)
     assert n.shares.at["South Hi-tech Zone", "MID.PSEMI"] == pytest.approx(0.446, abs=5e-4)

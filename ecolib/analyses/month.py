@@ -39,8 +39,8 @@ from ecolib.workspace import Workspace
 from ecolib.workspace.settings import Settings
 
 #: The parts of a month model, in the order :meth:`MonthModel.compute` builds them.
-PARTS = ("overview", "value_stream", "gene_map", "health", "health_history", "evaluation", "gaps",
-         "niche", "embedding")
+PARTS = ("overview", "value_stream", "national", "gene_map", "health", "health_history", "evaluation", "gaps",
+         "niche", "embedding", "entries")
 
 #: Version of the stored form; a stored model of another version is not read back.
 FORMAT = 1
@@ -98,6 +98,16 @@ class MonthModel:
                                         threshold=self.settings.thresholds.broken_link_share)
 
     @cached_property
+    def national(self):
+        """The national key sectors behind the park's chain
+        (:class:`ecolib.analyses.valuestream.NationalSectors`): the 42 sectors of China's 2020
+        input-output table with their linkages, and those this model's value-stream segments
+        map to (:func:`ecolib.analyses.valuestream.national`)."""
+        from ecolib.analyses import valuestream
+        from ecolib.datasets.china_io import load_china_io
+        return valuestream.national(self.value_stream.flows.groups, load_china_io(2020))
+
+    @cached_property
     def gene_map(self):
         """Coverage, node space and feasibility (:class:`ecolib.analyses.genemap.GeneMap`)."""
         from ecolib.analyses import genemap
@@ -142,6 +152,14 @@ class MonthModel:
         from ecolib.analyses import niche
         return niche.embedding(self.tables, self.month, firm_id=self.niche_firm, nodes=self.niche_nodes,
                                gm=self.gene_map, weights=self.settings.priority_weights)
+
+    @cached_property
+    def entries(self):
+        """The best entry point of each of the ten smallest firms next to a gap
+        (:class:`ecolib.analyses.niche.Entries`, on this model's gene map and priority weights)."""
+        from ecolib.analyses import niche
+        return niche.small_firm_entries(self.tables, self.month, self.gene_map, n=10,
+                                        weights=self.settings.priority_weights)
 
     # -- the whole model ---------------------------------------------------------------
     def computed(self) -> list[str]:

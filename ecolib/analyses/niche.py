@@ -73,20 +73,23 @@ For a firm (``firm_id``) or a capability profile (``nodes``: technology node ids
   the park has no missing node, to any gap node; ties by firm id. With no such firm: the
   smallest-output active local non-anchor firm with a technology node. None when the park
   has no local firm with a technology node.
+* **Other small firms next to the gaps** (:func:`small_firm_entries`): the best entry point of
+  each of the ten smallest firms of that pool at once (:func:`best_entries`), best first.
+
+Results are numbers, ids and codes; the words and tables of the page are in
+``ecolib.presentation.narrative.niche`` and ``ecolib.presentation.tables.niche``.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ecolib.presentation import fmt
 from ecolib.foundations import frames
 from ecolib.analyses import genemap, relatedness
-from ecolib.presentation.i18n import display_names, t
 from ecolib.foundations.firms import active_mask
 from ecolib.contract.schema import GROUP_LEVELS as LEVELS, STAGES  # the contract's vocabulary
 
@@ -108,29 +111,25 @@ __all__ = [
     "simple_priority",
     "gap_priority",
     "own_nodes",
+    "small_firm_pool",
     "small_firms_near_gaps",
     "default_firm",
     "embedding",
     "best_entries",
-    "section_values",
-    "embed_values",
-    "priority_values",
-    "embed_section",
-    "portfolio_table",
-    "pairs_view",
-    "advice_view",
-    "embedding_view",
-    "entries_view",
-    "entries_findings",
-    "headline_cards",
-    "findings",
-    "embedding_findings",
+    "Entries",
+    "small_firm_entries",
+    "main_nodes",
+    "with_threshold",
+    "FINER",
+    "DISTINCT_BELOW",
 ]
 
 #: The next finer level of each level (the overlap there tells rivals from a division of labour).
 FINER = {"stage": "segment", "segment": "node"}
 #: Overlap above which a pair of zones is flagged as homogeneous competition.
 DEFAULT_THRESHOLD = 0.7
+#: Overlap below which a pair of zones occupies clearly different niches (they complement each other).
+DISTINCT_BELOW = 0.3
 
 
 # =========================================================================== zone portfolios
@@ -488,6 +487,44 @@ def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None) -> pd.DataFrame:
     return pairs.assign(overlap_finer=np.where(ok, f[np.maximum(i, 0), np.maximum(j, 0)], np.nan))
 
 
+def with_threshold(n: Niche, threshold: float) -> Niche:
+    """The same zone portfolios flagged at another overlap threshold: pairs re-flagged and
+    advice redone (default ``top`` and ``min_share`` of :func:`niche`), nothing else recomputed.
+
+    Parameters
+    ----------
+    n : Niche
+        A result of :func:`niche`.
+    threshold : float
+        The overlap above which a pair is flagged, in [0, 1].
+
+    Returns
+    -------
+    Niche
+        ``n`` with ``threshold``, ``pairs``, ``advice`` and the headline's ``threshold`` and
+        ``flagged_pairs`` for the new threshold; the portfolios are the same objects.
+
+    See Also
+    --------
+    niche : builds ``n``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> n = niche(tiny().tables, "2026-03")              # North–South overlap 0.447 < 0.7
+    >>> len(n.flagged), len(with_threshold(n, 0.4).flagged)
+    (0, 1)
+    """
+    threshold = _check_threshold(threshold)
+    pairs = with_finer(overlap_pairs(n.overlap, n.shares, threshold=threshold), n.finer_overlap)
+    advice = differentiation(n.lq, n.shares, pairs)
+    flagged = pairs[pairs["flagged"].to_numpy(bool)]
+    headline = {**n.headline, "threshold": threshold,
+                "flagged_pairs": [[a_, b_, round(float(v), 6)] for a_, b_, v in
+                                  zip(flagged["zone_a"], flagged["zone_b"], flagged["overlap"])]}
+    return replace(n, threshold=threshold, pairs=pairs, advice=advice, headline=headline)
+
+
 # =========================================================================== embedding
 
 
@@ -667,6 +704,8 @@ class Embedding:
         node, up to 3, φ > 0), related_proximity (their φ).
     priority_source : where the gap priority comes from: "gaps" (the gap analysis) or "simple"
         (:func:`simple_priority`).
+    gene_map : the gene map the opportunities were ranked on (node names, segments, the
+        relatedness behind the reasons).
     """
 
     month: str | None
@@ -676,6 +715,7 @@ class Embedding:
     table: pd.DataFrame
     priority_source: str = "simple"
     headline: dict = field(default_factory=dict)
+    gene_map: genemap.GeneMap | None = field(default=None, repr=False)
 
     def top(self, n: int = 10, *, positive: bool = True) -> pd.DataFrame:
         t_ = self.table[self.table["score"] > 0] if positive else self.table
@@ -687,9 +727,52 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
               min_capability: float = 0.3, related: int = 3, priority: str = "auto",
               weights: Mapping | None = None) -> Embedding:
     """Gap nodes ranked for a firm (``firm_id``) or a capability profile (``nodes``); with
-    neither, for :func:`default_firm`. ``gm`` (a :class:`ecolib.analyses.genemap.GeneMap` of the same
-    month) saves recomputing the gene map. ``priority`` / ``weights``: the gap priority's
-    source and weights (:func:`gap_priority`). Raises ValueError for an unknown firm or node."""
+    neither, for :func:`default_firm` (module docstring, "Embedding opportunities").
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (chain_nodes, chain_edges, firms, firm_nodes; candidates if any).
+    month : str or None
+        ``YYYY-MM``; None: firms with status active.
+    firm_id : str, optional
+        The firm to position (its own nodes: capability ≥ the gene map's ``min_capability``).
+    nodes : iterable of str, optional
+        A capability profile of technology node ids, instead of a firm.
+    gm : GeneMap, optional
+        The gene map of the same month (saves recomputing it).
+    min_capability : float
+        Capability threshold of the gene map built when ``gm`` is None.
+    related : int
+        Own nodes kept per gap node as its reasons.
+    priority : {"auto", "gaps", "simple"}
+        Where the gap priority comes from (:func:`gap_priority`).
+    weights : mapping, optional
+        ``priority_weights`` of workspace.yaml.
+
+    Returns
+    -------
+    Embedding
+        ``table``: the gap nodes (not the profile's own) ranked by score = density × priority,
+        each in [0, 1]; ``gene_map``: ``gm``.
+
+    Raises
+    ------
+    ValueError
+        An unknown firm or a node that is not a technology node of the chain.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds ``gm``.
+    best_entries : the best opportunity of many firms at once.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> e = embedding(tiny().tables, "2026-03", firm_id="F3", priority="simple")
+    >>> e.nodes, e.table[["node_id", "density", "score"]].round(2).values.tolist()
+    (['N.CELL'], [['N.PACK', 1.0, 0.5], ['N.CATH', 0.5, 0.15], ['N.LI', 0.0, 0.0]])
+    """
     if gm is None:
         gm = genemap.gene_map(tables, month, min_capability=min_capability)
     cov = gm.coverage
@@ -762,7 +845,7 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
         "opportunities": int(len(best)),
         "top": [[n, round(float(s), 6)] for n, s in zip(best["node_id"].head(5), best["score"].head(5))],
     }
-    return Embedding(month, firm_id, profile, weak, table, source, headline)
+    return Embedding(month, firm_id, profile, weak, table, source, headline, gm)
 
 
 def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterable[str], *,
@@ -816,357 +899,125 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
                          "score": best})
 
 
-# =========================================================================== report text and views
+# =========================================================================== small firms next to the gaps
 
 
+def main_nodes(firm_nodes: pd.DataFrame, firm_ids: Iterable[str]) -> pd.Series:
+    """Each firm's main node: its ``firm_nodes`` row with the largest share (ties: the first
+    node id), on any node of the chain.
 
+    Parameters
+    ----------
+    firm_nodes : DataFrame
+        firm_id, node_id, share.
+    firm_ids : iterable of str
+        The firms asked for.
 
-def group_names(n: Niche, lang: str = "en") -> pd.Series:
-    """group id → name in ``lang``."""
-    return pd.Series(display_names(n.groups, lang).to_numpy(object), index=n.groups["group"].to_numpy(object))
+    Returns
+    -------
+    Series
+        node_id by firm_id, for the firms of ``firm_ids`` with a ``firm_nodes`` row.
 
-
-def firm_names(firms: pd.DataFrame, lang: str = "en") -> pd.Series:
-    return pd.Series(display_names(firms, lang).to_numpy(object), index=firms["firm_id"].to_numpy(object))
-
-
-def _list(items: list[str], lang: str, limit: int = 4) -> str:
-    sep = "、" if lang == "zh" else ", "
-    shown = sep.join(str(i) for i in items[:limit])
-    if len(items) > limit:
-        shown += t("niche.and_more", lang, n=len(items) - limit)
-    return shown
-
-
-def level_label(level: str, lang: str = "en") -> str:
-    return t(f"niche.level.{level}", lang)
-
-
-def section_values(n: Niche, lang: str = "en", *, currency: str = "CNY", min_share: float = 0.01) -> dict:
-    """Placeholders the section texts use: level, level_plural, n (groups of the level),
-    threshold, min_share, currency."""
-    return {"level": level_label(n.level, lang), "level_plural": t(f"niche.level_plural.{n.level}", lang),
-            "n": int(n.output.shape[1]), "threshold": fmt.number(n.threshold, 2), "min_share": fmt.pct(min_share, 0),
-            "currency": currency}
-
-
-def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: str = "en", *,
-                 currency: str = "CNY", chosen: bool = False) -> dict:
-    """Placeholders of the embedding section's intro: firm, zone, output, nodes, why (how the
-    firm was chosen; empty when ``chosen`` by the user)."""
-    nodes = own_nodes_text(e.nodes, gm, lang)
-    if e.firm_id is None:
-        return {"firm": t("niche.profile_label", lang), "zone": "", "output": "", "nodes": nodes, "why": "",
-                **priority_values(e, lang)}
-    info = firms.set_index("firm_id").loc[e.firm_id]
-    zone = info.get("zone")
-    return {"firm": str(firm_names(firms, lang).get(e.firm_id, e.firm_id)),
-            "zone": zone if isinstance(zone, str) and zone else "–",
-            "output": fmt.money(info.get("output"), lang, currency), "nodes": nodes,
-            "why": t("niche.embed_why_chosen" if chosen else "niche.embed_why_default", lang),
-            **priority_values(e, lang)}
-
-
-def embed_section(e: Embedding) -> str | None:
-    """The i18n key of the embedding section: a firm's, a capability profile's, or None when
-    there is nothing to position."""
-    if e.firm_id is not None:
-        return "niche.embed"
-    return "niche.embed_profile" if e.nodes else None
-
-
-def priority_values(e: Embedding, lang: str = "en") -> dict:
-    """How the gap priority was made, in words: ``priority_def`` (short) and
-    ``priority_method`` (for the method section), by ``e.priority_source``."""
-    src = e.priority_source if e.priority_source in ("gaps", "simple") else "simple"
-    return {"priority_def": t(f"niche.priority_def.{src}", lang),
-            "priority_method": t(f"niche.priority_method.{src}", lang)}
-
-
-def portfolio_table(n: Niche, lang: str = "en", *, top: int = 3) -> pd.DataFrame:
-    """Per zone: firms, output, groups with output, breadth (raw and standardised), and its
-    ``top`` largest groups with their share (text)."""
-    names = group_names(n, lang)
-    p = n.shares
-    a = np.nan_to_num(p.to_numpy(np.float64), nan=-1.0)
-    k = min(top, a.shape[1])
-    idx = np.argsort(-a, axis=1, kind="stable")[:, :k] if k else np.zeros((len(p), 0), int)
-    vals = np.take_along_axis(a, idx, axis=1)
-    cols = p.columns.to_numpy(object)
-    sep = "；" if lang == "zh" else "; "
-    largest = [sep.join(f"{names.get(cols[g], cols[g])} {fmt.pct(v, 0)}" for g, v in zip(gi, vi) if v > 0) or "–"
-               for gi, vi in zip(idx, vals)]                          # zones × top: a handful of rows
-    z = n.zones
-    return pd.DataFrame({"zone": z["zone"].to_numpy(object), "firms": z["firms"].to_numpy(np.int64),
-                         "output": z["output"].to_numpy(np.float64), "groups": z["groups"].to_numpy(np.int64),
-                         "breadth": z["breadth"].to_numpy(np.float64),
-                         "breadth_std": z["breadth_std"].to_numpy(np.float64), "largest": largest})
-
-
-PORTFOLIO_COLUMNS = {"zone": "common.zone", "firms": "common.firms", "output": "common.output",
-                     "groups": "niche.col.groups", "breadth": "niche.col.breadth",
-                     "breadth_std": "niche.col.breadth_std", "largest": "niche.col.largest"}
-
-
-def portfolio_formats(lang: str = "en", currency: str = "CNY") -> dict:
-    return {"firms": fmt.count, "output": lambda v: fmt.money(v, lang, currency), "groups": fmt.count,
-            "breadth": lambda v: fmt.number(v, 2), "breadth_std": lambda v: fmt.number(v, 2)}
-
-
-def pairs_view(n: Niche, lang: str = "en") -> pd.DataFrame:
-    """Every pair of zones: zones, overlap, verdict, the group where they overlap most."""
-    names = group_names(n, lang)
-    pr = n.pairs
-    verdict = np.where(pr["flagged"].to_numpy(bool), t("niche.verdict.flagged", lang),
-                       np.where(pr["overlap"].isna().to_numpy(), t("niche.verdict.undefined", lang),
-                                t("niche.verdict.distinct", lang)))
-    shared = [("–" if g is None or (isinstance(g, float) and np.isnan(g)) else
-               t("niche.shared_cell", lang, group=names.get(g, g), a=fmt.pct(sa, 0), b=fmt.pct(sb, 0)))
-              for g, sa, sb in zip(pr.get("shared", [None] * len(pr)), pr.get("share_a", [np.nan] * len(pr)),
-                                   pr.get("share_b", [np.nan] * len(pr)))]     # pairs of zones: few
-    return pd.DataFrame({"pair": [f"{a} – {b}" for a, b in zip(pr["zone_a"], pr["zone_b"])],
-                         "overlap": pr["overlap"].to_numpy(np.float64), "verdict": verdict, "shared": shared})
-
-
-PAIR_COLUMNS = {"pair": "niche.col.pair", "overlap": "niche.col.overlap", "verdict": "niche.col.verdict",
-                "shared": "niche.col.shared"}
-
-
-def pair_formats(lang: str = "en") -> dict:
-    return {"overlap": lambda v: fmt.number(v, 3)}
-
-
-def advice_view(n: Niche, lang: str = "en") -> pd.DataFrame:
-    """One row per flagged pair and zone: the groups it should build on (LQ vs the other zone)."""
-    names = group_names(n, lang)
-    adv = n.advice
-    if not len(adv):
-        return pd.DataFrame({"pair": [], "zone": [], "build_on": [], "other": []})
-    item = [t("niche.advice_item", lang, group=names.get(g, g), lq=fmt.number(a, 2), lq_other=fmt.number(b, 2),
-              share=fmt.pct(s, 0)) for g, a, b, s in zip(adv["group"], adv["lq"], adv["lq_other"], adv["share"])]
-    adv = adv.assign(item=item)
-    sep = "；" if lang == "zh" else "; "
-    g = adv.groupby(["zone_a", "zone_b", "zone", "other"], sort=False)["item"].agg(lambda s: sep.join(s))
-    out = g.reset_index()
-    return pd.DataFrame({"pair": [f"{a} – {b}" for a, b in zip(out["zone_a"], out["zone_b"])],
-                         "zone": out["zone"].to_numpy(object), "build_on": out["item"].to_numpy(object),
-                         "other": out["other"].to_numpy(object)})
-
-
-ADVICE_COLUMNS = {"pair": "niche.col.pair", "zone": "common.zone", "build_on": "niche.col.build_on"}
-
-
-def embedding_view(e: Embedding, gm: genemap.GeneMap, lang: str = "en", *, n: int = 10) -> pd.DataFrame:
-    """The top ``n`` opportunities (score > 0) with their reasons, for the report table."""
-    top = e.top(n)
-    nodes = gm.coverage.nodes
-    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
-    tree = gm.coverage.tree
-    seg_names = pd.Series(display_names(tree, lang).to_numpy(object), index=tree["node_id"].to_numpy(object))
-    reasons = []
-    for rel, phis in zip(top["related"], top["related_proximity"]):    # ≤ n rows (display)
-        items = [t("niche.reason_item", lang, node=node_names.get(r, r), phi=fmt.number(v, 2))
-                 for r, v in zip(rel, phis)]
-        reasons.append(_list(items, lang, 3) if items else t("niche.reason_none", lang))
-    status = [t(f"genemap.status.{s}", lang) for s in top["status"]]
-    return pd.DataFrame({
-        "rank": top["rank"].to_numpy(np.int64),
-        "node": [f"{node_names.get(i, i)}{' ★' if c else ''}" for i, c in zip(top["node_id"], top["core"])],
-        "segment": top["segment_id"].map(seg_names).to_numpy(object),
-        "status": status,
-        "firms": top["firms"].to_numpy(np.int64),
-        "density": top["density"].to_numpy(np.float64),
-        "priority": top["priority"].to_numpy(np.float64),
-        "score": top["score"].to_numpy(np.float64),
-        "reasons": reasons,
-        "candidates": top["candidates"].to_numpy(np.int64),
-    })
-
-
-EMBED_COLUMNS = {"rank": "niche.col.rank", "node": "genemap.col.node", "status": "genemap.col.status",
-                 "density": "niche.col.density", "priority": "niche.col.priority", "score": "niche.col.score",
-                 "reasons": "niche.col.reasons", "candidates": "genemap.col.candidates"}
-
-
-def embed_formats(lang: str = "en") -> dict:
-    return {"rank": fmt.count, "firms": fmt.count, "density": lambda v: fmt.pct(v, 0),
-            "priority": lambda v: fmt.number(v, 2), "score": lambda v: fmt.number(v, 3),
-            "candidates": lambda v: fmt.count(v) if v else "–"}
-
-
-def entries_view(entries: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.DataFrame, gm: genemap.GeneMap,
-                 lang: str = "en") -> pd.DataFrame:
-    """:func:`best_entries` rows for display: firm, zone, output, its main node (largest
-    share), best entry node, density, score."""
-    info = firms.set_index("firm_id")
-    fnames = firm_names(firms, lang)
-    nodes = gm.coverage.nodes
-    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
-    main = (firm_nodes[frames.isin(firm_nodes["firm_id"], entries["firm_id"])]
-            .sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> main_nodes(tiny().tables["firm_nodes"], ["F2", "F3"]).to_dict()
+    {'F2': 'N.CATH', 'F3': 'N.CELL'}
+    """
+    ids = pd.Index(firm_ids if isinstance(firm_ids, (pd.Series, pd.Index, np.ndarray)) else list(firm_ids),
+                   dtype=object)
+    rows = firm_nodes[frames.isin(firm_nodes["firm_id"], ids)]
+    return (rows.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
             .drop_duplicates("firm_id").set_index("firm_id")["node_id"])
-    entries = entries.assign(own=entries["firm_id"].map(main).map(node_names).fillna("–"))
-    entries = entries.sort_values("score", ascending=False, kind="stable")      # best opportunity first
-    return pd.DataFrame({
-        "firm": entries["firm_id"].map(fnames).to_numpy(object),
-        "zone": entries["firm_id"].map(info["zone"]).fillna("–").to_numpy(object),
-        "output": pd.to_numeric(entries["firm_id"].map(info["output"]), errors="coerce").to_numpy(np.float64),
-        "own": entries["own"].to_numpy(object) if "own" in entries else "",
-        "entry": [node_names.get(i, "–") if isinstance(i, str) else "–" for i in entries["node_id"]],
-        "density": entries["density"].to_numpy(np.float64),
-        "score": entries["score"].to_numpy(np.float64),
+
+
+@dataclass
+class Entries:
+    """The best entry point of each of the smallest firms next to the gaps (the section
+    "other small firms next to the gaps").
+
+    month : the month. table : one row per firm of :func:`small_firms_near_gaps`, best
+        opportunity first (score descending, then the smallest output): firm_id, name,
+        name_zh, zone, output (currency/year), main_node (:func:`main_nodes`; None without a
+        row), nodes (own nodes used), node_id (best gap node, None when none scores > 0),
+        density, priority, score (as :func:`best_entries`).
+    gene_map : the gene map the scores were computed on (node names).
+    """
+
+    month: str | None
+    table: pd.DataFrame
+    gene_map: genemap.GeneMap | None = field(default=None, repr=False)
+
+    @property
+    def best(self) -> pd.Series | None:
+        """The row with the strongest opportunity (score > 0), or None."""
+        ok = self.table[self.table["score"] > 0]
+        return None if not len(ok) else ok.iloc[0]
+
+
+def small_firm_entries(tables: Mapping[str, pd.DataFrame], month: str | None, gm: genemap.GeneMap, *,
+                       n: int = 10, min_link: float = 0.1, weights: Mapping | None = None,
+                       priority: str = "auto") -> Entries:
+    """The best entry point of each of the ``n`` smallest firms next to a gap, at once.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (firms, firm_nodes, chain_nodes; chain_edges and candidates for
+        the gap analysis's priority).
+    month : str or None
+        ``YYYY-MM``.
+    gm : GeneMap
+        The gene map of the same month.
+    n : int
+        Firms at most (:func:`small_firms_near_gaps`).
+    min_link : float
+        Chain link strength that counts as "next to a gap".
+    weights : mapping, optional
+        ``priority_weights`` of workspace.yaml.
+    priority : {"auto", "gaps", "simple"}
+        Where the gap priority comes from (:func:`gap_priority`).
+
+    Returns
+    -------
+    Entries
+        Columns in :class:`Entries`; output in the workspace currency per year; density,
+        priority and score in [0, 1].
+
+    See Also
+    --------
+    small_firms_near_gaps : which firms.
+    best_entries : their best gap node.
+    ecolib.analyses.genemap.gene_map : builds ``gm``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> tables = tiny().tables
+    >>> en = small_firm_entries(tables, "2026-03", gene_map(tables, "2026-03"), priority="simple")
+    >>> en.table[["firm_id", "main_node", "node_id", "score"]].values.tolist()
+    [['F2', 'N.CATH', 'N.LI', 0.6]]
+    """
+    firms = tables["firms"]
+    near = small_firms_near_gaps(tables, month, gm, n=n, min_link=min_link)
+    best = best_entries(gm, tables["firm_nodes"], near["firm_id"], tables=tables, weights=weights, priority=priority)
+    info = firms.drop_duplicates("firm_id").set_index("firm_id").reindex(best["firm_id"])
+    name = info["name"] if "name" in info else pd.Series(best["firm_id"].to_numpy(object), index=info.index)
+    name_zh = info["name_zh"] if "name_zh" in info else name
+    main = main_nodes(tables["firm_nodes"], best["firm_id"])
+    table = pd.DataFrame({
+        "firm_id": best["firm_id"].to_numpy(object),
+        "name": name.to_numpy(object),
+        "name_zh": name_zh.to_numpy(object),
+        "zone": info["zone"].to_numpy(object),
+        "output": pd.to_numeric(info["output"], errors="coerce").to_numpy(np.float64),
+        "main_node": main.reindex(best["firm_id"]).to_numpy(object),
+        "nodes": best["nodes"].to_numpy(np.int64),
+        "node_id": best["node_id"].to_numpy(object),
+        "density": best["density"].to_numpy(np.float64),
+        "priority": best["priority"].to_numpy(np.float64),
+        "score": best["score"].to_numpy(np.float64),
     })
-
-
-ENTRY_COLUMNS = {"firm": "common.firm", "zone": "common.zone", "output": "common.output", "own": "niche.col.own_nodes",
-                 "entry": "niche.col.best_entry", "density": "niche.col.density", "score": "niche.col.score"}
-
-
-def entry_formats(lang: str = "en", currency: str = "CNY") -> dict:
-    return {"output": lambda v: fmt.money(v, lang, currency), "density": lambda v: fmt.pct(v, 0),
-            "score": lambda v: fmt.number(v, 3)}
-
-
-def entries_findings(entries: pd.DataFrame, firms: pd.DataFrame, gm: genemap.GeneMap, lang: str = "en", *,
-                     currency: str = "CNY") -> list[str]:
-    """One sentence on the strongest opportunity among :func:`best_entries` rows."""
-    ok = entries[entries["score"] > 0]
-    if not len(ok):
-        return []
-    best = ok.loc[ok["score"].idxmax()]
-    nodes = gm.coverage.nodes
-    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
-    info = firms.set_index("firm_id").loc[best["firm_id"]]
-    zone = info.get("zone")
-    return [t("niche.finding.entries_best", lang, firm=firm_names(firms, lang).get(best["firm_id"], best["firm_id"]),
-              zone=zone if isinstance(zone, str) and zone else "–", output=fmt.money(info.get("output"), lang, currency),
-              node=node_names.get(best["node_id"], best["node_id"]), density=fmt.pct(best["density"], 0),
-              score=fmt.number(best["score"], 3), n=len(entries))]
-
-
-def own_nodes_text(nodes: Iterable[str], gm: genemap.GeneMap, lang: str = "en") -> str:
-    """Names of a profile's nodes, joined."""
-    info = gm.coverage.nodes
-    names = pd.Series(display_names(info, lang).to_numpy(object), index=info["node_id"].to_numpy(object))
-    return _list([str(names.get(i, i)) for i in nodes], lang, 4)
-
-
-def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | None = None,
-                   lang: str = "en") -> dict[str, str]:
-    """Headline figures ``{label: value}`` for the top of the page and index.html."""
-    cards = {t("niche.headline.zones", lang): fmt.count(len(n.zones)),
-             t("niche.headline.flagged", lang): fmt.count(len(n.flagged))}
-    if n.headline["max_overlap"]:
-        a, b, v = n.headline["max_overlap"]
-        cards[t("niche.headline.max_overlap", lang, a=a, b=b)] = fmt.number(v, 3)
-    z = n.zones[~n.zones["no_output"]]
-    if len(z) and z["breadth_std"].notna().any():
-        narrow = z.loc[z["breadth_std"].idxmin()]
-        cards[t("niche.headline.narrowest", lang)] = f"{narrow['zone']} ({fmt.number(narrow['breadth_std'], 2)})"
-    if e is not None and gm is not None and len(e.top(1)):
-        top = e.top(1).iloc[0]
-        nodes = gm.coverage.nodes.set_index("node_id")
-        name = display_names(nodes.reset_index(), lang).set_axis(nodes.index).get(top["node_id"], top["node_id"])
-        cards[t("niche.headline.best_entry", lang)] = str(name)
-    return cards
-
-
-def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
-    """Plain-language findings on zone niches, in ``lang``, naming zones, groups and numbers.
-    Values from data are inserted as plain text; the caller escapes the strings."""
-    out: list[str] = []
-    names = group_names(n, lang)
-    lvl = level_label(n.level, lang)
-    z = n.zones
-    live = z[~z["no_output"]]
-    if not len(z):
-        return [t("niche.finding.no_zones", lang)]
-    if len(z) == 1:
-        out.append(t("niche.finding.one_zone", lang, zone=z.iloc[0]["zone"]))
-    for _, row in z[z["no_output"]].iterrows():          # zones: a handful
-        out.append(t("niche.finding.no_output", lang, zone=row["zone"], month=n.month or ""))
-    fl = n.flagged
-    if len(fl):
-        for _, pr in fl.iterrows():                       # flagged pairs: a handful
-            shared = pr.get("shared")
-            text = t("niche.finding.flagged", lang, a=pr["zone_a"], b=pr["zone_b"], overlap=fmt.number(pr["overlap"], 3),
-                     threshold=fmt.number(n.threshold, 2))
-            if isinstance(shared, str):
-                text += t("niche.finding.flagged_shared", lang, group=names.get(shared, shared),
-                          sa=fmt.pct(pr["share_a"], 0), sb=fmt.pct(pr["share_b"], 0), a=pr["zone_a"], b=pr["zone_b"])
-            adv = n.advice[(n.advice["zone_a"] == pr["zone_a"]) & (n.advice["zone_b"] == pr["zone_b"])]
-            parts = []
-            for zone in (pr["zone_a"], pr["zone_b"]):
-                mine = adv[adv["zone"] == zone]
-                if len(mine):
-                    items = [t("niche.finding.advice_group", lang, group=names.get(g, g), lq=fmt.number(a, 2),
-                               lq_other=fmt.number(b, 2)) for g, a, b in zip(mine["group"], mine["lq"], mine["lq_other"])]
-                    parts.append(t("niche.finding.advice_zone", lang, zone=zone, groups=_list(items, lang, 3)))
-            out.append(text)
-            if parts:
-                out.append(t("niche.finding.advice", lang, a=pr["zone_a"], b=pr["zone_b"],
-                             advice=("；" if lang == "zh" else "; ").join(parts)))
-            fine = pr.get("overlap_finer")
-            if n.level in FINER and fine is not None and not np.isnan(fine) and fine <= n.threshold:
-                out.append(t("niche.finding.finer", lang, a=pr["zone_a"], b=pr["zone_b"], finer=fmt.number(fine, 3),
-                             finer_plural=t(f"niche.level_plural.{FINER[n.level]}", lang),
-                             level_plural=t(f"niche.level_plural.{n.level}", lang)))
-    elif len(live) > 1:
-        top = n.pairs.iloc[0]
-        out.append(t("niche.finding.none_flagged", lang, threshold=fmt.number(n.threshold, 2), a=top["zone_a"],
-                     b=top["zone_b"], overlap=fmt.number(top["overlap"], 3)))
-    distinct = n.pairs[(n.pairs["overlap"] < 0.3).to_numpy(bool)]
-    if len(distinct) and len(live) > 2:
-        low = distinct.iloc[-1]
-        out.append(t("niche.finding.distinct", lang, a=low["zone_a"], b=low["zone_b"],
-                     overlap=fmt.number(low["overlap"], 3)))
-    if len(live) > 1 and live["breadth_std"].notna().any():
-        wide = live.loc[live["breadth_std"].idxmax()]
-        narrow = live.loc[live["breadth_std"].idxmin()]
-        out.append(t("niche.finding.breadth", lang, wide=wide["zone"], wb=fmt.number(wide["breadth"], 1),
-                     ws=fmt.number(wide["breadth_std"], 2), narrow=narrow["zone"], nb=fmt.number(narrow["breadth"], 1),
-                     ns=fmt.number(narrow["breadth_std"], 2), n=n.output.shape[1], level=lvl,
-                     top=names.get(narrow["top_group"], narrow["top_group"]), share=fmt.pct(narrow["top_share"], 0)))
-    if n.unattributed > 0:
-        out.append(t("niche.finding.unattributed", lang, output=fmt.money(n.unattributed, lang, currency), level=lvl))
-    return out
-
-
-def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: str = "en", *,
-                       currency: str = "CNY") -> list[str]:
-    """Plain-language findings on the embedding opportunities of one firm or profile."""
-    nodes = gm.coverage.nodes
-    node_names = pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
-    out: list[str] = []
-    if e.firm_id is None and not e.nodes:
-        return [t("niche.finding.no_firm", lang)]
-    if e.firm_id is not None:
-        info = firms.set_index("firm_id").loc[e.firm_id]
-        who = firm_names(firms, lang).get(e.firm_id, e.firm_id)
-        zone = info.get("zone")
-        out.append(t("niche.finding.embed_firm", lang, firm=who, zone=zone if isinstance(zone, str) and zone else "–",
-                     output=fmt.money(info.get("output"), lang, currency),
-                     nodes=_list([str(node_names.get(i, i)) for i in e.nodes], lang, 4)))
-        if e.weak_profile:
-            out.append(t("niche.finding.weak_profile", lang, cap=fmt.number(gm.coverage.min_capability, 2)))
-    else:
-        out.append(t("niche.finding.embed_profile", lang, nodes=_list([str(node_names.get(i, i)) for i in e.nodes], lang, 4)))
-    top = e.top(3)
-    if not len(top):
-        out.append(t("niche.finding.embed_none", lang))
-        return out
-    first = top.iloc[0]
-    rel = [str(node_names.get(r, r)) for r in first["related"]]
-    out.append(t("niche.finding.embed_best", lang, node=node_names.get(first["node_id"], first["node_id"]),
-                 status=t(f"genemap.status.{first['status']}", lang).lower() if lang == "en" else
-                 t(f"genemap.status.{first['status']}", lang),
-                 density=fmt.pct(first["density"], 0), priority=fmt.number(first["priority"], 2),
-                 score=fmt.number(first["score"], 3), related=_list(rel, lang, 3) if rel else "–",
-                 candidates=int(first["candidates"])))
-    if len(top) > 1:
-        items = [t("niche.finding.embed_item", lang, node=node_names.get(i, i), score=fmt.number(s, 3))
-                 for i, s in zip(top["node_id"].iloc[1:], top["score"].iloc[1:])]
-        out.append(t("niche.finding.embed_next", lang, items=_list(items, lang, 3)))
-    if e.priority_source == "simple":
-        out.append(t("niche.finding.embed_priority_note", lang))
-    return out
+    table = table.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)   # best first
+    return Entries(month, table, gm)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from ecolib.presentation import fmt
@@ -14,6 +13,7 @@ from ecolib.presentation.escape import plot_text
 from ecolib.analyses import niche as nc
 from ecolib.analyses.genemap import GeneMap
 from ecolib.presentation.i18n import t
+from ecolib.presentation.narrative.niche import group_names, node_names
 from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, STATUS_COLOURS
 
 #: Diverging scale for LQ (log2 from 1/4 to 4): blue under-, orange over-specialised.
@@ -86,7 +86,7 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
     """Groups (rows, chain order) × zones (columns): LQ on a diverging log scale centred at 1,
     LQ in the cells, output and share on hover. Groups nobody produces in are left out; with
     more than ``max_rows`` groups, the largest by output are shown (a note says how many not)."""
-    names = nc.group_names(n, lang)
+    names = group_names(n, lang)
     stage = n.groups.set_index("group")["stage"]
     total = n.output.sum(axis=0)
     keep = total[total > 0]
@@ -164,7 +164,7 @@ def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12
     """Butterfly chart of two zones' output mix: the ``top`` groups by combined share, zone a's
     shares to the left and b's to the right; the groups each should build on (the advice) in
     bold and full colour, the others pale."""
-    names = nc.group_names(n, lang)
+    names = group_names(n, lang)
     p = n.shares
     pa, pb = p.loc[a].fillna(0.0), p.loc[b].fillna(0.0)
     adv = n.advice[((n.advice["zone_a"] == a) & (n.advice["zone_b"] == b))
@@ -209,8 +209,7 @@ def embedding_chart(e: nc.Embedding, gm: GeneMap, firm_label: str, lang: str = "
     """The firm's ``n`` best entry points (score > 0) as horizontal bars coloured by gap status,
     best on top; the label says fit × priority; ★ marks a core node."""
     top = e.top(n).iloc[::-1]
-    nodes = gm.coverage.nodes
-    names = pd.Series(nc.display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
+    names = node_names(gm, lang)
     limit = 22 if lang == "zh" else 46
     labels = [plot_text(_short(names.get(i, i), limit)) + (" ★" if c else "") for i, c in zip(top["node_id"], top["core"])]
     text = [t("niche.embed_text", lang, density=fmt.pct(d, 0), priority=fmt.number(p, 2))

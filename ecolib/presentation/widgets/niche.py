@@ -17,8 +17,9 @@ from ecolib.analyses import genemap as gmap
 from ecolib.analyses import niche as nc
 from ecolib.presentation.i18n import t
 from ecolib.presentation.escape import html_text
-from ecolib.presentation.tables import html_table
+from ecolib.presentation.narrative.niche import firm_names
 from ecolib.presentation.plots import niche as plot
+from ecolib.presentation.tables import niche as niche_tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
 
 #: Firms offered in the firm picker at most (the smallest first: the question is about small firms).
@@ -27,10 +28,37 @@ MAX_FIRMS = 2_000
 
 def firm_options(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | None, lang: str = "en", *,
                  include: str | None = None, limit: int = MAX_FIRMS) -> list[tuple[str, str]]:
-    """(label, firm_id) of the firms :func:`ecolib.analyses.niche.small_firm_pool` offers, labelled with
-    name, zone and output (output not reported reads "–")."""
+    """The options of the firm picker.
+
+    Parameters
+    ----------
+    firms, firm_nodes : DataFrame
+        The workspace tables.
+    month : str or None
+        ``YYYY-MM``.
+    lang : str
+        Language of the names.
+    include : str, optional
+        A firm always offered (the one shown).
+    limit : int
+        Firms at most.
+
+    Returns
+    -------
+    list of (str, str)
+        (label, firm_id) of the firms :func:`ecolib.analyses.niche.small_firm_pool` offers, in
+        its order (smallest output first), labelled with name, zone and output (output not
+        reported reads "–").
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> firm_options(tables["firms"], tables["firm_nodes"], "2026-03")[0]
+    ('Lithium Co · North · CNY 100', 'F1')
+    """
     chosen = nc.small_firm_pool(firms, firm_nodes, month, include=include, limit=limit)
-    names = nc.firm_names(chosen, lang)
+    names = firm_names(chosen, lang)
     zone = chosen["zone"].astype(object).where(chosen["zone"].notna(), "–")
     labels = [f"{names.get(f, f)} · {z} · {fmt.money(o, lang)}"
               for f, z, o in zip(chosen["firm_id"], zone, pd.to_numeric(chosen["output"], errors="coerce"))]
@@ -85,12 +113,7 @@ class NicheExplorer(Explorer):
     @property
     def niche(self) -> nc.Niche:
         """The niche result for the current level and threshold (pairs re-flagged, advice redone)."""
-        base = self._portfolio(self.level.value)
-        thr = float(self.threshold.value)
-        pairs = nc.with_finer(nc.overlap_pairs(base.overlap, base.shares, threshold=thr), base.finer_overlap)
-        advice = nc.differentiation(base.lq, base.shares, pairs)
-        return nc.Niche(base.month, base.level, thr, base.output, base.shares, base.lq, base.overlap, base.zones,
-                        pairs, advice, base.groups, base.unattributed, base.headline, base.finer_overlap)
+        return nc.with_threshold(self._portfolio(self.level.value), float(self.threshold.value))
 
     @property
     def embedding(self) -> nc.Embedding | None:
@@ -103,24 +126,21 @@ class NicheExplorer(Explorer):
         e = self.embedding
         if e is None:
             return go.Figure()
-        label = str(nc.firm_names(self.tables["firms"], self.lang).get(e.firm_id, e.firm_id))
+        label = str(firm_names(self.tables["firms"], self.lang).get(e.firm_id, e.firm_id))
         return plot.embedding_chart(e, self.gm, label, self.lang)
 
     def _fill_tables(self) -> None:
         n = self.niche
         self.summary.value = "<b>" + html_text(t("niche.explore.flagged", self.lang, n=len(n.flagged),
                                                      threshold=fmt.number(n.threshold, 2))) + "</b>"
-        view = nc.advice_view(n, self.lang)
-        self.advice.value = html_table(view, lang=self.lang, columns=nc.ADVICE_COLUMNS) if len(view) else ""
+        self.advice.value = niche_tables.ADVICE.html(n, self.lang, self.currency) if len(n.advice) else ""
 
     def _fill_embedding_table(self) -> None:
         e = self.embedding
         if e is None:
             self.embed_table.value = ""
             return
-        view = nc.embedding_view(e, self.gm, self.lang)
-        self.embed_table.value = (html_table(view, lang=self.lang, columns=nc.EMBED_COLUMNS,
-                                             formats=nc.embed_formats(self.lang)) if len(view)
+        self.embed_table.value = (niche_tables.EMBEDDING.html(e, self.lang, self.currency) if len(e.top(1))
                                   else "<p>" + html_text(t("niche.no_opportunity", self.lang)) + "</p>")
 
     def _redraw_niche(self, change: dict | None = None) -> None:
