@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from conftest import ROOT, write_tiny_park
 from ecolib import cli
 from ecolib.analyses import evaluation, gaps, genemap, health, niche, valuestream
+from ecolib.analyses.month import analyse
 from ecolib.workspace.numtext import parse_number
 from ecolib.workspace.rules import check_formula, evaluate_formula
 from ecolib.workspace.settings import Settings, SettingsError, Thresholds, as_settings, read_settings
@@ -79,16 +80,15 @@ def _errors(folder: Path) -> list[str]:
 
 
 def run_every_analysis(ws) -> None:
-    """Every analysis function the notebooks call with settings, as they call it."""
-    s = ws.settings
-    valuestream.value_stream(ws.tables, M, window=s.window, threshold=s.thresholds.broken_link_share)
-    genemap.gene_map(ws.tables, M, min_capability=s.min_capability)
-    gaps.gap_analysis(ws.tables, s, M)
-    e = evaluation.evaluate_workspace(ws.tables, s, M)
-    evaluation.alert_records(e, "en")
-    evaluation.kpi_table(e, "zh")
-    health.health_history_workspace(ws.tables, s, M)
-    niche.niche(ws.tables, M, level="segment", threshold=s.thresholds.niche_overlap)
+    """Every analysis of the month model, as the report runner computes it before the pages,
+    and the words that read settings (rule conditions, alert records, the KPI table)."""
+    from ecolib.presentation.narrative import evaluation as words
+    from ecolib.presentation.tables import evaluation as specs
+
+    m = analyse(ws, M).compute()
+    words.alert_records(m.evaluation, "en")
+    specs.KPIS.view(m.evaluation, "zh")
+    specs.RULES.view(m.evaluation, "en")
 
 
 # --------------------------------------------------------------------------- one number parser
