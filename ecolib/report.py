@@ -757,9 +757,9 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
             try:
                 pm.execute_notebook(str(source), str(executed), kernel_name=kernel, progress_bar=False,
                                     cwd=str(source.parent), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                                    parameters={
+                                    parameters=_parameters(source, {
                                         "workspace": str(ws.path.resolve()), "month": month,
-                                        "lang": lang, "interactive": False, "model": str(model_path.resolve())})
+                                        "lang": lang, "interactive": False, "model": str(model_path.resolve())}))
             except pm.PapermillExecutionError as err:
                 if signals.received:         # Ctrl-C reached the kernel too: an interrupt, not a failure
                     raise _Interrupted(signals.name) from None
@@ -810,6 +810,16 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         raise ReportError(f"the report for {month} was published at {final}, but the index of months "
                           f"could not be written: {_reason(err)} ({_where(err, ws_dir, month)})") from None
     return MonthReport(final, final / "index.html", summary, seconds, analyst_final / "notebooks")
+
+
+def _parameters(notebook: Path, values: dict) -> dict:
+    """``values`` less the optional ``model`` where the notebook does not declare it (a notebook
+    of its own may leave the month model out and analyse the workspace itself)."""
+    import papermill as pm
+
+    if "model" in pm.inspect_notebook(str(notebook)):
+        return values
+    return {k: v for k, v in values.items() if k != "model"}
 
 
 def render(workspace: str | Path, months: list[str], **kwargs) -> list[MonthReport]:

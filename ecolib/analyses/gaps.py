@@ -236,7 +236,7 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         "node_id": gaps["node_id"], "name": gaps["name"], "name_zh": gaps["name_zh"], "segment_id": seg,
         "segment_name": seg.map(tree["name"]).fillna(""), "segment_name_zh": seg.map(tree["name_zh"]).fillna(""),
         "stage": gaps["stage"], "status": gaps["status"], "core": gaps["core"], "weight": weight,
-        "firms": gaps["firms"], "candidates": _candidate_counts(candidates, cov.min_capability)
+        "firms": gaps["firms"], "candidates": gmap.candidate_counts(candidates, cov.min_capability)
         .reindex(gaps["node_id"], fill_value=0).to_numpy(int),
         "demand_value": demand_value,
     })
@@ -258,13 +258,6 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
     out.attrs["weights"] = w
     out.attrs["note"] = "weights_all_zero" if all_zero else ""
     return out
-
-
-def _candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> pd.Series:
-    if candidates is None or not len(candidates):
-        return pd.Series(dtype="int64")
-    ok = candidates[candidates["capability"].to_numpy(float) >= min_capability]
-    return ok.groupby("node_id")["firm_id"].nunique()
 
 
 # =========================================================================== candidate matching
@@ -457,7 +450,7 @@ def single_supplier_nodes(cov: gmap.Coverage, net: LocalNetwork, firms: pd.DataF
         "local_buyers": np.where(pos >= 0, buyers[np.maximum(pos, 0)], 0).astype(int),
         "local_sales": np.where(pos >= 0, net.local_outbound[np.maximum(pos, 0)], 0.0),
         "firms_below": nodes["firms_below"].to_numpy(int), "firms_exited": nodes["firms_exited"].to_numpy(int),
-        "candidates": _candidate_counts(candidates, cov.min_capability).reindex(nodes["node_id"], fill_value=0)
+        "candidates": gmap.candidate_counts(candidates, cov.min_capability).reindex(nodes["node_id"], fill_value=0)
         .to_numpy(int),
     })
     out["firm_name"] = out["firm_id"].map(info["name"]).to_numpy(object)
@@ -739,7 +732,7 @@ def security_matrix(sf: vs.SegmentFlows, cov: gmap.Coverage, *, candidates: pd.D
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(bought > 0, outside_b / bought, np.nan)
     x = np.where((bought <= 0) & (nodes["status"].to_numpy(object) == "missing"), 1.0, x)
-    n_cand = _candidate_counts(candidates, cov.min_capability).reindex(ids, fill_value=0).to_numpy(int)
+    n_cand = gmap.candidate_counts(candidates, cov.min_capability).reindex(ids, fill_value=0).to_numpy(int)
     n_alt = nodes["firms"].to_numpy(int) + n_cand
     y = np.minimum(n_alt, int(full_at)) / float(full_at)
     high_x, high_y = x >= x_mid, y >= y_mid

@@ -515,6 +515,36 @@ class GeneMap:
         return proximity_graph(self.space, self.coverage, **options)
 
 
+def candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> pd.Series:
+    """Per technology node, the number of distinct candidate firms (any region) with capability
+    at least ``min_capability``: the one count of candidates every page shows.
+
+    Parameters
+    ----------
+    candidates : DataFrame or None
+        The ``candidates`` table (firm_id, node_id, capability, …); None or empty: no counts.
+    min_capability : float
+        The capability a candidate needs on the node (``min_capability`` of the settings).
+
+    Returns
+    -------
+    Series
+        Counts indexed by node_id, only nodes with at least one candidate (int64).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"firm_id": ["A", "A", "B", "C"], "node_id": ["N1", "N1", "N1", "N2"],
+    ...                   "capability": [0.9, 0.8, 0.5, 0.1]})
+    >>> candidate_counts(c, 0.3).to_dict()
+    {'N1': 2}
+    """
+    if candidates is None or not len(candidates):
+        return pd.Series(dtype="int64", name="candidates")
+    ok = candidates[candidates["capability"].to_numpy(np.float64) >= min_capability]
+    return ok.groupby("node_id")["firm_id"].nunique().astype(np.int64).rename("candidates")
+
+
 def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capability: float = 0.3,
              use_chain_edges: bool = True) -> GeneMap:
     """Coverage, node space and feasibility of every gap node for ``month``, from the
@@ -540,11 +570,7 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     space = node_space(tables["chain_nodes"], tables["firm_nodes"], firms=tables["firms"], candidates=cands,
                        chain_edges=edges, min_capability=min_capability)
     feas = feasibility(cov, space.proximity)
-    if cands is not None and len(cands):
-        ok = cands[cands["capability"] >= cov.min_capability]
-        n_cand = ok.groupby("node_id")["firm_id"].nunique().reindex(cov.nodes["node_id"], fill_value=0)
-    else:
-        n_cand = pd.Series(0, index=pd.Index(cov.nodes["node_id"]))
+    n_cand = candidate_counts(cands, cov.min_capability).reindex(cov.nodes["node_id"], fill_value=0)
     n_cand = n_cand.astype(np.int64).rename("candidates")
     headline = dict(cov.headline)
     by_node = feas.set_index("node_id")["feasibility"]
@@ -865,14 +891,58 @@ def node_firms(cov: Coverage, node_ids: Iterable[str]) -> pd.DataFrame:
     return out.sort_values(["capability", "firm_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def stage_counts(cov: Coverage, *, level: str = "stage") -> pd.DataFrame:
+def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
+    """The park's active local firms by the stage (or segment) of their main node, and their
+    output: each firm counted once, where most of its output is (the rule of
+    :func:`ecolib.foundations.firms.firm_profile`), so the counts add up to the park's active
+    local firms and the output to theirs, as on the overview.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`): its firms, its month and its coverage's links and tree.
+    level : {"stage", "segment"}
+        The level of the chain tree to group by.
+
+    Returns
+    -------
+    DataFrame
+        One row per chain node of ``level`` with such firms: node_id, firms (count),
+        output (annual output of those firms, currency per year).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> main_activity(gene_map(tiny().tables, "2026-03"))
+      node_id  firms  output
+    0    S.UP      2   300.0
+    1   S.MID      1  1000.0
+    """
+    from ecolib.foundations.firms import firm_profile, local_active
+
+    cov = gm.coverage
+    month = gm.month or "9999-12"           # no month: firms with status active
+    profile = local_active(firm_profile(gm.firms, cov.links, cov.nodes, month))
+    up = cov.nodes.set_index("node_id")["stage_id" if level == "stage" else "segment_id"]
+    key = profile["node_id"].map(up)
+    tree = cov.tree
+    out = (profile.assign(group=key).dropna(subset=["group"]).groupby("group", sort=False)
+           .agg(firms=("firm_id", "size"), output=("output", "sum")))
+    order = tree.loc[tree["level"] == level, "node_id"]
+    out = out.reindex([n for n in order if n in out.index])
+    return out.rename_axis("node_id").reset_index().astype({"firms": "int64", "output": "float64"})
+
+
+def stage_counts(source: "Coverage | GeneMap", *, level: str = "stage") -> pd.DataFrame:
     """Technology nodes by status, core gaps, coverage rate, firms and output per stage (or
     per segment with ``level="segment"``), in chain order.
 
     Parameters
     ----------
-    cov : Coverage
-        Node coverage (:func:`coverage`); its ``tree`` roll-ups are read.
+    source : GeneMap or Coverage
+        The gene map (:func:`gene_map`) or its node coverage (:func:`coverage`); the
+        coverage's ``tree`` roll-ups are read. With a GeneMap the park's firms by main
+        activity are added (:func:`main_activity`).
     level : {"stage", "segment"}
         The level of the chain tree to list.
 
@@ -883,17 +953,25 @@ def stage_counts(cov: Coverage, *, level: str = "stage") -> pd.DataFrame:
         vocabulary), name, name_zh, leaves (technology nodes), covered, thin, single, missing
         (technology nodes by status), core_gaps (core nodes not covered), coverage_rate
         (importance-weighted share of nodes not missing, in [0, 1]), firms (distinct qualifying
-        firms), output (attributed, currency per year).
+        firms: a firm able to serve nodes of two stages counts in both), output (attributed to
+        the qualifying links, currency per year); from a GeneMap also firms_main and
+        output_main (firms by main activity and their output, each firm once: 0 where none).
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
-    >>> cov = gene_map(tiny().tables, "2026-03").coverage
-    >>> stage_counts(cov)[["node_id", "leaves", "covered", "thin", "single", "missing", "firms"]]
-      node_id  leaves  covered  thin  single  missing  firms
-    0    S.UP       2        0     0       2        0      2
-    1   S.MID       2        0     1       0        1      2
+    >>> gm = gene_map(tiny().tables, "2026-03")
+    >>> stage_counts(gm)[["node_id", "leaves", "covered", "thin", "single", "missing", "firms", "firms_main"]]
+      node_id  leaves  covered  thin  single  missing  firms  firms_main
+    0    S.UP       2        0     0       2        0      2           2
+    1   S.MID       2        0     1       0        1      2           1
     """
+    cov = source.coverage if isinstance(source, GeneMap) else source
     rows = cov.tree[cov.tree["level"] == level]
-    return rows[["node_id", "stage", "name", "name_zh", "leaves", "covered", "thin", "single", "missing", "core_gaps",
+    rows = rows[["node_id", "stage", "name", "name_zh", "leaves", "covered", "thin", "single", "missing", "core_gaps",
                  "coverage_rate", "firms", "output"]].reset_index(drop=True)
+    if isinstance(source, GeneMap):
+        main = main_activity(source, level=level).set_index("node_id")
+        rows["firms_main"] = rows["node_id"].map(main["firms"]).fillna(0).astype("int64").to_numpy()
+        rows["output_main"] = rows["node_id"].map(main["output"]).fillna(0.0).to_numpy(np.float64)
+    return rows

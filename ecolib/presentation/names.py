@@ -10,7 +10,7 @@ Examples
 --------
 >>> from ecolib.workspace.rules import CATALOGUE, DEFAULT_RULES, Metric
 >>> name_of(CATALOGUE["talent_gap"], "zh")
-'人才缺口'
+'人才供需缺口'
 >>> name_of(Metric("my_kpi", names={"en": "My KPI"}), "zh")
 'My KPI'
 >>> action_of(DEFAULT_RULES[0], "en") != ""

@@ -189,9 +189,11 @@ def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
     nodes = node_names(ga, lang)
     out: list[str] = []
     best = m[m["option"] == 1]
-    counts = m.groupby("node_id").size()
+    shown = m.groupby("node_id").size()
+    total = ga.gene_map.candidates               # the one count of candidates of every page
     for r in best.itertuples():   # top nodes only (≤ top)
-        out.append(t(f"{_KEY}.match_node", lang, node=nodes.get(r.node_id, r.node_id), n=int(counts[r.node_id]),
+        out.append(t(f"{_KEY}.match_node", lang, node=nodes.get(r.node_id, r.node_id),
+                     n=int(total.get(r.node_id, shown[r.node_id])), shown=int(shown[r.node_id]),
                      firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
                      cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
     without = m.attrs.get("without", [])

@@ -103,8 +103,7 @@ def _branch_rows(source: tuple[GeneMap, str | None], lang: str, currency: str) -
 
 
 def _stage_rows(source: GeneMap | Coverage, lang: str, currency: str) -> pd.DataFrame:
-    cov = source.coverage if isinstance(source, GeneMap) else source
-    rows = stage_counts(cov)
+    rows = stage_counts(source)
     names = display_names(rows, lang)
     label = [stage_label(s, lang) if not pd.isna(s) else n for s, n in zip(rows["stage"], names)]  # a few stages
     return rows.assign(name=pd.Series(label, index=rows.index, dtype=object))
@@ -118,8 +117,8 @@ STAGES = Table("genemap.stages", rows=_stage_rows, columns={
     "name": "common.stage", "leaves": ("genemap.col.nodes", "count"), "covered": ("genemap.status.covered", "count"),
     "thin": ("genemap.status.thin", "count"), "single": ("genemap.status.single", "count"),
     "missing": ("genemap.status.missing", "count"), "core_gaps": ("genemap.col.core_gaps", "count"),
-    "coverage_rate": ("genemap.col.coverage_rate", "share"), "firms": ("genemap.col.qualifying_firms", "count"),
-    "output": ("genemap.col.output", "money")})
+    "coverage_rate": ("genemap.col.coverage_rate", "share"), "firms_main": ("genemap.col.firms_main", "count"),
+    "output_main": ("common.output", "money"), "firms": ("genemap.col.qualifying_firms", "count")})
 
 #: The missing technology nodes, core first, then by importance.
 MISSING = Table("genemap.missing", rows=_status_rows("missing"), columns={
