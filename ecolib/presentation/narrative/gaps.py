@@ -192,8 +192,9 @@ def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
     shown = m.groupby("node_id").size()
     total = ga.gene_map.candidates               # the one count of candidates of every page
     for r in best.itertuples():   # top nodes only (≤ top)
-        out.append(t(f"{_KEY}.match_node", lang, node=nodes.get(r.node_id, r.node_id),
-                     n=int(total.get(r.node_id, shown[r.node_id])), shown=int(shown[r.node_id]),
+        n, listed = int(total.get(r.node_id, shown[r.node_id])), int(shown[r.node_id])
+        key = "match_node" if listed < n else "match_node_all"
+        out.append(t(f"{_KEY}.{key}", lang, node=nodes.get(r.node_id, r.node_id), n=n, shown=listed,
                      firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
                      cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
     without = m.attrs.get("without", [])
