@@ -139,14 +139,35 @@ class _Columns:
 
 def metric_history(kpis: pd.DataFrame, metrics: Mapping[str, Metric] | None = None, *,
                    month: str | None = None) -> pd.DataFrame:
-    """Every metric per month: one row per calendar month from the first KPI month to
-    ``month`` (default: the last KPI month), one column per metric.
+    """Every metric per month: one row per calendar month from the first KPI month to ``month``.
 
     Columns: the catalogue's metrics in catalogue order (base KPIs as reported, derived ones
     computed from their formula), then KPIs of ``kpis`` that are not in the catalogue, sorted.
     A month without KPI rows is a row of NaN, never filled; a derived value is NaN when an input
     is missing, and where the formula divides by zero. KPI rows after ``month`` are ignored, so
     the history up to M does not depend on later data.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        The kpis table: month (``YYYY-MM``), metric (id), value (in the metric's unit); one row
+        per month and metric.
+    metrics : mapping of str to Metric, optional
+        The metric catalogue (default :data:`CATALOGUE`; a workspace's via :func:`from_settings`).
+    month : str, optional
+        The last month, ``YYYY-MM`` (default: the last KPI month).
+
+    Returns
+    -------
+    DataFrame
+        Index ``month`` (``YYYY-MM``, every calendar month, oldest first); one float column per
+        metric, each in its metric's unit (:attr:`Metric.unit`: share, money, days, …). Empty (no
+        rows, the catalogue's columns) when there is no KPI row up to ``month``.
+
+    See Also
+    --------
+    evaluate : the history with the rule checks and the alert ledger (``Evaluation.history``).
+    ecolib.workspace.rules.CATALOGUE : the metrics, units and formulas.
 
     Examples
     --------
@@ -158,6 +179,15 @@ def metric_history(kpis: pd.DataFrame, metrics: Mapping[str, Metric] | None = No
     2026-01   100.0
     2026-02   110.0
     2026-03   120.0
+    >>> import pandas as pd
+    >>> k = pd.DataFrame({"month": ["2026-01", "2026-01", "2026-03", "2026-03"],
+    ...                   "metric": ["talent_demand", "talent_supply"] * 2, "value": [100, 80, 100, 70]})
+    >>> metric_history(k)[["talent_demand", "talent_supply", "talent_gap"]]   # 2026-02 has no KPI row
+             talent_demand  talent_supply  talent_gap
+    month
+    2026-01          100.0           80.0         0.2
+    2026-02            NaN            NaN         NaN
+    2026-03          100.0           70.0         0.3
     """
     metrics = CATALOGUE if metrics is None else metrics
     k = kpis[["month", "metric", "value"]]
@@ -193,13 +223,50 @@ STATES = ("ok", "breach", "alert", "alert_nodata", "nodata")
 
 
 def rule_checks(history: pd.DataFrame, rule: Rule, benchmark: float | None = None) -> pd.DataFrame:
-    """Month-by-month check of one rule over ``history`` (see :func:`metric_history`).
+    """Month-by-month check of one rule over a metric history.
 
-    Columns (index: month): ``value``; ``low``/``high`` the effective limits; ``breach``
-    (1.0 in breach, 0.0 fine, NaN unknown); ``run`` consecutive breach months ending here;
-    ``state`` one of :data:`STATES` (``alert``: in breach with an open alert,
-    ``alert_nodata``: alert open, value missing); ``alert`` the id of the alert open in that
-    month (or resolving in it), else None; ``event`` 'opened', 'resolved' or ''.
+    Each month is in breach, fine or unknown (no value); an alert opens in the month completing
+    ``rule.months`` consecutive breach months and resolves in the first later month with a value
+    back within the threshold (life cycle in the module docstring).
+
+    Parameters
+    ----------
+    history : DataFrame
+        Months × metrics (:func:`metric_history`); a metric it lacks is unknown in every month.
+    rule : Rule
+        The rule to check.
+    benchmark : float, optional
+        The benchmark value of the rule's metric (needed when ``rule.basis == "benchmark"``;
+        without it such a rule has no limits and every month is unknown).
+
+    Returns
+    -------
+    DataFrame
+        Index ``month`` (as ``history``). Columns: ``value`` (the metric, in its unit);
+        ``low``/``high`` (the effective limits in the metric's unit, −inf/inf on the open side; NaN
+        without limits); ``breach`` (1.0 in breach, 0.0 fine, NaN unknown); ``run`` (int,
+        consecutive breach months ending here); ``state`` one of :data:`STATES` (``ok``,
+        ``breach``, ``alert``: in breach with an open alert, ``alert_nodata``: alert open, value
+        missing, ``nodata``); ``alert`` (the id ``<rule>@<opened>`` of the alert open in that month
+        or resolving in it, else missing: None, shown as NaN in pandas' string dtype); ``event``
+        ('opened', 'resolved' or '').
+
+    See Also
+    --------
+    metric_history : builds ``history``.
+    alert_ledger : the alerts of these checks.
+    evaluate : every rule's checks (``Evaluation.checks``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> h = metric_history(tiny().tables["kpis"], month="2026-03")
+    >>> rule_checks(h, Rule("low_output", "output", "<", 120.0, months=2))
+             value    low  high  breach  run   state               alert     event
+    month
+    2026-01  100.0  120.0   inf     1.0    1  breach                 NaN
+    2026-02  110.0  120.0   inf     1.0    2   alert  low_output@2026-02    opened
+    2026-03  120.0  120.0   inf     0.0    0      ok  low_output@2026-02  resolved
     """
     limits = rule.limits(benchmark)
     values = history[rule.metric] if rule.metric in history else pd.Series(np.nan, index=history.index)
@@ -249,13 +316,45 @@ def rule_checks(history: pd.DataFrame, rule: Rule, benchmark: float | None = Non
 
 
 def alert_ledger(checks: Mapping[str, pd.DataFrame], rules: Iterable[Rule], month: str) -> pd.DataFrame:
-    """Every alert opened up to ``month``, from the rules' :func:`rule_checks`.
+    """Every alert opened up to ``month``, from the rules' checks.
 
-    Columns: id (``<rule>@<opened>``), rule, metric, severity, opened, resolved (month or None),
-    months_in_breach (list of months, oldest first: the consecutive months that opened the alert,
-    then every later breach month while open), status as of ``month`` (new, ongoing, resolved),
-    value (the metric in ``month``; NaN when missing), low, high (effective limits), last_value
-    (the latest value in breach). Sorted by severity, then opening month, then rule id.
+    Parameters
+    ----------
+    checks : mapping of str to DataFrame
+        Rule id → :func:`rule_checks` frame; rows after ``month`` are ignored.
+    rules : iterable of Rule
+        The rules whose checks are read (a rule without a frame in ``checks`` has no alerts).
+    month : str
+        The report month, ``YYYY-MM``: the alerts' status is as of this month.
+
+    Returns
+    -------
+    DataFrame
+        One row per alert, sorted by severity (:data:`SEVERITIES` order), then opening month, then
+        rule id. Columns: id (``<rule>@<opened>``), rule, metric, severity; opened (month),
+        resolved (month or None); months_in_breach (list of months, oldest first: the consecutive
+        months that opened the alert, then every later breach month while open); status as of
+        ``month`` (``new``: opened in it, ``ongoing``, ``resolved``: in or before it); value (the
+        metric in ``month``, in its unit; NaN when missing); low, high (the effective limits in
+        ``month``, in the metric's unit); last_value (the latest value in breach).
+
+    See Also
+    --------
+    rule_checks : builds ``checks``.
+    evaluate : the ledger of every rule (``Evaluation.ledger``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> h = metric_history(tiny().tables["kpis"], month="2026-03")
+    >>> rule = Rule("low_output", "output", "<", 120.0, months=2)
+    >>> checks = {rule.id: rule_checks(h, rule)}
+    >>> alert_ledger(checks, [rule], "2026-03")[["id", "opened", "resolved", "months_in_breach", "status"]]
+                       id   opened resolved    months_in_breach    status
+    0  low_output@2026-02  2026-02  2026-03  [2026-01, 2026-02]  resolved
+    >>> alert_ledger(checks, [rule], "2026-02")[["id", "resolved", "status", "value", "last_value"]]
+                       id resolved status  value  last_value
+    0  low_output@2026-02     None    new  110.0       110.0
     """
     rows = []
     for rule in rules:  # numpy per rule: a few hundred months each
@@ -304,31 +403,43 @@ def alert_ledger(checks: Mapping[str, pd.DataFrame], rules: Iterable[Rule], mont
 def parse_settings(settings: Mapping[str, Any] | Settings, *, metrics: Mapping[str, Metric] | None = None,
                    rules: Sequence[Rule] | None = None, kpi_metrics: Iterable[str] | None = None
                    ) -> tuple[dict[str, Metric], list[Rule], list[Problem]]:
-    """The metric catalogue and rules with a workspace's ``rules`` entries applied, and the
-    problems found: :func:`ecolib.workspace.rules.parse_rules` on ``settings['rules']`` (and
-    ``settings['metrics']`` when present).
+    """The metric catalogue and rules with a workspace's ``rules`` applied, and the problems found.
+
+    :func:`ecolib.workspace.rules.parse_rules` on ``settings['rules']`` (and ``settings['metrics']``
+    when present); loaded :class:`Settings` were checked at load and are taken as they are.
 
     Parameters
     ----------
     settings : mapping or Settings
         A workspace.yaml document (its ``rules``), or loaded settings (their rules, no problems).
     metrics, rules : optional
-        The catalogue and rules to start from (default :data:`CATALOGUE`, :data:`DEFAULT_RULES`).
+        The catalogue and rules to start from (default :data:`CATALOGUE`, :data:`DEFAULT_RULES`);
+        not used for loaded settings.
     kpi_metrics : iterable of str, optional
         The metric names of the kpis table (a rule on a metric nobody reports is a warning).
 
     Returns
     -------
     metrics : dict
+        Metric id → :class:`Metric`.
     rules : list of Rule
     problems : list of Problem
-        Each names the entry (counted from 1), the rule id and the field.
+        Each names the entry (counted from 1), the rule id and the field; severity ``error`` or
+        ``warning``.
+
+    See Also
+    --------
+    from_settings : the same, raising on errors.
+    ecolib.workspace.rules.parse_rules : the parser.
 
     Examples
     --------
     >>> _, rules, problems = parse_settings({"rules": [{"metric": "talent_gap", "threshold": "20%"}]})
     >>> {r.id: r.threshold for r in rules}["talent_gap"], problems
     (0.2, [])
+    >>> _, _, problems = parse_settings({"rules": [{"metric": "talent_gap", "threshold": "lots"}]})
+    >>> [(p.severity, p.message) for p in problems]
+    [('error', "entry 1 (talent_gap), field threshold: expected a number (0.25 or 25%) ... got 'lots'")]
     """
     if isinstance(settings, Settings):
         return dict(settings.metrics), list(settings.rules), []
@@ -356,11 +467,23 @@ def from_settings(settings: Mapping[str, Any] | Settings) -> tuple[dict[str, Met
     RuleError
         When a document's rules have errors.
 
+    See Also
+    --------
+    parse_settings : the same, with the problems instead of an error.
+    evaluate : takes ``metrics`` and ``rules``.
+
     Examples
     --------
     >>> metrics, rules = from_settings({"rules": [{"metric": "elasticity", "enabled": False}]})
     >>> {r.id: r.enabled for r in rules}["elasticity"]
     False
+    >>> from ecolib.datasets import tiny
+    >>> [r.id for r in from_settings(tiny().settings)[1]]       # the default rules
+    ['eco_value_density', 'tech_substitution_index', 'policy_compliance', 'talent_gap', 'elasticity']
+    >>> from_settings({"rules": [{"metric": "talent_gap", "threshold": "lots"}]})
+    Traceback (most recent call last):
+    ...
+    ecolib.workspace.rules.RuleError: workspace.yaml, key rules: entry 1 (talent_gap), field threshold: ...
     """
     metrics, rules, found = parse_settings(settings)
     errors = [f for f in found if f.severity == "error"]
@@ -374,14 +497,56 @@ def from_settings(settings: Mapping[str, Any] | Settings) -> tuple[dict[str, Met
 
 @dataclass
 class Evaluation:
-    """The dynamic evaluation of one report month.
+    """The dynamic evaluation of one report month (built by :func:`evaluate`).
 
-    ``history``: months × metrics up to ``month`` (:func:`metric_history`); ``benchmarks``:
-    metric → benchmark value; ``checks``: rule id → :func:`rule_checks` frame; ``ledger``: every
-    alert opened up to ``month`` (:func:`alert_ledger`); ``skipped``: rules that could not be
-    checked (columns rule, metric, reason: ``no_data`` or ``no_benchmark``); ``missing_months``:
-    months without any KPI row between the first KPI month and ``month``; ``gaps``: metric of an
-    evaluated rule → months after its first value where it is missing.
+    Attributes
+    ----------
+    month : str
+        The report month, ``YYYY-MM``.
+    metrics : dict of str to Metric
+        The metric catalogue used.
+    rules : list of Rule
+        The enabled rules (checked or skipped).
+    history : DataFrame
+        Months × metrics up to ``month`` (:func:`metric_history`), each metric in its unit.
+    benchmarks : Series
+        Metric id → benchmark value (in the metric's unit), from the benchmarks table.
+    directions : Series
+        Metric id → direction of the benchmarks table (``higher`` where it has none).
+    checks : dict of str to DataFrame
+        Rule id → :func:`rule_checks` frame, for every rule that could be checked.
+    ledger : DataFrame
+        Every alert opened up to ``month`` (:func:`alert_ledger`).
+    skipped : DataFrame
+        Rules that could not be checked: columns rule, metric, reason (``no_data``: no value in any
+        month; ``no_benchmark``: relative to a benchmark the table does not have).
+    missing_months : list of str
+        Months without any KPI row between the first KPI month and ``month``.
+    gaps : dict of str to list of str
+        Metric of a checked rule → the months after its first value where it has no value, the
+        months of ``missing_months`` left out.
+
+    Properties: ``evaluated`` (the checked rules), ``current``, ``earlier``, ``watch``,
+    ``headline``; methods ``rule``, ``metric``, ``benchmark``.
+
+    See Also
+    --------
+    evaluate : builds it.
+    evaluate_workspace : builds it with a workspace's tables and settings.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ev = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03",
+    ...               rules=[Rule("low_output", "output", "<", 120.0, months=2)])
+    >>> ev.month, list(ev.checks), ev.benchmark("output"), ev.missing_months, ev.gaps
+    ('2026-03', ['low_output'], 150.0, [], {})
+    >>> ev.current[["id", "status", "resolved"]]
+                       id    status resolved
+    0  low_output@2026-02  resolved  2026-03
+    >>> ev.headline["alerts_resolved"], ev.headline["kpi_months"]
+    (1, 3)
     """
 
     month: str
@@ -398,26 +563,46 @@ class Evaluation:
 
     @property
     def evaluated(self) -> list[Rule]:
+        """The rules that were checked (those with a frame in ``checks``), in rule order."""
         return [r for r in self.rules if r.id in self.checks]
 
     @property
     def current(self) -> pd.DataFrame:
-        """Alerts of the report month: open (new, ongoing) or resolved in the month."""
+        """Alerts of the report month: open (new, ongoing) or resolved in the month.
+
+        Columns of :func:`alert_ledger`.
+        """
         led = self.ledger
         return led[(led["status"] != "resolved") | (led["resolved"] == self.month)].reset_index(drop=True)
 
     @property
     def earlier(self) -> pd.DataFrame:
-        """Alerts resolved before the report month, newest first."""
+        """Alerts resolved before the report month, latest resolved first.
+
+        Columns of :func:`alert_ledger`.
+        """
         led = self.ledger
         old = led[(led["status"] == "resolved") & (led["resolved"] != self.month)]
         return old.sort_values(["resolved", "opened"], ascending=False).reset_index(drop=True)
 
     @property
     def watch(self) -> pd.DataFrame:
-        """Rules in breach in the report month without an open alert yet: rule, metric, severity,
-        run (consecutive breach months so far), needed (months that open an alert), since (the
-        first of the run's months), deadline (the month the alert opens if the breach goes on)."""
+        """Rules in breach in the report month without an open alert yet.
+
+        Columns: rule, metric, severity, run (consecutive breach months so far), needed (months
+        that open an alert), since (the first of the run's months), deadline (the month the alert
+        opens if the breach goes on).
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> ws = tiny()
+        >>> ev = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-01",
+        ...               rules=[Rule("low_output", "output", "<", 120.0, months=2)])
+        >>> ev.watch
+                 rule  metric severity  run  needed    since deadline
+        0  low_output  output  warning    1       2  2026-01  2026-02
+        """
         rows = []
         for rule in self.evaluated:
             frame = self.checks[rule.id]
@@ -429,21 +614,97 @@ class Evaluation:
         return pd.DataFrame(rows, columns=["rule", "metric", "severity", "run", "needed", "since", "deadline"])
 
     def rule(self, rule_id: str) -> Rule:
+        """The rule with id ``rule_id`` among the evaluation's (enabled) rules.
+
+        Parameters
+        ----------
+        rule_id : str
+            A rule id.
+
+        Returns
+        -------
+        Rule
+
+        Raises
+        ------
+        StopIteration
+            When no enabled rule has that id (disabled rules are not kept).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> k = pd.DataFrame({"month": ["2026-01"], "metric": ["output"], "value": [100.0]})
+        >>> ev = evaluate(k, None, month="2026-01")            # the default rules (skipped here: no data)
+        >>> ev.rule("talent_gap").comparison, ev.rule("talent_gap").threshold
+        ('>=', 0.25)
+        >>> ev.rule("no_such_rule")
+        Traceback (most recent call last):
+        ...
+        StopIteration
+        """
         return next(r for r in self.rules if r.id == rule_id)
 
     def metric(self, metric_id: str) -> Metric:
+        """The metric ``metric_id``: the catalogue's, else a plain number metric.
+
+        Parameters
+        ----------
+        metric_id : str
+            A metric id (of the catalogue, or any KPI of the kpis table).
+
+        Returns
+        -------
+        Metric
+            The catalogue's; for another id ``Metric(metric_id, None, "number", direction)`` with the
+            direction of the benchmarks table (``higher`` without one, or when it is not a known direction).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> k = pd.DataFrame({"month": ["2026-01"], "metric": ["waste_tons"], "value": [12.0]})
+        >>> ev = evaluate(k, pd.DataFrame({"metric": ["waste_tons"], "value": [10.0], "direction": ["lower"]}),
+        ...               month="2026-01")
+        >>> ev.metric("talent_gap").unit, ev.metric("talent_gap").direction
+        ('share', 'lower')
+        >>> ev.metric("waste_tons")
+        Metric(id='waste_tons', formula=None, unit='number', direction='lower', names={})
+        """
         if metric_id in self.metrics:
             return self.metrics[metric_id]
         direction = self.directions.get(metric_id, "higher")
         return Metric(metric_id, None, "number", direction if direction in DIRECTIONS else "higher")
 
     def benchmark(self, metric_id: str) -> float | None:
+        """The benchmark value of a metric, in the metric's unit (None without one).
+
+        Parameters
+        ----------
+        metric_id : str
+            A metric id.
+
+        Returns
+        -------
+        float or None
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> k = pd.DataFrame({"month": ["2026-01"], "metric": ["waste_tons"], "value": [12.0]})
+        >>> ev = evaluate(k, pd.DataFrame({"metric": ["waste_tons"], "value": [10.0]}), month="2026-01")
+        >>> ev.benchmark("waste_tons"), ev.benchmark("output")
+        (10.0, None)
+        """
         value = self.benchmarks.get(metric_id)
         return None if value is None or pd.isna(value) else float(value)
 
     @property
     def headline(self) -> dict:
-        """Headline numbers for summary.json."""
+        """Headline numbers for summary.json.
+
+        alerts_open, alerts_new, alerts_resolved (of the report month), rules_checked,
+        rules_skipped, kpi_months (months with KPI rows), missing_months, and open_critical,
+        open_warning, open_info (open alerts by severity).
+        """
         cur = self.current
         open_ = cur[cur["status"] != "resolved"]
         out = {
@@ -464,13 +725,58 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
              metrics: Mapping[str, Metric] | None = None, rules: Sequence[Rule] | None = None) -> Evaluation:
     """The dynamic evaluation for ``month``: metric history, rule checks, alert ledger.
 
-    ``kpis``: the kpis table (month, metric, value; rows after ``month`` are ignored);
-    ``benchmarks``: the benchmarks table (metric, value, direction) or None; ``metrics`` and
-    ``rules``: the catalogue and rules (default :data:`CATALOGUE`, :data:`DEFAULT_RULES`; a
-    workspace's via :func:`from_settings`). Disabled rules are left out. A rule is skipped
-    (listed in ``skipped``) when its metric has no value in any month up to ``month``
-    (``no_data``) or when it is relative to a benchmark the benchmarks table does not have
-    (``no_benchmark``).
+    Disabled rules are left out. A rule is skipped (listed in ``skipped``) when its metric has no
+    value in any month up to ``month`` (``no_data``) or when it is relative to a benchmark the
+    benchmarks table does not have (``no_benchmark``). Rebuilt from the whole KPI history up to
+    ``month``: a pure function of the KPIs up to that month.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        The kpis table (month, metric, value); rows after ``month`` are ignored.
+    benchmarks : DataFrame, optional
+        The benchmarks table (metric, value, direction); None: no benchmark.
+    month : str
+        The report month, ``YYYY-MM``.
+    metrics : mapping of str to Metric, optional
+        The metric catalogue (default :data:`CATALOGUE`).
+    rules : sequence of Rule, optional
+        The rules (default :data:`DEFAULT_RULES`; a workspace's catalogue and rules via
+        :func:`from_settings`).
+
+    Returns
+    -------
+    Evaluation
+        history, benchmarks, directions, checks, ledger, skipped, missing_months, gaps (see
+        :class:`Evaluation`).
+
+    Raises
+    ------
+    ValueError
+        When ``month`` is not ``YYYY-MM``.
+
+    See Also
+    --------
+    from_settings : a workspace's ``metrics`` and ``rules``.
+    evaluate_workspace : with the workspace's tables and settings
+        (also ``ecolib.analyse(ws, month).evaluation``).
+    try_rule : one rule alone.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ev = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
+    >>> ev.skipped["reason"].tolist(), len(ev.ledger)        # the tiny park reports only output
+    (['no_data', 'no_data', 'no_data', 'no_data', 'no_data'], 0)
+    >>> low = Rule("low_output", "output", "<", 0.8, basis="benchmark", months=2)   # below 80 % of 150
+    >>> ev = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03", rules=[low])
+    >>> ev.checks["low_output"][["value", "low", "state", "event"]]
+             value    low   state     event
+    month
+    2026-01  100.0  120.0  breach
+    2026-02  110.0  120.0   alert    opened
+    2026-03  120.0  120.0      ok  resolved
     """
     if not _months.is_month(month):
         raise ValueError(f"month {month!r} is not YYYY-MM")
@@ -507,7 +813,43 @@ def evaluate(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None = None, *, mont
 
 
 def evaluate_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str) -> Evaluation:
-    """:func:`evaluate` with the workspace's tables and its rule settings applied."""
+    """:func:`evaluate` with the workspace's tables and its rule settings applied.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (kpis; benchmarks when present).
+    settings : Settings or mapping
+        The workspace settings, or a workspace.yaml document (its ``rules``, see :func:`from_settings`).
+    month : str
+        The report month, ``YYYY-MM``.
+
+    Returns
+    -------
+    Evaluation
+
+    Raises
+    ------
+    RuleError
+        When a workspace.yaml document's rules have errors.
+    ValueError
+        When ``month`` is not ``YYYY-MM``.
+
+    See Also
+    --------
+    evaluate : the computation.
+    from_settings : the metrics and rules of the settings.
+    ecolib.analyses.month.MonthModel.evaluation : the same on the month model
+        (``ecolib.analyse(ws, month).evaluation``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ev = evaluate_workspace(ws.tables, ws.settings, "2026-03")
+    >>> [r.id for r in ev.rules], len(ev.checks)
+    (['eco_value_density', 'tech_substitution_index', 'policy_compliance', 'talent_gap', 'elasticity'], 0)
+    """
     metrics, rules = from_settings(settings)
     return evaluate(tables["kpis"], tables.get("benchmarks"), month=month, metrics=metrics, rules=rules)
 
@@ -532,8 +874,9 @@ def kpi_values(ev: Evaluation) -> pd.DataFrame:
         previous − 1, a share; NaN when previous is 0); ``benchmark`` (NaN without one);
         ``to_benchmark`` (the level relative to the benchmark, the uncapped ``ratio`` of
         :func:`ecolib.analyses.health.health`: current / benchmark when higher is better,
-        benchmark / current when lower is better; 1.0 = as good as the benchmark; NaN unless both
-        are positive); ``trend`` (+1 better, −1 worse, 0 unchanged or neutral, by the metric's
+        benchmark / current when lower is better, current / benchmark for a band or neutral
+        metric; 1.0 = as good as the benchmark; NaN unless both are positive); ``trend`` (int: +1
+        better, −1 worse, 0 unchanged, unknown, or a band or neutral metric, by the metric's
         direction).
 
     See Also
@@ -550,6 +893,8 @@ def kpi_values(ev: Evaluation) -> pd.DataFrame:
             previous  current  change  to_benchmark  trend
     metric
     output     110.0    120.0    10.0           0.8      1
+    >>> round(float(kpi_values(e).at["output", "relative"]), 4)       # 120 / 110 − 1
+    0.0909
     """
     prev_month = _months.shift(ev.month, -1)
     hist = ev.history
@@ -581,12 +926,20 @@ def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
     ev : Evaluation
         The evaluation of the report month (:func:`evaluate`).
     metric_id : str
-        A metric id: itself for a base KPI, the base inputs of its formula for a derived one.
+        A metric id: itself for a base KPI, the base inputs of its formula (through derived
+        inputs) for a derived one.
 
     Returns
     -------
     list of str
-        KPI ids (as in the kpis table), in the formula's order; empty when every input has a value.
+        KPI ids (as in the kpis table), in alphabetical order of each formula's inputs (depth first
+        through derived inputs), not the order they appear in the formula; empty when every input
+        has a value.
+
+    See Also
+    --------
+    evaluate : builds ``ev``.
+    ecolib.workspace.rules.formula_inputs : the inputs of one formula.
 
     Examples
     --------
@@ -595,6 +948,8 @@ def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
     >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
     >>> missing_inputs(e, "talent_gap"), missing_inputs(e, "output")
     (['talent_demand', 'talent_supply'], [])
+    >>> missing_inputs(e, "eco_value_density")          # output / area / patents: output is reported
+    ['area', 'patents']
     """
     seen: set[str] = set()
     base: list[str] = []
@@ -614,20 +969,22 @@ def missing_inputs(ev: Evaluation, metric_id: str) -> list[str]:
 
 
 def recent_earlier(ev: Evaluation, months: int = 12) -> pd.DataFrame:
-    """The alerts resolved before the report month, in the ``months`` months up to it.
+    """The alerts resolved before the report month, in the last ``months`` months up to it.
 
     Parameters
     ----------
     ev : Evaluation
         The evaluation of the report month (:func:`evaluate`).
     months : int, default 12
-        The window: alerts resolved in the report month's ``months - 1`` months before it.
+        The window, in months, ending at the report month: alerts resolved in its ``months - 1``
+        months before the report month (those resolved in the report month are in
+        :attr:`Evaluation.current`).
 
     Returns
     -------
     DataFrame
         The rows of :attr:`Evaluation.earlier` (columns of :func:`alert_ledger`) resolved since
-        then, newest first.
+        then, latest resolved first.
 
     See Also
     --------
@@ -640,6 +997,13 @@ def recent_earlier(ev: Evaluation, months: int = 12) -> pd.DataFrame:
     >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
     >>> len(recent_earlier(e))
     0
+    >>> e = try_rule(ws.tables["kpis"], ws.tables["benchmarks"], "2026-03",
+    ...              Rule("low_output", "output", "<", 105.0))       # 2026-01 in breach, resolved in 2026-02
+    >>> recent_earlier(e)[["id", "resolved"]]
+                       id resolved
+    0  low_output@2026-01  2026-02
+    >>> len(recent_earlier(e, months=1))
+    0
     """
     since = _months.shift(ev.month, -(months - 1))
     earlier = ev.earlier
@@ -647,14 +1011,55 @@ def recent_earlier(ev: Evaluation, months: int = 12) -> pd.DataFrame:
 
 
 def ledger_newest_first(ev: Evaluation) -> pd.DataFrame:
-    """The whole alert ledger up to the report month, the latest opened alert first (rules in
-    id order within a month); columns of :func:`alert_ledger`, status as of the report month."""
+    """The whole alert ledger up to the report month, the latest opened alert first.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+
+    Returns
+    -------
+    DataFrame
+        :attr:`Evaluation.ledger` (columns of :func:`alert_ledger`, status as of the report month)
+        sorted by opening month, latest first, then rule id.
+
+    See Also
+    --------
+    alert_ledger : the columns.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> rules = [Rule("low_output", "output", "<", 105.0), Rule("high_output", "output", ">", 115.0)]
+    >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03", rules=rules)
+    >>> ledger_newest_first(e)[["id", "opened", "resolved", "status"]]
+                        id   opened resolved    status
+    0  high_output@2026-03  2026-03     None       new
+    1   low_output@2026-01  2026-01  2026-02  resolved
+    """
     return ev.ledger.sort_values(["opened", "rule"], ascending=[False, True]).reset_index(drop=True)
 
 
 def threshold_of(rule: Rule, low: float, high: float) -> float | tuple[float, float]:
-    """The limit a rule compares with, from its effective ``(low, high)`` limits: ``low`` for
-    ``<``/``<=``, ``high`` for ``>``/``>=``, both for a band (``outside``).
+    """The limit a rule compares with, from its effective ``(low, high)`` limits.
+
+    Parameters
+    ----------
+    rule : Rule
+        The rule (its comparison).
+    low, high : float
+        Its effective limits, in the metric's unit (:meth:`Rule.limits`).
+
+    Returns
+    -------
+    float or tuple of float
+        ``low`` for ``<``/``<=``, ``high`` for ``>``/``>=``, ``(low, high)`` for a band (``outside``).
+
+    See Also
+    --------
+    rule_threshold : the same from the benchmark value.
 
     Examples
     --------
@@ -667,13 +1072,31 @@ def threshold_of(rule: Rule, low: float, high: float) -> float | tuple[float, fl
 
 
 def rule_threshold(rule: Rule, benchmark: float | None) -> float | tuple[float, float] | None:
-    """The effective threshold of a rule (in the metric's unit; a factor of the benchmark
-    applied), see :func:`threshold_of`; None when the rule is relative to a missing benchmark.
+    """The effective threshold of a rule, in the metric's unit (a factor of the benchmark applied).
+
+    Parameters
+    ----------
+    rule : Rule
+        The rule.
+    benchmark : float or None
+        The benchmark value of the rule's metric (used when ``rule.basis == "benchmark"``).
+
+    Returns
+    -------
+    float, tuple of float or None
+        As :func:`threshold_of`; None when the rule is relative to a missing benchmark.
+
+    See Also
+    --------
+    threshold_of : the limit from the ``(low, high)`` limits.
+    Evaluation.benchmark : the benchmark value of a metric.
 
     Examples
     --------
     >>> round(rule_threshold(DEFAULT_RULES[0], 0.3248), 5), rule_threshold(DEFAULT_RULES[0], None)
     (0.25984, None)
+    >>> rule_threshold(DEFAULT_RULES[3], None)                 # talent_gap ≥ 0.25: absolute
+    0.25
     """
     limits = rule.limits(benchmark)
     return None if limits is None else threshold_of(rule, *limits)
@@ -692,11 +1115,13 @@ def rules_in_force(ev: Evaluation) -> pd.DataFrame:
     DataFrame
         Columns: ``rule`` (id), ``metric``, ``severity``, ``checked`` (bool), ``reason`` (why a
         rule was not checked: ``no_data`` or ``no_benchmark``; None when checked), ``benchmark``
-        (the metric's benchmark value, NaN without one), ``low``, ``high`` (the effective limits
-        in the metric's unit, NaN when relative to a missing benchmark).
+        (the metric's benchmark value in its unit, NaN without one), ``low``, ``high`` (the
+        effective limits in the metric's unit, −inf/inf on the open side, NaN when relative to a
+        missing benchmark).
 
     See Also
     --------
+    evaluate : builds ``ev``.
     ecolib.presentation.tables.evaluation.RULES : the table of the rules in words.
 
     Examples
@@ -708,6 +1133,13 @@ def rules_in_force(ev: Evaluation) -> pd.DataFrame:
                     rule  severity  checked   reason
     0  eco_value_density  critical    False  no_data
     1  policy_compliance   warning    False  no_data
+    >>> rules_in_force(e)[["rule", "low", "high"]]
+                          rule  low  high
+    0        eco_value_density  NaN   NaN
+    1        policy_compliance  0.7   inf
+    2               talent_gap -inf  0.25
+    3  tech_substitution_index -inf  0.60
+    4               elasticity  1.2  1.80
     """
     reasons = dict(zip(ev.skipped["rule"], ev.skipped["reason"]))
     ordered = sorted(ev.rules, key=lambda r: (SEVERITIES.index(r.severity), r.id))
@@ -729,20 +1161,29 @@ def rules_in_force(ev: Evaluation) -> pd.DataFrame:
 
 
 def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
-    """A rule to try on a metric that has none: breach on the bad side of the benchmark (or of
-    the metric's median month when there is no benchmark); a band metric: outside ±20 % of it.
+    """A rule to try on a metric that has none.
+
+    Breach on the bad side of the benchmark (or of the metric's median month when there is no
+    benchmark): ``<`` it when higher is better (also for a neutral metric), ``>`` it when lower is
+    better; a band metric: ``outside`` ±20 % of it.
 
     Parameters
     ----------
     ev : Evaluation
         An evaluation with the metric's history (:func:`evaluate`).
     metric_id : str
-        The metric to try a rule on.
+        The metric to try a rule on (a column of ``ev.history``).
 
     Returns
     -------
     Rule
-        Id ``explore_<metric>``, absolute threshold (in the metric's unit), one month.
+        Id ``explore_<metric>``, absolute threshold (in the metric's unit; NaN when the metric has
+        neither a benchmark nor a value), one month, severity ``warning``.
+
+    See Also
+    --------
+    rule_for : the metric's own rule when it has one.
+    try_rule : evaluates it.
 
     Examples
     --------
@@ -752,6 +1193,9 @@ def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
     >>> r = trial_rule(e, "output")
     >>> r.comparison, r.threshold
     ('<', 150.0)
+    >>> e = evaluate(ws.tables["kpis"], None, month="2026-03")              # no benchmark: the median month
+    >>> trial_rule(e, "output").threshold
+    110.0
     """
     metric = ev.metric(metric_id)
     bench = ev.benchmark(metric_id)
@@ -762,8 +1206,25 @@ def trial_rule(ev: Evaluation, metric_id: str) -> Rule:
 
 
 def rule_for(ev: Evaluation, metric_id: str, rules: Sequence[Rule] | None = None) -> Rule:
-    """The rule to start from on a metric: the first enabled rule of ``rules`` (default: the
-    evaluation's rules) on it, else :func:`trial_rule`.
+    """The rule to start from on a metric: the first enabled rule on it, else :func:`trial_rule`.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+    metric_id : str
+        The metric.
+    rules : sequence of Rule, optional
+        The rules to look in (default: the evaluation's rules).
+
+    Returns
+    -------
+    Rule
+
+    See Also
+    --------
+    trial_rule : the rule made up for a metric without one.
+    try_rule : evaluates a rule alone.
 
     Examples
     --------
@@ -780,8 +1241,24 @@ def rule_for(ev: Evaluation, metric_id: str, rules: Sequence[Rule] | None = None
 
 
 def explorable_metrics(ev: Evaluation) -> list[str]:
-    """The metrics worth trying thresholds on: those of the checked rules (in rule order), then
-    every other metric with a value in some month up to the report month (history order).
+    """The metrics worth trying thresholds on.
+
+    Those of the checked rules (in rule order), then every other metric with a value in some
+    month up to the report month (history order).
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+
+    Returns
+    -------
+    list of str
+        Metric ids, each once.
+
+    See Also
+    --------
+    rule_for : the rule to start from on one of them.
 
     Examples
     --------
@@ -797,13 +1274,16 @@ def explorable_metrics(ev: Evaluation) -> list[str]:
 
 def try_rule(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, month: str, rule: Rule, *,
              metrics: Mapping[str, Metric] | None = None) -> Evaluation:
-    """The evaluation of one rule alone on the whole KPI history: what a changed threshold
-    would have raised (the workspace's rules are not changed).
+    """The evaluation of one rule alone on the whole KPI history.
+
+    What a changed threshold would have raised; the workspace's rules are not changed.
 
     Parameters
     ----------
-    kpis, benchmarks : DataFrame
-        The workspace's kpis and benchmarks tables.
+    kpis : DataFrame
+        The workspace's kpis table.
+    benchmarks : DataFrame or None
+        The workspace's benchmarks table.
     month : str
         The report month, ``YYYY-MM``.
     rule : Rule
@@ -815,6 +1295,11 @@ def try_rule(kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, month: str, ru
     -------
     Evaluation
         As :func:`evaluate` with ``rules=[rule]``.
+
+    See Also
+    --------
+    rule_for, trial_rule : a rule to start from.
+    threshold_span : the thresholds worth trying.
 
     Examples
     --------
@@ -832,8 +1317,26 @@ def threshold_span(ev: Evaluation, rule: Rule) -> tuple[float, float, float]:
     """A range of thresholds worth trying for a rule: ``(low, high, step)``.
 
     It covers the metric's values up to the report month and the rule's threshold(s), with a
-    quarter of the span as margin on each side, in about 200 round steps (1, 2 or 5 × 10^k); for
-    a rule relative to the benchmark it is a range of factors, at least 0.5 – 1.5.
+    quarter of the span as margin on each side, ends rounded out to a round step (1, 2 or 5 ×
+    10^k) that gives at most about 200 positions; for a rule relative to the benchmark it is a
+    range of factors, covering at least 0.5 – 1.5.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The evaluation of the report month (:func:`evaluate`).
+    rule : Rule
+        The rule whose threshold is explored.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high, step)``, in the metric's unit (factors of the benchmark for a rule with
+        ``basis="benchmark"``).
+
+    See Also
+    --------
+    try_rule : evaluates a threshold.
 
     Examples
     --------
@@ -842,6 +1345,8 @@ def threshold_span(ev: Evaluation, rule: Rule) -> tuple[float, float, float]:
     >>> e = evaluate(ws.tables["kpis"], ws.tables["benchmarks"], month="2026-03")
     >>> threshold_span(e, trial_rule(e, "output"))
     (87.5, 162.5, 0.5)
+    >>> threshold_span(e, Rule("low_output", "output", "<", 0.8, basis="benchmark"))   # factors of 150
+    (0.25, 1.75, 0.01)
     """
     values = ev.history[rule.metric].dropna().to_numpy() if rule.metric in ev.history else np.array([])
     bench = ev.benchmark(rule.metric)

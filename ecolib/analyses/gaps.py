@@ -130,14 +130,47 @@ def _num(v) -> float | None:
 
 
 def priority_weights(weights: Mapping[str, Any] | None = None) -> dict[str, float]:
-    """The four gap-priority weights, missing keys at their default (:data:`DEFAULT_WEIGHTS`),
-    rescaled to sum 1. All zero stays all zero (every score is then 0). Raises ValueError for an
-    unknown key or a weight that is not a number ≥ 0.
+    """The four gap-priority weights, rescaled to sum 1.
+
+    Keys left out keep their default (:data:`DEFAULT_WEIGHTS`: importance 0.3, demand 0.3,
+    feasibility 0.2, fragility 0.2), then the four are divided by their sum. All zero stays all
+    zero (every score of :func:`gap_priority` is then 0).
+
+    Parameters
+    ----------
+    weights : mapping of str to number or str, optional
+        Weight per component (``importance``, ``demand``, ``feasibility``, ``fragility``), e.g.
+        ``priority_weights`` of workspace.yaml: each a number ≥ 0 or a text
+        :func:`ecolib.workspace.numtext.parse_number` reads (``"0.3"``, ``"30%"``); dimensionless,
+        only their ratios matter. None or empty: the defaults.
+
+    Returns
+    -------
+    dict of str to float
+        The four weights in :data:`COMPONENTS` order, each in [0, 1], summing to 1 (or all 0).
+
+    Raises
+    ------
+    ValueError
+        For an unknown key, or a weight that is not a number ≥ 0.
+
+    See Also
+    --------
+    gap_priority : the score these weights make.
+    GapAnalysis.reprioritise : the gap priority again with other weights.
 
     Examples
     --------
     >>> priority_weights({"importance": 2, "demand": 1, "feasibility": 1})     # fragility keeps 0.2, then rescaled
     {'importance': 0.47619047619047616, 'demand': 0.23809523809523808, 'feasibility': 0.23809523809523808, 'fragility': 0.047619047619047616}
+    >>> priority_weights({"importance": "30%", "demand": 0, "feasibility": 0, "fragility": 0})
+    {'importance': 1.0, 'demand': 0.0, 'feasibility': 0.0, 'fragility': 0.0}
+    >>> priority_weights({k: 0 for k in COMPONENTS})
+    {'importance': 0.0, 'demand': 0.0, 'feasibility': 0.0, 'fragility': 0.0}
+    >>> priority_weights({"size": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown priority weight 'size'; the weights are importance, demand, feasibility, fragility
     """
     out = dict(DEFAULT_WEIGHTS)
     for key, raw in (weights or {}).items():
@@ -169,9 +202,34 @@ def _leaf_edges(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None, lea
 
 
 def downstream_demand(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None) -> pd.Series:
-    """Local demand for each technology node's output, ``D_p = Σ_q w_pq · x_q`` over the chain
-    edges p → q (x_q: annual output of the active local firms on q, attributed by share;
-    currency per year). Indexed by node_id (every technology node; 0 without edges).
+    """Local demand for each technology node's output, ``D_p = Σ_q w_pq · x_q`` (currency per year).
+
+    The sum runs over the chain edges p → q. ``x_q`` is the annual output of the active local
+    firms on q, attributed by ``firm_nodes.share`` (the ``output`` of the coverage's active links,
+    whatever their capability); ``w_pq`` the edge weight, an input coefficient (a missing weight is
+    1). An edge on a segment applies to each of its technology nodes; a leaf pair reached twice
+    keeps its largest weight. :func:`gap_priority` puts this value on a log scale as its demand component.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`).
+    chain_nodes : DataFrame
+        The workspace's chain_nodes table (node_id, parent_id: the tree, to spread segment edges).
+    chain_edges : DataFrame or None
+        The workspace's chain_edges table (source, target, weight); None or empty: every demand is 0.
+
+    Returns
+    -------
+    Series
+        Named ``demand_value``, indexed by node_id (every technology node of ``cov``, in chain
+        order): D_p in currency per year; 0 for a node without outgoing edges or whose buyer nodes
+        have no active local output.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.coverage : builds ``cov``.
+    gap_priority : the demand component, on a log scale.
 
     Examples
     --------
@@ -179,7 +237,7 @@ def downstream_demand(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges
     >>> tables = tiny().tables
     >>> from ecolib.analyses.genemap import coverage
     >>> cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month="2026-03")
-    >>> downstream_demand(cov, tables["chain_nodes"], tables["chain_edges"]).to_dict()
+    >>> downstream_demand(cov, tables["chain_nodes"], tables["chain_edges"]).to_dict()   # N.CATH: F2 + F3 on N.CELL
     {'N.LI': 100.0, 'N.CATH': 1100.0, 'N.CELL': 0.0, 'N.PACK': 0.0}
     """
     leaf_ids = pd.Index(cov.nodes["node_id"])
@@ -204,16 +262,98 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
                  chain_edges: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None,
                  weights: Mapping[str, Any] | None = None, decades: float = DECADES,
                  statuses: Iterable[str] = gmap.GAP_STATUSES) -> pd.DataFrame:
-    """Gap priority of every missing, single and thin node, highest first (definitions in the
-    module docstring).
+    """Gap priority of every missing, single and thin technology node, highest score first.
 
-    ``cov``: :func:`ecolib.analyses.genemap.coverage`; ``feasibility``: :func:`ecolib.analyses.genemap.feasibility`
-    (node_id, feasibility, related); ``weights``: ``priority_weights`` of workspace.yaml.
-    Columns: rank, node_id, name, name_zh, segment_id, segment_name, segment_name_zh, stage,
-    status, core, weight, firms, candidates, demand_value (currency/yr), importance, demand,
-    feasibility, fragility, part_importance, part_demand, part_feasibility, part_fragility,
-    score, reason (the component with the largest part), related (closest present nodes).
-    ``attrs``: weights (rescaled), note (``weights_all_zero`` or '').
+    Four components in [0, 1] per node (importance, demand, feasibility, fragility; definitions in
+    the module docstring), ``score = Σ_k weight_k · component_k`` with the weights of
+    :func:`priority_weights`. Equal scores are ordered by fragility, importance, demand,
+    feasibility (all higher first), then node_id.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`): the nodes, their
+        status, weight and qualifying firms.
+    feasibility : DataFrame
+        :func:`ecolib.analyses.genemap.feasibility` (node_id, feasibility, related); a ranked node
+        missing from it has feasibility 0.
+    chain_nodes : DataFrame
+        The workspace's chain_nodes table (for the demand, :func:`downstream_demand`).
+    chain_edges : DataFrame, optional
+        The workspace's chain_edges table; None: every demand is 0.
+    candidates : DataFrame, optional
+        The candidates table (firm_id, node_id, capability): only counted (column ``candidates``),
+        not part of the score.
+    weights : mapping, optional
+        ``priority_weights`` of workspace.yaml (see :func:`priority_weights`; default
+        :data:`DEFAULT_WEIGHTS`).
+    decades : float, default 6
+        Orders of magnitude of the demand's log scale (> 0): a node with 10⁻⁶ of the largest demand
+        gets demand 0.
+    statuses : iterable of str, default ('missing', 'single', 'thin')
+        The gene-map statuses ranked.
+
+    Returns
+    -------
+    DataFrame
+        One row per ranked node, highest score first. Columns:
+
+        * ``rank`` (int, 1 = first), ``node_id``, ``name``, ``name_zh``;
+        * ``segment_id``, ``segment_name``, ``segment_name_zh`` (the node's segment), ``stage``;
+        * ``status`` (missing, single, thin), ``core`` (bool), ``weight`` (``chain_nodes.weight``,
+          dimensionless);
+        * ``firms`` (qualifying local firms), ``candidates`` (candidates with capability ≥
+          ``cov.min_capability``), both counts;
+        * ``demand_value``: D_p, currency per year (:func:`downstream_demand`);
+        * ``importance``, ``demand``, ``feasibility``, ``fragility``: the components, each in [0, 1];
+        * ``part_importance``, ``part_demand``, ``part_feasibility``, ``part_fragility``: weight ×
+          component, each in [0, 1];
+        * ``score``: the sum of the parts, in [0, 1];
+        * ``reason``: the component with the largest part (a tie goes to the first of
+          :data:`COMPONENTS`); '' when all weights are 0;
+        * ``related``: tuple of the closest present nodes (from ``feasibility``; () if none).
+
+        ``attrs``: ``weights`` (the rescaled weights), ``note`` (``weights_all_zero`` or '').
+
+    Raises
+    ------
+    ValueError
+        When ``decades`` ≤ 0 or a weight is wrong (:func:`priority_weights`).
+
+    See Also
+    --------
+    ecolib.analyses.genemap.coverage : builds ``cov``.
+    ecolib.analyses.genemap.feasibility : builds ``feasibility``.
+    ecolib.analyses.genemap.gene_map : builds both (``gm.coverage``, ``gm.feasibility``).
+    gap_analysis : builds every input and this table at once (also ``ecolib.analyse(ws, month).gaps.priority``).
+    match_candidates : candidates for the top rows.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> p = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                  chain_edges=ws.tables["chain_edges"], weights=ws.settings.priority_weights)
+    >>> p[["rank", "node_id", "status", "importance", "demand", "feasibility", "fragility"]].round(3)
+       rank node_id   status  importance  demand  feasibility  fragility
+    0     1    N.LI   single         1.0   0.826          1.0        0.6
+    1     2  N.CATH   single         0.5   1.000          1.0        0.6
+    2     3  N.PACK  missing         0.5   0.000          1.0        1.0
+    3     4  N.CELL     thin         0.5   0.000          0.5        0.3
+    >>> p[["node_id", "demand_value", "part_importance", "part_demand", "score", "reason"]].round(3)
+      node_id  demand_value  part_importance  part_demand  score       reason
+    0    N.LI         100.0             0.30        0.248  0.868   importance
+    1  N.CATH        1100.0             0.15        0.300  0.770       demand
+    2  N.PACK           0.0             0.15        0.000  0.550  feasibility
+    3  N.CELL           0.0             0.15        0.000  0.310   importance
+    >>> p.attrs["note"]
+    ''
+    >>> flat = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                     weights={k: 0 for k in COMPONENTS})       # no scores: by fragility, then importance
+    >>> flat["node_id"].tolist(), flat.attrs["note"]
+    (['N.PACK', 'N.LI', 'N.CATH', 'N.CELL'], 'weights_all_zero')
     """
     if not decades > 0:
         raise ValueError(f"decades must be > 0, got {decades}")
@@ -271,14 +411,83 @@ def _density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
 
 def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, density: pd.Series, *,
                      min_capability: float = 0.3, top: int = 5, per_node: int = 5) -> pd.DataFrame:
-    """Candidates for the ``top`` gap nodes of ``priority`` (:func:`gap_priority`), best match
-    first within each node, nodes in priority order (definitions in the module docstring).
+    """Candidate firms for the ``top`` gap nodes, best match first within each node.
 
-    ``density``: density of every technology node given the park's present nodes (e.g.
-    :func:`node_density`). Columns: node_rank, node_id, option (1 = best), firm_id, name,
-    name_zh, region, capability, park_fit, match, other_nodes (tuple of the other nodes the
-    candidate serves), other_gaps (how many of them are gap nodes). A top node without
-    candidates has no rows; ``attrs["without"]`` lists those nodes.
+    For each of the first ``top`` rows of ``priority``, the candidates with capability ≥
+    ``min_capability`` on the node, ranked by ``match = capability × park_fit`` (definitions in the
+    module docstring); equal matches by capability, then firm_id. Nodes in priority order.
+
+    Parameters
+    ----------
+    priority : DataFrame
+        :func:`gap_priority` (rank, node_id): its first ``top`` rows are matched; all its nodes are
+        the gap nodes counted in ``other_gaps``.
+    candidates : DataFrame or None
+        The candidates table: firm_id, name, node_id, capability (in (0, 1]), optional name_zh
+        and region. None or empty: no rows.
+    density : Series
+        Density of every technology node given the park's present nodes, indexed by node_id, in
+        [0, 1] (:func:`node_density`).
+    min_capability : float, default 0.3
+        The capability a candidate needs on a node, to be matched there and for the node to count
+        in its park fit (``min_capability`` of the settings).
+    top : int, default 5
+        Gap nodes matched (the first rows of ``priority``).
+    per_node : int, default 5
+        Options kept per node at most.
+
+    Returns
+    -------
+    DataFrame
+        One row per (gap node, candidate), by node_rank then option. Columns:
+
+        * ``node_rank`` (int, the node's rank in ``priority``), ``node_id``;
+        * ``option`` (int, 1 = best match on the node);
+        * ``firm_id``, ``name``, ``name_zh`` (the name when the table has none), ``region`` (None
+          when the table has none);
+        * ``capability``: the candidate's on the node, in [min_capability, 1];
+        * ``park_fit``: mean density over every node the candidate serves with capability ≥
+          ``min_capability``, in [0, 1];
+        * ``match``: capability × park_fit, in [0, 1];
+        * ``other_nodes``: tuple of the other nodes the candidate serves (capability ≥
+          ``min_capability``), sorted; ``other_gaps``: how many of them are in ``priority``.
+
+        A top node without candidates has no rows; ``attrs["without"]`` lists those nodes.
+
+    See Also
+    --------
+    gap_priority : builds ``priority``.
+    node_density : builds ``density``.
+    gap_analysis : builds every input and this table at once (also ``ecolib.analyse(ws, month).gaps.matches``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> p = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                  chain_edges=ws.tables["chain_edges"])
+    >>> p["node_id"].tolist()
+    ['N.LI', 'N.CATH', 'N.PACK', 'N.CELL']
+    >>> density = node_density(gm.coverage, gm.space.proximity)      # N.CELL 0.5, the others 1.0
+    >>> cands = pd.DataFrame({"firm_id": ["C1", "C1", "C2", "C3"], "name": ["One", "One", "Two", "Three"],
+    ...                       "node_id": ["N.PACK", "N.CELL", "N.PACK", "N.PACK"],
+    ...                       "capability": [0.8, 0.6, 0.9, 0.2]})     # C3 is below 0.3
+    >>> m = match_candidates(p, cands, density, top=4)
+    >>> m[["node_rank", "node_id", "option", "firm_id", "capability", "park_fit", "match"]]
+       node_rank node_id  option firm_id  capability  park_fit  match
+    0          3  N.PACK       1      C2         0.9      1.00   0.90
+    1          3  N.PACK       2      C1         0.8      0.75   0.60
+    2          4  N.CELL       1      C1         0.6      0.75   0.45
+    >>> m[["node_id", "firm_id", "other_nodes", "other_gaps"]]
+      node_id firm_id other_nodes  other_gaps
+    0  N.PACK      C2          ()           0
+    1  N.PACK      C1   (N.CELL,)           1
+    2  N.CELL      C1   (N.PACK,)           1
+    >>> m.attrs["without"]
+    ['N.LI', 'N.CATH']
     """
     cols = ["node_rank", "node_id", "option", "firm_id", "name", "name_zh", "region", "capability", "park_fit",
             "match", "other_nodes", "other_gaps"]
@@ -322,8 +531,40 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
 
 
 def node_density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
-    """Density of every technology node given the park's present nodes, in [0, 1] (the
-    feasibility of :func:`ecolib.analyses.genemap.feasibility`, for present nodes too)."""
+    """Density of every technology node given the park's present nodes.
+
+    ``ω_p = Σ_p' M_p' φ_p'p / Σ_p' φ_p'p`` with M_p' = 1 for the present nodes (status not
+    ``missing``): the feasibility of :func:`ecolib.analyses.genemap.feasibility`, for present nodes
+    too (the diagonal of φ is 0, so a present node's density counts the other present nodes).
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`): which nodes are present.
+    proximity : DataFrame
+        Node × node proximity φ in [0, 1], e.g. ``NodeSpace.proximity``
+        (:func:`ecolib.analyses.genemap.node_space`).
+
+    Returns
+    -------
+    Series
+        Named ``density``, indexed by node_id (every node of ``proximity``): a share in [0, 1]; 0
+        for a node related to no node at all.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds ``cov`` (``gm.coverage``) and ``proximity`` (``gm.space.proximity``).
+    match_candidates, exit_stress : use the density as the candidates' park fit.
+    gap_analysis : builds it with the rest (also ``ecolib.analyse(ws, month).gaps.density``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> gm = gene_map(tiny().tables, "2026-03")
+    >>> node_density(gm.coverage, gm.space.proximity).to_dict()   # N.CELL: close to N.CATH (present), N.PACK (not)
+    {'N.LI': 1.0, 'N.CATH': 1.0, 'N.CELL': 0.5, 'N.PACK': 1.0}
+    """
     return _density(cov, proximity)
 
 
@@ -333,12 +574,51 @@ def node_density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
 
 @dataclass
 class LocalNetwork:
-    """The local firm network of the window (see the module docstring).
+    """The local firm network of the window: flows between active local firms, per firm pair.
 
-    firm_ids: every firm of ``firms`` (index = position); active_local: bool per firm;
-    src, dst, value: the (supplier, buyer) pairs between two different active local firms with
-    their window value (aggregated, one row per pair); local_inbound, local_outbound: per firm;
-    sales: per firm, window value sold to any other firm (local or outside).
+    Firms are numbered by their position in the firms table (``firm_ids``); every per-firm array
+    has one entry per firm, local or not. Money in the workspace currency, summed over the window.
+
+    Attributes
+    ----------
+    month : str
+        The report month, ``YYYY-MM`` (who is active).
+    months : list of str
+        The window's months, oldest first.
+    firm_ids : ndarray of str
+        Every firm_id of the firms table; a firm's position is its index in the arrays below.
+    active_local : ndarray of bool
+        Per firm: local and active in ``month``.
+    src, dst : ndarray of int
+        Supplier and buyer positions of each (supplier, buyer) pair of two different active local
+        firms with a non-zero window value, one entry per pair.
+    value : ndarray of float
+        The window value of each pair (currency, summed over the window).
+    local_inbound, local_outbound : ndarray of float
+        Per firm, the window value bought from / sold to active local firms (0 for a firm that is
+        not active local).
+    sales : ndarray of float
+        Per firm, the window value sold to any other firm of the firms table (local or outside,
+        active or not).
+
+    See Also
+    --------
+    local_network : builds it.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> net = local_network(tiny().tables, "2026-03", window=3)
+    >>> net.n, net.total, net.index("F3")
+    (5, 42.0, 2)
+    >>> net.matrix().toarray()
+    array([[ 0., 22.,  0.,  0.,  0.],
+           [ 0.,  0., 20.,  0.,  0.],
+           [ 0.,  0.,  0.,  0.,  0.],
+           [ 0.,  0.,  0.,  0.,  0.],
+           [ 0.,  0.,  0.,  0.,  0.]])
+    >>> net.sales.tolist()                     # F3 sold 5 to the outside firm X1, X1 sold 38 to F2 and F3
+    [22.0, 20.0, 5.0, 0.0, 38.0]
     """
     month: str
     months: list[str]
@@ -353,18 +633,56 @@ class LocalNetwork:
 
     @property
     def n(self) -> int:
+        """The number of firms (of the firms table, local or not)."""
         return len(self.firm_ids)
 
     @property
     def total(self) -> float:
-        """All local value of the window (currency)."""
+        """All local value of the window: Σ of ``value`` over the pairs (currency)."""
         return float(self.value.sum())
 
     def matrix(self) -> sp.csr_matrix:
-        """F as a sparse n × n matrix (suppliers in rows, buyers in columns)."""
+        """The local flow matrix F as a sparse n × n matrix.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+            ``F[s, b]``: the window value (currency) supplier s sold to buyer b; rows and columns are
+            positions in ``firm_ids``.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> net = local_network(tiny().tables, "2026-03", window=3)
+        >>> F = net.matrix()
+        >>> float(F[net.index("F1"), net.index("F2")]), float(F.sum())
+        (22.0, 42.0)
+        """
         return sp.csr_matrix((self.value, (self.src, self.dst)), shape=(self.n, self.n))
 
     def index(self, firm_id: str) -> int:
+        """The position of a firm in ``firm_ids`` (and in every per-firm array).
+
+        Parameters
+        ----------
+        firm_id : str
+            A firm_id of the firms table.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        ValueError
+            When ``firm_id`` is not in the firms table.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> local_network(tiny().tables, "2026-03", window=3).index("X1")
+        4
+        """
         hit = np.flatnonzero(self.firm_ids == firm_id)
         if not len(hit):
             raise ValueError(f"{firm_id!r} is not a firm_id of the firms table")
@@ -372,8 +690,36 @@ class LocalNetwork:
 
 
 def local_network(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 12, kind=None) -> LocalNetwork:
-    """The local network of the ``window`` months ending at ``month`` (kinds as in
-    :func:`ecolib.analyses.valuestream.window_flows`).
+    """The local network of the ``window`` months ending at ``month``.
+
+    Window flows between two different firms that are both local and active in ``month``,
+    summed per (supplier, buyer) pair. Flows from or to a firm not in the firms table, flows of a
+    firm to itself and non-finite values are left out; ``sales`` counts the flows to outside and
+    inactive firms too.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables: firms (firm_id, local, status, exit_month) and flows (month, source,
+        target, value, kind).
+    month : str
+        The report month, ``YYYY-MM``: the window's last month and who is active.
+    window : int, default 12
+        Months in the window (≥ 1; ``window`` of the settings).
+    kind : str, list of str or None
+        Flow kinds to keep, as in :func:`ecolib.analyses.valuestream.window_flows`; None: every kind.
+
+    Returns
+    -------
+    LocalNetwork
+        The pairs, their window values and the per-firm sums (currency, summed over the window).
+
+    See Also
+    --------
+    LocalNetwork : the fields.
+    ecolib.analyses.valuestream.window_flows : the flows of the window.
+    single_supplier_nodes, dependent_buyers, exit_stress, exit_ranking : read the network.
+    gap_analysis : builds it with the rest (also ``ecolib.analyse(ws, month).gaps.network``).
 
     Examples
     --------
@@ -384,6 +730,8 @@ def local_network(tables: Mapping[str, pd.DataFrame], month: str, *, window: int
     (['F1', 'F2', 'F3', 'F4', 'X1'], [22.0, 20.0])
     >>> net.local_inbound.tolist()
     [0.0, 22.0, 20.0, 0.0, 0.0]
+    >>> net.months
+    ['2026-01', '2026-02', '2026-03']
     """
     firms = tables["firms"]
     ids = firms["firm_id"].astype(str).to_numpy(object)
@@ -412,7 +760,44 @@ def local_network(tables: Mapping[str, pd.DataFrame], month: str, *, window: int
 
 
 def firm_info(tables: Mapping[str, pd.DataFrame], month: str) -> pd.DataFrame:
-    """firm_profile indexed by firm_id, with the main node's name (node_name, node_name_zh)."""
+    """Firm details by firm_id: the firm profile of the month with the name of each firm's main node.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables: firms, firm_nodes, chain_nodes.
+    month : str
+        The report month, ``YYYY-MM`` (column ``active``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by firm_id, one row per firm of the firms table (local or not). Columns of
+        :func:`ecolib.foundations.firms.firm_profile`: name, name_zh (the name where missing), zone,
+        local (bool), anchor (bool), employees (people), output (currency per year), area (m²),
+        patents (count), active (bool, in ``month``), node_id (the main node: the largest
+        ``firm_nodes.share``), segment_id, stage; then node_name and node_name_zh (of the main node;
+        '–' for a firm without a node).
+
+    See Also
+    --------
+    ecolib.foundations.firms.firm_profile : the profile.
+    dependent_buyers, exit_stress, exit_ranking : take it as ``info``.
+    gap_analysis : builds it with the rest (also ``ecolib.analyse(ws, month).gaps.info``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> info = firm_info(tiny().tables, "2026-03")
+    >>> info[["name", "anchor", "active", "node_id", "node_name", "node_name_zh"]]
+                         name  anchor  active node_id node_name node_name_zh
+    firm_id
+    F1             Lithium Co   False    True    N.LI   Lithium            锂
+    F2             Cathode Co   False    True  N.CATH   Cathode           正极
+    F3                Cell Co    True    True  N.CELL     Cells           电芯
+    F4                Pack Co   False   False  N.PACK     Packs          电池包
+    X1       Outside Supplier   False    True    N.LI   Lithium            锂
+    """
     nodes = tables["chain_nodes"].set_index("node_id")
     p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month).set_index("firm_id")
     zh = nodes["name_zh"].fillna(nodes["name"]) if "name_zh" in nodes else nodes["name"]
@@ -426,12 +811,52 @@ def firm_info(tables: Mapping[str, pd.DataFrame], month: str) -> pd.DataFrame:
 
 def single_supplier_nodes(cov: gmap.Coverage, net: LocalNetwork, firms: pd.DataFrame,
                           candidates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Technology nodes with exactly one qualifying local firm (gene-map status ``single``),
-    core nodes first, then by importance. Columns: node_id, name, name_zh, segment_id, stage,
-    core, weight, firm_id (the one firm), firm_name, firm_name_zh, anchor, capability,
-    output (attributed to the node, currency/yr), local_buyers (local firms buying from that firm
-    in the window), local_sales (its window sales to them), firms_below, firms_exited,
-    candidates."""
+    """Technology nodes with exactly one qualifying local firm (gene-map status ``single``).
+
+    Core nodes first, then by weight (importance), then node_id.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`).
+    net : LocalNetwork
+        The local network of the window (:func:`local_network`): the firm's local buyers and sales.
+    firms : DataFrame
+        The workspace's firms table (name, name_zh, anchor).
+    candidates : DataFrame, optional
+        The candidates table (firm_id, node_id, capability), counted per node.
+
+    Returns
+    -------
+    DataFrame
+        One row per single node. Columns: node_id, name, name_zh, segment_id, stage, core (bool),
+        weight (``chain_nodes.weight``); firm_id (the one qualifying firm), capability (its
+        capability on the node, in [min_capability, 1]), output (attributed to the node, currency
+        per year), local_buyers (number of active local firms buying from that firm in the
+        window), local_sales (its window sales to them, currency), firms_below (active local firms
+        on the node below ``min_capability``), firms_exited (local firms on the node not active in
+        the month), candidates (candidates with capability ≥ ``min_capability``); firm_name,
+        firm_name_zh, anchor (bool).
+
+    See Also
+    --------
+    ecolib.analyses.genemap.coverage : builds ``cov``.
+    local_network : builds ``net``.
+    gap_analysis : builds every input and this table at once (also ``ecolib.analyse(ws, month).gaps.single_nodes``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import coverage
+    >>> t = tiny().tables
+    >>> cov = coverage(t["chain_nodes"], t["firms"], t["firm_nodes"], month="2026-03")
+    >>> net = local_network(t, "2026-03", window=3)
+    >>> single_supplier_nodes(cov, net, t["firms"], t["candidates"])[
+    ...     ["node_id", "weight", "firm_id", "output", "local_buyers", "local_sales", "candidates"]]
+      node_id  weight firm_id  output  local_buyers  local_sales  candidates
+    0    N.LI     2.0      F1   100.0             1         22.0           0
+    1  N.CATH     1.0      F2   100.0             1         20.0           0
+    """
     nodes = cov.nodes[cov.nodes["status"] == "single"]
     q = cov.links[cov.links["qualifies"].to_numpy(bool)]
     one = nodes[["node_id"]].merge(q[["node_id", "firm_id", "capability"]], on="node_id", how="left")
@@ -462,12 +887,51 @@ def single_supplier_nodes(cov: gmap.Coverage, net: LocalNetwork, firms: pd.DataF
 
 
 def dependent_buyers(net: LocalNetwork, info: pd.DataFrame, *, threshold: float = DEPENDENCE) -> pd.DataFrame:
-    """Buyer firms taking ≥ ``threshold`` of their local inbound from one local supplier, by the
-    value of that supply, largest first. ``info``: firm details indexed by firm_id (name,
-    name_zh, node_id, node_name, node_name_zh). Columns: buyer, buyer_name, buyer_name_zh,
-    buyer_node, supplier, supplier_name, supplier_name_zh, supplier_node (+ _name/_name_zh),
-    value (from the supplier, window), local_inbound, share, suppliers (local suppliers of the
-    buyer)."""
+    """Buyer firms taking at least ``threshold`` of their local inbound from one local supplier.
+
+    One row per such buyer, with its largest local supplier (a buyer above the threshold with two
+    suppliers is listed once, with the larger one); largest supply value first.
+
+    Parameters
+    ----------
+    net : LocalNetwork
+        The local network of the window (:func:`local_network`).
+    info : DataFrame
+        Firm details indexed by firm_id (name, name_zh, node_id, node_name, node_name_zh), e.g.
+        :func:`firm_info`; a column it lacks is None in the result.
+    threshold : float, default 0.3
+        The dependence share, in (0, 1] (``thresholds.dependence_share``).
+
+    Returns
+    -------
+    DataFrame
+        Columns: buyer, supplier (firm_ids); value (window value from that supplier, currency),
+        local_inbound (the buyer's window value from all active local suppliers, currency), share
+        (value / local_inbound, in [threshold, 1]), suppliers (number of local suppliers of the
+        buyer); then buyer_name, buyer_name_zh, buyer_node, buyer_node_name, buyer_node_name_zh and
+        the same for the supplier (supplier_name, …).
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is not in (0, 1].
+
+    See Also
+    --------
+    local_network : builds ``net``.
+    firm_info : builds ``info``.
+    gap_analysis : builds every input and this table at once (also ``ecolib.analyse(ws, month).gaps.dependent``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> t = tiny().tables
+    >>> net, info = local_network(t, "2026-03", window=3), firm_info(t, "2026-03")
+    >>> dependent_buyers(net, info)[["buyer", "supplier", "value", "local_inbound", "share", "suppliers"]]
+      buyer supplier  value  local_inbound  share  suppliers
+    0    F2       F1   22.0           22.0    1.0          1
+    1    F3       F2   20.0           20.0    1.0          1
+    """
     _check_threshold(threshold)
     e = pd.DataFrame({"s": net.src, "d": net.dst, "v": net.value})
     e = e.sort_values(["d", "v", "s"], ascending=[True, False, True], kind="stable")
@@ -500,15 +964,63 @@ def _check_threshold(threshold: float) -> None:
 class ExitStress:
     """What happens when one firm leaves (definitions in the module docstring).
 
-    affected : firms hit, most hit first: firm_id, name, name_zh, node_id, node_name,
-        node_name_zh, role (buyer / supplier / both), supply_lost (value the firm bought from
-        the leaver), supply_share (of its local inbound), sales_lost (value it sold to the
-        leaver), sales_share (of all its sales), share (the larger of the two shares), lost (the
-        value behind ``share``: supply_lost when the supply share is the larger, else sales_lost).
-    nodes : the leaver's nodes: node_id, name, name_zh, capability, qualifies, firms_before,
-        firms_after, status_before, status_after, becomes_missing.
-    backup : per node of ``nodes``: node_id, option, kind (local / candidate), firm_id, name,
-        name_zh, capability, qualifies, where (zone or region), match (candidates).
+    Money in the workspace currency, summed over the window of the local network.
+
+    Attributes
+    ----------
+    firm_id : str
+        The leaving firm.
+    active_local : bool
+        Whether it is local and active in the month (if not, it loses no local flow).
+    threshold : float
+        The dependence share in (0, 1] (``thresholds.dependence_share``).
+    value_out, value_in : float
+        Its window sales to / purchases from active local firms (currency).
+    total : float
+        All local value of the window (:attr:`LocalNetwork.total`).
+    affected : DataFrame
+        Firms hit, largest ``share`` first (then firm_id): firm_id, name, name_zh, node_id,
+        node_name, node_name_zh, role (``buyer``: loses ≥ threshold of its local supply;
+        ``supplier``: loses ≥ threshold of all its sales; ``both``), supply_lost (value the firm
+        bought from the leaver, currency), supply_share (of its local inbound, in [0, 1]),
+        sales_lost (value it sold to the leaver, currency), sales_share (of all its sales, in
+        [0, 1]), share (the larger of the two shares), lost (the value behind ``share``:
+        supply_lost when the supply share is the larger or equal, else sales_lost).
+    nodes : DataFrame
+        The leaver's ``firm_nodes`` rows on technology nodes, those becoming missing first, then by
+        capability: node_id, name, name_zh, capability, qualifies (bool), firms_before,
+        firms_after (qualifying firms on the node), status_before, status_after, becomes_missing
+        (bool).
+    backup : DataFrame
+        Per node of ``nodes``, up to ``per_node`` options: node_id, option (1 = first), kind
+        (``local``: another active local firm on the node, any capability, qualifying ones first,
+        then by capability; ``candidate``: after the local ones, qualifying ones first, then by
+        match), firm_id, name, name_zh, capability, qualifies (capability ≥ ``min_capability``),
+        where (zone of a local firm, region of a candidate), match (capability × park fit for a
+        candidate, the capability when no density is given; NaN for a local firm).
+
+    Properties: ``value_lost`` (value_out + value_in), ``value_share`` (value_lost / total; NaN
+    when the park has no local value), ``dependent_buyers``, ``dependent_suppliers`` (numbers of
+    affected firms by role, ``both`` counted in each), ``nodes_lost`` (ids of the nodes becoming
+    missing), ``headline`` (numbers for summary.json).
+
+    See Also
+    --------
+    exit_stress : builds it.
+    exit_ranking : the same numbers for every firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+    >>> e = ga.stress("F2")                # F2 sells 20 to F3 and buys 22 from F1
+    >>> e.value_out, e.value_in, e.value_lost, e.value_share
+    (20.0, 22.0, 42.0, 1.0)
+    >>> e.dependent_buyers, e.dependent_suppliers, e.nodes_lost
+    (1, 1, ['N.CATH'])
+    >>> e.headline["affected_ids"]
+    ['F1', 'F3']
     """
     firm_id: str
     active_local: bool
@@ -522,26 +1034,34 @@ class ExitStress:
 
     @property
     def value_lost(self) -> float:
+        """The local flow lost: value_out + value_in (currency, summed over the window)."""
         return self.value_out + self.value_in
 
     @property
     def value_share(self) -> float:
+        """The local flow lost as a share of all local value, in [0, 1]; NaN when there is none."""
         return self.value_lost / self.total if self.total > 0 else float("nan")
 
     @property
     def dependent_buyers(self) -> int:
+        """The number of affected firms losing ≥ threshold of their local supply (role buyer or both)."""
         return int(self.affected["role"].isin(["buyer", "both"]).sum())
 
     @property
     def dependent_suppliers(self) -> int:
+        """The number of affected firms losing ≥ threshold of all their sales (role supplier or both)."""
         return int(self.affected["role"].isin(["supplier", "both"]).sum())
 
     @property
     def nodes_lost(self) -> list[str]:
+        """The ids of the technology nodes that become missing, in the order of ``nodes``."""
         return self.nodes.loc[self.nodes["becomes_missing"], "node_id"].tolist()
 
     @property
     def headline(self) -> dict:
+        """Numbers for summary.json: firm, value_lost, value_share (None when undefined), affected_firms,
+        dependent_buyers, dependent_suppliers, affected_ids (the first 50), nodes_lost.
+        """
         return {"firm": self.firm_id, "value_lost": self.value_lost, "value_share": _num(self.value_share),
                 "affected_firms": int(len(self.affected)), "dependent_buyers": self.dependent_buyers,
                 "dependent_suppliers": self.dependent_suppliers, "affected_ids": self.affected["firm_id"].tolist()[:50],
@@ -551,9 +1071,82 @@ class ExitStress:
 def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nodes: pd.DataFrame,
                 info: pd.DataFrame, candidates: pd.DataFrame | None = None, density: pd.Series | None = None,
                 threshold: float = DEPENDENCE, per_node: int = 5) -> ExitStress:
-    """The exit stress test for one firm (definitions in the module docstring). ``info``:
-    firm details indexed by firm_id (name, name_zh, zone, node_id, node_name, node_name_zh);
-    ``density``: :func:`node_density` (ranks candidates in the backup plan; None: by capability)."""
+    """The exit stress test for one firm: who and which nodes are hit when it leaves.
+
+    Definitions in the module docstring; the same comparisons as :func:`exit_ranking`, so the
+    numbers agree with its row of the firm.
+
+    Parameters
+    ----------
+    net : LocalNetwork
+        The local network of the window (:func:`local_network`).
+    firm_id : str
+        The leaving firm (any firm of the firms table; a firm that is not active local loses no
+        local flow).
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`): qualifying firms per
+        node and the active local firms for the backup plan.
+    firm_nodes : DataFrame
+        The workspace's firm_nodes table (firm_id, node_id, capability): the leaver's nodes.
+    info : DataFrame
+        Firm details indexed by firm_id (name, name_zh, zone, node_id, node_name, node_name_zh),
+        e.g. :func:`firm_info`.
+    candidates : DataFrame, optional
+        The candidates table (firm_id, name, name_zh, node_id, capability, region), for the backup plan.
+    density : Series, optional
+        :func:`node_density`, for the candidates' park fit in the backup plan; None: candidates
+        ranked by capability.
+    threshold : float, default 0.3
+        The dependence share, in (0, 1] (``thresholds.dependence_share``).
+    per_node : int, default 5
+        Backup options per node at most.
+
+    Returns
+    -------
+    ExitStress
+        value_out, value_in, total (currency, summed over the window), affected, nodes, backup (the
+        tables are described in :class:`ExitStress`).
+
+    Raises
+    ------
+    ValueError
+        When ``firm_id`` is not in the firms table, or ``threshold`` is not in (0, 1].
+
+    See Also
+    --------
+    local_network : builds ``net``.
+    ecolib.analyses.genemap.coverage : builds ``cov`` (also ``ecolib.analyses.genemap.gene_map(...).coverage``).
+    firm_info : builds ``info``.
+    node_density : builds ``density``.
+    gap_analysis : builds all of them at once and stress-tests one firm
+        (``ecolib.analyse(ws, month).gaps.exit``); :meth:`GapAnalysis.stress` tests another.
+    exit_ranking : every firm at once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> t = tiny().tables
+    >>> gm = gene_map(t, "2026-03")
+    >>> net, info = local_network(t, "2026-03", window=3), firm_info(t, "2026-03")
+    >>> cands = pd.DataFrame({"firm_id": ["C1"], "name": ["One"], "node_id": ["N.CATH"],
+    ...                       "capability": [0.7], "region": ["Anhui"]})
+    >>> e = exit_stress(net, "F2", cov=gm.coverage, firm_nodes=t["firm_nodes"], info=info, candidates=cands,
+    ...                 density=node_density(gm.coverage, gm.space.proximity))
+    >>> e.affected[["firm_id", "role", "supply_share", "sales_share", "share", "lost"]]
+      firm_id      role  supply_share  sales_share  share  lost
+    0      F1  supplier           0.0          1.0    1.0  22.0
+    1      F3     buyer           1.0          0.0    1.0  20.0
+    >>> e.nodes[["node_id", "qualifies", "firms_before", "firms_after", "status_after", "becomes_missing"]]
+      node_id  qualifies  firms_before  firms_after status_after  becomes_missing
+    0  N.CATH       True             1            0      missing             True
+    1  N.CELL       True             2            1       single            False
+    >>> e.backup[["node_id", "option", "kind", "firm_id", "capability", "where", "match"]]
+      node_id  option       kind firm_id  capability  where  match
+    0  N.CATH       1  candidate      C1         0.7  Anhui    0.7
+    1  N.CELL       1      local      F3         1.0  South    NaN
+    """
     _check_threshold(threshold)
     f = net.index(str(firm_id))
     out_e = net.src == f
@@ -653,14 +1246,72 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
 
 def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | None = None,
                  threshold: float = DEPENDENCE) -> pd.DataFrame:
-    """The exit stress test for every active local firm at once, ranked by systemic importance
-    (affected firms, then nodes made missing, then local flow lost; definitions in the module
-    docstring). Sparse-matrix operations over the local network: no loop over firms.
+    """The exit stress test for every active local firm at once, ranked by systemic importance.
 
-    Columns: rank, firm_id, (name, name_zh, zone, anchor, node_id, node_name, node_name_zh when
-    ``info`` is given), value_out, value_in, value_lost, value_share (of all local value),
-    dependent_buyers, dependent_suppliers, affected_firms, nodes_lost (number), nodes_lost_weight
-    (their importance), nodes_weakened (nodes going from 2 firms to 1), lost_nodes (ids, '; ').
+    Ranked by affected firms, then nodes made missing, then local flow lost (all largest first),
+    then firm_id; definitions in the module docstring. Sparse-matrix operations over the local
+    network, no loop over firms; each row equals :func:`exit_stress` of that firm.
+
+    Parameters
+    ----------
+    net : LocalNetwork
+        The local network of the window (:func:`local_network`).
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`).
+    info : DataFrame, optional
+        Firm details indexed by firm_id, e.g. :func:`firm_info`: adds name, name_zh, zone, anchor,
+        node_id, node_name, node_name_zh (those it has).
+    threshold : float, default 0.3
+        The dependence share, in (0, 1] (``thresholds.dependence_share``).
+
+    Returns
+    -------
+    DataFrame
+        One row per active local firm. Columns: rank (int, 1 = most systemic), firm_id, value_out,
+        value_in (window sales to / purchases from active local firms, currency), value_lost (their
+        sum, currency), value_share (value_lost / all local value, in [0, 1]; NaN when there is
+        none), dependent_buyers, dependent_suppliers, affected_firms (numbers of firms, a firm both
+        ways counted once in affected_firms), nodes_lost (number of nodes becoming missing),
+        nodes_lost_weight (the sum of their ``chain_nodes.weight``), nodes_weakened (nodes going
+        from 2 qualifying firms to 1), lost_nodes (ids of the nodes lost, sorted, joined by '; ');
+        then the ``info`` columns when given.
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is not in (0, 1].
+
+    See Also
+    --------
+    local_network : builds ``net``.
+    ecolib.analyses.genemap.coverage : builds ``cov``.
+    firm_info : builds ``info``.
+    gap_analysis : builds all of them and this table at once (also ``ecolib.analyse(ws, month).gaps.ranking``).
+    exit_stress : the details for one firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import coverage
+    >>> t = tiny().tables
+    >>> cov = coverage(t["chain_nodes"], t["firms"], t["firm_nodes"], month="2026-03")
+    >>> net = local_network(t, "2026-03", window=3)
+    >>> r = exit_ranking(net, cov, info=firm_info(t, "2026-03"))
+    >>> r[["rank", "firm_id", "anchor", "value_out", "value_in", "value_lost", "value_share"]].round(3)
+       rank firm_id  anchor  value_out  value_in  value_lost  value_share
+    0     1      F2   False       20.0      22.0        42.0        1.000
+    1     2      F1   False       22.0       0.0        22.0        0.524
+    2     3      F3    True        0.0      20.0        20.0        0.476
+    >>> r[["firm_id", "dependent_buyers", "dependent_suppliers", "affected_firms"]]
+      firm_id  dependent_buyers  dependent_suppliers  affected_firms
+    0      F2                 1                    1               2
+    1      F1                 1                    0               1
+    2      F3                 0                    1               1
+    >>> r[["firm_id", "nodes_lost", "nodes_lost_weight", "nodes_weakened", "lost_nodes"]]
+      firm_id  nodes_lost  nodes_lost_weight  nodes_weakened lost_nodes
+    0      F2           1                1.0               1     N.CATH
+    1      F1           1                2.0               0       N.LI
+    2      F3           0                0.0               1
     """
     _check_threshold(threshold)
     n = net.n
@@ -716,12 +1367,71 @@ def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | 
 
 def security_matrix(sf: vs.SegmentFlows, cov: gmap.Coverage, *, candidates: pd.DataFrame | None = None,
                     full_at: int = FULL_AT, x_mid: float = 0.5, y_mid: float = 0.5) -> pd.DataFrame:
-    """Per technology node: external dependence (x), substitutability (y) and the quadrant
-    (definitions in the module docstring). ``sf``: :func:`ecolib.analyses.valuestream.segment_flows` at
-    ``level="node"``. Columns: node_id, name, name_zh, segment_id, stage, status, core, weight,
-    local_bought (value local firms bought from local suppliers on the node, window),
-    outside_bought (from outside suppliers on it), dependence (x, NaN when undefined), local_firms,
-    candidates, alternatives, substitutability (y), quadrant ('' when x is undefined)."""
+    """Industrial security per technology node: external dependence (x), substitutability (y), quadrant.
+
+    Definitions in the module docstring: x = the share of what local firms bought from suppliers
+    on the node that came from outside the park; y = min(alternatives, ``full_at``) / ``full_at``.
+    Sorted by quadrant (:data:`QUADRANTS`, most worrying first; '' last), then dependence (highest
+    first), then weight.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        Node-level segment flows of the window: :func:`ecolib.analyses.valuestream.segment_flows`
+        with ``level="node"``.
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`).
+    candidates : DataFrame, optional
+        The candidates table (firm_id, node_id, capability): alternatives outside the park.
+    full_at : int, default 5
+        Alternatives at which substitutability is 1 (≥ 1).
+    x_mid, y_mid : float, default 0.5
+        The quadrant boundaries on x and y (x ≥ x_mid: dependent; y ≥ y_mid: substitutable).
+
+    Returns
+    -------
+    DataFrame
+        One row per technology node. Columns: node_id, name, name_zh, segment_id, stage, status,
+        core (bool), weight; local_bought (window value local firms bought from local suppliers on
+        the node, currency), outside_bought (from outside suppliers on it, currency), dependence
+        (x, a share in [0, 1]; 1 for a missing node nobody bought from; NaN when undefined),
+        local_firms (qualifying local firms), candidates (candidates with capability ≥
+        ``min_capability``), alternatives (their sum), substitutability (y, in [0, 1]), quadrant
+        (``critical``, ``fragile``, ``watch``, ``secure``; '' when x is undefined).
+
+    Raises
+    ------
+    ValueError
+        When ``full_at`` < 1.
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : builds ``sf`` (``level="node"``).
+    ecolib.analyses.genemap.coverage : builds ``cov``.
+    gap_analysis : builds both and this table at once (also ``ecolib.analyse(ws, month).gaps.security``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import coverage
+    >>> from ecolib.analyses.valuestream import segment_flows
+    >>> t = tiny().tables
+    >>> cov = coverage(t["chain_nodes"], t["firms"], t["firm_nodes"], month="2026-03")
+    >>> sf = segment_flows(t, "2026-03", window=3, level="node")
+    >>> s = security_matrix(sf, cov, candidates=t["candidates"])
+    >>> s[["node_id", "status", "local_bought", "outside_bought", "dependence"]].round(3)   # N.LI: 38 of 60 from X1
+      node_id   status  local_bought  outside_bought  dependence
+    0  N.PACK  missing           0.0             0.0       1.000
+    1    N.LI   single          22.0            38.0       0.633
+    2  N.CATH   single          10.0             0.0       0.000
+    3  N.CELL     thin          10.0             0.0       0.000
+    >>> s[["node_id", "local_firms", "candidates", "substitutability", "quadrant"]]
+      node_id  local_firms  candidates  substitutability  quadrant
+    0  N.PACK            0           0               0.0  critical
+    1    N.LI            1           0               0.2  critical
+    2  N.CATH            1           0               0.2   fragile
+    3  N.CELL            2           0               0.4   fragile
+    """
     if int(full_at) < 1:
         raise ValueError(f"full_at must be ≥ 1, got {full_at}")
     nodes = cov.nodes
@@ -759,25 +1469,53 @@ def security_matrix(sf: vs.SegmentFlows, cov: gmap.Coverage, *, candidates: pd.D
 
 @dataclass
 class GapAnalysis:
-    """Everything the gap-analysis notebook shows for one month (see :func:`gap_analysis`).
+    """Everything the gap-analysis notebook shows for one month (built by :func:`gap_analysis`).
+
+    Money in the workspace currency, flows summed over the settings' window.
 
     Attributes
     ----------
-    month, threshold
-        The month and the dependence share (``thresholds.dependence_share``).
+    month : str
+        The report month, ``YYYY-MM``.
+    threshold : float
+        The dependence share in (0, 1] (``thresholds.dependence_share``).
     health : Health
-        The health diagnosis (:func:`ecolib.analyses.health.health`).
+        The health diagnosis (:func:`ecolib.analyses.health.health_workspace`).
     gene_map : GeneMap
         Coverage, node space and feasibility (:func:`ecolib.analyses.genemap.gene_map`).
     density : Series
-        Density of every technology node given the park's present nodes (:func:`node_density`).
-    priority, matches, single_nodes, dependent, ranking, security : DataFrame
-        :func:`gap_priority`, :func:`match_candidates`, :func:`single_supplier_nodes`,
-        :func:`dependent_buyers`, :func:`exit_ranking`, :func:`security_matrix`.
+        Density of every technology node given the park's present nodes, in [0, 1] (:func:`node_density`).
+    priority : DataFrame
+        :func:`gap_priority`.
+    matches : DataFrame
+        :func:`match_candidates` for the ``top`` gap nodes.
     network : LocalNetwork
-        The local firm network of the window; ``info`` the firms' details by firm_id.
+        The local firm network of the window (:func:`local_network`).
+    info : DataFrame
+        The firms' details by firm_id (:func:`firm_info`).
+    single_nodes, dependent, ranking, security : DataFrame
+        :func:`single_supplier_nodes`, :func:`dependent_buyers`, :func:`exit_ranking`,
+        :func:`security_matrix`.
     exit : ExitStress or None
         The stress test of the page's firm (None: no active local firm).
+    tables : mapping of str to DataFrame
+        The workspace tables it was built from.
+    top : int
+        The number of top gap nodes matched with candidates (``top`` of :func:`gap_analysis`).
+
+    See Also
+    --------
+    gap_analysis : builds it (also ``ecolib.analyse(ws, month).gaps``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+    >>> ga.month, ga.threshold, ga.top, ga.exit.firm_id
+    ('2026-03', 0.3, 5, 'F3')
+    >>> ga.headline["security"], ga.headline["systemic_top"]
+    ({'critical': 2, 'fragile': 2, 'watch': 0, 'secure': 0}, ['F2', 'F1', 'F3'])
     """
     month: str
     threshold: float
@@ -798,19 +1536,76 @@ class GapAnalysis:
     top: int = 5
 
     def stress(self, firm_id: str, *, per_node: int = 5) -> ExitStress:
-        """The exit stress test of another firm, on the same month and network."""
+        """The exit stress test of another firm, on the same month, network and settings.
+
+        Parameters
+        ----------
+        firm_id : str
+            The leaving firm (a firm_id of the firms table).
+        per_node : int, default 5
+            Backup options per node at most.
+
+        Returns
+        -------
+        ExitStress
+            As :func:`exit_stress`, with this analysis' network, coverage, info, candidates, density
+            and threshold.
+
+        See Also
+        --------
+        exit_stress : the computation.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> ws = tiny()
+        >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+        >>> e = ga.stress("F1")                # the only lithium firm
+        >>> e.nodes_lost, e.affected["firm_id"].tolist(), e.value_lost
+        (['N.LI'], ['F2'], 22.0)
+        """
         return exit_stress(self.network, firm_id, cov=self.gene_map.coverage, firm_nodes=self.tables["firm_nodes"],
                            info=self.info, candidates=self.tables.get("candidates"), density=self.density,
                            threshold=self.threshold, per_node=per_node)
 
     def reprioritise(self, weights: Mapping[str, Any]) -> pd.DataFrame:
-        """:func:`gap_priority` again with other weights (nothing else recomputed)."""
+        """:func:`gap_priority` again with other weights (nothing else recomputed).
+
+        Parameters
+        ----------
+        weights : mapping of str to number or str
+            Gap-priority weights (see :func:`priority_weights`; keys left out keep their default).
+
+        Returns
+        -------
+        DataFrame
+            The columns of :func:`gap_priority`.
+
+        See Also
+        --------
+        gap_priority : the computation.
+        priority_weights : how the weights are read.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> ws = tiny()
+        >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+        >>> ga.reprioritise({"importance": 0, "demand": 0, "feasibility": 0, "fragility": 1})["node_id"].tolist()
+        ['N.PACK', 'N.LI', 'N.CATH', 'N.CELL']
+        """
         return gap_priority(self.gene_map.coverage, self.gene_map.feasibility,
                             chain_nodes=self.tables["chain_nodes"], chain_edges=self.tables.get("chain_edges"),
                             candidates=self.tables.get("candidates"), weights=weights)
 
     @property
     def headline(self) -> dict:
+        """Numbers for summary.json: the month, the health headline, gap_nodes, top_gaps and
+        top_gap_scores (the first 10), priority_weights, matched_candidates (distinct candidates
+        matched), single_supplier_nodes, dependent_buyers (number), dependence_threshold,
+        systemic_top (the first 5 firms of the ranking), exit (:attr:`ExitStress.headline` or None),
+        security (nodes per quadrant), critical_nodes.
+        """
         p = self.priority
         q = self.security["quadrant"].value_counts()
         top = self.ranking.head(5)
@@ -833,8 +1628,37 @@ class GapAnalysis:
 
 
 def default_exit_firm(ranking: pd.DataFrame) -> str | None:
-    """The firm the notebook stress-tests by default: the anchor firm with the highest systemic
-    importance, else the top firm of the ranking (None for a park without active local firms)."""
+    """The firm the notebook stress-tests by default.
+
+    The anchor firm with the highest systemic importance, else the top firm of the ranking.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        :func:`exit_ranking` (firm_id, and anchor when it was given ``info``).
+
+    Returns
+    -------
+    str or None
+        A firm_id; None for a ranking without rows (a park without active local firms).
+
+    See Also
+    --------
+    exit_ranking : builds ``ranking``.
+    gap_analysis : stress-tests this firm unless told another.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> r = gap_analysis(ws.tables, ws.settings, "2026-03").ranking
+    >>> r["firm_id"].tolist(), r["anchor"].tolist()
+    (['F2', 'F1', 'F3'], [False, False, True])
+    >>> default_exit_firm(r)                 # F3 is the anchor, though F2 ranks first
+    'F3'
+    >>> default_exit_firm(r.drop(columns="anchor")), default_exit_firm(r.iloc[:0])
+    ('F2', None)
+    """
     if not len(ranking):
         return None
     anchors = ranking[ranking["anchor"]] if "anchor" in ranking else ranking.iloc[:0]
@@ -859,6 +1683,10 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
                  health: Health | None = None) -> GapAnalysis:
     """The whole gap analysis of ``month`` with the workspace's settings.
 
+    Builds the gene map (unless given), the node density, the gap priority, the candidate matches,
+    the local network, the firm details, the single points of failure, the dependent buyers, the
+    exit ranking, the security matrix and the exit stress test of one firm.
+
     Parameters
     ----------
     tables : mapping of str to DataFrame
@@ -868,11 +1696,13 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
         The workspace settings: window, min_capability, priority_weights, dimensions,
         thresholds.dependence_share.
     month : str
-        YYYY-MM.
+        The report month, ``YYYY-MM``.
     exit_firm : str, optional
         The firm to stress-test (default :func:`default_exit_firm`).
-    top, per_node : int
-        Gap nodes matched with candidates, and options per node (matches and backup plan).
+    top : int, default 5
+        Gap nodes matched with candidates.
+    per_node : int, default 5
+        Options per node, in the matches and in the backup plan.
     gene_map : GeneMap, optional
         The month's gene map (:func:`ecolib.analyses.genemap.gene_map` with the workspace's
         ``min_capability``), reused instead of computed again.
@@ -894,7 +1724,11 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
 
     See Also
     --------
-    ecolib.analyses.month.MonthModel.gaps : the same, on the month model's shared parts.
+    ecolib.analyses.month.MonthModel.gaps : the same, on the month model's shared parts
+        (``ecolib.analyse(ws, month).gaps``).
+    ecolib.analyses.genemap.gene_map, node_density, gap_priority, match_candidates : parts it builds.
+    local_network, firm_info, single_supplier_nodes, dependent_buyers : parts it builds.
+    exit_ranking, exit_stress, security_matrix : parts it builds.
 
     Examples
     --------
@@ -909,6 +1743,8 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     3  N.CELL     thin  0.310
     >>> ga.exit.firm_id, ga.exit.affected[["firm_id", "role", "share"]].to_dict("records")
     ('F3', [{'firm_id': 'F2', 'role': 'supplier', 'share': 1.0}])
+    >>> gap_analysis(ws.tables, ws.settings, "2026-03", exit_firm="F1").exit.nodes_lost
+    ['N.LI']
     """
     settings = as_settings(settings)
     window, cap, threshold = settings.window, settings.min_capability, settings.thresholds.dependence_share
