@@ -627,8 +627,9 @@ class Evaluation:
 
         Raises
         ------
-        StopIteration
-            When no enabled rule has that id (disabled rules are not kept).
+        KeyError
+            When no enabled rule has that id (disabled rules are not kept); the message lists
+            the rules there are.
 
         Examples
         --------
@@ -640,9 +641,12 @@ class Evaluation:
         >>> ev.rule("no_such_rule")
         Traceback (most recent call last):
         ...
-        StopIteration
+        KeyError: "no enabled rule 'no_such_rule'; the rules are: ..."
         """
-        return next(r for r in self.rules if r.id == rule_id)
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(f"no enabled rule {rule_id!r}; the rules are: {', '.join(r.id for r in self.rules) or 'none'}")
 
     def metric(self, metric_id: str) -> Metric:
         """The metric ``metric_id``: the catalogue's, else a plain number metric.
