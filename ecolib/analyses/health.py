@@ -6,13 +6,14 @@ stave), the dynamic evaluation (the same dimensions month by month) and the inde
 Definitions
 -----------
 For every metric with a benchmark value: the park's value in the month (a month without a
-value falls back to the latest value of the ``max_age`` months before it; the month used is
-shown), and the **ratio to the benchmark** ``value / benchmark`` when higher is better,
-``benchmark / value`` when lower is better (direction from ``benchmarks``, else the metric
-catalogue), capped to ``[0, cap]`` (cap = 1.5: one metric far ahead cannot hide another far
-behind). A "lower is better" value ≤ 0 (e.g. no talent gap at all) is the cap; a benchmark ≤ 0
-cannot be compared (``bad_benchmark``). Derived metrics (``eco_value_density``,
-``value_flow_efficiency``, ``talent_gap`` …) come from :func:`ecolib.analyses.evaluation.metric_history`.
+value falls back to the latest value of the ``max_age − 1`` months before it, i.e. a value
+stays valid for ``max_age`` months counting its own: with 12, a January value counts up to
+December; the month used is shown), and the **ratio to the benchmark** ``value / benchmark``
+when higher is better, ``benchmark / value`` when lower is better (direction from
+``benchmarks``, else the metric catalogue), capped to ``[0, cap]`` (cap = 1.5: one metric far
+ahead cannot hide another far behind). A "lower is better" value ≤ 0 (e.g. no talent gap at
+all) is the cap; a benchmark ≤ 0 cannot be compared (``bad_benchmark``). Derived metrics
+(``eco_value_density``, ``value_flow_efficiency``, ``talent_gap`` …) come from :func:`ecolib.analyses.evaluation.metric_history`.
 
 Metrics are grouped into **dimensions** (:data:`DIMENSIONS`, the one place the grouping is
 defined; overridable with ``dimensions`` in workspace.yaml, see :func:`dimension_settings`).
@@ -60,15 +61,68 @@ MAX_AGE = 12
 class Health:
     """Health diagnosis of one month (definitions in the module docstring).
 
-    metrics : one row per metric of a dimension or of the benchmarks table, in dimension order:
-        metric, dimension ('' when in no dimension: shown, not counted), unit, direction,
-        value, value_month, benchmark, ratio (value/benchmark or its inverse, uncapped),
-        score (capped to [0, cap]), status (``ok``, ``no_data``, ``no_benchmark``,
-        ``bad_benchmark``), counted.
-    dimensions : one row per dimension: dimension, weight, metrics (number), scored (metrics
-        with a score), score (mean, NaN when none), weakest_metric, gap (1 − score).
-    index : the health index (NaN when no dimension has a score); weakest: the weakest
-        dimension's id (None when none scored).
+    Made by :func:`health` (or :func:`health_workspace`).
+
+    Attributes
+    ----------
+    month : str
+        The month diagnosed, ``YYYY-MM``.
+    cap : float
+        The cap of a score (ratio to the benchmark counted at most).
+    dims : dict of str to Dimension
+        The dimensions used, in display order.
+    metrics : DataFrame
+        One row per metric of a dimension or of the benchmarks table, in dimension order
+        (a metric listed in two dimensions is kept in the first), then the benchmarked
+        metrics in no dimension; columns
+
+        * ``metric``: the metric id;
+        * ``dimension``: its dimension id (``''`` when in no dimension: shown, not counted);
+        * ``unit``: the metric's unit from the catalogue (``"number"`` when not in it);
+        * ``direction``: ``"higher"`` or ``"lower"`` is better (benchmarks, else catalogue,
+          else ``"higher"``);
+        * ``value``: the park's value (the metric's own unit), NaN without one;
+        * ``value_month``: the month that value comes from, ``YYYY-MM`` (missing without one);
+        * ``benchmark``: the benchmark value (the metric's own unit), NaN without one;
+        * ``ratio``: value/benchmark, or its inverse when lower is better, uncapped
+          (a share of the benchmark level, 1 = at it); NaN unless status is ``ok``, and
+          for a "lower is better" value ≤ 0;
+        * ``score``: the ratio capped to [0, ``cap``] (``cap`` for a "lower is better"
+          value ≤ 0), NaN unless status is ``ok``;
+        * ``status``: ``ok``, ``no_benchmark``, ``bad_benchmark`` (benchmark ≤ 0) or
+          ``no_data``, the first that applies in that order;
+        * ``counted``: bool, status ``ok`` and in a dimension.
+    dimensions : DataFrame
+        One row per dimension, in display order; columns ``dimension`` (id), ``weight``
+        (relative weight in the index), ``metrics`` (number of metrics the dimension lists),
+        ``scored`` (number of them with a score), ``score`` (mean of their scores, a share of
+        the benchmark level in [0, cap], NaN when none), ``weakest_metric`` (the scored metric
+        with the lowest score, NaN when none) and ``gap`` (1 − score).
+    index : float
+        The health index: the weighted mean of the dimension scores (NaN when no dimension
+        with weight > 0 has a score).
+    weakest : str or None
+        The weakest dimension's id (lowest score, ties: the first), None when none scored.
+    metric_defs : dict of str to Metric
+        The metric catalogue used (units, directions, formulas).
+
+    See Also
+    --------
+    health : builds it.
+    HealthHistory : the same scores month by month.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kpis = pd.DataFrame({"month": ["2026-01"], "metric": ["x"], "value": [15.0]})
+    >>> bench = pd.DataFrame({"metric": ["x"], "value": [5.0]})
+    >>> h = health(kpis, bench, month="2026-03", dimensions={"a": Dimension("a", ("x",))})
+    >>> h.metrics[["metric", "value", "value_month", "ratio", "score", "status"]]   # ratio 3, capped
+      metric  value value_month  ratio  score status
+    0      x   15.0     2026-01    3.0    1.5     ok
+    >>> h.dimensions[["dimension", "metrics", "scored", "score", "weakest_metric", "gap"]]
+      dimension  metrics  scored  score weakest_metric  gap
+    0         a        1       1    1.5              x -0.5
     """
     month: str
     cap: float
@@ -81,6 +135,26 @@ class Health:
 
     @property
     def headline(self) -> dict:
+        """The summary numbers of the diagnosis, as plain Python values (for ``summary.json``).
+
+        Returns
+        -------
+        dict
+            ``health_index`` (float, None when undefined), ``weakest`` (dimension id or
+            None), ``dimension_scores`` (dimension id → score or None), ``metrics_scored``
+            (int, metrics counted), ``metrics_without_data`` and
+            ``metrics_without_benchmark`` (lists of metric ids).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> kpis = pd.DataFrame({"month": ["2026-03"], "metric": ["x"], "value": [8.0]})
+        >>> bench = pd.DataFrame({"metric": ["x", "y"], "value": [10.0, 5.0]})
+        >>> h = health(kpis, bench, month="2026-03", dimensions={"a": Dimension("a", ("x", "y"))})
+        >>> h.headline
+        {'health_index': 0.8, 'weakest': 'a', 'dimension_scores': {'a': 0.8}, 'metrics_scored': 1,
+         'metrics_without_data': ['y'], 'metrics_without_benchmark': []}
+        """
         d = self.dimensions
         return {"health_index": _num(self.index), "weakest": self.weakest,
                 "dimension_scores": {k: _num(v) for k, v in zip(d["dimension"], d["score"])},
@@ -170,26 +244,40 @@ def health(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *, month:
     Parameters
     ----------
     kpis : DataFrame or None
-        The kpis table (month, metric, value).
+        The kpis table (month, metric, value; each value in the metric's own unit). None: no
+        value, every metric ``no_data`` (or ``no_benchmark``).
     benchmarks : DataFrame or None
         metric, value, direction. None or empty: nothing is scored; every metric ``no_benchmark``.
     month : str
-        YYYY-MM.
+        YYYY-MM. KPI rows after it are ignored.
     dimensions : mapping, optional
-        From :func:`dimension_settings` (default :data:`DIMENSIONS`).
+        Dimension id → :class:`Dimension`, e.g. from :func:`dimension_settings` (default
+        :data:`DIMENSIONS`).
     metrics : mapping, optional
         The metric catalogue (default :data:`ecolib.analyses.evaluation.CATALOGUE`; a workspace's via
         :func:`ecolib.analyses.evaluation.from_settings`), for derived metrics, units and directions.
-    cap, max_age
-        The cap of a ratio, the months a value stays valid.
+    cap : float
+        The cap of a ratio (> 0), default :data:`CAP` = 1.5.
+    max_age : int
+        The months a value stays valid, counting its own month (default :data:`MAX_AGE` =
+        12). Must be ≥ 2 when there are KPIs: 1 or less makes pandas raise ``ValueError``.
 
     Returns
     -------
     Health
         ``metrics`` and ``dimensions`` tables (see :class:`Health`), ``index``, ``weakest``.
 
+    Raises
+    ------
+    ValueError
+        If ``month`` is not ``YYYY-MM`` or ``cap`` ≤ 0.
+
     See Also
     --------
+    ecolib.workspace.load_workspace : reads and checks the kpis and benchmarks tables.
+    ecolib.analyses.evaluation.metric_history : the monthly metric values (derived ones too).
+    dimension_settings : the dimensions of a ``dimensions`` setting.
+    health_workspace : the same with a workspace's settings.
     health_history : the same scores for every month of a span.
 
     Examples
@@ -203,6 +291,10 @@ def health(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *, month:
     {'a': 0.8, 'b': 0.667}
     >>> h.weakest, round(h.index, 3)
     ('b', 0.733)
+    >>> h.metrics[["metric", "value", "benchmark", "ratio", "score", "status"]].round(3)
+      metric  value  benchmark  ratio  score status
+    0      x    8.0       10.0  0.800  0.800     ok
+    1      y   30.0       20.0  0.667  0.667     ok
     """
     dims, catalogue, history, rows, ids, dirs, bvalue, latest = _prepare(
         kpis, benchmarks, month, dimensions, metrics, cap, max_age)
@@ -245,11 +337,37 @@ def health(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *, month:
 class HealthHistory:
     """The health diagnosis of every month of a span (see :func:`health_history`).
 
-    scores : months × dimension ids, each dimension's score (share of the benchmark level,
+    Attributes
+    ----------
+    scores : DataFrame
+        Months (index ``month``, ``YYYY-MM``, oldest first) × dimension ids (columns, in
+        display order): each dimension's score (share of the benchmark level in [0, cap],
         NaN when no metric of it is scored that month).
-    index : the health index per month (NaN when no dimension is scored).
-    weakest : the weakest dimension's id per month (None when none is scored).
-    dims : the dimensions, in display order.
+    index : Series of float
+        The health index per month (NaN when no dimension is scored).
+    weakest : Series of object
+        The weakest dimension's id per month (None when none is scored).
+    dims : dict of str to Dimension
+        The dimensions, in display order.
+
+    See Also
+    --------
+    health_history : builds it.
+    Health : one month in full.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kpis = pd.DataFrame({"month": ["2026-02", "2026-03"], "metric": ["x", "x"], "value": [4.0, 6.0]})
+    >>> bench = pd.DataFrame({"metric": ["x"], "value": [8.0]})
+    >>> hh = health_history(kpis, bench, month="2026-03", dimensions={"a": Dimension("a", ("x",))})
+    >>> hh.scores
+               a
+    month
+    2026-02  0.50
+    2026-03  0.75
+    >>> hh.months, hh.index.tolist()
+    (['2026-02', '2026-03'], [0.5, 0.75])
     """
     scores: pd.DataFrame
     index: pd.Series
@@ -258,6 +376,7 @@ class HealthHistory:
 
     @property
     def months(self) -> list[str]:
+        """The months of the history, ``YYYY-MM``, oldest first."""
         return list(self.scores.index)
 
 
@@ -271,14 +390,34 @@ def health_history(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *
     dimension equal those of ``health`` for that month. For the trend on the evaluation page;
     vectorised over months and metrics.
 
+    Parameters
+    ----------
+    kpis : DataFrame or None
+        The kpis table (month, metric, value), as in :func:`health`.
+    benchmarks : DataFrame or None
+        metric, value, direction, as in :func:`health`.
+    month : str
+        The last month, ``YYYY-MM``.
+    span : int
+        At most this many months up to ``month`` (default 36).
+    dimensions, metrics, cap, max_age
+        As in :func:`health`.
+
     Returns
     -------
     HealthHistory
         ``scores`` (months × dimensions), ``index`` and ``weakest`` per month, from the first
         KPI month (at most ``span`` months back) to ``month``; ``dims``.
 
+    Raises
+    ------
+    ValueError
+        If ``month`` is not ``YYYY-MM`` or ``cap`` ≤ 0.
+
     See Also
     --------
+    ecolib.workspace.load_workspace : reads and checks the kpis and benchmarks tables.
+    health_history_workspace : the same with a workspace's settings.
     health : one month in full.
 
     Examples
@@ -289,8 +428,8 @@ def health_history(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *
     >>> h = health_history(kpis, bench, month="2026-03", dimensions={"a": Dimension("a", ("x",))})
     >>> h.scores["a"].tolist()        # 2026-02 has no value: the January one still counts
     [0.5, 0.5, 1.2]
-    >>> h.weakest.tolist()
-    ['a', 'a', 'a']
+    >>> h.weakest.tolist(), h.index.tolist(), h.months
+    (['a', 'a', 'a'], [0.5, 0.5, 1.2], ['2026-01', '2026-02', '2026-03'])
     """
     dims, _, _, rows, ids, dirs, bvalue, latest = _prepare(kpis, benchmarks, month, dimensions, metrics, cap, max_age)
     latest = latest.iloc[-int(span):] if len(latest) else latest
@@ -305,7 +444,56 @@ def health_history(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *
 def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str,
                      **options) -> Health:
     """:func:`health` with the workspace's metric definitions (``rules``) and ``dimensions``
-    (``settings``: the loaded :class:`ecolib.workspace.settings.Settings`, or a workspace.yaml mapping)."""
+    (``settings``: the loaded :class:`ecolib.workspace.settings.Settings`, or a workspace.yaml mapping).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables; uses ``kpis`` and ``benchmarks`` (either may be absent).
+    settings : Settings or mapping
+        ``ws.settings``, or a workspace.yaml mapping (read by
+        :func:`ecolib.workspace.settings.as_settings`); gives ``metrics`` and ``dimensions``.
+    month : str
+        The month, ``YYYY-MM``.
+    **options
+        ``cap``, ``max_age``: as in :func:`health`.
+
+    Returns
+    -------
+    Health
+        See :class:`Health`.
+
+    Raises
+    ------
+    ecolib.workspace.settings.SettingsError
+        If ``settings`` is a mapping with errors.
+    ValueError
+        As :func:`health`.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : gives ``ws.tables`` and ``ws.settings``.
+    health : the diagnosis itself.
+
+    Examples
+    --------
+    The tiny park benchmarks only ``output``, which is in no dimension: shown, not counted.
+
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> h = health_workspace(ws.tables, ws.settings, "2026-03")
+    >>> h.metrics.loc[h.metrics["metric"] == "output", ["dimension", "value", "ratio", "counted"]]
+       dimension  value  ratio  counted
+    13             120.0    0.8    False
+    >>> h.index, h.weakest
+    (nan, None)
+
+    With a dimension of its own (a workspace.yaml mapping):
+
+    >>> h = health_workspace(ws.tables, {"dimensions": {"scale": ["output"]}}, "2026-03")
+    >>> h.weakest, round(h.index, 3)
+    ('scale', 0.8)
+    """
     settings = as_settings(settings)
     return health(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=dict(settings.metrics),
                   dimensions=dict(settings.dimensions), **options)
@@ -313,7 +501,47 @@ def health_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Ma
 
 def health_history_workspace(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str,
                              **options) -> HealthHistory:
-    """:func:`health_history` with the workspace's metric definitions and ``dimensions``."""
+    """:func:`health_history` with the workspace's metric definitions and ``dimensions``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables; uses ``kpis`` and ``benchmarks`` (either may be absent).
+    settings : Settings or mapping
+        ``ws.settings``, or a workspace.yaml mapping; gives ``metrics`` and ``dimensions``.
+    month : str
+        The last month, ``YYYY-MM``.
+    **options
+        ``span``, ``cap``, ``max_age``: as in :func:`health_history`.
+
+    Returns
+    -------
+    HealthHistory
+        See :class:`HealthHistory`.
+
+    Raises
+    ------
+    ecolib.workspace.settings.SettingsError
+        If ``settings`` is a mapping with errors.
+    ValueError
+        As :func:`health_history`.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : gives ``ws.tables`` and ``ws.settings``.
+    health_history : the history itself.
+    health_workspace : one month in full.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> hh = health_history_workspace(ws.tables, {"dimensions": {"scale": ["output"]}}, "2026-03")
+    >>> hh.scores["scale"].round(3).tolist()           # output 100, 110, 120 against 150
+    [0.667, 0.733, 0.8]
+    >>> hh.weakest.tolist()
+    ['scale', 'scale', 'scale']
+    """
     settings = as_settings(settings)
     return health_history(tables.get("kpis"), tables.get("benchmarks"), month=month, metrics=dict(settings.metrics),
                           dimensions=dict(settings.dimensions), **options)

@@ -76,6 +76,40 @@ class IOModel:
 
     ``Z, A, L, B, G`` are n × n DataFrames with the sector labels on both axes;
     ``x`` (gross output) and ``f = x − Z·1`` (final demand) are Series.
+
+    Attributes
+    ----------
+    Z : DataFrame
+        Intermediate flows, supplying sector (rows) → using sector (columns), in the
+        currency unit of the table.
+    x : Series
+        Gross output per sector (same unit), name ``"x"``.
+    f : Series
+        Final demand ``x − Z·1`` per sector (same unit), name ``"f"``.
+    A : DataFrame
+        Technical coefficients ``Z x̂⁻¹`` (input from row sector per unit of output of the
+        column sector, unitless).
+    L : DataFrame
+        Leontief inverse ``(I − A)⁻¹`` (gross output of the row sector per unit of final
+        demand for the column sector, unitless).
+    B : DataFrame
+        Allocation coefficients ``x̂⁻¹ Z`` (share of the row sector's output sold to the
+        column sector, unitless).
+    G : DataFrame
+        Ghosh inverse ``(I − B)⁻¹`` (unitless).
+
+    See Also
+    --------
+    io_model : builds it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> m = io_model(Z, pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"]))
+    >>> m.A.sum().round(3).tolist(), m.B.sum(axis=1).round(3).tolist()
+    ([0.15, 0.562, 0.75], [0.45, 0.625, 0.167])
     """
 
     Z: pd.DataFrame
@@ -186,38 +220,243 @@ def _share(loss: np.ndarray, total: float) -> np.ndarray:
 # public functions
 # --------------------------------------------------------------------------------------
 def final_demand(Z, x) -> pd.Series:
-    """Final demand ``f = x − Z·1`` (same unit as ``Z``), name ``"f"``."""
+    """Final demand ``f = x − Z·1`` (same unit as ``Z``), name ``"f"``.
+
+    Parameters
+    ----------
+    Z : DataFrame or array-like
+        n × n intermediate flows, supplying sector (rows) → using sector (columns), in the
+        currency unit of the table (e.g. 10,000 CNY, or currency over a window). A DataFrame
+        needs the same labels on both axes.
+    x : Series or array-like
+        Gross output per sector (same unit, ≥ 0); a Series is aligned on the labels of a
+        DataFrame ``Z``.
+
+    Returns
+    -------
+    Series
+        ``x − Z·1`` per sector (currency unit of ``Z``; negative when a sector's
+        intermediate sales exceed its output), name ``"f"``.
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` (``sf.local``) and ``x``
+        (``sf.groups["output"]``).
+    ecolib.datasets.china_io.load_china_io : China's national table (``Z``, ``x``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> final_demand(Z, x).tolist()
+    [55.0, 30.0, 50.0]
+    """
     z, xv, labels = _coerce(Z, x)
     return pd.Series(xv - z.sum(axis=1), index=labels, name="f")
 
 
 def technical_coefficients(Z, x) -> pd.DataFrame:
-    """Technical coefficients ``A = Z x̂⁻¹`` (unitless); columns with ``x = 0`` are 0."""
+    """Technical coefficients ``A = Z x̂⁻¹`` (unitless); columns with ``x = 0`` are 0.
+
+    Parameters
+    ----------
+    Z, x
+        Intermediate flows and gross output, as in :func:`final_demand`.
+
+    Returns
+    -------
+    DataFrame
+        n × n, sector labels on both axes: ``A[i, j] = Z[i, j] / x[j]``, the input from
+        ``i`` per unit of output of ``j`` (unitless; the column sums are the intermediate
+        input share of each sector's output).
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` and ``x``.
+    ecolib.datasets.china_io.load_china_io : China's national ``Z`` and ``x``.
+    leontief_inverse : takes ``A``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> A = technical_coefficients(Z, x)
+    >>> A.round(3)
+          a      b      c
+    a  0.05  0.375  0.167
+    b  0.10  0.125  0.500
+    c  0.00  0.062  0.083
+    >>> A.sum().round(3).tolist()       # intermediate inputs per unit of output
+    [0.15, 0.562, 0.75]
+    """
     z, xv, labels = _coerce(Z, x)
     return pd.DataFrame(z * _safe_inv(xv)[None, :], index=labels, columns=labels)
 
 
 def allocation_coefficients(Z, x) -> pd.DataFrame:
-    """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (unitless); rows with ``x = 0`` are 0."""
+    """Ghosh allocation coefficients ``B = x̂⁻¹ Z`` (unitless); rows with ``x = 0`` are 0.
+
+    Parameters
+    ----------
+    Z, x
+        Intermediate flows and gross output, as in :func:`final_demand`.
+
+    Returns
+    -------
+    DataFrame
+        n × n, sector labels on both axes: ``B[i, j] = Z[i, j] / x[i]``, the share of
+        ``i``'s output sold to ``j`` (unitless, in [0, 1] when ``Z ≥ 0`` and the row sums
+        do not exceed ``x``).
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` and ``x``.
+    ecolib.datasets.china_io.load_china_io : China's national ``Z`` and ``x``.
+    ghosh_inverse : takes ``B``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> allocation_coefficients(Z, x).round(3)
+           a      b      c
+    a  0.050  0.300  0.100
+    b  0.125  0.125  0.375
+    c  0.000  0.083  0.083
+    """
     z, xv, labels = _coerce(Z, x)
     return pd.DataFrame(z * _safe_inv(xv)[:, None], index=labels, columns=labels)
 
 
 def leontief_inverse(A) -> pd.DataFrame:
     """Leontief inverse ``L = (I − A)⁻¹``; ``ValueError`` if ``I − A`` is singular or
-    ill-conditioned (condition number > 1e12)."""
+    ill-conditioned (condition number > 1e12).
+
+    Parameters
+    ----------
+    A : DataFrame or array-like
+        n × n technical coefficients (unitless), same labels on both axes for a DataFrame.
+
+    Returns
+    -------
+    DataFrame
+        n × n, labels of ``A`` on both axes: ``L[i, j]`` is the gross output of ``i``
+        needed per unit of final demand for ``j`` (unitless, ≥ 1 on the diagonal for
+        ``A ≥ 0``); ``x = L f``.
+
+    Raises
+    ------
+    ValueError
+        If ``I − A`` is singular or ill-conditioned, or ``A`` is not square or holds
+        NaN/inf.
+
+    See Also
+    --------
+    technical_coefficients : builds ``A``.
+    rasmussen : the linkages of ``L``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> L = leontief_inverse(technical_coefficients(Z, x))
+    >>> L.round(3)
+           a      b      c
+    a  1.106  0.508  0.478
+    b  0.132  1.250  0.706
+    c  0.009  0.085  1.139
+    >>> (L @ final_demand(Z, x)).round(6).tolist()      # x = L f
+    [100.0, 80.0, 60.0]
+    """
     a, _, labels = _coerce(A)
     return pd.DataFrame(_inverse_of_I_minus(a, what="A"), index=labels, columns=labels)
 
 
 def ghosh_inverse(B) -> pd.DataFrame:
-    """Ghosh inverse ``G = (I − B)⁻¹``; ``ValueError`` if ``I − B`` is singular."""
+    """Ghosh inverse ``G = (I − B)⁻¹``; ``ValueError`` if ``I − B`` is singular.
+
+    Parameters
+    ----------
+    B : DataFrame or array-like
+        n × n allocation coefficients (unitless), same labels on both axes for a DataFrame.
+
+    Returns
+    -------
+    DataFrame
+        n × n, labels of ``B`` on both axes (unitless); ``xᵀ = vᵀ G`` for the primary
+        inputs ``v`` of the supply-driven model.
+
+    Raises
+    ------
+    ValueError
+        If ``I − B`` is singular or ill-conditioned (condition number > 1e12), or ``B``
+        is not square or holds NaN/inf.
+
+    See Also
+    --------
+    allocation_coefficients : builds ``B``.
+    rasmussen : the linkages of ``G`` (``FL`` is the Ghosh forward linkage).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> ghosh_inverse(allocation_coefficients(Z, x)).round(3)
+           a      b      c
+    a  1.106  0.407  0.287
+    b  0.164  1.250  0.529
+    c  0.015  0.114  1.139
+    """
     b, _, labels = _coerce(B)
     return pd.DataFrame(_inverse_of_I_minus(b, what="B"), index=labels, columns=labels)
 
 
 def io_model(Z, x) -> IOModel:
-    """All matrices of the Leontief and Ghosh models for flows ``Z`` and output ``x``."""
+    """All matrices of the Leontief and Ghosh models for flows ``Z`` and output ``x``.
+
+    Parameters
+    ----------
+    Z, x
+        Intermediate flows and gross output, as in :func:`final_demand`.
+
+    Returns
+    -------
+    IOModel
+        Fields ``Z`` (a copy, currency unit of ``Z``), ``x`` and ``f`` (Series, same unit),
+        ``A``, ``L``, ``B``, ``G`` (n × n DataFrames, unitless); see :class:`IOModel`.
+
+    Raises
+    ------
+    ValueError
+        For inconsistent labels or shapes, NaN/inf, negative ``x``, or a singular or
+        ill-conditioned ``I − A`` or ``I − B``.
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` and ``x``.
+    ecolib.datasets.china_io.load_china_io : China's national ``Z`` and ``x``.
+    linkages : the linkage table of the same model.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> m = io_model(Z, x)
+    >>> m.f.tolist(), m.L.loc["b"].round(3).tolist()
+    ([55.0, 30.0, 50.0], [0.132, 1.25, 0.706])
+    """
     z, xv, labels = _coerce(Z, x)
     inv = _safe_inv(xv)
     a = z * inv[None, :]
@@ -242,7 +481,41 @@ def io_model(Z, x) -> IOModel:
 def rasmussen(L) -> pd.DataFrame:
     """Rasmussen backward (``BL``, column means) and forward (``FL``, row means) linkages of
     an inverse matrix ``L``, each divided by the mean of all its cells.  Pass ``G`` to
-    get the Ghosh-based indices.  Columns ``BL, FL``; each averages 1 over sectors."""
+    get the Ghosh-based indices.  Columns ``BL, FL``; each averages 1 over sectors.
+
+    Parameters
+    ----------
+    L : DataFrame or array-like
+        An n × n inverse matrix: the Leontief ``L`` or the Ghosh ``G``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by sector (labels of ``L``), columns ``BL`` (column mean / mean of all
+        cells) and ``FL`` (row mean / mean of all cells), both unitless with mean 1; a
+        value > 1 is an above-average linkage.
+
+    See Also
+    --------
+    leontief_inverse : builds ``L``.
+    ghosh_inverse : builds ``G``.
+    linkages : both indices, the quadrant and the extraction loss in one table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> r = rasmussen(leontief_inverse(technical_coefficients(Z, x)))
+    >>> r.round(3)
+          BL     FL
+    a  0.691  1.160
+    b  1.022  1.157
+    c  1.287  0.684
+    >>> r.mean().round(6).tolist()
+    [1.0, 1.0]
+    """
     m, _, labels = _coerce(L)
     bl, fl = _rasmussen_arr(m)
     return pd.DataFrame({"BL": bl, "FL": fl}, index=labels)
@@ -256,6 +529,47 @@ def hypothetical_extraction(
     Final demand ``f = x − Z·1`` is held fixed and row and column ``k`` of ``A`` are set
     to zero.  Columns ``extraction_loss`` (unit of ``Z``) and ``extraction_share``
     (fraction of ``Σ x``).  See the module docstring for the closed form.
+
+    Parameters
+    ----------
+    Z, x
+        Intermediate flows and gross output, as in :func:`final_demand`.
+    method : {"closed_form", "direct"}
+        ``"closed_form"`` (default) evaluates ``x_k (Σ_i L_ik) / L_kk − f_k`` for all
+        sectors at once; ``"direct"`` solves the n extracted systems one by one (reference;
+        the two agree to rounding).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by sector, columns ``extraction_loss`` (``Σ x − Σ x₋ₖ``, currency unit of
+        ``Z``) and ``extraction_share`` (that loss / ``Σ x``, a fraction; 0 when
+        ``Σ x = 0``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method``, bad input, or a singular or ill-conditioned ``I − A``.
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` and ``x``.
+    ecolib.datasets.china_io.load_china_io : China's national ``Z`` and ``x``.
+    linkages : the same loss with the Rasmussen indices.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> hypothetical_extraction(Z, x).round(3)
+       extraction_loss  extraction_share
+    a           57.703             0.240
+    b           87.990             0.367
+    c           72.362             0.302
+    >>> hypothetical_extraction(Z, x, method="direct")["extraction_loss"].round(3).tolist()
+    [57.703, 87.99, 72.362]
     """
     if method not in ("closed_form", "direct"):
         raise ValueError(f"method must be 'closed_form' or 'direct', got {method!r}")
@@ -283,6 +597,53 @@ def linkages(Z, x) -> pd.DataFrame:
     * ``extraction_share``: that loss as a fraction of total output ``Σ x``.
 
     Raises ``ValueError`` if ``I − A`` (or ``I − B``) is singular or ill-conditioned.
+
+    Parameters
+    ----------
+    Z : DataFrame or array-like
+        n × n intermediate flows, supplying sector (rows) → using sector (columns), in the
+        currency unit of the table; a DataFrame needs the same labels on both axes.
+    x : Series or array-like
+        Gross output per sector (same unit, ≥ 0).
+
+    Returns
+    -------
+    DataFrame
+        One row per sector (index = labels of ``Z``) with the six columns above; ``BL``,
+        ``FL``, ``FL_ghosh`` unitless (mean 1 over sectors), ``quadrant`` one of
+        :data:`QUADRANTS`, ``extraction_loss`` in the unit of ``Z``, ``extraction_share``
+        a fraction of ``Σ x`` (0 when ``Σ x = 0``). An empty table gives these columns
+        and no row.
+
+    See Also
+    --------
+    ecolib.analyses.valuestream.segment_flows : a park's ``Z`` (``sf.local``) and ``x``
+        (``sf.groups["output"]``).
+    ecolib.datasets.china_io.load_china_io : China's national ``Z`` and ``x``.
+    io_model : the matrices behind the table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Z = pd.DataFrame([[5.0, 30.0, 10.0], [10.0, 10.0, 30.0], [0.0, 5.0, 5.0]],
+    ...                  index=["a", "b", "c"], columns=["a", "b", "c"])
+    >>> x = pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"])
+    >>> linkages(Z, x).round(3)
+          BL     FL  FL_ghosh           quadrant  extraction_loss  extraction_share
+    a  0.691  1.160     1.078   forward-oriented           57.703             0.240
+    b  1.022  1.157     1.163                key           87.990             0.367
+    c  1.287  0.684     0.759  backward-oriented           72.362             0.302
+
+    The park's segments (flows and output of the window, currency):
+
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.valuestream import segment_flows
+    >>> sf = segment_flows(tiny().tables, "2026-03", window=3)
+    >>> linkages(sf.local, sf.groups["output"])[["BL", "FL", "quadrant"]].round(3)
+               BL     FL quadrant
+    source
+    G.MAT   1.059  1.143      key
+    G.CELL  0.941  0.857     weak
     """
     model = io_model(Z, x)
     L = model.L.to_numpy()

@@ -189,7 +189,51 @@ class MonthModel:
 
 
 def load_model(path: str | Path) -> MonthModel:
-    """Read back a model stored by :meth:`MonthModel.save` (by this version of ecolib)."""
+    """Read back a model stored by :meth:`MonthModel.save` (by this version of ecolib).
+
+    The parts computed before the model was saved come back computed; the others are
+    computed on first use, as for a fresh model. The file is a pickle: read only files
+    written by your own report runner.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file written by :meth:`MonthModel.save`.
+
+    Returns
+    -------
+    MonthModel
+        The stored model, with its ``tables``, ``settings``, ``month``, ``name``, ``months``,
+        options (``exit_firm``, ``niche_level``, ``niche_firm``, ``niche_nodes``) and the
+        parts computed so far.
+
+    Raises
+    ------
+    ValueError
+        If the file holds a model of another stored-form version (:data:`FORMAT`) or
+        something other than a :class:`MonthModel`.
+    OSError
+        If the file cannot be read.
+
+    See Also
+    --------
+    analyse : builds the model.
+    MonthModel.save : stores it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from ecolib import datasets
+    >>> m = analyse(datasets.tiny(), "2026-03")
+    >>> m.health.month
+    '2026-03'
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> back = load_model(m.save(Path(tmp.name) / "model.pkl"))
+    >>> back.month, back.name, back.computed()          # the health part comes back computed
+    ('2026-03', 'tiny', ['health'])
+    >>> tmp.cleanup()
+    """
     with open(path, "rb") as fh:
         version, model = pickle.load(fh)  # noqa: S301 -- our own file, written by the report runner
     if version != FORMAT or not isinstance(model, MonthModel):

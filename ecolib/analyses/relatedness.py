@@ -116,6 +116,38 @@ class LabeledMatrix:
     ``data`` is a ``scipy.sparse.csr_array`` of shape ``(len(locations), len(activities))``.
     Returned by :func:`from_long` with ``sparse=True`` and by :func:`rca` /
     :func:`presence` for sparse input; accepted by every function of this module.
+
+    Attributes
+    ----------
+    data : scipy.sparse.csr_array
+        The values (any sparse matrix or array is converted to a ``csr_array``).
+    locations : pandas.Index
+        Row labels (e.g. firm ids or zones).
+    activities : pandas.Index
+        Column labels (e.g. node ids).
+
+    Raises
+    ------
+    ValueError
+        If the shape of ``data`` does not match the numbers of labels.
+
+    See Also
+    --------
+    from_long : builds one from a long table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> m = LabeledMatrix(sp.csr_array(np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]])),
+    ...                   ["f1", "f2", "f3"], ["p", "q"])
+    >>> m.shape, m.data.nnz
+    ((3, 2), 4)
+    >>> m.to_frame()
+          p    q
+    f1  2.0  0.0
+    f2  0.0  1.0
+    f3  1.0  1.0
     """
 
     data: sp.csr_array
@@ -137,10 +169,18 @@ class LabeledMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(number of locations, number of activities)``."""
         return self.data.shape
 
     def to_frame(self) -> pd.DataFrame:
-        """Dense wide DataFrame (index = locations, columns = activities)."""
+        """Dense wide DataFrame (index = locations, columns = activities).
+
+        Returns
+        -------
+        DataFrame
+            The values of ``data`` (same unit), zeros included: one float64 per cell, so
+            only for matrices that fit in memory densely.
+        """
         return pd.DataFrame(self.data.toarray(), index=self.locations, columns=self.activities)
 
 
@@ -148,18 +188,55 @@ class LabeledMatrix:
 class ComplexityResult:
     """All relatedness and complexity measures for one location × activity matrix.
 
+    Made by :func:`complexity` (definitions in the module docstring).
+
     Attributes
     ----------
-    rca : RCA matrix (``None`` when only a presence matrix was given).
-    M : presence matrix (0/1 integers).
-    diversity, ubiquity : integer Series (number of activities / locations).
-    proximity : activity × activity DataFrame, diagonal 0.
-    density : location × activity DataFrame in [0, 1].
-    eci : Series over locations; pci : Series over activities (standardised, unitless).
-    coi : Series over locations (standardised); cog : location × activity DataFrame.
-    kbar : mean PCI over the cells with M = 1.
-    notes : reasons for undefined (NaN) or non-unique values; empty when all is regular.
-    threshold, proximity_kind : options used.
+    rca : DataFrame, LabeledMatrix or None
+        RCA matrix (dimensionless, ≥ 0; ``None`` when only a presence matrix was given;
+        a :class:`LabeledMatrix` for sparse input).
+    M : DataFrame or LabeledMatrix
+        Presence matrix (0/1 integers), location × activity.
+    diversity, ubiquity : Series of int64
+        Number of activities present per location / number of locations per activity
+        (names ``"diversity"``, ``"ubiquity"``).
+    proximity : DataFrame
+        Activity × activity φ in [0, 1], diagonal 0.
+    density : DataFrame
+        Location × activity density ω in [0, 1] (dense also for sparse input).
+    eci : Series
+        ECI per location (standardised, unitless; NaN where undefined), name ``"eci"``.
+    pci : Series
+        PCI per activity (standardised with ECI's mean and SD, unitless), name ``"pci"``.
+    coi : Series
+        Complexity outlook index per location (standardised, unitless), name ``"coi"``.
+    cog : DataFrame
+        Complexity outlook gain per location × activity (density × PCI units; 0 where
+        ``M = 1``).
+    kbar : float
+        Mean PCI over the cells with M = 1 (NaN when PCI is undefined).
+    notes : tuple of str
+        Reasons for undefined (NaN) or non-unique values; empty when all is regular.
+    threshold : float
+        The RCA threshold used for presence.
+    proximity_kind : str
+        ``"symmetric"``, ``"asymmetric"``, ``"continuous"``, or ``"given"`` when ``phi``
+        was passed.
+
+    See Also
+    --------
+    complexity : builds it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> res = complexity(X)
+    >>> res.diversity.tolist(), res.ubiquity.tolist(), res.proximity_kind, res.notes
+    ([2, 2, 2, 1], [2, 2, 2, 1], 'symmetric', ())
+    >>> complexity(None, M=res.M).rca is None          # presence given: no RCA
+    True
     """
 
     rca: pd.DataFrame | LabeledMatrix | None
@@ -182,7 +259,33 @@ class ComplexityResult:
         location, activity, rca, M, density, eci, pci, diversity, ubiquity, coi, cog.
 
         Materialises every cell (n_locations × n_activities rows): for large sparse inputs
-        prefer :func:`complexity_panel`, which returns only the cells of the input table."""
+        prefer :func:`complexity_panel`, which returns only the cells of the input table.
+
+        Parameters
+        ----------
+        location, activity : str
+            Names of the two label columns (default ``"location"``, ``"activity"``).
+
+        Returns
+        -------
+        DataFrame
+            Rows location by location, activities in matrix order; columns ``location``,
+            ``activity`` (labels), ``rca`` (dimensionless; NaN when no values were given),
+            ``M`` (0/1), ``density`` (in [0, 1]), ``eci``, ``pci`` (standardised),
+            ``diversity``, ``ubiquity`` (counts), ``coi`` (standardised), ``cog``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+        ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+        >>> cells = complexity(X).to_long(location="zone", activity="node")
+        >>> cells[["zone", "node", "rca", "M", "density", "cog"]].head(3).round(3)
+          zone node    rca  M  density    cog
+        0   z1    a  0.868  0      0.0 -0.162
+        1   z1    b  0.955  0      0.5 -1.309
+        2   z1    c  1.273  1      0.5  0.000
+        """
         locs = self.diversity.index
         acts = self.ubiquity.index
         nc, na = len(locs), len(acts)
@@ -294,6 +397,53 @@ def from_long(
     ``value`` every row counts 1 (e.g. a firm × node membership list).  Labels are
     sorted.  Returns a wide DataFrame, or a :class:`LabeledMatrix` if ``sparse=True``
     (use it for large, mostly empty tables such as 100k firms × 500 nodes).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The long table.
+    location, activity : str
+        Its columns with the row and column labels (must not be missing).
+    value : str, optional
+        Its column with the values (numeric; the unit of the result). None: every row
+        counts 1, so a list without duplicate pairs gives a 0/1 presence matrix.
+    sparse : bool
+        Return a :class:`LabeledMatrix` instead of a dense DataFrame.
+
+    Returns
+    -------
+    DataFrame or LabeledMatrix
+        Locations × activities (sorted labels; index named ``location``, columns named
+        ``activity``), float64: the summed values (or row counts), 0 for absent pairs.
+        Values are not checked here; the functions that take the matrix reject negative
+        or NaN values.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing from ``df`` or a label is missing.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : the firm_nodes table (firm × node links).
+    ecolib.analyses.genemap.zone_node_matrix : a zone × node matrix built directly.
+    rca, presence, complexity : take the matrix.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> links = tiny().tables["firm_nodes"]
+    >>> from_long(links, location="firm_id", activity="node_id")      # which firm works on which node
+    node_id  N.CATH  N.CELL  N.LI  N.PACK
+    firm_id
+    F1          0.0     0.0   1.0     0.0
+    F2          1.0     1.0   0.0     0.0
+    F3          0.0     1.0   0.0     0.0
+    F4          0.0     0.0   0.0     1.0
+    X1          0.0     0.0   1.0     0.0
+    >>> m = from_long(links, location="firm_id", activity="node_id", value="capability", sparse=True)
+    >>> m.shape, m.data.nnz, m.to_frame().loc["F2"].tolist()
+    ((5, 4), 6, [0.8, 0.4, 0.0, 0.0])
     """
     for col in [location, activity] + ([value] if value is not None else []):
         if col not in df.columns:
@@ -543,6 +693,41 @@ def rca(X: MatrixLike) -> pd.DataFrame | LabeledMatrix:
 
     ``RCA_cp = (X_cp / Σ_p X_cp) / (Σ_c X_cp / Σ_cp X_cp)``; 0 where a row or column
     total is 0.  Same labels as ``X``; sparse input gives a :class:`LabeledMatrix`.
+
+    Parameters
+    ----------
+    X : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        Location × activity values ≥ 0 (any unit, e.g. output in currency per year); an
+        ndarray or a bare sparse matrix gets the labels ``0 … n − 1``.
+
+    Returns
+    -------
+    DataFrame or LabeledMatrix
+        RCA per cell (dimensionless, ≥ 0; > 1 where the location's share of the activity
+        is above the activity's share of the whole matrix), float64, labels of ``X``.
+
+    Raises
+    ------
+    ValueError
+        For NaN, infinite or negative values, or input that is not 2-D.
+
+    See Also
+    --------
+    from_long : a matrix from a long table.
+    ecolib.analyses.genemap.zone_node_matrix : the zone × node output of a park.
+    presence : RCA ≥ threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> rca(X).round(3)
+            a      b      c      d
+    z1  0.868  0.955  1.273  1.909
+    z2  0.955  1.167  1.167  0.000
+    z3  1.273  1.167  0.000  0.000
+    z4  1.909  0.000  0.000  0.000
     """
     m = _coerce(X)
     return _wrap(_rca_arr(m.a), m)
@@ -553,6 +738,42 @@ def presence(X: MatrixLike, *, threshold: float = 1.0) -> pd.DataFrame | Labeled
 
     ``threshold`` must be > 0, so a location never "has" an activity with value 0.
     To use your own presence rule, build the 0/1 matrix yourself and pass it as ``M``.
+
+    Parameters
+    ----------
+    X : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        Location × activity values ≥ 0 (as for :func:`rca`).
+    threshold : float
+        RCA at or above which an activity is present (> 0), default 1.
+
+    Returns
+    -------
+    DataFrame or LabeledMatrix
+        0/1 int64 per cell, labels of ``X`` (a :class:`LabeledMatrix` for sparse input).
+
+    Raises
+    ------
+    ValueError
+        For ``threshold`` ≤ 0 or bad values (as :func:`rca`).
+
+    See Also
+    --------
+    from_long : a matrix from a long table.
+    rca : the RCA compared with the threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> presence(X)
+        a  b  c  d
+    z1  0  0  1  1
+    z2  0  1  1  0
+    z3  1  1  0  0
+    z4  1  0  0  0
+    >>> presence(X, threshold=1.2).sum().tolist()
+    [2, 0, 1, 1]
     """
     if not threshold > 0:
         raise ValueError(f"threshold must be > 0, got {threshold!r}")
@@ -562,13 +783,71 @@ def presence(X: MatrixLike, *, threshold: float = 1.0) -> pd.DataFrame | Labeled
 
 
 def diversity(M: MatrixLike) -> pd.Series:
-    """Diversity ``k_c = Σ_p M_cp``: number of activities present in each location."""
+    """Diversity ``k_c = Σ_p M_cp``: number of activities present in each location.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity); values other than 0 and 1 raise.
+
+    Returns
+    -------
+    Series of int64
+        Number of activities per location, indexed by location, name ``"diversity"``.
+
+    Raises
+    ------
+    ValueError
+        If ``M`` is not 0/1.
+
+    See Also
+    --------
+    presence : builds ``M`` from values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> diversity(M).to_dict()
+    {'z1': 2, 'z2': 2, 'z3': 2, 'z4': 1}
+    """
     m = _coerce_presence(M)
     return pd.Series(_rowsum(m.a).astype(np.int64), index=m.rows, name="diversity")
 
 
 def ubiquity(M: MatrixLike) -> pd.Series:
-    """Ubiquity ``k_p = Σ_c M_cp``: number of locations where each activity is present."""
+    """Ubiquity ``k_p = Σ_c M_cp``: number of locations where each activity is present.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity); values other than 0 and 1 raise.
+
+    Returns
+    -------
+    Series of int64
+        Number of locations per activity, indexed by activity, name ``"ubiquity"``.
+
+    Raises
+    ------
+    ValueError
+        If ``M`` is not 0/1.
+
+    See Also
+    --------
+    presence : builds ``M`` from values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> ubiquity(M).to_dict()
+    {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    """
     m = _coerce_presence(M)
     return pd.Series(_colsum(m.a).astype(np.int64), index=m.cols, name="ubiquity")
 
@@ -581,6 +860,48 @@ def proximity(data: MatrixLike, *, kind: ProximityKind = "symmetric") -> pd.Data
     probability that p' is present where p is), and the **RCA matrix** for
     ``"continuous"`` (``(1 + corr(RCA_p, RCA_p'))/2`` across locations).  Zero
     denominators give 0.
+
+    Parameters
+    ----------
+    data : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        Location × activity: the 0/1 presence matrix ``M`` (``"symmetric"``,
+        ``"asymmetric"``) or the RCA matrix (``"continuous"``).
+    kind : {"symmetric", "asymmetric", "continuous"}
+        The definition (module docstring), default ``"symmetric"``.
+
+    Returns
+    -------
+    DataFrame
+        Activity × activity φ in [0, 1] (index and columns = the activities of ``data``),
+        diagonal 0; symmetric except for ``"asymmetric"`` (row ``p``: P(p' | p)).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``, a non-0/1 ``M``, or bad values.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    rca : builds the RCA matrix.
+    density : uses φ.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> proximity(M)
+         a    b    c    d
+    a  0.0  0.5  0.0  0.0
+    b  0.5  0.0  0.5  0.0
+    c  0.0  0.5  0.0  0.5
+    d  0.0  0.0  0.5  0.0
+    >>> proximity(M, kind="asymmetric").loc["d"].tolist()     # where d is, c is
+    [0.0, 0.0, 1.0, 0.0]
+    >>> proximity(rca(X), kind="continuous").round(3).loc["a"].tolist()
+    [0.0, 0.065, 0.083, 0.229]
     """
     if kind not in _PROXIMITY_KINDS:
         raise ValueError(f"kind must be one of {_PROXIMITY_KINDS}, got {kind!r}")
@@ -612,6 +933,46 @@ def density(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.D
     ``phi`` defaults to the symmetric proximity of ``M``; a DataFrame is aligned on the
     activity labels.  Activities whose proximity column sums to 0 get density 0.
     Always returns a dense location × activity DataFrame.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+    phi : DataFrame or ndarray, optional
+        Activity × activity proximity (e.g. :func:`proximity` of a larger region). A
+        DataFrame must hold every activity of ``M`` (extra ones are ignored); an array must
+        be in ``M``'s column order.
+
+    Returns
+    -------
+    DataFrame
+        Location × activity density (a share in [0, 1] for φ in [0, 1]; present
+        activities included), labels of ``M``.
+
+    Raises
+    ------
+    ValueError
+        If ``M`` is not 0/1, or ``phi`` lacks activities, has the wrong shape or holds
+        NaN/inf.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    proximity : builds ``phi``.
+    density_for_profile : the same for one location's set of activities.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> density(M)
+          a    b    c    d
+    z1  0.0  0.5  0.5  1.0
+    z2  1.0  0.5  0.5  1.0
+    z3  1.0  0.5  0.5  0.0
+    z4  0.0  0.5  0.0  0.0
     """
     m = _coerce_presence(M)
     a = _proximity_arr(m.a, "symmetric") if phi is None else _coerce_phi(phi, m.cols)
@@ -630,6 +991,46 @@ def density_for_profile(M_row, proximity: pd.DataFrame | np.ndarray) -> pd.Serie
 
     Returns ``Σ_p' M_p' φ_p'p / Σ_p' φ_p'p`` for every activity ``p`` of the proximity
     (present ones included), name ``"density"``.  Zero proximity column → 0.
+
+    Parameters
+    ----------
+    M_row : Series, ndarray or collection of labels
+        The present activities, in one of the three forms above.
+    proximity : DataFrame or ndarray
+        Square activity × activity φ (a DataFrame's columns are aligned on its index; an
+        array's activities are labelled ``0 … n − 1``).
+
+    Returns
+    -------
+    Series
+        Density per activity of ``proximity`` (a share in [0, 1] for φ in [0, 1]), indexed
+        by its activities, name ``"density"``.
+
+    Raises
+    ------
+    ValueError
+        For activities not in ``proximity``, a wrong length, non-0/1 values, a non-square
+        or non-finite ``proximity``.
+    TypeError
+        If ``M_row`` is a string or not a collection.
+
+    See Also
+    --------
+    proximity : builds φ (e.g. from a firm × node presence matrix).
+    from_long : the firm × node matrix of the firm_nodes table.
+
+    Examples
+    --------
+    Node proximity from which firms work on which node (tiny park): F2 works on both
+    cathodes and cells, so a firm on cathodes is close to cells.
+
+    >>> from ecolib.datasets import tiny
+    >>> links = tiny().tables["firm_nodes"]
+    >>> phi = proximity(from_long(links, location="firm_id", activity="node_id"))
+    >>> density_for_profile(["N.CATH"], phi).to_dict()
+    {'N.CATH': 0.0, 'N.CELL': 1.0, 'N.LI': 0.0, 'N.PACK': 0.0}
+    >>> density_for_profile(pd.Series({"N.CATH": 1, "N.LI": 0}), phi).tolist()
+    [0.0, 1.0, 0.0, 0.0]
     """
     if isinstance(proximity, pd.DataFrame):
         labels = proximity.index
@@ -669,7 +1070,48 @@ def eci_pci(M: MatrixLike) -> tuple[pd.Series, pd.Series]:
     """Economic Complexity Index (per location) and Product Complexity Index (per activity).
 
     Stata ``ecomplexity`` conventions (see module docstring).  Undefined cases give NaN
-    and the reason in ``.attrs["note"]`` of both Series.
+    and the reason in ``.attrs["note"]`` of both Series (a non-unique result keeps its
+    values and gets a note too).
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+
+    Returns
+    -------
+    eci : Series
+        ECI per location (standardised, unitless: mean 0 and SD 1 over the cells), name
+        ``"eci"``; NaN for locations with diversity 0.
+    pci : Series
+        PCI per activity (standardised with ECI's mean and SD), name ``"pci"``; NaN for
+        activities with ubiquity 0.
+
+    Raises
+    ------
+    ValueError
+        If ``M`` is not 0/1.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    complexity : every measure at once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> e, p = eci_pci(M)
+    >>> e.round(3).to_dict()        # a location's ECI is the mean PCI of its activities
+    {'z1': 1.343, 'z2': 0.455, 'z3': -0.653, 'z4': -1.146}
+    >>> p.round(3).to_dict()
+    {'a': -1.146, 'b': -0.16, 'c': 1.07, 'd': 1.617}
+    >>> e, p = eci_pci(pd.DataFrame([[1, 1], [1, 1]]))       # same mix everywhere
+    >>> e.tolist(), e.attrs["note"]
+    ([nan, nan], 'ECI/PCI undefined: M̃ has no second non-trivial eigenvalue (all locations
+    have the same mix of activities); ECI, PCI, COI and COG are NaN')
     """
     m = _coerce_presence(M)
     e = _eci_arr(m.a)
@@ -683,23 +1125,138 @@ def eci_pci(M: MatrixLike) -> tuple[pd.Series, pd.Series]:
 
 
 def eci(M: MatrixLike) -> pd.Series:
-    """Economic Complexity Index per location (standardised). See :func:`eci_pci`."""
+    """Economic Complexity Index per location (standardised). See :func:`eci_pci`.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+
+    Returns
+    -------
+    Series
+        ECI per location (standardised, unitless), name ``"eci"``; a note in
+        ``.attrs["note"]`` when undefined or not unique.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    eci_pci : ECI and PCI together.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> eci(M).round(3).tolist()
+    [1.343, 0.455, -0.653, -1.146]
+    """
     return eci_pci(M)[0]
 
 
 def pci(M: MatrixLike) -> pd.Series:
-    """Product (activity) Complexity Index, standardised with ECI's mean and SD."""
+    """Product (activity) Complexity Index, standardised with ECI's mean and SD.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+
+    Returns
+    -------
+    Series
+        PCI per activity (unitless), name ``"pci"``; a note in ``.attrs["note"]`` when
+        undefined or not unique.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    eci_pci : ECI and PCI together.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> pci(M).round(3).tolist()          # d, present in one location only, is the most complex
+    [-1.146, -0.16, 1.07, 1.617]
+    """
     return eci_pci(M)[1]
 
 
 def coi(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.Series:
     """Complexity Outlook Index per location (standardised); ``phi`` defaults to the
-    symmetric proximity of ``M``."""
+    symmetric proximity of ``M``.
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+    phi : DataFrame or ndarray, optional
+        Activity × activity proximity to use instead (as in :func:`density`).
+
+    Returns
+    -------
+    Series
+        COI per location (standardised like ECI, unitless), name ``"coi"``; NaN where
+        undefined (the reason is in :attr:`ComplexityResult.notes` of :func:`complexity`).
+
+    See Also
+    --------
+    presence : builds ``M``.
+    proximity : builds ``phi``.
+    complexity : every measure, with the notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> coi(M).round(3).to_dict()
+    {'z1': -0.875, 'z2': 0.287, 'z3': 1.462, 'z4': -0.875}
+    """
     return complexity(None, M=M, phi=phi).coi
 
 
 def cog(M: MatrixLike, phi: pd.DataFrame | np.ndarray | None = None) -> pd.DataFrame:
-    """Complexity Outlook Gain per location × activity (0 where present)."""
+    """Complexity Outlook Gain per location × activity (0 where present).
+
+    Parameters
+    ----------
+    M : DataFrame, ndarray, scipy.sparse matrix or LabeledMatrix
+        A 0/1 presence matrix (location × activity).
+    phi : DataFrame or ndarray, optional
+        Activity × activity proximity to use instead (default: symmetric proximity of ``M``).
+
+    Returns
+    -------
+    DataFrame
+        Location × activity COG (density gain × PCI above k̄, unitless; negative when the
+        activities it brings closer are less complex than k̄); 0 where ``M = 1``, NaN when
+        PCI is undefined.
+
+    See Also
+    --------
+    presence : builds ``M``.
+    proximity : builds ``phi``.
+    complexity : every measure, with the notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> M = presence(X)          # z1: c, d; z2: b, c; z3: a, b; z4: a
+    >>> cog(M).round(3)
+            a      b      c      d
+    z1 -0.162 -1.309  0.000  0.000
+    z2  0.000  0.000  0.000  0.000
+    z3  0.000  0.000  1.453  0.453
+    z4  0.000  0.453  1.292  0.453
+    """
     return complexity(None, M=M, phi=phi).cog
 
 
@@ -715,16 +1272,73 @@ def complexity(
 
     Parameters
     ----------
-    X : values (≥ 0).  May be ``None`` if ``M`` is given (then ``rca`` is ``None``).
-    M : a presence matrix (0/1) to use instead of ``RCA ≥ threshold``; same shape/labels
+    X : DataFrame, ndarray, scipy.sparse matrix, LabeledMatrix or None
+        Location × activity values (≥ 0, any unit, e.g. output in currency per year).
+        May be ``None`` if ``M`` is given (then ``rca`` is ``None``).
+    M : same types, optional
+        A presence matrix (0/1) to use instead of ``RCA ≥ threshold``; same shape/labels
         as ``X`` when both are given.
-    threshold : RCA threshold for presence (> 0), default 1.
-    proximity_kind : ``"symmetric"`` (Stata default), ``"asymmetric"`` or ``"continuous"``
-        (needs ``X``).
-    phi : a proximity matrix to use instead (e.g. one estimated on a larger region).
+    threshold : float
+        RCA threshold for presence (> 0), default 1; checked and used only with ``X``.
+    proximity_kind : {"symmetric", "asymmetric", "continuous"}
+        ``"symmetric"`` (Stata default), ``"asymmetric"`` or ``"continuous"`` (needs ``X``).
+    phi : DataFrame or ndarray, optional
+        A proximity matrix to use instead (e.g. one estimated on a larger region); aligned
+        as in :func:`density`.
 
     Conventions are those of the Stata ``ecomplexity`` package; see the module docstring
     for the formulas and for the edge cases (undefined values are NaN with a note).
+
+    Returns
+    -------
+    ComplexityResult
+        Fields ``rca``, ``M``, ``diversity``, ``ubiquity``, ``proximity``, ``density``,
+        ``eci``, ``pci``, ``coi``, ``cog``, ``kbar``, ``notes``, ``threshold``,
+        ``proximity_kind`` (see :class:`ComplexityResult`); ``to_long()`` gives one row per
+        cell.
+
+    Raises
+    ------
+    ValueError
+        If neither ``X`` nor ``M`` is given, for an unknown ``proximity_kind``,
+        ``threshold`` ≤ 0, ``"continuous"`` without ``X``, ``M`` and ``X`` with different
+        labels, or bad values.
+
+    See Also
+    --------
+    from_long : a matrix from a long table.
+    ecolib.analyses.genemap.zone_node_matrix : the zone × node output of a park.
+    complexity_panel : the same on a long table, period by period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> res = complexity(X)
+    >>> res.eci.round(3).tolist(), res.pci.round(3).tolist()
+    ([1.343, 0.455, -0.653, -1.146], [-1.146, -0.16, 1.07, 1.617])
+    >>> res.coi.round(3).tolist(), round(res.kbar, 3), res.notes
+    ([-0.875, 0.287, 1.462, -0.875], 0.164, ())
+
+    The two zones of the tiny park share no node: ECI only tells the two parts apart.
+
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import zone_node_matrix
+    >>> tables = tiny().tables
+    >>> Z = zone_node_matrix(tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> Z
+    node_id  N.CATH  N.CELL   N.LI
+    zone
+    North     100.0   100.0  100.0
+    South       0.0  1000.0    0.0
+    >>> res = complexity(Z)
+    >>> res.eci.round(3).to_dict()
+    {'North': 0.913, 'South': -0.913}
+    >>> res.notes
+    ('ECI/PCI not unique: the largest eigenvalue of M̃ is repeated, i.e. the location–activity
+      network is disconnected; ECI separates its components',
+     'COI undefined: raw complexity outlook does not vary across locations; COI is NaN')
     """
     if proximity_kind not in _PROXIMITY_KINDS:
         raise ValueError(f"proximity_kind must be one of {_PROXIMITY_KINDS}, got {proximity_kind!r}")
@@ -794,6 +1408,58 @@ def complexity_panel(
     the columns: [time], location, activity, value, rca, M, density, eci, pci, diversity,
     ubiquity, coi, cog.  Location × activity cells absent from ``df`` count as 0 but are
     not added as rows.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The long table, one row per (time,) location, activity and value.
+    location, activity : str
+        Its label columns (must not be missing).
+    value : str
+        Its value column (numeric, ≥ 0 after summing; any unit).
+    time : str, optional
+        Its period column (e.g. year or month); each period is computed on its own matrix.
+    threshold : float
+        RCA threshold for presence (> 0), default 1.
+    proximity_kind : {"symmetric", "asymmetric", "continuous"}
+        As in :func:`complexity`.
+
+    Returns
+    -------
+    DataFrame
+        Index ``0 … n − 1``; columns ``time`` (if given), ``location``, ``activity``, the
+        ``value`` column (summed, its unit), ``rca`` (dimensionless), ``M`` (0/1),
+        ``density`` (in [0, 1]), ``eci``, ``pci`` (standardised within the period),
+        ``diversity``, ``ubiquity`` (counts), ``coi`` (standardised), ``cog``. The notes
+        of :func:`complexity` are not returned: undefined values are only NaN here.
+
+    Raises
+    ------
+    ValueError
+        For a missing column, missing keys, or bad values.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : tables such as firm_nodes to build ``df`` from.
+    complexity : one matrix, with the notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame([[5, 3, 2, 1], [3, 2, 1, 0], [2, 1, 0, 0], [1, 0, 0, 0]],
+    ...                  index=["z1", "z2", "z3", "z4"], columns=["a", "b", "c", "d"], dtype=float)
+    >>> long = X.stack().rename("output").rename_axis(["zone", "node"]).reset_index()
+    >>> panel = complexity_panel(long, location="zone", activity="node", value="output")
+    >>> panel[["zone", "node", "output", "rca", "M", "eci", "pci"]].head(3).round(3)
+      zone node  output    rca  M    eci    pci
+    0   z1    a     5.0  0.868  0  1.343 -1.146
+    1   z1    b     3.0  0.955  0  1.343 -0.160
+    2   z1    c     2.0  1.273  1  1.343  1.070
+    >>> mirrored = long["output"].to_numpy()[::-1]           # 2026: z1 has only d, ...
+    >>> two = pd.concat([long.assign(year=2025), long.assign(year=2026, output=mirrored)])
+    >>> by_year = complexity_panel(two, location="zone", activity="node", value="output", time="year")
+    >>> by_year.groupby("year")["eci"].first().round(3).to_dict()       # z1's ECI each year
+    {2025: 1.343, 2026: -1.146}
     """
     keys = ([time] if time is not None else []) + [location, activity]
     for col in keys + [value]:

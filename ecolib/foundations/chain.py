@@ -18,7 +18,23 @@ def ancestor_pairs(chain_nodes: pd.DataFrame) -> pd.DataFrame:
     Built on the loader's tree walker (:func:`ecolib.workspace.tree.ancestors_at_depth`), one
     numpy pass per level of the tree.
 
-    Returns columns ``node_id``, ``ancestor_id``, ``distance``.
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id; ``depth`` is used when present, else derived).
+        Nodes that no root reaches get no pair.
+
+    Returns
+    -------
+    DataFrame
+        One row per (node, ancestor) pair, sorted by distance, then by the node's row in
+        ``chain_nodes``; columns ``node_id``, ``ancestor_id`` (text) and ``distance``
+        (int64, number of levels between them, 0 for the node itself).
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads, checks and derives ``chain_nodes``.
+    ecolib.workspace.tree.ancestors_at_depth : the tree walker used, one level at a time.
 
     Examples
     --------
@@ -44,8 +60,34 @@ def ancestor_pairs(chain_nodes: pd.DataFrame) -> pd.DataFrame:
 def roll_up(values: pd.Series, chain_nodes: pd.DataFrame) -> pd.Series:
     """Sum a per-node quantity over each node's subtree (the node itself included).
 
-    ``values`` is indexed by node_id (usually leaf nodes); the result is indexed by every
-    node_id of the tree, 0 where the subtree holds nothing.
+    Parameters
+    ----------
+    values : Series
+        A quantity indexed by node_id (usually leaf nodes, e.g. output in currency per
+        year); its unit is the unit of the result. Ids that are not in the tree are ignored.
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id, [depth]).
+
+    Returns
+    -------
+    Series
+        Indexed by every node_id of the tree, in the order of ``chain_nodes``, named like
+        ``values``: the sum of ``values`` over the node and all its descendants (same unit),
+        0 where the subtree holds nothing.
+
+    See Also
+    --------
+    ancestor_pairs : the (node, ancestor) pairs the sum runs over.
+    count_distinct_in_subtree : the number of distinct items instead of a sum.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.datasets import tiny
+    >>> output = pd.Series({"N.LI": 100.0, "N.CATH": 200.0}, name="output")
+    >>> roll_up(output, tiny().tables["chain_nodes"]).to_dict()
+    {'C': 300.0, 'S.UP': 300.0, 'S.MID': 0.0, 'G.MAT': 300.0, 'G.CELL': 0.0,
+     'N.LI': 100.0, 'N.CATH': 200.0, 'N.CELL': 0.0, 'N.PACK': 0.0}
     """
     pairs = ancestor_pairs(chain_nodes)
     joined = pairs.merge(values.rename("value"), left_on="node_id", right_index=True, how="inner")
@@ -57,8 +99,38 @@ def count_distinct_in_subtree(pairs_node_item: pd.DataFrame, chain_nodes: pd.Dat
                               *, item: str = "firm_id") -> pd.Series:
     """Number of distinct items (e.g. firms) attached anywhere in each node's subtree.
 
-    ``pairs_node_item`` has columns ``node_id`` and ``item``; a firm on two leaves of one
-    segment counts once for the segment.
+    A firm on two leaves of one segment counts once for the segment.
+
+    Parameters
+    ----------
+    pairs_node_item : DataFrame
+        One row per (node, item) link, with columns ``node_id`` and ``item`` (e.g. the
+        firm_nodes table, or only its links above a capability threshold).
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id, [depth]).
+    item : str
+        The column of ``pairs_node_item`` that holds the items, default ``"firm_id"``.
+
+    Returns
+    -------
+    Series of int
+        Indexed by every node_id of the tree (in the order of ``chain_nodes``, no name): the
+        number of distinct items linked to the node or any of its descendants, 0 when none.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks firm_nodes and chain_nodes.
+    ancestor_pairs : the (node, ancestor) pairs the count runs over.
+    roll_up : the sum of a quantity instead of a count.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> n = count_distinct_in_subtree(tables["firm_nodes"], tables["chain_nodes"])
+    >>> n.to_dict()                  # 5 firms in the chain: F2, on two nodes, counts once
+    {'C': 5, 'S.UP': 3, 'S.MID': 3, 'G.MAT': 3, 'G.CELL': 3,
+     'N.LI': 2, 'N.CATH': 1, 'N.CELL': 2, 'N.PACK': 1}
     """
     pairs = ancestor_pairs(chain_nodes)
     joined = pairs.merge(pairs_node_item[["node_id", item]], on="node_id", how="inner")

@@ -12,6 +12,27 @@ import pandas as pd
 def active_mask(firms: pd.DataFrame, month: str) -> pd.Series:
     """True for firms operating in ``month`` (see module docstring).
 
+    A firm is gone when its status is ``exited`` and its ``exit_month`` is ``month`` or
+    earlier, or is blank (an exited firm without an exit month is gone in every month).
+    Every other firm is active; there is no entry month.
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The workspace's firms table; uses ``status`` and ``exit_month`` (``YYYY-MM`` text).
+    month : str
+        The month, ``YYYY-MM``.
+
+    Returns
+    -------
+    Series of bool
+        One entry per firm, same index as ``firms``.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks the firms table.
+    firm_profile : the firms with their primary node and this flag.
+
     Examples
     --------
     >>> from ecolib.datasets import tiny
@@ -31,9 +52,40 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
                  month: str) -> pd.DataFrame:
     """One row per firm with its primary node, segment and stage, and whether it is active.
 
-    The primary node is the firm's node with the largest output share (ties: first node id).
-    Columns: firm_id, name, name_zh, zone, local, anchor, employees, output, area, patents,
-    active, node_id, segment_id, stage.
+    The primary node is the firm's node with the largest output share (ties: the
+    alphabetically first node_id).
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The workspace's firms table (firm_id, name, [name_zh], zone, local, anchor,
+        employees, output, area, patents, status, exit_month).
+    firm_nodes : DataFrame
+        The firm × node links (firm_id, node_id, share).
+    chain_nodes : DataFrame
+        The chain tree with the loader's derived columns (node_id, segment_id, stage).
+    month : str
+        The month whose activity is reported, ``YYYY-MM``.
+
+    Returns
+    -------
+    DataFrame
+        One row per row of ``firms``, in its order, index ``0 … n − 1``, columns
+
+        * ``firm_id``, ``name``, ``name_zh`` (``name`` when the table has no ``name_zh``),
+          ``zone``, ``local`` (inside the park), ``anchor`` (链主): as in ``firms``;
+        * ``employees`` (people), ``output`` (currency per year), ``area`` (m²),
+          ``patents`` (number): floats, missing → 0;
+        * ``active``: bool, :func:`active_mask` in ``month``;
+        * ``node_id``: the primary node (NaN for a firm without a node);
+        * ``segment_id``: that node's segment (NaN when none);
+        * ``stage``: that node's stage, ``"unassigned"`` when none.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks the three tables.
+    active_mask : the ``active`` column.
+    local_active : the active firms inside the park.
 
     Examples
     --------
@@ -47,6 +99,10 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
     2      F3  N.CELL  midstream    True
     3      F4  N.PACK  midstream   False
     4      X1    N.LI   upstream    True
+    >>> p[["firm_id", "segment_id", "output"]].head(2)      # F2: N.CATH and N.CELL 0.5 each
+      firm_id segment_id  output
+    0      F1      G.MAT   100.0
+    1      F2      G.MAT   200.0
     """
     primary = (firm_nodes.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
                .drop_duplicates("firm_id")[["firm_id", "node_id"]])
@@ -73,12 +129,17 @@ def local_active(profile: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     profile : DataFrame
-        One row per firm (:func:`firm_profile`).
+        One row per firm (:func:`firm_profile`), with bool columns ``local`` and ``active``.
 
     Returns
     -------
     DataFrame
-        The rows of ``profile`` with ``local`` and ``active`` true (same columns, same index).
+        The rows of ``profile`` with ``local`` and ``active`` true (same columns and units,
+        same index).
+
+    See Also
+    --------
+    firm_profile : builds ``profile``.
 
     Examples
     --------

@@ -80,10 +80,18 @@ def flow_kinds(kind) -> list[str] | None:
     ValueError
         For a kind that is not in :data:`KINDS`.
 
+    See Also
+    --------
+    window_mask : selects the flows of these kinds.
+
     Examples
     --------
     >>> flow_kinds("goods"), flow_kinds("all"), flow_kinds(["goods", "data"])
     (['goods'], None, ['goods', 'data'])
+    >>> flow_kinds("cash")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown flow kind(s) ['cash']; choose from goods, technology, data, service, capital
     """
     if kind is None or (isinstance(kind, str) and kind in ("", "all")):
         return None
@@ -114,12 +122,20 @@ def codes(values, value_set) -> np.ndarray:
     Parameters
     ----------
     values, value_set : array-like of str
-        The ids to look up, and the ids whose positions are the codes.
+        The ids to look up, and the ids whose positions are the codes (non-text ids are
+        compared as text).
 
     Returns
     -------
     ndarray of int64
-        One code per value.
+        One code per value: the position (0-based) of its first occurrence in ``value_set``,
+        -1 where it does not occur. A missing value (None/NaN) is -1 unless ``value_set``
+        holds a missing value too (then it gets that position).
+
+    See Also
+    --------
+    flow_graph : codes the flows' sources and targets by the firms' rows.
+    ecolib.foundations.frames.isin : only whether each id occurs.
 
     Examples
     --------
@@ -152,11 +168,24 @@ def window_mask(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None)
     ndarray of bool
         One entry per row of ``flows``.
 
+    Raises
+    ------
+    ValueError
+        For ``window`` < 1 or an unknown kind.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks the flows table.
+    ecolib.foundations.months.window : the months of the window.
+    flow_kinds : the check of ``kind``.
+
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> window_mask(tiny().tables["flows"], "2026-03", window=2).tolist()
     [False, False, False, False, True, True]
+    >>> window_mask(tiny().tables["flows"], "2026-03", window=3, kind="data").tolist()   # goods only
+    [False, False, False, False, False, False]
     """
     if int(window) < 1:
         raise ValueError(f"window must be ≥ 1 month, got {window}")
@@ -181,7 +210,14 @@ def window_flows(flows: pd.DataFrame, month: str, *, window: int = 12, kind=None
     Returns
     -------
     DataFrame
-        The rows of ``flows`` in the window, same columns (value in the workspace currency).
+        The rows of ``flows`` in the window (same columns, same index): month, source,
+        target, value (currency of the workspace, per month), kind.
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : reads and checks the flows table.
+    window_mask : the row selection.
+    flow_graph : the same flows coded by firm.
 
     Examples
     --------
@@ -210,12 +246,23 @@ class FlowGraph:
         Per firm: inside the park (``firms.local``, missing → True); active in the report month
         (:func:`ecolib.foundations.firms.active_mask`).
     output : ndarray of float
-        Per firm: annual output (currency; missing → 0).
+        Per firm: annual output (currency per year; missing → 0).
     src, dst, value : ndarray
         One entry per window flow between two known firms: supplier code, buyer code, value
         (currency). Self-flows are kept here; :meth:`between_firms` leaves them out.
     months : list of str
-        The months of the window.
+        The months of the window, oldest first.
+
+    See Also
+    --------
+    flow_graph : builds it from the workspace tables.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> g = flow_graph(tiny().tables, "2026-03", window=3)
+    >>> g.n, g.firm_ids.to_pylist(), g.output.tolist()
+    (5, ['F1', 'F2', 'F3', 'F4', 'X1'], [100.0, 200.0, 1000.0, 50.0, 500.0])
     """
     firm_ids: pa.Array
     local: np.ndarray
@@ -232,7 +279,22 @@ class FlowGraph:
         return len(self.firm_ids)
 
     def between_firms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Window flows between two different firms (self-flows left out): (src, dst, value)."""
+        """Window flows between two different firms (self-flows left out).
+
+        Returns
+        -------
+        src, dst : ndarray of int64
+            Supplier and buyer codes, one entry per flow (not summed per pair).
+        value : ndarray of float
+            The flows' values (currency).
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> g = flow_graph(tiny().tables, "2026-03", window=3)
+        >>> [x.tolist() for x in g.between_firms()]
+        [[0, 1, 4, 2, 0, 4], [1, 2, 2, 4, 1, 1], [10.0, 20.0, 30.0, 5.0, 12.0, 8.0]]
+        """
         ok = self.src != self.dst
         return self.src[ok], self.dst[ok], self.value[ok]
 
@@ -240,12 +302,25 @@ class FlowGraph:
         """The firm × firm flow matrix ``F`` (suppliers in rows, buyers in columns, currency)
         of the flows selected by ``mask`` (a bool per flow; None: every flow), duplicates summed.
 
+        Parameters
+        ----------
+        mask : ndarray of bool, optional
+            One entry per flow (``src``, ``dst``, ``value``); None for every flow.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+            ``n × n``; ``F[i, j]`` is the value (currency, summed over the window) that firm
+            ``i`` supplied to firm ``j``. Self-flows stay on the diagonal.
+
         Examples
         --------
         >>> from ecolib.datasets import tiny
         >>> g = flow_graph(tiny().tables, "2026-03", window=3)
         >>> g.matrix().toarray()[:3, :3].tolist()      # F1 → F2: 10 + 12, F2 → F3: 20
         [[0.0, 22.0, 0.0], [0.0, 0.0, 20.0], [0.0, 0.0, 0.0]]
+        >>> g.matrix(g.value > 10).toarray()[:3, :3].tolist()      # only the flows above 10
+        [[0.0, 12.0, 0.0], [0.0, 0.0, 20.0], [0.0, 0.0, 0.0]]
         """
         if mask is None:
             mask = np.ones(len(self.value), bool)
@@ -256,11 +331,27 @@ class FlowGraph:
         between two different local firms, one edge per firm pair (undirected: both
         directions summed, a < b) or per ordered pair (directed), sorted by (a, b).
 
+        Parameters
+        ----------
+        directed : bool
+            Keep the direction (one edge per ordered pair ``a → b``) or not (one per pair).
+
+        Returns
+        -------
+        a, b : ndarray of int64
+            Firm codes of the edge ends (undirected: ``a < b``).
+        value : ndarray of float
+            The flows summed per edge (currency, over the window).
+
+        See Also
+        --------
+        betweenness : takes these edges.
+
         Examples
         --------
         >>> from ecolib.datasets import tiny
         >>> g = flow_graph(tiny().tables, "2026-03", window=3)
-        >>> [x.tolist() for x in g.local_edges(directed=False)]
+        >>> [x.tolist() for x in g.local_edges(directed=False)]     # X1 is outside the park
         [[0, 1], [1, 2], [22.0, 20.0]]
         """
         s, d, v = self.between_firms()
@@ -280,8 +371,8 @@ def flow_graph(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        The workspace tables; uses ``firms`` (firm_id, local, output, status, entry/exit
-        months) and ``flows``.
+        The workspace tables; uses ``firms`` (firm_id, local, output, status, exit_month)
+        and ``flows`` (month, source, target, value, kind).
     month : str
         The report month, ``YYYY-MM`` (the last month of the window; firms active in it are
         ``active``).
@@ -293,7 +384,8 @@ def flow_graph(tables: Mapping[str, pd.DataFrame], month: str, *, window: int = 
     Returns
     -------
     FlowGraph
-        Firms coded by their row in ``firms``; the window's flows between known firms.
+        Firms coded by their row in ``firms``; the window's flows between known firms with a
+        finite value (see :class:`FlowGraph` for its fields).
 
     See Also
     --------
