@@ -108,3 +108,18 @@ def test_rendered_pages_agree_on_the_weakest_dimension(hostile_reports, lang, la
     evaluation = (folder / "04_dynamic_evaluation.html").read_text(encoding="utf-8")
     weakest = [line for line in evaluation.splitlines() if ("weakest dimension is" in line or "最薄弱的维度" in line)]
     assert len(weakest) == 1 and name in weakest[0] and "46%" in weakest[0]
+
+
+def test_max_age_one_counts_only_the_months_own_value():
+    import pandas as pd
+    k = pd.DataFrame({"month": ["2026-01", "2026-02"], "metric": ["a", "b"], "value": [1.0, 2.0]})
+    b = pd.DataFrame({"metric": ["a", "b"], "value": [1.0, 1.0], "direction": ["higher", "higher"]})
+    dims = {"d": H.Dimension("d", ("a", "b"))}
+    one = H.health(k, b, month="2026-02", dimensions=dims, max_age=1)
+    two = H.health(k, b, month="2026-02", dimensions=dims, max_age=2)
+    st1 = one.metrics.set_index("metric")["status"]
+    st2 = two.metrics.set_index("metric")["status"]
+    assert st1["a"] != "ok" and st1["b"] == "ok"          # January's value is too old for max_age=1
+    assert st2["a"] == "ok" and st2["b"] == "ok"
+    with pytest.raises(ValueError, match="at least 1"):
+        H.health(k, b, month="2026-02", dimensions=dims, max_age=0)

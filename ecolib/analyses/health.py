@@ -208,9 +208,14 @@ def _prepare(kpis, benchmarks, month, dimensions, metrics, cap, max_age):
     fallback = np.array([catalogue[m].direction if m in catalogue else "higher" for m in ids], object)
     dirs = direction.reindex(ids).to_numpy(object)
     dirs = np.where(pd.isna(dirs), fallback, dirs)
-    # the latest value within max_age months, for every month of the history
-    latest = history.reindex(columns=ids).ffill(limit=int(max_age) - 1) if len(history) else \
-        pd.DataFrame(columns=ids, dtype="float64")
+    # the latest value within max_age months, for every month of the history (1: this month's only)
+    if int(max_age) < 1:
+        raise ValueError(f"max_age must be at least 1 (months a value stays valid), got {max_age}")
+    latest = history.reindex(columns=ids)
+    if len(history) and int(max_age) > 1:
+        latest = latest.ffill(limit=int(max_age) - 1)
+    elif not len(history):
+        latest = pd.DataFrame(columns=ids, dtype="float64")
     return dims, catalogue, history, rows, ids, dirs, bench.reindex(ids).to_numpy(float), latest
 
 
@@ -260,7 +265,7 @@ def health(kpis: pd.DataFrame | None, benchmarks: pd.DataFrame | None, *, month:
         The cap of a ratio (> 0), default :data:`CAP` = 1.5.
     max_age : int
         The months a value stays valid, counting its own month (default :data:`MAX_AGE` =
-        12). Must be ≥ 2 when there are KPIs: 1 or less makes pandas raise ``ValueError``.
+        12); 1: only the month's own value counts. Less than 1 raises ``ValueError``.
 
     Returns
     -------
