@@ -88,7 +88,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ecolib.foundations import frames
+from ecolib.foundations import chain, frames
 from ecolib.analyses import genemap, relatedness
 from ecolib.foundations.firms import active_mask
 from ecolib.contract.schema import GROUP_LEVELS as LEVELS, STAGES  # the contract's vocabulary
@@ -154,21 +154,11 @@ def level_groups(chain_nodes: pd.DataFrame, level: str = "segment") -> pd.DataFr
     above the level) as the attribute ``frame.attrs['group_of']``."""
     _check_level(level)
     nodes = chain_nodes.reset_index(drop=True)
-    if level == "node":
-        keep = nodes["is_leaf"].to_numpy(bool)
-        group_of = nodes["node_id"].where(keep)
-    else:
-        col = "stage_id" if level == "stage" else "segment_id"
-        group_of = nodes[col].where(nodes[col].notna() & (nodes[col].astype(str) != ""))
-        keep = (nodes["level"] == level).to_numpy(bool)
-    rows = nodes[keep]
-    name_zh = rows["name_zh"].fillna(rows["name"]) if "name_zh" in rows else rows["name"]
-    rank = rows["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(len(STAGES))
-    table = pd.DataFrame({"group": rows["node_id"].astype(object).to_numpy(), "name": rows["name"].astype(object).to_numpy(),
-                          "name_zh": name_zh.astype(object).to_numpy(),
-                          "stage": rows["stage"].astype(object).to_numpy(), "_r": rank.to_numpy(),
-                          "_o": np.arange(len(rows))})
-    table = table.sort_values(["_r", "_o"], kind="stable").drop(columns=["_r", "_o"]).reset_index(drop=True)
+    group_of = chain.ancestor_at(nodes, level)
+    rows = chain.level_nodes(nodes, level)
+    name_zh = rows["name_zh"].where(rows["name_zh"].notna(), rows["name"])
+    table = pd.DataFrame({"group": rows["node_id"].to_numpy(object), "name": rows["name"].to_numpy(object),
+                          "name_zh": name_zh.to_numpy(object), "stage": rows["stage"].to_numpy(object)})
     table.attrs["group_of"] = pd.Series(group_of.to_numpy(object), index=nodes["node_id"].to_numpy(object))
     return table
 

@@ -82,6 +82,7 @@ from ecolib.contract.schema import STAGES  # the contract's vocabulary
 from ecolib.foundations import chain, network
 from ecolib.foundations.firms import firm_profile
 from ecolib.foundations.network import KINDS, FlowGraph, codes, flow_graph, window_flows, window_mask  # noqa: F401
+from ecolib.workspace.tree import node_depths
 
 __all__ = [
     "UNASSIGNED", "EXTERNAL", "KINDS", "LEVEL_DEPTHS", "SECTOR_RULES",
@@ -96,27 +97,18 @@ __all__ = [
 UNASSIGNED = "_unassigned"
 #: Label of the external parties' row/column in :meth:`SegmentFlows.with_external`.
 EXTERNAL = "_external"
-LEVEL_DEPTHS = {"chain": 0, "stage": 1, "segment": 2, "node": None}
+LEVEL_DEPTHS = chain.LEVEL_DEPTHS
 
 
 # =========================================================================== levels
 
 
 def _depths(chain_nodes: pd.DataFrame) -> pd.Series:
-    if "depth" in chain_nodes:
-        return pd.Series(chain_nodes["depth"].to_numpy(int), index=chain_nodes["node_id"].to_numpy())
-    pairs = chain.ancestor_pairs(chain_nodes)
-    return pairs.groupby("node_id")["distance"].max().reindex(chain_nodes["node_id"]).astype(int)
+    depth = chain_nodes["depth"] if "depth" in chain_nodes else node_depths(chain_nodes)
+    return pd.Series(depth.to_numpy(int), index=chain_nodes["node_id"].to_numpy())
 
 
-def _level_depth(level: str | int) -> int | None:
-    if isinstance(level, (int, np.integer)) and not isinstance(level, bool):
-        if level < 0:
-            raise ValueError(f"level depth must be ≥ 0, got {level}")
-        return int(level)
-    if level not in LEVEL_DEPTHS:
-        raise ValueError(f"level must be one of {', '.join(LEVEL_DEPTHS)} or a depth, got {level!r}")
-    return LEVEL_DEPTHS[level]
+_level_depth = chain.level_depth
 
 
 def level_groups(chain_nodes: pd.DataFrame, level: str | int = "segment") -> pd.Series:
@@ -133,16 +125,10 @@ def level_groups(chain_nodes: pd.DataFrame, level: str | int = "segment") -> pd.
     ['G.MAT', 'G.MAT', 'G.CELL', 'G.CELL']
     """
     ids = chain_nodes["node_id"].astype(str).to_numpy()
-    target = _level_depth(level)
-    if target is None or len(ids) == 0:
+    if len(ids) == 0:
         return pd.Series(ids, index=ids, name="group")
-    depth = _depths(chain_nodes)
-    pairs = chain.ancestor_pairs(chain_nodes)
-    pairs = pairs[pairs["ancestor_id"].map(depth).to_numpy() == target]
-    hit = pairs.set_index("node_id")["ancestor_id"].astype(str)
-    out = hit.reindex(ids)
-    out = pd.Series(np.where(out.isna(), ids, out.to_numpy(object)), index=ids, name="group")
-    return out
+    group = chain.ancestor_at(chain_nodes, level).to_numpy(object)
+    return pd.Series(np.where(pd.isna(group), ids, group), index=ids, name="group")
 
 
 def _zh_names(nodes: pd.DataFrame) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecolib.contract.schema import STAGES
 from ecolib.workspace.tree import ancestors_at_depth, node_depths
 
 
@@ -136,3 +137,104 @@ def count_distinct_in_subtree(pairs_node_item: pd.DataFrame, chain_nodes: pd.Dat
     joined = pairs.merge(pairs_node_item[["node_id", item]], on="node_id", how="inner")
     out = joined.drop_duplicates(["ancestor_id", item]).groupby("ancestor_id").size()
     return out.reindex(chain_nodes["node_id"], fill_value=0).astype(int)
+
+
+# =========================================================================== levels of the tree
+
+#: Depth of each named level of the chain tree; ``node`` is the technology nodes (the leaves,
+#: at whatever depth). An analysis that groups by level names them with these words.
+LEVEL_DEPTHS = {"chain": 0, "stage": 1, "segment": 2, "node": None}
+
+
+def level_depth(level: str | int) -> int | None:
+    """The depth of ``level`` (a name of :data:`LEVEL_DEPTHS` or a depth ≥ 0); None for ``node``.
+
+    Raises
+    ------
+    ValueError
+        An unknown level name or a negative depth, naming the levels there are.
+
+    Examples
+    --------
+    >>> level_depth("segment"), level_depth("node"), level_depth(3)
+    (2, None, 3)
+    """
+    if isinstance(level, (int, np.integer)) and not isinstance(level, bool):
+        if level < 0:
+            raise ValueError(f"level depth must be ≥ 0, got {level}")
+        return int(level)
+    if level not in LEVEL_DEPTHS:
+        raise ValueError(f"level must be one of {', '.join(LEVEL_DEPTHS)} or a depth, got {level!r}")
+    return LEVEL_DEPTHS[level]
+
+
+def ancestor_at(chain_nodes: pd.DataFrame, level: str | int) -> pd.Series:
+    """Each node's group at ``level``: its ancestor at the level's depth (itself at that depth);
+    missing for nodes above the level. For ``node``: the technology node itself, missing for
+    the inner nodes of the tree.
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id; ``depth`` and ``is_leaf`` used when present, as the
+        loader adds them).
+    level : str or int
+        A level of :data:`LEVEL_DEPTHS` or a depth.
+
+    Returns
+    -------
+    Series
+        Group node_id (text, missing above the level), indexed by node_id.
+
+    See Also
+    --------
+    ecolib.workspace.tree.ancestors_at_depth : the walker this reads.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"node_id": ["C", "S", "G", "N"], "parent_id": [None, "C", "S", "G"]})
+    >>> ancestor_at(nodes, "segment").tolist(), ancestor_at(nodes, "node").tolist()
+    ([nan, nan, 'G', 'G'], [nan, nan, nan, 'N'])
+    """
+    ids = chain_nodes["node_id"].astype(str).to_numpy(object)
+    depth = level_depth(level)
+    if depth is None:
+        leaf = (chain_nodes["is_leaf"].to_numpy(bool) if "is_leaf" in chain_nodes
+                else ~chain_nodes["node_id"].isin(chain_nodes["parent_id"]).to_numpy(bool))
+        return pd.Series(np.where(leaf, ids, None), index=ids, dtype=object).astype("str").where(leaf)
+    return pd.Series(ancestors_at_depth(chain_nodes, depth).to_numpy(object), index=ids)
+
+
+def level_nodes(chain_nodes: pd.DataFrame, level: str | int) -> pd.DataFrame:
+    """The chain nodes of ``level`` in chain order: stage order (:data:`ecolib.contract.schema.STAGES`,
+    nodes off it last), then the order of ``chain_nodes``.
+
+    Returns
+    -------
+    DataFrame
+        node_id, name, name_zh (as given, may be missing), stage (code, may be missing), depth;
+        a fresh index.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> level_nodes(tiny().tables["chain_nodes"], "segment")["node_id"].tolist()
+    ['G.MAT', 'G.CELL']
+    """
+    depth = (chain_nodes["depth"] if "depth" in chain_nodes else node_depths(chain_nodes)).to_numpy(np.float64)
+    target = level_depth(level)
+    if target is None:
+        keep = (chain_nodes["is_leaf"].to_numpy(bool) if "is_leaf" in chain_nodes
+                else ~chain_nodes["node_id"].isin(chain_nodes["parent_id"]).to_numpy(bool))
+    else:
+        keep = depth == target
+    rows = chain_nodes[keep]
+    stage = rows["stage"] if "stage" in rows else pd.Series(None, index=rows.index, dtype=object)
+    rank = stage.map({s: i for i, s in enumerate(STAGES)}).fillna(len(STAGES)).to_numpy()
+    out = pd.DataFrame({"node_id": rows["node_id"].astype(str).to_numpy(object),
+                        "name": rows["name"].to_numpy(object) if "name" in rows else rows["node_id"].to_numpy(object),
+                        "name_zh": rows["name_zh"].to_numpy(object) if "name_zh" in rows else None,
+                        "stage": stage.to_numpy(object), "depth": depth[keep].astype(np.int64),
+                        "_rank": rank, "_row": np.arange(len(rows))})
+    return out.sort_values(["_rank", "_row"], kind="stable").drop(columns=["_rank", "_row"]).reset_index(drop=True)
