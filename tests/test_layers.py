@@ -106,3 +106,25 @@ def test_the_checker_sees_a_wrong_import():
     found = [t for _, t in imports(fake, source)]
     assert found == ["ecolib.presentation", "ecolib.notebook", "plotly"]
     assert all(rank(t) > rank(module_name(fake)) for t in found[:2])
+
+
+def _strings_outside_docstrings(tree: ast.AST) -> list[ast.Constant]:
+    docs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docs.add(id(first.value))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs]
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if module_name(p).split(".")[1:2] in (["analyses"], ["foundations"])],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_analyses_hold_no_words_of_a_language(path):
+    """Words a reader sees live in the presentation layer: no Chinese text in the code of an
+    analysis or a foundation (docstrings may quote the seed's terms), and no English label
+    written for a page (a test on CJK only: English identifiers are everywhere)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    cjk = [f"line {n.lineno}: {n.value[:40]!r}" for n in _strings_outside_docstrings(tree)
+           if any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in n.value)]
+    assert not cjk, f"{module_name(path)} holds Chinese text outside docstrings:\n" + "\n".join(cjk)

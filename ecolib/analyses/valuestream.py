@@ -164,8 +164,8 @@ def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
         "row": np.arange(len(nodes)),
     })[keep]
     if UNASSIGNED in extra:
-        table = pd.concat([table, pd.DataFrame({"group": [UNASSIGNED], "name": ["(no chain node)"],
-                                                "name_zh": ["（未关联产业链节点）"], "stage": ["unassigned"],
+        table = pd.concat([table, pd.DataFrame({"group": [UNASSIGNED], "name": [UNASSIGNED],   # named by presentation
+                                                "name_zh": [None], "stage": ["unassigned"],
                                                 "depth": [-1], "row": [len(nodes)]})], ignore_index=True)
     rank = {s: i for i, s in enumerate(STAGES)}
     table["stage_rank"] = table["stage"].map(rank).fillna(len(rank)).astype(int)
@@ -676,7 +676,7 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
     DataFrame
         One row per sector mapped to at least one group: sector (code), name_en, name_zh,
         BL, FL, FL_ghosh, quadrant, extraction_share (national, 0–1), groups (ids joined by
-        ", "), names and names_zh (their names, joined by ", " and "、"), park_output (the
+        ", "), names and names_zh (tuples of their names in chain order), park_output (the
         groups' window output, currency, split equally over a group's sectors). Sorted by
         BL + FL, key sectors first.
 
@@ -704,8 +704,8 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
     out_by = groups["output"] if "output" in groups else pd.Series(0.0, index=groups.index)
     n_sectors = mapping.groupby("group")["sector"].transform("size")
     mapping["park_output"] = mapping["group"].map(out_by).fillna(0.0) / n_sectors
-    agg = mapping.groupby("sector").agg(groups=("group", ", ".join), names=("name", ", ".join),
-                                        names_zh=("name_zh", "、".join), park_output=("park_output", "sum"))
+    agg = mapping.groupby("sector").agg(groups=("group", ", ".join), names=("name", tuple),
+                                        names_zh=("name_zh", tuple), park_output=("park_output", "sum"))
     out = agg.join(lk, how="inner").reset_index()
     out["_key"] = out["quadrant"].eq("key")
     out["_sum"] = out["BL"] + out["FL"]

@@ -31,6 +31,17 @@ __all__ = ["group_names", "firm_name", "intro_values", "headline_cards", "headli
 # =========================================================================== names
 
 
+def segment_lists(mapped: pd.DataFrame, lang: str = "en") -> list[str]:
+    """The park's segments behind each national sector (``names``/``names_zh`` tuples of
+    :func:`~ecolib.analyses.valuestream.national_key_sectors`) as one text in ``lang``: Chinese
+    names where given, joined by the language's separator."""
+    sep = t("valuestream.name_sep", lang)
+    if lang != "zh":
+        return [sep.join(map(str, en)) for en in mapped["names"]]
+    return [sep.join(str(z) if isinstance(z, str) and z.strip() else str(e) for e, z in zip(en, zh))
+            for en, zh in zip(mapped["names"], mapped["names_zh"])]        # a few sectors
+
+
 def group_names(groups: pd.DataFrame, lang: str = "en") -> pd.Series:
     """Display names of the groups of a level in ``lang``.
 
@@ -346,7 +357,8 @@ def national(nat: NationalSectors, lang: str = "en") -> list[str]:
         return []
     lsep = t("valuestream.list_sep", lang)
     key = "valuestream.finding.national"
-    col = "names_zh" if lang == "zh" else "names"
+    mapped = mapped.assign(_segments=segment_lists(mapped, lang))
+    col = "_segments"
     sector = "name_zh" if lang == "zh" else "name_en"
     out = []
     keys = mapped[mapped["quadrant"] == "key"]

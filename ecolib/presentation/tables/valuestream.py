@@ -26,7 +26,7 @@ import pandas as pd
 
 from ecolib.analyses.valuestream import NationalSectors
 from ecolib.presentation.i18n import display_names, t
-from ecolib.presentation.narrative.valuestream import group_names
+from ecolib.presentation.narrative.valuestream import group_names, segment_lists
 from ecolib.presentation.tables import Table
 
 __all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL"]
@@ -77,7 +77,7 @@ def _national_rows(nat: NationalSectors, lang: str, currency: str) -> pd.DataFra
     quadrant labels in ``lang``."""
     m = nat.mapped
     return m.assign(sector_name=m["name_zh" if lang == "zh" else "name_en"].astype(str),
-                    segments=m["names_zh" if lang == "zh" else "names"].astype(str),
+                    segments=segment_lists(m, lang),
                     quadrant_label=_quadrant_labels(m["quadrant"], lang))
 
 
