@@ -45,5 +45,11 @@ clean:
 # size guard at full size (every page of the 100k-firm region's report under 10 MB; the tests
 # check on two small regions that pages do not grow with the firm count):
 #   make bench BENCH_ARGS="--report --flows 150000"
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.ecolib-bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m ecolib.bench $(BENCH_ARGS)
