@@ -114,6 +114,22 @@ FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
 def node_status(firms: pd.Series | np.ndarray) -> np.ndarray:
     """Status for numbers of qualifying firms: 0 → missing, 1 → single, 2 → thin, ≥ 3 → covered.
 
+    Parameters
+    ----------
+    firms : Series, ndarray or list of int
+        Numbers of qualifying firms (a count per node; 0 or less counts as missing).
+
+    Returns
+    -------
+    ndarray of object
+        One status per entry, a word of :data:`STATUSES` (``missing``, ``single``, ``thin``,
+        ``covered``), in the order of ``firms``.
+
+    See Also
+    --------
+    coverage : counts the qualifying firms of every node and applies this rule (per
+        technology node, and to the distinct firms of every subtree).
+
     Examples
     --------
     >>> node_status([0, 1, 2, 3]).tolist()
@@ -127,26 +143,70 @@ def node_status(firms: pd.Series | np.ndarray) -> np.ndarray:
 class Coverage:
     """Node coverage for one month (see the module docstring for every definition).
 
+    Built by :func:`coverage`; :func:`gene_map` bundles it with the node space and the
+    feasibility of the gap nodes.
+
     Attributes
     ----------
-    nodes : one row per technology node (leaf), in ``chain_nodes`` order. Columns:
-        node_id, name, name_zh, parent_id, segment_id, stage_id, stage, weight, core,
-        firms (qualifying firms), capability_sum, capability_max, output (attributed,
-        currency/year), hhi, status, top_firm (qualifying firm with the largest attributed
-        output, then the highest capability; empty if none), firms_below (active local firms
-        on the node with capability < min_capability), firms_exited (local firms on the node
-        that are not active in the month).
-    tree : one row per chain node (every level), in ``chain_nodes`` order: node_id, parent_id,
-        name, name_zh, level, depth, stage, weight, core, is_leaf, leaves, missing, single,
-        thin, covered (numbers of technology nodes in the subtree by status), core_leaves,
-        core_gaps (core technology nodes not covered), leaf_weight, present_weight,
-        coverage_rate, firms (distinct qualifying firms in the subtree), output, status.
-    links : every ``firm_nodes`` row of a local firm: firm_id, node_id, capability, share,
-        output (firm output × share), active (in the month), qualifies (active and capability
-        ≥ min_capability).
-    coverage_rate : the chain coverage rate (weight-weighted share of technology nodes not
-        missing), in [0, 1] or NaN.
-    headline : numbers for summary.json.
+    month : str or None
+        The month (``YYYY-MM``) that decided which firms are active; None: firms with status
+        ``active``.
+    min_capability : float
+        The capability a qualifying firm needs on a node, in (0, 1].
+    nodes : DataFrame
+        One row per technology node (leaf), in ``chain_nodes`` order. Columns: node_id, name,
+        name_zh (``name`` where none is given), parent_id, segment_id, stage_id, stage,
+        weight (importance, ``chain_nodes.weight``, unitless), core (bool), firms (qualifying
+        firms, count), capability_sum, capability_max (of the qualifying firms on the node,
+        capability in (0, 1]; max NaN without one), output (attributed output, currency per
+        year), hhi (concentration of that output, in (0, 1], NaN when the output is 0),
+        status, top_firm (qualifying firm with the largest attributed output, then the
+        highest capability; None if none), firms_below (active local firms on the node with
+        capability < min_capability, count), firms_exited (local firms on the node that are
+        not active in the month, count).
+    tree : DataFrame
+        One row per chain node (every level), in ``chain_nodes`` order: node_id, parent_id,
+        name, name_zh, level, depth, stage, weight, core, is_leaf, leaves (technology nodes
+        in the subtree), missing, single, thin, covered (numbers of technology nodes in the
+        subtree by status), core_leaves, core_gaps (core technology nodes not covered),
+        leaf_weight, present_weight (summed weights of the subtree's technology nodes, all
+        and not missing), coverage_rate (present_weight / leaf_weight, share in [0, 1], NaN
+        when leaf_weight is 0), firms (distinct qualifying firms in the subtree, rows on
+        inner nodes included), output (attributed output of the qualifying links in the
+        subtree, currency per year), status (:func:`node_status` of ``firms``).
+    links : DataFrame
+        Every ``firm_nodes`` row of a local firm (of ``zones`` when given): firm_id,
+        node_id, capability, share, output (firm output × share, currency per year, 0
+        without reported output), active (in the month), qualifies (active and capability ≥
+        min_capability).
+    coverage_rate : float
+        The chain coverage rate (weight-weighted share of technology nodes not missing), in
+        [0, 1] or NaN.
+    headline : dict
+        Numbers for summary.json: month, min_capability, technology_nodes, missing, single,
+        thin, covered (technology nodes by status), coverage_rate, missing_nodes,
+        single_nodes, thin_nodes, core_gaps (core technology nodes not covered),
+        missing_segments (segments all of whose technology nodes are missing),
+        qualifying_firms (distinct).
+
+    See Also
+    --------
+    coverage : builds it.
+    gene_map : builds it with the node space and feasibility.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map.coverage``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> t = ws.tables
+    >>> cov = coverage(t["chain_nodes"], t["firms"], t["firm_nodes"], month="2026-03")
+    >>> cov.coverage_rate, cov.present()        # weight 2 + 1 + 1 of 5 is not missing
+    (0.8, ['N.LI', 'N.CATH', 'N.CELL'])
+    >>> cov.segments[["node_id", "leaves", "missing", "firms", "coverage_rate"]]
+      node_id  leaves  missing  firms  coverage_rate
+    0   G.MAT       2        0      2            1.0
+    1  G.CELL       2        1      2            0.5
     """
 
     month: str | None
@@ -193,6 +253,45 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     exit_month, output; ``firm_nodes`` firm_id, node_id, capability, share. ``month``
     (``YYYY-MM``) decides who is active (None: firms with status ``active``). ``zones``
     restricts the local firms to those zones (e.g. one zone's own gene map).
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree as loaded (node_id, parent_id, name, name_zh, weight, core, depth,
+        is_leaf, level, segment_id, stage_id, stage).
+    firms : DataFrame
+        The firms table: firm_id, local, status, exit_month, output (currency per year);
+        zone when ``zones`` is given.
+    firm_nodes : DataFrame
+        Firm × node rows: firm_id, node_id, capability (in (0, 1]), share (of the firm's
+        output on the node, in [0, 1]).
+    month : str or None, default None
+        ``YYYY-MM``: the firms active in it count (:func:`ecolib.foundations.firms.active_mask`);
+        None: firms with status ``active``.
+    min_capability : float, default 0.3
+        Capability a firm needs on a node to qualify, in (0, 1] (``min_capability`` of
+        workspace.yaml).
+    zones : iterable of str, optional
+        Only the local firms of these zones count (None: every local firm).
+
+    Returns
+    -------
+    Coverage
+        ``nodes`` (one row per technology node), ``tree`` (roll-ups for every chain node),
+        ``links`` (the local firms' firm_nodes rows), ``coverage_rate`` (share in [0, 1] or
+        NaN) and ``headline``; columns and units in :class:`Coverage`.
+
+    Raises
+    ------
+    ValueError
+        If ``min_capability`` is not in (0, 1].
+
+    See Also
+    --------
+    ecolib.workspace.load_workspace : loads the tables with the derived columns.
+    gene_map : this, the node space and the feasibility at once.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map.coverage``
+        builds it with the workspace's ``min_capability``.
 
     Examples
     --------
@@ -341,11 +440,41 @@ def _roll_up(nodes_all: pd.DataFrame, table: pd.DataFrame, q: pd.DataFrame) -> p
 class NodeSpace:
     """How related the technology nodes are (see "Which proximity" in the module docstring).
 
-    presence : firm × technology-node presence (sparse, 0/1) over every firm known.
-    capability_proximity : φᶜ, node × node DataFrame (diagonal 0).
-    chain_proximity : φˢ from chain edges, or None when no edges were used.
-    proximity : the combined φ = max(φᶜ, φˢ) used for feasibility.
-    firms : number of firms (rows of ``presence``), by source: local, external, candidates.
+    Built by :func:`node_space`. Every node × node frame is indexed and labelled by the
+    technology nodes in ``chain_nodes`` order.
+
+    Attributes
+    ----------
+    presence : ecolib.analyses.relatedness.LabeledMatrix
+        Firm × technology-node presence (scipy sparse, 0/1: capability ≥ ``min_capability``)
+        over every firm known: local firms (active or exited), outside firms and candidates
+        (their ids prefixed ``candidate:``); rows sorted by firm_id.
+    capability_proximity : DataFrame
+        φᶜ, node × node, in [0, 1] (diagonal 0).
+    chain_proximity : DataFrame or None
+        φˢ from the chain edges, in [0, 1] (diagonal 0), or None when no edges were used.
+    proximity : DataFrame
+        The combined φ = max(φᶜ, φˢ) (φᶜ alone without edges) used for feasibility.
+    min_capability : float
+        The capability that makes a firm present on a node, in (0, 1].
+    firms : dict
+        Numbers of firms (rows of ``presence``): ``known`` (all), ``candidates``, and, when
+        :func:`node_space` was given the firms table, ``local`` and ``external``.
+
+    See Also
+    --------
+    node_space : builds it.
+    gene_map : builds it as ``gm.space``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> space = gene_map(ws.tables, "2026-03").space
+    >>> space.firms                                # F4 has left, it still counts as local
+    {'known': 5, 'candidates': 0, 'local': 4, 'external': 1}
+    >>> space.presence.data.shape
+    (5, 4)
     """
 
     presence: relatedness.LabeledMatrix
@@ -365,6 +494,56 @@ def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd
     firm × node presence, ``capability ≥ min_capability``; ``firms`` (optional) only labels how
     many of them are local or outside. ``chain_edges`` (optional) adds supply-chain proximity.
     Rows on non-leaf nodes are ignored here. Sparse throughout: 100k firms × 500 nodes is fine.
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree as loaded (node_id, parent_id, is_leaf).
+    firm_nodes : DataFrame
+        Firm × node rows of every firm (firm_id, node_id, capability in (0, 1]); month and
+        activity play no part.
+    firms : DataFrame, optional
+        The firms table (firm_id, local): only for the counts ``local`` and ``external``.
+    candidates : DataFrame, optional
+        Candidate firms (firm_id, node_id, capability), added as firms of their own.
+    chain_edges : DataFrame, optional
+        Chain edges (source, target, weight; a missing weight counts 1) for φˢ; None:
+        φ = φᶜ and ``chain_proximity`` is None.
+    min_capability : float, default 0.3
+        Capability that makes a firm present on a node, in (0, 1].
+
+    Returns
+    -------
+    NodeSpace
+        ``presence``, ``capability_proximity`` (φᶜ), ``chain_proximity`` (φˢ or None),
+        ``proximity`` (φ, unitless in [0, 1], diagonal 0), ``min_capability``, ``firms``
+        (counts); see :class:`NodeSpace`.
+
+    Raises
+    ------
+    ValueError
+        If ``min_capability`` is not in (0, 1].
+
+    See Also
+    --------
+    ecolib.analyses.relatedness.proximity : φᶜ from the presence matrix.
+    gene_map : builds this from the workspace tables (``gm.space``).
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map.space``.
+    feasibility : uses ``proximity``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> t = ws.tables
+    >>> space = node_space(t["chain_nodes"], t["firm_nodes"], firms=t["firms"])
+    >>> space.chain_proximity is None
+    True
+    >>> float(space.capability_proximity.loc["N.CATH", "N.CELL"])   # F2 on both, F3 on cells: 1 / max(1, 2)
+    0.5
+    >>> space = node_space(t["chain_nodes"], t["firm_nodes"], chain_edges=t["chain_edges"])
+    >>> space.proximity.loc["N.CELL"].tolist()                   # cathode → cells → packs
+    [0.0, 1.0, 0.0, 1.0]
     """
     min_capability = _check_min_capability(min_capability)
     leaf_ids = pd.Index(chain_nodes.loc[chain_nodes["is_leaf"].to_numpy(bool), "node_id"].astype(object))
@@ -441,6 +620,56 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     no node at all; feasibility is then 0), related (tuple of up to ``related`` present nodes
     with the largest φ to the node, only those with φ ≥ ``related_min``: the explanation of
     the number, not part of it) and related_proximity (their φ).
+
+    Parameters
+    ----------
+    cov : Coverage or DataFrame
+        Node coverage (:func:`coverage`), or a table with node_id and status.
+    proximity : DataFrame
+        Node × node proximity φ in [0, 1] (e.g. ``NodeSpace.proximity``); nodes of ``cov``
+        that are not in it get no row.
+    statuses : iterable of str or None, default ("missing", "single", "thin")
+        The statuses of the nodes to rate (:data:`GAP_STATUSES`); None: every node.
+    related : int, default 3
+        Present nodes kept per node as its explanation.
+    related_min : float, default 0.1
+        Smallest φ of a present node kept in ``related``.
+
+    Returns
+    -------
+    DataFrame
+        One row per node, sorted by feasibility (descending), then status (worst first),
+        then node_id: node_id, status, feasibility (density, share in [0, 1]), no_evidence
+        (bool), related (tuple of node ids), related_proximity (tuple of their φ, in
+        [0, 1]).
+
+    See Also
+    --------
+    coverage : builds ``cov``.
+    node_space : builds ``proximity``.
+    gene_map : both and this at once (``gm.feasibility``).
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map.feasibility``.
+
+    Examples
+    --------
+    Firm data alone (φᶜ) says nothing about lithium or packs; the chain edges do
+    (:func:`gene_map` combines both):
+
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> feasibility(gm.coverage, gm.space.capability_proximity)[["node_id", "feasibility", "no_evidence", "related"]]
+      node_id  feasibility  no_evidence    related
+    0  N.CATH          1.0        False  (N.CELL,)
+    1  N.CELL          1.0        False  (N.CATH,)
+    2  N.PACK          0.0         True         ()
+    3    N.LI          0.0         True         ()
+    >>> feasibility(gm.coverage, gm.space.proximity)[["node_id", "status", "feasibility"]]
+      node_id   status  feasibility
+    0  N.PACK  missing          1.0
+    1  N.CATH   single          1.0
+    2    N.LI   single          1.0
+    3  N.CELL     thin          0.5
     """
     nodes = cov.nodes if isinstance(cov, Coverage) else cov
     labels = pd.Index(proximity.index)
@@ -480,17 +709,44 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
 class GeneMap:
     """Everything the gene-map notebook shows for one month.
 
+    Built by :func:`gene_map`.
+
     Attributes
     ----------
-    month : the month (``YYYY-MM``) or None (firms with status ``active``).
-    coverage : node coverage (:func:`coverage`).
-    space : node proximity (:func:`node_space`).
-    feasibility : feasibility of the gap nodes (:func:`feasibility`).
-    candidates : per technology node, the number of distinct candidate firms with capability
-        ≥ ``min_capability`` on it (any region).
-    headline : numbers for summary.json (the coverage headline and the feasibility per gap node).
-    firms : the workspace's firms table the map was built from (names, anchors).
-    chain_edges : the workspace's chain edges (None when it has none), for :func:`chain_graph`.
+    month : str or None
+        The month (``YYYY-MM``) or None (firms with status ``active``).
+    coverage : Coverage
+        Node coverage (:func:`coverage`).
+    space : NodeSpace
+        Node proximity (:func:`node_space`).
+    feasibility : DataFrame
+        Feasibility of the gap nodes (:func:`feasibility`: node_id, status, feasibility in
+        [0, 1], no_evidence, related, related_proximity).
+    candidates : Series
+        Per technology node (index node_id, every node), the number of distinct candidate
+        firms with capability ≥ ``min_capability`` on it (any region; 0 where none).
+    headline : dict
+        Numbers for summary.json: the coverage headline (:attr:`Coverage.headline`) and
+        ``feasibility`` (node_id → feasibility of each gap node, rounded to 6 places).
+    firms : DataFrame
+        The workspace's firms table the map was built from (names, anchors).
+    chain_edges : DataFrame or None
+        The workspace's chain edges (None when it has none), for :func:`chain_graph`.
+
+    See Also
+    --------
+    gene_map : builds it.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> gm.month, gm.headline["missing_nodes"], gm.headline["feasibility"]["N.CELL"]
+    ('2026-03', ['N.PACK'], 0.5)
+    >>> gm.candidates.to_dict()                    # the tiny park has no candidate firm
+    {'N.LI': 0, 'N.CATH': 0, 'N.CELL': 0, 'N.PACK': 0}
     """
 
     month: str | None
@@ -516,8 +772,10 @@ class GeneMap:
 
 
 def candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> pd.Series:
-    """Per technology node, the number of distinct candidate firms (any region) with capability
-    at least ``min_capability``: the one count of candidates every page shows.
+    """Per technology node, the number of distinct candidate firms able to serve it.
+
+    A candidate (any region) counts on a node where its capability is at least
+    ``min_capability``: the one count of candidates every page shows.
 
     Parameters
     ----------
@@ -529,7 +787,13 @@ def candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> 
     Returns
     -------
     Series
-        Counts indexed by node_id, only nodes with at least one candidate (int64).
+        Counts indexed by node_id, only nodes with at least one candidate (int64), name
+        ``candidates``.
+
+    See Also
+    --------
+    gene_map : ``gm.candidates``, these counts for every technology node (0 where none).
+    gap_nodes : shows them per gap node.
 
     Examples
     --------
@@ -547,9 +811,42 @@ def candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> 
 
 def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capability: float = 0.3,
              use_chain_edges: bool = True) -> GeneMap:
-    """Coverage, node space and feasibility of every gap node for ``month``, from the
-    workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``; ``chain_edges`` and
-    ``candidates`` when present).
+    """Coverage, node space and feasibility of every gap node for ``month``.
+
+    Computed from the workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``;
+    ``chain_edges`` and ``candidates`` when present).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (``ws.tables``): chain_nodes (with the loader's derived
+        columns), firms, firm_nodes; chain_edges and candidates are used when present.
+    month : str or None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    min_capability : float, default 0.3
+        Capability a firm needs on a node, in (0, 1] (``min_capability`` of workspace.yaml).
+    use_chain_edges : bool, default True
+        Combine the supply-chain proximity φˢ with φᶜ; False: firm data alone (the map's
+        ``chain_edges`` still holds the table, for :func:`chain_graph`).
+
+    Returns
+    -------
+    GeneMap
+        month, coverage (:func:`coverage`), space (:func:`node_space`), feasibility
+        (:func:`feasibility` of the missing, single and thin nodes, density in [0, 1]),
+        candidates (count per technology node), headline, firms and chain_edges; see
+        :class:`GeneMap`.
+
+    Raises
+    ------
+    ValueError
+        If ``min_capability`` is not in (0, 1].
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map`` builds
+        this with the workspace's ``min_capability``.
+    coverage, node_space, feasibility, candidate_counts : the parts.
 
     Examples
     --------
@@ -593,6 +890,31 @@ def capability_matrix(cov: Coverage, *, nodes: Iterable[str] | None = None, top_
     capabilities in (0, 1], NaN where the firm does not work on the node. Index firm_id,
     columns node_id (in the nodes' order).
 
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage (:func:`coverage`); its ``nodes`` and ``links`` are read.
+    nodes : iterable of str, optional
+        The technology nodes to show, in this order (None: the ``top_nodes`` most important).
+    top_nodes : int, default 15
+        Nodes shown when ``nodes`` is None.
+    max_firms : int, default 30
+        Firms shown at most.
+
+    Returns
+    -------
+    DataFrame
+        Firm × node capability (unitless, in (0, 1]; the largest where a firm has two rows
+        on a node), NaN where the firm has no row on the node; index firm_id (largest summed
+        capability first, ties in firm_id order), columns node_id. No row when no active
+        local firm works on the nodes.
+
+    See Also
+    --------
+    coverage : builds ``cov``.
+    gene_map : builds it too (``gm.coverage``); :meth:`GeneMap.capability_matrix` is this.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+
     Examples
     --------
     >>> from ecolib.datasets import tiny
@@ -623,11 +945,61 @@ def capability_matrix(cov: Coverage, *, nodes: Iterable[str] | None = None, top_
 
 def zone_node_matrix(firms: pd.DataFrame, firm_nodes: pd.DataFrame, *, month: str | None = None,
                      chain_nodes: pd.DataFrame | None = None, level: str = "node") -> pd.DataFrame:
-    """Zone × node attributed output of active local firms (currency per year), the location ×
-    activity matrix for :func:`ecolib.analyses.relatedness.complexity` across zones (RCA, ECI, COI).
+    """Zone × node attributed output of active local firms (currency per year).
+
+    The location × activity matrix for :func:`ecolib.analyses.relatedness.complexity` across
+    zones (RCA, ECI, COI).
 
     ``level="segment"`` (needs ``chain_nodes``) sums technology nodes into their segments.
     Firms without a zone are left out.
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The firms table: firm_id, local, zone, status, exit_month, output (currency per year).
+    firm_nodes : DataFrame
+        Firm × node rows: firm_id, node_id, share (of the firm's output, in [0, 1]).
+    month : str or None, default None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    chain_nodes : DataFrame, optional
+        The chain tree with ``segment_id`` (loaded workspace); needed for ``level="segment"``.
+    level : {"node", "segment"}, default "node"
+        Columns per node (every node with such a row, a technology node or not) or per
+        segment (rows on nodes above the segments are left out).
+
+    Returns
+    -------
+    DataFrame
+        Zone × node (or segment) attributed output Σ output × share, currency per year,
+        0 where a zone has none; index ``zone`` (zones with an active local firm that has
+        a ``firm_nodes`` row, sorted), columns the node or segment ids (sorted by id).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``level``, or ``level="segment"`` without ``chain_nodes``.
+
+    See Also
+    --------
+    ecolib.analyses.niche.zone_output : the same matrix with every zone and every group of a
+        level, in chain order (``ecolib.analyse(ws, month).niche.output``).
+    ecolib.analyses.relatedness.complexity : RCA, ECI, COI of such a matrix.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> zone_node_matrix(ws.tables["firms"], ws.tables["firm_nodes"], month="2026-03")
+    node_id  N.CATH  N.CELL   N.LI
+    zone
+    North     100.0   100.0  100.0
+    South       0.0  1000.0    0.0
+    >>> zone_node_matrix(ws.tables["firms"], ws.tables["firm_nodes"], month="2026-03",
+    ...                  chain_nodes=ws.tables["chain_nodes"], level="segment")
+    node_id  G.CELL  G.MAT
+    zone
+    North     100.0  200.0
+    South    1000.0    0.0
     """
     act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
     f = firms[firms["local"].to_numpy(bool) & act.to_numpy(bool) & firms["zone"].fillna("").ne("")]
@@ -644,9 +1016,45 @@ def zone_node_matrix(firms: pd.DataFrame, firm_nodes: pd.DataFrame, *, month: st
 
 
 def chain_graph(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, cov: Coverage):
-    """The chain as a directed graph of technology nodes (networkx ``DiGraph``): node attributes
-    from ``cov.nodes`` (name, name_zh, segment_id, stage, weight, core, firms, status), edge
-    attribute ``weight``. Edges on non-leaf nodes are left out."""
+    """The chain as a directed graph of technology nodes (networkx ``DiGraph``).
+
+    Node attributes from ``cov.nodes`` (name, name_zh, segment_id, stage, weight, core, firms,
+    status), edge attribute ``weight``. Edges on non-leaf nodes are left out.
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree; not read (the nodes come from ``cov.nodes``), kept for the call
+        signature (:meth:`GeneMap.chain_graph` passes ``coverage.tree``).
+    chain_edges : DataFrame or None
+        Chain edges: source, target, weight (a missing weight counts 1); None or empty: no
+        edge.
+    cov : Coverage
+        Node coverage (:func:`coverage`): the nodes and their attributes.
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node per technology node, with the attributes above (weight unitless, firms a
+        count); one edge source → target per chain edge between two technology nodes, with
+        its ``weight`` (a repeated pair keeps the last).
+
+    See Also
+    --------
+    gene_map : builds ``cov`` and keeps the chain edges; :meth:`GeneMap.chain_graph` is this.
+    proximity_graph : the undirected network of node proximity.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> g = chain_graph(gm.coverage.tree, ws.tables["chain_edges"], gm.coverage)
+    >>> sorted(g.edges(data="weight"))
+    [('N.CATH', 'N.CELL', 1.0), ('N.CELL', 'N.PACK', 1.0), ('N.LI', 'N.CATH', 1.0)]
+    >>> g.nodes["N.PACK"]["status"], g.nodes["N.PACK"]["firms"]
+    ('missing', 0)
+    """
     import networkx as nx
 
     g = nx.DiGraph()
@@ -661,11 +1069,48 @@ def chain_graph(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, cov: Cover
 
 
 def proximity_graph(space: NodeSpace, cov: Coverage, *, extra_quantile: float = 0.95, max_extra: float = 2.0):
-    """The node proximity network (networkx ``Graph``), as the Atlas draws the product space:
-    the maximum spanning tree of φ plus the pairs with φ at or above the ``extra_quantile`` of
+    """The node proximity network (networkx ``Graph``), as the Atlas draws the product space.
+
+    The maximum spanning tree of φ plus the pairs with φ at or above the ``extra_quantile`` of
     the positive φ values, at most ``max_extra`` × (number of nodes) of them, strongest first
     (so the picture stays readable for 500 nodes). Edge attribute ``proximity``; node
-    attributes as in :func:`chain_graph`. Nodes related to nothing stay isolated."""
+    attributes as in :func:`chain_graph`. Nodes related to nothing stay isolated.
+
+    Parameters
+    ----------
+    space : NodeSpace
+        Node proximity (:func:`node_space`); ``space.proximity`` (φ) is drawn.
+    cov : Coverage
+        Node coverage (:func:`coverage`): the nodes and their attributes.
+    extra_quantile : float, default 0.95
+        Quantile (in [0, 1]) of the positive φ values above which a pair is added to the
+        spanning tree.
+    max_extra : float, default 2.0
+        The added pairs are at most this many times the number of nodes.
+
+    Returns
+    -------
+    networkx.Graph
+        One node per technology node of ``cov`` (attributes as in :func:`chain_graph`);
+        edges with attribute ``proximity`` (φ, unitless in (0, 1]).
+
+    See Also
+    --------
+    gene_map : builds ``space`` and ``cov``; :meth:`GeneMap.proximity_graph` is this.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    chain_graph : the directed chain.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> g = proximity_graph(gm.space, gm.coverage)
+    >>> g.number_of_nodes(), sorted(g.edges())
+    (4, [('N.CATH', 'N.CELL'), ('N.CELL', 'N.PACK'), ('N.LI', 'N.CATH')])
+    >>> float(g.edges["N.CELL", "N.PACK"]["proximity"])
+    1.0
+    """
     import networkx as nx
 
     phi = space.proximity
@@ -709,7 +1154,14 @@ def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> p
     -------
     DataFrame
         The ``top`` segments with proximity > 0, largest first: segment_id, proximity (that
-        sum of φ, unitless), firms (distinct qualifying firms in the segment).
+        sum of φ, unitless), firms (distinct qualifying firms in the segment). No row when
+        no present node is related to the group.
+
+    See Also
+    --------
+    gene_map : builds ``gm``.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    Coverage : ``headline["missing_segments"]`` lists segments whose nodes make such a group.
 
     Examples
     --------
@@ -751,7 +1203,23 @@ def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``nodes`` reordered (same columns).
+        ``nodes`` reordered (same columns, same index).
+
+    See Also
+    --------
+    coverage : builds the nodes (``cov.nodes``).
+    gap_nodes : lists the single-firm nodes in this order.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> nodes = gene_map(ws.tables, "2026-03").coverage.nodes
+    >>> single = nodes[nodes["status"] == "single"]
+    >>> single_order(single, ws.tables["firms"])[["node_id", "core", "weight", "top_firm"]]
+      node_id  core  weight top_firm
+    0    N.LI  True     2.0       F1
+    1  N.CATH  True     1.0       F2
     """
     anchor = firms.set_index("firm_id")["anchor"] if "anchor" in firms else pd.Series(dtype=bool)
     by_anchor = nodes["top_firm"].map(anchor).fillna(False).astype(bool)
@@ -761,8 +1229,9 @@ def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
 
 
 def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
-    """The technology nodes with coverage ``status``, most important first: the rows of the
-    gene map's table of missing, single-firm or thin nodes.
+    """The technology nodes with coverage ``status``, most important first.
+
+    The rows of the gene map's table of missing, single-firm or thin nodes.
 
     Order: single-firm nodes by :func:`single_order` (most fragile first); the others core
     first, then by weight (descending), then node_id.
@@ -781,12 +1250,20 @@ def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
         (qualifying firms), firms_below (active local firms under ``min_capability``),
         firms_exited (local firms not active in the month), candidates (candidate firms with
         capability ≥ ``min_capability``), feasibility (density in [0, 1], NaN for a node
-        without a feasibility row), no_evidence (related to no node at all), related (tuple of
-        the closest present node ids, :func:`feasibility`).
+        without a feasibility row, e.g. a covered node), no_evidence (related to no node at
+        all; True for a node without a feasibility row), related (tuple of the closest
+        present node ids, :func:`feasibility`; () without a row).
+
+    Raises
+    ------
+    ValueError
+        For a ``status`` not in :data:`STATUSES`.
 
     See Also
     --------
     gene_map : builds ``gm``.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    single_order : the order of the single-firm nodes.
     node_firms : the firms behind each of these nodes.
 
     Examples
@@ -837,7 +1314,14 @@ def branch_gaps(gm: GeneMap, root: str | None = None) -> pd.DataFrame:
     -------
     DataFrame
         The rows of :func:`gap_nodes` for each status of :data:`GAP_STATUSES` in turn (each
-        in its own order), kept where the node lies in the subtree of ``root``.
+        in its own order), kept where the node lies in the subtree of ``root`` (same
+        columns); a fresh index.
+
+    See Also
+    --------
+    gene_map : builds ``gm``.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    gap_nodes : the rows of one status.
 
     Examples
     --------
@@ -873,6 +1357,13 @@ def node_firms(cov: Coverage, node_ids: Iterable[str]) -> pd.DataFrame:
         (``qualifying``: active with capability ≥ ``min_capability``; ``below``: active, under
         the threshold; ``exited``: not active in the month).
 
+    See Also
+    --------
+    coverage : builds ``cov``.
+    gene_map : builds it too (``gm.coverage``).
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map.coverage``.
+    gap_nodes : the nodes to ask about.
+
     Examples
     --------
     >>> from ecolib.datasets import tiny
@@ -892,10 +1383,13 @@ def node_firms(cov: Coverage, node_ids: Iterable[str]) -> pd.DataFrame:
 
 
 def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
-    """The park's active local firms by the stage (or segment) of their main node, and their
-    output: each firm counted once, where most of its output is (the rule of
+    """The park's active local firms by the stage (or segment) of their main node, and their output.
+
+    Each firm is counted once, where most of its output is (the rule of
     :func:`ecolib.foundations.firms.firm_profile`), so the counts add up to the park's active
-    local firms and the output to theirs, as on the overview.
+    local firms and the output to theirs, as on the overview, except for firms whose main
+    node is not a technology node (a firm known only by its segment or stage) or that have
+    no ``firm_nodes`` row: those are not counted.
 
     Parameters
     ----------
@@ -907,8 +1401,14 @@ def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per chain node of ``level`` with such firms: node_id, firms (count),
-        output (annual output of those firms, currency per year).
+        One row per chain node of ``level`` with such firms, in chain order: node_id, firms
+        (count), output (annual output of those firms, currency per year).
+
+    See Also
+    --------
+    gene_map : builds ``gm``.
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    stage_counts : adds these counts to the coverage per stage.
 
     Examples
     --------
@@ -934,8 +1434,9 @@ def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
 
 
 def stage_counts(source: "Coverage | GeneMap", *, level: str = "stage") -> pd.DataFrame:
-    """Technology nodes by status, core gaps, coverage rate, firms and output per stage (or
-    per segment with ``level="segment"``), in chain order.
+    """Technology nodes by status, core gaps, coverage rate, firms and output per stage.
+
+    Per segment with ``level="segment"``; rows in chain order.
 
     Parameters
     ----------
@@ -956,6 +1457,12 @@ def stage_counts(source: "Coverage | GeneMap", *, level: str = "stage") -> pd.Da
         firms: a firm able to serve nodes of two stages counts in both), output (attributed to
         the qualifying links, currency per year); from a GeneMap also firms_main and
         output_main (firms by main activity and their output, each firm once: 0 where none).
+
+    See Also
+    --------
+    gene_map : builds the GeneMap (``coverage`` builds a Coverage alone).
+    ecolib.analyses.month.MonthModel.gene_map : ``ecolib.analyse(ws, month).gene_map``.
+    main_activity : the firms_main and output_main columns.
 
     Examples
     --------

@@ -149,9 +149,50 @@ def _check_threshold(value: float) -> float:
 
 
 def level_groups(chain_nodes: pd.DataFrame, level: str = "segment") -> pd.DataFrame:
-    """The groups of ``level`` in chain order (stage order, then ``chain_nodes`` order), with
-    columns group, name, name_zh, stage; and ``group_of``: node_id → group (empty for nodes
-    above the level) as the attribute ``frame.attrs['group_of']``."""
+    """The groups of ``level`` in chain order, and the group of every node.
+
+    Chain order is stage order, then ``chain_nodes`` order; columns group, name, name_zh,
+    stage; and ``group_of``: node_id → group (empty for nodes above the level) as the
+    attribute ``frame.attrs['group_of']``.
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id, name, name_zh, stage; depth and is_leaf as the
+        loader adds them).
+    level : {"stage", "segment", "node"}, default "segment"
+        The level (:data:`LEVELS`); ``node``: the technology nodes.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: group (node id), name, name_zh (``name`` where none is given),
+        stage (code). ``attrs['group_of']``: Series node_id → group id for every chain node,
+        NaN for nodes above the level (at the ``node`` level: every inner node).
+
+    Raises
+    ------
+    ValueError
+        For a level not in :data:`LEVELS`.
+
+    See Also
+    --------
+    ecolib.foundations.chain.level_nodes : the groups.
+    ecolib.foundations.chain.ancestor_at : the group of each node.
+    niche : keeps this as ``n.groups`` (``ecolib.analyse(ws, month).niche.groups``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> g = level_groups(ws.tables["chain_nodes"], "segment")
+    >>> g[["group", "name", "stage"]]
+        group             name      stage
+    0   G.MAT        Materials   upstream
+    1  G.CELL  Cells and packs  midstream
+    >>> g.attrs["group_of"][["S.UP", "N.CATH", "N.PACK"]].tolist()     # a stage is above the segments
+    [nan, 'G.MAT', 'G.CELL']
+    """
     _check_level(level)
     nodes = chain_nodes.reset_index(drop=True)
     group_of = chain.ancestor_at(nodes, level)
@@ -169,6 +210,37 @@ def zone_output(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.D
 
     Index ``zone`` (every zone with a local firm, sorted), columns the groups of ``level`` in
     chain order. ``frame.attrs['unattributed']`` holds the output on nodes above the level.
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The firms table: firm_id, zone, local, status, exit_month, output (currency per year).
+    firm_nodes : DataFrame
+        Firm × node rows: firm_id, node_id, share (of the firm's output on the node, 0–1).
+    chain_nodes : DataFrame
+        The chain tree as loaded (node_id, parent_id, name, name_zh, stage, depth, is_leaf).
+    month : str or None, default None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    level : {"segment", "stage", "node"}, default "segment"
+        The groups (:data:`LEVELS`).
+
+    Returns
+    -------
+    DataFrame
+        Zone × group output Σ output × share, currency per year (0 where a zone has none;
+        a zone whose firms all left is a row of 0). ``attrs['unattributed']``: output on
+        nodes above the level, currency per year (float).
+
+    Raises
+    ------
+    ValueError
+        For a level not in :data:`LEVELS`.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.zone_node_matrix : the zone × node matrix summed here.
+    level_groups : the groups and each node's group.
+    niche : this with shares, LQ, overlap and breadth (``ecolib.analyse(ws, month).niche.output``).
 
     Examples
     --------
@@ -203,6 +275,22 @@ def zone_output(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.D
 def shares(x: pd.DataFrame) -> pd.DataFrame:
     """Output shares ``p_zs = x_zs / Σ_s x_zs`` (rows sum to 1; NaN row for a zone with no output).
 
+    Parameters
+    ----------
+    x : DataFrame
+        Zone × group output, currency per year (:func:`zone_output`).
+
+    Returns
+    -------
+    DataFrame
+        Same index and columns: each zone's share of its output per group, in [0, 1]; a row
+        of NaN for a zone with no output.
+
+    See Also
+    --------
+    zone_output : builds ``x``.
+    niche : ``n.shares`` (``ecolib.analyse(ws, month).niche.shares``).
+
     Examples
     --------
     >>> from ecolib.datasets import tiny
@@ -222,7 +310,24 @@ def shares(x: pd.DataFrame) -> pd.DataFrame:
 
 
 def location_quotient(x: pd.DataFrame) -> pd.DataFrame:
-    """``LQ_zs = (x_zs / x_z) / (x_s / x)``; NaN where the zone or the group has no output.
+    """Location quotient ``LQ_zs = (x_zs / x_z) / (x_s / x)``; NaN where the zone or the group has no output.
+
+    Parameters
+    ----------
+    x : DataFrame
+        Zone × group output, currency per year (:func:`zone_output`).
+
+    Returns
+    -------
+    DataFrame
+        Same index and columns: LQ ≥ 0 (unitless; > 1: the zone is more specialised in the
+        group than the region), NaN where the zone or the group has no output.
+
+    See Also
+    --------
+    zone_output : builds ``x``.
+    niche : ``n.lq`` (``ecolib.analyse(ws, month).niche.lq``).
+    differentiation : advice from the LQ.
 
     Examples
     --------
@@ -246,9 +351,27 @@ def location_quotient(x: pd.DataFrame) -> pd.DataFrame:
 
 
 def pianka(p: pd.DataFrame) -> pd.DataFrame:
-    """Pianka overlap of every pair of rows of ``p`` (shares, or any non-negative profile: the
-    measure is scale-free). Symmetric zone × zone frame, diagonal 1, NaN for an all-zero or
-    NaN row.
+    """Pianka overlap of every pair of rows of ``p``.
+
+    ``p`` holds shares, or any non-negative profile: the measure is scale-free. Symmetric zone
+    × zone frame, diagonal 1, NaN for an all-zero or NaN row.
+
+    Parameters
+    ----------
+    p : DataFrame
+        Zone × group shares (:func:`shares`) or any non-negative profile; NaN counts as 0.
+
+    Returns
+    -------
+    DataFrame
+        Zone × zone overlap in [0, 1] (index and columns the index of ``p``), diagonal 1,
+        NaN in the rows and columns of a zone whose profile is all 0 or NaN.
+
+    See Also
+    --------
+    shares : builds ``p`` from :func:`zone_output`.
+    overlap_pairs : the pairs, flagged.
+    niche : ``n.overlap`` (``ecolib.analyse(ws, month).niche.overlap``).
 
     Examples
     --------
@@ -273,9 +396,28 @@ def pianka(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def levins(p: pd.DataFrame, *, n: int | None = None) -> pd.DataFrame:
-    """Levins breadth per row of shares ``p``: ``breadth = 1 / Σ p²`` and ``breadth_std =
-    (breadth − 1) / (n − 1)`` with ``n`` the number of groups (default: the columns of p).
-    NaN for a row without shares; ``breadth_std`` NaN when n ≤ 1.
+    """Levins breadth per row of shares ``p``, raw and standardised.
+
+    ``breadth = 1 / Σ p²`` and ``breadth_std = (breadth − 1) / (n − 1)`` with ``n`` the
+    number of groups (default: the columns of p). NaN for a row without shares;
+    ``breadth_std`` NaN when n ≤ 1.
+
+    Parameters
+    ----------
+    p : DataFrame
+        Zone × group shares (:func:`shares`).
+    n : int, optional
+        Number of groups of the level (the niche space on offer); None: the columns of ``p``.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``p``; columns breadth (in [1, n], unitless) and breadth_std (in [0, 1]).
+
+    See Also
+    --------
+    shares : builds ``p``.
+    niche : ``n.zones`` carries both (``ecolib.analyse(ws, month).niche.zones``).
 
     Examples
     --------
@@ -300,10 +442,55 @@ def levins(p: pd.DataFrame, *, n: int | None = None) -> pd.DataFrame:
 
 def overlap_pairs(overlap: pd.DataFrame, p: pd.DataFrame | None = None, *,
                   threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Every pair of zones (a before b in the overlap's order) with its overlap and whether it
-    is flagged (``overlap > threshold``), highest overlap first (NaN last). With shares ``p``:
-    also the group contributing most to the overlap (``shared``), its contribution and each
-    zone's share of it (``share_a``, ``share_b``)."""
+    """Every pair of zones with its overlap and whether it is flagged (``overlap > threshold``).
+
+    Zone a comes before zone b in the overlap's order; highest overlap first (NaN last). With
+    shares ``p``: also the group contributing most to the overlap (``shared``), its
+    contribution and each zone's share of it (``share_a``, ``share_b``).
+
+    Parameters
+    ----------
+    overlap : DataFrame
+        Zone × zone Pianka overlap (:func:`pianka`).
+    p : DataFrame, optional
+        Zone × group shares (:func:`shares`) the overlap was computed from.
+    threshold : float, default 0.7
+        A pair is flagged when its overlap is strictly above this, in [0, 1]
+        (:data:`DEFAULT_THRESHOLD`, ``thresholds.niche_overlap`` of workspace.yaml).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair, sorted by overlap (descending, NaN last), then zone_a, zone_b:
+        zone_a, zone_b, overlap (in [0, 1], NaN when a zone has no output), flagged (bool);
+        with ``p`` also shared (group id, None when the two share nothing),
+        shared_contribution (that group's part of the overlap, in [0, 1]), share_a, share_b
+        (each zone's share of its output in that group, in [0, 1]; NaN when nothing is
+        shared).
+
+    Raises
+    ------
+    ValueError
+        If ``threshold`` is not in [0, 1].
+
+    See Also
+    --------
+    pianka : builds ``overlap``.
+    shares : builds ``p``.
+    differentiation : advice for the flagged pairs.
+    niche : ``n.pairs`` (``ecolib.analyse(ws, month).niche.pairs``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> t = ws.tables
+    >>> p = shares(zone_output(t["firms"], t["firm_nodes"], t["chain_nodes"], month="2026-03"))
+    >>> pairs = overlap_pairs(pianka(p), p, threshold=0.4)
+    >>> pairs[["zone_a", "zone_b", "overlap", "flagged", "shared", "share_a", "share_b"]].round(3)
+      zone_a zone_b  overlap  flagged  shared  share_a  share_b
+    0  North  South    0.447     True  G.CELL    0.333      1.0
+    """
     threshold = _check_threshold(threshold)
     zones = overlap.index.to_numpy(object)
     ia, ib = np.triu_indices(len(zones), k=1)
@@ -338,6 +525,45 @@ def differentiation(lq: pd.DataFrame, p: pd.DataFrame, pairs: pd.DataFrame, *, t
     (1 = largest advantage), group, lq (the zone's LQ), lq_other, advantage (lq − lq_other),
     share (of the zone's output), share_other. A zone with no group ahead of the other gets no
     row.
+
+    Parameters
+    ----------
+    lq : DataFrame
+        Zone × group location quotients (:func:`location_quotient`); NaN counts as 0.
+    p : DataFrame
+        Zone × group shares (:func:`shares`).
+    pairs : DataFrame
+        Zone pairs (:func:`overlap_pairs`); only the rows with ``flagged`` true are advised.
+    top : int, default 3
+        Groups advised per zone at most.
+    min_share : float, default 0.01
+        Share of a zone's own output (in [0, 1]) a group needs to be advised.
+
+    Returns
+    -------
+    DataFrame
+        The columns above, for each flagged pair in the order of ``pairs``, zone_a's advice
+        then zone_b's, by rank: lq, lq_other (unitless, 0 where a zone has no output in the
+        group), advantage (> 0), share, share_other (shares of each zone's output, in
+        [0, 1]). No row (same columns) when nothing is flagged.
+
+    See Also
+    --------
+    location_quotient, shares, overlap_pairs : build the inputs.
+    niche : ``n.advice`` (``ecolib.analyse(ws, month).niche.advice``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> t = ws.tables
+    >>> x = zone_output(t["firms"], t["firm_nodes"], t["chain_nodes"], month="2026-03")
+    >>> p = shares(x)
+    >>> pairs = overlap_pairs(pianka(p), p, threshold=0.4)       # flag North–South (0.447)
+    >>> differentiation(location_quotient(x), p, pairs)[["zone", "rank", "group", "lq", "lq_other", "share"]].round(3)
+        zone  rank   group     lq  lq_other  share
+    0  North     1   G.MAT  4.333     0.000  0.667
+    1  South     1  G.CELL  1.182     0.394  1.000
     """
     flagged = pairs[pairs["flagged"].to_numpy(bool)]
     cols = ["zone_a", "zone_b", "zone", "other", "rank", "group", "lq", "lq_other", "advantage", "share",
@@ -376,15 +602,61 @@ def differentiation(lq: pd.DataFrame, p: pd.DataFrame, pairs: pd.DataFrame, *, t
 class Niche:
     """Zone portfolios, overlap, breadth and advice for one month and level (module docstring).
 
-    output, shares, lq : zone × group frames. overlap : zone × zone Pianka overlap.
-    zones : one row per zone: zone, firms (active local), output, groups (groups with output),
-        breadth, breadth_std, top_group, top_share, no_output.
-    pairs : :func:`overlap_pairs`. advice : :func:`differentiation`.
-    groups : the level's groups (group, name, name_zh, stage) in chain order.
-    unattributed : output on nodes above the level (left out), currency/year.
-    finer_overlap : the Pianka overlap at the next finer level (:data:`FINER`; None at the
-        node level); ``pairs.overlap_finer`` carries it per pair. A pair that overlaps in
-        segments but not in technology nodes makes different things within the same segments.
+    Built by :func:`niche`; :func:`with_threshold` re-flags it at another threshold.
+
+    Attributes
+    ----------
+    month : str or None
+        The month (``YYYY-MM``); None: firms with status ``active``.
+    level : str
+        The level of the groups: ``stage``, ``segment`` or ``node``.
+    threshold : float
+        The overlap above which a pair is flagged, in [0, 1].
+    output : DataFrame
+        Zone × group output x_zs, currency per year (:func:`zone_output`).
+    shares : DataFrame
+        Zone × group shares p_zs, in [0, 1] (:func:`shares`).
+    lq : DataFrame
+        Zone × group location quotients, unitless (:func:`location_quotient`).
+    overlap : DataFrame
+        Zone × zone Pianka overlap, in [0, 1] (:func:`pianka`).
+    zones : DataFrame
+        One row per zone: zone, firms (active local firms, count), output (currency per
+        year), groups (groups with output, count), breadth (Levins, in [1, n]), breadth_std
+        (in [0, 1]), top_group (the group with the largest share; None without output),
+        top_share (its share, in [0, 1]; NaN without output), no_output (bool).
+    pairs : DataFrame
+        :func:`overlap_pairs` with the shares, plus overlap_finer (:func:`with_finer`).
+    advice : DataFrame
+        :func:`differentiation` of the flagged pairs.
+    groups : DataFrame
+        The level's groups (group, name, name_zh, stage) in chain order (:func:`level_groups`).
+    unattributed : float
+        Output on nodes above the level (left out), currency per year.
+    headline : dict
+        Numbers for summary.json: month, level, threshold, zones (count),
+        zones_without_output, groups (count), flagged_pairs ([zone_a, zone_b, overlap] each),
+        max_overlap ([zone_a, zone_b, overlap] of the first pair, or None), breadth_std
+        (zone → value or None), unattributed_output (currency per year).
+    finer_overlap : DataFrame or None
+        The Pianka overlap at the next finer level (:data:`FINER`; None at the node level);
+        ``pairs.overlap_finer`` carries it per pair. A pair that overlaps in segments but not
+        in technology nodes makes different things within the same segments.
+
+    See Also
+    --------
+    niche : builds it.
+    ecolib.analyses.month.MonthModel.niche : ``ecolib.analyse(ws, month).niche``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> n = niche(ws.tables, "2026-03")
+    >>> n.level, n.threshold, n.groups["group"].tolist(), n.unattributed
+    ('segment', 0.7, ['G.MAT', 'G.CELL'], 0.0)
+    >>> n.headline["max_overlap"], len(n.flagged)
+    (['North', 'South', 0.447214], 0)
     """
 
     month: str | None
@@ -404,13 +676,64 @@ class Niche:
 
     @property
     def flagged(self) -> pd.DataFrame:
+        """The flagged rows of :attr:`pairs` (overlap > threshold), highest overlap first."""
         return self.pairs[self.pairs["flagged"].to_numpy(bool)].reset_index(drop=True)
 
 
 def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str = "segment",
           threshold: float = DEFAULT_THRESHOLD, top: int = 3, min_share: float = 0.01) -> Niche:
-    """Zone portfolios, LQ, Pianka overlap, Levins breadth, flagged pairs and differentiation
-    advice from the workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``)."""
+    """Zone portfolios, LQ, Pianka overlap, Levins breadth, flagged pairs and differentiation advice.
+
+    From the workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``); definitions in the
+    module docstring.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (``ws.tables``): firms, firm_nodes, chain_nodes.
+    month : str or None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    level : {"segment", "stage", "node"}, default "segment"
+        The groups zones are compared on (:data:`LEVELS`).
+    threshold : float, default 0.7
+        Overlap above which a pair is flagged, in [0, 1] (``thresholds.niche_overlap``).
+    top : int, default 3
+        Groups advised per zone of a flagged pair (:func:`differentiation`).
+    min_share : float, default 0.01
+        Share of a zone's output (in [0, 1]) a group needs to be advised.
+
+    Returns
+    -------
+    Niche
+        output, shares, lq, overlap, zones, pairs, advice, groups, unattributed, headline,
+        finer_overlap; columns and units in :class:`Niche`.
+
+    Raises
+    ------
+    ValueError
+        For a level not in :data:`LEVELS` or a threshold not in [0, 1].
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.niche : ``ecolib.analyse(ws, month).niche`` builds this
+        with the workspace's threshold (level ``niche_level``).
+    zone_output, shares, location_quotient, pianka, levins, overlap_pairs, differentiation :
+        the parts.
+    with_threshold : the same portfolios at another threshold.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> n = niche(ws.tables, "2026-03")
+    >>> n.zones[["zone", "firms", "output", "breadth_std", "top_group", "top_share"]].round(3)
+        zone  firms  output  breadth_std top_group  top_share
+    0  North      2   300.0          0.8     G.MAT      0.667
+    1  South      1  1000.0          0.0    G.CELL      1.000
+    >>> n.pairs[["zone_a", "zone_b", "overlap", "flagged", "shared", "overlap_finer"]].round(3)
+      zone_a zone_b  overlap  flagged  shared  overlap_finer
+    0  North  South    0.447    False  G.CELL          0.577
+    """
     _check_level(level)
     threshold = _check_threshold(threshold)
     firms, chain_nodes = tables["firms"], tables["chain_nodes"]
@@ -467,7 +790,40 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
 
 
 def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None) -> pd.DataFrame:
-    """``pairs`` with ``overlap_finer``: each pair's overlap in ``finer`` (NaN without)."""
+    """``pairs`` with ``overlap_finer``: each pair's overlap in ``finer`` (NaN without).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Zone pairs (:func:`overlap_pairs`: zone_a, zone_b, …).
+    finer : DataFrame or None
+        Zone × zone Pianka overlap at the next finer level (:data:`FINER`), or None.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``pairs`` with the column overlap_finer (in [0, 1]; NaN when ``finer`` is
+        None or lacks one of the zones).
+
+    See Also
+    --------
+    pianka : builds ``finer`` (on the shares of :func:`zone_output` at the finer level).
+    overlap_pairs : builds ``pairs``.
+    niche : ``n.pairs`` carries the column (``ecolib.analyse(ws, month).niche.pairs``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> t = ws.tables
+    >>> def overlap_at(level):
+    ...     return pianka(shares(zone_output(t["firms"], t["firm_nodes"], t["chain_nodes"],
+    ...                                      month="2026-03", level=level)))
+    >>> pairs = overlap_pairs(overlap_at("segment"))
+    >>> with_finer(pairs, overlap_at("node")).round(3)        # North: 1/3 on each of three nodes
+      zone_a zone_b  overlap  flagged  overlap_finer
+    0  North  South    0.447    False          0.577
+    """
     if finer is None or not len(pairs):
         return pairs.assign(overlap_finer=np.nan)
     idx = pd.Index(finer.index)
@@ -478,8 +834,10 @@ def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def with_threshold(n: Niche, threshold: float) -> Niche:
-    """The same zone portfolios flagged at another overlap threshold: pairs re-flagged and
-    advice redone (default ``top`` and ``min_share`` of :func:`niche`), nothing else recomputed.
+    """The same zone portfolios flagged at another overlap threshold.
+
+    Pairs re-flagged and advice redone (default ``top`` and ``min_share`` of :func:`niche`),
+    nothing else recomputed.
 
     Parameters
     ----------
@@ -494,9 +852,15 @@ def with_threshold(n: Niche, threshold: float) -> Niche:
         ``n`` with ``threshold``, ``pairs``, ``advice`` and the headline's ``threshold`` and
         ``flagged_pairs`` for the new threshold; the portfolios are the same objects.
 
+    Raises
+    ------
+    ValueError
+        If ``threshold`` is not in [0, 1].
+
     See Also
     --------
     niche : builds ``n``.
+    ecolib.analyses.month.MonthModel.niche : ``ecolib.analyse(ws, month).niche`` builds it too.
 
     Examples
     --------
@@ -532,10 +896,43 @@ def _gaps_module():
 
 
 def simple_priority(cov: genemap.Coverage) -> pd.DataFrame:
-    """The simple gap priority: ``fragility × importance`` for every gap node (status missing,
-    single or thin), fragility from :data:`ecolib.analyses.genemap.FRAGILITY` (1 missing, 0.6 single,
-    0.3 thin), importance = node weight / the largest technology-node weight (0 when every
-    weight is 0). Columns node_id, status, fragility, importance, priority."""
+    """The simple gap priority: ``fragility × importance`` for every gap node.
+
+    Gap nodes have status missing, single or thin; fragility from
+    :data:`ecolib.analyses.genemap.FRAGILITY` (1 missing, 0.6 single, 0.3 thin), importance =
+    node weight / the largest technology-node weight (0 when every weight is 0). Columns
+    node_id, status, fragility, importance, priority.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage (:func:`ecolib.analyses.genemap.coverage`): status and weight per node.
+
+    Returns
+    -------
+    DataFrame
+        One row per gap node, in the order of ``cov.nodes`` (chain order): node_id, status,
+        fragility, importance, priority (each in [0, 1]); ``attrs['source']`` is
+        ``"simple"``.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds the coverage (``gm.coverage``; also
+        ``ecolib.analyse(ws, month).gene_map.coverage``).
+    gap_priority : this or the gap analysis's priority.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> simple_priority(gene_map(ws.tables, "2026-03").coverage)     # lithium weighs 2, the others 1
+      node_id   status  fragility  importance  priority
+    0    N.LI   single        0.6         1.0      0.60
+    1  N.CATH   single        0.6         0.5      0.30
+    2  N.CELL     thin        0.3         0.5      0.15
+    3  N.PACK  missing        1.0         0.5      0.50
+    """
     nodes = cov.nodes
     gap = nodes[nodes["status"].isin(genemap.GAP_STATUSES).to_numpy(bool)]
     wmax = float(nodes["weight"].max()) if len(nodes) else 0.0
@@ -559,6 +956,55 @@ def gap_priority(cov: genemap.Coverage, *, gm: genemap.GeneMap | None = None,
     ``priority_weights`` of workspace.yaml. Columns node_id, status, fragility, importance,
     priority (plus demand and feasibility from the gap analysis); ``attrs['source']`` is
     ``"gaps"`` or ``"simple"``.
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage (:func:`ecolib.analyses.genemap.coverage`).
+    gm : GeneMap, optional
+        The gene map of the same month (its feasibility), needed for the gap analysis.
+    tables : mapping of str to DataFrame, optional
+        The workspace tables (chain_nodes; chain_edges and candidates when present), needed
+        for the gap analysis.
+    weights : mapping, optional
+        ``priority_weights`` of workspace.yaml (importance, demand, feasibility, fragility);
+        None: the gap analysis's defaults.
+    source : {"auto", "gaps", "simple"}, default "auto"
+        Where the priority comes from (:data:`PRIORITY_SOURCES`). With ``"auto"``, a gap
+        analysis whose interface changed (TypeError, KeyError, AttributeError) falls back
+        to :func:`simple_priority`.
+
+    Returns
+    -------
+    DataFrame
+        One row per gap node: node_id, status, fragility, importance, (demand,
+        feasibility,) priority, each in [0, 1]. From the gap analysis highest score first
+        (priority is its ``score``), else in chain order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``source``, or ``source="gaps"`` without the gap analysis, ``gm`` or
+        ``tables``.
+
+    See Also
+    --------
+    ecolib.analyses.gaps.gap_priority : the gap analysis's priority.
+    simple_priority : the stand-in.
+    ecolib.analyses.genemap.gene_map : builds ``gm`` and ``cov`` (``gm.coverage``; also
+        ``ecolib.analyse(ws, month).gene_map``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> prio = gap_priority(gm.coverage, gm=gm, tables=ws.tables)
+    >>> prio.attrs["source"], prio[["node_id", "demand", "feasibility", "priority"]].round(3).values.tolist()
+    ('gaps', [['N.LI', 0.826, 1.0, 0.868], ['N.CATH', 1.0, 1.0, 0.77], ['N.PACK', 0.0, 1.0, 0.55], ['N.CELL', 0.0, 0.5, 0.31]])
+    >>> gap_priority(gm.coverage).attrs["source"]          # no gene map, no tables: the simple one
+    'simple'
     """
     if source not in PRIORITY_SOURCES:
         raise ValueError(f"source must be one of {', '.join(PRIORITY_SOURCES)}, got {source!r}")
@@ -590,8 +1036,44 @@ def gap_priority(cov: genemap.Coverage, *, gm: genemap.GeneMap | None = None,
 
 def own_nodes(firm_nodes: pd.DataFrame, firm_id: str, leaves: Iterable[str], *,
               min_capability: float = 0.3) -> tuple[list[str], bool]:
-    """A firm's own technology nodes (capability ≥ ``min_capability``), and whether the
-    profile is weak (no such node: all its technology nodes are used instead)."""
+    """A firm's own technology nodes (capability ≥ ``min_capability``), and whether the profile is weak.
+
+    A weak profile has no such node: all the firm's technology nodes are used instead.
+
+    Parameters
+    ----------
+    firm_nodes : DataFrame
+        Firm × node rows: firm_id, node_id, capability (in (0, 1]).
+    firm_id : str
+        The firm.
+    leaves : iterable of str
+        The technology node ids (rows on other nodes are ignored).
+    min_capability : float, default 0.3
+        Capability that makes a node the firm's own.
+
+    Returns
+    -------
+    nodes : list of str
+        The own nodes, in ``firm_nodes`` order, each once (empty for a firm without a row on
+        a technology node).
+    weak : bool
+        True when the firm has technology-node rows but none reaches ``min_capability``.
+
+    See Also
+    --------
+    embedding : ranks the gap nodes for these nodes.
+    ecolib.analyses.genemap.gene_map : ``gm.coverage.nodes["node_id"]`` are the leaves.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> leaves = ["N.LI", "N.CATH", "N.CELL", "N.PACK"]
+    >>> own_nodes(ws.tables["firm_nodes"], "F2", leaves)
+    (['N.CATH', 'N.CELL'], False)
+    >>> own_nodes(ws.tables["firm_nodes"], "F2", leaves, min_capability=0.9)    # 0.8 and 0.4: weak
+    (['N.CATH', 'N.CELL'], True)
+    """
     leaves = pd.Index(list(leaves))
     rows = firm_nodes[(firm_nodes["firm_id"] == firm_id).to_numpy(bool) & frames.isin(firm_nodes["node_id"], leaves)]
     strong = rows[rows["capability"].to_numpy(np.float64) >= min_capability]
@@ -607,14 +1089,35 @@ def _live_local(firms: pd.DataFrame, month: str | None) -> np.ndarray:
 
 def small_firm_pool(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | None, *,
                     include: str | None = None, limit: int = 2_000) -> pd.DataFrame:
-    """The firms a small firm's embedding can be asked for: active local firms with at least
-    one ``firm_nodes`` row, smallest annual output first (then firm id; output not reported
-    last, never taken for 0), at most ``limit``; ``include`` is always in (first if added).
+    """The firms a small firm's embedding can be asked for, smallest first.
+
+    Active local firms with at least one ``firm_nodes`` row, smallest annual output first
+    (then firm id; output not reported last, never taken for 0), at most ``limit``;
+    ``include`` is always in (first if added).
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The firms table: firm_id, local, status, exit_month, output (currency per year).
+    firm_nodes : DataFrame
+        Firm × node rows (firm_id); a firm needs one to be in the pool.
+    month : str or None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    include : str, optional
+        A firm id always in the result: added first (whatever its status) when the rule
+        does not pick it.
+    limit : int, default 2000
+        Firms at most (before ``include`` is added).
 
     Returns
     -------
     DataFrame
-        Rows of ``firms``, in that order.
+        Rows of ``firms`` (same columns and index), in that order.
+
+    See Also
+    --------
+    embedding : the opportunities of one of these firms.
+    small_firms_near_gaps : the smallest firms next to a gap.
 
     Examples
     --------
@@ -637,9 +1140,49 @@ def small_firm_pool(firms: pd.DataFrame, firm_nodes: pd.DataFrame, month: str | 
 
 def small_firms_near_gaps(tables: Mapping[str, pd.DataFrame], month: str | None, gm: genemap.GeneMap, *,
                           n: int = 10, min_link: float = 0.1) -> pd.DataFrame:
-    """The ``n`` smallest-output active local non-anchor firms with output > 0 whose own nodes
-    have a direct chain link (φˢ ≥ ``min_link``) to a missing node (to a gap node when none is
-    missing), smallest first: firm_id, output. The pool :func:`default_firm` picks from."""
+    """The ``n`` smallest active local firms next to a gap, smallest first.
+
+    Active local non-anchor firms with output > 0 whose own nodes (capability ≥ the gene
+    map's ``min_capability``) have a direct chain link (φˢ ≥ ``min_link``) to a missing node
+    (to a gap node when none is missing), smallest output first: firm_id, output. The pool
+    :func:`default_firm` picks from.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables: firms (firm_id, local, anchor, status, exit_month, output)
+        and firm_nodes.
+    month : str or None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    gm : GeneMap
+        The gene map of the same month: node status and ``space.chain_proximity`` (the
+        combined φ when the map has no chain proximity).
+    n : int, default 10
+        Firms at most.
+    min_link : float, default 0.1
+        Chain link strength φˢ (in [0, 1]) that counts as "next to a gap".
+
+    Returns
+    -------
+    DataFrame
+        firm_id, output (currency per year, > 0), sorted by output then firm_id; a fresh
+        index. No row when no firm qualifies or the park has no gap node.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds ``gm`` (also ``ecolib.analyse(ws, month).gene_map``).
+    small_firm_entries : the best entry point of each of these firms.
+    default_firm : the first of them.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> small_firms_near_gaps(ws.tables, "2026-03", gene_map(ws.tables, "2026-03"))   # F2's cells feed packs
+      firm_id  output
+    0      F2   200.0
+    """
     firms, fn = tables["firms"], tables["firm_nodes"]
     nodes = gm.coverage.nodes
     status = nodes.set_index("node_id")["status"]
@@ -663,7 +1206,45 @@ def small_firms_near_gaps(tables: Mapping[str, pd.DataFrame], month: str | None,
 
 def default_firm(tables: Mapping[str, pd.DataFrame], month: str | None, *, gm: genemap.GeneMap | None = None,
                  min_link: float = 0.1, min_capability: float = 0.3) -> str | None:
-    """The firm the embedding section looks at by default (rule in the module docstring)."""
+    """The firm the embedding section looks at by default (rule in the module docstring).
+
+    The first firm of :func:`small_firms_near_gaps`; without one, the smallest-output active
+    local non-anchor firm with a ``firm_nodes`` row on a technology node (firms with output
+    ≤ 0 or not reported last, ties by firm id).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (firms, firm_nodes, chain_nodes; chain_edges and candidates
+        when present, for a gene map built here).
+    month : str or None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+    gm : GeneMap, optional
+        The gene map of the same month (None: built here).
+    min_link : float, default 0.1
+        Chain link strength φˢ that counts as "next to a gap".
+    min_capability : float, default 0.3
+        Capability threshold of the gene map built when ``gm`` is None.
+
+    Returns
+    -------
+    str or None
+        The firm id; None when the park has no active local non-anchor firm with a
+        technology node.
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds ``gm`` (also ``ecolib.analyse(ws, month).gene_map``).
+    small_firms_near_gaps : the pool of the first rule.
+    embedding : uses this firm when given neither a firm nor nodes.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> default_firm(ws.tables, "2026-03")
+    'F2'
+    """
     if gm is None:
         gm = genemap.gene_map(tables, month, min_capability=min_capability)
     near = small_firms_near_gaps(tables, month, gm, n=1, min_link=min_link)
@@ -686,16 +1267,51 @@ def default_firm(tables: Mapping[str, pd.DataFrame], month: str | None, *, gm: g
 class Embedding:
     """Embedding opportunities for one firm or capability profile (module docstring).
 
-    firm_id : the firm (None for a profile given as nodes). nodes : the own nodes used.
-    weak_profile : the firm has no node with capability ≥ min_capability (all its nodes used).
-    table : gap nodes ranked by score: rank, node_id, name, name_zh, segment_id, stage,
-        status, core, weight, firms (qualifying local firms on the node), candidates,
-        density, fragility, importance, priority, score, related (own nodes closest to the gap
-        node, up to 3, φ > 0), related_proximity (their φ).
-    priority_source : where the gap priority comes from: "gaps" (the gap analysis) or "simple"
+    Built by :func:`embedding`.
+
+    Attributes
+    ----------
+    month : str or None
+        The month (``YYYY-MM``); None: firms with status ``active``.
+    firm_id : str or None
+        The firm (None for a profile given as nodes, or when no default firm was found).
+    nodes : list of str
+        The own nodes used (technology node ids).
+    weak_profile : bool
+        The firm has no node with capability ≥ min_capability (all its nodes used).
+    table : DataFrame
+        Gap nodes (not the own nodes) ranked by score: rank (1 = best), node_id, name,
+        name_zh, segment_id, stage, status, core (bool), weight (importance,
+        ``chain_nodes.weight``, unitless), firms (qualifying local firms on the node,
+        count), candidates (count), density (share of the node's relatedness on the own
+        nodes), fragility, importance, priority, score (= density × priority), each of these
+        five in [0, 1]; related (tuple of the own nodes closest to the gap node, up to
+        ``related`` of :func:`embedding`, φ > 0), related_proximity (tuple of their φ).
+    priority_source : str
+        Where the gap priority comes from: "gaps" (the gap analysis) or "simple"
         (:func:`simple_priority`).
-    gene_map : the gene map the opportunities were ranked on (node names, segments, the
+    headline : dict
+        Numbers for summary.json: firm_id, nodes, weak_profile, priority_source,
+        opportunities (gap nodes with score > 0), top ([node_id, score] of up to five best,
+        score rounded to 6 places).
+    gene_map : GeneMap or None
+        The gene map the opportunities were ranked on (node names, segments, the
         relatedness behind the reasons).
+
+    See Also
+    --------
+    embedding : builds it.
+    ecolib.analyses.month.MonthModel.embedding : ``ecolib.analyse(ws, month).embedding``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> e = embedding(ws.tables, "2026-03")                 # the default firm
+    >>> e.firm_id, e.nodes, e.weak_profile, e.priority_source
+    ('F2', ['N.CATH', 'N.CELL'], False, 'gaps')
+    >>> e.headline["top"]
+    [['N.LI', 0.86793], ['N.PACK', 0.55]]
     """
 
     month: str | None
@@ -708,6 +1324,7 @@ class Embedding:
     gene_map: genemap.GeneMap | None = field(default=None, repr=False)
 
     def top(self, n: int = 10, *, positive: bool = True) -> pd.DataFrame:
+        """The first ``n`` rows of :attr:`table` (only those with score > 0 when ``positive``), a fresh index."""
         t_ = self.table[self.table["score"] > 0] if positive else self.table
         return t_.head(n).reset_index(drop=True)
 
@@ -716,8 +1333,9 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
               nodes: Iterable[str] | None = None, gm: genemap.GeneMap | None = None,
               min_capability: float = 0.3, related: int = 3, priority: str = "auto",
               weights: Mapping | None = None) -> Embedding:
-    """Gap nodes ranked for a firm (``firm_id``) or a capability profile (``nodes``); with
-    neither, for :func:`default_firm` (module docstring, "Embedding opportunities").
+    """Gap nodes ranked for a firm (``firm_id``) or a capability profile (``nodes``).
+
+    With neither, for :func:`default_firm` (module docstring, "Embedding opportunities").
 
     Parameters
     ----------
@@ -744,16 +1362,23 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
     -------
     Embedding
         ``table``: the gap nodes (not the profile's own) ranked by score = density × priority,
-        each in [0, 1]; ``gene_map``: ``gm``.
+        each in [0, 1]; ``gene_map``: ``gm``; the other fields in :class:`Embedding`. With
+        neither ``firm_id`` nor ``nodes`` and no default firm, ``firm_id`` is None and the
+        profile is empty (every score 0).
 
     Raises
     ------
     ValueError
-        An unknown firm or a node that is not a technology node of the chain.
+        An unknown firm, a node that is not a technology node of the chain, or an unknown
+        ``priority`` (:func:`gap_priority`).
 
     See Also
     --------
+    ecolib.analyses.month.MonthModel.embedding : ``ecolib.analyse(ws, month).embedding`` builds
+        this on the month's gene map, with the workspace's priority weights.
     ecolib.analyses.genemap.gene_map : builds ``gm``.
+    own_nodes : the firm's profile.
+    gap_priority : the priority.
     best_entries : the best opportunity of many firms at once.
 
     Examples
@@ -841,13 +1466,60 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
 def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterable[str], *,
                  tables: Mapping[str, pd.DataFrame] | None = None, weights: Mapping | None = None,
                  priority: str = "auto", chunk: int = 20_000) -> pd.DataFrame:
-    """The best embedding opportunity of each firm of ``firm_ids`` at once (vectorised): the
-    same density × priority score as :func:`embedding` for every firm (own nodes:
+    """The best embedding opportunity of each firm of ``firm_ids`` at once (vectorised).
+
+    The same density × priority score as :func:`embedding` for every firm (own nodes:
     capability ≥ the gene map's ``min_capability``; firms with none use all their nodes;
     ``tables``, ``weights``, ``priority`` as for :func:`gap_priority`).
     Returns firm_id, nodes (number of own nodes), node_id (best gap node, None if no gap
     node scores > 0), density, priority, score. Firms are processed ``chunk`` at a time so
-    memory stays bounded (chunk × nodes floats)."""
+    memory stays bounded (chunk × nodes floats).
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map of the month: coverage, node proximity φ, feasibility.
+    firm_nodes : DataFrame
+        Firm × node rows: firm_id, node_id, capability (rows on inner nodes are ignored).
+    firm_ids : iterable of str
+        The firms (duplicates dropped, first kept).
+    tables : mapping of str to DataFrame, optional
+        The workspace tables, for the gap analysis's priority (:func:`gap_priority`).
+    weights : mapping, optional
+        ``priority_weights`` of workspace.yaml.
+    priority : {"auto", "gaps", "simple"}, default "auto"
+        Where the gap priority comes from (:func:`gap_priority`).
+    chunk : int, default 20000
+        Firms scored at a time.
+
+    Returns
+    -------
+    DataFrame
+        One row per firm, in the order of ``firm_ids``: firm_id, nodes (own technology
+        nodes used, count; 0 for a firm without one), node_id (best gap node, None when none
+        scores > 0), density, priority (in [0, 1], NaN without a best node), score (= density
+        × priority, in [0, 1], 0 without a best node).
+
+    See Also
+    --------
+    ecolib.analyses.genemap.gene_map : builds ``gm`` (also ``ecolib.analyse(ws, month).gene_map``).
+    small_firms_near_gaps : the firms the page asks about.
+    small_firm_entries : this with the firms' names and main nodes.
+    embedding : every opportunity of one firm.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> best_entries(gm, ws.tables["firm_nodes"], ["F1", "F2", "F3", "F9"], priority="simple")
+      firm_id  nodes node_id  density  priority  score
+    0      F1      1  N.CATH      0.5       0.3   0.15
+    1      F2      2    N.LI      1.0       0.6   0.60
+    2      F3      1  N.PACK      1.0       0.5   0.50
+    3      F9      0     NaN      NaN       NaN   0.00
+    """
     cov = gm.coverage
     leaves = pd.Index(gm.space.proximity.index)
     ids = pd.Index(firm_ids if isinstance(firm_ids, (pd.Series, pd.Index, np.ndarray)) else list(firm_ids),
@@ -893,8 +1565,10 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
 
 
 def main_nodes(firm_nodes: pd.DataFrame, firm_ids: Iterable[str]) -> pd.Series:
-    """Each firm's main node: its ``firm_nodes`` row with the largest share (ties: the first
-    node id), on any node of the chain.
+    """Each firm's main node: its ``firm_nodes`` row with the largest share.
+
+    Ties go to the first node id; any node of the chain counts (the rule of
+    :func:`ecolib.foundations.firms.firm_profile`).
 
     Parameters
     ----------
@@ -906,7 +1580,13 @@ def main_nodes(firm_nodes: pd.DataFrame, firm_ids: Iterable[str]) -> pd.Series:
     Returns
     -------
     Series
-        node_id by firm_id, for the firms of ``firm_ids`` with a ``firm_nodes`` row.
+        node_id by firm_id (sorted by firm_id), for the firms of ``firm_ids`` with a
+        ``firm_nodes`` row.
+
+    See Also
+    --------
+    ecolib.foundations.firms.firm_profile : the same main node, with segment and stage.
+    small_firm_entries : shows it as ``main_node``.
 
     Examples
     --------
@@ -923,15 +1603,36 @@ def main_nodes(firm_nodes: pd.DataFrame, firm_ids: Iterable[str]) -> pd.Series:
 
 @dataclass
 class Entries:
-    """The best entry point of each of the smallest firms next to the gaps (the section
-    "other small firms next to the gaps").
+    """The best entry point of each of the smallest firms next to the gaps.
 
-    month : the month. table : one row per firm of :func:`small_firms_near_gaps`, best
-        opportunity first (score descending, then the smallest output): firm_id, name,
-        name_zh, zone, output (currency/year), main_node (:func:`main_nodes`; None without a
-        row), nodes (own nodes used), node_id (best gap node, None when none scores > 0),
-        density, priority, score (as :func:`best_entries`).
-    gene_map : the gene map the scores were computed on (node names).
+    The section "other small firms next to the gaps"; built by :func:`small_firm_entries`.
+
+    Attributes
+    ----------
+    month : str or None
+        The month (``YYYY-MM``).
+    table : DataFrame
+        One row per firm of :func:`small_firms_near_gaps`, best opportunity first (score
+        descending, then the smallest output): firm_id, name, name_zh, zone, output
+        (currency per year), main_node (:func:`main_nodes`; None without a row), nodes (own
+        nodes used, count), node_id (best gap node, None when none scores > 0), density,
+        priority, score (as :func:`best_entries`, each in [0, 1]).
+    gene_map : GeneMap or None
+        The gene map the scores were computed on (node names).
+
+    See Also
+    --------
+    small_firm_entries : builds it.
+    ecolib.analyses.month.MonthModel.entries : ``ecolib.analyse(ws, month).entries``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> en = small_firm_entries(ws.tables, "2026-03", gene_map(ws.tables, "2026-03"), priority="simple")
+    >>> en.best[["firm_id", "node_id", "score"]].to_dict()       # None when no firm has an opportunity
+    {'firm_id': 'F2', 'node_id': 'N.LI', 'score': 0.6}
     """
 
     month: str | None
@@ -976,6 +1677,8 @@ def small_firm_entries(tables: Mapping[str, pd.DataFrame], month: str | None, gm
 
     See Also
     --------
+    ecolib.analyses.month.MonthModel.entries : ``ecolib.analyse(ws, month).entries`` builds this
+        on the month's gene map, with the workspace's priority weights.
     small_firms_near_gaps : which firms.
     best_entries : their best gap node.
     ecolib.analyses.genemap.gene_map : builds ``gm``.

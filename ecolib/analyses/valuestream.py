@@ -112,10 +112,33 @@ _level_depth = chain.level_depth
 
 
 def level_groups(chain_nodes: pd.DataFrame, level: str | int = "segment") -> pd.Series:
-    """The group of every node at ``level``: its ancestor at the level's depth, or the node
-    itself when it is not deeper than that (``"node"``: every node is its own group).
+    """The group of every node at ``level``.
 
-    Returns a Series indexed by node_id, values group node_ids.
+    A node's group is its ancestor at the level's depth, or the node itself when it is not
+    deeper than that (``"node"``: every node is its own group).
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id; depth and is_leaf as the loader adds them).
+    level : str or int, default "segment"
+        ``"chain"``, ``"stage"``, ``"segment"``, ``"node"`` or a depth ≥ 0
+        (:data:`LEVEL_DEPTHS`).
+
+    Returns
+    -------
+    Series
+        Group node_id by node_id, every chain node, name ``group``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown level name or a negative depth.
+
+    See Also
+    --------
+    group_table : the groups of the level, in chain order.
+    segment_flows : attributes the flows to these groups (``sf.node_group``).
 
     Examples
     --------
@@ -139,11 +162,51 @@ def _zh_names(nodes: pd.DataFrame) -> np.ndarray:
 
 def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
                 extra: Iterable[str] = ()) -> pd.DataFrame:
-    """The groups of a level in chain order (stage order, then the order of chain_nodes):
-    the nodes at the level's depth (every node for ``"node"``: the leaves), plus ``extra``
-    group ids (nodes above the level that firms are attached to, :data:`UNASSIGNED`).
+    """The groups of a level in chain order (stage order, then the order of chain_nodes).
+
+    The nodes at the level's depth (for ``"node"``: the leaves), plus ``extra`` group ids
+    (nodes above the level that firms are attached to, :data:`UNASSIGNED`).
 
     Columns: name, name_zh, stage, depth; index ``group``.
+
+    Parameters
+    ----------
+    chain_nodes : DataFrame
+        The chain tree (node_id, parent_id, name, name_zh, stage; depth and is_leaf as the
+        loader adds them).
+    level : str or int, default "segment"
+        ``"chain"``, ``"stage"``, ``"segment"``, ``"node"`` or a depth ≥ 0.
+    extra : iterable of str, default ()
+        More group ids: chain nodes added in their place in the chain order, and
+        :data:`UNASSIGNED` (last, stage ``unassigned``, depth −1, no name_zh).
+
+    Returns
+    -------
+    DataFrame
+        Index ``group`` (node ids); columns name, name_zh (``name`` where none is given),
+        stage (code, '' where none), depth (int).
+
+    Raises
+    ------
+    ValueError
+        For an unknown level name or a negative depth.
+
+    See Also
+    --------
+    level_groups : the group of every node.
+    segment_flows : ``sf.groups`` is this with output and local firms per group.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> group_table(ws.tables["chain_nodes"], "segment", extra=["S.UP", UNASSIGNED])
+                           name name_zh       stage  depth
+    group
+    S.UP               Upstream      上游    upstream      1
+    G.MAT             Materials      材料    upstream      2
+    G.CELL      Cells and packs  电芯与电池包   midstream      2
+    _unassigned     _unassigned    None  unassigned     -1
     """
     target = _level_depth(level)
     nodes = chain_nodes.assign(node_id=chain_nodes["node_id"].astype(str))
@@ -207,9 +270,63 @@ def _z(base: FlowGraph, S: sp.csr_matrix, mask: np.ndarray) -> np.ndarray:
 
 @dataclass
 class SegmentFlows:
-    """Value flowing between the groups of one level over the window (currency of the
-    workspace, summed over the window). Matrices are DataFrames indexed by supplying group
-    (rows, ``source``) and using group (columns, ``target``), in chain order.
+    """Value flowing between the groups of one level over the window.
+
+    In the currency of the workspace, summed over the window. Matrices are DataFrames
+    indexed by supplying group (rows, ``source``) and using group (columns, ``target``), in
+    chain order. Built by :func:`segment_flows`.
+
+    Attributes
+    ----------
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window).
+    months : list of str
+        The months of the window.
+    level : str or int
+        The grouping level.
+    kind : list of str or None
+        The flow kinds kept (None: every kind).
+    groups : DataFrame
+        The groups (:func:`group_table`, index ``group``): name, name_zh, stage, depth,
+        output (window output of the active local firms by share: annual output × share ×
+        window / 12, currency), local_firms (active local firms with a share in the group,
+        count).
+    local : DataFrame
+        Local firms of I → local firms of J (currency, window).
+    from_external : DataFrame
+        External firms of I → local firms of J (currency, window).
+    to_external : DataFrame
+        Local firms of I → external firms of J (currency, window).
+    external_only : float
+        External → external flows (currency, window), kept for conservation.
+    node_group : Series
+        Group of every chain node (:func:`level_groups`).
+    shares : scipy.sparse.csr_matrix
+        Firms × groups share matrix S (firms in the order of the firms table).
+
+    See Also
+    --------
+    segment_flows : builds it.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.flows``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> sf = segment_flows(ws.tables, "2026-03", window=3)
+    >>> sf.months, sf.total                           # every flow of the window, at every level
+    (['2026-01', '2026-02', '2026-03'], 85.0)
+    >>> sf.groups[["output", "local_firms"]]           # (100 + 200 / 2) × 3 / 12; (200 / 2 + 1000) × 3 / 12
+            output  local_firms
+    group
+    G.MAT     50.0            2
+    G.CELL   275.0            2
+    >>> sf.with_external()
+    target     G.MAT  G.CELL  _external
+    source
+    G.MAT       11.0    21.0        0.0
+    G.CELL       0.0    10.0        5.0
+    _external    4.0    34.0        0.0
     """
     month: str
     months: list[str]
@@ -230,9 +347,12 @@ class SegmentFlows:
                      + self.to_external.to_numpy().sum() + self.external_only)
 
     def with_external(self) -> pd.DataFrame:
-        """The local matrix with one extra row (external suppliers → each group's local
-        firms) and one extra column (each group's local firms → external buyers), labelled
-        :data:`EXTERNAL`; the corner holds external → external flows."""
+        """The local matrix with one extra row and column for the external parties.
+
+        The extra row holds external suppliers → each group's local firms, the extra column
+        each group's local firms → external buyers, both labelled :data:`EXTERNAL`; the
+        corner holds external → external flows.
+        """
         z = self.local.copy()
         z[EXTERNAL] = self.to_external.sum(axis=1)
         bottom = pd.DataFrame([list(self.from_external.sum(axis=0)) + [self.external_only]],
@@ -249,6 +369,38 @@ def segment_flows(tables: dict, month: str, *, window: int = 12, kind=None,
     ``tables``: the workspace tables (firms, firm_nodes, chain_nodes, flows). ``groups``
     carries, per group, ``local_firms`` (active local firms with a share in the group) and
     ``output`` (their annual output × share, scaled to the window: × window / 12, currency).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The workspace tables (``ws.tables``): firms, firm_nodes, chain_nodes, flows.
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window).
+    window : int, default 12
+        Months in the window (``settings.window``).
+    kind : str, list of str or None
+        Flow kinds to keep (goods, technology, data, service, capital); None: every kind.
+    level : str or int, default "segment"
+        The grouping level (segment, stage, node, chain or a depth).
+
+    Returns
+    -------
+    SegmentFlows
+        local, from_external, to_external (group × group, currency over the window),
+        external_only, groups (with output and local_firms), node_group, shares; see
+        :class:`SegmentFlows`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown flow kind or level.
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.flows``
+        is this with the workspace's window.
+    value_stream : this and every measure built on it.
+    ecolib.foundations.network.flow_graph : the window's flows.
 
     Examples
     --------
@@ -296,8 +448,26 @@ def _ratio(num, den) -> np.ndarray:
 
 
 def local_sourcing(sf: SegmentFlows) -> pd.Series:
-    """Local sourcing ratio (本地配套率) per group: local inflow / all inflow of the group's
-    local firms, in [0, 1]; NaN for a group with no inflow.
+    """Local sourcing ratio (本地配套率) per group, in [0, 1].
+
+    Local inflow / all inflow of the group's local firms; NaN for a group with no inflow.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`).
+
+    Returns
+    -------
+    Series
+        Share in [0, 1] (NaN without inflow) by group, in chain order, name
+        ``local_sourcing``.
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    sourcing_table : this with the values behind it.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.sourcing``.
 
     Examples
     --------
@@ -313,9 +483,39 @@ def local_sourcing(sf: SegmentFlows) -> pd.Series:
 
 
 def leakage(sf: SegmentFlows) -> pd.DataFrame:
-    """Value leakage (价值外溢) and import dependence per group, both in [0, 1] (NaN when the
-    denominator is 0): ``leakage`` = outflow of the group's local firms to external firms /
-    all their outflow; ``import_dependence`` = inflow from external firms / all inflow."""
+    """Value leakage (价值外溢) and import dependence per group, both in [0, 1].
+
+    ``leakage`` = outflow of the group's local firms to external firms / all their outflow;
+    ``import_dependence`` = inflow from external firms / all inflow; NaN when the
+    denominator is 0.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`).
+
+    Returns
+    -------
+    DataFrame
+        Index the groups (chain order); columns leakage and import_dependence, shares in
+        [0, 1] or NaN.
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    sourcing_table : this with the values behind it.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.sourcing``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> leakage(segment_flows(ws.tables, "2026-03", window=3)).round(3)   # cells: 5 of 15 sold outside
+            leakage  import_dependence
+    source
+    G.MAT     0.000              0.267
+    G.CELL    0.333              0.523
+    """
     ext_out, ext_in = sf.to_external.sum(axis=1), sf.from_external.sum(axis=0)
     outflow = sf.local.sum(axis=1) + ext_out
     inflow = sf.local.sum(axis=0) + ext_in
@@ -324,9 +524,42 @@ def leakage(sf: SegmentFlows) -> pd.DataFrame:
 
 
 def sourcing_table(sf: SegmentFlows) -> pd.DataFrame:
-    """Per group (chain order): name, name_zh, stage, local_firms, output (window), the value
+    """Inflow, outflow, local sourcing, import dependence and leakage per group.
+
+    Per group (chain order): name, name_zh, stage, local_firms, output (window), the value
     columns local_inflow, external_inflow, inflow, local_outflow, external_outflow, outflow
-    (currency, window) and the ratios local_sourcing, import_dependence, leakage."""
+    (currency, window) and the ratios local_sourcing, import_dependence, leakage.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`).
+
+    Returns
+    -------
+    DataFrame
+        Index ``group``; columns name, name_zh, stage, local_firms (count), output (window
+        output of the active local firms, currency), local_inflow, external_inflow, inflow,
+        local_outflow, external_outflow, outflow (currency, summed over the window),
+        local_sourcing, import_dependence, leakage (shares in [0, 1], NaN when undefined).
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    local_sourcing, leakage : the ratios.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.sourcing``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> table = sourcing_table(segment_flows(ws.tables, "2026-03", window=3))
+    >>> table[["local_inflow", "external_inflow", "outflow", "local_sourcing"]].round(3)
+            local_inflow  external_inflow  outflow  local_sourcing
+    group
+    G.MAT           11.0              4.0     32.0           0.733
+    G.CELL          31.0             34.0     15.0           0.477
+    """
     g = sf.groups
     out = g[["name", "name_zh", "stage", "local_firms", "output"]].copy()
     out["local_inflow"] = sf.local.sum(axis=0).to_numpy()
@@ -344,10 +577,37 @@ def sourcing_table(sf: SegmentFlows) -> pd.DataFrame:
 
 
 def sourcing_totals(sf: SegmentFlows) -> dict:
-    """Park-wide totals over the window (currency): ``local_value`` (local → local),
-    ``inbound`` (external → local), ``outbound`` (local → external), and the ratios
-    ``local_sourcing`` = local / (local + inbound), ``leakage`` = outbound / (local + outbound)
-    (NaN when undefined)."""
+    """Park-wide totals over the window: local, inbound and outbound value, local sourcing and leakage.
+
+    ``local_value`` (local → local), ``inbound`` (external → local), ``outbound`` (local →
+    external), in currency over the window, and the ratios ``local_sourcing`` = local /
+    (local + inbound), ``leakage`` = outbound / (local + outbound) (NaN when undefined).
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`).
+
+    Returns
+    -------
+    dict
+        local_value, inbound, outbound (float, currency over the window); local_sourcing,
+        leakage (float, share in [0, 1] or NaN).
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    sourcing_table : the same per group.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.totals``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> totals = sourcing_totals(segment_flows(ws.tables, "2026-03", window=3))
+    >>> {k: round(v, 3) for k, v in totals.items()}       # 42 / (42 + 38); 5 / (42 + 5)
+    {'local_value': 42.0, 'inbound': 38.0, 'outbound': 5.0, 'local_sourcing': 0.525, 'leakage': 0.106}
+    """
     local = float(sf.local.to_numpy().sum())
     inbound = float(sf.from_external.to_numpy().sum())
     outbound = float(sf.to_external.to_numpy().sum())
@@ -377,12 +637,53 @@ _FIRM_COLUMNS = ["firm_id", "name", "name_zh", "zone", "anchor", "node_id", "seg
 
 
 def isolated_firms(tables: dict, month: str, *, window: int = 12, kind=None) -> pd.DataFrame:
-    """Isolated firms (散落的珍珠): active local firms with no flow to or from another local
-    firm in the window. Sorted by output, largest first.
+    """Isolated firms (散落的珍珠): active local firms with no flow to or from another local firm.
+
+    No flow in the window, to or from a local firm active or since exited (kinds as asked).
+    Sorted by output, largest first.
 
     Columns: firm_id, name, name_zh, zone, anchor, node_id (main node), segment_id,
     segment_name, segment_name_zh, stage, output (annual, currency), external_inflow,
     external_outflow (their trade with external firms in the window, currency).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The workspace tables (``ws.tables``): firms, firm_nodes, chain_nodes, flows.
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window; firms active in it count).
+    window : int, default 12
+        Months in the window (``settings.window``).
+    kind : str, list of str or None
+        Flow kinds to keep; None: every kind.
+
+    Returns
+    -------
+    DataFrame
+        One row per isolated firm, sorted by output (descending) then firm_id; columns as
+        above: anchor (bool), node_id (main node, :func:`ecolib.foundations.firms.firm_profile`),
+        segment_name, segment_name_zh ('–' without a segment), stage (``unassigned`` without a
+        node), output (currency per year), external_inflow, external_outflow (currency over
+        the window).
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.isolated``
+        is this with the workspace's window.
+    value_stream : this and the other measures at once.
+    connector_firms : the firms that do connect.
+
+    Examples
+    --------
+    In March alone only F1 sold to F2, so the cell maker F3 traded with no local firm:
+
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> isolated_firms(ws.tables, "2026-03", window=1)[["firm_id", "segment_id", "output", "external_inflow"]]
+      firm_id segment_id  output  external_inflow
+    0      F3     G.CELL  1000.0              0.0
+    >>> len(isolated_firms(ws.tables, "2026-03", window=3))
+    0
     """
     return _isolated(flow_graph(tables, month, window=window, kind=kind), _profile(tables, month))
 
@@ -403,16 +704,68 @@ def _isolated(base: FlowGraph, profile: pd.DataFrame) -> pd.DataFrame:
 def connector_firms(tables: dict, month: str, *, window: int = 12, kind=None, level: str | int = "segment",
                     directed: bool = False, exact_max: int = network.EXACT_MAX, samples: int | None = None,
                     seed: int = 0) -> pd.DataFrame:
-    """Connector firms (金线): active local firms ranked by betweenness centrality in the local
-    firm graph of the window (edge length 1 / value; see the module docstring for exact vs
-    sampled computation) and by the number of distinct groups (at ``level``) of their local
-    trading partners.
+    """Connector firms (金线): active local firms ranked by betweenness centrality.
+
+    Betweenness in the local firm graph of the window (edge length 1 / value; see the module
+    docstring for exact vs sampled computation), then the number of distinct groups (at
+    ``level``) of their local trading partners.
 
     Columns: rank, firm_id, name, name_zh, zone, anchor, segment_id, segment_name(_zh), stage,
     output (annual), partners (distinct local trading partners), segments_linked,
     local_inflow, local_outflow (window, currency), betweenness (normalised, in [0, 1]).
     ``attrs["method"]`` says how betweenness was computed. Firms without a local partner are
     left out.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The workspace tables (``ws.tables``): firms, firm_nodes, chain_nodes, flows.
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window; firms active in it count).
+    window : int, default 12
+        Months in the window (``settings.window``).
+    kind : str, list of str or None
+        Flow kinds to keep; None: every kind.
+    level : str or int, default "segment"
+        The level of the groups counted in ``segments_linked``.
+    directed : bool, default False
+        Betweenness on the directed graph (paths follow the flows) instead of the
+        undirected one (:func:`value_stream` uses undirected).
+    exact_max : int, default 2000
+        Exact betweenness up to this many firms in the graph, sampled above.
+    samples : int, optional
+        Source firms of the sampled estimator (None: the default budget).
+    seed : int, default 0
+        Seed of the sampled estimator.
+
+    Returns
+    -------
+    DataFrame
+        One row per active local firm with a local partner, by betweenness (descending),
+        then segments_linked (descending), then firm_id; columns as above: rank (1 = first),
+        partners, segments_linked (counts; the partners' groups, :data:`UNASSIGNED`
+        included), local_inflow, local_outflow (currency over the window), betweenness
+        (share in [0, 1]). ``attrs["method"]``: ``"exact"`` or ``"sampled k=…"``.
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.connectors``
+        is this with the workspace's window.
+    ecolib.foundations.network.betweenness : the centrality.
+    isolated_firms : the firms with no local partner.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> c = connector_firms(ws.tables, "2026-03", window=3)       # F1 → F2 → F3: F2 is on the path
+    >>> c[["rank", "firm_id", "partners", "segments_linked", "betweenness"]]
+       rank firm_id  partners  segments_linked  betweenness
+    0     1      F2         2                2          1.0
+    1     2      F1         1                2          0.0
+    2     3      F3         1                2          0.0
+    >>> c.attrs["method"]                  # 3 firms: exact (F2 is in both segments, so F1 and F3 link 2)
+    'exact'
     """
     base = flow_graph(tables, month, window=window, kind=kind)
     _, _, S = _shares(tables, base, level)
@@ -450,11 +803,46 @@ def _connectors(base: FlowGraph, S: sp.csr_matrix, profile: pd.DataFrame, *, dir
 
 
 def collaboration(tables: dict, month: str, *, window: int = 12, kind=None) -> dict:
-    """Collaboration density (DESIGN §4): ``firms`` n (active local firms), ``links``
-    (ordered pairs of them with a flow in the window), ``density`` = links / (n (n − 1))
-    (NaN when n < 2), ``local_value`` (flows between local firms in the window, currency),
-    ``output`` (their annual output × window / 12) and ``value_intensity`` = local_value /
-    output (NaN when output is 0)."""
+    """Collaboration density (DESIGN §4): firm-to-firm links and value intensity of the local firms.
+
+    ``firms`` n (active local firms), ``links`` (ordered pairs of them with a flow in the
+    window), ``density`` = links / (n (n − 1)) (NaN when n < 2), ``local_value`` (flows
+    between local firms in the window, currency), ``output`` (the active local firms' annual
+    output × window / 12) and ``value_intensity`` = local_value / output (NaN when output
+    is 0).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The workspace tables (``ws.tables``): firms, firm_nodes, chain_nodes, flows.
+    month : str
+        The report month, ``YYYY-MM`` (the last month of the window; firms active in it count).
+    window : int, default 12
+        Months in the window (``settings.window``).
+    kind : str, list of str or None
+        Flow kinds to keep; None: every kind.
+
+    Returns
+    -------
+    dict
+        firms, links (int, counts); density (float, share in [0, 1] or NaN); local_value
+        (currency over the window; flows between any two local firms, exited ones
+        included), output (currency over the window); value_intensity (float, ratio or NaN).
+
+    See Also
+    --------
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.collaboration``
+        is this with the workspace's window.
+    value_stream : this and the other measures at once.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> c = collaboration(ws.tables, "2026-03", window=3)    # F1 → F2 and F2 → F3 of 3 × 2 pairs
+    >>> {k: round(v, 3) for k, v in c.items()}
+    {'firms': 3, 'links': 2, 'density': 0.333, 'local_value': 42.0, 'output': 325.0, 'value_intensity': 0.129}
+    """
     return _collaboration(flow_graph(tables, month, window=window, kind=kind))
 
 
@@ -494,6 +882,47 @@ def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: floa
       firms buy nothing from group I).
 
     Sorted: broken first, by the value bought from outside (largest first).
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`); its level decides the
+        groups.
+    chain_edges : DataFrame or None
+        The chain edges (source, target, weight; a missing weight counts 1); None or empty:
+        no row.
+    threshold : float, default 0.1
+        A pair is broken when local_share is below this (``thresholds.broken_link_share``).
+
+    Returns
+    -------
+    DataFrame
+        The columns above: edges (count), weight (summed ``chain_edges.weight``, unitless),
+        local_value, buyer_from_outside, supplier_to_outside (currency over the window),
+        local_share, supplier_local_share (shares in [0, 1], NaN when undefined), status.
+        Sorted by status (broken, connected, no_trade), then buyer_from_outside
+        (descending), then source and target. No row (same columns) without edges.
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.broken``
+        is this with the workspace's window and threshold.
+
+    Examples
+    --------
+    Materials → cells is the one chain edge between two segments; 21 of the 55 that cell
+    makers bought from materials firms came from local ones:
+
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> sf = segment_flows(ws.tables, "2026-03", window=3)
+    >>> links = broken_links(sf, ws.tables["chain_edges"], threshold=0.5)
+    >>> links[["source", "target", "local_value", "buyer_from_outside", "local_share", "status"]].round(3)
+      source  target  local_value  buyer_from_outside  local_share  status
+    0  G.MAT  G.CELL         21.0                34.0        0.382  broken
+    >>> broken_links(sf, ws.tables["chain_edges"])["status"].tolist()      # at the default 10 %
+    ['connected']
     """
     cols = ["source", "target", "source_name", "source_name_zh", "target_name", "target_name_zh", "edges",
             "weight", "local_value", "buyer_from_outside", "supplier_to_outside", "local_share",
@@ -539,11 +968,36 @@ def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: floa
 class SegmentIO:
     """Input-output view of the park's groups (see :mod:`ecolib.analyses.iotable`).
 
-    ``model``: the IOModel (Z, x, f, A, L, B, G) of the included groups, or None;
-    ``linkages``: per included group: name, name_zh, stage, output (x), BL, FL, FL_ghosh,
-    quadrant, extraction_loss (currency, window), extraction_share;
-    ``excluded``: groups left out (no output in the window); ``problem``: why no model could
-    be computed (e.g. local inputs above output make I − A singular), else None.
+    Built by :func:`segment_io`.
+
+    Attributes
+    ----------
+    model : ecolib.analyses.iotable.IOModel or None
+        The IOModel (Z, x, f, A, L, B, G) of the included groups, or None.
+    linkages : DataFrame
+        Per included group (index ``group``): name, name_zh, stage, output (x, currency over
+        the window), BL, FL, FL_ghosh (unitless, mean 1), quadrant (key,
+        backward-oriented, forward-oriented, weak), extraction_loss (currency, window),
+        extraction_share (of total output, in [0, 1]); the measures NaN when there is a
+        ``problem``.
+    excluded : list of str
+        Groups left out (no output in the window).
+    problem : str or None
+        Why no model could be computed (e.g. local inputs above output make I − A
+        singular), else None.
+
+    See Also
+    --------
+    segment_io : builds it.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.io``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> io = segment_io(segment_flows(ws.tables, "2026-03", window=3))
+    >>> io.problem, io.excluded, io.model.A.round(3).values.tolist()     # A = Z / x by column
+    (None, [], [[0.22, 0.076], [0.0, 0.036]])
     """
     model: iotable.IOModel | None
     linkages: pd.DataFrame
@@ -552,8 +1006,41 @@ class SegmentIO:
 
 
 def segment_io(sf: SegmentFlows) -> SegmentIO:
-    """A, L, Rasmussen and Ghosh linkages and hypothetical extraction of the groups of ``sf``:
-    x = window output of active local firms by group, Z = local flows between groups."""
+    """A, L, Rasmussen and Ghosh linkages and hypothetical extraction of the groups of ``sf``.
+
+    x = window output of active local firms by group, Z = local flows between groups; groups
+    with x = 0 are left out.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`): ``local`` and
+        ``groups["output"]``.
+
+    Returns
+    -------
+    SegmentIO
+        model, linkages (output in currency over the window; BL, FL, FL_ghosh unitless;
+        extraction_loss currency; extraction_share in [0, 1]), excluded, problem; see
+        :class:`SegmentIO`.
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    ecolib.analyses.iotable.linkages : the measures.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.io``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> io = segment_io(segment_flows(ws.tables, "2026-03", window=3))
+    >>> io.linkages[["output", "BL", "FL", "quadrant", "extraction_share"]].round(3)
+            output     BL     FL quadrant  extraction_share
+    group
+    G.MAT     50.0  1.059  1.143      key             0.098
+    G.CELL   275.0  0.941  0.857     weak             0.114
+    """
     x = sf.groups["output"]
     keep = x.index[(x > 0).to_numpy()]
     excluded = [g for g in x.index if g not in set(keep)]
@@ -603,8 +1090,37 @@ def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence
     """The national input-output sectors behind each group: one row per (group, sector).
 
     ``groups`` is indexed by group id with columns name (and stage). Matching is on
-    "<id> <name>" first, then on "stage:<stage>"; groups nothing matches are left out.
-    Columns: group, name, name_zh, stage, sector, rule.
+    "<id> <name>" first (the id's dots read as spaces), then on "stage:<stage>"; groups
+    nothing matches are left out. Columns: group, name, name_zh, stage, sector, rule.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        The groups of a level, indexed by group id: name, name_zh, stage
+        (:attr:`SegmentFlows.groups`, :func:`group_table`).
+    rules : list of (pattern, sector codes), default SECTOR_RULES
+        Case-insensitive regular expressions and the sector codes they give; the first
+        match wins; patterns starting with ``stage:`` are the stage fallbacks.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, sector), groups in the order of ``groups``: group, name,
+        name_zh, stage, sector (code of the 42-sector table, text), rule (the pattern that
+        matched).
+
+    See Also
+    --------
+    segment_flows : builds the groups (``sf.groups``).
+    national_key_sectors : the sectors with their national linkages.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> m = segment_sectors(group_table(ws.tables["chain_nodes"], "node"))
+    >>> m[["group", "sector"]].values.tolist()          # lithium: ores and smelting; packs: electrical machinery
+    [['N.LI', '04'], ['N.LI', '14'], ['N.CATH', '12'], ['N.CELL', '19'], ['N.PACK', '19']]
     """
     rows = []
     compiled = [(re.compile(p, re.IGNORECASE), tuple(sectors), p) for p, sectors in rules]
@@ -682,6 +1198,9 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
 
     See Also
     --------
+    segment_flows : builds ``groups`` (``sf.groups``).
+    ecolib.datasets.china_io.load_china_io : the shipped table of China.
+    segment_sectors : the group → sector mapping.
     national_linkages : every sector's linkages.
     national : both, as the page shows them.
 
@@ -725,6 +1244,21 @@ class NationalSectors:
         Every national sector's linkages (:func:`national_linkages`).
     mapped : DataFrame
         The sectors behind the park's groups (:func:`national_key_sectors`).
+
+    See Also
+    --------
+    national : builds it.
+    ecolib.analyses.month.MonthModel.national : ``ecolib.analyse(ws, month).national``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.datasets.china_io import load_china_io
+    >>> nat = national(segment_flows(tiny().tables, "2026-03", window=3).groups, load_china_io(2020))
+    >>> nat.mapped[["sector", "groups", "park_output"]]
+      sector  groups  park_output
+    0     12   G.MAT         50.0
+    1     19  G.CELL        275.0
     """
     year: int
     linkages: pd.DataFrame
@@ -732,8 +1266,9 @@ class NationalSectors:
 
 
 def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSectors:
-    """The national view of the park's groups: every sector of ``table`` with its linkages,
-    and the sectors the groups map to.
+    """The national view of the park's groups.
+
+    Every sector of ``table`` with its linkages, and the sectors the groups map to.
 
     Parameters
     ----------
@@ -747,10 +1282,15 @@ def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSect
     Returns
     -------
     NationalSectors
+        year (of ``table``), linkages (:func:`national_linkages`, every sector), mapped
+        (:func:`national_key_sectors`, the sectors behind the groups).
 
     See Also
     --------
-    ecolib.analyses.month.MonthModel.national : this for the month's value stream and China 2020.
+    ecolib.analyses.month.MonthModel.national : ``ecolib.analyse(ws, month).national``, this for
+        the month's value stream and China 2020.
+    segment_flows : builds ``groups`` (``sf.groups``).
+    ecolib.datasets.china_io.load_china_io : the shipped table of China.
 
     Examples
     --------
@@ -795,6 +1335,21 @@ class ValueStream:
         :func:`segment_io`.
     headline : dict
         JSON-friendly numbers for summary.json (see :func:`value_stream`).
+
+    See Also
+    --------
+    value_stream : builds it.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream``.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> ws = tiny()
+    >>> vs = value_stream(ws.tables, "2026-03", window=3)
+    >>> vs.window, vs.level, vs.kind, vs.threshold
+    (['2026-01', '2026-02', '2026-03'], 'segment', None, 0.1)
+    >>> vs.sourcing["local_sourcing"].round(3).to_dict()
+    {'G.MAT': 0.733, 'G.CELL': 0.477}
     """
     month: str
     window: list[str]
@@ -825,32 +1380,39 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
     Parameters
     ----------
     tables : dict of str to DataFrame
-        The workspace tables (firms, firm_nodes, chain_nodes, chain_edges, flows).
+        The workspace tables (firms, firm_nodes, chain_nodes, flows; chain_edges when
+        present, for the broken links).
     month : str
         The report month, ``YYYY-MM`` (the last month of the window).
-    window : int
+    window : int, default 12
         Months in the window (``settings.window``).
     kind : str, list of str or None
         Flow kinds (None: every kind).
-    level : str or int
+    level : str or int, default "segment"
         The grouping level (segment, stage, node, chain or a depth).
-    threshold : float
-        Broken-link threshold on the local share (``thresholds.broken_link_share``).
+    threshold : float, default 0.1
+        Broken-link threshold on the local share, in [0, 1] (``thresholds.broken_link_share``).
     exact_max, samples, seed
-        Betweenness options (:func:`ecolib.foundations.network.betweenness`).
+        Betweenness options (:func:`ecolib.foundations.network.betweenness`; defaults 2000,
+        None, 0).
 
     Returns
     -------
     ValueStream
-        ``headline`` holds JSON-friendly numbers for summary.json: window (first, last),
-        local_value, inbound, outbound (currency), local_sourcing, leakage (0–1 or None),
-        active_local_firms, isolated_firms, isolated_share, isolated_ids (first 50),
-        broken_link_count, broken_links (first 50 "source→target"), connectors (top three firm
-        ids), betweenness_method, density, value_intensity, key_segments.
+        The fields of :class:`ValueStream`. ``headline`` holds JSON-friendly numbers for
+        summary.json: window (first, last), local_value, inbound, outbound (currency),
+        local_sourcing, leakage (0–1 or None), active_local_firms, isolated_firms (counts),
+        isolated_share (0–1 or None), isolated_ids (first 50), broken_link_count,
+        broken_links (first 50 "source→target"), connectors (top three firm ids),
+        betweenness_method, density (0–1 or None), value_intensity (local value / window
+        output, or None), key_segments (groups in the ``key`` quadrant of :func:`segment_io`).
 
     See Also
     --------
-    ecolib.analyses.month.MonthModel.value_stream : this, with the workspace's settings.
+    ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream``,
+        this with the workspace's window and broken-link threshold.
+    segment_flows, sourcing_table, sourcing_totals, isolated_firms : parts of it.
+    connector_firms, broken_links, collaboration, segment_io : the other parts.
 
     Examples
     --------
@@ -909,6 +1471,11 @@ def default_min_link(sf: SegmentFlows, share: float = 0.002) -> float:
     -------
     float
         ``share`` × :attr:`SegmentFlows.total` (currency).
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    ValueStream.min_link : this for a value stream.
 
     Examples
     --------
