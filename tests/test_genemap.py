@@ -348,3 +348,26 @@ def test_gap_rows_and_their_texts(tiny):
     assert missing["candidates"] == 0                                        # none on record: 0, a count
     with pytest.raises(ValueError):
         G.gap_nodes(gm, "nope")
+
+
+def test_main_activity_counts_each_active_local_firm_once_also_on_a_segment():
+    """Firms by main activity add up to the overview's active local firms: a firm known only by
+    its segment counts at that segment's stage."""
+    from ecolib.datasets import tiny
+    from ecolib.foundations.firms import firm_profile, local_active
+
+    t = dict(tiny().tables)
+    t["firms"] = pd.concat([t["firms"], pd.DataFrame({
+        "firm_id": ["F9"], "name": ["Seg Co"], "zone": ["North"], "local": [True], "anchor": [False],
+        "employees": [1], "output": [7.0], "area": [1], "patents": [0], "status": ["active"],
+        "exit_month": [None]})], ignore_index=True)
+    t["firm_nodes"] = pd.concat([t["firm_nodes"], pd.DataFrame({
+        "firm_id": ["F9"], "node_id": ["G.MAT"], "capability": [0.5], "share": [1.0]})], ignore_index=True)
+    gm = G.gene_map(t, "2026-03")
+    by_stage = G.main_activity(gm).set_index("node_id")
+    assert by_stage["firms"].to_dict() == {"S.UP": 3, "S.MID": 1}        # F1, F2 and F9 upstream; F3
+    assert by_stage.at["S.UP", "output"] == 100 + 200 + 7
+    overview = local_active(firm_profile(t["firms"], t["firm_nodes"], t["chain_nodes"], "2026-03"))
+    assert by_stage["firms"].sum() == len(overview) and by_stage["output"].sum() == overview["output"].sum()
+    shown = G.stage_counts(gm).set_index("node_id")
+    assert shown.at["S.UP", "firms_main"] == 3 and shown.at["S.UP", "output_main"] == 307.0

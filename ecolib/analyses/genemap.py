@@ -101,8 +101,7 @@ __all__ = [
     "gap_nodes",
     "branch_gaps",
     "node_firms",
-    "stage_counts",
-]
+    "stage_counts", "candidate_counts", "main_activity"]
 
 #: Fragility of each gap status, as in the gap priority of DESIGN.md §6.
 FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
@@ -1387,9 +1386,10 @@ def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
 
     Each firm is counted once, where most of its output is (the rule of
     :func:`ecolib.foundations.firms.firm_profile`), so the counts add up to the park's active
-    local firms and the output to theirs, as on the overview, except for firms whose main
-    node is not a technology node (a firm known only by its segment or stage) or that have
-    no ``firm_nodes`` row: those are not counted.
+    local firms and the output to theirs, as on the overview. A firm known only by a segment
+    or stage counts there (at the stage level; at the segment level only when its node lies
+    within a segment); a firm without any ``firm_nodes`` row has no stage and is not counted
+    (the overview shows it as unassigned).
 
     Parameters
     ----------
@@ -1421,11 +1421,11 @@ def main_activity(gm: "GeneMap", *, level: str = "stage") -> pd.DataFrame:
     from ecolib.foundations.firms import firm_profile, local_active
 
     cov = gm.coverage
+    tree = cov.tree                         # every chain node: a firm on a segment counts too
     month = gm.month or "9999-12"           # no month: firms with status active
-    profile = local_active(firm_profile(gm.firms, cov.links, cov.nodes, month))
-    up = cov.nodes.set_index("node_id")["stage_id" if level == "stage" else "segment_id"]
-    key = profile["node_id"].map(up)
-    tree = cov.tree
+    nodes = tree.assign(segment_id=chain.ancestor_at(tree, "segment").to_numpy(object))
+    profile = local_active(firm_profile(gm.firms, cov.links, nodes, month))
+    key = profile["node_id"].map(chain.ancestor_at(tree, level))
     out = (profile.assign(group=key).dropna(subset=["group"]).groupby("group", sort=False)
            .agg(firms=("firm_id", "size"), output=("output", "sum")))
     order = tree.loc[tree["level"] == level, "node_id"]

@@ -121,8 +121,7 @@ __all__ = [
     "main_nodes",
     "with_threshold",
     "FINER",
-    "DISTINCT_BELOW",
-]
+    "DISTINCT_BELOW", "level_groups"]
 
 #: The next finer level of each level (the overlap there tells rivals from a division of labour).
 FINER = {"stage": "segment", "segment": "node"}
