@@ -696,7 +696,7 @@ def _isolated(base: FlowGraph, profile: pd.DataFrame) -> pd.DataFrame:
     ext_in = np.bincount(d[~local[s]], weights=v[~local[s]], minlength=n)
     ext_out = np.bincount(s[~local[d]], weights=v[~local[d]], minlength=n)
     iso = local & base.active & ~linked
-    out = profile[iso].assign(external_inflow=ext_in[iso], external_outflow=ext_out[iso])
+    out = profile[iso].assign(external_inflow=ext_in[iso].astype(np.float64), external_outflow=ext_out[iso].astype(np.float64))
     cols = _FIRM_COLUMNS + ["external_inflow", "external_outflow"]
     return out[cols].sort_values(["output", "firm_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -781,8 +781,8 @@ def _connectors(base: FlowGraph, S: sp.csr_matrix, profile: pd.DataFrame, *, dir
     bc, method = network.betweenness(n, a, b, length, directed=directed, exact_max=exact_max, samples=samples, seed=seed)
     s, d, v = base.between_firms()
     ll = base.local[s] & base.local[d]
-    local_in = np.bincount(d[ll], weights=v[ll], minlength=n)
-    local_out = np.bincount(s[ll], weights=v[ll], minlength=n)
+    local_in = np.bincount(d[ll], weights=v[ll], minlength=n).astype(np.float64)
+    local_out = np.bincount(s[ll], weights=v[ll], minlength=n).astype(np.float64)
     # partners (both directions) and the groups they belong to: (P · [S > 0]) > 0
     P = sp.csr_matrix((np.ones(2 * len(a)), (np.r_[a, b], np.r_[b, a])), shape=(n, n))
     P.sum_duplicates()
