@@ -252,3 +252,180 @@ def test_label_alignment(mb_zx):
     pd.testing.assert_frame_equal(shuffled, ref)
     arr = io.linkages(Z.to_numpy(), x.to_numpy())
     np.testing.assert_allclose(arr.BL, ref.BL.to_numpy())
+
+
+# --------------------------------------------------------------------------------------
+# x matched to Z by label (issue 15, part 5)
+# --------------------------------------------------------------------------------------
+def test_textbook_x_as_one_column_frame(mb, mb_zx):
+    """x in pymrio's layout (a one-column DataFrame "indout") gives the book's A and L."""
+    st = mb["stated_in_fixture"]
+    Z, x = mb_zx
+    xdf = x.to_frame("indout")
+    A = io.technical_coefficients(Z, xdf)
+    np.testing.assert_allclose(A.to_numpy(), st["A_expected"]["value"], rtol=1e-12)
+    np.testing.assert_allclose(io.leontief_inverse(A).to_numpy(), st["L_expected"]["value"], rtol=1e-5)
+    np.testing.assert_allclose(io.final_demand(Z, xdf.iloc[::-1]), st["f_final_demand"]["value"], rtol=1e-12)
+
+
+def test_china_x_in_another_order(china):
+    """A one-column DataFrame or a Series x in reverse order is matched by label, not by
+    position (it used to be taken by position: BL off by up to 36)."""
+    ref = io.linkages(china.Z, china.x)
+    for x in [china.x.iloc[::-1].to_frame("output"), china.x.iloc[::-1], china.x.sample(frac=1.0, random_state=3)]:
+        pd.testing.assert_frame_equal(io.linkages(china.Z, x), ref)
+        model = io.io_model(china.Z, x)
+        pd.testing.assert_series_equal(model.x, china.x.rename("x"), check_index_type=False)
+        pd.testing.assert_frame_equal(io.hypothetical_extraction(china.Z, x), ref[["extraction_loss", "extraction_share"]])
+    # a numpy array stays positional: reversed values are the reversed outputs
+    rev = io.linkages(china.Z, china.x.to_numpy()[::-1].copy())
+    pd.testing.assert_frame_equal(rev, io.linkages(china.Z, pd.Series(china.x.to_numpy()[::-1], index=china.Z.index)))
+    assert not np.allclose(rev.BL, ref.BL)
+
+
+def test_x_labels_must_match(china):
+    Z, x = china.Z, china.x
+    with pytest.raises(ValueError, match=r"different sector labels: 1 sector\(s\) of Z have no value in x \(\['42'\]\)"):
+        io.io_model(Z, x.drop("42"))
+    with pytest.raises(ValueError, match=r"1 label\(s\) of x are not sectors of Z \(\['99'\]\)"):
+        io.linkages(Z, pd.concat([x, pd.Series({"99": 1.0})]))
+    with pytest.raises(ValueError, match="different sector labels"):
+        io.technical_coefficients(Z, x.rename(index=lambda c: f"S{c}").to_frame())
+    with pytest.raises(ValueError, match="duplicate sector labels"):
+        io.final_demand(Z, pd.concat([x.iloc[:-1], x.iloc[:1]]))
+    with pytest.raises(ValueError, match="one-column DataFrame"):
+        io.io_model(Z, pd.DataFrame({"a": x, "b": x}))
+    # the mismatch message says how to fix it
+    with pytest.raises(ValueError, match=r"x\.loc\[Z\.index\]"):
+        io.io_model(Z.iloc[:40, :40], x)
+
+
+def test_x_with_array_Z_is_positional(mb_zx):
+    Z, x = mb_zx
+    ref = io.linkages(Z.to_numpy(), x.to_numpy())
+    pd.testing.assert_frame_equal(io.linkages(Z.to_numpy(), x.to_frame()), ref)
+    pd.testing.assert_frame_equal(io.linkages(Z.to_numpy(), x.to_numpy()[:, None]), ref)
+
+
+# --------------------------------------------------------------------------------------
+# negative flows: a note, not silence (issue 15, part 5)
+# --------------------------------------------------------------------------------------
+def test_negative_flows_are_noted(mb_zx, recwarn):
+    Z, x = mb_zx
+    Zn = Z.copy()
+    Zn.loc["sec2", "sec1"] = -20.0
+    model = io.io_model(Zn, x)
+    assert len(model.notes) == 1
+    note = model.notes[0]
+    assert note.startswith("Z has 1 negative entry (smallest -20, row 'sec2', column 'sec1')")
+    assert "check the table" in note
+    # the numbers are still computed (A = Z / x as usual)
+    assert model.A.loc["sec2", "sec1"] == -20.0 / 1000.0
+    np.testing.assert_allclose(model.L.to_numpy() @ model.f.to_numpy(), x, rtol=1e-12)
+    for out in [io.linkages(Zn, x), io.hypothetical_extraction(Zn, x), io.technical_coefficients(Zn, x),
+                io.allocation_coefficients(Zn, x), io.final_demand(Zn, x)]:
+        assert out.attrs["note"] == note
+    assert io.leontief_inverse(model.A).attrs["note"].startswith("A has 1 negative entry")
+    assert io.ghosh_inverse(model.B).attrs["note"].startswith("B has 1 negative entry")
+    assert len(recwarn) == 0  # reported in the result, not as a Python warning
+    # several negative cells: counted, the smallest named
+    Zm = Zn.copy()
+    Zm.loc["sec1", "sec1"] = -50.0
+    assert io.io_model(Zm, x).notes[0].startswith("Z has 2 negative entries (smallest -50, row 'sec1', column 'sec1')")
+
+
+def test_no_note_without_problem(china, mb_zx):
+    Z, x = mb_zx
+    assert io.io_model(Z, x).notes == ()
+    assert io.io_model(china.Z, china.x).notes == ()
+    for out in [io.linkages(china.Z, china.x), io.hypothetical_extraction(Z, x), io.leontief_inverse(np.zeros((2, 2)))]:
+        assert "note" not in out.attrs
+
+
+def test_negative_x_still_rejected():
+    with pytest.raises(ValueError, match=r"≥ 0; negative for sectors \['b'\]"):
+        io.io_model(pd.DataFrame(np.zeros((2, 2)), index=["a", "b"], columns=["a", "b"]),
+                    pd.Series([1.0, -1.0], index=["a", "b"]))
+
+
+# --------------------------------------------------------------------------------------
+# the singularity check (LU + 1-norm condition number, no SVD) and the large-table path
+# --------------------------------------------------------------------------------------
+def _random_table(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    Z = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
+    x = np.maximum(Z.sum(axis=0) / rng.uniform(0.3, 0.8, n), Z.sum(axis=1) * 1.1) + 1.0
+    return Z, x
+
+
+@pytest.mark.parametrize("n", [12, io._IN_PLACE_MIN_N + 7])
+def test_inverses_equal_reference(n):
+    """L and G on both code paths (numpy below ``_IN_PLACE_MIN_N``, in-place LAPACK from it
+    on) equal a plain ``np.linalg.inv``; G from ``x̂⁻¹ L x̂`` equals ``(I − B)⁻¹``."""
+    Z, x = _random_table(n, seed=n)
+    model = io.io_model(Z, x)
+    A, B = Z / x[None, :], Z / x[:, None]
+    np.testing.assert_allclose(model.L.to_numpy(), np.linalg.inv(np.eye(n) - A), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(model.G.to_numpy(), np.linalg.inv(np.eye(n) - B), rtol=1e-10, atol=1e-15)
+    pd.testing.assert_frame_equal(io.leontief_inverse(model.A), model.L)
+    np.testing.assert_allclose(io.ghosh_inverse(model.B).to_numpy(), model.G.to_numpy(), rtol=1e-10, atol=1e-15)
+    # a zero-output sector: G from a factorisation of I − B of its own
+    x0 = x.copy()
+    x0[3] = 0.0
+    Z0 = Z.copy()
+    Z0[:, 3] = 0.0
+    m0 = io.io_model(Z0, x0)
+    B0 = Z0 * io._safe_inv(x0)[:, None]
+    np.testing.assert_allclose(m0.G.to_numpy(), np.linalg.inv(np.eye(n) - B0), rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("n", [2, io._IN_PLACE_MIN_N])
+def test_ill_conditioned_raises(n):
+    """Exactly singular (a zero pivot) and nearly singular (condition ~1e14) both raise,
+    on both code paths; a well-conditioned table of the same size does not."""
+    Z = np.zeros((n, n))
+    Z[0, 1] = Z[1, 0] = 10.0  # sectors 0 and 1 only sell to each other
+    x = np.ones(n)
+    x[:2] = 10.0
+    with pytest.raises(ValueError, match=r"singular or ill-conditioned \(condition number inf\)"):
+        io.io_model(Z, x)
+    x[:2] = 10.0 + 1e-13  # a leak of 1e-14 of output: cond(I − A) ≈ 1e14
+    with pytest.raises(ValueError, match="singular or ill-conditioned"):
+        io.io_model(Z, x)
+    x[:2] = 10.0 + 1e-3  # cond ≈ 1e4: fine
+    assert np.isfinite(io.io_model(Z, x).L.to_numpy()).all()
+
+
+def test_condition_number_is_the_1_norm_one():
+    """The check uses ‖I − A‖₁ ‖(I − A)⁻¹‖₁, within a factor n of the 2-norm condition
+    number the SVD gave."""
+    Z, x = _random_table(30, seed=5)
+    A = Z / x[None, :]
+    M = np.eye(30) - A
+    c1 = np.linalg.cond(M, 1)
+    L = io._inverse_of_I_minus(A, what="A")
+    np.testing.assert_allclose(np.abs(M).sum(axis=0).max() * np.abs(L).sum(axis=0).max(), c1, rtol=1e-10)
+    assert np.linalg.cond(M) / 30 <= c1 <= 30 * np.linalg.cond(M)
+
+
+# --------------------------------------------------------------------------------------
+# reference data (/work/shared/reference) read independently of the loader
+# --------------------------------------------------------------------------------------
+REFERENCE = Path("/work/shared/reference/china_io/china_2020_42.csv")
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="reference copy of the NBS table not on this machine")
+def test_china_reference_csv(china):
+    """The NBS 2020 table as packaged by ionet, read per its README: the loader's Z and x are
+    its Domestic block and GO column, and the model reproduces x = L f (README: balanced)."""
+    raw = pd.read_csv(REFERENCE, dtype={"Code": str})
+    dom = raw[raw["Origin"] == "Domestic"].set_index("Code")
+    codes = [f"{i:02d}" for i in range(1, 43)]
+    Z = dom.loc[codes, codes].astype(float)
+    x = dom.loc[codes, "GO"].astype(float)
+    np.testing.assert_allclose(Z.to_numpy(), china.Z.to_numpy(), rtol=1e-15)
+    np.testing.assert_allclose(x.to_numpy(), china.x.to_numpy(), rtol=1e-15)
+    model = io.io_model(Z, x.iloc[::-1].to_frame("GO"))  # by label
+    np.testing.assert_allclose(model.f, dom.loc[codes, "TFU"].astype(float), rtol=1e-9)
+    np.testing.assert_allclose(model.L.to_numpy() @ model.f.to_numpy(), x, rtol=1e-9)
+    np.testing.assert_allclose(x.sum(), 2.699028e10, rtol=1e-6)  # README aggregate

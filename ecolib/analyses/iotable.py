@@ -35,20 +35,41 @@ Conventions for edge cases
   Its linkages are computed as for any other sector (typically BL, FL < 1).
 * An empty table (n = 0) gives empty results with the documented columns.
 * When ``Σ x = 0`` the extraction share is 0 (there is nothing to lose).
-* A singular or ill-conditioned ``I − A`` (condition number > 1e12, e.g. a sector whose
-  intermediate inputs equal its output with no leakage) raises ``ValueError``.
+* A singular or ill-conditioned ``I − A`` (1-norm condition number > 1e12, e.g. a sector
+  whose intermediate inputs equal its output with no leakage) raises ``ValueError``.  The
+  inverse comes from one LU factorisation with partial pivoting (LAPACK ``getrf``, then
+  ``getrs`` on the identity, as ``np.linalg.inv`` does); an exactly zero pivot is reported by
+  the factorisation itself, and the condition number ``‖I − A‖₁ ‖L‖₁`` is then computed
+  exactly from the inverse in O(n²) (no SVD, which cost several inversions).  The 1-norm
+  condition number is within a factor n of the 2-norm one.  When
+  every ``x > 0``, ``I − B = x̂⁻¹ (I − A) x̂``, so ``G = x̂⁻¹ L x̂`` is obtained from ``L``
+  without a second inversion and checked the same way (``‖I − B‖₁ ‖G‖₁``); with a
+  zero-output sector ``I − B`` is factorised on its own.
 * Labels: a DataFrame ``Z`` must have the same labels on both axes (columns are aligned
-  to the index order); a Series ``x`` is aligned on them.  NaN/inf or negative ``x``
-  raise ``ValueError``.
+  to the index order).  ``x`` given as a Series or a one-column DataFrame is aligned to
+  those labels (its order does not matter); it must carry exactly the labels of ``Z``
+  (no missing, extra or duplicate label), else ``ValueError``.  A numpy array (or a list)
+  ``x``, and any ``x`` with an array ``Z``, is taken by position.  NaN/inf or negative
+  ``x`` raise ``ValueError``.
+* Negative flows: negative entries in ``Z`` (e.g. corrections or returns booked as negative
+  sales) are not an error, but the results assume non-negative flows (``L ≥ 0``, shares in
+  [0, 1]), so they are reported as a note: :attr:`IOModel.notes`, and
+  ``.attrs["note"]`` of the tables returned by :func:`final_demand`,
+  :func:`technical_coefficients`, :func:`allocation_coefficients`,
+  :func:`hypothetical_extraction` and :func:`linkages` (the same for negative
+  coefficients passed to :func:`leontief_inverse` / :func:`ghosh_inverse`).  Nothing is
+  printed and no Python warning is raised; without a problem the note is absent (empty
+  ``notes``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import lapack
 
 __all__ = [
     "IOModel",
@@ -68,6 +89,8 @@ __all__ = [
 QUADRANTS = ("key", "backward-oriented", "forward-oriented", "weak")
 
 _MAX_COND = 1e12
+#: from this many sectors on, (I − A)⁻¹ is computed in place with scipy's LAPACK
+_IN_PLACE_MIN_N = 400
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,9 @@ class IOModel:
         column sector, unitless).
     G : DataFrame
         Ghosh inverse ``(I − B)⁻¹`` (unitless).
+    notes : tuple of str
+        Problems with the input that did not stop the computation (e.g. negative entries
+        in ``Z``), one sentence each; empty when there is none.
 
     See Also
     --------
@@ -110,6 +136,8 @@ class IOModel:
     >>> m = io_model(Z, pd.Series([100.0, 80.0, 60.0], index=["a", "b", "c"]))
     >>> m.A.sum().round(3).tolist(), m.B.sum(axis=1).round(3).tolist()
     ([0.15, 0.562, 0.75], [0.45, 0.625, 0.167])
+    >>> m.notes
+    ()
     """
 
     Z: pd.DataFrame
@@ -119,19 +147,22 @@ class IOModel:
     L: pd.DataFrame
     B: pd.DataFrame
     G: pd.DataFrame
+    notes: tuple[str, ...] = field(default=())
 
 
 # --------------------------------------------------------------------------------------
 # input handling and kernels
 # --------------------------------------------------------------------------------------
-def _coerce(Z, x=None) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
+def _coerce(Z, x=None, *, what: str = "Z") -> tuple[np.ndarray, np.ndarray | None, pd.Index, list[str]]:
+    """``Z`` (and ``x``) as float arrays in the order of the sector labels, the labels, and
+    the notes on the input (negative entries); ``ValueError`` for what cannot be used."""
     is_frame = isinstance(Z, pd.DataFrame)
     if is_frame:
         labels = Z.index
         if not Z.columns.equals(labels):
             if len(Z.columns) != len(labels) or not labels.is_unique or set(Z.columns) != set(labels):
                 raise ValueError(
-                    "Z must have the same sector labels on rows and columns "
+                    f"{what} must have the same sector labels on rows and columns "
                     f"(rows {list(labels[:5])}…, columns {list(Z.columns[:5])}…)"
                 )
             Z = Z.reindex(columns=labels)
@@ -139,28 +170,83 @@ def _coerce(Z, x=None) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
     else:
         z = np.asarray(Z, dtype=np.float64)
         if z.ndim != 2:
-            raise ValueError(f"Z must be a square 2-D matrix, got ndim={z.ndim}")
+            raise ValueError(f"{what} must be a square 2-D matrix, got ndim={z.ndim}")
         labels = pd.RangeIndex(z.shape[0])
     if z.shape[0] != z.shape[1]:
-        raise ValueError(f"Z must be square (n × n), got shape {z.shape}")
-    if z.size and not np.isfinite(z).all():
-        raise ValueError("Z contains NaN or infinite values")
+        raise ValueError(f"{what} must be square (n × n), got shape {z.shape}")
+    # two read passes, no n × n temporary: NaN propagates into min, ±inf shows in min/max
+    lo, hi = (float(z.min()), float(z.max())) if z.size else (0.0, 0.0)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"{what} contains NaN or infinite values")
+    notes = _negative_notes(z, labels, what) if lo < 0 else []
     if x is None:
-        return z, None, labels
-    if isinstance(x, pd.Series) and is_frame:
-        if not x.index.equals(labels):
-            missing = labels.difference(x.index)
-            if len(missing):
-                raise ValueError(f"x has no value for sectors {list(missing[:5])}")
-            x = x.reindex(labels)
+        return z, None, labels, notes
+    x = _align_x(x, labels, is_frame)
     xv = np.asarray(x, dtype=np.float64).ravel()
     if xv.shape[0] != z.shape[0]:
         raise ValueError(f"x has {xv.shape[0]} values but Z has {z.shape[0]} sectors")
     if xv.size and not np.isfinite(xv).all():
         raise ValueError("x contains NaN or infinite values")
     if (xv < 0).any():
-        raise ValueError("x (gross output) must be ≥ 0")
-    return z, xv, labels
+        bad = list(labels[np.flatnonzero(xv < 0)[:5]])
+        raise ValueError(f"x (gross output) must be ≥ 0; negative for sectors {bad}")
+    return z, xv, labels, notes
+
+
+def _align_x(x, labels: pd.Index, is_frame: bool):
+    """``x`` in the order of ``labels``: a one-column DataFrame becomes its column; a Series
+    (with a DataFrame ``Z``) is aligned by label and must carry exactly ``labels``."""
+    if isinstance(x, pd.DataFrame):
+        if x.shape[1] != 1:
+            raise ValueError(
+                f"x must be a Series, a one-column DataFrame or an array; got a DataFrame with "
+                f"{x.shape[1]} columns {list(x.columns[:5])}"
+            )
+        x = x.iloc[:, 0]
+    if not (isinstance(x, pd.Series) and is_frame) or x.index.equals(labels):
+        return x
+    if not x.index.is_unique:
+        dup = list(x.index[x.index.duplicated()].unique()[:5])
+        raise ValueError(f"x has duplicate sector labels {dup}; give one value per sector of Z")
+    if not labels.is_unique:
+        raise ValueError("Z has duplicate sector labels, so x cannot be aligned to it by label; "
+                         "pass x as a numpy array (by position)")
+    missing = labels.difference(x.index)
+    extra = x.index.difference(labels)
+    if len(missing) or len(extra):
+        parts = []
+        if len(missing):
+            parts.append(f"{len(missing)} sector(s) of Z have no value in x ({list(missing[:5])})")
+        if len(extra):
+            parts.append(f"{len(extra)} label(s) of x are not sectors of Z ({list(extra[:5])})")
+        raise ValueError(
+            "x and Z have different sector labels: " + "; ".join(parts) + ". x is aligned to Z "
+            "by label: give exactly one value per sector of Z (e.g. x.loc[Z.index]), or a numpy "
+            "array to match by position"
+        )
+    return x.reindex(labels)
+
+
+def _negative_notes(m: np.ndarray, labels: pd.Index, what: str) -> list[str]:
+    neg = m < 0
+    count = int(np.count_nonzero(neg))
+    if not count:
+        return []
+    i, j = np.unravel_index(int(np.argmin(m)), m.shape)
+    row, col = (v.item() if isinstance(v, np.generic) else v for v in (labels[i], labels[j]))
+    kind = "flows" if what == "Z" else "coefficients"
+    return [
+        f"{what} has {count} negative entr{'y' if count == 1 else 'ies'} (smallest {m[i, j]:.6g}, "
+        f"row {row!r}, column {col!r}); the input-output measures assume "
+        f"non-negative {kind}, so L, G, the linkages and the extraction losses may be "
+        "meaningless (negative or shares outside [0, 1]): check the table"
+    ]
+
+
+def _with_note(obj, notes: list[str] | tuple[str, ...]):
+    if notes:
+        obj.attrs["note"] = "; ".join(notes)
+    return obj
 
 
 def _safe_inv(v: np.ndarray) -> np.ndarray:
@@ -170,20 +256,100 @@ def _safe_inv(v: np.ndarray) -> np.ndarray:
     return out
 
 
+def _abs_colsums(m: np.ndarray) -> np.ndarray:
+    """Column sums of ``|m|``, in blocks of about 4 MB (no n × n temporary)."""
+    if m.size <= 1 << 19:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.abs(m).sum(axis=0)
+    out = np.zeros(m.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        if m.flags.f_contiguous:
+            step = max(1, (1 << 19) // m.shape[0])
+            for j in range(0, m.shape[1], step):
+                out[j:j + step] = np.abs(m[:, j:j + step]).sum(axis=0)
+        else:
+            step = max(1, (1 << 19) // m.shape[1])
+            for i in range(0, m.shape[0], step):
+                out += np.abs(m[i:i + step]).sum(axis=0)
+    return out
+
+
+def _norm1_I_minus(a: np.ndarray) -> float:
+    """``‖I − a‖₁`` without forming ``I − a``."""
+    d = np.diagonal(a)
+    return float(np.max(_abs_colsums(a) - np.abs(d) + np.abs(1.0 - d)))
+
+
+def _checked_cond(what: str, norm_m: float, inv: np.ndarray) -> None:
+    """``ValueError`` unless ``‖M‖₁ ‖M⁻¹‖₁ ≤ _MAX_COND`` (the exact 1-norm condition
+    number, O(n²) once the inverse is there; NaN/inf in the inverse fail too)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        cond = norm_m * float(np.max(_abs_colsums(inv)))
+    if not cond <= _MAX_COND:  # also NaN
+        raise _ill_conditioned(what, cond)
+
+
+def _ill_conditioned(what: str, cond: float) -> ValueError:
+    return ValueError(
+        f"(I − {what}) is singular or ill-conditioned (condition number {cond:.3g}); "
+        "the inverse is not defined. Check that every sector's intermediate inputs are "
+        "below its output (column sums of A < 1) and that no group of sectors only "
+        "trades among itself without final demand or value added."
+    )
+
+
 def _inverse_of_I_minus(a: np.ndarray, *, what: str) -> np.ndarray:
+    """``(I − a)⁻¹`` from one LU factorisation with partial pivoting (LAPACK ``getrf``, then
+    ``getrs`` on the identity: the algorithm of ``np.linalg.inv``).  ``ValueError`` if a pivot
+    is exactly zero, or if the 1-norm condition number ``‖I − a‖₁ ‖(I − a)⁻¹‖₁`` exceeds
+    :data:`_MAX_COND`.
+
+    From :data:`_IN_PLACE_MIN_N` sectors on, scipy's LAPACK factorises a column-major copy in
+    place and solves into the identity (no further n × n copy; the column-major result goes
+    into a DataFrame without a copy); below, ``np.linalg.solve``, whose small solves do not
+    stall when other processes keep the cores busy."""
     n = a.shape[0]
     if n == 0:
         return np.zeros((0, 0))
-    m = np.eye(n) - a
-    cond = np.linalg.cond(m)
-    if not np.isfinite(cond) or cond > _MAX_COND:
-        raise ValueError(
-            f"(I − {what}) is singular or ill-conditioned (condition number {cond:.3g}); "
-            "the inverse is not defined. Check that every sector's intermediate inputs are "
-            "below its output (column sums of A < 1) and that no group of sectors only "
-            "trades among itself without final demand or value added."
-        )
-    return np.linalg.solve(m, np.eye(n))
+    if n < _IN_PLACE_MIN_N:
+        m = np.eye(n) - a
+        norm_m = float(np.max(_abs_colsums(m)))
+        try:
+            inv = np.linalg.solve(m, np.eye(n))
+        except np.linalg.LinAlgError:  # an exactly zero pivot: singular
+            raise _ill_conditioned(what, np.inf) from None
+        _checked_cond(what, norm_m, inv)
+        return inv
+    m = np.negative(a, order="F")  # column-major: LAPACK factorises it in place
+    diag = np.arange(n)
+    m[diag, diag] += 1.0
+    norm_m = float(np.max(_abs_colsums(m)))
+    lu, piv, info = lapack.dgetrf(m, overwrite_a=True)
+    if info > 0:  # an exactly zero pivot: singular
+        raise _ill_conditioned(what, np.inf)
+    inv, info = lapack.dgetrs(lu, piv, np.eye(n, order="F"), overwrite_b=True)
+    if info != 0:  # pragma: no cover - only for invalid arguments
+        raise RuntimeError(f"LAPACK getrs failed (info={info})")
+    _checked_cond(what, norm_m, inv)
+    return inv
+
+
+def _ghosh_from_leontief(L: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``G = (I − B)⁻¹`` for ``B = x̂⁻¹ Z``: ``x̂⁻¹ L x̂`` when every ``x > 0`` (then
+    ``I − B = x̂⁻¹ (I − A) x̂``), checked like a factorised inverse (exact 1-norm condition
+    number); with a zero-output sector, a factorisation of ``I − B`` of its own."""
+    n = L.shape[0]
+    if n == 0 or not (x > 0).all():
+        return _inverse_of_I_minus(b, what="B")
+    G = np.empty_like(L, order="F")
+    r = (1.0 / x)[:, None]
+    step = max(1, (1 << 19) // n)
+    for j in range(0, n, step):  # column blocks: the second product runs in cache
+        blk = slice(j, j + step)
+        np.multiply(L[:, blk], x[None, blk], out=G[:, blk])
+        G[:, blk] *= r
+    _checked_cond("B", _norm1_I_minus(b), G)
+    return G
 
 
 def _rasmussen_arr(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,16 +393,20 @@ def final_demand(Z, x) -> pd.Series:
     Z : DataFrame or array-like
         n × n intermediate flows, supplying sector (rows) → using sector (columns), in the
         currency unit of the table (e.g. 10,000 CNY, or currency over a window). A DataFrame
-        needs the same labels on both axes.
-    x : Series or array-like
-        Gross output per sector (same unit, ≥ 0); a Series is aligned on the labels of a
-        DataFrame ``Z``.
+        needs the same labels on both axes. Negative entries are allowed but noted (see
+        Returns).
+    x : Series, one-column DataFrame or array-like
+        Gross output per sector (same unit, ≥ 0). A Series or one-column DataFrame is
+        aligned to the labels of a DataFrame ``Z`` and must have exactly those labels
+        (``ValueError`` otherwise); an array is taken by position.
 
     Returns
     -------
     Series
         ``x − Z·1`` per sector (currency unit of ``Z``; negative when a sector's
-        intermediate sales exceed its output), name ``"f"``.
+        intermediate sales exceed its output), name ``"f"``. When ``Z`` has negative
+        entries, ``.attrs["note"]`` says so (the same note on every function of this
+        module that takes ``Z``).
 
     See Also
     --------
@@ -253,8 +423,8 @@ def final_demand(Z, x) -> pd.Series:
     >>> final_demand(Z, x).tolist()
     [55.0, 30.0, 50.0]
     """
-    z, xv, labels = _coerce(Z, x)
-    return pd.Series(xv - z.sum(axis=1), index=labels, name="f")
+    z, xv, labels, notes = _coerce(Z, x)
+    return _with_note(pd.Series(xv - z.sum(axis=1), index=labels, name="f"), notes)
 
 
 def technical_coefficients(Z, x) -> pd.DataFrame:
@@ -293,8 +463,9 @@ def technical_coefficients(Z, x) -> pd.DataFrame:
     >>> A.sum().round(3).tolist()       # intermediate inputs per unit of output
     [0.15, 0.562, 0.75]
     """
-    z, xv, labels = _coerce(Z, x)
-    return pd.DataFrame(z * _safe_inv(xv)[None, :], index=labels, columns=labels)
+    z, xv, labels, notes = _coerce(Z, x)
+    A = pd.DataFrame(z * _safe_inv(xv)[None, :], index=labels, columns=labels, copy=False)
+    return _with_note(A, notes)
 
 
 def allocation_coefficients(Z, x) -> pd.DataFrame:
@@ -330,13 +501,14 @@ def allocation_coefficients(Z, x) -> pd.DataFrame:
     b  0.125  0.125  0.375
     c  0.000  0.083  0.083
     """
-    z, xv, labels = _coerce(Z, x)
-    return pd.DataFrame(z * _safe_inv(xv)[:, None], index=labels, columns=labels)
+    z, xv, labels, notes = _coerce(Z, x)
+    B = pd.DataFrame(z * _safe_inv(xv)[:, None], index=labels, columns=labels, copy=False)
+    return _with_note(B, notes)
 
 
 def leontief_inverse(A) -> pd.DataFrame:
     """Leontief inverse ``L = (I − A)⁻¹``; ``ValueError`` if ``I − A`` is singular or
-    ill-conditioned (condition number > 1e12).
+    ill-conditioned (1-norm condition number > 1e12).
 
     Parameters
     ----------
@@ -348,7 +520,8 @@ def leontief_inverse(A) -> pd.DataFrame:
     DataFrame
         n × n, labels of ``A`` on both axes: ``L[i, j]`` is the gross output of ``i``
         needed per unit of final demand for ``j`` (unitless, ≥ 1 on the diagonal for
-        ``A ≥ 0``); ``x = L f``.
+        ``A ≥ 0``); ``x = L f``. A note in ``.attrs["note"]`` when ``A`` has negative
+        entries.
 
     Raises
     ------
@@ -376,8 +549,9 @@ def leontief_inverse(A) -> pd.DataFrame:
     >>> (L @ final_demand(Z, x)).round(6).tolist()      # x = L f
     [100.0, 80.0, 60.0]
     """
-    a, _, labels = _coerce(A)
-    return pd.DataFrame(_inverse_of_I_minus(a, what="A"), index=labels, columns=labels)
+    a, _, labels, notes = _coerce(A, what="A")
+    L = pd.DataFrame(_inverse_of_I_minus(a, what="A"), index=labels, columns=labels, copy=False)
+    return _with_note(L, notes)
 
 
 def ghosh_inverse(B) -> pd.DataFrame:
@@ -397,8 +571,8 @@ def ghosh_inverse(B) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If ``I − B`` is singular or ill-conditioned (condition number > 1e12), or ``B``
-        is not square or holds NaN/inf.
+        If ``I − B`` is singular or ill-conditioned (1-norm condition number > 1e12), or
+        ``B`` is not square or holds NaN/inf.
 
     See Also
     --------
@@ -417,8 +591,9 @@ def ghosh_inverse(B) -> pd.DataFrame:
     b  0.164  1.250  0.529
     c  0.015  0.114  1.139
     """
-    b, _, labels = _coerce(B)
-    return pd.DataFrame(_inverse_of_I_minus(b, what="B"), index=labels, columns=labels)
+    b, _, labels, notes = _coerce(B, what="B")
+    G = pd.DataFrame(_inverse_of_I_minus(b, what="B"), index=labels, columns=labels, copy=False)
+    return _with_note(G, notes)
 
 
 def io_model(Z, x) -> IOModel:
@@ -433,13 +608,17 @@ def io_model(Z, x) -> IOModel:
     -------
     IOModel
         Fields ``Z`` (a copy, currency unit of ``Z``), ``x`` and ``f`` (Series, same unit),
-        ``A``, ``L``, ``B``, ``G`` (n × n DataFrames, unitless); see :class:`IOModel`.
+        ``A``, ``L``, ``B``, ``G`` (n × n DataFrames, unitless) and ``notes`` (e.g. negative
+        entries in ``Z``; empty when none); see :class:`IOModel`. ``L`` comes from one LU
+        factorisation of ``I − A``; ``G`` from ``x̂⁻¹ L x̂`` when every ``x > 0`` (no second
+        inversion), else from a factorisation of ``I − B``.
 
     Raises
     ------
     ValueError
-        For inconsistent labels or shapes, NaN/inf, negative ``x``, or a singular or
-        ill-conditioned ``I − A`` or ``I − B``.
+        For inconsistent labels or shapes (including an ``x`` Series / one-column DataFrame
+        whose labels are not exactly those of ``Z``), NaN/inf, negative ``x``, or a singular
+        or ill-conditioned ``I − A`` or ``I − B``.
 
     See Also
     --------
@@ -456,25 +635,44 @@ def io_model(Z, x) -> IOModel:
     >>> m = io_model(Z, x)
     >>> m.f.tolist(), m.L.loc["b"].round(3).tolist()
     ([55.0, 30.0, 50.0], [0.132, 1.25, 0.706])
+
+    ``x`` is matched to ``Z`` by label, in any order:
+
+    >>> io_model(Z, x.iloc[::-1].to_frame("output")).L.equals(m.L)
+    True
+
+    Negative flows are computed but noted:
+
+    >>> Zn = Z.copy()
+    >>> Zn.loc["c", "a"] = -2.0
+    >>> io_model(Zn, x).notes                          # doctest: +ELLIPSIS
+    ("Z has 1 negative entry (smallest -2, row 'c', column 'a'); ...",)
     """
-    z, xv, labels = _coerce(Z, x)
+    z, xv, labels, notes = _coerce(Z, x)
     inv = _safe_inv(xv)
     a = z * inv[None, :]
     b = z * inv[:, None]
     L = _inverse_of_I_minus(a, what="A")
-    G = _inverse_of_I_minus(b, what="B")
+    G = _ghosh_from_leontief(L, b, xv)
 
-    def frame(m):
-        return pd.DataFrame(m, index=labels, columns=labels)
+    def frame(m):  # the arrays are new and column-major: no copy
+        return pd.DataFrame(m, index=labels, columns=labels, copy=False)
 
+    if isinstance(Z, pd.DataFrame) and not z.flags.writeable and Z.columns.equals(labels):
+        Zf = Z.astype(np.float64)  # z is a read-only view of Z's data: a lazy (copy-on-write) copy
+    elif isinstance(Z, pd.DataFrame) and z.flags.writeable:
+        Zf = frame(z)  # z is already a new array (converted, or gathered from several blocks)
+    else:
+        Zf = frame(np.array(z, order="F", copy=True))
     return IOModel(
-        Z=frame(z.copy()),
+        Z=Zf,
         x=pd.Series(xv, index=labels, name="x"),
         f=pd.Series(xv - z.sum(axis=1), index=labels, name="f"),
         A=frame(a),
         L=frame(L),
         B=frame(b),
         G=frame(G),
+        notes=tuple(notes),
     )
 
 
@@ -516,7 +714,7 @@ def rasmussen(L) -> pd.DataFrame:
     >>> r.mean().round(6).tolist()
     [1.0, 1.0]
     """
-    m, _, labels = _coerce(L)
+    m, _, labels, _ = _coerce(L, what="L")
     bl, fl = _rasmussen_arr(m)
     return pd.DataFrame({"BL": bl, "FL": fl}, index=labels)
 
@@ -573,14 +771,15 @@ def hypothetical_extraction(
     """
     if method not in ("closed_form", "direct"):
         raise ValueError(f"method must be 'closed_form' or 'direct', got {method!r}")
-    z, xv, labels = _coerce(Z, x)
+    z, xv, labels, notes = _coerce(Z, x)
     a = z * _safe_inv(xv)[None, :]
     L = _inverse_of_I_minus(a, what="A")
     f = xv - z.sum(axis=1)
     loss = _extraction_arr(a, L, xv, f, method)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {"extraction_loss": loss, "extraction_share": _share(loss, xv.sum())}, index=labels
     )
+    return _with_note(out, notes)
 
 
 def linkages(Z, x) -> pd.DataFrame:
@@ -603,8 +802,9 @@ def linkages(Z, x) -> pd.DataFrame:
     Z : DataFrame or array-like
         n × n intermediate flows, supplying sector (rows) → using sector (columns), in the
         currency unit of the table; a DataFrame needs the same labels on both axes.
-    x : Series or array-like
-        Gross output per sector (same unit, ≥ 0).
+    x : Series, one-column DataFrame or array-like
+        Gross output per sector (same unit, ≥ 0), matched to ``Z`` as in
+        :func:`final_demand` (by label, or by position for an array).
 
     Returns
     -------
@@ -613,7 +813,8 @@ def linkages(Z, x) -> pd.DataFrame:
         ``FL``, ``FL_ghosh`` unitless (mean 1 over sectors), ``quadrant`` one of
         :data:`QUADRANTS`, ``extraction_loss`` in the unit of ``Z``, ``extraction_share``
         a fraction of ``Σ x`` (0 when ``Σ x = 0``). An empty table gives these columns
-        and no row.
+        and no row. ``.attrs["note"]`` holds :attr:`IOModel.notes` when there are any
+        (negative entries in ``Z``).
 
     See Also
     --------
@@ -655,7 +856,7 @@ def linkages(Z, x) -> pd.DataFrame:
         [(bl > 1) & (fl > 1), bl > 1, fl > 1], list(QUADRANTS[:3]), default=QUADRANTS[3]
     )
     labels = model.Z.index
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "BL": bl,
             "FL": fl,
@@ -666,3 +867,4 @@ def linkages(Z, x) -> pd.DataFrame:
         },
         index=labels,
     )
+    return _with_note(out, model.notes)
