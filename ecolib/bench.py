@@ -34,10 +34,17 @@ PAGE_LIMIT = 10 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Case:
+    """One timed case: ``setup(region)`` (not timed; ``region`` is None when the case does not
+    need the synthetic region), ``run(inputs)`` timed ``repeat`` times. ``goal``: the issue's
+    target, printed beside the figure. A ``run`` may return a list of rows (dicts) that compare
+    ecolib with a reference implementation or give sizes: they are printed under the case and
+    written to ``--json``."""
     name: str
-    setup: Callable[[Path], Any]
+    setup: Callable[[Path | None], Any]
     run: Callable[[Any], Any]
     repeat: int = 3
+    needs_region: bool = True
+    goal: str = ""
 
 
 def _load(path: Path):
@@ -57,16 +64,22 @@ def discover(pattern: str | None = None) -> list[tuple[Path, Case]]:
     return cases
 
 
-def _child(path: str, name: str, region: str, queue) -> None:
+def _child(path: str, name: str, region: str | None, queue) -> None:
     case = next(c for c in getattr(_load(Path(path)), "CASES") if c.name == name)
-    inputs = case.setup(Path(region))
-    times = []
+    inputs = case.setup(Path(region) if region else None)
+    times, out = [], None
     for _ in range(case.repeat):
         started = time.perf_counter()
-        case.run(inputs)
+        out = case.run(inputs)
         times.append(time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb})
+    rows = [dict(r) for r in out] if isinstance(out, list) and all(isinstance(r, dict) for r in out) else []
+    queue.put({"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb,
+               "goal": case.goal, "rows": json.loads(json.dumps(rows, default=str))})
+
+
+def _row_text(row: dict) -> str:
+    return "  ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
 
 
 def report_sizes(region: Path, month: str, out: Path) -> dict[str, int]:
@@ -104,28 +117,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--month", default="2026-10", help="the month of --report")
     args = parser.parse_args(argv)
 
-    region_module = _load(BENCH_DIR / "region.py")
-    started = time.perf_counter()
-    region = region_module.ensure_region(ROOT / ".bench", firms=args.firms, flows=args.flows, nodes=args.nodes)
-    print(f"region {region.name}: ready in {time.perf_counter() - started:.1f} s")
+    cases = discover(args.only)
+    region = None
+    if args.report or any(case.needs_region for _, case in cases):   # built (or read from .bench/) only if needed
+        region_module = _load(BENCH_DIR / "region.py")
+        started = time.perf_counter()
+        region = region_module.ensure_region(ROOT / ".bench", firms=args.firms, flows=args.flows, nodes=args.nodes)
+        print(f"region {region.name}: ready in {time.perf_counter() - started:.1f} s")
     if args.report:
         return _report(region, args.month)
     ctx = mp.get_context("spawn")
     results = []
-    print(f"{'case':<44}{'best s':>10}{'median s':>10}{'peak MB':>10}")
-    for path, case in discover(args.only):
+    print(f"{'case':<52}{'best s':>9}{'median s':>10}{'peak MB':>9}  goal")
+    for path, case in cases:
         queue = ctx.Queue()
-        proc = ctx.Process(target=_child, args=(str(path), case.name, str(region), queue))
+        proc = ctx.Process(target=_child, args=(str(path), case.name, str(region) if region else None, queue))
         proc.start()
         proc.join()
         if proc.exitcode != 0:
-            print(f"{case.name:<44}{'failed (exit ' + str(proc.exitcode) + ')':>30}")
+            print(f"{case.name:<52}{'failed (exit ' + str(proc.exitcode) + ')':>28}")
             continue
         r = queue.get()
         results.append(r)
-        print(f"{r['case']:<44}{r['best_s']:>10.2f}{r['median_s']:>10.2f}{r['peak_mb']:>10.0f}")
+        print(f"{r['case']:<52}{r['best_s']:>9.2f}{r['median_s']:>10.2f}{r['peak_mb']:>9.0f}  {r['goal']}")
+        for row in r["rows"]:
+            print(f"    {_row_text(row)}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"region": region.name, "results": results}, indent=2))
+        Path(args.json).write_text(json.dumps({"region": region.name if region else None, "results": results},
+                                              indent=2))
     return 0
 
 
