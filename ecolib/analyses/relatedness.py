@@ -11,6 +11,8 @@ output, firm × node capability, country × product exports. ``X`` may be
 Dense input gives ``DataFrame`` results; sparse input gives :class:`LabeledMatrix` for the
 matrices that stay sparse (RCA, presence) and dense ``DataFrame`` s for the ones that do not
 (density, COG: one float64 per location × activity cell, e.g. 400 MB for 100k × 500).
+:func:`complexity_panel` takes a long table instead and returns every measure at its rows
+only, without any dense location × activity array (memory grows with the rows of the table).
 
 Definitions (c = location, p = activity; all sums over the matrix given)
 -----------------------------------------------------------------------
@@ -480,11 +482,15 @@ def _colsum(a) -> np.ndarray:
     return np.asarray(a.sum(axis=0), dtype=np.float64).ravel()
 
 
-def _rca_arr(a):
+def _rca_factors(a) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column factors of RCA: ``RCA_cp = X_cp · fr_c · fc_p`` (0 for zero totals)."""
     rs, cs = _rowsum(a), _colsum(a)
     total = rs.sum()
-    fr = _safe_inv(rs)
-    fc = total * _safe_inv(cs)
+    return _safe_inv(rs), total * _safe_inv(cs)
+
+
+def _rca_arr(a):
+    fr, fc = _rca_factors(a)
     if sp.issparse(a):
         out = a.copy()
         row = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
@@ -546,8 +552,40 @@ def _continuous_proximity_arr(r) -> np.ndarray:
     return phi
 
 
+#: Bytes of a column block of the dense operand in :func:`_spmm` (about an L2/L3 cache share).
+_SPMM_BLOCK_BYTES = 2**21
+
+
+class _ColumnBlocks:
+    """A dense matrix ``b`` cut into contiguous column blocks of about
+    :data:`_SPMM_BLOCK_BYTES` each (a single block when ``b`` is small), for :func:`_spmm`."""
+
+    def __init__(self, b: np.ndarray):
+        b = np.asarray(b, dtype=np.float64)
+        self.shape = b.shape
+        width = max(64, _SPMM_BLOCK_BYTES // (8 * max(b.shape[0], 1)))
+        if width >= b.shape[1]:
+            self.blocks = [(0, np.ascontiguousarray(b))]
+        else:
+            self.blocks = [(j, np.ascontiguousarray(b[:, j:j + width])) for j in range(0, b.shape[1], width)]
+
+
+def _spmm(m, b: np.ndarray | _ColumnBlocks) -> np.ndarray:
+    """``m @ b`` for a sparse ``m`` and a dense ``b``, one column block of ``b`` at a time:
+    scipy's kernel adds rows of ``b``, which stay in cache when ``b`` is cut in blocks (about
+    3× faster for 2,000 activities). Every entry is the same sum in the same order, so the
+    result is the same to the last bit."""
+    cb = b if isinstance(b, _ColumnBlocks) else _ColumnBlocks(b)
+    if len(cb.blocks) == 1:
+        return np.asarray(m @ cb.blocks[0][1])
+    out = np.empty((m.shape[0], cb.shape[1]))
+    for j, blk in cb.blocks:
+        out[:, j:j + blk.shape[1]] = m @ blk
+    return out
+
+
 def _density_arr(m, phi: np.ndarray) -> np.ndarray:
-    num = np.asarray(m @ phi)
+    num = _spmm(m, phi) if sp.issparse(m) else np.asarray(m @ phi)
     return num * _safe_inv(phi.sum(axis=0))[None, :]
 
 
@@ -648,31 +686,32 @@ class _OutlookOut:
     notes: list[str]
 
 
-def _outlook_arr(m, phi: np.ndarray, dens: np.ndarray, e: _EciOut) -> _OutlookOut:
-    nc_all, np_all = m.shape
-    if np.isnan(e.pci).all():
-        return _OutlookOut(np.full(nc_all, np.nan), np.full((nc_all, np_all), np.nan), np.nan, [])
+def _outlook_weights(m, phi: np.ndarray, e: _EciOut) -> tuple[float, np.ndarray, np.ndarray]:
+    """k̄, ``v = PCI − k̄`` (0 where PCI is undefined) and ``w = v / Σ_p'' φ_p''p`` (COG weights)."""
     kp0 = _colsum(m)
     ok = ~np.isnan(e.pci)
     kbar = float(np.sum(kp0[ok] * e.pci[ok]) / np.sum(kp0[ok]))
     v = np.where(ok, e.pci - kbar, 0.0)  # undefined PCI contributes nothing
-    # raw COI = Σ_p (1 − M) ω (pci − k̄)
+    return kbar, v, v * _safe_inv(phi.sum(axis=0))
+
+
+def _raw_coi(m, dens: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """raw COI = Σ_p (1 − M) ω (pci − k̄), per location (rows of ``m``)."""
     if sp.issparse(m):
-        raw = dens @ v - np.asarray(m.multiply(dens) @ v).ravel()
-    else:
-        raw = (dens * (1.0 - m)) @ v
-    # COG = (1 − M) ⊙ (W φᵀ), W_cp' = (1 − M_cp') (pci_p' − k̄) / Σ_p'' φ_p''p'
-    w = v * _safe_inv(phi.sum(axis=0))
-    if sp.issparse(m):
-        cog = np.broadcast_to(phi @ w, (nc_all, np_all)) - np.asarray((m @ sp.diags_array(w)) @ phi.T)
-        mr = m.tocoo()
-        cog = np.array(cog)
-        cog[mr.row, mr.col] = 0.0
-    else:
-        cog = ((1.0 - m) * w[None, :]) @ phi.T
-        np.putmask(cog, m != 0, 0.0)
-    notes: list[str] = []
-    coi = np.full(nc_all, np.nan)
+        return dens @ v - np.asarray(m.multiply(dens) @ v).ravel()
+    return (dens * (1.0 - m)) @ v
+
+
+def _cog_sparse(m, phi_t: np.ndarray | _ColumnBlocks, g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """COG of a sparse ``m`` before zeroing its present cells: ``g − (M diag(w)) φᵀ``, with
+    ``g = φ w`` and ``phi_t = φᵀ``."""
+    out = _spmm(m @ sp.diags_array(w), phi_t)
+    np.subtract(g[None, :], out, out=out)
+    return out
+
+
+def _coi_standardise(raw: np.ndarray, e: _EciOut) -> tuple[np.ndarray, list[str]]:
+    coi = np.full(raw.shape[0], np.nan)
     rows = e.rows
     rr = raw[rows]
     mean = rr.mean()
@@ -680,8 +719,25 @@ def _outlook_arr(m, phi: np.ndarray, dens: np.ndarray, e: _EciOut) -> _OutlookOu
     s = float(np.sqrt(npp * np.sum((rr - mean) ** 2) / (e.ncells - 1)))
     if s > _EIG_TOL * max(np.abs(rr).max(), np.finfo(float).tiny):
         coi[rows] = (rr - mean) / s
+        return coi, []
+    return coi, ["COI undefined: raw complexity outlook does not vary across locations; COI is NaN"]
+
+
+def _outlook_arr(m, phi: np.ndarray, dens: np.ndarray, e: _EciOut) -> _OutlookOut:
+    nc_all, np_all = m.shape
+    if np.isnan(e.pci).all():
+        return _OutlookOut(np.full(nc_all, np.nan), np.full((nc_all, np_all), np.nan), np.nan, [])
+    kbar, v, w = _outlook_weights(m, phi, e)
+    raw = _raw_coi(m, dens, v)
+    # COG = (1 − M) ⊙ (W φᵀ), W_cp' = (1 − M_cp') (pci_p' − k̄) / Σ_p'' φ_p''p'
+    if sp.issparse(m):
+        cog = _cog_sparse(m, phi.T, phi @ w, w)
+        mr = m.tocoo()
+        cog[mr.row, mr.col] = 0.0
     else:
-        notes.append("COI undefined: raw complexity outlook does not vary across locations; COI is NaN")
+        cog = ((1.0 - m) * w[None, :]) @ phi.T
+        np.putmask(cog, m != 0, 0.0)
+    coi, notes = _coi_standardise(raw, e)
     return _OutlookOut(coi, cog, kbar, notes)
 
 
@@ -1409,6 +1465,11 @@ def complexity_panel(
     ubiquity, coi, cog.  Location × activity cells absent from ``df`` count as 0 but are
     not added as rows.
 
+    The numbers are those of :func:`complexity` on each period's sparse matrix, but no dense
+    location × activity array is built: memory grows with the rows of ``df`` (plus one
+    activity × activity proximity per period), not with locations × activities, so a table of
+    100k firms × 2,000 nodes with a few links per firm fits where the dense matrix would not.
+
     Parameters
     ----------
     df : DataFrame
@@ -1430,8 +1491,11 @@ def complexity_panel(
         Index ``0 … n − 1``; columns ``time`` (if given), ``location``, ``activity``, the
         ``value`` column (summed, its unit), ``rca`` (dimensionless), ``M`` (0/1),
         ``density`` (in [0, 1]), ``eci``, ``pci`` (standardised within the period),
-        ``diversity``, ``ubiquity`` (counts), ``coi`` (standardised), ``cog``. The notes
-        of :func:`complexity` are not returned: undefined values are only NaN here.
+        ``diversity``, ``ubiquity`` (counts), ``coi`` (standardised), ``cog``.
+        ``.attrs["notes"]`` is a dict period → tuple of str: the notes of :func:`complexity`
+        for that period's matrix (why values are NaN or not unique; empty tuple when all is
+        regular), with the key ``None`` when ``time`` is not given. pandas carries ``attrs``
+        through selections, but not through every operation: read them from the result.
 
     Raises
     ------
@@ -1460,6 +1524,19 @@ def complexity_panel(
     >>> by_year = complexity_panel(two, location="zone", activity="node", value="output", time="year")
     >>> by_year.groupby("year")["eci"].first().round(3).to_dict()       # z1's ECI each year
     {2025: 1.343, 2026: -1.146}
+    >>> by_year.attrs["notes"]
+    {2025: (), 2026: ()}
+
+    The tiny park's two zones share no node, as for :func:`complexity`:
+
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import zone_node_matrix
+    >>> tables = tiny().tables
+    >>> Z = zone_node_matrix(tables["firms"], tables["firm_nodes"], month="2026-03")
+    >>> zones = Z.stack().rename("output").reset_index()
+    >>> cells = complexity_panel(zones[zones.output > 0], location="zone", activity="node_id", value="output")
+    >>> cells.attrs["notes"][None] == complexity(Z).notes
+    True
     """
     keys = ([time] if time is not None else []) + [location, activity]
     for col in keys + [value]:
@@ -1467,30 +1544,195 @@ def complexity_panel(
             raise ValueError(f"complexity_panel: column {col!r} not in the table")
     if df[keys].isna().any().any():
         raise ValueError(f"complexity_panel: key columns {keys} must not be missing")
-    agg = df.groupby(keys, sort=False)[value].sum().reset_index()
-    n = len(agg)
-    cols = {k: np.full(n, np.nan) for k in ["rca", "density", "eci", "pci", "coi", "cog"]}
-    ints = {k: np.zeros(n, dtype=np.int64) for k in ["M", "diversity", "ubiquity"]}
-    groups = agg.groupby(time, sort=False).indices if time is not None else {None: np.arange(n)}
-    for _, idx in groups.items():  # loop over periods only
-        sub = agg.iloc[idx]
-        r, rows = pd.factorize(sub[location], sort=True)
-        c, acts = pd.factorize(sub[activity], sort=True)
-        v = pd.to_numeric(sub[value]).to_numpy(dtype=np.float64)
-        shape = (len(rows), len(acts))
-        a = sp.csr_array(sp.coo_array((v, (r, c)), shape=shape))
-        ncell = shape[0] * shape[1]
-        use_sparse = ncell > 2_000_000 and len(sub) < 0.1 * ncell
-        X = LabeledMatrix(a, pd.Index(rows), pd.Index(acts)) if use_sparse else pd.DataFrame(
-            a.toarray(), index=rows, columns=acts, copy=False
-        )
-        res = complexity(X, threshold=threshold, proximity_kind=proximity_kind)
-        f = _cells_frame(res, r, c, sub[location], sub[activity], location=location, activity=activity)
-        for k in cols:
-            cols[k][idx] = f[k].to_numpy()
-        for k in ints:
-            ints[k][idx] = f[k].to_numpy()
-    out = agg.copy()
+    if not threshold > 0:
+        raise ValueError(f"threshold must be > 0, got {threshold!r}")
+    if proximity_kind not in _PROXIMITY_KINDS:
+        raise ValueError(f"proximity_kind must be one of {_PROXIMITY_KINDS}, got {proximity_kind!r}")
+    try:
+        agg, notes, out = _panel_measures(df[keys + [value]].reset_index(drop=True), keys, value, time,
+                                          threshold=threshold, proximity_kind=proximity_kind)
+    except _NeedsSum:  # sum duplicates into the first occurrence's row (a missing value counts 0)
+        agg = df.groupby(keys, sort=False)[value].sum().reset_index()
+        agg, notes, out = _panel_measures(agg, keys, value, time, threshold=threshold, proximity_kind=proximity_kind)
+    res = agg.copy(deep=False)  # copy-on-write: the key and value columns are not copied
     for k in ["rca", "M", "density", "eci", "pci", "diversity", "ubiquity", "coi", "cog"]:
-        out[k] = ints[k] if k in ints else cols[k]
-    return out
+        res[k] = out.pop(k)
+    res.attrs["notes"] = notes
+    return res
+
+
+class _NeedsSum(Exception):
+    """The long table has rows with the same (time, location, activity), or missing values:
+    it is summed by key first (as ``groupby(...).sum()``, where a missing value counts 0)."""
+
+
+def _panel_measures(agg: pd.DataFrame, keys: list[str], value: str, time: str | None, *, threshold: float,
+                    proximity_kind: str):
+    """``(agg, notes, out)``: every measure for every row of ``agg`` (a long table), period by
+    period; ``notes`` per period code (periods in order of first occurrence), ``out`` the
+    measure columns. Raises :class:`_NeedsSum` if a (time, location, activity) repeats or a
+    value is missing."""
+    location, activity = keys[-2], keys[-1]
+    n = len(agg)
+    idx_type = np.int32 if n < 2**31 - 1 else np.int64
+    lc = pd.factorize(agg[location], sort=True)[0].astype(idx_type)
+    ac = pd.factorize(agg[activity], sort=True)[0].astype(idx_type)
+    tc, nt = None, 1
+    if time is not None:
+        tc, periods = pd.factorize(agg[time], sort=False)
+        nt = len(periods)
+        if nt <= 1:
+            tc = None
+    values = agg[value]
+    if values.dtype != np.float64:
+        values = pd.to_numeric(values)
+    v = values.to_numpy(dtype=np.float64)
+    if np.isnan(v).any():
+        raise _NeedsSum
+    out = {k: np.empty(n) for k in ["rca", "density", "eci", "pci", "coi", "cog"]}
+    out |= {k: np.empty(n, dtype=np.int64) for k in ["M", "diversity", "ubiquity"]}
+    notes: dict = {}
+    if nt <= 1:  # one period: its codes are those of the whole table
+        cells = _cell_matrix(lc, ac, (int(lc.max(initial=-1)) + 1, int(ac.max(initial=-1)) + 1))
+        del lc, ac
+        notes[0] = _panel_cells(cells, v, out, None, threshold=threshold, proximity_kind=proximity_kind)
+    else:  # the rows of each period (in table order)
+        order = np.argsort(tc, kind="stable")
+        for t, idx in enumerate(np.split(order, np.cumsum(np.bincount(tc, minlength=nt))[:-1])):
+            r, nr = _local_codes(lc[idx])
+            c, na = _local_codes(ac[idx])
+            cells = _cell_matrix(r, c, (nr, na))
+            del r, c
+            notes[t] = _panel_cells(cells, v[idx], out, idx, threshold=threshold, proximity_kind=proximity_kind)
+    if time is None:
+        return agg, {None: notes[0]}, out
+    first = np.unique(tc, return_index=True)[1] if tc is not None else np.arange(min(n, 1))
+    labels = agg[time].to_numpy()[first]
+    return agg, {(lab.item() if isinstance(lab, np.generic) else lab): notes[t] for t, lab in enumerate(labels)}, out
+
+
+def _local_codes(codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes renumbered ``0 … m − 1`` in the same order (the labels present in a period)."""
+    if not len(codes):
+        return codes, 0
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present[codes] = True
+    if present.all():
+        return codes, len(present)
+    new = (np.cumsum(present) - 1).astype(codes.dtype)
+    return new[codes], int(present.sum())
+
+
+#: Cells per dense block (location rows × all activities) in :func:`_panel_cells`: 2**21
+#: float64 cells are 16 MB per block array.
+_BLOCK_CELLS = 2**21
+
+
+def _cell_matrix(r: np.ndarray, c: np.ndarray, shape: tuple[int, int]) -> sp.csr_array:
+    """The cells ``(r, c)`` of a long table as a canonical CSR matrix of ``shape`` (rows
+    sorted, columns sorted within a row) whose data are the cells' positions in the table + 1
+    (so that no entry is an explicit 0). Raises :class:`_NeedsSum` if a cell repeats."""
+    cells = sp.csr_array((np.arange(1, len(r) + 1, dtype=r.dtype), (r, c)), shape=shape)
+    if cells.nnz != len(r):
+        raise _NeedsSum
+    return cells
+
+
+def _panel_cells(
+    cells: sp.csr_array, v: np.ndarray, out: dict[str, np.ndarray], idx: np.ndarray | None, *,
+    threshold: float, proximity_kind: str,
+) -> tuple[str, ...]:
+    """Every measure at the cells of one period's matrix (``cells`` from :func:`_cell_matrix`,
+    values ``v`` in table order), written to ``out[measure][idx]`` (``idx=None``: to all of
+    ``out[measure]``); returns the notes. ``cells`` is used up (its data are changed).
+
+    Same numbers as :func:`complexity` on the sparse matrix, without any dense location ×
+    activity array: presence is a sparse matrix on the table's cells; the per-cell values
+    are computed and written a block of locations at a time (about :data:`_BLOCK_CELLS`
+    location × activity cells), and so are the dense density and COG of the block, read at
+    the block's cells of the table, and the block's raw COI; then dropped.
+    """
+    n, (n_rows, n_cols) = cells.nnz, cells.shape
+    cols = {name: out[name] if idx is None else np.empty(n, dtype=out[name].dtype) for name in out}
+    cell_of = cells.data  # CSR position → position in the table (of the period)
+    cell_of -= 1
+    indices, indptr = cells.indices, cells.indptr
+    per_row = np.diff(indptr)
+    step = max(1, _BLOCK_CELLS // max(n_cols, 1))
+    blocks = [(lo, min(lo + step, n_rows)) for lo in range(0, n_rows, step)]
+
+    def cells_of(lo, hi):  # the table positions, columns and block rows of locations lo … hi − 1
+        at = slice(indptr[lo], indptr[hi])
+        return cell_of[at], indices[at], np.repeat(np.arange(hi - lo), per_row[lo:hi])
+
+    def put_rows(name, per_location, lo, hi, at):
+        cols[name][at] = np.repeat(per_location[lo:hi], per_row[lo:hi])
+
+    # values (checked), RCA (as _rca_arr computes it: (x · fr) · fc, 0 for the table's zero
+    # values) and presence, block by block
+    if n and not np.isfinite(v).all():
+        raise ValueError("X contains NaN or infinite values; fill missing cells with 0 explicitly")
+    if n and (v < 0).any():
+        raise ValueError("X contains negative values; location × activity values must be ≥ 0")
+    fr, fc = _rca_factors(sp.csr_array((v[cell_of], indices, indptr), shape=cells.shape))
+    keep = np.empty(n, dtype=bool)  # in CSR order
+    continuous = proximity_kind == "continuous"
+    rca_csr = np.empty(n) if continuous else None
+    for lo, hi in blocks:
+        at, cl, rl = cells_of(lo, hi)
+        rca = v[at]
+        rca *= fr[lo:hi][rl]
+        rca *= fc[cl]
+        cols["rca"][at] = rca
+        keep[indptr[lo]:indptr[hi]] = rca >= threshold
+        if continuous:
+            rca_csr[indptr[lo]:indptr[hi]] = rca
+    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=indptr.dtype)])
+    ma = sp.csr_array((np.ones(int(kept_before[-1])), indices[keep], kept_before[indptr]), shape=cells.shape)
+    del kept_before
+    cols["M"][cell_of] = keep
+    del keep
+    if continuous:
+        ph = _continuous_proximity_arr(sp.csr_array((rca_csr, indices, indptr), shape=cells.shape))
+        del rca_csr
+    else:
+        ph = _proximity_arr(ma, proximity_kind)
+    e = _eci_arr(ma)
+    notes = list(e.notes)
+    diversity, ubiquity = _rowsum(ma).astype(np.int64), _colsum(ma).astype(np.int64)
+    inv = _safe_inv(ph.sum(axis=0))
+    defined = not np.isnan(e.pci).all()
+    if defined:
+        _, vv, w = _outlook_weights(ma, ph, e)
+        g, ph_t = ph @ w, _ColumnBlocks(ph.T)
+        raw = np.empty(n_rows)
+    ph_blocks = _ColumnBlocks(ph)
+    for lo, hi in blocks:
+        at, cl, rl = cells_of(lo, hi)
+        put_rows("diversity", diversity, lo, hi, at)
+        put_rows("eci", e.eci, lo, hi, at)
+        cols["ubiquity"][at] = ubiquity[cl]
+        cols["pci"][at] = e.pci[cl]
+        m_blk = ma[lo:hi]
+        dens = _spmm(m_blk, ph_blocks)
+        dens *= inv[None, :]  # as _density_arr
+        cols["density"][at] = dens[rl, cl]
+        if defined:
+            raw[lo:hi] = _raw_coi(m_blk, dens, vv)
+            del dens
+            cog = _cog_sparse(m_blk, ph_t, g, w)[rl, cl]
+            cog[cols["M"][at] != 0] = 0.0
+            cols["cog"][at] = cog
+        else:
+            cols["cog"][at] = np.nan
+    if defined:
+        coi, coi_notes = _coi_standardise(raw, e)
+        notes += coi_notes
+    else:
+        coi = np.full(n_rows, np.nan)
+    for lo, hi in blocks:
+        put_rows("coi", coi, lo, hi, cell_of[indptr[lo]:indptr[hi]])
+    if idx is not None:
+        for name, col in cols.items():
+            out[name][idx] = col
+    return tuple(notes)
