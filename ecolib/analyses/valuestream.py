@@ -38,14 +38,13 @@ Definitions
   1 / value, so heavy links are short), normalised as networkx does (share of the other
   firm pairs whose shortest path runs through the firm), and the number of distinct groups its
   local trading partners belong to (``segments_linked``). Computed by
-  :func:`ecolib.foundations.network.betweenness`: up to ``exact_max`` (2,000) firms in the
-  graph exact, ``networkx.betweenness_centrality(weight=length)``; above, Brandes' estimator
-  from ``k`` seeded random source firms, rescaled like networkx's ``k`` option, with shortest
-  paths from ``scipy.sparse.csgraph.dijkstra``: ``k`` = 256, cut to a budget of ``25e6 /
-  edges`` sources for very large graphs but never below 32 (a 100k-firm, 1M-flow region: ~0.8M
-  local edges, k = 32, a few seconds; pass ``samples=`` for more precision, the error of a
-  firm's estimate shrinks like 1/√k). Equally short alternative paths (exact ties of money
-  values) are broken arbitrarily there instead of split.
+  :func:`ecolib.foundations.network.betweenness` (networkit): up to ``exact_max`` (5,000)
+  firms in the graph exact, equal to ``networkx.betweenness_centrality(weight=length)``;
+  above, networkit's unbiased pivot estimate from ``k`` seeded random pivot firms: ``k`` = 256,
+  cut to ``25e6 / edges`` pivots for very large graphs but never below 32 (a 100k-firm,
+  1M-flow region: ~0.8M local edges, k = 32, about 9 s; pass ``samples=`` for more precision;
+  the error shrinks like 1/√k, figures in :mod:`ecolib.foundations.network`). Equally short
+  alternative paths share the pair in both.
 * **Broken links** (价值传导断裂): chain edges rolled up to the level (``I → J``, I ≠ J) where
   both I and J have active local firms but the local flow I → J is below ``threshold``
   (default 10 %, ``thresholds.broken_link_share`` in workspace.yaml) of J's inflow from group
