@@ -82,7 +82,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Optional modules the report command never needs and does not import: jsonschema (through
+#: nbformat) would import ``rfc3987_syntax``, its checker of the "iri" format, which builds some 35
+#: parsers when imported (1.5-2 s of CPU); no notebook schema uses that format (jsonschema#1428).
+NOT_IMPORTED = ("rfc3987_syntax",)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    for name in NOT_IMPORTED:
+        sys.modules.setdefault(name, None)   # an import of it fails, and jsonschema goes without it
     from ecolib.foundations.months import parse_range
     from ecolib.report import ReportError, render
 
@@ -93,7 +101,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         results = render(args.workspace, months, lang=args.lang, only=args.only, out=args.out,
-                         notebooks_dir=args.notebooks)
+                         notebooks_dir=args.notebooks, single_file=args.single_file)
     except ReportError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -102,6 +110,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     for r in results:
         print(f"Report for {r.summary['month']}: {r.index}")
+        if r.single_file:
+            print(f"  as one file: {r.single_file}")
     if len(results) > 1:
         print(f"All months: {results[0].folder.parent / 'index.html'}")
     return EXIT_OK
@@ -160,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. overview)")
     r.add_argument("--out", default="reports", help="output folder (default reports/)")
     r.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
+    r.add_argument("--single-file", action="store_true",
+                   help="also write each month as one self-contained HTML file, <out>/<park>/<month>.html "
+                        "(index and every page, plotly.js inlined once; opens offline)")
     r.set_defaults(func=_cmd_report)
     return parser
 

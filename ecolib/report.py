@@ -6,21 +6,34 @@ Layout of one rendered month::
         index.html                 every rendered month with its alert counts (client)
         <month>/                   the client folder: only what goes to the client
             index.html             headline figures, alerts, links (no plotly.js: small)
-            00_overview.html       one page per notebook, no code, plotly.js inlined once
+            00_overview.html       one page per notebook, no code; loads the two files below
+            plotly-<version>.min.js   plotly.js, once for the month (if a page has a figure)
+            notebook-<hash>.css    the style sheets every page shares
             summary.json           headline numbers and alerts, machine-readable, deterministic
             tables.xlsx            every table of the report, one sheet each, cells stored as text
+        <month>.html               with ``single_file``: the whole month in one file (client)
         _analyst/<month>/notebooks/*.ipynb
                                    the executed notebooks (analyst notes, paths of this machine)
         _failed/<month>/           the notebook that failed the last run of that month, if it failed
         .<month>.lock              held (``flock``) by the run rendering that month
 
+Every page opens offline by double-click: it loads plotly.js and its style sheet from the
+folder by relative name, and its Content-Security-Policy allows nothing else
+(:data:`ecolib.presentation.escape.CONTENT_SECURITY_POLICY`).
+
+The month model is computed once (:func:`ecolib.analyses.month.analyse`) and stored; the
+notebooks then run side by side, one kernel per core (:func:`report_workers`), each kernel
+started while the model is computed and running one notebook after another in a fresh
+namespace. Pages, records and the sheets of tables.xlsx keep the order of the notebooks.
+
 A month is built in a hidden ``.<month>.partial-<pid>`` folder and published by renaming it, so
 an earlier report of that month stays intact until the new one is complete. One run at a time
 renders a workspace's month: a second run stops at once with a message naming the holder of
-the lock. A failing notebook stops the run, is kept under ``_failed/<month>/`` for diagnosis,
+the lock. A failing notebook stops the run (the first failing one in the order of the
+notebooks, as in a run one after another), is kept under ``_failed/<month>/`` for diagnosis,
 and nothing is published; a successful run removes that ``_failed/<month>/``. A run stopped by
-Ctrl-C (SIGINT) or SIGTERM removes its partial folder; one killed outright leaves only a hidden
-partial folder, which the next run of that month removes (under the lock).
+Ctrl-C (SIGINT) or SIGTERM kills its kernels and removes its partial folder; one killed outright
+leaves only a hidden partial folder, which the next run of that month removes (under the lock).
 """
 from __future__ import annotations
 
@@ -31,6 +44,7 @@ import hashlib
 import json
 import math
 import os
+import queue
 import re
 import shutil
 import signal
@@ -277,28 +291,87 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, footer: str) -> str:
-    """Client HTML of an executed notebook: no input cells, no prompts, no analyst notes,
-    plotly.js inlined once (only if the page has a figure), nothing loaded from the network."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
+def plotly_file_name() -> str:
+    """The name of plotly.js in a month folder, ``plotly-<version>.min.js``: the file holds the
+    exact bytes of :func:`plotly.offline.get_plotlyjs` (UTF-8)."""
+    import plotly
+    return f"plotly-{plotly.__version__}.min.js"
 
-    exporter = HTMLExporter(
-        template_name="ecolib",
-        extra_template_basedirs=[str(resources.files("ecolib").joinpath("templates"))],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        language_code=lang)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+
+#: One HTML exporter per language, built on first use and reused for every page (building one
+#: and compiling its template costs more than converting a page); used under the lock.
+_EXPORTERS: dict[str, object] = {}
+_EXPORT_LOCK = threading.Lock()
+
+
+def _exporter(lang: str):
+    exporter = _EXPORTERS.get(lang)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        class Exporter(HTMLExporter):
+            def _validate_preprocessor(self, nbc, preprocessor):
+                """Not after each of its dozen preprocessors: the notebook was validated when
+                papermill wrote it, and nbconvert's preprocessors and ours keep it valid."""
+
+        exporter = Exporter(
+            template_name="ecolib",
+            extra_template_basedirs=[str(resources.files("ecolib").joinpath("templates"))],
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            language_code=lang)
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+        exporter.from_notebook_node(nbformat.v4.new_notebook())   # load and compile every template now
+        _EXPORTERS[lang] = exporter
+    return exporter
+
+
+def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, footer: str,
+            plotly_src: str | None = None) -> str:
+    """Client HTML of an executed notebook: no input cells, no prompts, no analyst notes,
+    nothing loaded from the network.
+
+    plotly.js appears once, only if the page has a figure: inlined, or, with ``plotly_src``
+    (a name relative to the page, e.g. :func:`plotly_file_name`), as a script tag that loads
+    the file beside the page. The style sheets are inlined (see :func:`externalise_styles`)."""
     has_plot = any("Plotly.newPlot" in str(o.get("data", {}).get("text/html", ""))
                    for c in nb.cells for o in c.get("outputs", []))
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={
-        "ecolib_plotlyjs": _plotly_js() if has_plot else "",
-        "ecolib_css": report_css(),
-        "ecolib_csp": csp_meta(),
-        "ecolib_footer": footer,
-    })
+    res = {"ecolib_css": report_css(), "ecolib_csp": csp_meta(), "ecolib_footer": footer,
+           "ecolib_plotlyjs": "", "ecolib_plotlyjs_src": ""}
+    if has_plot:
+        res["ecolib_plotlyjs_src" if plotly_src else "ecolib_plotlyjs"] = plotly_src or _plotly_js()
+    with _EXPORT_LOCK:
+        body, _ = _exporter(lang).from_notebook_node(nb, resources=res)
     return body
+
+
+_HEAD_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
+#: How a style sheet moved out of the pages is named in the month folder.
+STYLESHEET_PATTERN = "notebook-{digest}.css"
+
+
+def externalise_styles(page: str) -> tuple[str, str | None, str]:
+    """Move the style sheets of a page's head (ours, the notebook's, JupyterLab's: 265 kB, the
+    same on every page) into one file beside the page.
+
+    Returns
+    -------
+    tuple of (str, str or None, str)
+        The page, now with one ``<link rel="stylesheet">`` where its ``<style>`` elements were;
+        the file name (:data:`STYLESHEET_PATTERN`, named by a hash of its text, so pages with
+        the same styles share one file); the file's text. A page whose head has no style, or
+        whose styles are not one run of ``<style>`` elements (the order of the cascade could
+        change), comes back unchanged, with None and "".
+    """
+    end = page.find("</head>")
+    blocks = list(_HEAD_STYLE.finditer(page, 0, end)) if end > 0 else []
+    if not blocks or any(page[a.end():b.start()].strip() for a, b in zip(blocks, blocks[1:])):
+        return page, None, ""
+    css = '@charset "utf-8";\n' + "\n".join(m.group(1).strip("\n") for m in blocks) + "\n"
+    name = STYLESHEET_PATTERN.format(digest=hashlib.sha256(css.encode("utf-8")).hexdigest()[:12])
+    link = f'<link rel="stylesheet" type="text/css" href="{name}">'
+    return page[:blocks[0].start()] + link + page[blocks[-1].end():], name, css
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,6 +416,15 @@ def alert_counts(summary: dict) -> dict[str, int]:
 def month_index(summary: dict, *, park: str, footer: str) -> str:
     """``index.html`` of one month: headline cards per analysis, alerts, links."""
     lang, month = summary["lang"], summary["month"]
+    return _page(t("report.index_title", lang, park=park, month=month), _month_index_body(summary, park=park),
+                 lang, footer)
+
+
+def _month_index_body(summary: dict, *, park: str, href: Callable[[dict], str] = lambda a: a["html"],
+                      files: bool = True) -> str:
+    """The content of a month's index: ``href`` gives the link to an analysis, ``files`` adds
+    the links to tables.xlsx and summary.json (beside the page in the month folder)."""
+    lang, month = summary["lang"], summary["month"]
     parts = [f'<div class="ecolib-title"><h1>{_e(t("report.index_title", lang, park=park, month=month))}</h1>'
              f'<div class="sub">{_e(t("report.index_intro", lang, month=month))}</div></div>']
     groups = []
@@ -350,11 +432,11 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
         cards = "".join(f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
                         for k, v in a.get("cards", []))
         if cards:
-            groups.append(f'<h3><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></h3>'
+            groups.append(f'<h3><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></h3>'
                           f'<div class="ecolib-cards">{cards}</div>')
     if groups:
         parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.headline", lang))}</h2></div>{"".join(groups)}')
-    links = "".join(f'<li><a href="{_e(a["html"])}">{_e(a.get("title", a["notebook"]))}</a></li>'
+    links = "".join(f'<li><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></li>'
                     for a in summary["analyses"])
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.analyses", lang))}</h2></div><ul>{links}</ul>')
     alerts = sorted_alerts(summary.get("alerts", []))
@@ -371,10 +453,11 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
     else:
         alert_html = f"<p>{_e(t('report.no_alerts', lang))}</p>"
     parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
-    parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
-                 f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li>'
-                 f'<li><a href="summary.json">{_e(t("report.summary_json", lang))}</a></li></ul>')
-    return _page(t("report.index_title", lang, park=park, month=month), "".join(parts), lang, footer)
+    if files:
+        parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
+                     f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li>'
+                     f'<li><a href="summary.json">{_e(t("report.summary_json", lang))}</a></li></ul>')
+    return "".join(parts)
 
 
 def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> str:
@@ -397,6 +480,96 @@ def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> s
 
 
 # --------------------------------------------------------------------------------------------
+# The month as one file
+# --------------------------------------------------------------------------------------------
+
+#: The navigation bar and the sections of the single-file report.
+_SINGLE_FILE_CSS = """
+.ecolib-nav { position: sticky; top: 0; z-index: 1000; background: #fff; border-bottom: 1px solid #dde7ec;
+  padding: 8px 0; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 14px; }
+.ecolib-nav a { color: #1f6f8b; text-decoration: none; }
+.ecolib-nav a:hover { text-decoration: underline; }
+.ecolib-part { scroll-margin-top: 52px; }
+.ecolib-part + .ecolib-part { border-top: 3px solid #1f6f8b; margin-top: 48px; padding-top: 12px; }
+@media print { .ecolib-nav { display: none; } .ecolib-part + .ecolib-part { break-before: page; border-top: none; margin-top: 0; } }
+"""
+_LINKED_STYLE = re.compile(r'<link rel="stylesheet" type="text/css" href="([^"/\\]+)">')
+_LINKED_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"/\\]+)"[^>]*></script>')
+_FOOTER_END = re.compile(r'<div class="ecolib-footer">(.*?)</div>\s*$', re.S)
+
+
+def _prefix_ids(html: str, prefix: str) -> str:
+    """Every ``id`` of a page's body made unique in the single file: ``id="X"`` and each quoted
+    reference to it (``"X"``, ``'X'``, ``"#X"``: figure scripts, anchors) become ``prefix-X``."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    if not ids:
+        return html
+    names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    return re.sub(rf"""(["'])(#?)({names})\1""", lambda m: f"{m[1]}{m[2]}{prefix}-{m[3]}{m[1]}", html)
+
+
+def single_file_html(folder: Path, *, park: str) -> str:
+    """The month in ``folder`` (a month folder as the runner writes it) as one self-contained
+    HTML file: the index, then every analysis page as a section, a bar of links at the top;
+    plotly.js and the style sheets inlined once; the same Content-Security-Policy (nothing is
+    loaded from anywhere). tables.xlsx and summary.json stay in the folder.
+
+    Parameters
+    ----------
+    folder : Path
+        ``<out>/<workspace>/<month>/``: summary.json, the pages it lists, the files they link.
+    park : str
+        The park's name as the index shows it (the Chinese name in a Chinese report).
+    """
+    folder = Path(folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    lang, month = summary["lang"], summary["month"]
+    styles: list[str] = []
+    scripts: list[str] = []
+    body_tag, footer, sections = None, "", []
+    for a in summary["analyses"]:
+        page = (folder / a["html"]).read_text(encoding="utf-8")
+        head, _, body = page.partition("</head>")
+        for name in _LINKED_STYLE.findall(head):
+            css = (folder / name).read_text(encoding="utf-8").removeprefix('@charset "utf-8";\n')
+            if css not in styles:
+                styles.append(css)
+        for m in _HEAD_STYLE.finditer(head):
+            if m.group(1) not in styles:
+                styles.append(m.group(1))
+        for name in _LINKED_SCRIPT.findall(head):
+            if name not in scripts:
+                scripts.append(name)
+        if "Plotly.newPlot" in body and not scripts:          # a page with plotly.js inlined
+            scripts.append(plotly_file_name())
+        tag = re.search(r"<body\b[^>]*>", body)
+        body_tag = body_tag or (tag.group(0) if tag else "<body>")
+        inner = body[body.index("<main>") + len("<main>"):body.rindex("</main>")]
+        end = _FOOTER_END.search(inner)
+        if end:
+            footer, inner = end.group(1), inner[:end.start()]
+        sections.append(f'<section class="ecolib-part" id="{_e(a["notebook"])}">'
+                        f'{_prefix_ids(inner, a["notebook"])}</section>')
+    js = []
+    for name in scripts:
+        js.append(_plotly_js() if name == plotly_file_name() else (folder / name).read_text(encoding="utf-8"))
+    nav = "".join([f'<a href="#index">{_e(t("report.headline", lang))}</a>']
+                  + [f'<a href="#{_e(a["notebook"])}">{_e(a.get("title", a["notebook"]))}</a>'
+                     for a in summary["analyses"]])
+    index = (f'<section class="ecolib-part ecolib-page" id="index">'
+             f'{_month_index_body(summary, park=park, href=lambda a: "#" + a["notebook"], files=False)}</section>')
+    title = t("report.index_title", lang, park=park, month=month)
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{_e(lang)}"><head><meta charset="utf-8">{csp_meta()}'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{_e(title)}</title>'
+            + "".join(f'<script type="text/javascript">{code}</script>' for code in js)
+            + "".join(f'<style type="text/css">{css}</style>' for css in styles or [report_css()])
+            + f'<style type="text/css">{_SINGLE_FILE_CSS}</style></head>\n'
+            f'{body_tag or "<body>"}<main><nav class="ecolib-nav">{nav}</nav>{index}{"".join(sections)}'
+            f'<div class="ecolib-footer">{footer}</div></main></body></html>\n')
+
+
+# --------------------------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------------------------
 
@@ -406,13 +579,17 @@ class MonthReport:
 
     ``folder`` is the client folder ``<out>/<workspace>/<month>/`` and ``index`` its
     ``index.html``; ``notebooks`` is the analyst folder of the executed notebooks
-    (``<out>/<workspace>/_analyst/<month>/notebooks/``), never sent to a client.
+    (``<out>/<workspace>/_analyst/<month>/notebooks/``), never sent to a client;
+    ``single_file`` the whole month as one HTML file, ``<out>/<workspace>/<month>.html``, if
+    asked for. ``seconds``: the model (``analyse``), each notebook (run and conversion), all the
+    notebooks side by side (``notebooks``) and the whole month (``total``).
     """
     folder: Path
     index: Path
     summary: dict
     seconds: dict[str, float] = field(default_factory=dict)
     notebooks: Path | None = None
+    single_file: Path | None = None
 
 
 #: Longest report-folder name made from a workspace name, in UTF-8 bytes (file systems allow
@@ -562,6 +739,8 @@ def _where(err: OSError, ws_dir: Path, month: str) -> str:
     for i, part in enumerate(parts):
         if part.startswith(f".{month}.partial-") and i + 1 < len(parts):
             kind, rest = parts[i + 1], parts[i + 2:]
+            if kind == f"{month}.html":
+                return str(ws_dir / kind)
             base = ws_dir / month if kind == "client" else ws_dir / ANALYST_DIR / month
             return str(base.joinpath(*rest))
     return str(path)
@@ -590,6 +769,9 @@ def _check_targets(ws_dir: Path, month: str) -> None:
                               "move it away and run again")
     if (ws_dir / "index.html").is_dir():
         raise ReportError(f"{ws_dir / 'index.html'} is a folder where the index of months should be; "
+                          "move it away and run again")
+    if (ws_dir / f"{month}.html").is_dir():
+        raise ReportError(f"{ws_dir / f'{month}.html'} is a folder where the month as one file should be; "
                           "move it away and run again")
 
 
@@ -661,7 +843,7 @@ def _one_line(text) -> str:
 
 def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[str] | None = None,
                  out: str | Path = "reports", notebooks_dir: str | Path | None = None,
-                 progress: Callable[[str], None] = print) -> MonthReport:
+                 progress: Callable[[str], None] = print, single_file: bool = False) -> MonthReport:
     """Render one month of ``ws`` (already loaded and valid) and publish it atomically.
 
     Parameters
@@ -680,6 +862,10 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
         Folder of the notebooks to run (default: :func:`default_notebooks_dir`).
     progress : callable
         Called with a line of progress per notebook.
+    single_file : bool
+        Also write the whole month as one self-contained HTML file,
+        ``<out>/<workspace name>/<month>.html`` (see :func:`single_file_html`); without it, an
+        older one of that month is removed (it would disagree with the new folder).
 
     Returns
     -------
@@ -716,7 +902,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
                     raise _Interrupted(signals.name)
                 _check_targets(ws_dir, month)
                 report = _render_locked(ws, month, ws_dir, notebooks, kernel, lang=lang, progress=progress,
-                                        signals=signals)
+                                        signals=signals, single_file=single_file)
     except _Interrupted:
         raise ReportError(f"interrupted ({signals.name or 'SIGINT'}): no report was published for {month} in "
                           f"{ws_dir}; an earlier report of {month} is unchanged") from None
@@ -729,10 +915,319 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
     return report
 
 
-def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path], kernel: str, *,
-                   lang: str, progress: Callable[[str], None], signals: _Signals) -> MonthReport:
-    import papermill as pm
+# ---- notebooks side by side -------------------------------------------------------------------
 
+#: Arguments of every kernel the runner starts.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Imported by each kernel as soon as it has started, while the month model is being computed,
+#: with the modules the notebooks import (:func:`_warm_up`): ecolib's notebook set-up and every
+#: analysis (reading the stored model back needs them all).
+WARM_UP = ("ecolib.notebook", "ecolib.analyses.*")
+#: Run in a kernel between two notebooks: a fresh namespace (IPython's ``%reset``), In [1]
+#: again, the notebook folder as working directory; modules stay imported. The full garbage
+#: collection that ``reset`` ends with (a fifth of a second, with pandas and plotly loaded) is
+#: left to the collector's own schedule.
+_RESET = """\
+def _ecolib_reset(ip, gc, os, cwd):
+    collect = gc.collect
+    gc.collect = lambda generation=2: 0
+    try:
+        ip.reset(new_session=True)
+    finally:
+        gc.collect = collect
+    os.chdir(cwd)
+_ecolib_reset(get_ipython(), __import__("gc"), __import__("os"), {cwd!r})"""
+POOL_ENGINE = "ecolib-pool"
+
+
+def report_workers(n_notebooks: int) -> int:
+    """How many notebooks run side by side: one per core this process may use, at most one per
+    notebook; ``ECOLIB_REPORT_WORKERS`` (a whole number, at least 1) overrides the core count."""
+    env = os.environ.get("ECOLIB_REPORT_WORKERS", "").strip()
+    if env.isdigit() and int(env) >= 1:
+        cores = int(env)
+    else:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+    return max(1, min(n_notebooks, cores))
+
+
+def _warm_up(notebooks: list[Path]) -> str:
+    """Code that imports :data:`WARM_UP` and every module the notebooks' code imports at the top
+    level of a cell (modules that fail to import are left to the notebook to report)."""
+    import ast
+    import pkgutil
+
+    names: list[str] = []
+    for name in WARM_UP:
+        if name.endswith(".*"):
+            package = __import__(name[:-2], fromlist=["__path__"])
+            names += [f"{name[:-2]}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+        else:
+            names.append(name)
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:                    # noqa: BLE001  (papermill will say what is wrong)
+            continue
+        for cell in nb.cells:
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    names += [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.append(node.module)            # and what may be its submodules
+                    names += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    wanted = list(dict.fromkeys(names))
+    return (f"import importlib as _il\nfor _m in {wanted!r}:\n    try:\n        _il.import_module(_m)\n"
+            "    except BaseException:\n        pass\ndel _il, _m")
+
+
+def _register_pool_engine() -> None:
+    """papermill's nbclient engine on a kernel (and client) the runner started and stops itself:
+    papermill parameterises, executes, records errors and writes the notebook as always; the
+    kernel is not shut down after the notebook, so the next notebook of the run starts at once."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    if POOL_ENGINE in papermill_engines._engines:
+        return
+
+    class PoolEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, *, kc=None,
+                                     **kwargs):
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
+                                        startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                        log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, **final_kwargs)
+            client.kc = kc                                   # the kernel's client, ready: no new one
+            return client.execute()
+
+    papermill_engines.register(POOL_ENGINE, PoolEngine)
+
+
+@dataclass
+class _Job:
+    index: int
+    source: Path
+    executed: Path
+    parameters: dict
+
+
+class _Kernels:
+    """Notebooks run side by side, in ``size`` kernels (separate processes), in order of index:
+    a worker thread per kernel takes the next notebook not yet taken.
+
+    Each kernel starts at once (while the month model is computed) and imports
+    :data:`WARM_UP`; it runs one notebook after another, each in a fresh namespace
+    (:data:`_RESET`). A kernel that cannot be started or reset is replaced by papermill's own
+    start of a kernel for each of that worker's notebooks (the error, if any, is then papermill's,
+    as in a sequential run). Events go to ``events``: ``("started" | "done" | "failed", index,
+    payload)``; the payload of "done" is ``(notebook, seconds)``, of "failed" the exception.
+    """
+
+    def __init__(self, kernel: str, cwd: Path, size: int, warm_up: str = "") -> None:
+        self.kernel, self.cwd, self.size, self.warm_up = kernel, str(Path(cwd).resolve()), size, warm_up
+        self.events: queue.Queue = queue.Queue()
+        self.jobs: list[_Job] = []
+        self._go, self._stop = threading.Event(), threading.Event()
+        self._lock = threading.Lock()
+        self._next, self._limit = 0, None
+        self._managers: dict[int, object] = {}         # slot -> kernel manager
+        self._running: dict[int, int] = {}             # notebook index -> slot
+        self._stopped: set[str] = set()                # threads whose kernel was killed on purpose
+        self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True,
+                                          name=f"ecolib-kernel-{slot}") for slot in range(size)]
+
+    def start(self) -> "_Kernels":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def _quiet(self, record) -> bool:
+        """papermill's log (nbclient's "Kernel died …") says nothing of a kernel stopped on purpose."""
+        return not (self._stop.is_set() or record.threadName in self._stopped)
+
+    def submit(self, jobs: list[_Job]) -> None:
+        import logging
+
+        _register_pool_engine()
+        logging.getLogger("papermill").addFilter(self._quiet)
+        self.jobs = jobs
+        self._go.set()
+
+    def alive(self) -> bool:
+        return any(t.is_alive() for t in self._threads)
+
+    def cancel_after(self, index: int) -> None:
+        """Take no notebook after ``index``; stop (kill the kernel of) those running after it."""
+        with self._lock:
+            self._limit = index if self._limit is None else min(self._limit, index)
+            doomed = [slot for i, slot in self._running.items() if i > index]
+            self._stopped |= {self._threads[slot].name for slot in doomed}
+            managers = [self._managers.get(slot) for slot in doomed]
+        for km in managers:
+            _kill(km)
+
+    def close(self) -> None:
+        """Stop everything: no more notebooks, every kernel killed, the threads joined."""
+        self._stop.set()
+        self._go.set()
+        with self._lock:
+            managers = list(self._managers.values())
+        for km in managers:
+            _kill(km)
+        for thread in self._threads:
+            if thread.ident is not None:
+                thread.join(timeout=20)
+        import logging
+
+        logging.getLogger("papermill").removeFilter(self._quiet)
+
+    # ---- in the worker threads ----
+
+    def _take(self, slot: int) -> _Job | None:
+        """The next notebook for the worker in ``slot`` (marked as running there), or None."""
+        with self._lock:
+            if self._stop.is_set() or self._next >= len(self.jobs):
+                return None
+            if self._limit is not None and self._next > self._limit:
+                return None
+            job = self.jobs[self._next]
+            self._next += 1
+            self._running[job.index] = slot
+            return job
+
+    def _start_kernel(self, slot: int):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel)
+        with self._lock:
+            if self._stop.is_set():
+                return None, None
+            self._managers[slot] = km
+        kc = None
+        try:
+            run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=self.cwd)
+            kc = km.client()                 # one client for the kernel's life, as nbclient makes it
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=120)
+            kc.allow_stdin = False
+            if self.warm_up:
+                self._request(km, kc, self.warm_up, timeout=120)
+        except BaseException:
+            self._drop(slot, km, kc)
+            raise
+        return km, kc
+
+    def _request(self, km, kc, code: str, timeout: float) -> str:
+        """Run ``code`` silently in the kernel; its status ("ok", "error"). Raises if the kernel
+        dies or does not answer in time."""
+        from jupyter_core.utils import run_sync
+
+        return run_sync(self._arequest)(km, kc, code, timeout)
+
+    async def _arequest(self, km, kc, code: str, timeout: float) -> str:
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self._stop.is_set():
+            try:
+                reply = await kc.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                if not await km.is_alive():
+                    raise RuntimeError("the kernel died") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return reply["content"].get("status", "")
+        raise RuntimeError("the kernel did not answer")
+
+    def _drop(self, slot: int, km, kc) -> None:
+        with self._lock:
+            self._managers.pop(slot, None)
+        if kc is not None:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        if km is not None:
+            from jupyter_core.utils import run_sync
+
+            _kill(km)
+            with contextlib.suppress(Exception):
+                run_sync(km.shutdown_kernel)(now=True)
+
+    def _execute(self, job: _Job, km, kc) -> nbformat.NotebookNode:
+        import papermill as pm
+
+        kwargs = {}
+        if km is not None:
+            kwargs = {"engine_name": POOL_ENGINE, "km": km, "kc": kc}
+        return pm.execute_notebook(
+            str(job.source), str(job.executed), parameters=job.parameters, kernel_name=self.kernel,
+            progress_bar=False, request_save_on_cell_execute=False, extra_arguments=list(KERNEL_ARGS),
+            resources={"metadata": {"path": self.cwd}}, shutdown_kernel="immediate", **kwargs)
+
+    def _work(self, slot: int) -> None:
+        km = kc = None
+        try:
+            km, kc = self._start_kernel(slot)
+        except Exception:                    # noqa: BLE001  (papermill starts one per notebook instead)
+            km = kc = None
+        try:
+            self._go.wait()
+            fresh = True
+            while (job := self._take(slot)) is not None:
+                if km is not None and not fresh:
+                    try:
+                        self._request(km, kc, _RESET.format(cwd=self.cwd), timeout=60)
+                    except Exception:
+                        self._drop(slot, km, kc)
+                        km = kc = None
+                fresh = False
+                if self._stop.is_set() or (self._limit is not None and job.index > self._limit):
+                    break                            # stopped while the kernel was being reset
+                self.events.put(("started", job.index, None))
+                started = time.perf_counter()
+                try:
+                    nb = self._execute(job, km, kc)
+                except BaseException as err:         # noqa: BLE001  (reported in the main thread)
+                    self.events.put(("failed", job.index, err))
+                    break
+                finally:
+                    with self._lock:
+                        self._running.pop(job.index, None)
+                self.events.put(("done", job.index, (nb, time.perf_counter() - started)))
+        finally:
+            self._drop(slot, km, kc)
+
+
+def _kill(km) -> None:
+    """Kill a kernel's process group at once (the kernel runs in a session of its own)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
+def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path], kernel: str, *,
+                   lang: str, progress: Callable[[str], None], signals: _Signals,
+                   single_file: bool = False) -> MonthReport:
     tmp = ws_dir / f".{month}.partial-{os.getpid()}"
     client, analyst = tmp / "client", tmp / "analyst"
     park = ws.settings.name_zh if lang == "zh" else ws.name
@@ -742,49 +1237,95 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     seconds: dict[str, float] = {}
     exported: list[tuple[str, dict]] = []
     final, analyst_final = ws_dir / month, ws_dir / ANALYST_DIR / month
+    single_final = ws_dir / f"{month}.html"
+    n = len(notebooks)
+    names = {i: source.name for i, source in enumerate(notebooks)}
+    run_started = time.perf_counter()
+    kernels = _Kernels(kernel, notebooks[0].parent, report_workers(n), _warm_up(notebooks))
     try:
         (analyst / "notebooks").mkdir(parents=True)
         client.mkdir()
+        kernels.start()                      # the kernels start while the model is computed
         progress(f"analysing {month} …")
         started = time.perf_counter()
         model_path = analyse(ws, month).compute().save(tmp / "model.pickle")   # every page reads this one
         seconds["analyse"] = time.perf_counter() - started
         progress(f"      done in {seconds['analyse']:.1f} s")
-        for i, source in enumerate(notebooks, 1):
-            progress(f"[{i}/{len(notebooks)}] {source.name} …")
-            started = time.perf_counter()
-            executed = analyst / "notebooks" / source.name
-            try:
-                pm.execute_notebook(str(source), str(executed), kernel_name=kernel, progress_bar=False,
-                                    cwd=str(source.parent), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                                    parameters=_parameters(source, {
-                                        "workspace": str(ws.path.resolve()), "month": month,
-                                        "lang": lang, "interactive": False, "model": str(model_path.resolve())}))
-            except pm.PapermillExecutionError as err:
-                if signals.received:         # Ctrl-C reached the kernel too: an interrupt, not a failure
-                    raise _Interrupted(signals.name) from None
-                failed_dir = ws_dir / FAILED_DIR / month
-                shutil.rmtree(failed_dir, ignore_errors=True)
-                failed_dir.mkdir(parents=True)
-                kept = failed_dir / source.name
-                shutil.copyfile(executed, kept)
-                line = next((s for s in str(err.source).splitlines() if s.strip()), "")
-                raise ReportError(
-                    f"notebook {source.name} failed in cell {err.cell_index} (In [{err.exec_count}]: "
-                    f"{_one_line(line)}): {err.ename}: {_one_line(err.evalue)}; the failed notebook is kept at "
-                    f"{kept}; no report was published for {month}") from None
-            nb = nbformat.read(executed, as_version=4)
-            records, tables = collect_records(nb)
+        values = {"workspace": str(ws.path.resolve()), "month": month, "lang": lang, "interactive": False,
+                  "model": str(model_path.resolve())}
+        import papermill as pm
+        from papermill.iorw import local_file_io_cwd
+
+        with local_file_io_cwd():            # papermill's file handler, set once for all threads
+            kernels.submit([_Job(i, source.resolve(), (analyst / "notebooks" / source.name).resolve(),
+                                 _parameters(source, values)) for i, source in enumerate(notebooks)])
+            with _EXPORT_LOCK:
+                _exporter(lang)              # built while the first notebooks run
+            pages: dict[int, tuple[dict, list[dict], str]] = {}
+            failed: tuple[int, BaseException] | None = None
+            while True:
+                settled = set(pages) | ({failed[0]} if failed else set())
+                if failed is None and len(pages) == n:
+                    break
+                if failed is not None and all(i in settled for i in range(failed[0])):
+                    break
+                try:
+                    kind, i, payload = kernels.events.get(timeout=0.5)
+                except queue.Empty:
+                    if not kernels.alive() and kernels.events.empty():
+                        raise RuntimeError("the notebook runner stopped unexpectedly") from None
+                    continue
+                if kind == "started":
+                    progress(f"[{i + 1}/{n}] {names[i]} …")
+                elif kind == "failed":
+                    if failed is None or i < failed[0]:
+                        failed = (i, payload)
+                        kernels.cancel_after(i)
+                elif failed is None or i < failed[0]:
+                    nb, took = payload
+                    converted = time.perf_counter()
+                    source = notebooks[i]
+                    records, tables = collect_records(nb)
+                    title = records.get("title", source.stem)
+                    page = to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer=footer,
+                                   plotly_src=plotly_file_name())
+                    page, css_name, css = externalise_styles(page)
+                    if css_name and not (client / css_name).exists():
+                        (client / css_name).write_text(css, encoding="utf-8")
+                    (client / f"{source.stem}.html").write_text(page, encoding="utf-8")
+                    pages[i] = (records, tables, page)
+                    seconds[source.stem] = took + time.perf_counter() - converted
+                    progress(f"[{i + 1}/{n}] {names[i]} done in {seconds[source.stem]:.1f} s")
+        if failed is not None:
+            i, err = failed
+            source = notebooks[i]
+            if not isinstance(err, pm.PapermillExecutionError):
+                raise err
+            if signals.received:             # Ctrl-C reached the kernel too: an interrupt, not a failure
+                raise _Interrupted(signals.name) from None
+            failed_dir = ws_dir / FAILED_DIR / month
+            shutil.rmtree(failed_dir, ignore_errors=True)
+            failed_dir.mkdir(parents=True)
+            kept = failed_dir / source.name
+            shutil.copyfile(analyst / "notebooks" / source.name, kept)
+            line = next((s for s in str(err.source).splitlines() if s.strip()), "")
+            raise ReportError(
+                f"notebook {source.name} failed in cell {err.cell_index} (In [{err.exec_count}]: "
+                f"{_one_line(line)}): {err.ename}: {_one_line(err.evalue)}; the failed notebook is kept at "
+                f"{kept}; no report was published for {month}") from None
+        kernels.close()
+        seconds["notebooks"] = time.perf_counter() - started - seconds["analyse"]
+        plotly_used = False
+        for i, source in enumerate(notebooks):
+            records, tables, page = pages[i]
+            plotly_used = plotly_used or f'src="{plotly_file_name()}"' in page.split("</head>", 1)[0]
             exported.extend((source.stem.split("_", 1)[0], table) for table in tables)
-            title = records.get("title", source.stem)
-            page = f"{source.stem}.html"
-            (client / page).write_text(to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer=footer),
-                                       encoding="utf-8")
-            summary["analyses"].append({"notebook": source.stem, "html": page, "title": title,
+            summary["analyses"].append({"notebook": source.stem, "html": f"{source.stem}.html",
+                                        "title": records.get("title", source.stem),
                                         "cards": records.get("cards", []), "headline": records.get("headline", {})})
             summary["alerts"].extend(records.get("alerts", []))
-            seconds[source.stem] = time.perf_counter() - started
-            progress(f"      done in {seconds[source.stem]:.1f} s")
+        if plotly_used:
+            (client / plotly_file_name()).write_bytes(_plotly_js().encode("utf-8"))
         (client / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                              encoding="utf-8")
         write_tables_xlsx(client / "tables.xlsx", exported, about={
@@ -792,16 +1333,24 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
             t("report.about.workspace", lang): ws.name, t("report.about.generated", lang): f"ecolib {__version__}, {stamp}",
             t("report.about.note", lang): t("report.about.note_text", lang)}, about_sheet=t("report.about.sheet", lang))
         (client / "index.html").write_text(month_index(summary, park=park, footer=footer), encoding="utf-8")
+        single_tmp = tmp / f"{month}.html"
+        if single_file:
+            single_tmp.write_text(single_file_html(client, park=park), encoding="utf-8")
         signals.hold = True                  # from here on the month is published, whatever arrives
         _publish(analyst, analyst_final)
+        if single_file:
+            os.replace(single_tmp, single_final)
+        elif single_final.is_file():         # an older one would disagree with the folder
+            single_final.unlink()
         _publish(client, final)              # the client folder last: it is what makes the month
     finally:
+        kernels.close()
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    failed = ws_dir / FAILED_DIR
-    shutil.rmtree(failed / month, ignore_errors=True)          # a stale failure of this month
+    failed_root = ws_dir / FAILED_DIR
+    shutil.rmtree(failed_root / month, ignore_errors=True)     # a stale failure of this month
     with contextlib.suppress(OSError):
-        failed.rmdir()                                          # only if empty
+        failed_root.rmdir()                                     # only if empty
     index = ws_dir / "index.html"
     try:
         with _folder_lock(ws_dir):          # months of one workspace rendered side by side
@@ -809,7 +1358,9 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     except OSError as err:
         raise ReportError(f"the report for {month} was published at {final}, but the index of months "
                           f"could not be written: {_reason(err)} ({_where(err, ws_dir, month)})") from None
-    return MonthReport(final, final / "index.html", summary, seconds, analyst_final / "notebooks")
+    seconds["total"] = time.perf_counter() - run_started
+    return MonthReport(final, final / "index.html", summary, seconds, analyst_final / "notebooks",
+                       single_final if single_file else None)
 
 
 def _parameters(notebook: Path, values: dict) -> dict:

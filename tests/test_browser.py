@@ -2,11 +2,14 @@
 
 The demo park rendered with a payload in every name field (``hostile_reports`` in conftest.py:
 script, an image with onerror, a link, a style that fetches a URL, formulas, a template
-expression), in English and Chinese. For every page: no request leaves the page (every request
-is recorded; only the page's own file is allowed), no console error (a blocked request would
-log one), no dialog, every figure drawn, no live element from data in the DOM, before and after
-hovering every trace. Screenshots at 1400 px are kept under ``reports/browser-check/`` for
-people to look at.
+expression), in English and Chinese. For every page, opened from disk (``file://``) with the
+network off: no request leaves the page (every request is recorded; only the page's own file
+and, for an analysis page, plotly.js and the style sheet beside it in the month folder are
+allowed), no console error (a request the Content-Security-Policy blocks would log one), no
+dialog, every figure drawn, no live element from data in the DOM, before and after hovering
+every trace. The same for the month as one file (``single_file_html``, built from the same
+render). Screenshots at 1400 px are kept under ``reports/browser-check/`` for people to look
+at.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is skipped, unless
 ``ECOLIB_REQUIRE_BROWSER=1`` (set by CI) makes that a failure.
@@ -47,15 +50,24 @@ HOVER_ALL = """() => {
 }"""
 
 
-def _check_page(browser, path: Path, shots: Path, name: str) -> dict:
+def _check_page(browser, path: Path, shots: Path, name: str, allowed: frozenset[str] = frozenset()) -> dict:
+    """Open ``path``; ``allowed``: the files beside it it may load (plotly.js, its style sheet)."""
     context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    seen: dict[str, list] = {"console": [], "dialogs": [], "requests": []}
+    seen: dict[str, list] = {"console": [], "dialogs": [], "requests": [], "loaded": []}
     own = path.as_uri()
+    beside = {(path.parent / name).as_uri() for name in allowed}
+
+    def request(r):
+        if r.url in beside:
+            seen["loaded"].append(r.url.rsplit("/", 1)[-1])
+        elif r.url != own and not r.url.startswith("data:"):
+            seen["requests"].append(r.url)
+
     page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["console"].append(str(e)))
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("request", lambda r: seen["requests"].append(r.url) if r.url != own and not r.url.startswith("data:") else None)
+    page.on("request", request)
     try:
         page.goto(own, wait_until="load")
         page.wait_for_function(
@@ -74,21 +86,36 @@ def _check_page(browser, path: Path, shots: Path, name: str) -> dict:
     return seen
 
 
+def _launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"])
+
+
+def _assets(folder: Path) -> frozenset[str]:
+    """The files an analysis page may load from its month folder."""
+    return frozenset(p.name for p in folder.iterdir() if p.suffix in (".js", ".css"))
+
+
 def test_every_page_offline_no_request_no_error_no_live_markup(hostile_reports):
     checked = 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = _launch(p)
         try:
             for lang, report in hostile_reports.items():
                 shots = report.folder.parent / f"screenshots-{lang}"
                 shots.mkdir(exist_ok=True)
+                assets = _assets(report.folder)
+                assert len(assets) == 2, assets                      # plotly.js and the style sheet
                 pages = sorted(report.folder.glob("*.html")) + [report.folder.parent / "index.html"]
                 for path in pages:
-                    seen = _check_page(browser, path, shots, "series_index" if path.parent != report.folder else path.stem)
+                    analysis = path.parent == report.folder and path.name != "index.html"
+                    seen = _check_page(browser, path, shots, "series_index" if path.parent != report.folder else path.stem,
+                                       allowed=assets if analysis else frozenset())
                     where = f"{lang}/{path.name}"
                     assert seen["requests"] == [], f"{where}: requests left the page: {seen['requests'][:5]}"
+                    if analysis:                                     # both files, from the folder, once
+                        assert sorted(seen["loaded"]) == sorted(assets), f"{where}: loaded {seen['loaded']}"
                     assert seen["dialogs"] == [], f"{where}: script from data ran: {seen['dialogs']}"
                     assert seen["console"] == [], f"{where}: console errors {seen['console'][:5]}"
                     assert all(seen["figures"]), f"{where}: figures not drawn {seen['figures']}"
@@ -103,3 +130,36 @@ def test_every_page_offline_no_request_no_error_no_live_markup(hostile_reports):
         finally:
             browser.close()
     assert checked >= 2 * 8
+
+
+def test_the_month_as_one_file_offline_no_request_no_error_no_live_markup(hostile_reports, hostile_demo, tmp_path):
+    """The single-file report of the same render: opens on its own (written away from the
+    folder), draws every figure of every page, loads nothing."""
+    from ecolib.report import single_file_html
+    from ecolib.workspace import load_workspace
+
+    settings = load_workspace(hostile_demo).settings
+    with sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            for lang, report in hostile_reports.items():
+                alone = tmp_path / lang / "month.html"
+                alone.parent.mkdir()
+                park = settings.name_zh if lang == "zh" else report.summary["workspace"]
+                alone.write_text(single_file_html(report.folder, park=park), encoding="utf-8")
+                shots = report.folder.parent / f"screenshots-{lang}"
+                shots.mkdir(exist_ok=True)
+                seen = _check_page(browser, alone, shots, "single_file")
+                where = f"{lang}/single file"
+                assert seen["requests"] == [], f"{where}: requests left the page: {seen['requests'][:5]}"
+                assert seen["dialogs"] == [], f"{where}: script from data ran: {seen['dialogs']}"
+                assert seen["console"] == [], f"{where}: console errors {seen['console'][:5]}"
+                pages = sum(p.read_text(encoding="utf-8").count('class="plotly-graph-div"')
+                            for p in report.folder.glob("0*.html"))
+                assert len(seen["figures"]) == pages and all(seen["figures"]), f"{where}: {seen['figures']}"
+                assert seen["live"] == [] and seen["live_after_hover"] == [], \
+                    f"{where}: live elements from data {seen['live'] or seen['live_after_hover']}"
+                for a in report.summary["analyses"]:
+                    assert a["title"] in seen["text"], f"{where}: {a['title']} missing"
+        finally:
+            browser.close()

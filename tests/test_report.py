@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DEMO, HOSTILE_PARK, ROOT, TINY, write_tiny_park
 from ecolib import cli
-from ecolib.report import ReportError, _safe_name, render
+from ecolib.report import ReportError, _safe_name, plotly_file_name, render
 
 NOTEBOOKS = ROOT / "notebooks"
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -39,20 +39,28 @@ def test_report_files_exist(demo_reports):
     assert not (folder / "notebooks").exists()                          # analyst material stays out
     assert en.notebooks == folder.parent / "_analyst" / "2026-10" / "notebooks"
     assert sorted(p.stem for p in en.notebooks.glob("*.ipynb")) == notebooks
+    [css] = [p.name for p in folder.glob("notebook-*.css")]             # the pages' shared style sheet
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{n}.html" for n in notebooks] + ["index.html", "summary.json", "tables.xlsx"])
+        [f"{n}.html" for n in notebooks] + ["index.html", "summary.json", "tables.xlsx", plotly_file_name(), css])
     assert (folder.parent / "index.html").is_file()                    # the series index
     assert not list(folder.parent.glob(".*"))                           # no temporary folder, no lock left
 
 
 def test_every_page_is_offline_with_figures_and_no_code(demo_reports):
     from plotly.offline import get_plotlyjs
-    signature = get_plotlyjs()[:120]
+    plotly_js = get_plotlyjs()
     for report in demo_reports:
+        assert (report.folder / plotly_file_name()).read_bytes() == plotly_js.encode("utf-8")   # once a month
         for page in _html_files(report.folder):
             text = page.read_text(encoding="utf-8")
+            head = text.split("</head>", 1)[0]
             assert text.count('class="plotly-graph-div"') >= 3, page
-            assert text.count(signature) == 1, f"plotly.js must be inlined exactly once in {page.name}"
+            assert plotly_js[:120] not in text, f"plotly.js is inlined in {page.name}"
+            assert re.findall(r"<script[^>]*\bsrc=\"([^\"]*)\"", text) == [plotly_file_name()], page
+            assert head.index(f'src="{plotly_file_name()}"') < text.index("Plotly.newPlot")
+            links = re.findall(r'<link rel="stylesheet" type="text/css" href="([^"]+)">', head)
+            assert len(links) == 1 and (report.folder / links[0]).is_file() and "<style" not in head, page
+            assert len(text.encode("utf-8")) < 400_000, f"{page.name}: {len(text.encode())} bytes"
             assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", text), page
             assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", text), page
             assert not re.search(r'class="[^"]*(jp-InputArea|jp-InputPrompt|jp-CodeMirrorEditor)', text), page
@@ -84,7 +92,7 @@ def test_client_files_name_no_path_of_this_machine(demo_reports, hostile_demo):
     for report in demo_reports:
         secrets |= {str(report.folder.parents[2])}
         files = sorted(report.folder.iterdir()) + [report.folder.parent / "index.html"]
-        assert {p.suffix for p in files} == {".html", ".json", ".xlsx"}
+        assert {p.suffix for p in files} == {".html", ".json", ".xlsx", ".js", ".css"}
         for path in files:
             if path.suffix == ".xlsx":
                 with zipfile.ZipFile(path) as book:
@@ -205,21 +213,20 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     shutil.copy(NOTEBOOKS / "00_overview.ipynb", notebooks)
     slow = nbformat.v4.new_notebook()
     slow.metadata["kernelspec"] = {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
-    slow.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    marker = tmp_path / "slow-started"
+    slow.cells = [nbformat.v4.new_code_cell(f"import pathlib, time\npathlib.Path({str(marker)!r}).touch()\n"
+                                            "time.sleep(120)")]
     nbformat.write(slow, notebooks / "01_slow.ipynb")
     proc = subprocess.Popen([sys.executable, "-m", "ecolib.cli", "report", str(ws), "--month", "2026-03", "--out",
                              str(out), "--notebooks", str(notebooks)], start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
-    partial = []
-    while time.monotonic() < deadline:                       # wait until the slow notebook runs
-        partial = list((out / "tiny").glob(".2026-03.partial-*/analyst/notebooks/01_slow.ipynb"))
-        if partial or proc.poll() is not None:
-            break
+    while time.monotonic() < deadline and not marker.exists() and proc.poll() is None:   # the slow one runs
         time.sleep(0.2)
-    assert partial, proc.communicate()[0]
-    os.killpg(proc.pid, signal.SIGKILL)                       # the process and its kernel, mid-way
-    proc.wait()
+    partial = list((out / "tiny").glob(".2026-03.partial-*"))
+    assert marker.exists() and partial, proc.communicate()[0]
+    os.killpg(proc.pid, signal.SIGKILL)                       # the process, mid-way (its kernels, in
+    proc.wait()                                               # sessions of their own, see it go and end)
 
     after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
     assert after == before                                    # the published month is intact
@@ -243,3 +250,69 @@ def test_notebook_is_committed_clean(path):
     assert "parameters" in code[0].metadata.get("tags", [])
     for name in ("workspace", "month", "lang", "interactive"):
         assert re.search(rf"^{name} = ", code[0].source, re.M), name
+
+
+def _tiny_notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ecolib", "display_name": "Python (ecolib)", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('workspace = ""\nmonth = ""\nlang = "en"\ninteractive = True',
+                                          metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(s) for s in sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_first_failing_notebook_in_order_is_reported(tmp_path):
+    """Notebooks run side by side; when two fail, the run names the first in order (as a run one
+    after another would), even if the later one fails first."""
+    ws = write_tiny_park(tmp_path / "tiny")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "00_late.ipynb", "import time\ntime.sleep(3)", "raise ValueError('late failure')")
+    _tiny_notebook(notebooks / "01_early.ipynb", "raise ValueError('early failure')")
+    _tiny_notebook(notebooks / "02_never.ipynb", "x = 1")
+    with pytest.raises(ReportError, match=r"notebook 00_late\.ipynb failed in cell 3 .*late failure") as caught:
+        render(ws, ["2026-03"], out=tmp_path / "out", notebooks_dir=notebooks, progress=lambda s: None)
+    assert "early" not in str(caught.value)
+    assert [p.name for p in (tmp_path / "out" / "tiny" / "_failed" / "2026-03").iterdir()] == ["00_late.ipynb"]
+    assert not (tmp_path / "out" / "tiny" / "2026-03").exists()
+    assert not list((tmp_path / "out" / "tiny").glob(".2026-03*"))
+
+
+def test_a_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path, monkeypatch):
+    """One kernel for three notebooks (ECOLIB_REPORT_WORKERS=1): each starts with nothing of the
+    one before (names, working directory) and counts its cells from In [1]."""
+    import os
+
+    monkeypatch.setenv("ECOLIB_REPORT_WORKERS", "1")
+    ws = write_tiny_park(tmp_path / "tiny")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    check = ("import os\nassert 'leak' not in globals(), 'a name of the notebook before'\n"
+             f"assert os.getcwd() == {str(notebooks.resolve())!r}, os.getcwd()\nleak = os.getpid()\nos.chdir('/')")
+    for name in ("00_a", "01_b", "02_c"):
+        _tiny_notebook(notebooks / f"{name}.ipynb", check, "print(leak)")
+    report = render(ws, ["2026-03"], out=tmp_path / "out", notebooks_dir=notebooks, progress=lambda s: None)[0]
+    pids = set()
+    for name in ("00_a", "01_b", "02_c"):
+        nb = nbformat.read(report.notebooks / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), name
+        pids.add(code[-1].outputs[0]["text"].strip())
+    assert len(pids) == 1 and str(os.getpid()) not in pids                   # one kernel, not this process
+    assert os.getcwd() != "/"
+
+
+def test_a_kernel_that_cannot_be_started_early_is_left_to_papermill(tmp_path, monkeypatch):
+    """If the runner's own kernel does not start, papermill starts one for the notebook, as in a
+    run one after another: the report is the same."""
+    from ecolib import report as runner
+
+    def refuse(self, slot):
+        raise RuntimeError("no kernel today")
+
+    monkeypatch.setattr(runner._Kernels, "_start_kernel", refuse)
+    ws = write_tiny_park(tmp_path / "tiny")
+    result = render(ws, ["2026-03"], out=tmp_path / "out", only=["overview"], progress=lambda s: None)[0]
+    page = (result.folder / "00_overview.html").read_text(encoding="utf-8")
+    assert page.count('class="plotly-graph-div"') >= 3 and (result.folder / plotly_file_name()).is_file()

@@ -3,9 +3,10 @@ test_browser.py opens the same pages).
 
 The demo park is rendered once per session with a payload in every name field (tests/conftest.py:
 markup, script, a link, a style that fetches a URL, spreadsheet formulas, a template
-expression), in English and Chinese. Every page declares a Content-Security-Policy that forbids
-requests; no figure carries live markup from data; no cell of tables.xlsx is a formula; the
-payloads are shown, as text.
+expression), in English and Chinese. Every page (and the month as one file) declares a
+Content-Security-Policy that forbids requests, and loads nothing but the files beside it in the
+month folder (plotly.js, the style sheet); no figure carries live markup from data; no cell of
+tables.xlsx is a formula; the payloads are shown, as text.
 """
 from __future__ import annotations
 
@@ -53,11 +54,20 @@ def _strings(value) -> list[str]:
     return []
 
 
+def _single_file(report, tmp_path: Path) -> Path:
+    """The month of ``report`` as one file (what ``--single-file`` writes), built from its folder."""
+    from ecolib.report import single_file_html
+
+    path = tmp_path / f"{report.summary['month']}.html"
+    path.write_text(single_file_html(report.folder, park=report.summary["workspace"]), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_page_forbids_requests_and_carries_no_live_markup(hostile_reports, lang):
+def test_every_page_forbids_requests_and_carries_no_live_markup(hostile_reports, lang, tmp_path):
     report = hostile_reports[lang]
-    pages = _pages(report)
-    assert len(pages) >= 8
+    pages = _pages(report) + [_single_file(report, tmp_path)]
+    assert len(pages) >= 9
     for path in pages:
         text = path.read_text(encoding="utf-8")
         head = text[: text.index("</head>")]
@@ -70,6 +80,19 @@ def test_every_page_forbids_requests_and_carries_no_live_markup(hostile_reports,
         assert not LIVE.search(markup), f"{path.name}: live markup from data: {LIVE.search(markup).group(0)}"
         out = re.search(r"""<[a-z][^<>]*\b(src|href)\s*=\s*["']?\s*(https?:)?//[^<>]*>""", markup, re.I)
         assert not out, f"{path.name}: a link out of the page: {out.group(0) if out else ''}"
+        loads = re.findall(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", head, re.I)
+        assert all("/" not in f and ":" not in f and (report.folder / f).is_file() for f in loads), \
+            f"{path.name}: loads {loads}: only files beside it in the month folder"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_single_file_carries_no_markup_from_data_in_figures(hostile_reports, lang, tmp_path):
+    text = _single_file(hostile_reports[lang], tmp_path).read_text(encoding="utf-8")
+    figures = _figures(text)
+    assert len(figures) >= 20
+    for data, layout in figures:
+        for s in _strings(data) + _strings(layout):
+            assert not LIVE.search(s), f"single file: live markup in a figure: {s[:160]!r}"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -194,7 +194,9 @@ def test_client_folder_holds_only_client_material(published):
     result, out = published["report"], published["out"]
     folder = result.folder
     assert folder == out / "tiny" / M
-    assert sorted(p.name for p in folder.iterdir()) == ["00_tiny.html", "index.html", "summary.json", "tables.xlsx"]
+    [css] = [p.name for p in folder.glob("notebook-*.css")]               # the page's style sheet, beside it
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["00_tiny.html", "index.html", "summary.json", "tables.xlsx", css])   # no figure: no plotly.js
     assert result.notebooks == out / "tiny" / "_analyst" / M / "notebooks"
     executed = (result.notebooks / "00_tiny.ipynb").read_text(encoding="utf-8")
     machine = str(published["ws"].resolve())

@@ -13,7 +13,8 @@ park itself come from the client's files. None of them may become live anywhere 
   evaluate a CSV cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return).
 
 :data:`CONTENT_SECURITY_POLICY` is the policy every report page declares: no request leaves the
-page (no fetch, no image, font or style from a URL), inline scripts and styles only.
+page (no fetch, no image, font or style from a URL); inline scripts and styles, and the script
+and style sheet beside the page in its folder.
 """
 from __future__ import annotations
 
@@ -23,10 +24,21 @@ from typing import Any
 
 __all__ = ["CONTENT_SECURITY_POLICY", "csp_meta", "csv_text", "html_text", "plot_text", "store_text"]
 
-#: The page may run its own inline scripts (plotly.js is inlined) and styles; it may show
-#: images only from ``data:`` URIs and may load nothing else from anywhere.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; "
-                           "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+#: The page may run its own inline scripts and styles and the script and style sheet beside it
+#: (``'self'``: ``plotly-<version>.min.js`` and ``notebook-<hash>.css`` in the month folder); it
+#: may show images only from ``data:`` URIs and may load nothing else from anywhere: no fetch, no
+#: frame, no image, font or style from a URL.
+#:
+#: ``'self'`` is what lets a page opened by double-click (``file://``) load its sibling files:
+#: Chromium and Edge block them without it (``'unsafe-inline'`` covers inline code only), and
+#: match ``'self'`` of a ``file:`` page to local ``file:`` URLs, never to ``http(s):``, ``ws:``
+#: or ``data:``; Firefox loads them either way and blocks the network all the same (tested:
+#: Chromium 156, Firefox 153 ESR). Served by a web server, ``'self'`` is that server alone. The
+#: scheme source ``file:`` would do for a double-click but no more, and break a served report.
+#: No Subresource-Integrity hash on the script tag: Chromium and Firefox both refuse to check
+#: ``integrity`` on a ``file:`` script (it has no CORS) and block it.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; "
+                           "style-src 'self' 'unsafe-inline'; img-src data:; font-src data:; "
                            "connect-src 'none'; form-action 'none'; base-uri 'none'")
 
 
