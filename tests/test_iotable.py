@@ -3,6 +3,8 @@ and the shipped China input-output dataset loader."""
 
 from __future__ import annotations
 
+import os
+
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -409,9 +411,11 @@ def test_condition_number_is_the_1_norm_one():
 
 
 # --------------------------------------------------------------------------------------
-# reference data (/work/shared/reference) read independently of the loader
+# reference data (the project's shared reference folder beside the repository, or
+# $ECOLIB_REFERENCE) read independently of the loader
 # --------------------------------------------------------------------------------------
-REFERENCE = Path("/work/shared/reference/china_io/china_2020_42.csv")
+REFERENCE = Path(os.environ.get("ECOLIB_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference")) \
+    / "china_io" / "china_2020_42.csv"
 
 
 @pytest.mark.skipif(not REFERENCE.exists(), reason="reference copy of the NBS table not on this machine")
