@@ -28,7 +28,7 @@ from ecolib.analyses.month import MonthModel, analyse, load_model
 from ecolib.presentation.escape import html_text
 from ecolib.presentation.i18n import LANGS, t
 from ecolib.presentation.page import PLOTLY_CONFIG, report_css
-from ecolib.presentation.tables import EXPORT_MAX_ROWS, Table, export_payload, html_table  # noqa: F401
+from ecolib.presentation.tables import Table
 from ecolib.workspace.settings import Settings
 from ecolib.workspace import WorkspaceError, load_workspace
 

@@ -245,7 +245,7 @@ def write_tables_xlsx(path: Path, exported: list[tuple[str, dict]], *, about: di
         The file to write.
     exported : list of (str, dict)
         ``(prefix, table)`` pairs; a table is the payload of
-        :func:`ecolib.notebook.export_payload`: ``sheet``, ``columns`` and ``data`` (rows).
+        :func:`ecolib.presentation.tables.export_payload`: ``sheet``, ``columns`` and ``data`` (rows).
     about : dict of str to str
         Label → value rows of the about sheet (park, month, version …).
     about_sheet : str
