@@ -27,6 +27,7 @@ from ecolib.presentation import plots  # noqa: F401  (registers the plotly theme
 from ecolib.analyses.month import MonthModel, analyse, load_model
 from ecolib.presentation.escape import html_text
 from ecolib.presentation.i18n import LANGS, t
+from ecolib.presentation.names import benchmark_name, park_name
 from ecolib.presentation.page import PLOTLY_CONFIG, report_css
 from ecolib.presentation.tables import Table
 from ecolib.workspace.settings import Settings
@@ -86,9 +87,12 @@ class Context:
 
     @property
     def park_name(self) -> str:
-        if self.lang == "zh":
-            return self.settings.name_zh or self.model.name
-        return self.model.name
+        return park_name(self.settings, self.lang)
+
+    @property
+    def benchmark_name(self) -> str:
+        """The benchmark park's name in the page's language ("the benchmark park" if not given)."""
+        return benchmark_name(self.settings, self.lang)
 
     @property
     def explore(self) -> bool:

@@ -63,6 +63,7 @@ from ecolib import __version__
 from ecolib.analyses.month import analyse
 from ecolib.presentation.escape import csp_meta, html_text, store_text
 from ecolib.presentation.i18n import LANGS, has, t
+from ecolib.presentation.names import park_name
 from ecolib.foundations.months import is_month
 from ecolib.contract.schema import ALERT_STATUSES, SEVERITIES
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
@@ -1230,7 +1231,7 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                    single_file: bool = False) -> MonthReport:
     tmp = ws_dir / f".{month}.partial-{os.getpid()}"
     client, analyst = tmp / "client", tmp / "analyst"
-    park = ws.settings.name_zh if lang == "zh" else ws.name
+    park = park_name(ws.settings, lang)
     stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     footer = f"ecolib {__version__} · {t('common.generated', lang, when=stamp, workspace=ws.name)}"
     summary = {"workspace": ws.name, "month": month, "lang": lang, "analyses": [], "alerts": []}

@@ -687,10 +687,13 @@ THRESHOLD_SETTINGS: dict[str, Setting] = {
         Setting("dependence_share", "share", 0.3, "gap analysis, single points of failure", minimum=0, maximum=1,
                 exclusive_minimum=True),
         Setting("niche_overlap", "share", 0.7, "niche positioning, homogeneous competition", minimum=0, maximum=1),
+        Setting("broken_link_min_value", "float", 10_000_000, "value stream, broken links: the least value at "
+                "stake (what the buyers bought from outside and the suppliers sold outside, the smaller of the "
+                "two, over the flow window, in the currency)", minimum=0, unit="currency"),
     )
 }
 THRESHOLDS: dict[str, str] = {
-    name: f"{s.description}: default {s.default:g}, {s.range_text()}" for name, s in THRESHOLD_SETTINGS.items()
+    name: f"{s.description}: default {s.default:,g}, {s.range_text()}" for name, s in THRESHOLD_SETTINGS.items()
 }
 WINDOW_MAX = 240  # months of flows at most (20 years): a larger window is a typing mistake
 NAME_MAX_LENGTH = 100  # characters of the workspace name: it names the report folder and titles pages
@@ -704,6 +707,13 @@ SETTINGS: dict[str, Setting] = {
                 default_doc="the folder name", max_length=NAME_MAX_LENGTH),
         Setting("name_zh", "str", None, f"Chinese name, shown in Chinese reports (at most {NAME_MAX_LENGTH} "
                 "characters).", default_doc="copies `name`", max_length=NAME_MAX_LENGTH),
+        Setting("display_name", "str", None, "Name of the park as English reports show it (at most "
+                f"{NAME_MAX_LENGTH} characters).", default_doc="copies `name`", max_length=NAME_MAX_LENGTH),
+        Setting("benchmark_name", "str", None, "Name of the benchmark park of `benchmarks`, shown in "
+                f"reports (at most {NAME_MAX_LENGTH} characters).", default_doc="\"the benchmark park\"",
+                max_length=NAME_MAX_LENGTH),
+        Setting("benchmark_name_zh", "str", None, "Chinese name of the benchmark park (at most "
+                f"{NAME_MAX_LENGTH} characters).", default_doc="copies `benchmark_name`", max_length=NAME_MAX_LENGTH),
         Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value` (at most 12 "
                 "characters).", max_length=12),
         Setting("window", "int", 12, "Months of flows used by the value-stream analysis, "

@@ -1354,7 +1354,10 @@ def make_demo(
     })
     settings = {
         "name": "demo",
+        "display_name": "New Energy Vehicle Industrial Park (demo)",
         "name_zh": "新能源汽车产业园（演示）",
+        "benchmark_name": "Riverside NEV Park (synthetic benchmark)",
+        "benchmark_name_zh": "滨江新能源汽车产业园（合成标杆）",
         "currency": "CNY",
         "window": WINDOW,
         "min_capability": MIN_CAPABILITY,

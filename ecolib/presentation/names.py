@@ -52,3 +52,33 @@ def metric_name(metric_id: str, metrics: Any = None, lang: str = "en") -> str:
     """The display name of the metric ``metric_id`` of a catalogue (``metrics``: id → Metric)."""
     m = (metrics or {}).get(metric_id) if metrics is not None else None
     return name_of(m if m is not None else Metric(metric_id), lang)
+
+
+def park_name(settings: Any, lang: str = "en") -> str:
+    """The park's name as a report in ``lang`` shows it (``display_name``, ``name_zh`` in Chinese).
+
+    Examples
+    --------
+    >>> from ecolib.workspace.settings import Settings
+    >>> s = Settings(name="demo", display_name="Demo Park", name_zh="示范园")
+    >>> park_name(s, "en"), park_name(s, "zh")
+    ('Demo Park', '示范园')
+    """
+    if lang == "zh":
+        return settings.name_zh or settings.display_name or settings.name
+    return settings.display_name or settings.name
+
+
+def benchmark_name(settings: Any, lang: str = "en") -> str:
+    """The benchmark park's name in ``lang``; the words "the benchmark park" when none is given.
+
+    Examples
+    --------
+    >>> from ecolib.workspace.settings import Settings
+    >>> benchmark_name(Settings(benchmark_name="Riverside Park"), "zh")
+    'Riverside Park'
+    >>> benchmark_name(Settings(), "en")
+    'the benchmark park'
+    """
+    own = settings.benchmark_name_zh if lang == "zh" else settings.benchmark_name
+    return own or t("common.benchmark_park", lang)

@@ -86,14 +86,21 @@ class Thresholds:
         value; in (0, 1], default 0.3.
     niche_overlap : float
         Niche positioning (§8): zones compete homogeneously from this overlap; in [0, 1], default 0.7.
+    broken_link_min_value : float
+        Value stream (§4): a broken link needs at least this value at stake (the smaller of what
+        the buyers bought from outside and what the suppliers sold outside over the flow window,
+        in the workspace currency); ≥ 0, default 10,000,000.
     """
 
     broken_link_share: float = schema.THRESHOLD_SETTINGS["broken_link_share"].default
     dependence_share: float = schema.THRESHOLD_SETTINGS["dependence_share"].default
     niche_overlap: float = schema.THRESHOLD_SETTINGS["niche_overlap"].default
+    broken_link_min_value: float = schema.THRESHOLD_SETTINGS["broken_link_min_value"].default
 
 
 def _share_text(setting: schema.Setting) -> str:
+    if setting.kind != "share":
+        return f"a number {setting.range_text()} (like {setting.default:,g})".replace("  ", " ")
     example = f"like {setting.default:g} or {setting.default * 100:g}%"
     low = "greater than 0 and at most 1" if setting.exclusive_minimum else "between 0 and 1"
     return f"a share {low} ({example})"
@@ -409,6 +416,11 @@ class Settings:
     ----------
     name, name_zh, currency : str
         The park's names (name_zh copies name when not given) and the currency of outputs and flows.
+    display_name : str
+        The park's name in English reports (copies name when not given).
+    benchmark_name, benchmark_name_zh : str
+        The benchmark park's names; empty when not given (reports then say "the benchmark park");
+        benchmark_name_zh copies benchmark_name.
     window : int
         Months of flows of the value-stream analysis, 1 to :data:`schema.WINDOW_MAX`.
     min_capability : float
@@ -427,6 +439,9 @@ class Settings:
 
     name: str = "workspace"
     name_zh: str = ""
+    display_name: str = ""
+    benchmark_name: str = ""
+    benchmark_name_zh: str = ""
     currency: str = "CNY"
     window: int = schema.SETTINGS["window"].default
     min_capability: float = schema.SETTINGS["min_capability"].default
@@ -437,8 +452,12 @@ class Settings:
     rules: tuple[Rule, ...] = field(default=DEFAULT_RULES, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
         if not self.name_zh:
-            object.__setattr__(self, "name_zh", self.name)
+            object.__setattr__(self, "name_zh", self.display_name)
+        if not self.benchmark_name_zh:
+            object.__setattr__(self, "benchmark_name_zh", self.benchmark_name)
 
 
 def _text_setting(setting: schema.Setting, value: Any) -> tuple[str | None, str | None]:
