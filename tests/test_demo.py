@@ -24,13 +24,13 @@ WINDOW = MONTHS[-12:]
 COLUMNS = {
     "chain_nodes": ["node_id", "name", "parent_id", "name_zh", "stage", "weight", "core"],
     "chain_edges": ["source", "target", "weight"],
-    "firms": ["firm_id", "name", "name_zh", "zone", "local", "anchor", "employees", "output", "area",
+    "firms": ["firm_id", "name", "name_zh", "zone", "zone_zh", "local", "anchor", "employees", "output", "area",
               "patents", "status", "exit_month"],
     "firm_nodes": ["firm_id", "node_id", "capability", "share"],
     "flows": ["month", "source", "target", "value", "kind"],
     "kpis": ["month", "metric", "value"],
     "benchmarks": ["metric", "value", "direction", "source"],
-    "candidates": ["firm_id", "name", "name_zh", "node_id", "capability", "region"],
+    "candidates": ["firm_id", "name", "name_zh", "node_id", "capability", "region", "region_zh"],
 }
 KPI_METRICS = {
     "output", "area", "patents", "talent_demand", "talent_supply", "tech_substitution_index",
@@ -122,7 +122,9 @@ def test_tables_and_columns(demo):
 
 def test_settings(demo):
     assert demo["settings"] == {
-        "name": "demo", "name_zh": "新能源汽车产业园（演示）", "currency": "CNY", "window": 12,
+        "name": "demo", "display_name": "New Energy Vehicle Industrial Park (demo)",
+        "name_zh": "新能源汽车产业园（演示）", "benchmark_name": "Riverside NEV Park (synthetic benchmark)",
+        "benchmark_name_zh": "滨江新能源汽车产业园（合成标杆）", "currency": "CNY", "window": 12,
         "min_capability": 0.3,
     }
 

@@ -424,6 +424,8 @@ FIRMS = Table(
              headers=("中文名称", "企业中文名称", "中文名")),
         _col("zone", "str", "Zone or sub-park the firm is in (niche analysis).",
              headers=("片区", "所在片区", "分园区", "园区")),
+        _col("zone_zh", "str", "Chinese name of the zone, shown in Chinese reports.", default_from="zone",
+             headers=("片区中文名", "片区中文名称")),
         _col("local", "bool", "Inside the park; false for external suppliers and buyers.", default=True,
              headers=("本地", "是否本地", "园内", "是否园内")),
         _col("anchor", "bool", "Anchor firm of the chain (链主).", default=False,
@@ -590,6 +592,8 @@ CANDIDATES = Table(
              headers=("能力", "能力值", "技术能力")),
         _col("region", "str", "Where the candidate is now.",
              headers=("地区", "所在地区", "省份")),
+        _col("region_zh", "str", "Chinese name of the region, shown in Chinese reports.", default_from="region",
+             headers=("地区中文名", "地区中文名称")),
     ),
     example="""\
 firm_id,name,name_zh,node_id,capability,region

@@ -399,6 +399,13 @@ CITIES = (
     ("Beijing", "北京", "Beijing"), ("Chongqing", "重庆", "Chongqing"), ("Zibo", "淄博", "Shandong"),
     ("Qingdao", "青岛", "Shandong"),
 )
+# the candidates' provinces in Chinese
+PROVINCES_ZH = {
+    "Jiangxi": "江西", "Qinghai": "青海", "Sichuan": "四川", "Gansu": "甘肃", "Inner Mongolia": "内蒙古",
+    "Heilongjiang": "黑龙江", "Fujian": "福建", "Jiangsu": "江苏", "Shanghai": "上海", "Zhejiang": "浙江",
+    "Anhui": "安徽", "Guangdong": "广东", "Hunan": "湖南", "Hubei": "湖北", "Shaanxi": "陕西",
+    "Tianjin": "天津", "Beijing": "北京", "Chongqing": "重庆", "Shandong": "山东",
+}
 CITY_PREFERENCE = {
     "UP.LITH": ("Yichun", "Golmud", "Yibin", "Suining"),
     "UP.NICO": ("Jinchang", "Quzhou", "Ningbo"),
@@ -1229,7 +1236,7 @@ def _kpis(rng, F, months, output_kpi, local_flow):
 
 def _candidates(rng, ch, F, fn, n_candidates, n_months):
     if n_candidates <= 0:
-        return pd.DataFrame(columns=["firm_id", "name", "name_zh", "node_id", "capability", "region"])
+        return pd.DataFrame(columns=["firm_id", "name", "name_zh", "node_id", "capability", "region", "region_zh"])
     f_of = fn.firm.to_numpy()
     act_loc = F["local"][f_of] & (F["exit_idx"][f_of] >= n_months) & (fn.cap.to_numpy() >= MIN_CAPABILITY)
     cover = np.bincount(fn.node.to_numpy()[act_loc], minlength=ch.n_leaves)
@@ -1257,9 +1264,10 @@ def _candidates(rng, ch, F, fn, n_candidates, n_months):
     city = _cities(rng, ch, seg)
     en, zh = _names(rng, ch, seg, b_en, b_zh, city=city)
     region = np.array([c[2] for c in CITIES], dtype=object)[city]
+    region_zh = np.array([PROVINCES_ZH[c[2]] for c in CITIES], dtype=object)[city]
     ids = _ids("C", 1, n_candidates)
     base = pd.DataFrame({"firm_id": ids, "name": en, "name_zh": zh, "node_id": ch.leaf_ids[primary],
-                         "capability": cap1, "region": region})
+                         "capability": cap1, "region": region, "region_zh": region_zh})
     extra = base[second >= 0].copy()
     extra["node_id"] = ch.leaf_ids[second[second >= 0]]
     extra["capability"] = cap2[second >= 0]
@@ -1330,6 +1338,7 @@ def make_demo(
         "name": F["name"],
         "name_zh": F["name_zh"],
         "zone": zone,
+        "zone_zh": np.where(local, np.array(ZONES_ZH, dtype=object)[np.maximum(F["zone"], 0)], None),
         "local": local,
         "anchor": F["anchor"],
         "employees": F["employees"],
