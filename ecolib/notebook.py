@@ -61,6 +61,7 @@ class Context:
     nothing: tuple[str, dict] | None = field(default=None, repr=False)
     _figures: int = field(default=0, repr=False)
     _section: str = field(default="", repr=False)
+    _sections: list = field(default_factory=list, repr=False)
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -121,7 +122,11 @@ class Context:
         heading = self.t(f"{key}_heading", **values)
         intro = self.t(f"{key}_intro", **values) if self.nothing is None else self.t("common.nothing.section")
         self._section = heading
-        display(HTML(f'<div class="ecolib-section"><h2>{esc(heading)}</h2><p class="intro">{esc(intro)}</p></div>'))
+        anchor = section_anchor(key)
+        self._sections.append([key, heading])
+        self.record(sections=self._sections)     # the month's brief links to the evidence by these
+        display(HTML(f'<div class="ecolib-section" id="{esc(anchor)}"><h2>{esc(heading)}</h2>'
+                     f'<p class="intro">{esc(intro)}</p></div>'))
 
     def show(self, fig: go.Figure) -> None:
         """A plotly figure: live in JupyterLab, a static div (plotly.js in the page head) in reports."""
@@ -171,6 +176,18 @@ class Context:
         self.summary.update(values)
         if not self.interactive:
             display({SUMMARY_MIMETYPE: values}, raw=True)
+
+
+def section_anchor(key: str) -> str:
+    """The HTML id of the section ``key`` (``gaps.priority`` → ``gaps-priority``): the month's
+    brief links to ``<page>.html#<id>``.
+
+    Examples
+    --------
+    >>> section_anchor("gaps.priority")
+    'gaps-priority'
+    """
+    return key.replace(".", "-")
 
 
 def _json_default(value: Any) -> Any:

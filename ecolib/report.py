@@ -64,9 +64,10 @@ from ecolib.analyses.month import analyse
 from ecolib.presentation.escape import csp_meta, html_text, store_text
 from ecolib.presentation.i18n import LANGS, has, t
 from ecolib.presentation.names import park_name
+from ecolib.presentation.narrative.brief import brief_records
 from ecolib.foundations.months import is_month
 from ecolib.contract.schema import ALERT_STATUSES, SEVERITIES
-from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css
+from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css, section_anchor
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
 KERNEL_NAME = "ecolib"
@@ -394,9 +395,11 @@ def _rank(value, order) -> int:
 
 
 def sorted_alerts(alerts: list[dict]) -> list[dict]:
-    """Most severe first, then new before ongoing before resolved."""
+    """Most severe first, then new before ongoing before resolved, then the longest in breach
+    (the order of the brief's actions, :mod:`ecolib.analyses.brief`)."""
     return sorted(alerts, key=lambda a: (_rank(a.get("severity"), SEVERITIES),
-                                         _rank(a.get("status"), ALERT_STATUSES), str(a.get("metric"))))
+                                         _rank(a.get("status"), ALERT_STATUSES),
+                                         -len(a.get("months_in_breach") or []), str(a.get("metric"))))
 
 
 def _label(kind: str, value, lang: str) -> str:
@@ -421,25 +424,71 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
                  lang, footer)
 
 
+def _section_links(summary: dict, anchor_href: Callable[[dict, str], str]) -> dict[str, tuple[str, str]]:
+    """Section key → (link, "page: section heading") for every section a page recorded."""
+    links: dict[str, tuple[str, str]] = {}
+    for a in summary.get("analyses", []):
+        for key, heading in a.get("sections", []):
+            text = t("brief.evidence_link", summary["lang"], page=a.get("title", a["notebook"]), section=heading)
+            links.setdefault(key, (anchor_href(a, section_anchor(key)), text))
+    return links
+
+
+def _brief_html(summary: dict, lang: str, links: dict[str, tuple[str, str]]) -> str:
+    """The brief of the month: what happened, this month's actions, the headline figures."""
+    brief = summary.get("brief")
+    if not brief:
+        return ""
+    parts = []
+    if brief.get("story"):
+        parts.append(f'<div class="ecolib-section" id="brief"><h2>{_e(t("brief.what_happened", lang))}</h2></div>'
+                     f'<p class="ecolib-story">{_e(" ".join(brief["story"]) if lang != "zh" else "".join(brief["story"]))}</p>')
+    parts.append(f'<div class="ecolib-section" id="actions"><h2>{_e(t("brief.actions_heading", lang))}</h2>'
+                 f'<p class="intro">{_e(t("brief.actions_intro", lang))}</p></div>')
+    items = []
+    for action in brief.get("actions", []):
+        link = links.get(action.get("section", ""))
+        sep = t("brief.label_sep", lang)
+        evidence = (f'<div class="evidence">{_e(t("brief.evidence", lang))}{sep}<a href="{_e(link[0])}">{_e(link[1])}</a></div>'
+                    if link else "")
+        items.append(f'<li class="ecolib-action action-{_e(action.get("kind"))}">'
+                     f'<div class="what">{_e(action.get("what"))}</div>'
+                     f'<div class="why"><b>{_e(t("brief.why", lang))}</b>{sep}{_e(action.get("why"))}</div>'
+                     f'<div class="programme"><b>{_e(t("brief.programme_label", lang))}</b>{sep}{_e(action.get("programme"))}</div>'
+                     f"{evidence}</li>")
+    parts.append(f'<ol class="ecolib-actions">{"".join(items)}</ol>' if items
+                 else f'<p>{_e(t("brief.no_actions", lang))}</p>')
+    parts.append(f'<details class="ecolib-rule"><summary>{_e(t("brief.rule_heading", lang))}</summary>'
+                 f'<p>{_e(brief.get("rule", ""))}</p></details>')
+    figures = summary.get("figures") or []
+    if figures:
+        previous = brief.get("previous_month")
+        intro = (t("brief.figures_intro", lang, previous=previous) if previous else t("brief.figures_intro_first", lang))
+        head = "".join(f"<th{cls}>{_e(text)}</th>" for cls, text in (
+            ("", t("brief.figure_col", lang)), (' class="num"', t("brief.this_month", lang, month=summary["month"])),
+            (' class="num"', previous or "–"), (' class="num"', t("brief.change", lang)), ("", t("brief.direction", lang))))
+        rows = "".join(
+            f'<tr class="verdict-{_e(f["verdict"])}"><td class="wrap">{_e(f["label"])}</td><td class="num">{_e(f["text"])}</td>'
+            f'<td class="num">{_e(f["previous_text"])}</td><td class="num">{_e(f["change_text"])}</td>'
+            f'<td class="verdict">{_e(f["verdict_text"])}</td></tr>' for f in figures)
+        parts.append(f'<div class="ecolib-section" id="figures"><h2>{_e(t("brief.figures_heading", lang))}</h2>'
+                     f'<p class="intro">{_e(intro)}</p></div>'
+                     f'<table class="ecolib-table ecolib-figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return "".join(parts)
+
+
 def _month_index_body(summary: dict, *, park: str, href: Callable[[dict], str] = lambda a: a["html"],
+                      anchor_href: Callable[[dict, str], str] = lambda a, anchor: f'{a["html"]}#{anchor}',
                       files: bool = True) -> str:
-    """The content of a month's index: ``href`` gives the link to an analysis, ``files`` adds
-    the links to tables.xlsx and summary.json (beside the page in the month folder)."""
+    """The content of a month's index, the brief: ``href`` gives the link to an analysis page,
+    ``anchor_href`` the link to one of its sections, ``files`` adds the links to tables.xlsx and
+    summary.json (beside the page in the month folder)."""
     lang, month = summary["lang"], summary["month"]
-    parts = [f'<div class="ecolib-title"><h1>{_e(t("report.index_title", lang, park=park, month=month))}</h1>'
+    brief = summary.get("brief") or {}
+    title = brief.get("title") or t("report.index_title", lang, park=park, month=month)
+    parts = [f'<div class="ecolib-title"><h1>{_e(title)}</h1>'
              f'<div class="sub">{_e(t("report.index_intro", lang, month=month))}</div></div>']
-    groups = []
-    for a in summary["analyses"]:
-        cards = "".join(f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
-                        for k, v in a.get("cards", []))
-        if cards:
-            groups.append(f'<h3><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></h3>'
-                          f'<div class="ecolib-cards">{cards}</div>')
-    if groups:
-        parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.headline", lang))}</h2></div>{"".join(groups)}')
-    links = "".join(f'<li><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></li>'
-                    for a in summary["analyses"])
-    parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.analyses", lang))}</h2></div><ul>{links}</ul>')
+    parts.append(_brief_html(summary, lang, _section_links(summary, anchor_href)))
     alerts = sorted_alerts(summary.get("alerts", []))
     if alerts:
         head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in
@@ -450,15 +499,39 @@ def _month_index_body(summary: dict, *, park: str, href: Callable[[dict], str] =
                        f"<td>{_e(_label('status', a.get('status'), lang))}</td>"
                        f'<td class="wrap">{_e(a.get("message"))}</td><td class="wrap">{_e(a.get("action"))}</td></tr>'
                        for a in alerts)
-        alert_html = f'<table class="ecolib-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        alert_html = f'<table class="ecolib-table ecolib-alerts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     else:
         alert_html = f"<p>{_e(t('report.no_alerts', lang))}</p>"
-    parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
+    parts.append(f'<div class="ecolib-section" id="alerts"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
+    links = "".join(f'<li><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></li>'
+                    for a in summary["analyses"])
+    groups = []
+    for a in summary["analyses"]:
+        cards = "".join(f'<div class="ecolib-card"><div class="value">{_e(v)}</div><div class="label">{_e(k)}</div></div>'
+                        for k, v in a.get("cards", []))
+        if cards:
+            groups.append(f'<h3><a href="{_e(href(a))}">{_e(a.get("title", a["notebook"]))}</a></h3>'
+                          f'<div class="ecolib-cards">{cards}</div>')
+    parts.append(f'<div class="ecolib-section" id="pages"><h2>{_e(t("brief.pages_heading", lang))}</h2></div>'
+                 f'<ul>{links}</ul>')
+    if groups:
+        parts.append(f'<details class="ecolib-page-cards"><summary>{_e(t("brief.pages_more", lang))}</summary>'
+                     f'{"".join(groups)}</details>')
+    parts.append(_glossary(lang))
     if files:
-        parts.append(f'<div class="ecolib-section"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
+        parts.append(f'<div class="ecolib-section" id="files"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
                      f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li>'
                      f'<li><a href="summary.json">{_e(t("report.summary_json", lang))}</a></li></ul>')
     return "".join(parts)
+
+
+def _glossary(lang: str) -> str:
+    """The glossary section of the brief (every page's technical terms), if there is one."""
+    try:
+        from ecolib.presentation.glossary import glossary_html
+    except ImportError:
+        return ""
+    return glossary_html(lang)
 
 
 def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> str:
@@ -507,6 +580,16 @@ def _prefix_ids(html: str, prefix: str) -> str:
         return html
     names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
     return re.sub(rf"""(["'])(#?)({names})\1""", lambda m: f"{m[1]}{m[2]}{prefix}-{m[3]}{m[1]}", html)
+
+
+def _part_href(a: dict) -> str:
+    """The link to an analysis page inside the single file."""
+    return "#" + a["notebook"]
+
+
+def _part_anchor(a: dict, anchor: str) -> str:
+    """The link to a section of an analysis page inside the single file (ids carry the page's prefix)."""
+    return f"#{a['notebook']}-{anchor}"
 
 
 def single_file_html(folder: Path, *, park: str) -> str:
@@ -558,7 +641,7 @@ def single_file_html(folder: Path, *, park: str) -> str:
                   + [f'<a href="#{_e(a["notebook"])}">{_e(a.get("title", a["notebook"]))}</a>'
                      for a in summary["analyses"]])
     index = (f'<section class="ecolib-part ecolib-page" id="index">'
-             f'{_month_index_body(summary, park=park, href=lambda a: "#" + a["notebook"], files=False)}</section>')
+             f'{_month_index_body(summary, park=park, href=_part_href, files=False, anchor_href=_part_anchor)}</section>')
     title = t("report.index_title", lang, park=park, month=month)
     return ("<!DOCTYPE html>\n"
             f'<html lang="{_e(lang)}"><head><meta charset="utf-8">{csp_meta()}'
@@ -1249,7 +1332,8 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         kernels.start()                      # the kernels start while the model is computed
         progress(f"analysing {month} …")
         started = time.perf_counter()
-        model_path = analyse(ws, month).compute().save(tmp / "model.pickle")   # every page reads this one
+        model = analyse(ws, month).compute()
+        model_path = model.save(tmp / "model.pickle")   # every page reads this one
         seconds["analyse"] = time.perf_counter() - started
         progress(f"      done in {seconds['analyse']:.1f} s")
         values = {"workspace": str(ws.path.resolve()), "month": month, "lang": lang, "interactive": False,
@@ -1323,8 +1407,12 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
             exported.extend((source.stem.split("_", 1)[0], table) for table in tables)
             summary["analyses"].append({"notebook": source.stem, "html": f"{source.stem}.html",
                                         "title": records.get("title", source.stem),
-                                        "cards": records.get("cards", []), "headline": records.get("headline", {})})
+                                        "cards": records.get("cards", []), "headline": records.get("headline", {}),
+                                        "sections": records.get("sections", [])})
             summary["alerts"].extend(records.get("alerts", []))
+        brief = brief_records(model, lang)
+        summary["figures"] = brief.pop("figures")
+        summary["brief"] = brief | {"previous_month": model.brief.previous_month}
         if plotly_used:
             (client / plotly_file_name()).write_bytes(_plotly_js().encode("utf-8"))
         (client / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

@@ -40,7 +40,7 @@ from ecolib.workspace.settings import Settings
 
 #: The parts of a month model, in the order :meth:`MonthModel.compute` builds them.
 PARTS = ("overview", "value_stream", "national", "gene_map", "health", "health_history", "evaluation", "gaps",
-         "niche", "embedding", "entries")
+         "niche", "embedding", "entries", "brief")
 
 #: Version of the stored form; a stored model of another version is not read back.
 FORMAT = 1
@@ -160,6 +160,21 @@ class MonthModel:
         from ecolib.analyses import niche
         return niche.small_firm_entries(self.tables, self.month, self.gene_map, n=10,
                                         weights=self.settings.priority_weights)
+
+    @cached_property
+    def brief(self):
+        """The month brief (:class:`ecolib.analyses.brief.Brief`): the headline figures against
+        the latest earlier month with data, and this month's actions, ranked."""
+        from ecolib.analyses import brief
+        return brief.brief(self, self.previous())
+
+    def previous(self) -> "MonthModel | None":
+        """A fresh model of the latest earlier month with data (None: this is the first)."""
+        earlier = [m for m in self.months if m < self.month]
+        if not earlier:
+            return None
+        return MonthModel(self.tables, self.settings, earlier[-1], name=self.name, months=self.months,
+                          exit_firm=self.exit_firm)
 
     # -- the whole model ---------------------------------------------------------------
     def computed(self) -> list[str]:
