@@ -588,7 +588,7 @@ def test_many_rows_with_the_same_problem_are_summed_up(tmp_path: Path) -> None:
     assert len(problems) == ROW_LIMIT + 1
     assert [p.row for p in problems[:ROW_LIMIT]] == list(range(2, ROW_LIMIT + 2))
     assert str(problems[-1]) == (
-        "flows.csv, column target: ... and 9,812 more rows with the same problem (not a firm_id in firms)"
+        "flows.csv, column target: ... and 9,812 more values that are not a firm_id in firms (9,812 rows)"
     )
 
 

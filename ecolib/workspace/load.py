@@ -1330,8 +1330,18 @@ def _check_unique(
     first_row = pd.Series(rows.index, index=rows.index).groupby([rows[k] for k in key]).transform("min")
     bad = rows[repeated].assign(_first=first_row[repeated])
     if len(key) == 1:
+        names = frame["name"] if "name" in frame and key[0] != "name" else None
+        if names is not None:       # the names of both rows, where they differ: two firms, not a copy
+            bad = bad.assign(_name=names.reindex(bad.index).to_numpy(),
+                             _first_name=names.reindex(bad["_first"]).to_numpy())
+
         def describe(r: dict) -> str:
-            return f"{_quote(r[key[0]])} appears more than once (first in row {r['_first']})"
+            text = f"{_quote(r[key[0]])} appears more than once (first in row {r['_first']})"
+            here, there = r.get("_name"), r.get("_first_name")
+            if isinstance(here, str) and isinstance(there, str) and here != there:
+                text = (f"{_quote(r[key[0]])} appears more than once (first in row {r['_first']} as {_quote(there)}, "
+                        f"here as {_quote(here)}): one firm listed twice, or two firms sharing one id?")
+            return text
         column = key[0]
     else:
         def describe(r: dict) -> str:
@@ -1356,14 +1366,38 @@ def _isin(values: pd.Series, targets: pd.Series) -> pd.Series:
 
 
 def _check_reference(frame: pd.DataFrame, ref: Reference, targets: pd.Series, label: str) -> list[Problem]:
+    """Unknown ids, each distinct value once: at its first row, with the other rows it is in and
+    their count, so that twenty rows of one unknown value do not hide seven other values."""
     values = frame[ref.column]
     unknown = values[values.notna() & ~_isin(values, targets)]
-    hint = _reference_hints(unknown.iloc[:ROW_LIMIT], targets) if len(unknown) else {}
-    return _row_problems(
-        label, unknown, ref.column,
-        lambda v: f"{_quote(v)} is not a {ref.target} in {ref.table}" + hint.get(v, ""),
-        f"not a {ref.target} in {ref.table}",
-    )
+    if not len(unknown):
+        return []
+    codes, uniques = pd.factorize(unknown)              # in the order of first appearance
+    counts = np.bincount(codes)
+    shown = min(len(uniques), ROW_LIMIT)
+    hint = _reference_hints(pd.Series(uniques[:shown]), targets)
+    rows = unknown.index.to_numpy()
+    problems = []
+    for k in range(shown):                               # at most ROW_LIMIT values, not rows
+        where = rows[codes == k]
+        value = uniques[k]
+        text = f"{_quote(value)} is not a {ref.target} in {ref.table}" + hint.get(value, "")
+        if len(where) > 1:
+            more = ", ".join(str(int(r)) for r in where[1:4])
+            rest = f" and {len(where) - 4:,} more" if len(where) > 4 else ""
+            text += (f"; also in row {more}" if len(where) == 2
+                     else f"; also in rows {more}{rest} ({len(where):,} rows in all)")
+        problems.append(Problem(label, int(where[0]), ref.column, text))
+    if len(uniques) > shown:
+        others = int(counts[shown:].sum())
+        problems.append(Problem(label, None, ref.column,
+                                f"... and {len(uniques) - shown:,} more values that are not a {ref.target} in "
+                                f"{ref.table} ({others:,} rows)"))
+    return problems
+
+
+#: Stock-exchange suffixes of listed firms' codes (Shanghai, Shenzhen, Beijing, Hong Kong).
+EXCHANGE_SUFFIX = re.compile(r"\.(SH|SS|SZ|BJ|HK)$", re.IGNORECASE)
 
 
 def _reference_hints(unknown: pd.Series, targets: pd.Series) -> dict[str, str]:
@@ -1381,9 +1415,16 @@ def _reference_hints(unknown: pd.Series, targets: pd.Series) -> dict[str, str]:
         numeric = known[known.str.fullmatch(r"\d+").fillna(False)]
         for target in numeric[numeric.str.lstrip("0").isin({d.lstrip("0") for d in digits})]:
             by_zeros.setdefault(target.lstrip("0"), target)
+    bare = known.str.replace(EXCHANGE_SUFFIX, "", regex=True).str.upper()
+    by_suffix = dict(zip(bare[bare.isin({EXCHANGE_SUFFIX.sub("", w).upper() for w in wanted})], known[
+        bare.isin({EXCHANGE_SUFFIX.sub("", w).upper() for w in wanted})]))
     hints = {}
     for value in wanted:
-        if (match := by_case.get(value.lower())) and match != value:
+        stem = EXCHANGE_SUFFIX.sub("", value).upper()
+        if (match := by_suffix.get(stem)) and match != value and match.lower() != value.lower():
+            hints[value] = (f" (did you mean {match!r}? the stock-exchange suffix such as .SZ or .SH is "
+                            "written in one table and not in the other: write the codes the same way in every table)")
+        elif (match := by_case.get(value.lower())) and match != value:
             hints[value] = f" (did you mean {match!r}? ids must match in upper and lower case)"
         elif value in digits and (match := by_zeros.get(value.lstrip("0"))) and match != value:
             hints[value] = (f" (did you mean {match!r}? Excel drops the leading zeros of an id it takes "

@@ -696,7 +696,9 @@ def _(folder: Path) -> None:
       "firms lists F002 twice, the second time as 'F002 ' with a trailing space (a copy-pasted row)",
       "rejected", "the ids are stripped, so the second row repeats F002",
       errors=[
-              "firms.csv row 5, column firm_id: 'F002' appears more than once (first in row 3)",
+              "firms.csv row 5, column firm_id: 'F002' appears more than once (first in row 3 as "
+              "'Thinfilm Separators', here as 'Thinfilm Separators Co.'): one firm listed twice, or two firms "
+              "sharing one id?",
       ],
 )
 def _(folder: Path) -> None:
@@ -1022,15 +1024,11 @@ def _(folder: Path) -> None:
       "rejected", "each unknown id is named with the id it probably was",
       errors=[
               "firm_nodes.csv row 2, column firm_id: '1' is not a firm_id in firms (did you mean '001'? "
-               "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
-              "firm_nodes.csv row 3, column firm_id: '1' is not a firm_id in firms (did you mean '001'? "
-               "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
+               "Excel drops the leading zeros of an id it takes for a number: format the column as text); also in row 3",
               "firm_nodes.csv row 4, column firm_id: '2' is not a firm_id in firms (did you mean '002'? "
                "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
               "firm_nodes.csv row 5, column firm_id: '3' is not a firm_id in firms (did you mean '003'? "
-               "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
-              "firm_nodes.csv row 6, column firm_id: '3' is not a firm_id in firms (did you mean '003'? "
-               "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
+               "Excel drops the leading zeros of an id it takes for a number: format the column as text); also in row 6",
               "firm_nodes.csv row 7, column firm_id: '4' is not a firm_id in firms (did you mean '004'? "
                "Excel drops the leading zeros of an id it takes for a number: format the column as text)",
               "firm_nodes.csv row 8, column firm_id: '5' is not a firm_id in firms (did you mean '005'? "
