@@ -66,3 +66,16 @@ def test_validate_into_a_closed_pipe_has_no_traceback(tiny_park):
                          shell=True, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr
     assert run.stdout.strip()
+
+
+def test_a_column_empty_in_every_row_is_warned_once(tiny_park):
+    import pandas as pd
+    firms = pd.read_csv(tiny_park / "firms.csv", dtype=str)
+    firms["output"] = ""
+    firms.to_csv(tiny_park / "firms.csv", index=False)
+    _, problems = validate_workspace(tiny_park)
+    warned = [str(p) for p in problems if p.column == "output"]
+    assert warned == ["warning: firms.csv, column output: no row of the park's own firms has a value: annual "
+                      "output, output per area, the largest firms by output and output shares will show as not "
+                      "reported"], warned
+    assert not any(p.is_error for p in problems)

@@ -194,6 +194,9 @@ class Column:
     exclusive_minimum: bool = False
     unit: str = ""
     headers: tuple[str, ...] = ()
+    #: What the column's values enable; the loader warns once when no row of the park's own
+    #: firms (or of the table) has a value, naming what will show as "not reported".
+    enables: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -423,7 +426,8 @@ FIRMS = Table(
         _col("name_zh", "str", "Chinese name of the firm.", default_from="name",
              headers=("中文名称", "企业中文名称", "中文名")),
         _col("zone", "str", "Zone or sub-park the firm is in (niche analysis).",
-             headers=("片区", "所在片区", "分园区", "园区")),
+             headers=("片区", "所在片区", "分园区", "园区"),
+             enables="the comparison of zones (niche positioning) and the firms per zone"),
         _col("zone_zh", "str", "Chinese name of the zone, shown in Chinese reports.", default_from="zone",
              headers=("片区中文名", "片区中文名称")),
         _col("local", "bool", "Inside the park; false for external suppliers and buyers.", default=True,
@@ -431,13 +435,17 @@ FIRMS = Table(
         _col("anchor", "bool", "Anchor firm of the chain (链主).", default=False,
              headers=("链主", "是否链主", "链主企业")),
         _col("employees", "int", "Number of employees.", minimum=0, unit="people",
-             headers=("员工数", "员工人数", "从业人员", "从业人数", "职工人数")),
+             headers=("员工数", "员工人数", "从业人员", "从业人数", "职工人数"),
+             enables="the employee counts of the overview"),
         _col("output", "float", "Annual output.", minimum=0, unit="currency per year",
-             headers=("产值", "年产值", "总产值")),
+             headers=("产值", "年产值", "总产值"),
+             enables="annual output, output per area, the largest firms by output and output shares"),
         _col("area", "float", "Floor or land area used.", minimum=0, unit="m²",
-             headers=("面积", "占地面积", "用地面积")),
+             headers=("面积", "占地面积", "用地面积"),
+             enables="output per area (亩均产值)"),
         _col("patents", "int", "Number of patents held.", minimum=0, unit="patents",
-             headers=("专利", "专利数", "专利数量")),
+             headers=("专利", "专利数", "专利数量"),
+             enables="the patent counts of the overview"),
         _col("status", "category", "Whether the firm is still in the park.", default="active",
              allowed=STATUSES, aliases=_ZH_STATUSES,
              headers=("状态", "经营状态", "在园状态")),

@@ -1859,9 +1859,11 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     tables: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
     broken: set[tuple[str, str]] = set()  # (table, column) with cells that had an error
+    given: dict[str, set[str]] = {}        # the columns each table's file has
     for name, spec in TABLES.items():
         if name in raw:
             labels[name], frame = raw[name]
+            given[name] = set(frame.columns)
             frame, invalid, typed_problems = _type_table(spec, frame, labels[name])
             broken |= {(name, column) for column, bad in invalid.items() if bad.any()}
             tables[name], checked = _check_table(name, frame, invalid, labels[name])
@@ -1876,6 +1878,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             tables[name] = schema.empty_table(name)
     problems += _check_references(tables, labels, broken)
     problems += _check_months(tables, labels)
+    problems += _check_empty_columns(tables, labels, given, broken)
     # workspace.yaml, every key checked (DESIGN.md §3, §7): after the tables, so that a rule on a
     # metric the kpis table does not report is named; its problems come first, after the file's
     kpis = tables.get("kpis")
@@ -1913,6 +1916,30 @@ def _cap_per_key(problems: list[Problem]) -> list[Problem]:
         what = "problems" if severity == "error" else "warnings"
         kept.append(Problem(file, None, key, f"... and {count:,} more {what} under this key", severity))
     return kept
+
+
+def _check_empty_columns(tables: dict[str, pd.DataFrame], labels: dict[str, str],
+                         given: dict[str, set[str]], broken: set[tuple[str, str]] = frozenset()) -> list[Problem]:
+    """One warning per column the file has but that holds no value in any row (for firms: in any
+    row of the park's own firms, since outside firms rarely carry output or area), naming what
+    it disables. A column left out altogether is the workspace's choice and not warned about."""
+    problems = []
+    for name, label in labels.items():
+        frame = tables[name]
+        if not len(frame):
+            continue
+        if name == "firms" and "local" in frame:
+            frame = frame[frame["local"].fillna(True).astype(bool)]
+            if not len(frame):
+                continue
+        whose = " of the park's own firms" if name == "firms" else ""
+        for column in TABLES[name].columns:
+            if (column.enables and column.name in given.get(name, ()) and (name, column.name) not in broken
+                    and frame[column.name].isna().all()):
+                problems.append(Problem(label, None, column.name,
+                                        f"no row{whose} has a value: {column.enables} will show as not reported",
+                                        "warning"))
+    return problems
 
 
 def _check_references(
