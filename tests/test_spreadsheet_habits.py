@@ -373,12 +373,12 @@ def test_a_total_word_in_a_row_with_ids_is_data(tmp_path: Path) -> None:
 
 def test_missing_table_hints(tmp_path: Path) -> None:
     folder = park(tmp_path / "p")
-    (folder / "flows.csv").rename(folder / "园区数据.xlsx")
+    (folder / "firm_nodes.csv").rename(folder / "园区数据.xlsx")
     problems = validate_workspace(folder)[1]
     assert strings(problems) == [
         "warning: 园区数据.xlsx: ignored: only one workbook, named workspace.xlsx, is read",
-        "flows: the required table flows is missing: add flows.csv, flows.parquet or a sheet named flows in "
-        "workspace.xlsx; '园区数据.xlsx' was not read: only a workbook named workspace.xlsx is"]
+        "firm_nodes: the required table firm_nodes is missing: add firm_nodes.csv, firm_nodes.parquet or a sheet "
+        "named firm_nodes in workspace.xlsx; '园区数据.xlsx' was not read: only a workbook named workspace.xlsx is"]
 
 
 def test_txt_files_that_are_not_tables_are_skipped_silently(tmp_path: Path) -> None:

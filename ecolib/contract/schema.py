@@ -297,6 +297,9 @@ class Table:
     references: tuple[Reference, ...] = ()
     example: str = ""
     aliases: tuple[str, ...] = ()
+    #: What an optional table enables: a reports says it is "not evaluated" without it, and the
+    #: loader warns when the table is given without rows.
+    enables: str | None = None
 
     def __post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -502,7 +505,8 @@ FLOWS = Table(
         "Monthly value flowing from one firm to another (purchases, licences, data, services, "
         "investment). External parties are firms with `local` = false."
     ),
-    required=True,
+    enables='the value-stream map (trade between firms, local sourcing, broken links, connector firms), the input-output view, the anchor-exit stress test and demand pull',
+    required=False,
     references=(
         Reference("source", "firms", "firm_id"),
         Reference("target", "firms", "firm_id"),
@@ -533,6 +537,7 @@ month,source,target,value,kind
 KPIS = Table(
     name="kpis",
     description="Monitored indicators, long format: one row per month and metric (DESIGN.md §7).",
+    enables='the dynamic evaluation (indicators and early warnings) and the health diagnosis',
     required=False,
     key=("month", "metric"),
     columns=(
@@ -556,6 +561,7 @@ month,metric,value
 BENCHMARKS = Table(
     name="benchmarks",
     description="The benchmark park (标杆园区): one value per metric.",
+    enables='the comparison with the benchmark park (health diagnosis) and the rules set against the benchmark',
     required=False,
     key=("metric",),
     columns=(
@@ -583,6 +589,7 @@ CANDIDATES = Table(
         "Firms outside the park that could be attracted, one row per firm and node it can "
         "serve (a candidate with several nodes has several rows)."
     ),
+    enables='candidate matching (who could fill a gap)',
     required=False,
     key=("firm_id", "node_id"),
     references=(Reference("node_id", "chain_nodes", "node_id"),),
@@ -771,6 +778,8 @@ def render_columns(name: str) -> str:
         facts.append("unique key: " + ", ".join(f"`{k}`" for k in table.key))
     facts += [f"`{r.column}` must be a `{r.target}` of `{r.table}`" for r in table.references]
     status = "required table" if table.required else "optional table"
+    if not table.required and table.enables:
+        facts.insert(0, f"without it, these are not evaluated: {table.enables}")
     return "\n".join([f"*{status}*" + "".join(f"; {f}" for f in facts) + ".", "", *lines])
 
 

@@ -1310,6 +1310,9 @@ def _type_table(
     typed = pd.DataFrame(columns, index=raw.index)
     if spec.required and typed.empty:
         problems.append(Problem(label, None, None, "the table has no rows of data"))
+    elif typed.empty and spec.enables:
+        problems.append(Problem(label, None, None, "the table has no rows of data, so these are not evaluated: "
+                                                   f"{spec.enables}", "warning"))
     return typed, invalid, problems
 
 

@@ -671,9 +671,6 @@ def _(folder: Path) -> None:
                "firm_nodes.parquet or a sheet named firm_nodes in workspace.xlsx; the sheets of "
                "workspace.xlsx ('Sheet1', 'Sheet2', 'Sheet3', …) are not named after tables: rename the "
                "sheet that holds firm_nodes to 'firm_nodes' (or '企业节点')",
-              "flows: the required table flows is missing: add flows.csv, flows.parquet or a sheet named "
-               "flows in workspace.xlsx; the sheets of workspace.xlsx ('Sheet1', 'Sheet2', 'Sheet3', …) are "
-               "not named after tables: rename the sheet that holds flows to 'flows' (or '流量')",
       ],
       warnings=[
               "workspace.xlsx: sheet 'Sheet1' is not a workspace table, ignored",
@@ -773,10 +770,13 @@ def _(folder: Path) -> None:
 
 @case("empty_flows_sheet",
       "the flows sheet of workspace.xlsx holds only the header row",
-      "rejected", "a required table without rows is an error",
-      errors=[
-              'workspace.xlsx [flows]: the table has no rows of data',
+      "accepted", "flows are optional: an empty flows table is a warning, and the value stream is not evaluated",
+      warnings=[
+              "workspace.xlsx [flows]: the table has no rows of data, so these are not evaluated: the value-stream "
+              "map (trade between firms, local sourcing, broken links, connector firms), the input-output view, the "
+              "anchor-exit stress test and demand pull",
       ],
+      check=lambda ws: same(len(ws.flows), 0, "flows rows"),
 )
 def _(folder: Path) -> None:
     tables = base()
