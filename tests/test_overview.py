@@ -79,7 +79,7 @@ def test_chain_tree_counts_distinct_firms_and_conserves_output(tables):
 def test_findings_name_the_numbers(tables, lang):
     r = ov.overview(tables, "2026-03", window=3, history=3)
     text = " ".join(narrative.findings(r, lang))
-    assert "South" in text and "2026-02" in text
+    assert "South" in text and ("2026-02" if lang == "en" else "2026年2月") in text
     assert "52.5%" in text or "52%" in text or "53%" in text
 
 
@@ -134,3 +134,73 @@ def test_largest_zone_stage_and_year_on_year(tables):
     flows = pd.DataFrame({"local": [50.0, 40.0]}, index=["2025-03", "2026-03"])
     assert ov.year_on_year(flows, "2026-03") == pytest.approx(-0.2)
     assert math.isnan(ov.year_on_year(r.flows, "2026-03"))             # no month a year earlier
+
+
+# --------------------------------------------------------------------------- issue 13: zones, land, the tree
+
+ZH_FIRMS = """\
+    firm_id,name,zone,zone_zh,local,anchor,employees,output,area,patents,status,exit_month
+    F1,Lithium Co,North,北区,true,false,10,100,10,1,active,
+    F2,Cathode Co,North,,true,false,20,200,20,2,active,
+    F3,Cell Co,South,南区,true,true,100,1000,100,10,active,
+    F4,Pack Co,South,南区,true,false,5,50,5,0,exited,2026-02
+    X1,Outside Supplier,,,false,false,50,500,0,0,active,
+    """
+
+
+@pytest.fixture
+def zh_park(tmp_path):
+    from conftest import write_tiny_park
+    return load_workspace(write_tiny_park(tmp_path / "zh", firms_csv=ZH_FIRMS)).tables
+
+
+def test_zones_show_their_chinese_names(zh_park):
+    from ecolib.presentation.plots import overview as plots
+    r = ov.overview(zh_park, "2026-03", window=3, history=3)
+    assert r.zone_zh.to_dict() == {"North": "北区", "South": "南区", "–": "–"}   # F2's blank zone_zh: the zone's
+    assert overview_tables.ZONES.view(r, "zh")["zone"].tolist() == ["北区", "南区", "合计"]
+    assert overview_tables.ZONES.view(r, "en")["zone"].tolist() == ["North", "South", "Total"]
+    assert set(overview_tables.TOP_FIRMS.view(r, "zh")["zone"]) == {"北区", "南区"}
+    bar = plots.stage_zone_bar(r.stage_zone, "zh", names=plots.zone_labels(r.stage_zone.columns, r, "zh"))
+    assert [tr.name for tr in bar.data] == ["北区", "南区"]
+    assert "其中南区贡献最大" in narrative.findings(r, "zh")[0]
+
+
+def test_land_productivity_per_m2_in_english_per_mu_in_chinese(zh_park):
+    from ecolib.presentation import fmt
+    # 1 mu = 2000 / 3 m²; CNY 22,500 per m² = 22,500 × 666.67 / 10,000 = 1,500 万元 per mu
+    assert fmt.land_output(22_500, "en") == "CNY 22,500 per m²" and fmt.land_output(22_500, "zh") == "1,500万元/亩"
+    assert fmt.area_value(2000, "zh") == pytest.approx(3.0) and fmt.area_value(2000, "en") == 2000
+    assert fmt.land_output(float("nan"), "zh") == "–"
+    r = ov.overview(zh_park, "2026-03", window=3, history=3)
+    # North: (100 + 200) / (10 + 20) = 10 per m²; South: 1000 / 100 = 10; a tie, said as one
+    zh = overview_tables.ZONES.view(r, "zh")
+    assert zh["area_shown"].tolist() == pytest.approx([30 / (2000 / 3), 100 / (2000 / 3), 130 / (2000 / 3)])
+    assert zh["land_output"].tolist() == pytest.approx([10 * (2000 / 3) / 1e4] * 3)
+    assert overview_tables.ZONES.view(r, "en")["land_output"].tolist() == pytest.approx([10.0] * 3)
+    text = narrative.findings(r, "en")
+    assert "Output per m² of land: CNY 10 per m² across the park; North, South tie for the highest (CNY 10 per m²)." in text
+    assert any("亩均产值" in line and "并列最高" in line for line in narrative.findings(r, "zh"))
+    # no area given anywhere: no land sentence, the table shows –
+    t2 = dict(zh_park)
+    t2["firms"] = zh_park["firms"].assign(area=0)
+    r2 = ov.overview(t2, "2026-03", window=3, history=3)
+    assert not any("m²" in line for line in narrative.findings(r2, "en"))
+
+
+def test_tree_labels_never_cut_a_word():
+    from ecolib.presentation.plots.overview import wrap_label
+    assert wrap_label("储能变流器PCS", 5) == ["储能变流器", "PCS"]           # never "储能变流器PC" / "S"
+    assert all("PCS" in line or "P" not in line for line in wrap_label("储能变流器PCS", 3))
+    assert wrap_label("Large cylindrical cells", 7) == ["Large", "cylindrical", "cells"]
+    assert wrap_label("", 5) == [""]
+
+
+def test_chain_treemap_hides_labels_that_do_not_fit(tables):
+    from ecolib.presentation.plots.overview import chain_treemap
+    r = ov.overview(tables, "2026-03", window=3, history=3)
+    fig = chain_treemap(r.tree, "en")
+    trace = fig.data[0]
+    assert trace.type == "treemap" and fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 10
+    assert list(trace.labels[:2]) == ["Upstream", "Midstream"]        # the stages head their tiles
+    assert len(trace.ids) == len(r.tree) - 1                          # every node but the root has a tile

@@ -314,9 +314,13 @@ def test_broken_links_by_hand(hand, sf):
     # local 300, no outside purchases; local CELL firms sell 70 to outside VEH buyers: 300 / 370
     assert cv["local_share"] == 1.0 and cv["supplier_local_share"] == pytest.approx(300 / 370)
     assert br.loc[("G.MAT", "G.VEH"), "local_value"] == 10 and br.loc[("G.MAT", "G.VEH"), "status"] == "connected"
-    # a stricter threshold breaks MAT → CELL (0.375 < 0.4); goods only: MAT → VEH has no trade at all
-    strict = vsm.broken_links(sf, hand["chain_edges"], threshold=0.4)
-    assert strict.iloc[0][["source", "target", "status"]].tolist() == ["G.MAT", "G.CELL", "broken"]
+    # value at stake = min(bought outside, sold outside): MAT → CELL min(250, 0) = 0; CELL → VEH min(0, 70) = 0
+    assert (br["value_at_stake"] == 0).all()
+    # a stricter threshold: the cell makers buy mostly outside (0.375 < 0.4), but the local materials firms sell
+    # none of it outside (issue 13: both halves): local supply is short, the link is not broken
+    strict = vsm.broken_links(sf, hand["chain_edges"], threshold=0.4, min_value=0)
+    assert strict.iloc[0][["source", "target", "status"]].tolist() == ["G.MAT", "G.CELL", "short_supply"]
+    assert (strict["status"] != "broken").all()
     goods = vsm.broken_links(vsm.segment_flows(hand, MONTH, window=3, kind="goods"), hand["chain_edges"])
     assert goods.set_index(["source", "target"]).loc[("G.MAT", "G.VEH"), "status"] == "no_trade"
 
@@ -449,9 +453,11 @@ def test_value_stream_and_findings(hand):
         con = " ".join(narrative.connectors(vs, lang))
         assert ("Pack Co" if lang == "en" else "电池包") in con
         assert narrative.broken(vs, lang)                             # "no broken link" sentence
-    strict = vsm.value_stream(hand, MONTH, window=3, threshold=0.4)
+    strict = vsm.value_stream(hand, MONTH, window=3, threshold=0.4, min_value=0)
     text = " ".join(narrative.broken(strict, "en"))
-    assert "Materials → Cells and packs" in text and "37.5%" in text
+    # issue 13: MAT → CELL meets only the buyer half (the suppliers sell none outside): not called broken
+    assert "No chain link is broken" in text
+    assert "local supply is short there" in text and "Materials → Cells and packs" in text
 
 
 def test_table_specs_show_the_page_columns(hand):
@@ -463,8 +469,9 @@ def test_table_specs_show_the_page_columns(hand):
                                                            "money", "share1"]
     iso = tables.ISOLATED.view(vs.isolated, "en")
     assert iso["firm"].tolist() == ["Loner Co"] and iso["external_trade"].tolist() == [80]   # X1 → F5 50 + F5 → X2 30
-    assert tables.BROKEN.view(vs.broken, "zh")["link"].tolist() == ["材料 → 电芯与电池包"]
-    assert "<td class=\"num\">37.5%</td>" in tables.BROKEN.html(vs.broken, "en", "CNY")
+    assert tables.BROKEN.view(vs.broken, "zh").empty            # MAT → CELL is short supply, not broken (issue 13)
+    assert [c.key for c in tables.BROKEN.columns] == ["link", "value_at_stake", "buyer_from_outside", "local_value",
+                                                      "local_share", "supplier_to_outside"]
     assert tables.CONNECTORS.view(vs.connectors, "zh")["firm"].tolist() == ["电池包", "正极电芯", "锂业", "整车"]
     io = tables.IO.view(vs.io.linkages, "en")                      # largest extraction first, two decimals
     shares = vs.io.linkages["extraction_share"].sort_values(ascending=False)
@@ -485,7 +492,8 @@ def test_national_part_of_the_month_model(tmp_path):
                                                                        load_china_io(2020)))
     assert tables.NATIONAL.view(nat, "zh")["segments"].tolist() == ["材料", "整车", "电芯与电池包"]
     text = narrative.national(nat, "en")
-    assert len(text) == 1 and "Manufacture of transport equipment (BL 1.22, FL 1.08), behind Vehicles" in text[0]
+    assert len(text) == 1 and ("Manufacture of transport equipment (backward linkage 1.22, forward linkage 1.08), "
+                               "behind Vehicles") in text[0]
     assert narrative.national(vsm.NationalSectors(2020, nat.linkages, nat.mapped.iloc[0:0]), "en") == []
 
 
@@ -510,11 +518,19 @@ def test_demo_situations_b_and_d(demo):
     # b: the 24 isolated firms listed in data/demo/README.md
     assert len(vs.isolated) == 24
     assert {"F0023", "F0044", "F0230", "F0290", "F0062"} <= set(vs.isolated["firm_id"])
-    # d: the cathode → cell link is broken and the first (largest) broken link
+    # d: the cathode → cell link is broken and the first (largest value at stake) broken link
     first = vs.broken.iloc[0]
     assert (first["source"], first["target"], first["status"]) == ("MID.CATH", "MID.CELL", "broken")
     assert first["local_share"] < 0.05
     assert "Cathode materials → Battery cells" in " ".join(narrative.broken(vs, "en"))
+    # issue 13: with both halves, the least value at stake and service links not judged, 38 flagged links become 4
+    broken = vs.broken[vs.broken["status"] == "broken"]
+    assert list(zip(broken["source"], broken["target"])) == [
+        ("MID.CATH", "MID.CELL"), ("MID.CELL", "MID.PACK"), ("UP.LITH", "MID.CATH"), ("UP.METAL", "MID.PACK")]
+    assert (broken["supplier_to_outside"] > 0).all() and (broken["local_share"] < 0.1).all()
+    assert (broken["value_at_stake"] >= 10_000_000).all() and broken["value_at_stake"].is_monotonic_decreasing
+    service = vs.broken["source"].map(vs.flows.groups["stage"]).eq("service")
+    assert (vs.broken.loc[service, "status"] == "not_judged").all() and service.sum() == 69
     assert vs.flows.total == pytest.approx(demo["flows"].loc[demo["flows"]["month"] >= "2025-11", "value"].sum())
 
 

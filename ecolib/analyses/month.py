@@ -95,7 +95,8 @@ class MonthModel:
         """The value-stream map (:class:`ecolib.analyses.valuestream.ValueStream`)."""
         from ecolib.analyses import valuestream
         return valuestream.value_stream(self.tables, self.month, window=self.settings.window,
-                                        threshold=self.settings.thresholds.broken_link_share)
+                                        threshold=self.settings.thresholds.broken_link_share,
+                                        min_value=self.settings.thresholds.broken_link_min_value)
 
     @cached_property
     def national(self):

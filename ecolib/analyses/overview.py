@@ -28,7 +28,7 @@ from ecolib.contract.schema import STAGES  # the contract's vocabulary
 from ecolib.foundations import chain, frames, months
 from ecolib.foundations.firms import active_mask, firm_profile, local_active  # noqa: F401
 
-__all__ = ["Overview", "overview", "stage_zone_counts", "zone_summary", "monthly_flows", "chain_tree",
+__all__ = ["Overview", "overview", "stage_zone_counts", "zone_summary", "zone_names", "monthly_flows", "chain_tree",
            "largest_firms", "largest_zone", "largest_stage", "year_on_year",
            "active_mask", "firm_profile", "local_active"]
 
@@ -103,6 +103,38 @@ def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
     table["patents_per_firm"] = table["patents"] / table["firms"].where(table["firms"] > 0)
     table.index.name = "zone"
     return table.astype({"firms": int, "anchors": int})
+
+
+def zone_names(firms: pd.DataFrame) -> pd.Series:
+    """The Chinese name of every zone (``firms.zone_zh``; the zone itself where none is given).
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The workspace's ``firms`` table (zone, and zone_zh where the workspace gives it).
+
+    Returns
+    -------
+    Series
+        ``zone_zh`` by zone (the first Chinese name given for a zone, preferring one that is not
+        the zone's own name copied; a blank zone is ``–``), name ``zone_zh``; the table's zones
+        in order of first appearance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"zone": ["East", "East", "North", ""], "zone_zh": ["East", "东区", None, None]})
+    >>> zone_names(firms).to_dict()
+    {'East': '东区', 'North': 'North', '–': '–'}
+    """
+    zone = firms["zone"].fillna("").astype(str).replace("", "–") if "zone" in firms else pd.Series(dtype=object)
+    zh = firms["zone_zh"] if "zone_zh" in firms else pd.Series(None, index=firms.index, dtype=object)
+    zh = zh.astype(object).where(zh.notna() & (zh.astype(str).str.strip() != ""), None)
+    named = pd.DataFrame({"zone": zone, "zone_zh": zh}).dropna(subset=["zone_zh"])
+    named = named.assign(copied=named["zone_zh"].astype(str) == named["zone"])   # a copied zone name counts last
+    first = named.sort_values("copied", kind="stable").drop_duplicates("zone").set_index("zone")["zone_zh"]
+    out = pd.Series(pd.unique(zone), dtype=object)
+    return pd.Series(out.map(first).fillna(out).to_numpy(object), index=out.to_numpy(object), name="zone_zh")
 
 
 def monthly_flows(flows: pd.DataFrame, firms: pd.DataFrame, month_list: list[str]) -> pd.DataFrame:
@@ -235,6 +267,9 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
 class Overview:
     """Everything the overview page shows for one month (see :func:`overview`).
 
+    ``zones`` and ``top_firms`` carry ``zone_zh`` (the zone's Chinese name, :func:`zone_names`);
+    ``zone_zh`` holds the same names by zone (for the zones of ``stage_zone``).
+
     ``headline`` holds the numbers of the page top and of ``summary.json``: local_firms,
     external_firms, zones, anchors, exited_firms (local firms gone by the month), output
     (annual output of the active local firms, currency), local_flow_value, inbound_value,
@@ -251,6 +286,7 @@ class Overview:
     tree: pd.DataFrame
     top_firms: pd.DataFrame
     headline: dict = field(default_factory=dict)
+    zone_zh: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
 
 def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24) -> Overview:
@@ -319,7 +355,12 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
         "missing_flow_months": [m for m, miss in flows["missing"].items() if miss],
     }
     top = largest_firms(profile, tables["chain_nodes"])
-    return Overview(month, win, profile, stage_zone_counts(profile), zone_summary(profile), flows, tree, top, headline)
+    names = zone_names(tables["firms"])
+    zones = zone_summary(profile)
+    zones.insert(0, "zone_zh", [names.get(z, z) if z != "total" else None for z in zones.index])
+    top.insert(top.columns.get_loc("zone") + 1, "zone_zh",
+               top["zone"].fillna("").astype(str).replace("", "–").map(names).to_numpy(object))
+    return Overview(month, win, profile, stage_zone_counts(profile), zones, flows, tree, top, headline, names)
 
 
 def year_on_year(flows: pd.DataFrame, month: str, column: str = "local") -> float:

@@ -27,9 +27,11 @@ Definitions
   external firms of J) and :meth:`SegmentFlows.with_external` (one extra row and column).
 * **Local sourcing ratio** (本地配套率) of group J: local inflow of J / all inflow of J, where
   inflow counts flows into J's local firms. **Import dependence** = external inflow / all
-  inflow (= 1 − local sourcing). **Value leakage** (价值外溢) of group I: outflow of I's
-  local firms to external firms / all outflow of I's local firms. Ratios with a zero
-  denominator are NaN ("undefined", never a made-up 0), the value columns stay 0.
+  inflow (= 1 − local sourcing). **Sales outside** of group I (``leakage``; 价值外溢 in the
+  design, "value leakage"): outflow of I's local firms to external firms / all outflow of I's
+  local firms. Selling outside the park is not a loss; the pages call it the share of sales to
+  buyers outside the park. Ratios with a zero denominator are NaN ("undefined", never a
+  made-up 0), the value columns stay 0.
 * **Isolated firms** (散落的珍珠): local firms active in the report month
   (:func:`ecolib.foundations.firms.active_mask`) with no flow to or from another local firm
   (active or since exited) in the window (kinds filtered as asked).
@@ -46,10 +48,13 @@ Definitions
   the error shrinks like 1/√k, figures in :mod:`ecolib.foundations.network`). Equally short
   alternative paths share the pair in both.
 * **Broken links** (价值传导断裂): chain edges rolled up to the level (``I → J``, I ≠ J) where
-  both I and J have active local firms but the local flow I → J is below ``threshold``
-  (default 10 %, ``thresholds.broken_link_share`` in workspace.yaml) of J's inflow from group
-  I overall (local + external suppliers of I): ``local_share = Z[I, J] / (Z[I, J] +
-  from_external[I, J])``. Edges where J buys nothing from I at all are ``no_trade``.
+  both I and J have active local firms and both halves hold: the local buyers (J) buy mostly
+  from outside (``local_share = Z[I, J] / (Z[I, J] + from_external[I, J])`` below
+  ``threshold``, default 10 %, ``thresholds.broken_link_share``) and the local suppliers (I)
+  sell outside (``to_external[I, J] > 0``), with ``value_at_stake = min(from_external[I, J],
+  to_external[I, J])`` at least ``min_value`` (default 10,000,000 in the currency over the
+  window, ``thresholds.broken_link_min_value``). Links from service segments (stage
+  ``service``) are not judged by default; the other statuses are in :func:`broken_links`.
 * **Collaboration density**: directed local firm-to-firm links (pairs with a flow in the
   window, among the n active local firms) / (n (n − 1)); and the local inter-firm value / the
   local firms' output over the window (annual output × window / 12).
@@ -70,6 +75,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -77,7 +83,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ecolib.analyses import iotable
-from ecolib.contract.schema import STAGES  # the contract's vocabulary
+from ecolib.contract.schema import STAGES, THRESHOLD_SETTINGS  # the contract's vocabulary and defaults
 from ecolib.foundations import chain, network
 from ecolib.foundations.firms import firm_profile
 from ecolib.foundations.network import KINDS, FlowGraph, codes, flow_graph, window_flows, window_mask  # noqa: F401
@@ -89,7 +95,8 @@ __all__ = [
     "SegmentFlows", "segment_flows", "local_sourcing", "leakage", "sourcing_table", "sourcing_totals",
     "isolated_firms", "connector_firms", "broken_links", "collaboration",
     "SegmentIO", "segment_io", "national_linkages", "segment_sectors", "national_key_sectors",
-    "NationalSectors", "national", "ValueStream", "value_stream", "default_min_link",
+    "NationalSectors", "national", "ValueStream", "value_stream", "default_min_link", "main_flows", "OTHER",
+    "BROKEN_STATUSES", "SERVICE_STAGE",
 ]
 
 #: Group of firms without any firm_nodes row (their flows are kept, value is conserved).
@@ -619,9 +626,14 @@ def sourcing_totals(sf: SegmentFlows) -> dict:
 
 
 def _profile(tables: dict, month: str) -> pd.DataFrame:
-    """overview.firm_profile plus the name of the firm's main segment (segment_name, _zh)."""
+    """overview.firm_profile plus the name of the firm's main segment (segment_name, _zh) and
+    the Chinese name of its zone (zone_zh, the zone where none is given)."""
     nodes = tables["chain_nodes"]
-    profile = firm_profile(tables["firms"], tables["firm_nodes"], nodes, month)
+    firms = tables["firms"]
+    profile = firm_profile(firms, tables["firm_nodes"], nodes, month)
+    zone_zh = firms["zone_zh"] if "zone_zh" in firms else firms["zone"]
+    by_firm = pd.Series(zone_zh.to_numpy(object), index=firms["firm_id"].to_numpy(object))
+    profile["zone_zh"] = profile["firm_id"].map(by_firm[~by_firm.index.duplicated()]).fillna(profile["zone"])
     ids = nodes["node_id"].to_numpy(object)
     at = codes(profile["segment_id"], ids)
     name = nodes["name"].astype(str).to_numpy(object)
@@ -631,7 +643,7 @@ def _profile(tables: dict, month: str) -> pd.DataFrame:
     return profile
 
 
-_FIRM_COLUMNS = ["firm_id", "name", "name_zh", "zone", "anchor", "node_id", "segment_id", "segment_name",
+_FIRM_COLUMNS = ["firm_id", "name", "name_zh", "zone", "zone_zh", "anchor", "node_id", "segment_id", "segment_name",
                  "segment_name_zh", "stage", "output"]
 
 
@@ -641,7 +653,7 @@ def isolated_firms(tables: dict, month: str, *, window: int = 12, kind=None) -> 
     No flow in the window, to or from a local firm active or since exited (kinds as asked).
     Sorted by output, largest first.
 
-    Columns: firm_id, name, name_zh, zone, anchor, node_id (main node), segment_id,
+    Columns: firm_id, name, name_zh, zone, zone_zh, anchor, node_id (main node), segment_id,
     segment_name, segment_name_zh, stage, output (annual, currency), external_inflow,
     external_outflow (their trade with external firms in the window, currency).
 
@@ -709,7 +721,7 @@ def connector_firms(tables: dict, month: str, *, window: int = 12, kind=None, le
     docstring for exact vs sampled computation), then the number of distinct groups (at
     ``level``) of their local trading partners.
 
-    Columns: rank, firm_id, name, name_zh, zone, anchor, segment_id, segment_name(_zh), stage,
+    Columns: rank, firm_id, name, name_zh, zone, zone_zh, anchor, segment_id, segment_name(_zh), stage,
     output (annual), partners (distinct local trading partners), segments_linked,
     local_inflow, local_outflow (window, currency), betweenness (normalised, in [0, 1]).
     ``attrs["method"]`` says how betweenness was computed. Firms without a local partner are
@@ -863,9 +875,34 @@ def _collaboration(base: FlowGraph) -> dict:
 
 # =========================================================================== broken links
 
+#: The statuses of :func:`broken_links`, in the order the rows are sorted.
+BROKEN_STATUSES = ("broken", "small", "short_supply", "connected", "no_trade", "not_judged")
+#: The stage whose segments serve every other segment (logistics, finance, software, testing …).
+SERVICE_STAGE = "service"
+#: The defaults of the two broken-link settings (``thresholds`` in the workspace settings).
+BROKEN_LINK_SHARE = float(THRESHOLD_SETTINGS["broken_link_share"].default)
+BROKEN_LINK_MIN_VALUE = float(THRESHOLD_SETTINGS["broken_link_min_value"].default)
 
-def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: float = 0.1) -> pd.DataFrame:
+
+def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: float = BROKEN_LINK_SHARE,
+                 min_value: float = BROKEN_LINK_MIN_VALUE, services: str = "exclude") -> pd.DataFrame:
     """Broken links (价值传导断裂) along chain edges rolled up to the level of ``sf``.
+
+    A chain link ``I → J`` (supplier segment → buyer segment) is **broken** when both halves
+    hold and enough value is at stake:
+
+    (a) the local buyers (local firms of J) buy mostly from outside: the local share of their
+        purchases from segment I, ``local_value / (local_value + buyer_from_outside)``, is
+        below ``threshold``;
+    (b) the local suppliers (local firms of I) sell that kind outside: ``supplier_to_outside``
+        (their sales to outside firms of J) is above 0;
+    (c) ``value_at_stake = min(buyer_from_outside, supplier_to_outside)`` (what could be
+        traded locally instead, at most) is at least ``min_value``.
+
+    Links that start in a service segment (stage ``service``: logistics, finance, software,
+    testing …) are not judged by default: a service serves every segment, so a thin link
+    from a service to one segment does not mean the chain is broken (``services="judge"``
+    applies the rule above to them too).
 
     One row per group pair ``source → target`` (I ≠ J) joined by at least one chain edge,
     where both groups have active local firms. Columns:
@@ -875,12 +912,21 @@ def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: floa
     * local_value: local firms of I → local firms of J (window, currency);
     * buyer_from_outside: external firms of I → local firms of J (the buyer side);
     * supplier_to_outside: local firms of I → external firms of J (the supplier side);
+    * value_at_stake = min(buyer_from_outside, supplier_to_outside);
     * local_share = local_value / (local_value + buyer_from_outside) (NaN with no inflow);
     * supplier_local_share = local_value / (local_value + supplier_to_outside);
-    * status: ``broken`` (local_share < threshold), ``connected``, or ``no_trade`` (J's local
-      firms buy nothing from group I).
+    * status, one of :data:`BROKEN_STATUSES`:
 
-    Sorted: broken first, by the value bought from outside (largest first).
+      - ``broken``: (a), (b) and (c) hold;
+      - ``small``: (a) and (b) hold, but the value at stake is below ``min_value``;
+      - ``short_supply``: (a) holds, but the local suppliers sell none of it outside (local
+        supply is short: a gap to fill, not a link to mend);
+      - ``connected``: the local share is at least ``threshold``;
+      - ``no_trade``: J's local firms buy nothing from segment I;
+      - ``not_judged``: I is a service segment (with ``services="exclude"``).
+
+    Sorted by status in the order above, then value_at_stake (largest first), then
+    buyer_from_outside (largest first), then source and target.
 
     Parameters
     ----------
@@ -891,40 +937,55 @@ def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: floa
         The chain edges (source, target, weight; a missing weight counts 1); None or empty:
         no row.
     threshold : float, default 0.1
-        A pair is broken when local_share is below this (``thresholds.broken_link_share``).
+        Half (a): the local share below which the local buyers buy mostly from outside
+        (``thresholds.broken_link_share``).
+    min_value : float, default 10,000,000
+        Condition (c): the least value at stake of a broken link, in the currency over the
+        window (``thresholds.broken_link_min_value``).
+    services : {"exclude", "judge"}, default "exclude"
+        Links from service segments: ``not_judged``, or judged like every other link.
 
     Returns
     -------
     DataFrame
         The columns above: edges (count), weight (summed ``chain_edges.weight``, unitless),
-        local_value, buyer_from_outside, supplier_to_outside (currency over the window),
-        local_share, supplier_local_share (shares in [0, 1], NaN when undefined), status.
-        Sorted by status (broken, connected, no_trade), then buyer_from_outside
-        (descending), then source and target. No row (same columns) without edges.
+        local_value, buyer_from_outside, supplier_to_outside, value_at_stake (currency over
+        the window), local_share, supplier_local_share (shares in [0, 1], NaN when
+        undefined), status. No row (same columns) without edges.
+
+    Raises
+    ------
+    ValueError
+        For ``services`` other than "exclude" or "judge".
 
     See Also
     --------
     segment_flows : builds ``sf``.
     ecolib.analyses.month.MonthModel.value_stream : ``ecolib.analyse(ws, month).value_stream.broken``
-        is this with the workspace's window and threshold.
+        is this with the workspace's window, threshold and least value at stake.
 
     Examples
     --------
     Materials → cells is the one chain edge between two segments; 21 of the 55 that cell
-    makers bought from materials firms came from local ones:
+    makers bought from materials firms came from local ones, but the local materials firms
+    sell none of it outside: at a 50 % threshold, local supply is short, nothing is broken:
 
     >>> from ecolib.datasets import tiny
     >>> ws = tiny()
     >>> sf = segment_flows(ws.tables, "2026-03", window=3)
-    >>> links = broken_links(sf, ws.tables["chain_edges"], threshold=0.5)
-    >>> links[["source", "target", "local_value", "buyer_from_outside", "local_share", "status"]].round(3)
-      source  target  local_value  buyer_from_outside  local_share  status
-    0  G.MAT  G.CELL         21.0                34.0        0.382  broken
+    >>> links = broken_links(sf, ws.tables["chain_edges"], threshold=0.5, min_value=0)
+    >>> links[["source", "target", "buyer_from_outside", "supplier_to_outside", "status"]]
+      source  target  buyer_from_outside  supplier_to_outside        status
+    0  G.MAT  G.CELL                34.0                  0.0  short_supply
+    >>> round(float(links.at[0, "local_share"]), 3)
+    0.382
     >>> broken_links(sf, ws.tables["chain_edges"])["status"].tolist()      # at the default 10 %
     ['connected']
     """
+    if services not in ("exclude", "judge"):
+        raise ValueError(f"services: expected 'exclude' or 'judge', got {services!r}")
     cols = ["source", "target", "source_name", "source_name_zh", "target_name", "target_name_zh", "edges",
-            "weight", "local_value", "buyer_from_outside", "supplier_to_outside", "local_share",
+            "weight", "local_value", "buyer_from_outside", "supplier_to_outside", "value_at_stake", "local_share",
             "supplier_local_share", "status"]
     if chain_edges is None or len(chain_edges) == 0:
         return pd.DataFrame(columns=cols)
@@ -947,16 +1008,24 @@ def broken_links(sf: SegmentFlows, chain_edges: pd.DataFrame, *, threshold: floa
     e["local_value"] = sf.local.to_numpy()[i, j]
     e["buyer_from_outside"] = sf.from_external.to_numpy()[i, j]
     e["supplier_to_outside"] = sf.to_external.to_numpy()[i, j]
+    e["value_at_stake"] = np.minimum(e["buyer_from_outside"], e["supplier_to_outside"])
     e["local_share"] = _ratio(e["local_value"], e["local_value"] + e["buyer_from_outside"])
     e["supplier_local_share"] = _ratio(e["local_value"], e["local_value"] + e["supplier_to_outside"])
     inflow = e["local_value"] + e["buyer_from_outside"]
-    e["status"] = np.select([inflow <= 0, e["local_share"] < threshold], ["no_trade", "broken"], "connected")
+    service = groups["stage"].reindex(e["source"]).to_numpy(object) == SERVICE_STAGE
+    if services == "judge":
+        service = np.zeros(len(e), bool)
+    buyers_outside = (inflow > 0) & (e["local_share"] < threshold)
+    sellers_outside = e["supplier_to_outside"] > 0
+    e["status"] = np.select(
+        [service, inflow <= 0, ~buyers_outside, ~sellers_outside, e["value_at_stake"] < min_value],
+        ["not_judged", "no_trade", "connected", "short_supply", "small"], "broken")
     for side in ("source", "target"):
         e[f"{side}_name"] = groups["name"].reindex(e[side]).to_numpy()
         e[f"{side}_name_zh"] = groups["name_zh"].reindex(e[side]).to_numpy()
-    e["_order"] = e["status"].map({"broken": 0, "connected": 1, "no_trade": 2})
-    e = e.sort_values(["_order", "buyer_from_outside", "source", "target"], ascending=[True, False, True, True],
-                      kind="stable")
+    e["_order"] = e["status"].map({s: k for k, s in enumerate(BROKEN_STATUSES)})
+    e = e.sort_values(["_order", "value_at_stake", "buyer_from_outside", "source", "target"],
+                      ascending=[True, False, False, True, True], kind="stable")
     return e[cols].reset_index(drop=True)
 
 
@@ -1316,8 +1385,9 @@ class ValueStream:
         The report month.
     window : list of str
         The months of the window.
-    level, kind, threshold
-        The options it was computed with (kind None: every flow kind).
+    level, kind, threshold, min_value
+        The options it was computed with (kind None: every flow kind; threshold and min_value:
+        the broken-link share and least value at stake).
     flows : SegmentFlows
         The segment flow matrices.
     sourcing : DataFrame
@@ -1327,7 +1397,7 @@ class ValueStream:
     isolated, connectors : DataFrame
         :func:`isolated_firms`, :func:`connector_firms`.
     broken : DataFrame
-        :func:`broken_links` (every status).
+        :func:`broken_links` (every status; service links ``not_judged``).
     collaboration : dict
         :func:`collaboration`.
     io : SegmentIO
@@ -1345,8 +1415,8 @@ class ValueStream:
     >>> from ecolib.datasets import tiny
     >>> ws = tiny()
     >>> vs = value_stream(ws.tables, "2026-03", window=3)
-    >>> vs.window, vs.level, vs.kind, vs.threshold
-    (['2026-01', '2026-02', '2026-03'], 'segment', None, 0.1)
+    >>> vs.window, vs.level, vs.kind, vs.threshold, vs.min_value
+    (['2026-01', '2026-02', '2026-03'], 'segment', None, 0.1, 10000000.0)
     >>> vs.sourcing["local_sourcing"].round(3).to_dict()
     {'G.MAT': 0.733, 'G.CELL': 0.477}
     """
@@ -1355,6 +1425,7 @@ class ValueStream:
     level: str | int
     kind: list[str] | None
     threshold: float
+    min_value: float
     flows: SegmentFlows
     sourcing: pd.DataFrame
     totals: dict
@@ -1370,9 +1441,15 @@ class ValueStream:
         """The smallest link the Sankey draws by default (:func:`default_min_link`, currency)."""
         return default_min_link(self.flows)
 
+    @cached_property
+    def main(self) -> pd.DataFrame:
+        """The flows that matter, the rest grouped (:func:`main_flows` of :attr:`flows`, its defaults)."""
+        return main_flows(self.flows)
+
 
 def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level: str | int = "segment",
-                 threshold: float = 0.1, exact_max: int = network.EXACT_MAX, samples: int | None = None,
+                 threshold: float = BROKEN_LINK_SHARE, min_value: float = BROKEN_LINK_MIN_VALUE,
+                 services: str = "exclude", exact_max: int = network.EXACT_MAX, samples: int | None = None,
                  seed: int = 0) -> ValueStream:
     """The whole value-stream map for ``month`` (see the module docstring for each part).
 
@@ -1391,6 +1468,11 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
         The grouping level (segment, stage, node, chain or a depth).
     threshold : float, default 0.1
         Broken-link threshold on the local share, in [0, 1] (``thresholds.broken_link_share``).
+    min_value : float, default 10,000,000
+        The least value at stake of a broken link, currency over the window
+        (``thresholds.broken_link_min_value``).
+    services : {"exclude", "judge"}, default "exclude"
+        Links from service segments: not judged, or judged like the others (:func:`broken_links`).
     exact_max, samples, seed
         Betweenness options (:func:`ecolib.foundations.network.betweenness`; defaults 2000,
         None, 0).
@@ -1402,7 +1484,10 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
         summary.json: window (first, last), local_value, inbound, outbound (currency),
         local_sourcing, leakage (0–1 or None), active_local_firms, isolated_firms (counts),
         isolated_share (0–1 or None), isolated_ids (first 50), broken_link_count,
-        broken_links (first 50 "source→target"), connectors (top three firm ids),
+        broken_links (first 50 "source→target", largest value at stake first),
+        largest_broken_link (``{source, target, value_at_stake}`` of the first, or None),
+        broken_links_not_judged (links from service segments, count), broken_link_share,
+        broken_link_min_value (the two settings used), connectors (top three firm ids),
         betweenness_method, density (0–1 or None), value_intensity (local value / window
         output, or None), key_segments (groups in the ``key`` quadrant of :func:`segment_io`).
 
@@ -1429,10 +1514,10 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
     totals = sourcing_totals(sf)
     iso = _isolated(base, profile)
     con = _connectors(base, sf.shares, profile, directed=False, exact_max=exact_max, samples=samples, seed=seed)
-    broken = broken_links(sf, tables.get("chain_edges"), threshold=threshold)
+    broken = broken_links(sf, tables.get("chain_edges"), threshold=threshold, min_value=min_value, services=services)
     collab = _collaboration(base)
     io = segment_io(sf)
-    broken_ids = broken.loc[broken["status"] == "broken", ["source", "target"]]
+    broken_ids = broken.loc[broken["status"] == "broken", ["source", "target", "value_at_stake"]]
     n_active = collab["firms"]
     headline = {
         "window": [sf.months[0], sf.months[-1]],
@@ -1443,13 +1528,18 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
         "isolated_ids": iso["firm_id"].head(50).tolist(),
         "broken_link_count": int(len(broken_ids)),
         "broken_links": (broken_ids["source"].astype(str) + "→" + broken_ids["target"].astype(str)).head(50).tolist(),
+        "largest_broken_link": ({"source": str(broken_ids.iloc[0]["source"]), "target": str(broken_ids.iloc[0]["target"]),
+                                 "value_at_stake": float(broken_ids.iloc[0]["value_at_stake"])}
+                                if len(broken_ids) else None),
+        "broken_links_not_judged": int((broken["status"] == "not_judged").sum()),
+        "broken_link_share": float(threshold), "broken_link_min_value": float(min_value),
         "connectors": con["firm_id"].head(3).tolist(),
         "betweenness_method": con.attrs.get("method", ""),
         "density": _num(collab["density"]), "value_intensity": _num(collab["value_intensity"]),
         "key_segments": io.linkages.index[io.linkages["quadrant"].eq("key")].tolist() if len(io.linkages) else [],
     }
-    return ValueStream(month, sf.months, level, sf.kind, threshold, sf, table, totals, iso, con, broken, collab, io,
-                       headline)
+    return ValueStream(month, sf.months, level, sf.kind, float(threshold), float(min_value), sf, table, totals, iso,
+                       con, broken, collab, io, headline)
 
 
 def _num(v) -> float | None:
@@ -1484,3 +1574,96 @@ def default_min_link(sf: SegmentFlows, share: float = 0.002) -> float:
     """
     return share * sf.total
 
+
+
+#: The group of the segments a figure does not show one by one (:func:`main_flows`).
+OTHER = "_other"
+
+
+def main_flows(sf: SegmentFlows, *, segments: int = 8, cover: float = 0.95, min_value: float = 0.0) -> pd.DataFrame:
+    """The flows that matter for a two-column flow chart, the rest grouped.
+
+    Every window flow of ``sf`` as a link: local (local firms of I → local firms of J),
+    import (outside suppliers :data:`EXTERNAL` → local firms of J) and leak (local firms of I
+    → outside buyers :data:`EXTERNAL`). The ``segments`` groups selling most (local sales +
+    sales outside) keep their own seller node, the others are grouped as :data:`OTHER`; the
+    same on the buyer side (local purchases + purchases from outside). Links are summed over
+    the grouping; the largest are kept until they cover ``cover`` of all value (the smallest
+    set that does), and each kept link is at least ``min_value``.
+
+    Parameters
+    ----------
+    sf : SegmentFlows
+        The segment flows of the window (:func:`segment_flows`).
+    segments : int, default 8
+        Sellers and buyers shown one by one (each side).
+    cover : float, default 0.95
+        Share of all value the kept links cover at least (1: every link).
+    min_value : float, default 0
+        The smallest link kept (currency over the window).
+
+    Returns
+    -------
+    DataFrame
+        source, target (group ids, :data:`EXTERNAL` or :data:`OTHER`), value (currency over
+        the window), kind (local, import, leak), largest first. ``attrs``: total (all value),
+        drawn (value of the kept links), hidden_links (links left out, count), hidden_value,
+        other_sources, other_targets (the group ids grouped as :data:`OTHER` on each side).
+
+    See Also
+    --------
+    segment_flows : builds ``sf``.
+    ValueStream.main : this for a value stream.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> sf = segment_flows(tiny().tables, "2026-03", window=3)
+    >>> links = main_flows(sf, cover=0.9)          # 34 + 21 + 11 + 10 + 5 cover 76 of 85 (89 %): one more
+    >>> links
+          source     target  value    kind
+    0  _external     G.CELL   34.0  import
+    1      G.MAT     G.CELL   21.0   local
+    2      G.MAT      G.MAT   11.0   local
+    3     G.CELL     G.CELL   10.0   local
+    4     G.CELL  _external    5.0    leak
+    >>> links.attrs["hidden_links"], links.attrs["hidden_value"], links.attrs["other_sources"]
+    (1, 4.0, [])
+    """
+    labels = sf.local.index
+    z = sf.local.to_numpy(float)
+    parts = [pd.DataFrame({"source": np.repeat(labels.to_numpy(object), len(labels)),
+                           "target": np.tile(labels.to_numpy(object), len(labels)),
+                           "value": z.ravel(), "kind": "local"}),
+             pd.DataFrame({"source": EXTERNAL, "target": labels.to_numpy(object),
+                           "value": sf.from_external.to_numpy(float).sum(axis=0), "kind": "import"}),
+             pd.DataFrame({"source": labels.to_numpy(object), "target": EXTERNAL,
+                           "value": sf.to_external.to_numpy(float).sum(axis=1), "kind": "leak"})]
+    links = pd.concat(parts, ignore_index=True)
+    links = links[links["value"] > 0]
+    total = float(links["value"].sum())
+
+    def top(side: str) -> list:
+        by = links[links[side] != EXTERNAL].groupby(side)["value"].sum().sort_values(ascending=False, kind="stable")
+        return list(by.index[:max(int(segments), 0)]), list(by.index[max(int(segments), 0):])
+
+    keep_s, other_s = top("source")
+    keep_t, other_t = top("target")
+    if len(other_s) == 1:                     # a group of one is shown as itself
+        keep_s, other_s = keep_s + other_s, []
+    if len(other_t) == 1:
+        keep_t, other_t = keep_t + other_t, []
+    src = links["source"].where(links["source"].isin(keep_s + [EXTERNAL]), OTHER)
+    dst = links["target"].where(links["target"].isin(keep_t + [EXTERNAL]), OTHER)
+    grouped = (links.assign(source=src, target=dst).groupby(["source", "target", "kind"], sort=False)["value"]
+               .sum().reset_index())
+    grouped = grouped.sort_values(["value", "source", "target"], ascending=[False, True, True], kind="stable")
+    before = grouped["value"].cumsum().shift(fill_value=0.0).to_numpy()
+    kept = (before < cover * total - 1e-9 * total) | (cover >= 1)
+    kept &= grouped["value"].to_numpy() >= min_value
+    out = grouped[kept][["source", "target", "value", "kind"]].reset_index(drop=True)
+    out.attrs = {"total": total, "drawn": float(out["value"].sum()), "hidden_links": int((~kept).sum()),
+                 "hidden_value": float(grouped.loc[~kept, "value"].sum()),
+                 "other_sources": [g for g in labels if g in set(other_s)],
+                 "other_targets": [g for g in labels if g in set(other_t)]}
+    return out

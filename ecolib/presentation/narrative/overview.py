@@ -21,9 +21,9 @@ import math
 
 from ecolib.analyses.overview import Overview, largest_stage, largest_zone, year_on_year
 from ecolib.presentation import fmt
-from ecolib.presentation.i18n import has, t
+from ecolib.presentation.i18n import display_name, has, t
 
-__all__ = ["stage_label", "headline_cards", "findings", "flows_values"]
+__all__ = ["stage_label", "zone_label", "headline_cards", "findings", "flows_values"]
 
 
 def stage_label(stage: str, lang: str = "en") -> str:
@@ -36,6 +36,20 @@ def stage_label(stage: str, lang: str = "en") -> str:
     """
     key = f"stage.{stage}"
     return t(key, lang) if has(key, lang) else str(stage)
+
+
+def zone_label(ov: Overview, zone: str, lang: str = "en") -> str:
+    """A zone's name in ``lang``: its Chinese name (``ov.zone_zh``) in Chinese where given.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> zone_label(overview(tiny().tables, "2026-03", window=3, history=3), "South", "zh")
+    'South'
+    """
+    zh = ov.zone_zh.get(zone) if len(ov.zone_zh) else None
+    return display_name(zone, zh, lang)
 
 
 def headline_cards(ov: Overview, lang: str = "en", currency: str = "CNY") -> dict[str, str]:
@@ -76,7 +90,8 @@ def headline_cards(ov: Overview, lang: str = "en", currency: str = "CNY") -> dic
 def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]:
     """The findings under the headline cards: the park's size and largest zone, the largest
     stage, the local share of purchases, the year-on-year change of local flows, chain coverage,
-    firms that left, months without flow data.
+    output per area of land (per m² in English, 亩均产值 in Chinese), firms that left, months
+    without flow data.
 
     Parameters
     ----------
@@ -104,8 +119,9 @@ def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]
     ...     print(line)
     Upstream is the largest stage by number of firms: 2 firms, 67% of the park.
     In the 3 months to 2026-03, local firms bought CNY 42 from each other: 52% of all they bought. The other CNY 38 came from outside the park.
-    3 of the chain's 4 technology nodes have at least one active local firm; 1 have none.
-    1 local firms have left the park by 2026-03.
+    3 of the chain's 4 technology nodes have at least one active local firm; 1 has none.
+    Output per m² of land: CNY 10 per m² across the park; North, South tie for the highest (CNY 10 per m²).
+    Local firms that have left the park by 2026-03: 1.
     No flow data was reported for 2026-02; those months are shown as gaps, not zeros.
     """
     h = ov.headline
@@ -116,7 +132,8 @@ def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]
     if zone is not None:
         name, share = zone
         out.append(t("overview.finding.size", lang, firms=fmt.count(h["local_firms"]), zones=h["zones"],
-                     output=fmt.money(h["output"], lang, currency), zone=name, share=fmt.pct(share)))
+                     output=fmt.money(h["output"], lang, currency), zone=zone_label(ov, name, lang),
+                     share=fmt.pct(share)))
     stage = largest_stage(ov)
     if stage is not None:
         code, firms, share = stage
@@ -132,13 +149,32 @@ def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]
         key = "overview.finding.yoy_up" if growth >= 0 else "overview.finding.yoy_down"
         out.append(t(key, lang, month=ov.month, pct=fmt.pct(abs(growth), 1)))
     missing_nodes = h["technology_nodes"] - h["nodes_with_local_firm"]
-    out.append(t("overview.finding.nodes", lang, covered=h["nodes_with_local_firm"], total=h["technology_nodes"],
-                 missing=missing_nodes))
+    out.append(t("overview.finding.nodes" if missing_nodes != 1 else "overview.finding.nodes_one", lang,
+                 covered=h["nodes_with_local_firm"], total=h["technology_nodes"], missing=missing_nodes))
+    land = _land(ov, lang, currency)
+    if land:
+        out.append(land)
     if h["exited_firms"]:
         out.append(t("overview.finding.exited", lang, n=h["exited_firms"], month=ov.month))
     if h["missing_flow_months"]:
         out.append(t("overview.finding.missing_months", lang, months=", ".join(h["missing_flow_months"])))
     return out
+
+
+def _land(ov: Overview, lang: str, currency: str) -> str | None:
+    """The land-productivity sentence: the park's output per area and the zone where it is
+    highest (ties at the shown precision named together); None without any area given."""
+    zones = ov.zones.drop(index="total")
+    per = zones["output_per_m2"].dropna()
+    total = ov.zones.at["total", "output_per_m2"] if "total" in ov.zones.index else float("nan")
+    if per.empty or math.isnan(total):
+        return None
+    shown = per.map(lambda v: fmt.land_output(v, lang, currency))
+    best = shown[shown == shown[per.idxmax()]].index
+    sep = t("overview.name_sep", lang)
+    return t("overview.finding.land" if len(best) == 1 else "overview.finding.land_tie", lang,
+             total=fmt.land_output(total, lang, currency), zone=sep.join(zone_label(ov, z, lang) for z in best),
+             value=shown[best[0]])
 
 
 def flows_values(ov: Overview, currency: str = "CNY") -> dict[str, object]:

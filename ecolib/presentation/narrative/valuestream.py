@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ecolib.analyses.valuestream import UNASSIGNED, NationalSectors, ValueStream
+from ecolib.analyses.valuestream import OTHER, SERVICE_STAGE, UNASSIGNED, NationalSectors, ValueStream
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, t
 
@@ -115,8 +115,8 @@ def headline_cards(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> 
     Returns
     -------
     dict of str to str
-        Local value traded, local sourcing rate, value leakage, isolated / active local
-        firms, broken chain links.
+        Local value traded, local sourcing rate, the share of local firms' sales going to
+        buyers outside the park, isolated / active local firms, broken chain links.
 
     Examples
     --------
@@ -125,6 +125,9 @@ def headline_cards(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> 
     >>> cards = headline_cards(value_stream(tiny().tables, "2026-03", window=3), "en")
     >>> cards["Local sourcing rate"], cards["Isolated firms"], cards["Broken chain links"]
     ('52.5%', '0 / 3', '0')
+    >>> cards["Sales to buyers outside the park, share of local firms' sales"]
+    '10.6%'
+    
     """
     h = vs.headline
     n_broken = h["broken_link_count"]
@@ -166,23 +169,35 @@ def headline(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[s
 # =========================================================================== sections
 
 
-def flows_values(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> dict[str, str]:
-    """The values the Sankey section's heading and intro name: the currency and the smallest
-    link drawn (:attr:`~ecolib.analyses.valuestream.ValueStream.min_link`, money without line breaks).
+def flows_values(vs: ValueStream, lang: str = "en", currency: str = "CNY", *, segments: int = 8) -> dict[str, str]:
+    """The values the Sankey section's intro names: the currency and ``drawn``, the sentence
+    saying which flows the figure draws (:attr:`~ecolib.analyses.valuestream.ValueStream.main`:
+    the segments shown one by one, the largest flows and what is left out).
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> from ecolib.analyses.valuestream import value_stream
-    >>> flows_values(value_stream(tiny().tables, "2026-03", window=3), "en", "CNY")["currency"]
-    'CNY'
+    >>> flows_values(value_stream(tiny().tables, "2026-03", window=3), "en", "CNY")
+    {'currency': 'CNY', 'drawn': 'The 5 largest flows are drawn, 95.3% of all value; 1 smaller flows (CNY\xa04) are not drawn.'}
     """
-    return {"currency": currency, "min_value": fmt.money(vs.min_link, lang, currency).replace(" ", "\u00a0")}
+    main = vs.main
+    a = main.attrs
+    if a.get("hidden_links", 0) == 0 and not a.get("other_sources") and not a.get("other_targets"):
+        return {"currency": currency, "drawn": t("valuestream.flows_drawn_all", lang)}
+    key = "valuestream.flows_drawn_grouped" if a.get("other_sources") or a.get("other_targets") else \
+        "valuestream.flows_drawn_part"
+    share = a["drawn"] / a["total"] if a.get("total") else float("nan")
+    drawn = t(key, lang, shown=segments, links=fmt.count(len(main)), share=fmt.pct(share, 1),
+              hidden=fmt.count(a["hidden_links"]),
+              hidden_value=fmt.money(a["hidden_value"], lang, currency).replace(" ", "\u00a0"))
+    return {"currency": currency, "drawn": drawn}
 
 
 def sourcing(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """Findings of the local sourcing section: the segments leaking most value, buying most
-    from outside, and sourcing the largest share locally (groups with local firms).
+    """Findings of the local sourcing section: the segments selling most to buyers outside
+    the park, buying most from outside, and sourcing the largest share locally (groups with
+    local firms).
 
     Examples
     --------
@@ -214,9 +229,10 @@ def sourcing(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[s
     return out or [t(f"{key}.none", lang)]
 
 
-def isolated(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[str]:
+def isolated(vs: ValueStream, lang: str = "en", currency: str = "CNY", *, table_rows: int = 15) -> list[str]:
     """Findings of the isolated-firms section: how many, the largest five, the segment with
-    the most of them, and how many trade with outside firms instead."""
+    the most of them, how many trade with outside firms instead, and (with more than
+    ``table_rows``, the rows the page's table shows) that the spreadsheet lists them all."""
     money = _money(lang, currency)
     nsep = t("valuestream.name_sep", lang)
     key = "valuestream.finding.isolated"
@@ -238,6 +254,8 @@ def isolated(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[s
     trade = int(((iso["external_inflow"] + iso["external_outflow"]) > 0).sum())
     out.append(t(f"{key}.outside", lang, n=trade,
                  value=money((iso["external_inflow"] + iso["external_outflow"]).sum())))
+    if len(iso) > table_rows:
+        out.append(t(f"{key}.table_capped", lang, shown=table_rows, n=fmt.count(len(iso))))
     return out
 
 
@@ -255,9 +273,10 @@ def connectors_values(vs: ValueStream, lang: str = "en") -> dict[str, str]:
     return {"method": method_note(vs.connectors, lang)}
 
 
-def connectors(vs: ValueStream, lang: str = "en") -> list[str]:
-    """Findings of the connector-firms section: the three golden threads (highest
-    betweenness) and the firm whose local partners span the most segments."""
+def connectors(vs: ValueStream, lang: str = "en", *, table_rows: int = 15) -> list[str]:
+    """Findings of the connector-firms section: the three golden threads (highest connector
+    score, betweenness), the firm whose local partners span the most segments, and (with more
+    than ``table_rows``, the rows the page's table shows) that the spreadsheet lists them all."""
     lsep = t("valuestream.list_sep", lang)
     key = "valuestream.finding.connectors"
     con = vs.connectors
@@ -268,41 +287,92 @@ def connectors(vs: ValueStream, lang: str = "en") -> list[str]:
                         segments=int(r["segments_linked"]), bc=fmt.number(r["betweenness"], 3))
                       for _, r in con.head(3).iterrows())
     widest = con.sort_values(["segments_linked", "betweenness"], ascending=False).iloc[0]
-    return [t(f"{key}.top", lang, items=items),
-            t(f"{key}.widest", lang, firm=firm_name(widest, lang), segments=int(widest["segments_linked"]))]
+    out = [t(f"{key}.top", lang, items=items),
+           t(f"{key}.widest", lang, firm=firm_name(widest, lang), segments=int(widest["segments_linked"]))]
+    if len(con) > table_rows:
+        out.append(t(f"{key}.table_capped", lang, shown=table_rows, n=fmt.count(len(con))))
+    return out
 
 
-def broken_values(vs: ValueStream) -> dict[str, str]:
-    """The values the broken-links section's intro names: ``threshold`` (as a percentage).
+def broken_values(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> dict[str, str]:
+    """The values the broken-links section's intro names: ``threshold`` (a percentage) and
+    ``min_value`` (the least value at stake, money without line breaks).
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> from ecolib.analyses.valuestream import value_stream
     >>> broken_values(value_stream(tiny().tables, "2026-03", window=3))
-    {'threshold': '10.0%'}
+    {'threshold': '10%', 'min_value': 'CNY\xa010.0\xa0m'}
     """
-    return {"threshold": fmt.pct(vs.threshold, 1)}
+    return {"threshold": fmt.exact_pct(vs.threshold),
+            "min_value": fmt.money(vs.min_value, lang, currency).replace(" ", "\u00a0")}
 
 
-def broken(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """Findings of the broken-links section: the four largest broken links (by value bought
-    from outside) with what stays local and what goes round the outside, and how many more."""
+def _link_name(r: Any, lang: str) -> str:
+    return t("valuestream.item.link", lang, source=display_name(r["source_name"], r["source_name_zh"], lang),
+             target=display_name(r["target_name"], r["target_name_zh"], lang))
+
+
+def broken(vs: ValueStream, lang: str = "en", currency: str = "CNY", *, top: int = 4,
+           table_rows: int = 20) -> list[str]:
+    """Findings of the broken-links section.
+
+    How many links are broken and the value at stake; the ``top`` largest by value at stake,
+    each with both halves (what the local buyers bought from outside and locally, what the
+    local suppliers sold outside); where the table lists them; the links that meet both halves
+    with too little at stake (``small``), those where local supply is short (``short_supply``),
+    and the links from service segments that are not judged. Every sentence speaks only of the
+    rows of its status (:func:`~ecolib.analyses.valuestream.broken_links`).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.valuestream import value_stream
+    >>> print(broken(value_stream(tiny().tables, "2026-03", window=3, threshold=0.5, min_value=0), "en")[1])
+    In one link the local buyers buy mostly from outside but the local suppliers sell none of it outside: local supply is short there, a gap to fill rather than a link to mend: Materials → Cells and packs.
+    """
     money = _money(lang, currency)
     key = "valuestream.finding.broken"
-    br = vs.broken[vs.broken["status"] == "broken"]
-    if br.empty:
-        return [t(f"{key}.none", lang, threshold=fmt.pct(vs.threshold))]
+    b = vs.broken
+    status = b["status"] if "status" in b else pd.Series(dtype=object)
+    br = b[status == "broken"]
+    values = broken_values(vs, lang, currency)
     out = []
-    for _, r in br.head(4).iterrows():
-        out.append(t(f"{key}.link", lang,
-                     source=display_name(r["source_name"], r["source_name_zh"], lang),
-                     target=display_name(r["target_name"], r["target_name_zh"], lang),
-                     share=fmt.pct(r["local_share"], 1), local=money(r["local_value"]),
-                     outside_in=money(r["buyer_from_outside"]), outside_out=money(r["supplier_to_outside"]),
-                     threshold=fmt.pct(vs.threshold)))
-    if len(br) > 4:
-        out.append(t(f"{key}.more", lang, n=len(br) - 4))
+    if br.empty:
+        out.append(t(f"{key}.none", lang, **values))
+    else:
+        first = br.iloc[0]
+        if len(br) == 1:
+            out.append(t(f"{key}.count_one", lang, link=_link_name(first, lang), value=money(first["value_at_stake"])))
+        else:
+            out.append(t(f"{key}.count", lang, n=fmt.count(len(br)), total=money(br["value_at_stake"].sum()),
+                         link=_link_name(first, lang), value=money(first["value_at_stake"])))
+        for _, r in br.head(top).iterrows():
+            out.append(t(f"{key}.link", lang,
+                         source=display_name(r["source_name"], r["source_name_zh"], lang),
+                         target=display_name(r["target_name"], r["target_name_zh"], lang),
+                         share=fmt.pct(r["local_share"], 1), local=money(r["local_value"]),
+                         outside_in=money(r["buyer_from_outside"]), outside_out=money(r["supplier_to_outside"]),
+                         stake=money(r["value_at_stake"])))
+        if len(br) > top:
+            out.append(t(f"{key}.more", lang) if len(br) <= table_rows else
+                       t(f"{key}.more_capped", lang, shown=table_rows, n=fmt.count(len(br))))
+    small = b[status == "small"]
+    if len(small):
+        out.append(t(f"{key}.small" + ("_one" if len(small) == 1 else ""), lang, n=fmt.count(len(small)), min_value=values["min_value"],
+                     items=fmt.capped([_link_name(r, lang) for _, r in small.iterrows()], lang, kind="link")))
+    short = b[status == "short_supply"]
+    if len(short):
+        out.append(t(f"{key}.short_supply" + ("_one" if len(short) == 1 else ""), lang, n=fmt.count(len(short)),
+                     items=fmt.capped([_link_name(r, lang) for _, r in short.iterrows()], lang, kind="link")))
+    skipped = b[status == "not_judged"]
+    if len(skipped):
+        groups = vs.flows.groups
+        seg_ids = [g for g in groups.index if g in set(skipped["source"])]      # chain order
+        names = group_names(groups.loc[seg_ids], lang).tolist()
+        out.append(t(f"{key}.not_judged", lang, n=fmt.count(len(skipped)),
+                     segments=fmt.capped(names, lang, kind="segment", most=5)))
     return out
 
 
@@ -350,7 +420,7 @@ def national(nat: NationalSectors, lang: str = "en") -> list[str]:
     >>> from ecolib.analyses.valuestream import national as national_sectors, segment_flows
     >>> nat = national_sectors(segment_flows(tiny().tables, "2026-03", window=3).groups, load_china_io(2020))
     >>> print(national(nat, "en")[0])
-    Nationally, these sectors behind the park's chain are key sectors: Manufacture of chemical products (BL 1.12, FL 2.58), behind Materials; Manufacture of electrical machinery and equipment (BL 1.24, FL 1.06), behind Cells and packs.
+    Nationally, these sectors behind the park's chain are key sectors: Manufacture of chemical products (backward linkage 1.12, forward linkage 2.58), behind Materials; Manufacture of electrical machinery and equipment (backward linkage 1.24, forward linkage 1.06), behind Cells and packs.
     """
     mapped = nat.mapped
     if mapped is None or mapped.empty:

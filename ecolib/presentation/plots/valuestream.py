@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from ecolib.presentation import fmt
 from ecolib.presentation.escape import plot_text
 from ecolib.presentation.i18n import display_names, has, t
-from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS
-from ecolib.analyses.valuestream import EXTERNAL, SegmentFlows
+from ecolib.presentation.plots.overview import wrap_label
+from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, money_axis
+from ecolib.analyses.valuestream import EXTERNAL, OTHER, SegmentFlows, main_flows
 from ecolib.presentation.narrative.valuestream import group_names
 
 QUADRANT_COLOURS = {"key": "#c0392b", "backward-oriented": "#e07a1f", "forward-oriented": "#1f6f8b",
@@ -37,51 +38,53 @@ def _empty(title: str, lang: str) -> go.Figure:
     return fig
 
 
-def sankey_links(sf: SegmentFlows, *, min_value: float = 0.0, max_links: int = 80) -> pd.DataFrame:
-    """The links the Sankey draws: local group → group, external suppliers → group, group →
-    external buyers, each at least ``min_value`` (currency, window); the largest ``max_links``.
+def sankey_links(sf: SegmentFlows, *, min_value: float = 0.0, segments: int = 8, cover: float = 0.95) -> pd.DataFrame:
+    """The links the Sankey draws (:func:`ecolib.analyses.valuestream.main_flows`): local group
+    → group, outside suppliers → group, group → outside buyers, the ``segments`` largest
+    sellers and buyers one by one and the others grouped as :data:`OTHER`, the largest links
+    covering ``cover`` of all value, each at least ``min_value`` (currency, window).
 
-    Columns: source, target (group ids or :data:`EXTERNAL`), value, kind (local, import,
-    leak). Layout only: the values are those of ``sf``."""
-    z = sf.local.stack().rename("value").reset_index()
-    z["kind"] = "local"
-    imp = sf.from_external.sum(axis=0).rename("value").reset_index().rename(columns={"index": "target"})
-    imp.columns = ["target", "value"]
-    imp["source"], imp["kind"] = EXTERNAL, "import"
-    leak = sf.to_external.sum(axis=1).rename("value").reset_index()
-    leak.columns = ["source", "value"]
-    leak["target"], leak["kind"] = EXTERNAL, "leak"
-    links = pd.concat([z, imp, leak], ignore_index=True)[["source", "target", "value", "kind"]]
-    links = links[(links["value"] > 0) & (links["value"] >= min_value)]
-    return links.nlargest(max_links, "value").reset_index(drop=True)
+    Columns: source, target (group ids, :data:`EXTERNAL` or :data:`OTHER`), value, kind (local,
+    import, leak); ``attrs`` as :func:`~ecolib.analyses.valuestream.main_flows` gives them."""
+    return main_flows(sf, segments=segments, cover=cover, min_value=min_value)
 
 
-def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_links: int = 80,
-           currency: str = "CNY") -> go.Figure:
+def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segments: int = 8, cover: float = 0.95,
+           currency: str = "CNY", links: pd.DataFrame | None = None) -> go.Figure:
     """Value across the chain as a two-column Sankey: sellers (local firms of each group, and
     outside suppliers) on the left, buyers (local firms of each group, and outside buyers) on
-    the right, both in chain order and coloured by stage. Leakage links are red, imports grey."""
+    the right, both in chain order and coloured by stage; the segments that trade little are
+    one "other segments" node on each side, the smallest flows are left out
+    (:func:`sankey_links`; ``links`` passes them ready-made, e.g.
+    :attr:`~ecolib.analyses.valuestream.ValueStream.main`). Sales to outside buyers are red,
+    purchases from outside grey."""
     title = t("valuestream.sankey_title", lang, first=sf.months[0], last=sf.months[-1])
-    links = sankey_links(sf, min_value=min_value, max_links=max_links)
+    if links is None:
+        links = sankey_links(sf, min_value=min_value, segments=segments, cover=cover)
     if links.empty:
         return _empty(title, lang)
     names = group_names(sf.groups, lang)
-    order = list(sf.groups.index)
+    order = list(sf.groups.index) + [OTHER, EXTERNAL]
     left = [g for g in order if g in set(links["source"])]
     right = [g for g in order if g in set(links["target"])]
-    if EXTERNAL in set(links["source"]):
-        left.append(EXTERNAL)
-    if EXTERNAL in set(links["target"]):
-        right.append(EXTERNAL)
     stage = sf.groups["stage"]
+    grouped = {"source": links.attrs.get("other_sources", []), "target": links.attrs.get("other_targets", [])}
 
     def colour(g):
         if g == EXTERNAL:
             return STAGE_COLOURS["external"]
+        if g == OTHER:
+            return STAGE_COLOURS["unassigned"]
         return STAGE_COLOURS.get(stage.get(g, ""), STAGE_COLOURS["unassigned"])
 
-    labels = ([t("valuestream.outside_suppliers", lang) if g == EXTERNAL else plot_text(names[g]) for g in left]
-              + [t("valuestream.outside_buyers", lang) if g == EXTERNAL else plot_text(names[g]) for g in right])
+    def label(g, side):
+        if g == EXTERNAL:
+            return t("valuestream.outside_suppliers" if side == "source" else "valuestream.outside_buyers", lang)
+        if g == OTHER:
+            return t("valuestream.other_segments", lang, n=len(grouped[side]))
+        return plot_text(names[g])
+
+    labels = [label(g, "source") for g in left] + [label(g, "target") for g in right]
     colours = [colour(g) for g in left] + [colour(g) for g in right]
     li = {g: i for i, g in enumerate(left)}
     ri = {g: len(left) + i for i, g in enumerate(right)}
@@ -100,21 +103,26 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_li
     y = ys(left, out_val) + ys(right, in_val)
     link_colour = np.where(links["kind"].eq("leak"), LEAK_COLOUR,
                            np.where(links["kind"].eq("import"), IMPORT_COLOUR,
-                                    [_rgba(colour(s), 0.38) for s in links["source"]]))
+                                    [_rgba(colour(s), 0.45) for s in links["source"]]))
     hover = [f"{labels[li[s]]} → {labels[ri[d]]}<br>{plot_text(fmt.money(v, lang, currency))}"
              for s, d, v in zip(links["source"], links["target"], links["value"])]
     node_value = [out_val.get(g, 0.0) for g in left] + [in_val.get(g, 0.0) for g in right]
-    node_hover = [f"{lab}<br>{plot_text(fmt.money(v, lang, currency))}" for lab, v in zip(labels, node_value)]
+    members = ([grouped["source"] if g == OTHER else [] for g in left]
+               + [grouped["target"] if g == OTHER else [] for g in right])
+    node_hover = [f"{lab}<br>{plot_text(fmt.money(v, lang, currency))}"
+                  + (("<br>" + plot_text(fmt.capped([names[m] for m in ms], lang, kind="segment", most=6))) if ms else "")
+                  for lab, v, ms in zip(labels, node_value, members)]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=labels, color=colours, x=x, y=y, pad=14, thickness=16, line=dict(color="white", width=0.5),
+        node=dict(label=labels, color=colours, x=x, y=y, pad=18, thickness=18, line=dict(color="white", width=0.5),
                   customdata=node_hover, hovertemplate="%{customdata}<extra></extra>"),
         link=dict(source=[li[s] for s in links["source"]], target=[ri[d] for d in links["target"]],
                   value=links["value"].to_numpy(float), color=list(link_colour), customdata=hover,
                   hovertemplate="%{customdata}<extra></extra>"),
+        textfont=dict(size=13, color="#263238"),
     ))
-    height = int(max(560, 34 * max(len(left), len(right)) + 200))
-    fig.update_layout(title=title, height=height, margin=dict(l=20, r=20, t=110, b=20), font=dict(size=12))
+    height = int(max(560, 46 * max(len(left), len(right)) + 180))
+    fig.update_layout(title=title, height=height, margin=dict(l=20, r=20, t=110, b=20), font=dict(size=13))
     for xpos, anchor, key in ((0.0, "left", "valuestream.sankey_sellers"), (1.0, "right", "valuestream.sankey_buyers")):
         fig.add_annotation(text=f"<b>{t(key, lang)}</b>", x=xpos, xanchor=anchor, y=1.0, yanchor="bottom",
                            xref="paper", yref="paper", showarrow=False, font=dict(size=13, color="#37474f"))
@@ -122,8 +130,8 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, max_li
 
 
 def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> go.Figure:
-    """Local sourcing (本地配套率) and value leakage (价值外溢) per group with local firms, in
-    chain order; hover shows the values behind each ratio."""
+    """Local sourcing (本地配套率) and the share of sales to buyers outside the park (``leakage``)
+    per group with local firms, in chain order; hover shows the values behind each ratio."""
     title = t("valuestream.sourcing_chart_title", lang)
     data = table[table["local_firms"] > 0]
     if data.empty:
@@ -138,8 +146,9 @@ def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
                    whole=plot_text(fmt.money(b, lang, currency))) for a, b in zip(data[num], data[den])]
         fig.add_bar(y=labels, x=data[col].to_numpy(float), orientation="h", name=t(key, lang), marker_color=colour,
                     customdata=hover, text=[fmt.pct(v) for v in data[col]], textposition="outside", cliponaxis=False,
+                    textfont=dict(size=11),
                     hovertemplate="%{y}: %{x:.0%}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
-    fig.update_layout(title=title, barmode="group", height=int(120 + 34 * len(labels)), bargap=0.25,
+    fig.update_layout(title=title, barmode="group", height=int(130 + 44 * len(labels)), bargap=0.2,
                       xaxis=dict(tickformat=".0%", range=[0, 1.12], title=None),
                       yaxis=dict(autorange="reversed", title=None), margin=dict(l=230, r=40, t=96, b=40))
     return fig
@@ -162,9 +171,8 @@ def broken_link_bars(broken: pd.DataFrame, lang: str = "en", *, top: int = 8, cu
                     customdata=[plot_text(fmt.money(v, lang, currency)) for v in br[col]],
                     hovertemplate="%{y}<br>%{customdata}<extra>" + t(key, lang) + "</extra>")
     fig.update_layout(title=title, barmode="group", height=int(130 + 62 * len(labels)),
-                      xaxis=dict(title=plot_text(currency)), yaxis=dict(autorange="reversed", title=None),
-                      margin=dict(l=260, r=30, t=96, b=50))
-    return fig
+                      yaxis=dict(autorange="reversed", title=None), margin=dict(l=260, r=30, t=96, b=50))
+    return money_axis(fig, lang, currency, axis="x")
 
 
 def linkage_quadrant(lk: pd.DataFrame, lang: str = "en", *, title: str | None = None, names: pd.Series | None = None,
@@ -182,13 +190,24 @@ def linkage_quadrant(lk: pd.DataFrame, lang: str = "en", *, title: str | None = 
         col = "name_zh" if lang == "zh" and "name_zh" in data else "name"
         names = data[col].astype(str)
     hi = np.ones(len(data), bool) if highlight is None else data.index.isin(highlight)
-    text = (names.reindex(data.index) if isinstance(names, pd.Series) else pd.Series(list(names)))
-    text = np.asarray([plot_text(v) for v in text], dtype=object)
-    shown = _label_mask(data, hi, size_col)
-    position = _label_positions(data["BL"].to_numpy(float), data["FL"].to_numpy(float), shown)
+    raw = (names.reindex(data.index) if isinstance(names, pd.Series) else pd.Series(list(names)))
+    text = np.asarray([plot_text(v) for v in raw], dtype=object)
+    # point labels: wrapped at 12 characters; a word longer than 18 (a code, a URL) is cut, so
+    # that a label never runs over the axis (the full name is in the hover)
+    lines = [[x if len(x) <= 18 else x[:17] + "…" for x in wrap_label(str(v), 12)] for v in raw]
+    tags = np.asarray(["<br>".join(plot_text(x) for x in ls) for ls in lines], dtype=object)
     size = np.full(len(data), 14.0)
     if size_col and size_col in data and data[size_col].max() > 0:
         size = 10 + 30 * np.sqrt(data[size_col].to_numpy(float) / data[size_col].max())
+    size = np.where(hi, size, 9.0)
+    pad_x = max(0.02, float(data["BL"].max() - data["BL"].min()) * 0.12)
+    pad_y = max(0.02, float(data["FL"].max() - data["FL"].min()) * 0.12)
+    x_range = [min(data["BL"].min(), 1) - pad_x, max(data["BL"].max(), 1) + pad_x]
+    y_range = [min(data["FL"].min(), 1) - pad_y, max(data["FL"].max(), 1) + pad_y]
+    score = _label_score(data, hi, size_col)
+    position = _place_labels(data["BL"].to_numpy(float), data["FL"].to_numpy(float), lines, size, score,
+                             x_range, y_range)
+    shown = position != ""
     fig = go.Figure()
     if colour_by == "stage" and "stage" in data:
         groups = [(s, _stage_label(s, lang), STAGE_COLOURS.get(s, STAGE_COLOURS["unassigned"]))
@@ -204,58 +223,100 @@ def linkage_quadrant(lk: pd.DataFrame, lang: str = "en", *, title: str | None = 
             continue
         sub = data[m]
         fig.add_scatter(x=sub["BL"], y=sub["FL"], mode="markers+text", name=label,
-                        text=np.where(shown[m], text[m], ""), textposition=list(position[m]),
+                        text=np.where(shown[m], tags[m], ""),
+                        textposition=[p or "top center" for p in position[m]],
                         textfont=dict(size=11), hovertext=text[m],
                         marker=dict(size=size[m], color=colour, opacity=0.8, line=dict(color="white", width=1)),
                         customdata=[t(f"valuestream.quadrant.{q}", lang) for q in sub["quadrant"]],
-                        hovertemplate="<b>%{hovertext}</b><br>BL %{x:.3f} · FL %{y:.3f}<br>%{customdata}"
-                                      "<extra></extra>")
+                        hovertemplate="<b>%{hovertext}</b><br>"
+                                      + t("valuestream.hover_linkage", lang, bl="%{x:.2f}", fl="%{y:.2f}")
+                                      + "<br>%{customdata}<extra></extra>")
     if (~hi).any():
         sub = data[~hi]
         fig.add_scatter(x=sub["BL"], y=sub["FL"], mode="markers", name=t("valuestream.other_sectors", lang),
                         hovertext=text[~hi], marker=dict(size=9, color="#cfd8dc", line=dict(color="white", width=1)),
-                        hovertemplate="%{hovertext}<br>BL %{x:.3f} · FL %{y:.3f}<extra></extra>")
+                        hovertemplate="%{hovertext}<br>" + t("valuestream.hover_linkage", lang, bl="%{x:.2f}",
+                                                                            fl="%{y:.2f}") + "<extra></extra>")
     fig.add_vline(x=1, line=dict(color="#78909c", dash="dash", width=1))
     fig.add_hline(y=1, line=dict(color="#78909c", dash="dash", width=1))
     for xa, ya, xan, yan, q in ((1, 1, "right", "top", "key"), (0, 1, "left", "top", "forward-oriented"),
                                 (1, 0, "right", "bottom", "backward-oriented"), (0, 0, "left", "bottom", "weak")):
         fig.add_annotation(text=t(f"valuestream.quadrant.{q}", lang), x=xa, y=ya, xref="paper", yref="paper",
                            xanchor=xan, yanchor=yan, showarrow=False, font=dict(size=12, color=QUADRANT_COLOURS[q]))
-    pad_x = max(0.02, float(data["BL"].max() - data["BL"].min()) * 0.12)
-    pad_y = max(0.02, float(data["FL"].max() - data["FL"].min()) * 0.12)
-    fig.update_layout(title=title, height=600,
-                      xaxis=dict(title=t("valuestream.axis_bl", lang),
-                                 range=[min(data["BL"].min(), 1) - pad_x, max(data["BL"].max(), 1) + pad_x]),
-                      yaxis=dict(title=t("valuestream.axis_fl", lang),
-                                 range=[min(data["FL"].min(), 1) - pad_y, max(data["FL"].max(), 1) + pad_y]))
+    fig.update_layout(title=title, height=QUADRANT_HEIGHT,
+                      xaxis=dict(title=t("valuestream.axis_bl", lang), range=x_range),
+                      yaxis=dict(title=t("valuestream.axis_fl", lang), range=y_range))
     return fig
 
 
-def _label_mask(data: pd.DataFrame, highlight: np.ndarray, size_col: str | None, *, most: int = 16) -> np.ndarray:
-    """Which points get a text label: highlighted points outside the "weak" quadrant, plus the
-    largest by ``size_col``, at most ``most`` (the rest are named on hover)."""
+#: Height of the linkage charts and the plot area they leave at the report's width (px): the
+#: main column is 1,180 px, less the theme's margins (60 left, 30 right, 96 top, 50 bottom).
+QUADRANT_HEIGHT = 600
+_PLOT_W, _PLOT_H = 1180 - 60 - 30, QUADRANT_HEIGHT - 96 - 50
+#: Text of the point labels: 11 px; a Latin character about 6.2 px wide, a Chinese one 11 px.
+_LINE_H, _LATIN_W, _CJK_W = 14.0, 6.2, 11.0
+
+
+def _label_score(data: pd.DataFrame, highlight: np.ndarray, size_col: str | None) -> np.ndarray:
+    """The order in which points get a label: highlighted points outside the "weak" quadrant
+    first, then by ``size_col``; not highlighted: never (-inf)."""
     score = np.where(data["quadrant"].to_numpy() != "weak", 2.0, 0.0)
     if size_col and size_col in data and data[size_col].max() > 0:
         score = score + data[size_col].to_numpy(float) / data[size_col].max()
-    score = np.where(highlight, score, -np.inf)
-    order = np.argsort(-score, kind="stable")[:most]
-    mask = np.zeros(len(data), bool)
-    mask[order] = np.isfinite(score[order])
-    return mask
+    return np.where(highlight, score, -np.inf)
 
 
-def _label_positions(x: np.ndarray, y: np.ndarray, shown: np.ndarray) -> np.ndarray:
-    """Text positions that keep labels of nearby points apart: a labelled point with another
-    labelled point close above it puts its label below (layout of ≤ 50 points)."""
-    pos = np.array(["top center"] * len(x), dtype=object)
-    if len(x) == 0:
+def _text_box(lines: list[str]) -> tuple[float, float]:
+    width = max((sum(_CJK_W if "\u2e80" <= ch <= "\u9fff" else _LATIN_W for ch in line) for line in lines),
+                default=0.0)
+    return width, _LINE_H * max(len(lines), 1)
+
+
+def _place_labels(x: np.ndarray, y: np.ndarray, lines: list[list[str]], size: np.ndarray, score: np.ndarray,
+                  x_range, y_range, *, most: int = 18, width: float = _PLOT_W, height: float = _PLOT_H) -> np.ndarray:
+    """A text position for each point's label that overlaps no other label, no marker and no
+    quadrant name, or "" for a point left unlabelled (named on hover).
+
+    Points are labelled in the order of ``score`` (-inf: never), at most ``most``; each tries
+    above, below, right, left and the four corners of its marker, in the plot area of
+    ``width`` × ``height`` px, text boxes estimated from the characters (layout of ≤ 50 points).
+    """
+    n = len(x)
+    pos = np.array([""] * n, dtype=object)
+    if n == 0:
         return pos
-    sx = (x - x.min()) / (np.ptp(x) or 1.0)
-    sy = (y - y.min()) / (np.ptp(y) or 1.0)
-    dx = np.abs(sx[:, None] - sx[None, :])
-    dy = sy[None, :] - sy[:, None]  # > 0: the other point is higher
-    close_above = (dx < 0.18) & (dy > 0) & (dy < 0.07) & shown[None, :] & shown[:, None]
-    pos[close_above.any(axis=1)] = "bottom center"
+    sx = (x - x_range[0]) / ((x_range[1] - x_range[0]) or 1.0) * width
+    sy = (y - y_range[0]) / ((y_range[1] - y_range[0]) or 1.0) * height
+    r = np.asarray(size, float) / 2 + 1
+    markers = [(sx[i] - r[i], sy[i] - r[i], sx[i] + r[i], sy[i] + r[i]) for i in range(n)]
+    corners = [(0, height - 18, 130, height), (width - 130, height - 18, width, height), (0, 0, 130, 18),
+               (width - 130, 0, width, 18)]                        # the quadrant names
+    placed: list[tuple[float, float, float, float]] = []
+
+    def free(box, own):
+        x0, y0, x1, y1 = box
+        if x0 < -20 or x1 > width + 20 or y0 < -6 or y1 > height + 6:
+            return False
+        hit = lambda b: x0 < b[2] + 2 and b[0] - 2 < x1 and y0 < b[3] + 2 and b[1] - 2 < y1  # noqa: E731
+        return not any(hit(b) for b in placed + corners) and not any(hit(m) for k, m in enumerate(markers) if k != own)
+
+    order = [i for i in np.argsort(-score, kind="stable") if np.isfinite(score[i])][:most]
+    for i in order:
+        w, h = _text_box(lines[i])
+        px, py, ri = sx[i], sy[i], r[i]
+        options = (("top center", (px - w / 2, py + ri, px + w / 2, py + ri + h)),
+                   ("bottom center", (px - w / 2, py - ri - h, px + w / 2, py - ri)),
+                   ("middle right", (px + ri, py - h / 2, px + ri + w, py + h / 2)),
+                   ("middle left", (px - ri - w, py - h / 2, px - ri, py + h / 2)),
+                   ("top right", (px + ri * 0.7, py + ri * 0.7, px + ri * 0.7 + w, py + ri * 0.7 + h)),
+                   ("top left", (px - ri * 0.7 - w, py + ri * 0.7, px - ri * 0.7, py + ri * 0.7 + h)),
+                   ("bottom right", (px + ri * 0.7, py - ri * 0.7 - h, px + ri * 0.7 + w, py - ri * 0.7)),
+                   ("bottom left", (px - ri * 0.7 - w, py - ri * 0.7 - h, px - ri * 0.7, py - ri * 0.7)))
+        for name, box in options:
+            if free(box, i):
+                pos[i] = name
+                placed.append(box)
+                break
     return pos
 
 
@@ -288,14 +349,36 @@ def extraction_bars(lk: pd.DataFrame, lang: str = "en", *, top: int = 12, curren
 
 
 def figures(vs, lang: str = "en", *, min_value: float = 0.0, currency: str = "CNY") -> list[go.Figure]:
-    """The month/option-dependent figures of the explorer, in page order: Sankey, sourcing."""
-    return [sankey(vs.flows, lang, min_value=min_value, currency=currency),
+    """The month/option-dependent figures of the explorer, in page order: Sankey (every flow
+    of at least ``min_value``, the small segments grouped), sourcing."""
+    return [sankey(vs.flows, lang, min_value=min_value, cover=1.0, currency=currency),
             sourcing_bars(vs.sourcing, lang, currency=currency)]
 
 
-def short_sector_name(name: str, limit: int = 34) -> str:
+#: Shorter English names of the national sectors whose names are long (labels of a chart).
+SHORT_SECTOR_NAMES = {
+    "Communication equipment, computers and other electronic equipment": "Electronic and communication equipment",
+    "Information transmission, software and information technology services": "Software and IT services",
+    "Management of water conservancy, environment and public facilities": "Water, environment and public facilities",
+    "Public administration, social security, and social organizations": "Public administration",
+    "Paper, printing, and articles for culture, education, sports": "Paper, printing and stationery",
+    "Wearing apparel, leather, fur, feather and related products": "Apparel and leather",
+    "Agriculture, forestry, animal husbandry and fishery": "Agriculture, forestry and fishery",
+}
+
+
+def short_sector_name(name: str, limit: int = 44) -> str:
     """A national sector name short enough for a chart label ("Manufacture of chemical
-    products" → "Chemical products")."""
+    products" → "Chemical products"; a few long names by :data:`SHORT_SECTOR_NAMES`); cut with
+    "…" only beyond ``limit`` characters (the chart wraps labels between words).
+
+    Examples
+    --------
+    >>> short_sector_name("Manufacture of chemical products")
+    'Chemical products'
+    >>> short_sector_name("Information transmission, software and information technology services")
+    'Software and IT services'
+    """
     text = str(name)
     for prefix in ("Manufacture of ", "Production and supply of ", "Mining and processing of ", "Processing of ",
                    "Mining and washing of ", "Exploitation of ", "Smelting and processing of "):
@@ -305,6 +388,7 @@ def short_sector_name(name: str, limit: int = 34) -> str:
                 text = "smelting of " + text
             break
     text = text[:1].upper() + text[1:]
+    text = SHORT_SECTOR_NAMES.get(text, text)
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,") + "…"
 
 

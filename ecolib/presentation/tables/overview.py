@@ -25,6 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecolib.analyses.overview import Overview
+from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.narrative.overview import stage_label
 from ecolib.presentation.tables import Table
@@ -33,9 +34,14 @@ __all__ = ["ZONES", "TOP_FIRMS"]
 
 
 def _zone_rows(ov: Overview, lang: str, currency: str) -> pd.DataFrame:
-    """One row per zone then the total row (its zone reads ``common.total`` in ``lang``)."""
+    """One row per zone (its name in ``lang``) then the total row (``common.total`` in ``lang``);
+    area and output per area in the language's unit (m² and per m² in English, 亩 and 亩均产值
+    in 万元/亩 in Chinese, :func:`ecolib.presentation.fmt.land_output_value`)."""
     rows = ov.zones.reset_index()
-    rows["zone"] = rows["zone"].where(rows["zone"] != "total", t("common.total", lang))
+    names = display_names(rows, lang, base="zone") if "zone_zh" in rows else rows["zone"]
+    rows["zone"] = names.where(rows["zone"] != "total", t("common.total", lang))
+    rows["area_shown"] = [fmt.area_value(v, lang) for v in rows["area"]]
+    rows["land_output"] = [fmt.land_output_value(v, lang) for v in rows["output_per_m2"]]
     return rows
 
 
@@ -43,6 +49,7 @@ def _top_firm_rows(ov: Overview, lang: str, currency: str) -> pd.DataFrame:
     """The largest firms with firm, stage and segment names in ``lang``."""
     top = ov.top_firms
     return top.assign(name=display_names(top, lang),
+                      zone=display_names(top, lang, base="zone") if "zone_zh" in top else top["zone"],
                       stage=top["stage"].map(lambda s: stage_label(s, lang)),
                       segment=display_names(top, lang, base="segment").where(top["segment_id"].notna(), None))
 
@@ -54,9 +61,9 @@ ZONES = Table("overview.zones", rows=_zone_rows, total_row="common.total", colum
     "anchors": ("common.anchors", "count"),
     "employees": ("common.employees", "count"),
     "output": ("common.output", "money"),
-    "area": ("common.area", "count"),
+    "area_shown": ("overview.col.area", "count"),              # m² (en), 亩 (zh)
     "patents": ("common.patents", "count"),
-    "output_per_m2": ("common.output_per_m2", "count"),       # currency / m² / year, whole units
+    "land_output": ("overview.col.land_output", "count"),      # currency / m² a year (en), 万元/亩 (zh)
     "patents_per_firm": ("common.patents_per_firm", "num1"),
 })
 

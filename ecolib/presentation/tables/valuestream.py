@@ -48,6 +48,7 @@ def _isolated_rows(iso: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
     """:func:`~ecolib.analyses.valuestream.isolated_firms` with names in ``lang`` and their
     trade with outside firms (inflow + outflow, window)."""
     return iso.assign(firm=display_names(iso, lang), segment=display_names(iso, lang, base="segment_name"),
+                      zone=display_names(iso, lang, base="zone") if "zone_zh" in iso else iso["zone"],
                       external_trade=iso["external_inflow"] + iso["external_outflow"])
 
 
@@ -57,8 +58,9 @@ def _connector_rows(con: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame
 
 
 def _broken_rows(broken: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
-    """The broken links of :func:`~ecolib.analyses.valuestream.broken_links`, each named
-    "supplier segment → buyer segment" in ``lang``."""
+    """The broken links of :func:`~ecolib.analyses.valuestream.broken_links` (status
+    ``broken``, largest value at stake first), each named "supplier segment → buyer segment"
+    in ``lang``."""
     rows = broken[broken["status"] == "broken"]
     return rows.assign(link=display_names(rows, lang, base="source_name") + " → "
                        + display_names(rows, lang, base="target_name"))
@@ -92,32 +94,37 @@ SOURCING = Table("valuestream.sourcing", rows=_sourcing_rows, columns={
     "external_outflow": ("valuestream.col.external_outflow", "money"),
     "leakage": ("valuestream.col.leakage", "share1")})
 
-#: Isolated firms, largest first (source: ``vs.isolated``).
-ISOLATED = Table("valuestream.isolated", rows=_isolated_rows, columns={
+#: Isolated firms, largest first (source: ``vs.isolated``); the page shows 15, tables.xlsx all.
+ISOLATED = Table("valuestream.isolated", rows=_isolated_rows, max_rows=15, columns={
     "firm": "common.firm",
     "zone": ("common.zone", "text"),
     "segment": "common.segment",
     "output": ("common.output", "money"),
     "external_trade": ("valuestream.col.external_trade", "money")})
 
-#: Connector firms, the top 15 by betweenness (source: ``vs.connectors``).
-CONNECTORS = Table("valuestream.connectors", rows=_connector_rows, max_rows=15, columns={
+_CONNECTOR_COLUMNS = {
     "rank": ("valuestream.col.rank", "count"),
     "firm": "common.firm",
     "segment": "common.segment",
     "partners": ("valuestream.col.partners", "count"),
     "segments_linked": ("valuestream.col.segments_linked", "count"),
-    "betweenness": ("valuestream.col.betweenness", "num3"),
-    "local_inflow": ("valuestream.col.local_inflow", "money"),
-    "local_outflow": ("valuestream.col.local_outflow", "money")})
+    "betweenness": ("valuestream.col.betweenness", "num3")}
 
-#: Broken chain links, the 20 largest by value bought from outside (source: ``vs.broken``).
+#: Connector firms, the top 15 by connector score (betweenness) on the page, every local firm
+#: with its local purchases and sales in tables.xlsx (source: ``vs.connectors``).
+CONNECTORS = Table("valuestream.connectors", rows=_connector_rows, max_rows=15, columns=_CONNECTOR_COLUMNS,
+                   export_columns={**_CONNECTOR_COLUMNS,
+                                   "local_inflow": ("valuestream.col.local_inflow", "money"),
+                                   "local_outflow": ("valuestream.col.local_outflow", "money")})
+
+#: Broken chain links, the 20 largest by value at stake (source: ``vs.broken``).
 BROKEN = Table("valuestream.broken", rows=_broken_rows, max_rows=20, columns={
     "link": "valuestream.col.link",
-    "local_value": ("valuestream.col.local_value", "money"),
+    "value_at_stake": ("valuestream.col.value_at_stake", "money"),
     "buyer_from_outside": ("valuestream.col.buyer_from_outside", "money"),
-    "supplier_to_outside": ("valuestream.col.supplier_to_outside", "money"),
-    "local_share": ("valuestream.col.local_share", "share1")})
+    "local_value": ("valuestream.col.local_value", "money"),
+    "local_share": ("valuestream.col.local_share", "share1"),
+    "supplier_to_outside": ("valuestream.col.supplier_to_outside", "money")})
 
 #: Linkages and hypothetical extraction of the park's segments (source: ``vs.io.linkages``).
 IO = Table("valuestream.io", rows=_io_rows, columns={

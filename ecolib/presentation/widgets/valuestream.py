@@ -28,13 +28,16 @@ def _round_sig(value: float, digits: int = 2) -> float:
 class ValueStreamExplorer(Explorer):
     """Window, kind, level and minimum-link widgets above live figures and tables.
 
-    ``tables``: the workspace tables; ``month``: the report month. ``min_value=None`` uses
-    :func:`ecolib.analyses.valuestream.default_min_link` of the first view.
+    ``tables``: the workspace tables; ``month``: the report month; ``threshold`` and
+    ``min_stake``: the broken-link share and least value at stake. ``min_value`` is the smallest
+    link the Sankey draws (None: :func:`ecolib.analyses.valuestream.default_min_link` of the
+    first view); the Sankey draws every link above it, the small segments grouped.
     """
 
-    def __init__(self, tables: dict, month: str, *, window: int = 12, threshold: float = 0.1, lang: str = "en",
-                 currency: str = "CNY", min_value: float | None = None, max_window: int = 36) -> None:
-        self.tables, self.month, self.threshold = tables, month, threshold
+    def __init__(self, tables: dict, month: str, *, window: int = 12, threshold: float = vsm.BROKEN_LINK_SHARE,
+                 min_stake: float = vsm.BROKEN_LINK_MIN_VALUE, lang: str = "en", currency: str = "CNY",
+                 min_value: float | None = None, max_window: int = 36) -> None:
+        self.tables, self.month, self.threshold, self.min_stake = tables, month, threshold, min_stake
         self.lang, self.currency = lang, currency
         style = {"description_width": "initial"}
         self.window = widgets.IntSlider(value=int(window), min=1, max=max(int(max_window), int(window)),
@@ -70,11 +73,13 @@ class ValueStreamExplorer(Explorer):
             "flows": sf,
             "sourcing": vsm.sourcing_table(sf),
             "isolated": vsm.isolated_firms(self.tables, self.month, window=self.window.value, kind=kind),
-            "broken": vsm.broken_links(sf, self.tables.get("chain_edges"), threshold=self.threshold),
+            "broken": vsm.broken_links(sf, self.tables.get("chain_edges"), threshold=self.threshold,
+                                       min_value=self.min_stake),
         }
 
     def build_figures(self, state: dict) -> list[go.Figure]:
-        return [plot.sankey(state["flows"], self.lang, min_value=self.min_value.value, currency=self.currency),
+        return [plot.sankey(state["flows"], self.lang, min_value=self.min_value.value, cover=1.0,
+                            currency=self.currency),
                 plot.sourcing_bars(state["sourcing"], self.lang, currency=self.currency)]
 
     def build_tables(self, state: dict) -> str:
