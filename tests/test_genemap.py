@@ -316,21 +316,34 @@ def test_demo_findings_name_the_situations(demo, lang):
     else:
         assert "储能系统集成" in text and "BMS芯片" in text and "领芯微电子" in text
     cards = N.headline_cards(gm, lang)
-    assert list(cards.values())[:2] == ["91%", "63 / 95"]
+    # issue 13: each card says what it counts; 89 of 95 is the overview's count of nodes with a firm
+    assert list(cards.values()) == (["91%", "89 of 95", "6", "14", "12"] if lang == "en" else
+                                    ["91%", "95个中的89个", "6个", "14个", "12个"])
 
 
 def test_gap_and_stage_tables(demo):
     tables, gm = demo
+    # issue 13: the wholly missing storage segment is one row of its own table, with its nodes;
+    # the node table lists the other two missing nodes
     missing = T.MISSING.rows(gm, "zh", "CNY")
-    assert len(missing) == 6 and missing["node"].iloc[0] == "大型储能集装箱系统集成"
-    assert missing.set_index("node_id").at["DOWN.ESS.CONTAINER", "candidates"] == 2      # C0006, C0007
-    assert G.gap_nodes(gm, "missing").set_index("node_id").at["DOWN.ESS.CONTAINER", "candidates"] == 2
+    assert list(missing["node"]) == ["固态电芯", "硫酸镍"] and missing["node_label"].iloc[0] == "固态电芯★"
+    segments = T.MISSING_SEGMENTS.rows(gm, "en", "CNY")
+    assert list(segments["segment"]) == ["Energy-storage system integration"]
+    seg = segments.iloc[0]
+    assert seg["nodes"].startswith("Utility-scale container storage integration ★") and seg["n_nodes"] == 4
+    assert (seg["candidates"], seg["core"], seg["fit"]) == (6, 2, "0.50–0.84")           # 6 distinct firms
+    assert G.gap_nodes(gm, "missing").set_index("node_id").at["DOWN.ESS.CONTAINER", "candidates"] == 2  # C0006, C0007
     stages = G.stage_counts(gm.coverage)
     assert stages["leaves"].sum() == 95 and stages.set_index("node_id").at["DOWN", "missing"] == 4
     shown = T.STAGES.view(gm, "en")
     assert list(shown["name"]) == ["Upstream", "Midstream", "Downstream", "Services"]
     html = T.MISSING.html(gm, "en")
-    assert html.count("<tr>") == 7 and "Utility-scale container storage integration" in html
+    assert html.count("<tr>") == 3 and "Utility-scale" not in html and "Solid-state cells ★" in html
+    assert "Utility-scale container storage integration ★" in T.MISSING_SEGMENTS.html(gm, "en")
+    # the spreadsheet keeps what the page leaves out: importance, every firm, the score as a number
+    sheet = T.SINGLE.export(gm, "en", "CNY")
+    assert "Importance" in sheet["columns"] and "Importance" not in T.SINGLE.labels("en")
+    assert len(T.SINGLE.labels("en")) <= 6 and len(T.THIN.labels("en")) <= 6 and len(T.MISSING.labels("en")) <= 7
 
 
 def test_gap_rows_and_their_texts(tiny):
@@ -341,9 +354,10 @@ def test_gap_rows_and_their_texts(tiny):
     below = G.node_firms(G.gene_map(tiny, "2026-03", min_capability=0.5).coverage, ["N.CELL"])
     assert below.set_index("firm_id")["role"].to_dict() == {"F3": "qualifying", "F2": "below"}
     assert list(G.branch_gaps(gm)["status"]) == ["missing", "single", "single", "thin"]
-    thin = T.THIN.view(gm, "en").iloc[0]
+    thin = T.THIN.rows(gm, "en", "CNY").iloc[0]
     assert (thin["firms"], thin["core"], thin["below"]) == ("Cell Co (1.00), Cathode Co (0.40)", "yes", "–")
-    missing = T.MISSING.view(gm, "zh").iloc[0]
+    assert (thin["node_label"], thin["others"], thin["fit"]) == ("Cells ★", "–", "0.50")
+    missing = T.MISSING.rows(gm, "zh", "CNY").iloc[0]
     assert (missing["exited"], missing["core"], missing["related"]) == ("Pack Co（0.70）", "", "电芯")
     assert missing["candidates"] == 0                                        # none on record: 0, a count
     with pytest.raises(ValueError):

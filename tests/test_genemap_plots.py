@@ -29,12 +29,14 @@ def test_treemap_colours_by_status_and_drills_down(tiny):
     colours = _leaf_colours(fig)
     assert colours["N.LI"] == STATUS_COLOURS["single"] and colours["N.CELL"] == STATUS_COLOURS["thin"]
     assert colours["N.PACK"] == STATUS_COLOURS["missing"]
-    assert set(fig.data[0].ids) == {"C", "S.UP", "S.MID", "G.MAT", "G.CELL", "N.LI", "N.CATH", "N.CELL", "N.PACK"}
+    # the chain's own top node is left out: its stages are the top tiles
+    assert set(fig.data[0].ids) == {"S.UP", "S.MID", "G.MAT", "G.CELL", "N.LI", "N.CATH", "N.CELL", "N.PACK"}
     branch = P.coverage_treemap(gm.coverage, "en", root="G.CELL")
     assert set(branch.data[0].ids) == {"G.CELL", "N.CELL", "N.PACK"} and list(branch.data[0].parents)[0] == ""
     assert "Missing (1)" in fig.layout.annotations[0].text
     zh = P.coverage_treemap(gm.coverage, "zh")
     assert "电芯" in list(zh.data[0].labels) and "缺失" in zh.layout.annotations[0].text
+    assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 9   # no tiny text
     with pytest.raises(ValueError):
         P.coverage_treemap(gm.coverage, root="NOPE")
 
@@ -61,24 +63,43 @@ def test_chain_graph_highlights_links_of_missing_nodes(tiny):
     gm = G.gene_map(tiny, "2026-03")
     g = G.chain_graph(tiny["chain_nodes"], tiny["chain_edges"], gm.coverage)
     assert g.number_of_nodes() == 4 and g.number_of_edges() == 3 and g.nodes["N.PACK"]["status"] == "missing"
+    # issue 13: drawn at segment level; G.CELL (N.PACK missing) is a segment with missing nodes
     fig = P.chain_graph_figure(gm, "en")
-    hot = [tr for tr in fig.data if tr.name == "Link to a missing node"][0]
-    assert sum(x is None for x in hot.x) == 1     # one link touches N.PACK: N.CELL → N.PACK
-    xs = {n: x for tr in fig.data if tr.mode and "markers" in tr.mode
-          for n, x in zip([h.split("</b>")[0][3:] for h in tr.hovertext], tr.x)}
-    # one segment per stage here: upstream nodes share a column left of the midstream one
-    assert xs["Lithium"] == xs["Cathode"] < xs["Cells"] == xs["Packs"]
+    kinds = {tr.name: tr for tr in fig.data if tr.mode == "markers"}
+    assert set(kinds) == {"Segment with missing nodes", "No node missing"}
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 1 and arrows[0].arrowcolor == P.LINK_COLOUR          # N.CATH → N.CELL: both present
+    x = {tr.name: tr.x[0] for tr in kinds.values()}
+    assert x["No node missing"] < x["Segment with missing nodes"]               # upstream left of midstream
+    labels = [a.text for a in fig.layout.annotations if not a.showarrow]
+    assert any("1 of 2 missing" in text for text in labels)
+
+
+def test_chain_graph_marks_a_wholly_missing_segment_and_its_links(tmp_path):
+    nodes = (write_tiny_park(tmp_path / "x") / "firm_nodes.csv").read_text()
+    kept = "\n".join(line for line in nodes.splitlines() if "N.CELL" not in line) + "\n"
+    gm = G.gene_map(load_workspace(write_tiny_park(tmp_path / "p", firm_nodes_csv=kept)).tables, "2026-03")
+    assert gm.coverage.headline["missing_segments"] == ["G.CELL"]
+    seg = G.segment_graph(gm)
+    assert seg.nodes["G.CELL"]["whole_missing"] and seg.edges["G.MAT", "G.CELL"]["missing_links"] == 1
+    fig = P.chain_graph_figure(gm, "zh")
+    assert "整体缺失的环节" in {tr.name for tr in fig.data}
+    assert [a.arrowcolor for a in fig.layout.annotations if a.showarrow] == [P.WHOLE_COLOUR]
 
 
 def test_proximity_and_feasibility_figures(tiny):
     gm = G.gene_map(tiny, "2026-03")
     g = G.proximity_graph(gm.space, gm.coverage)
     assert set(g.nodes) == {"N.LI", "N.CATH", "N.CELL", "N.PACK"} and g.number_of_edges() >= 3
+    # issue 13: reduced to what matters: the missing node N.PACK and the node it builds on, N.CELL
     fig = P.proximity_figure(gm, "en")
-    assert {tr.name for tr in fig.data if tr.mode and "markers" in tr.mode} == {"Missing", "Single firm",
-                                                                                 "Thin (2 firms)"}
+    named = {tr.name: tr for tr in fig.data if tr.mode == "markers+text"}
+    assert set(named) == {"Missing", "Thin (2 firms)"}
+    assert named["Missing"].text == ("Packs · 1.00",) and named["Thin (2 firms)"].text == ("Cells ★ · 2 firms",)
     bars = P.feasibility_chart(gm, "en")
-    assert list(bars.data[0].x) == [1.0] and bars.data[0].text == ("100%",)   # N.PACK only
+    assert list(bars.data[0].x) == [1.0] and bars.data[0].text == ("1.00",)   # N.PACK only: a score, not a %
+    none = P.feasibility_chart(G.gene_map(tiny, "2026-03", use_chain_edges=False), "en")
+    assert none.data[0].text == ("no evidence",) and list(none.data[0].x) == [0.0]   # related to nothing
 
 
 def test_demo_figures_build(tiny):
@@ -88,7 +109,8 @@ def test_demo_figures_build(tiny):
     figs = [P.coverage_treemap(gm.coverage, "zh"), P.feasibility_chart(gm, "zh"),
             P.capability_heatmap(gm, "zh"), P.chain_graph_figure(gm, "zh"), P.proximity_figure(gm, "zh")]
     assert all(isinstance(f, go.Figure) for f in figs)
-    assert len(figs[1].data[0].y) == 6                                        # the six missing nodes
+    assert sum(len(tr.y) for tr in figs[1].data) == 6                         # the six missing nodes
+    assert {tr.name for tr in figs[1].data} == {"属于整体缺失的环节：储能系统集成", "所在环节园区已具备"}
     assert "储能" in " ".join(figs[0].data[0].labels)
 
 

@@ -95,9 +95,11 @@ __all__ = [
     "capability_matrix",
     "zone_node_matrix",
     "chain_graph",
+    "segment_graph",
     "proximity_graph",
     "single_order",
     "related_segments",
+    "missing_segments",
     "gap_nodes",
     "branch_gaps",
     "node_firms",
@@ -159,7 +161,8 @@ class Coverage:
         firms, count), capability_sum, capability_max (of the qualifying firms on the node,
         capability in (0, 1]; max NaN without one), output (attributed output, currency per
         year), hhi (concentration of that output, in (0, 1], NaN when the output is 0),
-        status, top_firm (qualifying firm with the largest attributed output, then the
+        top_share (the top firm's part of that output, share in (0, 1], NaN when the output
+        is 0), status, top_firm (qualifying firm with the largest attributed output, then the
         highest capability; None if none), firms_below (active local firms on the node with
         capability < min_capability, count), firms_exited (local firms on the node that are
         not active in the month, count).
@@ -183,7 +186,9 @@ class Coverage:
         [0, 1] or NaN.
     headline : dict
         Numbers for summary.json: month, min_capability, technology_nodes, missing, single,
-        thin, covered (technology nodes by status), coverage_rate, missing_nodes,
+        thin, covered (technology nodes by status), nodes_with_local_firm (technology nodes
+        not missing: at least one qualifying firm, the overview's count), core_nodes
+        (core technology nodes), coverage_rate, missing_nodes,
         single_nodes, thin_nodes, core_gaps (core technology nodes not covered),
         missing_segments (segments all of whose technology nodes are missing),
         qualifying_firms (distinct).
@@ -333,8 +338,10 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     s = q["output"].to_numpy(np.float64) / np.where(total > 0, total, np.nan)
     hhi = pd.Series(s * s, index=q.index).groupby(q["node_id"]).sum(min_count=1).reindex(leaf_ids)
     hhi = hhi.where(out > 0)
-    top = (q.sort_values(["node_id", "output", "capability", "firm_id"], ascending=[True, False, False, True])
-           .drop_duplicates("node_id").set_index("node_id")["firm_id"].reindex(leaf_ids))
+    first = (q.sort_values(["node_id", "output", "capability", "firm_id"], ascending=[True, False, False, True])
+             .drop_duplicates("node_id").set_index("node_id"))
+    top = first["firm_id"].reindex(leaf_ids)
+    top_share = (first["output"].reindex(leaf_ids) / out.where(out > 0)).astype(np.float64)
     active_links = links[links["active"].to_numpy(bool)]
     below = (active_links[active_links["capability"] < min_capability].groupby("node_id")["firm_id"].nunique()
              .reindex(leaf_ids, fill_value=0))
@@ -355,6 +362,7 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         "capability_max": cap_max.to_numpy(np.float64),
         "output": out.to_numpy(np.float64),
         "hhi": hhi.to_numpy(np.float64),
+        "top_share": top_share.to_numpy(np.float64),
         "status": node_status(firms_n),
         "top_firm": _text(top).to_numpy(),
         "firms_below": below.to_numpy(np.int64),
@@ -370,6 +378,8 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         "min_capability": min_capability,
         "technology_nodes": int(len(table)),
         **{s: int(counts.get(s, 0)) for s in STATUSES},
+        "nodes_with_local_firm": int((table["status"] != "missing").sum()),
+        "core_nodes": int(table["core"].sum()),
         "coverage_rate": rate,
         "missing_nodes": table.loc[table["status"] == "missing", "node_id"].tolist(),
         "single_nodes": table.loc[table["status"] == "single", "node_id"].tolist(),
@@ -731,6 +741,10 @@ class GeneMap:
         The workspace's firms table the map was built from (names, anchors).
     chain_edges : DataFrame or None
         The workspace's chain edges (None when it has none), for :func:`chain_graph`.
+    candidate_links : DataFrame
+        The candidate firms able to serve a node (firm_id, node_id; capability ≥
+        ``min_capability``, one row per pair), behind ``candidates``; for counts over
+        several nodes (:func:`missing_segments`).
 
     See Also
     --------
@@ -756,6 +770,8 @@ class GeneMap:
     headline: dict = field(default_factory=dict)
     firms: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     chain_edges: pd.DataFrame | None = field(default=None, repr=False)
+    candidate_links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"firm_id": [], "node_id": []}),
+                                          repr=False)
 
     def capability_matrix(self, **options) -> pd.DataFrame:
         """:func:`capability_matrix` of this map's coverage (``options``: nodes, top_nodes, max_firms)."""
@@ -765,9 +781,21 @@ class GeneMap:
         """:func:`chain_graph` of this map: the chain's edges between technology nodes."""
         return chain_graph(self.coverage.tree, self.chain_edges, self.coverage)
 
+    def segment_graph(self):
+        """:func:`segment_graph` of this map: the chain's edges summed between segments."""
+        return segment_graph(self)
+
     def proximity_graph(self, **options):
         """:func:`proximity_graph` of this map's node space (``options``: extra_quantile, max_extra)."""
         return proximity_graph(self.space, self.coverage, **options)
+
+
+def _candidate_links(candidates: pd.DataFrame | None, min_capability: float) -> pd.DataFrame:
+    """(firm_id, node_id) of the candidates with capability ≥ ``min_capability``, one row per pair."""
+    if candidates is None or not len(candidates):
+        return pd.DataFrame({"firm_id": pd.Series(dtype=object), "node_id": pd.Series(dtype=object)})
+    ok = candidates[candidates["capability"].to_numpy(np.float64) >= min_capability]
+    return ok[["firm_id", "node_id"]].drop_duplicates().reset_index(drop=True)
 
 
 def candidate_counts(candidates: pd.DataFrame | None, min_capability: float) -> pd.Series:
@@ -872,7 +900,7 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     by_node = feas.set_index("node_id")["feasibility"]
     headline["feasibility"] = {k: round(float(v), 6) for k, v in by_node.items()}  # per gap node, in [0, 1]
     return GeneMap(month, cov, space, feas, n_cand, headline, firms=tables["firms"],
-                   chain_edges=tables.get("chain_edges"))
+                   chain_edges=tables.get("chain_edges"), candidate_links=_candidate_links(cands, cov.min_capability))
 
 
 # =========================================================================== views
@@ -1067,6 +1095,77 @@ def chain_graph(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, cov: Cover
     return g
 
 
+def segment_graph(gm: "GeneMap"):
+    """The chain at segment level (networkx ``DiGraph``): one node per segment, one edge per
+    pair of segments that the chain's edges link, with those edges counted.
+
+    An edge on a technology node counts for its segment, an edge on a segment for the segment
+    itself; edges within one segment and edges on a stage or the chain are left out.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`): its coverage (segments and their nodes' status) and
+        the workspace's chain edges.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes: the segments with at least one technology node, in chain order, with
+        attributes name, name_zh, stage, leaves (technology nodes), missing, single, thin,
+        covered (technology nodes by status), core_gaps (core nodes not covered), firms
+        (distinct qualifying firms), weight (summed importance of its nodes), coverage_rate
+        (share in [0, 1]) and whole_missing (every node missing). Edges source → target with
+        links (chain edges between the two segments, count), weight (their summed weight,
+        a missing weight counts 1) and missing_links (those of them with a missing technology
+        node, or a wholly missing segment, at either end; count).
+
+    See Also
+    --------
+    chain_graph : the same edges between technology nodes.
+    gene_map : builds ``gm``; :meth:`GeneMap.segment_graph` is this.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> g = segment_graph(gene_map(tiny().tables, "2026-03"))
+    >>> sorted(g.edges(data=True))     # N.CATH → N.CELL; the other two edges stay inside a segment
+    [('G.MAT', 'G.CELL', {'links': 1, 'weight': 1.0, 'missing_links': 0})]
+    >>> g.nodes["G.CELL"]["missing"], g.nodes["G.CELL"]["whole_missing"]
+    (1, False)
+    """
+    import networkx as nx
+
+    cov = gm.coverage
+    tree = cov.tree
+    segs = tree[(tree["level"] == "segment") & (tree["leaves"] > 0)]
+    g = nx.DiGraph()
+    cols = ["name", "name_zh", "stage", "leaves", "missing", "single", "thin", "covered", "core_gaps", "firms",
+            "leaf_weight", "coverage_rate"]
+    attrs = segs.set_index("node_id")[cols].rename(columns={"leaf_weight": "weight"})
+    attrs["whole_missing"] = (attrs["missing"] == attrs["leaves"]).to_numpy(bool)
+    for c in ("leaves", "missing", "single", "thin", "covered", "core_gaps", "firms"):
+        attrs[c] = attrs[c].astype(np.int64)
+    g.add_nodes_from(attrs.to_dict("index").items())
+    edges = gm.chain_edges
+    if edges is None or not len(edges) or not len(segs):
+        return g
+    nodes = cov.nodes.set_index("node_id")
+    seg_of = pd.concat([nodes["segment_id"], pd.Series(segs["node_id"].to_numpy(object), index=segs["node_id"])])
+    missing = pd.concat([nodes["status"].eq("missing"), attrs["whole_missing"]])
+    e = pd.DataFrame({"a": edges["source"].map(seg_of), "b": edges["target"].map(seg_of),
+                      "w": (edges["weight"].fillna(1.0) if "weight" in edges else pd.Series(1.0, index=edges.index))
+                      .astype(float),
+                      "m": edges["source"].map(missing).fillna(False).astype(bool)
+                      | edges["target"].map(missing).fillna(False).astype(bool)})
+    e = e.dropna(subset=["a", "b"])
+    e = e[(e["a"] != e["b"]) & e["a"].isin(attrs.index) & e["b"].isin(attrs.index)]
+    agg = e.groupby(["a", "b"], sort=True).agg(links=("w", "size"), weight=("w", "sum"), missing_links=("m", "sum"))
+    g.add_edges_from((a, b, {"links": int(r.links), "weight": float(r.weight), "missing_links": int(r.missing_links)})
+                     for (a, b), r in zip(agg.index, agg.itertuples()))   # one per linked pair of segments
+    return g
+
+
 def proximity_graph(space: NodeSpace, cov: Coverage, *, extra_quantile: float = 0.95, max_extra: float = 2.0):
     """The node proximity network (networkx ``Graph``), as the Atlas draws the product space.
 
@@ -1185,6 +1284,69 @@ def related_segments(gm: GeneMap, node_ids: Iterable[str], *, top: int = 3) -> p
                          "firms": firms.reindex(by_seg.index).fillna(0).astype(np.int64).to_numpy()})
 
 
+def missing_segments(gm: GeneMap, *, related: int = 3) -> pd.DataFrame:
+    """The segments of which every technology node is missing, each as one gap.
+
+    Parameters
+    ----------
+    gm : GeneMap
+        The gene map (:func:`gene_map`); the segments are ``coverage.headline["missing_segments"]``.
+    related : int, default 3
+        Segments the park has kept per missing segment (:func:`related_segments`).
+
+    Returns
+    -------
+    DataFrame
+        One row per such segment, the most important first (summed weight, then segment_id):
+        segment_id, stage, nodes (tuple of its technology node ids, core first, then by
+        weight), core (core nodes among them, count), weight (their summed importance),
+        candidates (distinct candidate firms able to serve at least one of them: a firm on two
+        nodes counts once), feasibility_min, feasibility_max (lowest and highest
+        feasibility of its nodes with evidence, in [0, 1]; NaN when none has any),
+        no_evidence (nodes related to nothing, count), related (tuple of the segment ids of
+        :func:`related_segments`) and related_firms (tuple of their qualifying firms, counts).
+
+    See Also
+    --------
+    gap_nodes : the missing nodes one by one (``whole_segments=False`` leaves these out).
+    related_segments : the segments the park has that a group of nodes is related to.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> missing_segments(gene_map(tiny().tables, "2026-03"))   # G.CELL still has its cells
+    Empty DataFrame
+    Columns: [segment_id, stage, nodes, core, weight, candidates, feasibility_min, feasibility_max, no_evidence, related, related_firms]
+    Index: []
+    """
+    cols = ["segment_id", "stage", "nodes", "core", "weight", "candidates", "feasibility_min", "feasibility_max",
+            "no_evidence", "related", "related_firms"]
+    segs = list(gm.coverage.headline.get("missing_segments", []))
+    nodes = gm.coverage.nodes
+    tree = gm.coverage.tree.set_index("node_id")
+    feas = gm.feasibility.set_index("node_id")
+    rows = []
+    for seg in segs:                                  # the wholly missing segments: a handful at most
+        leaves = nodes[nodes["segment_id"] == seg].sort_values(["core", "weight", "node_id"],
+                                                               ascending=[False, False, True])
+        ids = leaves["node_id"]
+        ev = ~ids.map(feas["no_evidence"]).fillna(True).astype(bool)
+        f = ids.map(feas["feasibility"])[ev.to_numpy()]
+        rel = related_segments(gm, ids, top=related)
+        cand = gm.candidate_links
+        rows.append({"segment_id": seg, "stage": tree["stage"].get(seg), "nodes": tuple(ids),
+                     "core": int(leaves["core"].sum()), "weight": float(leaves["weight"].sum()),
+                     "candidates": int(cand.loc[cand["node_id"].isin(ids), "firm_id"].nunique()),
+                     "feasibility_min": float(f.min()) if len(f) else np.nan,
+                     "feasibility_max": float(f.max()) if len(f) else np.nan,
+                     "no_evidence": int((~ev).sum()), "related": tuple(rel["segment_id"]),
+                     "related_firms": tuple(int(x) for x in rel["firms"])})
+    out = pd.DataFrame(rows, columns=cols)
+    if not len(out):
+        return out
+    return out.sort_values(["weight", "segment_id"], ascending=[False, True]).reset_index(drop=True)
+
+
 def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     """Single-supplier nodes, most fragile first.
 
@@ -1227,7 +1389,7 @@ def single_order(nodes: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
             .drop(columns=["_a", "_x"]))
 
 
-def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
+def gap_nodes(gm: GeneMap, status: str, *, whole_segments: bool = True) -> pd.DataFrame:
     """The technology nodes with coverage ``status``, most important first.
 
     The rows of the gene map's table of missing, single-firm or thin nodes.
@@ -1241,6 +1403,9 @@ def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
         The gene map (:func:`gene_map`); ``gm.firms`` says which firms are anchors.
     status : {"missing", "single", "thin", "covered"}
         The coverage status of the nodes to list.
+    whole_segments : bool, default True
+        False: leave out the nodes of the segments missing as a whole
+        (:func:`missing_segments` lists those, one row per segment).
 
     Returns
     -------
@@ -1277,6 +1442,8 @@ def gap_nodes(gm: GeneMap, status: str) -> pd.DataFrame:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
     nodes = gm.coverage.nodes
     sel = nodes[nodes["status"] == status]
+    if not whole_segments:
+        sel = sel[~sel["segment_id"].isin(list(gm.coverage.headline.get("missing_segments", [])))]
     if status == "single":
         sel = single_order(sel, gm.firms)
     else:

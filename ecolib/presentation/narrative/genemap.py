@@ -10,21 +10,23 @@ Examples
 >>> from ecolib.datasets import tiny
 >>> from ecolib.analyses.genemap import gene_map
 >>> gm = gene_map(tiny().tables, "2026-03")
->>> headline_cards(gm, "en")["Chain coverage rate"]
-'80%'
->>> findings(gm, "en")[0][:40]
-'Of the chain’s 4 technology nodes, 0 are'
+>>> cards = headline_cards(gm, "en")
+>>> cards["Technology nodes with at least one local firm (capability ≥ 0.30)"]
+'3 of 4'
+>>> findings(gm, "en")[0][:60]
+'Of the chain’s 4 technology nodes, 3 have at least one activ'
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ecolib.analyses.genemap import Coverage, GeneMap, related_segments, single_order
+from ecolib.analyses.genemap import Coverage, GeneMap, gap_nodes, missing_segments, single_order
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, has, t
 
-__all__ = ["page_values", "headline_cards", "findings", "firm_names", "firm_caps", "list_text", "stage_label"]
+__all__ = ["page_values", "headline_cards", "findings", "firm_names", "firm_caps", "list_text", "stage_label",
+           "fit_text", "fit_range", "node_label"]
 
 
 # ------------------------------------------------------------------------------ text helpers
@@ -50,19 +52,67 @@ def firm_caps(names: pd.Series, capability: pd.Series, lang: str = "en") -> pd.S
     return pd.Series([f"{n}{left}{c}{right}" for n, c in zip(names.astype(str), caps)], index=names.index, dtype=object)
 
 
-def list_text(items: list[str], lang: str = "en", limit: int = 6) -> str:
+def list_text(items: list[str], lang: str = "en", limit: int = 6, kind: str = "item") -> str:
     """The first ``limit`` items joined ('、' in Chinese, ', ' otherwise), then "and N more".
+
+    ``kind`` ("item", "firm" or "node") picks the Chinese measure word of the rest (项, 家, 个).
 
     Examples
     --------
     >>> list_text(["a", "b", "c"], "en", 2)
     'a, b and 1 more'
+    >>> list_text(["甲", "乙", "丙"], "zh", 2, kind="firm"), list_text(["甲", "乙", "丙"], "zh", 2, kind="node")
+    ('甲、乙及另外1家', '甲、乙及另外1个')
     """
     sep = "、" if lang == "zh" else ", "
-    shown = sep.join(items[:limit])
+    shown = sep.join(str(i) for i in items[:limit])
     if len(items) > limit:
-        shown += t("genemap.and_more", lang, n=len(items) - limit)
+        key = {"firm": "genemap.and_more_firms", "node": "genemap.and_more_nodes"}.get(kind, "genemap.and_more")
+        shown += t(key, lang, n=len(items) - limit)
     return shown
+
+
+def fit_text(value: float, no_evidence: bool = False, lang: str = "en") -> str:
+    """A node's fit with the park as the page shows it: a score with two decimals, or the
+    words "no evidence" where the data relate the node to nothing (not a number that looks
+    like one).
+
+    Examples
+    --------
+    >>> fit_text(0.8395, False, "en"), fit_text(0.0, True, "en"), fit_text(0.0, True, "zh")
+    ('0.84', 'no evidence', '无关联数据')
+    """
+    if no_evidence or value is None or (isinstance(value, float) and np.isnan(value)):
+        return t("genemap.no_evidence", lang)
+    return fmt.number(value, 2)
+
+
+def fit_range(low: float, high: float, lang: str = "en") -> str:
+    """'0.50–0.84', or one score where both ends read the same; "no evidence" without a score.
+
+    Examples
+    --------
+    >>> fit_range(0.5, 0.8395), fit_range(0.841, 0.8395), fit_range(np.nan, np.nan)
+    ('0.50–0.84', '0.84', 'no evidence')
+    """
+    lo, hi = fit_text(low, False, lang), fit_text(high, False, lang)
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def node_label(name: str, core: bool, lang: str = "en") -> str:
+    """A node's name, with ★ after it for a core node.
+
+    Examples
+    --------
+    >>> node_label("Solid-state cells", True), node_label("固态电芯", True, "zh"), node_label("Lidar", False)
+    ('Solid-state cells ★', '固态电芯★', 'Lidar')
+    """
+    return f"{name}{t('genemap.core_mark', lang)}" if core else str(name)
+
+
+def _n_key(key: str, n: int, lang: str) -> str:
+    """``key`` or its ``_one`` form for a count of one."""
+    return f"{key}_one" if n == 1 and has(f"{key}_one", lang) else key
 
 
 def stage_label(stage: str | None, lang: str = "en", fallback: str | None = None) -> str:
@@ -76,14 +126,17 @@ def stage_label(stage: str | None, lang: str = "en", fallback: str | None = None
 # ------------------------------------------------------------------------------ page
 
 
-def page_values(gm: GeneMap) -> dict[str, str]:
-    """The values the page's intro and section headings name: ``month``, ``cap`` (the
-    capability threshold, two decimals) and ``firms`` (firms known to the node space).
+def page_values(gm: GeneMap, lang: str = "en") -> dict[str, str]:
+    """The values the page's intro and section headings name: ``month`` (as ``lang`` writes
+    it), ``cap`` (the capability threshold, two decimals) and ``firms`` (firms known to the
+    node space).
 
     Parameters
     ----------
     gm : GeneMap
         The gene map (:func:`ecolib.analyses.genemap.gene_map`).
+    lang : str
+        Language of the month.
 
     Returns
     -------
@@ -95,8 +148,10 @@ def page_values(gm: GeneMap) -> dict[str, str]:
     >>> from ecolib.analyses.genemap import gene_map
     >>> page_values(gene_map(tiny().tables, "2026-03"))
     {'month': '2026-03', 'cap': '0.30', 'firms': '5'}
+    >>> page_values(gene_map(tiny().tables, "2026-03"), "zh")["month"]
+    '2026年3月'
     """
-    return {"month": str(gm.month), "cap": f"{gm.coverage.min_capability:.2f}",
+    return {"month": fmt.month_text(gm.month, lang), "cap": f"{gm.coverage.min_capability:.2f}",
             "firms": str(gm.space.firms.get("known", 0))}
 
 
@@ -113,16 +168,39 @@ def headline_cards(gm: GeneMap, lang: str = "en") -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        Chain coverage rate, technology nodes covered (of all), thin / single-firm nodes,
-        missing nodes, core nodes not fully covered.
+        Each label says what its number counts: chain coverage (importance-weighted share
+        of the nodes with at least one local firm), technology nodes with at least one local
+        firm (of all: the overview's count), missing, single-firm and thin nodes (five cards:
+        one row on the page).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> for label, value in headline_cards(gene_map(tiny().tables, "2026-03"), "en").items():
+    ...     print(f"{value:>6} | {label}")
+       80% | Chain coverage: importance-weighted share of the nodes with a local firm
+    3 of 4 | Technology nodes with at least one local firm (capability ≥ 0.30)
+         1 | Technology nodes missing: no local firm
+         2 | Single-firm nodes: one local firm each
+         1 | Thin nodes: two local firms each
     """
     h = gm.coverage.headline
+    total = h["technology_nodes"]
+
+    def of(n: int, whole: int) -> str:
+        return t("genemap.headline.of", lang, n=fmt.count(n), total=fmt.count(whole))
+
+    def count(n: int) -> str:
+        return t("genemap.headline.count", lang, n=fmt.count(n))
+
     return {
         t("genemap.headline.coverage_rate", lang): fmt.pct(h["coverage_rate"], 0),
-        t("genemap.headline.covered", lang): f'{h["covered"]} / {h["technology_nodes"]}',
-        t("genemap.headline.thin_single", lang): f'{h["thin"]} / {h["single"]}',
-        t("genemap.headline.missing", lang): fmt.count(h["missing"]),
-        t("genemap.headline.core_gaps", lang): fmt.count(len(h["core_gaps"])),
+        t("genemap.headline.with_firm", lang, cap=fmt.number(gm.coverage.min_capability, 2)):
+            of(h["nodes_with_local_firm"], total),
+        t("genemap.headline.missing", lang): count(h["missing"]),
+        t("genemap.headline.single", lang): count(h["single"]),
+        t("genemap.headline.thin", lang): count(h["thin"]),
     }
 
 
@@ -138,19 +216,47 @@ def _single_detail(cov: Coverage, row: pd.Series, fnames: pd.Series, firms: pd.D
     under = links[links["active"] & ~links["qualifies"]]
     gone = links[~links["active"]]
     if len(gone):
-        text += t("genemap.finding.single_exited", lang,
-                  firms=list_text([str(fnames.get(x, x)) for x in gone["firm_id"]], lang, 3))
+        text += t("genemap.finding.single_exited_many" if len(gone) > 1 else "genemap.finding.single_exited", lang,
+                  firms=list_text([str(fnames.get(x, x)) for x in gone["firm_id"]], lang, 3, kind="firm"))
     if len(under):
-        text += t("genemap.finding.single_below", lang, cap=fmt.number(cov.min_capability, 2), firms=list_text(
-            list(firm_caps(under["firm_id"].map(fnames).fillna(under["firm_id"]), under["capability"], lang)), lang, 3))
+        text += t("genemap.finding.single_below_many" if len(under) > 1 else "genemap.finding.single_below", lang,
+                  cap=fmt.number(cov.min_capability, 2), firms=list_text(
+                      list(firm_caps(under["firm_id"].map(fnames).fillna(under["firm_id"]), under["capability"], lang)),
+                      lang, 3, kind="firm"))
     return text
+
+
+def _weighted_sentence(cov: Coverage, lang: str) -> str | None:
+    """Why the importance-weighted chain coverage differs from the share of nodes counted one
+    by one (or that both read the same), true at the shown precision."""
+    nodes = cov.nodes
+    rate = cov.coverage_rate
+    if not len(nodes) or rate is None or np.isnan(rate):
+        return None
+    share = float((nodes["status"] != "missing").mean())
+    shown_rate, shown_share = fmt.pct(rate, 0), fmt.pct(share, 0)
+    if shown_rate == shown_share:
+        return t("genemap.finding.weighted_same", lang, share=shown_share, rate=shown_rate)
+    miss_w = float(nodes.loc[nodes["status"] == "missing", "weight"].mean())
+    all_w = float(nodes["weight"].mean())
+    digits = 1 if fmt.number(miss_w, 1) != fmt.number(all_w, 1) else 2
+    key = "genemap.finding.weighted_lower" if rate < share else "genemap.finding.weighted_higher"
+    return t(key, lang, share=shown_share, rate=shown_rate, miss_w=fmt.number(miss_w, digits),
+             all_w=fmt.number(all_w, digits))
+
+
+def _candidates_sentence(n: int, lang: str) -> str:
+    key = {0: "segment_candidates_none", 1: "segment_candidates_one"}.get(n, "segment_candidates")
+    return t(f"genemap.finding.{key}", lang, n=n)
 
 
 def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     """Plain-language findings of the page, naming the concrete segments, nodes, firms and
-    numbers: the summary, the weakest stage, missing segments and nodes (with their
-    feasibility), single-firm nodes (core ones in detail), thin nodes, concentrated nodes and
-    gap nodes without evidence.
+    numbers: the summary (nodes by number of local firms, and why the importance-weighted
+    coverage differs from the node count), the weakest stage, segments missing as a whole
+    (once each, with their nodes), the other missing nodes (with their fit with the park),
+    single-firm nodes (core ones in detail), thin nodes, concentrated nodes and gap nodes
+    without evidence.
 
     Parameters
     ----------
@@ -165,6 +271,13 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     -------
     list of str
         The sentences, unescaped.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> print(findings(gene_map(tiny().tables, "2026-03"), "en")[1])
+    Counted node by node, 75% of the nodes have a local firm; chain coverage, which weighs each node by its importance, is 80%: higher, because the missing nodes are less important than the average node (importance 1.0 against 1.2).
     """
     cov = gm.coverage
     firms = gm.firms
@@ -178,9 +291,12 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     out: list[str] = []
     if not h["technology_nodes"]:
         return [t("genemap.finding.no_nodes", lang)]
-    out.append(t("genemap.finding.summary", lang, total=h["technology_nodes"], covered=h["covered"], thin=h["thin"],
-                 single=h["single"], missing=h["missing"], cap=fmt.number(cov.min_capability, 2),
-                 rate=fmt.pct(cov.coverage_rate, 0)))
+    out.append(t("genemap.finding.summary", lang, total=h["technology_nodes"], with_firm=h["nodes_with_local_firm"],
+                 covered=h["covered"], thin=h["thin"], single=h["single"], missing=h["missing"],
+                 cap=fmt.number(cov.min_capability, 2)))
+    weighted = _weighted_sentence(cov, lang)
+    if weighted:
+        out.append(weighted)
     stages = cov.stages[cov.stages["leaves"] > 0]
     if len(stages) > 1 and stages["coverage_rate"].notna().any():
         weak = stages.loc[stages["coverage_rate"].idxmin()]
@@ -189,25 +305,30 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
             out.append(t("genemap.finding.weakest_stage", lang, stage=label, rate=fmt.pct(weak["coverage_rate"], 0),
                          missing=int(weak["missing"]), single=int(weak["single"]), thin=int(weak["thin"]),
                          n=int(weak["leaves"])))
-    # whole segments missing (situation a: energy-storage system integration)
-    for seg in h["missing_segments"]:
-        leaves = nodes[nodes["segment_id"] == seg]
-        f = feas.reindex(leaves["node_id"])
-        rel = related_segments(gm, leaves["node_id"], top=3)
-        rel_text = list_text([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
-                              for r, n in zip(rel["segment_id"], rel["firms"])], lang, 3)
-        key = "genemap.finding.missing_segment" if len(rel) else "genemap.finding.missing_segment_unrelated"
-        out.append(t(key, lang, segment=tree_names.get(seg, seg), n=len(leaves),
-                     nodes=list_text([str(names[i]) for i in leaves["node_id"]], lang, 4),
-                     lo=fmt.pct(f["feasibility"].min(), 0), hi=fmt.pct(f["feasibility"].max(), 0),
-                     related=rel_text, candidates=int(gm.candidates.reindex(leaves["node_id"]).sum())))
-    missing_segs = set(h["missing_segments"])
-    other = nodes[(nodes["status"] == "missing") & ~nodes["segment_id"].isin(missing_segs)]
+    # segments missing as a whole, once each (situation a: energy-storage system integration)
+    for _, seg in missing_segments(gm).iterrows():     # a handful of segments at most
+        node_list = list_text([node_label(names[i], c, lang) for i, c in
+                               zip(seg["nodes"], nodes.set_index("node_id")["core"].reindex(list(seg["nodes"])))],
+                              lang, 6, kind="node")
+        values = dict(segment=tree_names.get(seg["segment_id"], seg["segment_id"]), n=len(seg["nodes"]),
+                      nodes=node_list, candidates=_candidates_sentence(int(seg["candidates"]), lang))
+        if len(seg["related"]) and seg["no_evidence"] < len(seg["nodes"]):
+            related = list_text([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
+                                 for r, n in zip(seg["related"], seg["related_firms"])], lang, 3)
+            no_ev = (t("genemap.finding.segment_no_evidence", lang, n=int(seg["no_evidence"]))
+                     if seg["no_evidence"] else "")
+            out.append(t("genemap.finding.missing_segment", lang, related=related, no_evidence=no_ev,
+                         fit=fit_range(seg["feasibility_min"], seg["feasibility_max"], lang), **values))
+        else:
+            out.append(t("genemap.finding.missing_segment_unrelated", lang, **values))
+    other = gap_nodes(gm, "missing", whole_segments=False)
     if len(other):
-        items = [t("genemap.finding.node_feas", lang, node=names[i], segment=tree_names.get(s, s),
-                   feas=fmt.pct(feas["feasibility"].get(i, np.nan), 0))
-                 for i, s in zip(other["node_id"], other["segment_id"])]
-        out.append(t("genemap.finding.missing_nodes", lang, n=len(other), nodes=list_text(items, lang, 6)))
+        items = [t("genemap.finding.node_feas_none" if ne else "genemap.finding.node_feas", lang,
+                   node=node_label(names[i], c, lang), segment=tree_names.get(s, s), feas=fit_text(f, ne, lang))
+                 for i, s, c, f, ne in zip(other["node_id"], other["segment_id"], other["core"], other["feasibility"],
+                                           other["no_evidence"])]
+        out.append(t(_n_key("genemap.finding.missing_nodes", len(other), lang), lang, n=len(other),
+                     nodes=list_text(items, lang, 6, kind="node")))
     # single-supplier nodes, most fragile first (situation c: the BMS chip)
     single = single_order(nodes[nodes["status"] == "single"], firms)
     core_single = single[single["core"]]
@@ -215,27 +336,27 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
         items = []
         for _, row in core_single.head(4).iterrows():  # a handful of sentences, not a data loop
             items.append(_single_detail(cov, row, fnames, firms, lang))
-        out.append(t("genemap.finding.single_core", lang, n=len(core_single),
+        out.append(t(_n_key("genemap.finding.single_core", len(core_single), lang), lang, n=len(core_single),
                      details=("" if lang == "zh" else " ").join(items)))
     rest = single[~single["core"]]
     if len(rest):
-        out.append(t("genemap.finding.single_rest", lang, n=len(rest),
-                     nodes=list_text([str(names[i]) for i in rest["node_id"]], lang, 6)))
+        out.append(t(_n_key("genemap.finding.single_rest", len(rest), lang), lang, n=len(rest),
+                     nodes=list_text([str(names[i]) for i in rest["node_id"]], lang, 6, kind="node")))
     thin = nodes[nodes["status"] == "thin"]
     if len(thin):
         top_thin = thin.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
-        out.append(t("genemap.finding.thin", lang, n=len(thin), core=int(thin["core"].sum()),
-                     nodes=list_text([str(names[i]) for i in top_thin["node_id"]], lang, 5)))
-    # concentration among covered nodes
-    conc = nodes[(nodes["status"] == "covered") & (nodes["hhi"] >= 0.5)].sort_values("hhi", ascending=False)
+        out.append(t(_n_key("genemap.finding.thin", len(thin), lang), lang, n=len(thin), core=int(thin["core"].sum()),
+                     nodes=list_text([str(names[i]) for i in top_thin["node_id"]], lang, 5, kind="node")))
+    # concentration among the nodes with three or more firms: one firm with more than half of the output
+    conc = nodes[(nodes["status"] == "covered") & (nodes["top_share"] > 0.5)]
+    conc = conc.sort_values(["top_share", "node_id"], ascending=[False, True])
     if len(conc):
         first = conc.iloc[0]
-        out.append(t("genemap.finding.concentrated", lang, n=len(conc), node=names[first["node_id"]],
-                     firms=int(first["firms"]), firm=fnames.get(first["top_firm"], first["top_firm"]),
-                     hhi=fmt.number(first["hhi"], 2)))
+        out.append(t(_n_key("genemap.finding.concentrated", len(conc), lang), lang, n=len(conc),
+                     node=names[first["node_id"]], firms=int(first["firms"]),
+                     firm=fnames.get(first["top_firm"], first["top_firm"]), share=fmt.pct(first["top_share"], 0)))
     no_ev = gm.feasibility[gm.feasibility["no_evidence"]]
     if len(no_ev):
         out.append(t("genemap.finding.no_evidence", lang, n=len(no_ev),
-                     nodes=list_text([str(names[i]) for i in no_ev["node_id"]], lang, 4)))
+                     nodes=list_text([str(names[i]) for i in no_ev["node_id"]], lang, 4, kind="node")))
     return out
-

@@ -6,6 +6,8 @@ figure draws (the capability matrix, the chain and proximity graphs) comes from 
 layouts (positions of nodes) are computed here, metrics never."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +18,8 @@ from ecolib.presentation.escape import plot_text
 from ecolib.analyses.genemap import Coverage, GeneMap
 from ecolib.contract.schema import COVERAGE_STATUSES as STATUSES, STAGES
 from ecolib.presentation.i18n import display_names, has, t
-from ecolib.presentation.plots.theme import STAGE_COLOURS, STATUS_COLOURS
+from ecolib.presentation.narrative.genemap import fit_text, node_label
+from ecolib.presentation.plots.theme import STAGE_COLOURS, STATUS_COLOURS, distinct_labels
 
 PARENT_COLOUR = "#eceff1"
 ROOT_COLOUR = "#37474f"
@@ -30,17 +33,103 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _wrap(text: str, width: int, lines: int) -> str:
-    """Escaped label broken into ``lines`` lines of about ``width`` characters (CJK: per character)."""
-    import textwrap
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+/%'’]*-?|\s+|.")      # a Latin word may break after a hyphen
+_CLOSING = set("，。、；：）」』》〉,.;:)!?！？")
+
+
+def _width(token: str) -> float:
+    """Display width of a token in em of a Chinese character (Latin letters and digits about half)."""
+    return sum(1.0 if ord(ch) > 0x2e7f else 0.55 for ch in token)
+
+
+def _pack(tokens: list[str], width: float) -> list[str]:
+    """Tokens packed greedily into lines of at most ``width`` (a token wider than that alone)."""
+    lines: list[str] = []
+    line, used = "", 0.0
+    for tok in tokens:
+        w = _width(tok)
+        if tok.isspace():
+            if line:
+                line, used = line + " ", used + w
+            continue
+        if line.strip() and used + w > width and tok[0] not in _CLOSING:
+            lines.append(line.rstrip())
+            line, used = "", 0.0
+        line, used = line + tok, used + w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _runs(text: str) -> list[str]:
+    """``text`` cut where the script changes (Chinese / Latin) and at spaces, brackets kept with
+    the run they enclose: the places a label reads well broken at."""
+    runs: list[str] = []
+    kind = None                                  # the script of the last run: "cjk", "latin", "open"
+    for tok in _TOKEN.findall(text):
+        if tok.isspace():
+            runs.append(" ")
+            kind = None
+            continue
+        if tok in "）)」》" and runs:
+            runs[-1] += tok
+            continue
+        if tok in "（(「《":
+            runs.append(tok)
+            kind = "open"
+            continue
+        this = "cjk" if ord(tok[0]) > 0x2e7f else "latin"
+        if runs and (kind == "open" or kind == this):
+            runs[-1] += tok
+        else:
+            runs.append(tok)
+        kind = this
+    return runs
+
+
+def wrap_lines(text: str, width: float) -> list[str]:
+    """``text`` broken into lines of about ``width`` Chinese characters (Latin letters count
+    about half), never inside a Latin word or a number (so "储能变流器PCS" does not become
+    "储能变流器PC / S") and never with a closing mark first on a line. Where it takes no more
+    lines, Chinese text is broken where the script changes rather than inside a word, a line
+    then running up to a third over ``width``.
+
+    Examples
+    --------
+    >>> wrap_lines("储能变流器PCS", 4)
+    ['储能变流器', 'PCS']
+    >>> wrap_lines("电池级碳酸锂", 5)                  # no single character left on a line
+    ['电池级', '碳酸锂']
+    >>> wrap_lines("储能能量管理系统EMS", 7)
+    ['储能能量管理系统', 'EMS']
+    >>> wrap_lines("Power conversion systems (PCS)", 9)
+    ['Power conversion', 'systems (PCS)']
+    >>> wrap_lines("BMS芯片（AFE）", 4)
+    ['BMS芯片', '（AFE）']
+    """
     text = str(text)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        parts = [text[i:i + width] for i in range(0, len(text), width)]
-    else:
-        parts = textwrap.wrap(text, width, break_long_words=False) or [text]
-    if len(parts) > lines:
+    tokens = _TOKEN.findall(text)
+    greedy = _pack(tokens, width) or [text]
+    if len(greedy) > 1 and _width(greedy[-1]) <= 1:          # no orphan: balance the lines instead
+        total = _width(text)
+        for w in np.arange(width, total / len(greedy) - 1e-9, -0.5):
+            if len(_pack(tokens, float(w))) == len(greedy):
+                greedy = _pack(tokens, float(w))
+    runs = _runs(text)
+    if len(runs) > 1 and all(r.isspace() or _width(r) <= width * 4 / 3 for r in runs):
+        by_runs = _pack(runs, width * 4 / 3)
+        if by_runs and len(by_runs) <= len(greedy):
+            return by_runs
+    return greedy
+
+
+def _wrap(text: str, width: int, lines: int | None = None) -> str:
+    """Escaped label broken into lines of about ``width`` characters (:func:`wrap_lines`); with
+    ``lines``, at most that many (the last one cut with "…")."""
+    parts = wrap_lines(text, width)
+    if lines is not None and len(parts) > lines:
         parts = parts[:lines]
-        parts[-1] = parts[-1][: max(width - 1, 1)] + "…"
+        parts[-1] = parts[-1] + "…"
     return "<br>".join(plot_text(p) for p in parts)
 
 
@@ -65,8 +154,12 @@ def status_legend(counts: dict[str, int] | None, lang: str) -> str:
 def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", root: str | None = None,
                      height: int = 900) -> go.Figure:
     """The chain tree as a treemap: technology nodes sized by importance weight and coloured by
-    status (missing, single firm, thin, covered); stages in their stage colour, segments grey,
-    each labelled with its coverage rate. ``root`` shows only that branch (drill-down)."""
+    status (missing, single firm, thin, 3 or more firms); stages in their stage colour, segments
+    grey, each with its coverage rate on hover. ``root`` shows only that branch (drill-down).
+
+    The chain's own top node is left out (its stages are the top tiles); names wrap between
+    words (Chinese: where the script changes, never inside a Latin word); a label that does
+    not fit its tile at a legible size is hidden (the name shows on hover)."""
     tree = cov.tree
     if root is not None:
         pairs = chain.ancestor_pairs(tree[["node_id", "parent_id"]])
@@ -74,13 +167,16 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
         if not keep:
             raise ValueError(f"{root!r} is not a node of the chain")
         tree = tree[tree["node_id"].isin(keep)]
+    elif tree["parent_id"].isna().sum() == 1 and len(tree) > 1:
+        top = tree.loc[tree["parent_id"].isna(), "node_id"].iloc[0]
+        tree = tree[tree["node_id"] != top]          # the stages are the top tiles
     names = display_names(tree, lang).fillna(tree["node_id"])
     parents = tree["parent_id"].where(tree["parent_id"].isin(tree["node_id"]), "").fillna("")
     weight = tree["weight"].where(tree["is_leaf"], 0.0).clip(lower=1e-6)
     colours = np.where(tree["is_leaf"], tree["status"].map(STATUS_COLOURS).fillna(PARENT_COLOUR).to_numpy(object),
                        np.where(tree["level"].eq("stage"), tree["stage"].map(STAGE_COLOURS).fillna(PARENT_COLOUR),
                                 PARENT_COLOUR))
-    colours = np.where(parents.eq(""), ROOT_COLOUR, colours)
+    colours = np.where(parents.eq("") & ~tree["level"].eq("stage") & ~tree["is_leaf"], ROOT_COLOUR, colours)
     # one label line under each name: firms for technology nodes, coverage rate for parents
     sub = [
         (t("genemap.tile_leaf_one", lang) if n == 1 else t("genemap.tile_leaf", lang, n=int(n))) if leaf
@@ -95,20 +191,26 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
                                             tree["weight"], tree["core"])]
     text_colour = np.where(tree["is_leaf"] & tree["status"].isin(["thin", "covered"]), "#1b2631",
                            np.where(tree["is_leaf"] | parents.eq("") | tree["level"].eq("stage"), "white", "#263238"))
+    # tile text: technology nodes wrapped to the width their tile will about have (a tile is
+    # near square, its area the node's share of the weight: 1 em = 13 px at this font size),
+    # with their firms; parents their name
+    leaf_w = tree["weight"].where(tree["is_leaf"], 0.0).clip(lower=0)
+    area = 1160.0 * max(height - 110, 100) * 0.6
+    side = np.sqrt(leaf_w / (leaf_w.sum() or 1.0) * area)
+    ems = np.clip(0.8 * side / 13.0, 3.5, 12.0)        # a little narrower: tall tiles are common
+    text = [(_wrap(n, float(e)) + "<br>" + plot_text(sb)) if leaf else plot_text(n)
+            for n, leaf, sb, e in zip(names, tree["is_leaf"], sub, ems)]
     counts = cov.nodes[cov.nodes["node_id"].isin(tree["node_id"])]["status"].value_counts().to_dict()
     fig = go.Figure(go.Treemap(
-        ids=tree["node_id"], parents=parents, values=weight,
-        labels=[_wrap(n, 7 if lang == "zh" else 14, 3) if leaf else plot_text(n)
-                for n, leaf in zip(names, tree["is_leaf"])],  # technology nodes wrapped to fit their tiles
-        branchvalues="remainder", customdata=np.column_stack([sub, hover]),
-        texttemplate="<b>%{label}</b><br>%{customdata[0]}",
-        hovertemplate="<b>%{label}</b><br>%{customdata[1]}<extra></extra>",
-        marker=dict(colors=colours, line=dict(color="white", width=1.5)),
-        textfont=dict(color=text_colour.tolist(), size=12), tiling=dict(pad=2),
-        pathbar=dict(visible=True), maxdepth=-1, sort=False))
+        ids=tree["node_id"], parents=parents, values=weight, labels=[plot_text(n) for n in names], text=text,
+        branchvalues="remainder", customdata=np.array(hover, dtype=object),
+        texttemplate="%{text}", hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
+        marker=dict(colors=colours, line=dict(color="white", width=1.5), pad=dict(t=24, l=3, r=3, b=3)),
+        textfont=dict(color=text_colour.tolist(), size=12), insidetextfont=dict(size=12),
+        tiling=dict(pad=2), pathbar=dict(visible=True, textfont=dict(size=13)), maxdepth=-1, sort=False))
     title = t("genemap.map_title", lang, cap=fmt.number(cov.min_capability, 2))
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=96, b=10),
-                      uniformtext=dict(minsize=8, mode="hide"),
+                      uniformtext=dict(minsize=9, mode="hide"),
                       annotations=[dict(text=status_legend(counts, lang), x=0, xref="paper", xanchor="left",
                                         y=1.0, yref="paper", yanchor="bottom", showarrow=False, font=dict(size=13))])
     return fig
@@ -148,11 +250,11 @@ def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None
     xt, hover_x = [], []
     for c in cols:  # one label per column (≤ a few dozen)
         s = nodes.at[c, "status"] if c in nodes.index else "missing"
-        label = plot_text(_short(node_names.get(c, c), 16 if lang == "zh" else 30))
+        label = plot_text(_short(node_names.get(c, c), 22 if lang == "zh" else 46))  # fits under the title
         mark = f'<span style="color:{STATUS_COLOURS[s]}">●</span> '
         xt.append(mark + (f"<b>{label}</b>" if s == "missing" else label))
         hover_x.append(f"{plot_text(node_names.get(c, c))} ({_status_label(s, lang)})")
-    rows = [plot_text(_short(firm_names.get(f, f), 34)) for f in matrix.index]
+    rows = [plot_text(_short(firm_names.get(f, f), 48)) for f in matrix.index]
     z = matrix.to_numpy(dtype=float)
     cap = cov.min_capability
     scale = [[0.0, "#fdebd0"], [max(cap - 1e-6, 0.0), "#f5cba7"], [cap, "#d6eaf8"], [1.0, "#1f4e79"]]
@@ -167,7 +269,7 @@ def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None
                       ticktext=["0", f"{cap:.2f}", "1"], len=0.6)))
     fig.update_layout(
         title=t("genemap.heatmap_title", lang, cap=fmt.number(cap, 2)),
-        height=max(420, 330 + 24 * len(rows)), margin=dict(l=10, r=30, t=270, b=30),
+        height=max(420, 380 + 24 * len(rows)), margin=dict(l=10, r=30, t=320, b=30),
         xaxis=dict(tickmode="array", tickvals=list(range(len(cols))), ticktext=xt, side="top", tickangle=-90,
                    tickfont=dict(size=11), showgrid=False, automargin=True),
         yaxis=dict(tickmode="array", tickvals=list(range(len(rows))), ticktext=rows, autorange="reversed",
@@ -180,198 +282,249 @@ def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None
 
 # ------------------------------------------------------------------------------ networks
 
-
-def _edge_trace(pos: dict, edges, *, colour: str, width: float, name: str | None = None,
-                dash: str | None = None) -> go.Scatter:
-    xs, ys = [], []
-    for a, b in edges:  # drawing: one segment per edge (bounded by the chain's edges)
-        xs += [pos[a][0], pos[b][0], None]
-        ys += [pos[a][1], pos[b][1], None]
-    return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colour, width=width, dash=dash), hoverinfo="skip",
-                      showlegend=name is not None, name=name or "")
+WHOLE_COLOUR = "#c0392b"        # a segment missing as a whole, links to a missing node
+SOME_FILL = "#f9d6d2"           # a segment with some nodes missing (ring in WHOLE_COLOUR)
+NONE_COLOUR = "#90a4ae"         # nothing missing
+LINK_COLOUR = "rgba(96, 125, 139, 0.45)"
 
 
-def _node_traces(g, pos: dict, lang: str, *, label_statuses=("missing", "single"), label_all: bool = False,
-                 label_core_gaps: bool = False, label_limit: int = 26,
-                 label_side: float | None = None) -> list[go.Scatter]:
-    """One marker trace per status (a legend entry each). Labels right of the markers, or,
-    with ``label_side``, left of markers whose x is below it (labels point away from the middle)."""
-    traces = []
-    data = pd.DataFrame.from_dict(dict(g.nodes(data=True)), orient="index")
-    if not len(data):
-        return traces
-    data["node_id"] = data.index
-    names = display_names(data, lang).fillna(data["node_id"])
-    for s in STATUSES:  # one trace per status: a legend entry each
-        d = data[data["status"] == s]
-        if not len(d):
-            continue
-        nm = names.reindex(d.index)
-        labelled = np.full(len(d), label_all or s in label_statuses)
-        if label_core_gaps and s != "covered":
-            labelled |= d["core"].to_numpy(bool)
-        show = bool(labelled.any())
-        fig_text = [plot_text(_short(n, label_limit)) if k else "" for n, k in zip(nm, labelled)] if show else None
-        hover = [f"<b>{plot_text(n)}</b><br>{_status_label(s, lang)} · "
-                 + t("genemap.hover_firms", lang, n=int(f)) + (" · " + t("genemap.col.core", lang) if c else "")
-                 for n, f, c in zip(nm, d["firms"], d["core"])]
-        size = 8 + 4 * np.sqrt(d["weight"].astype(float).clip(lower=0).to_numpy())
-        xs = np.array([pos[n][0] for n in d.index], dtype=float)
-        side = "middle right" if label_side is None else np.where(xs < label_side, "middle left", "middle right").tolist()
-        traces.append(go.Scatter(
-            x=xs, y=[pos[n][1] for n in d.index], mode="markers+text" if show else "markers",
-            text=fig_text, textposition=side, textfont=dict(size=10, color="#37474f"),
-            marker=dict(color=STATUS_COLOURS[s], size=size, line=dict(color=np.where(d["core"], "#1b2631", "white"),
-                                                                     width=np.where(d["core"], 2, 1))),
-            name=_status_label(s, lang), hovertext=hover, hoverinfo="text"))
-    return traces
-
-
-def _chain_layout(g, nodes: pd.DataFrame) -> dict:
+def _segment_layout(g) -> dict:
     """Columns by stage (upstream → midstream → downstream, services last); inside a stage,
-    segments in sub-columns by their longest chain of inputs within the stage; nodes stacked
-    by segment."""
+    segments in sub-columns by their longest chain of inputs within the stage, each sitting
+    just left of the segments it feeds; inside a column, segments in the order of the average
+    height of their suppliers further left (fewer crossing links). Returns segment → (x, y)."""
     import networkx as nx
 
-    seg = nodes.set_index("node_id")["segment_id"].fillna("")
-    stage = nodes.set_index("node_id")["stage"].fillna("unassigned")
-    seg_stage = stage.groupby(seg).first()
-    sg = nx.DiGraph()
-    sg.add_nodes_from(seg_stage.index)
-    for a, b in g.edges():  # segment graph from the node edges (bounded by the edges)
-        sa, sb = seg.get(a, ""), seg.get(b, "")
-        if sa != sb and seg_stage.get(sa) == seg_stage.get(sb):
-            sg.add_edge(sa, sb)
-    cond = nx.condensation(sg)
-    # "as late as possible": a segment sits just left of the segments it feeds, which spreads
-    # the many pure suppliers of a stage over its columns instead of piling them in the first
-    height = {}
+    stage = {n: (d.get("stage") or "unassigned") for n, d in g.nodes(data=True)}
+    order = [s for s in STAGES if s in set(stage.values())] + sorted(set(stage.values()) - set(STAGES))
+    inner = nx.DiGraph()
+    inner.add_nodes_from(g.nodes)
+    inner.add_edges_from((a, b) for a, b in g.edges() if stage[a] == stage[b])
+    cond = nx.condensation(inner)
+    height: dict[int, int] = {}
     for c in reversed(list(nx.topological_sort(cond))):
         succ = list(cond.successors(c))
         height[c] = 0 if not succ else 1 + max(height[x] for x in succ)
-    layer = {}
-    for st in set(seg_stage):
-        segs = [s for s in seg_stage.index if seg_stage[s] == st]
-        deepest = max((height[cond.graph["mapping"][s]] for s in segs), default=0)
-        for s in segs:
-            layer[s] = deepest - height[cond.graph["mapping"][s]]
-    order = [s for s in STAGES if s in set(stage)] + sorted(set(stage) - set(STAGES))
-    offset, col_of = 0, {}
+    h = {n: height[cond.graph["mapping"][n]] for n in g.nodes}
+    col: dict[str, int] = {}
+    offset = 0
     for st in order:
-        segs = [s for s in seg_stage.index if seg_stage[s] == st]
-        depth = max((layer[s] for s in segs), default=0)
-        for s in segs:
-            col_of[s] = offset + layer[s]
-        offset += depth + 1
-    frame = nodes.assign(col=nodes["segment_id"].fillna("").map(col_of).fillna(offset).astype(int))
-    frame = frame.sort_values(["col", "segment_id", "node_id"])
-    frame["row"] = frame.groupby("col").cumcount()
-    n_rows = frame.groupby("col")["row"].transform("size")
-    tallest = int(n_rows.max()) if len(frame) else 1
-    frame["y"] = -(frame["row"] + (tallest - n_rows) / 2.0)
-    return {n: (float(c), float(y)) for n, c, y in zip(frame["node_id"], frame["col"], frame["y"])}
+        segs = [n for n in g.nodes if stage[n] == st]
+        deepest = max((h[n] for n in segs), default=0)
+        for n in segs:
+            col[n] = offset + deepest - h[n]
+        offset += deepest + 1
+    pos: dict[str, tuple[float, float]] = {}
+    rank = {n: i for i, n in enumerate(g.nodes)}          # chain order
+    for c in sorted(set(col.values())):
+        segs = [n for n in g.nodes if col[n] == c]
+        def key(n):
+            ys = [pos[p][1] for p in g.predecessors(n) if p in pos]
+            return (-float(np.mean(ys)) if ys else np.inf, rank[n])
+        segs.sort(key=key)
+        for i, n in enumerate(segs):
+            pos[n] = (float(c), -(i - (len(segs) - 1) / 2.0))
+    return pos
 
 
 def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: bool = True) -> go.Figure:
-    """The chain graph of the gene map: technology nodes in columns from upstream to downstream
-    (services last), coloured by status; links into and out of missing nodes in red.
+    """The chain at segment level: segments in columns from upstream to downstream (services
+    last), the chain's links between them as arrows (thicker for more links between their
+    nodes), and the gaps in red: a red circle is a segment missing as a whole, a red ring a
+    segment with some nodes missing, a red arrow carries links to or from a missing node.
 
     Parameters
     ----------
     gm : GeneMap
-        The gene map; the graph is :meth:`ecolib.analyses.genemap.GeneMap.chain_graph`
-        (:func:`ecolib.analyses.genemap.chain_graph` on the workspace's chain edges).
+        The gene map; the graph is :meth:`ecolib.analyses.genemap.GeneMap.segment_graph`
+        (:func:`ecolib.analyses.genemap.segment_graph`: the chain's edges summed per pair of
+        segments).
     lang : str
         Language of the labels.
     hide_service_links : bool, default True
-        Leave out the many links of service nodes (finance, logistics, testing: they serve
-        nearly everything).
+        Leave out the links of service segments (finance, logistics, testing: they serve
+        nearly everything); the segments stay, in their own column.
 
     Returns
     -------
     go.Figure
+        One marker trace per kind of segment (a legend entry each), two legend entries for the
+        links, the links as arrow annotations.
     """
-    g = gm.chain_graph()
-    cov = gm.coverage
-    nodes = cov.nodes[cov.nodes["node_id"].isin(list(g.nodes))]
-    pos = _chain_layout(g, nodes)
-    status = nodes.set_index("node_id")["status"]
-    stage = nodes.set_index("node_id")["stage"]
-    missing = set(status.index[status == "missing"])
-    hot, faint = [], []
-    for a, b in g.edges():  # bounded by the chain's edges
-        if hide_service_links and "service" in (stage.get(a), stage.get(b)):
+    g = gm.segment_graph()
+    data = pd.DataFrame.from_dict(dict(g.nodes(data=True)), orient="index")
+    fig = go.Figure()
+    if not len(data):
+        fig.update_layout(title=t("genemap.chain_title", lang), height=200, xaxis=dict(visible=False),
+                          yaxis=dict(visible=False))
+        return fig
+    pos = _segment_layout(g)
+    data["node_id"] = data.index
+    names = display_names(data, lang).fillna(data["node_id"]).set_axis(data.index)
+    leaf_names = display_names(gm.coverage.nodes, lang).set_axis(gm.coverage.nodes["node_id"])
+    leaves = gm.coverage.nodes.groupby("segment_id")
+    kind = np.where(data["whole_missing"], "whole", np.where(data["missing"] > 0, "some", "none"))
+    ann: list[dict] = []
+    labels: list[dict] = []
+    # links: an arrow each (a few dozen segment pairs), red where a missing node is at either end
+    max_links = max((d["links"] for _, _, d in g.edges(data=True)), default=1)
+    for a, b, d in g.edges(data=True):
+        if hide_service_links and "service" in (g.nodes[a].get("stage"), g.nodes[b].get("stage")):
             continue
-        (hot if a in missing or b in missing else faint).append((a, b))
-    traces = [_edge_trace(pos, faint, colour=EDGE_COLOUR, width=1),
-              _edge_trace(pos, hot, colour="rgba(192, 57, 43, 0.75)", width=2,
-                          name=t("genemap.link_missing", lang))]
-    traces += _node_traces(g, pos, lang, label_all=True, label_limit=21)
-    fig = go.Figure(traces)
-    n_rows = max((1 - y for _, y in pos.values()), default=1)
-    n_cols = max((x for x, _ in pos.values()), default=0) + 1
+        if pos[b][0] < pos[a][0]:
+            continue                                      # recycling feeding raw materials: left out (said above)
+        hot = d["missing_links"] > 0
+        ann.append(dict(x=pos[b][0], y=pos[b][1], ax=pos[a][0], ay=pos[a][1], xref="x", yref="y", axref="x",
+                        ayref="y", showarrow=True, arrowhead=2, arrowsize=0.9, standoff=12, startstandoff=12,
+                        arrowwidth=1.0 + 3.0 * d["links"] / max_links, text="",
+                        arrowcolor=WHOLE_COLOUR if hot else LINK_COLOUR))
+    for name, colour in ((t("genemap.link_missing", lang), WHOLE_COLOUR), (t("genemap.link_other", lang), LINK_COLOUR)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=3), name=name,
+                                 hoverinfo="skip"))
+    styles = {"whole": (WHOLE_COLOUR, WHOLE_COLOUR, 2, "genemap.chain_whole"),
+              "some": (SOME_FILL, WHOLE_COLOUR, 3.5, "genemap.chain_some"),
+              "none": (NONE_COLOUR, "white", 1, "genemap.chain_none")}
+    for k in ("whole", "some", "none"):
+        d = data[kind == k]
+        if not len(d):
+            continue
+        fill, ring, width, key = styles[k]
+        label = []
+        hover = []
+        for n, row in d.iterrows():           # one label per segment (a few dozen)
+            text = _wrap(names[n], 9)
+            if k == "whole":
+                text += "<br><b>" + plot_text(t("genemap.chain_label_whole", lang, leaves=int(row["leaves"]))) + "</b>"
+            elif k == "some":
+                text += "<br><b>" + plot_text(t("genemap.chain_label_some", lang, missing=int(row["missing"]),
+                                                  leaves=int(row["leaves"]))) + "</b>"
+            label.append(text)
+            ids = leaves.get_group(n) if n in leaves.groups else pd.DataFrame({"node_id": [], "status": []})
+            node_list = [plot_text(leaf_names.get(i, i)) + (" (" + _status_label(s, lang) + ")" if s != "covered" else "")
+                         for i, s in zip(ids["node_id"], ids["status"])]
+            hover.append(f"<b>{plot_text(names[n])}</b><br>"
+                         + plot_text(t("genemap.chain_hover", lang, leaves=int(row["leaves"]), missing=int(row["missing"]),
+                                       single=int(row["single"]), thin=int(row["thin"]), firms=int(row["firms"]),
+                                       rate=fmt.pct(row["coverage_rate"], 0)))
+                         + "<br>" + "<br>".join(node_list[:12]) + ("<br>…" if len(node_list) > 12 else ""))
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in d.index], y=[pos[n][1] for n in d.index], mode="markers",
+            marker=dict(size=10 + 3.5 * np.sqrt(d["leaves"].astype(float).to_numpy()), color=fill,
+                        line=dict(color=ring, width=width)),
+            name=t(key, lang), hovertext=hover, hoverinfo="text"))
+        # names as annotations on a white ground, above the arrows that pass under them
+        labels += [dict(x=pos[n][0], y=pos[n][1], xref="x", yref="y", yshift=-11, yanchor="top", showarrow=False,
+                        text=lab, font=dict(size=11, color="#37474f" if k == "none" else "#922b21"),
+                        bgcolor="rgba(255, 255, 255, 0.85)", borderpad=1) for n, lab in zip(d.index, label)]
     # stage names above their columns
-    ann = []
-    cols = pd.DataFrame({"x": [p[0] for p in pos.values()], "stage": [stage.get(n) for n in pos]})
-    for st, xs in cols.groupby("stage")["x"]:
-        label = t(f"stage.{st}", lang) if has(f"stage.{st}", lang) else str(st)
-        ann.append(dict(x=(xs.min() + xs.max()) / 2, y=0.9, xref="x", yref="y", text=f"<b>{plot_text(label)}</b>",
-                        showarrow=False, font=dict(size=13, color=STAGE_COLOURS.get(st, "#37474f"))))
-    fig.update_layout(title=t("genemap.chain_title", lang), height=int(min(2400, 160 + 30 * n_rows)),
-                      xaxis=dict(visible=False, range=[-0.3, n_cols + 0.2]), yaxis=dict(visible=False),
-                      margin=dict(l=10, r=10, t=96, b=10), annotations=ann, hovermode="closest")
+    xs = pd.DataFrame({"x": [pos[n][0] for n in data.index], "stage": data["stage"].fillna("unassigned").to_numpy()})
+    top = max(p[1] for p in pos.values())
+    for st, col in xs.groupby("stage")["x"]:
+        name = t(f"stage.{st}", lang) if has(f"stage.{st}", lang) else str(st)
+        ann.append(dict(x=(col.min() + col.max()) / 2, y=top + 0.75, xref="x", yref="y", showarrow=False,
+                        text=f"<b>{plot_text(name)}</b>", font=dict(size=13, color=STAGE_COLOURS.get(st, "#37474f"))))
+    rows = max(p[1] for p in pos.values()) - min(p[1] for p in pos.values()) + 1
+    n_cols = max(p[0] for p in pos.values()) + 1
+    fig.update_layout(title=t("genemap.chain_title", lang), height=int(min(1600, 230 + 92 * rows)),
+                      xaxis=dict(visible=False, range=[-0.6, n_cols - 0.4]),
+                      yaxis=dict(visible=False, range=[min(p[1] for p in pos.values()) - 0.8, top + 1.0]),
+                      margin=dict(l=10, r=10, t=96, b=10), annotations=ann + labels, hovermode="closest",
+                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
     return fig
 
 
-def proximity_figure(gm: GeneMap, lang: str = "en", *, seed: int = 7) -> go.Figure:
-    """The node proximity network of the gene map: nodes close together are often mastered by
-    the same firms or linked in the chain; colour is coverage status.
+def proximity_figure(gm: GeneMap, lang: str = "en", *, top: int = 20) -> go.Figure:
+    """What the missing nodes build on: each missing node (left, with its fit with the park) and
+    the nodes the park has that it is most related to (right, with their local firms), a line
+    per relation, thicker for a stronger one (hover: the relatedness).
 
     Parameters
     ----------
     gm : GeneMap
-        The gene map; the network is :meth:`ecolib.analyses.genemap.GeneMap.proximity_graph`
-        (:func:`ecolib.analyses.genemap.proximity_graph`: maximum spanning tree of φ plus the
-        strongest pairs).
+        The gene map; the missing nodes, their fit and their closest present nodes are
+        ``gm.feasibility`` (:func:`ecolib.analyses.genemap.feasibility`: ``related`` and
+        ``related_proximity``, the relatedness φ of :func:`ecolib.analyses.genemap.node_space`).
     lang : str
         Language of the labels.
-    seed : int, default 7
-        Seed of the spring layout (the same seed draws the same picture).
+    top : int, default 20
+        Missing nodes drawn at most: the most important ones (core first, then by weight), the
+        title says so when there are more.
 
     Returns
     -------
     go.Figure
+        The lines, one marker trace for the missing nodes and one per status of the related
+        nodes (a legend entry each), an invisible trace at the middle of each line for its
+        hover.
     """
-    import networkx as nx
-
-    g = gm.proximity_graph()
-    connected = [n for n in g.nodes if g.degree(n) > 0]
-    lonely = [n for n in g.nodes if g.degree(n) == 0]
-    sub = g.subgraph(connected)
-    pos = {}
-    if len(connected) > 1:
-        # spread out (k above networkx's default 1/√n) so that labels have room
-        pos = nx.spring_layout(sub, weight="proximity", seed=seed, k=2.2 / np.sqrt(len(connected)),
-                               iterations=300 if len(connected) <= 200 else 80)
-    elif connected:
-        pos = {connected[0]: np.array([0.0, 0.0])}
-    # nodes related to nothing: a row below the network
-    for i, n in enumerate(lonely):
-        pos[n] = np.array([-1.0 + 2.0 * (i + 0.5) / max(len(lonely), 1), -1.35])
-    widths = [(a, b, d.get("proximity", 0.0)) for a, b, d in g.edges(data=True)]
-    strong = [(a, b) for a, b, w in widths if w >= 0.5]
-    weak = [(a, b) for a, b, w in widths if w < 0.5]
-    traces = [_edge_trace(pos, weak, colour="rgba(96, 125, 139, 0.25)", width=1),
-              _edge_trace(pos, strong, colour="rgba(96, 125, 139, 0.6)", width=2.2)]
-    centre = float(np.median([p[0] for p in pos.values()])) if pos else None
-    traces += _node_traces(g, pos, lang, label_statuses=("missing",), label_core_gaps=True, label_limit=26,
-                           label_side=centre)
-    fig = go.Figure(traces)
-    xs = [float(p[0]) for p in pos.values()] or [0.0]
-    pad = 0.22 * (max(xs) - min(xs) or 1.0)  # room for the labels on both sides
-    fig.update_layout(title=t("genemap.proximity_title", lang), height=820,
-                      xaxis=dict(visible=False, range=[min(xs) - pad, max(xs) + pad]), yaxis=dict(visible=False),
-                      margin=dict(l=10, r=10, t=96, b=10), hovermode="closest")
+    feas = gm.feasibility[gm.feasibility["status"] == "missing"]
+    nodes = gm.coverage.nodes.set_index("node_id")
+    total = len(feas)
+    feas = (feas.assign(_c=nodes["core"].reindex(feas["node_id"]).to_numpy(bool),
+                        _w=nodes["weight"].reindex(feas["node_id"]).to_numpy(np.float64))
+            .sort_values(["_c", "_w", "node_id"], ascending=[False, False, True]).head(top))
+    feas = feas.assign(_ne=feas["no_evidence"].astype(bool)).sort_values(["_ne", "feasibility", "node_id"],
+                                                                         ascending=[True, False, True])
+    names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
+    fig = go.Figure()
+    title = t("genemap.proximity_title", lang) + (t("genemap.proximity_top", lang, n=len(feas), total=total)
+                                                  if total > len(feas) else "")
+    if not len(feas):
+        fig.update_layout(title=title, height=200, xaxis=dict(visible=False), yaxis=dict(visible=False),
+                          annotations=[dict(text=plot_text(t("genemap.proximity_none", lang)), x=0.5, y=0.5,
+                                            xref="paper", yref="paper", showarrow=False)])
+        return fig
+    left = list(feas["node_id"])
+    y_left = {n: -float(i) for i, n in enumerate(left)}
+    pairs = [(m, r, float(p)) for m, rel, phi in zip(feas["node_id"], feas["related"], feas["related_proximity"])
+             for r, p in zip(rel, phi)]                            # ≤ 3 per missing node
+    right: dict[str, list[float]] = {}
+    for m, r, _ in pairs:
+        right.setdefault(r, []).append(y_left[m])
+    order = sorted(right, key=lambda r: (-float(np.mean(right[r])), r))
+    span = max(len(left), len(order), 1)
+    # the taller column sets the spacing; the other is centred against it
+    yl = {n: -(i - (len(left) - 1) / 2.0) * (span - 1) / max(len(left) - 1, 1) for i, n in enumerate(left)}
+    yr = {n: -(i - (len(order) - 1) / 2.0) * (span - 1) / max(len(order) - 1, 1) for i, n in enumerate(order)}
+    xl, xr = 0.0, 1.0
+    for m, r, p in pairs:                                          # a line per relation (a few dozen)
+        fig.add_trace(go.Scatter(x=[xl, xr], y=[yl[m], yr[r]], mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=f"rgba(96, 125, 139, {0.25 + 0.55 * p:.2f})", width=1 + 5 * p)))
+    fig.add_trace(go.Scatter(
+        x=[(xl + xr) / 2 for _ in pairs], y=[(yl[m] + yr[r]) / 2 for m, r, _ in pairs], mode="markers",
+        marker=dict(size=10, color="rgba(0,0,0,0)"), showlegend=False, hoverinfo="text",
+        hovertext=[f"{plot_text(names.get(m, m))} – {plot_text(names.get(r, r))}: "
+                   + plot_text(t("genemap.proximity_hover", lang, phi=fmt.number(p, 2))) for m, r, p in pairs]))
+    core = nodes["core"].reindex(left).fillna(False).to_numpy(bool)
+    fit = [fit_text(f, ne, lang) for f, ne in zip(feas["feasibility"], feas["_ne"])]
+    fig.add_trace(go.Scatter(
+        x=[xl] * len(left), y=[yl[n] for n in left], mode="markers+text", textposition="middle left",
+        text=[plot_text(f"{node_label(names.get(n, n), c, lang)} · {f}") for n, c, f in zip(left, core, fit)],
+        textfont=dict(size=12, color="#37474f"), marker=dict(size=14, color=STATUS_COLOURS["missing"]),
+        name=_status_label("missing", lang), hoverinfo="text",
+        hovertext=[plot_text(names.get(n, n)) for n in left]))
+    firms = nodes["firms"].reindex(order).fillna(0).astype(int)
+    status = nodes["status"].reindex(order).fillna("covered")
+    for s in STATUSES:
+        sel = [r for r, st in zip(order, status) if st == s]
+        if not sel:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[xr] * len(sel), y=[yr[r] for r in sel], mode="markers+text", textposition="middle right",
+            text=[plot_text(f"{node_label(names.get(r, r), bool(nodes.at[r, 'core']), lang)} · "
+                            + (t("genemap.tile_leaf_one", lang) if firms[r] == 1
+                               else t("genemap.tile_leaf", lang, n=int(firms[r])))) for r in sel],
+            textfont=dict(size=12, color="#37474f"), marker=dict(size=12, color=STATUS_COLOURS[s]),
+            name=_status_label(s, lang), hoverinfo="text", hovertext=[plot_text(names.get(r, r)) for r in sel]))
+    top = max(list(yl.values()) + list(yr.values())) + 0.9
+    fig.update_layout(
+        title=title, height=int(180 + 40 * span), hovermode="closest",
+        xaxis=dict(visible=False, range=[-1.25, 2.25]), yaxis=dict(visible=False, range=[-(span - 1) / 2 - 0.7, top + 0.2]),
+        margin=dict(l=10, r=10, t=96, b=10), legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        annotations=[dict(x=xl, y=top, xref="x", yref="y", text="<b>" + plot_text(t("genemap.proximity_left", lang)) + "</b>",
+                          showarrow=False, xanchor="right", font=dict(size=12)),
+                     dict(x=xr, y=top, xref="x", yref="y", text="<b>" + plot_text(t("genemap.proximity_right", lang)) + "</b>",
+                          showarrow=False, xanchor="left", font=dict(size=12))])
     return fig
 
 
@@ -379,21 +532,39 @@ def proximity_figure(gm: GeneMap, lang: str = "en", *, seed: int = 7) -> go.Figu
 
 
 def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",)) -> go.Figure:
-    """Feasibility (density given the park's present nodes) of the gap nodes with ``statuses``
-    (default: the missing ones) as horizontal bars coloured by status, most feasible on top;
-    core nodes marked ★. Bars of nodes related to nothing read "no evidence"."""
+    """Fit with the park (feasibility: density given the park's present nodes, a score 0–1) of
+    the gap nodes with ``statuses`` (default: the missing ones) as horizontal bars, the nodes of
+    each segment missing as a whole together (one colour and legend entry per such segment),
+    then the others; most feasible on top within each group; core nodes marked ★. A node the
+    data relate to nothing gets no bar and reads "no evidence"."""
     feas = gm.feasibility[gm.feasibility["status"].isin(list(statuses))]
     nodes = gm.coverage.nodes.set_index("node_id")
     names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
-    feas = feas.sort_values(["feasibility", "node_id"], ascending=[True, False])
-    labels = [plot_text(_short(names.get(n, n), 40)) + (" ★" if nodes.at[n, "core"] else "") for n in feas["node_id"]]
-    text = [t("genemap.no_evidence", lang) if ne else fmt.pct(v, 0)
-            for v, ne in zip(feas["feasibility"], feas["no_evidence"])]
-    fig = go.Figure(go.Bar(
-        y=labels, x=feas["feasibility"], orientation="h", text=text, textposition="outside", cliponaxis=False,
-        marker_color=[STATUS_COLOURS[s] for s in feas["status"]],
-        hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-    fig.update_layout(title=t("genemap.feasibility_title", lang), height=max(300, 150 + 34 * len(feas)),
-                      xaxis=dict(range=[0, 1.15], tickformat=".0%", title=t("genemap.col.feasibility", lang)),
-                      yaxis=dict(automargin=True), showlegend=False, margin=dict(l=10, r=40, t=80, b=50))
+    tree = gm.coverage.tree
+    seg_names = display_names(tree, lang).set_axis(tree["node_id"])
+    whole = list(gm.coverage.headline.get("missing_segments", []))
+    seg = nodes["segment_id"].reindex(feas["node_id"]).to_numpy(object)
+    group = np.array([whole.index(s) if s in whole else len(whole) for s in seg])
+    feas = feas.assign(_g=group, _ne=feas["no_evidence"].astype(bool))
+    feas = feas.sort_values(["_g", "_ne", "feasibility", "node_id"], ascending=[False, False, True, False])
+    shades = ["#c0392b", "#922b21", "#e74c3c", "#641e16"]
+    fig = go.Figure()
+    for g in sorted(set(feas["_g"]), reverse=True):       # a handful of groups; the first drawn sits lowest
+        d = feas[feas["_g"] == g]
+        labels = distinct_labels([plot_text(node_label(names.get(n, n), bool(nodes.at[n, "core"]), lang))
+                                  for n in d["node_id"]])
+        name = (t("genemap.feasibility_in_segment", lang, segment=seg_names.get(whole[g], whole[g])) if g < len(whole)
+                else t("genemap.feasibility_alone", lang))
+        colour = shades[g % len(shades)] if g < len(whole) else "#e59866"
+        fig.add_trace(go.Bar(
+            y=labels, x=np.where(d["_ne"], 0.0, d["feasibility"]), orientation="h",
+            text=[fit_text(v, ne, lang) for v, ne in zip(d["feasibility"], d["_ne"])], textposition="outside",
+            cliponaxis=False, marker_color=colour, name=plot_text(name),
+            hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(title=t("genemap.feasibility_title", lang), height=max(300, 190 + 34 * len(feas)),
+                      xaxis=dict(range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".2f",
+                                 title=t("genemap.feasibility_axis", lang)),
+                      yaxis=dict(automargin=True), barmode="overlay", showlegend=True,
+                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", traceorder="reversed"),
+                      margin=dict(l=10, r=40, t=110, b=60))
     return fig

@@ -49,7 +49,8 @@ def _missing(v: Any) -> bool:
 
 
 def _text(v: Any, lang: str, currency: str) -> str:
-    return "–" if _missing(v) or (isinstance(v, str) and not v) else str(v)
+    """Text as given; in Chinese its months read 2026年10月 (:func:`fmt.months_in_text`)."""
+    return "–" if _missing(v) or (isinstance(v, str) and not v) else fmt.months_in_text(v, lang)
 
 
 def _money(v: Any, lang: str, currency: str) -> str:
@@ -73,7 +74,7 @@ def plain(value: Any) -> str:
 
 #: The formats a column may name: ``(value, lang, currency) -> text``. Missing values read '–'.
 FORMATS: dict[str, Formatter] = {
-    "auto": lambda v, lang, currency: plain(v),
+    "auto": lambda v, lang, currency: fmt.months_in_text(v, lang) if isinstance(v, str) else plain(v),
     "text": _text,
     "count": lambda v, lang, currency: fmt.count(v),
     "share": lambda v, lang, currency: fmt.pct(v, 0),
@@ -119,10 +120,15 @@ class Table:
     #: the first-column value of a total row (shown bold), if any: an i18n key (its text in the
     #: report's language is what the rows carry, e.g. ``common.total``) or a literal value
     total_row: str | None = None
+    #: the columns written to tables.xlsx, when they differ from the shown ones (the page shows
+    #: a narrow table, the spreadsheet keeps the details); None: the shown columns
+    export_columns: tuple[Column, ...] | Mapping[str, str | tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.columns, tuple):
             object.__setattr__(self, "columns", _columns(self.columns))
+        if self.export_columns is not None and not isinstance(self.export_columns, tuple):
+            object.__setattr__(self, "export_columns", _columns(self.export_columns))
 
     def view(self, source: Any, lang: str = "en", currency: str = "CNY") -> pd.DataFrame:
         """The rows with the shown columns only, in their order (values not yet formatted)."""
@@ -142,9 +148,11 @@ class Table:
                           total_row=total, max_rows=self.max_rows if max_rows is None else max_rows)
 
     def export(self, source: Any, lang: str = "en", currency: str = "CNY", *, sheet: str = "table") -> dict:
-        return export_payload(self.view(source, lang, currency), lang=lang, currency=currency,
-                              columns={c.key: c.label for c in self.columns},
-                              formats={c.key: c.format for c in self.columns}, sheet=sheet)
+        cols = self.export_columns or self.columns
+        frame = self.rows(source, lang, currency)
+        return export_payload(frame[[c.key for c in cols]], lang=lang, currency=currency,
+                              columns={c.key: c.label for c in cols},
+                              formats={c.key: c.format for c in cols}, sheet=sheet)
 
 
 def _formatter(f: str | Callable | None, lang: str, currency: str) -> Callable[[Any], str]:
