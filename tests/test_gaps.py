@@ -285,7 +285,9 @@ def test_one_firm_park(tmp_path):
     ws = load_workspace(write_tiny_park(tmp_path / "one", firms_csv=firms, firm_nodes_csv=fn, flows_csv=flows))
     ga = G.gap_analysis(ws.tables, ws.settings, M)
     assert list(ga.ranking["firm_id"]) == ["F1"] and ga.ranking["value_lost"].iloc[0] == 0   # self-flow ignored
-    assert math.isnan(ga.ranking["value_share"].iloc[0])
+    # the share is of the report's local trade, which (as the value-stream map counts it) holds
+    # the firm's flow to itself: 0 of 5, not undefined
+    assert ga.local_trade == 5 and ga.ranking["value_share"].iloc[0] == 0
     assert ga.exit.firm_id == "F1" and ga.exit.nodes_lost == ["N.LI"]
     assert ga.dependent.empty and ga.matches.empty
 

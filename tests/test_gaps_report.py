@@ -48,7 +48,17 @@ def test_demo_storage_integration_is_a_top_priority(demo):
     assert {"DOWN.ESS.CONTAINER", "DOWN.ESS.CI"} <= set(ess["node_id"])           # situation a
     assert (ess["status"] == "missing").all()
     text = " ".join(words.priority(demo, "en"))
-    assert "The whole Energy-storage system integration segment is missing (4 technology nodes)" in text
+    assert "The whole Energy-storage system integration segment is missing: its 4 technology nodes" in text
+    assert ("1. Energy-storage system integration (whole segment missing, 4 nodes, tied at 0.90, mostly importance); "
+            "2. Solid-state cells (missing, tied at 0.90, mostly demand pull); 3. Prismatic cells (single firm, "
+            "score 0.87, mostly importance and demand pull)") in text
+    assert ("Energy-storage system integration (#1) and Solid-state cells (#2) are tied at 0.90; Energy-storage "
+            "system integration is ranked ahead because it closes 4 gap nodes at once (Solid-state cells: 1).") in text
+    zh = " ".join(words.priority(demo, "zh"))
+    assert "1. 储能系统集成（整个环节缺失，共 4 个节点，得分并列 0.90，主要因素：重要度）" in zh
+    assert "储能系统集成排在前面，因为它可一次补齐 4 个缺口节点" in zh
+    assert words.headline_cards(demo, "en")["Top gap to close: a whole segment (4 nodes)"] == \
+        "Energy-storage system integration"
     m = demo.matches
     best = m[(m["node_id"] == "DOWN.ESS.CONTAINER") & (m["option"] == 1)]
     assert best["firm_id"].tolist() == ["C0006"]                                   # capability 0.94
@@ -84,11 +94,16 @@ def test_demo_health_and_security(demo):
 def test_figures(demo):
     radar = P.health_radar(demo.health, "en")
     assert list(radar.data[0].r[:4]) == [100] * 4                                  # the benchmark ring
-    assert any("▼" in th for th in radar.data[1].theta)                           # the weakest stave marked
+    assert any("▼" in th for th in radar.data[1].theta)                           # the weakest dimension marked
     bars = P.priority_bars(demo.priority, "zh", top=10)
     assert len(bars.data) == 5 and len(bars.data[0].y) == 10                      # 4 components + score text
     total = sum(pd.Series(tr.x) for tr in bars.data[:4])
     assert list(total.round(9)) == list(demo.priority["score"].head(10).round(9))  # parts add up to the score
+    dec = P.priority_bars(demo.decisions, "en", top=10)                            # the page's chart: decisions
+    assert "segment, 4 nodes" in dec.data[0].y[0] and list(dec.data[4].text[:3]) == [
+        "0.90\u00a0(tied)", "0.90\u00a0(tied)", "0.87"]
+    total = sum(pd.Series(tr.x) for tr in dec.data[:4])
+    assert list(total.round(9)) == list(demo.decisions["score"].head(10).round(9))
     ex = P.exit_bars(demo.exit, "en", firm_name="Qingyuan")
     assert sum(len(tr.y) for tr in ex.data) == min(30, len(demo.exit.affected))
     rk = P.ranking_bars(demo.ranking, "en")
@@ -134,6 +149,7 @@ def test_priority_explorer_reranks(tiny):
     x.sliders["fragility"].value = 1.0                                             # only fragility counts
     assert x.figure is fig and "Packs" in list(fig.data[0].y)[0]                  # the missing node first
     assert x.priority["node_id"].iloc[0] == "N.PACK" and "Packs" in x.table.value
+    assert x.decisions["decision_id"].iloc[0] == "N.PACK" and ">tied<" in x.table.value    # LI and CATH tie at 0.60
 
 
 # =========================================================================== the notebook

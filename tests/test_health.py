@@ -97,7 +97,8 @@ def _cards(page: str) -> dict[str, str]:
             re.findall(r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', page)}
 
 
-@pytest.mark.parametrize("lang, label, name", [("en", "Weakest stave", "Collaboration"), ("zh", "最短板", "协同活跃度")])
+@pytest.mark.parametrize("lang, label, name", [("en", "Weakest dimension", "Collaboration"),
+                                               ("zh", "最薄弱维度（短板）", "协同活跃度")])
 def test_rendered_pages_agree_on_the_weakest_dimension(hostile_reports, lang, label, name):
     """The gap page's card, the index's card and the evaluation page's finding: one dimension,
     one score (the demo renders Collaboration at 46 % for 2026-10)."""

@@ -32,8 +32,25 @@ Definitions
 
     score = Σ weight_k · component_k with the weights of ``priority_weights`` in workspace.yaml
     (rescaled to sum 1). The table keeps each component and its weighted part
-    (``part_<component>``), so the ranking explains itself. All weights 0: every score is 0 and
+    (``part_<component>``), so the ranking explains itself; the **reason** is the component
+    with the largest part, and every component whose part equals it at two decimals
+    (``reasons``: two components tied are both named). All weights 0: every score is 0 and
     the ranking falls back to fragility, importance, demand, feasibility (``attrs["note"]``).
+
+**Gap decisions**, :func:`gap_decisions` (``GapAnalysis.decisions``)
+    The gaps as the decisions a park takes: a **segment** of which every technology node is
+    missing (at least two nodes) and which has local demand (D_p > 0 for at least one of its
+    nodes) is *one* decision, bringing in the segment, with its nodes listed; every other ranked
+    node is a decision of its own. A segment's score is the **highest score of its nodes** (its
+    *lead node*: closing the segment closes that gap too, so it is at least as urgent); its
+    components and reason are the lead node's; its candidates are the distinct candidate firms
+    able to serve at least one of its nodes (a firm on two nodes counts once).
+
+    Ranked by the score **at the shown precision** (two decimals, :data:`PRECISION`); decisions
+    with the same shown score are **tied** and ordered by the tie-break: (1) more gap nodes
+    closed first (a whole segment before a single node), (2) the higher score before rounding,
+    (3) the order of :func:`gap_priority` for equal scores (fragility, importance, demand,
+    feasibility, then id). ``tie_break`` names the step that placed a decision ahead of the next.
 
 **Candidate matching** (智能匹配), :func:`match_candidates`
     For each of the top gap nodes, the candidates (``candidates`` table) with capability ≥
@@ -49,12 +66,17 @@ Definitions
     ``sales[s]`` = all window flows from s to any other firm (local or outside).
 
 **Single points of failure**, :func:`single_supplier_nodes`, :func:`dependent_buyers`
-    Nodes with exactly one qualifying local firm (gene-map status ``single``); buyer firms that
-    take ≥ ``threshold`` (30 %, ``thresholds.dependence_share``) of their local inbound from one
-    local supplier.
+    Nodes with exactly one qualifying local firm (gene-map status ``single``); every (buyer,
+    supplier) pair of local firms where the buyer takes ≥ ``threshold`` (30 %,
+    ``thresholds.dependence_share``) of its local inbound from that supplier: F[s, b] ≥
+    threshold · local_inbound[b], the comparison of the exit stress test (a buyer can depend on
+    up to 1 / threshold suppliers; each pair is listed).
 
 **Exit stress test** (核心企业外迁), :func:`exit_stress` for one firm f, :func:`exit_ranking` for all
-    * local flow lost = Σ_b F[f, b] + Σ_s F[s, f];
+    * local flow lost = Σ_b F[f, b] + Σ_s F[s, f]; its **share** is of the park's local trade
+      of the window as the report counts it everywhere (the value-stream map's local → local
+      value, ``ValueStream.totals["local_value"]``, which also counts the trade of firms that
+      have since left); :attr:`LocalNetwork.total` (active firms only) when none is given;
     * dependent buyers: firms b with F[f, b] ≥ threshold · local_inbound[b] (lose ≥ 30 % of their
       local supply); dependent suppliers: firms s with F[s, f] ≥ threshold · sales[s] (lose ≥ 30 %
       of all their sales); affected firms = the union (a firm both ways counts once);
@@ -101,7 +123,8 @@ from ecolib.workspace.settings import Settings, as_settings
 
 __all__ = [
     "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
-    "priority_weights", "downstream_demand", "gap_priority", "node_density", "match_candidates",
+    "PRECISION", "TIE_BREAKS", "DECISION_COLUMNS", "priority_weights", "downstream_demand", "gap_priority", "gap_decisions",
+    "node_density", "match_candidates",
     "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
     "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
     "GapAnalysis", "gap_analysis", "default_exit_firm", "firm_info",
@@ -117,6 +140,12 @@ ROLES = ("buyer", "supplier", "both")
 DECADES = 6.0
 DEPENDENCE = 0.3
 FULL_AT = 5
+#: Decimals of a score as the pages show it: equal at this precision is a tie.
+PRECISION = 2
+#: The steps of the decisions' tie-break, in order (``tie_break`` of :func:`gap_decisions`):
+#: more nodes closed, the score before rounding, then the components of :func:`gap_priority`'s
+#: order for equal scores, then the id.
+TIE_BREAKS = ("nodes", "score", "fragility", "importance", "demand", "feasibility", "id")
 
 
 def _num(v) -> float | None:
@@ -258,6 +287,24 @@ def _log_scale(d: np.ndarray, decades: float) -> np.ndarray:
     return np.clip(np.where(d > 0, out, 0.0), 0.0, 1.0)
 
 
+def _shown(values) -> np.ndarray:
+    """Scores as the pages show them: rounded to :data:`PRECISION` decimals the way the text is
+    formatted (``f"{x:.2f}"``), so a tie here is a tie on the page."""
+    return np.array([float(f"{float(v):.{PRECISION}f}") for v in values], float)
+
+
+def _reasons(parts: np.ndarray) -> list[tuple]:
+    """Per row of the parts matrix (rows × COMPONENTS): the components whose part equals the
+    largest at two decimals, largest part first (an exact tie in COMPONENTS order)."""
+    if not len(parts):
+        return []
+    shown = np.round(parts, PRECISION)
+    tied = shown == shown.max(axis=1, keepdims=True)
+    order = np.argsort(-parts, axis=1, kind="stable")
+    names = np.array(COMPONENTS, object)
+    return [tuple(names[o][t[o]]) for o, t in zip(order, tied)]   # one tuple per ranked node
+
+
 def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: pd.DataFrame,
                  chain_edges: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None,
                  weights: Mapping[str, Any] | None = None, decades: float = DECADES,
@@ -309,8 +356,11 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         * ``part_importance``, ``part_demand``, ``part_feasibility``, ``part_fragility``: weight ×
           component, each in [0, 1];
         * ``score``: the sum of the parts, in [0, 1];
-        * ``reason``: the component with the largest part (a tie goes to the first of
+        * ``reason``: the component with the largest part (an exact tie goes to the first of
           :data:`COMPONENTS`); '' when all weights are 0;
+        * ``reasons``: tuple of the components whose part equals the largest at two decimals,
+          largest first (``reason`` first; two when the two largest parts tie); () when all
+          weights are 0;
         * ``related``: tuple of the closest present nodes (from ``feasibility``; () if none).
 
         ``attrs``: ``weights`` (the rescaled weights), ``note`` (``weights_all_zero`` or '').
@@ -387,16 +437,168 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
     parts = out[[f"part_{k}" for k in COMPONENTS]].to_numpy(float)
     out["score"] = parts.sum(axis=1) if len(out) else np.zeros(0)
     out["reason"] = np.array(COMPONENTS, object)[parts.argmax(axis=1)] if len(out) else np.zeros(0, object)
+    out["reasons"] = _reasons(parts)
     out["related"] = feas["related"].reindex(out["node_id"]).to_numpy(object) if "related" in feas else None
     out["related"] = [r if isinstance(r, tuple) else () for r in out["related"]]
     all_zero = sum(w.values()) == 0
     if all_zero:
         out["reason"] = ""
+        out["reasons"] = [() for _ in range(len(out))]
     out = out.sort_values(["score", "fragility", "importance", "demand", "feasibility", "node_id"],
                           ascending=[False, False, False, False, False, True], kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     out.attrs["weights"] = w
     out.attrs["note"] = "weights_all_zero" if all_zero else ""
+    return out
+
+
+DECISION_COLUMNS = [
+    "rank", "decision_id", "kind", "node_id", "name", "name_zh", "segment_id", "segment_name", "segment_name_zh",
+    "stage", "status", "core", "nodes", "node_names", "node_names_zh", "n_nodes", "lead_node", "firms", "candidates", "demand_value",
+    *COMPONENTS, *(f"part_{k}" for k in COMPONENTS), "score", "reason", "reasons", "related", "tied", "tie_break",
+]
+
+
+def gap_decisions(priority: pd.DataFrame, cov: gmap.Coverage, candidates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The gaps as decisions: a wholly missing segment with local demand is one decision, every
+    other gap node one; ranked by score at the shown precision, ties labelled.
+
+    Definitions in the module docstring (**Gap decisions**). A segment qualifies when every one
+    of its technology nodes (at least two) is missing and ranked in ``priority``, and at least
+    one of them has local demand (``demand_value`` > 0); its score is the highest score of its
+    nodes (the *lead node*, whose components and reason it takes). Order: the score rounded to
+    :data:`PRECISION` (2) decimals, highest first; decisions with the same rounded score are
+    **tied** and ordered by (1) more nodes closed, (2) the score before rounding, (3) the order
+    of :func:`gap_priority` for equal scores (fragility, importance, demand, feasibility, id).
+
+    Parameters
+    ----------
+    priority : DataFrame
+        :func:`gap_priority` (or :meth:`GapAnalysis.reprioritise`).
+    cov : Coverage
+        Node coverage of the month (:func:`ecolib.analyses.genemap.coverage`): which segments
+        are missing as a whole (``headline["missing_segments"]``), their nodes and names.
+    candidates : DataFrame, optional
+        The candidates table (firm_id, node_id, capability), counted with
+        :func:`ecolib.analyses.genemap.candidate_counts` (capability ≥ ``cov.min_capability``).
+
+    Returns
+    -------
+    DataFrame
+        One row per decision, first decision first (the month brief's top gap is
+        ``decisions.iloc[0]``). Columns (:data:`DECISION_COLUMNS`):
+
+        * ``rank`` (int, 1 = first); ``decision_id`` (the node_id of a node, the segment's id of
+          a segment); ``kind`` (``node`` or ``segment``); ``node_id`` (= decision_id);
+          ``name``, ``name_zh`` (of the node or the segment);
+        * ``segment_id``, ``segment_name``, ``segment_name_zh`` (the node's segment; a segment's
+          own), ``stage``, ``status`` (the node's; ``missing`` for a segment), ``core`` (bool: the
+          node, or any node of the segment, is a core node);
+        * ``nodes`` (tuple of the technology node ids the decision closes, in priority order),
+          ``node_names``, ``node_names_zh`` (tuples of their names), ``n_nodes`` (their number),
+          ``lead_node`` (the node whose score it takes);
+        * ``firms`` (qualifying local firms; 0 for a segment), ``candidates`` (distinct
+          candidate firms able to serve at least one of its nodes, capability ≥ the minimum);
+        * ``demand_value`` (currency per year), ``importance``, ``demand``, ``feasibility``,
+          ``fragility``, ``part_*``, ``score`` (in [0, 1]), ``reason``, ``reasons``,
+          ``related``: the lead node's, as in :func:`gap_priority`;
+        * ``tied`` (bool): its score at two decimals equals that of the decision before or
+          after it;
+        * ``tie_break``: when tied with the next decision, the step of the tie-break that put
+          it ahead (:data:`TIE_BREAKS`: ``nodes``, ``score``, ``fragility``, ``importance``,
+          ``demand``, ``feasibility``, ``id``); '' otherwise.
+
+        ``attrs``: ``weights`` and ``note`` of ``priority``, ``precision`` (2).
+
+    See Also
+    --------
+    gap_priority : the node scores.
+    ecolib.analyses.genemap.missing_segments : the wholly missing segments, as the gene map lists them.
+    gap_analysis : builds it (also ``ecolib.analyse(ws, month).gaps.decisions``).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> p = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                  chain_edges=ws.tables["chain_edges"], weights=ws.settings.priority_weights)
+    >>> d = gap_decisions(p, gm.coverage)      # no segment of the tiny park is missing as a whole
+    >>> d[["rank", "decision_id", "kind", "nodes", "score"]].round(3)
+       rank decision_id  kind      nodes  score
+    0     1        N.LI  node    (N.LI,)  0.868
+    1     2      N.CATH  node  (N.CATH,)  0.770
+    2     3      N.PACK  node  (N.PACK,)  0.550
+    3     4      N.CELL  node  (N.CELL,)  0.310
+    >>> d["reasons"].tolist()               # N.PACK: feasibility and fragility both weigh 0.20
+    [('importance',), ('demand',), ('feasibility', 'fragility'), ('importance',)]
+    >>> d["tied"].tolist(), d["tie_break"].tolist()
+    ([False, False, False, False], ['', '', '', ''])
+    """
+    p = priority.reset_index(drop=True)
+    nodes, tree = cov.nodes, cov.tree.set_index("node_id")
+    leaves = nodes.groupby("segment_id").size()
+    rows = p.assign(kind="node", decision_id=p["node_id"], nodes=[(n,) for n in p["node_id"]],
+                    node_names=[(n,) for n in p["name"]], node_names_zh=[(n,) for n in p["name_zh"]], n_nodes=1,
+                    lead_node=p["node_id"], _order=np.arange(len(p)))
+    whole = []
+    for seg in cov.headline.get("missing_segments", []):           # segments missing as a whole: a few
+        mine = p[p["segment_id"] == seg]
+        n = int(leaves.get(seg, 0))
+        if n < 2 or len(mine) != n or not (mine["demand_value"] > 0).any():
+            continue
+        lead = mine.iloc[int(np.argmax(mine["score"].to_numpy(float)))]
+        row = lead.to_dict()
+        row.update(kind="segment", decision_id=seg, node_id=seg, name=tree["name"].get(seg, seg),
+                   name_zh=tree["name_zh"].get(seg, tree["name"].get(seg, seg)), status="missing",
+                   core=bool(mine["core"].any()), nodes=tuple(mine["node_id"]), node_names=tuple(mine["name"]),
+                   node_names_zh=tuple(mine["name_zh"]), n_nodes=n,
+                   lead_node=lead["node_id"], firms=0, _order=int(lead.name))
+        whole.append((seg, row))
+    if whole:
+        folded = {n for _, r in whole for n in r["nodes"]}
+        rows = pd.concat([rows[~rows["node_id"].isin(folded)], pd.DataFrame([r for _, r in whole])],
+                         ignore_index=True)
+        seg_cands = pd.Series(dtype="int64")
+        if candidates is not None and len(candidates):
+            seg_of = nodes.set_index("node_id")["segment_id"]
+            mapped = candidates.assign(node_id=candidates["node_id"].map(seg_of))
+            seg_cands = gmap.candidate_counts(mapped[mapped["node_id"].isin([s for s, _ in whole])], cov.min_capability)
+        is_seg = (rows["kind"] == "segment").to_numpy()
+        rows.loc[is_seg, "candidates"] = rows.loc[is_seg, "node_id"].map(seg_cands).fillna(0).to_numpy()
+    if not len(rows):
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS})
+    else:
+        rows["_shown"] = _shown(rows["score"])
+        rows = rows.sort_values(["_shown", "n_nodes", "score", "_order"], ascending=[False, False, False, True],
+                                kind="stable").reset_index(drop=True)
+        shown = rows["_shown"].to_numpy(float)
+        with_next = np.r_[shown[:-1] == shown[1:], False]
+        rows["tied"] = with_next | np.r_[False, with_next[:-1]]
+        rows["tie_break"] = _tie_break(rows, with_next)
+        rows["candidates"] = rows["candidates"].astype(int)
+        rows["n_nodes"] = rows["n_nodes"].astype(int)
+        rows["rank"] = np.arange(1, len(rows) + 1)
+        out = rows[DECISION_COLUMNS].reset_index(drop=True)
+    out.attrs.update(weights=priority.attrs.get("weights", {}), note=priority.attrs.get("note", ""),
+                     precision=PRECISION)
+    return out
+
+
+def _tie_break(rows: pd.DataFrame, with_next: np.ndarray) -> np.ndarray:
+    """Per decision tied with the next one: the first step of :data:`TIE_BREAKS` on which it is
+    ahead ('' when not tied with the next)."""
+    out = np.full(len(rows), "", object)
+    nxt = rows.shift(-1)
+    decided = ~with_next
+    steps = {"nodes": rows["n_nodes"] > nxt["n_nodes"], "score": rows["score"] > nxt["score"],
+             **{k: rows[k] > nxt[k] for k in ("fragility", "importance", "demand", "feasibility")}}
+    for step, ahead in steps.items():                               # a handful of steps
+        hit = ahead.fillna(False).to_numpy(bool) & ~decided
+        out[hit] = step
+        decided |= hit
+    out[~decided] = "id"
     return out
 
 
@@ -410,12 +612,15 @@ def _density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
 
 
 def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, density: pd.Series, *,
-                     min_capability: float = 0.3, top: int = 5, per_node: int = 5) -> pd.DataFrame:
-    """Candidate firms for the ``top`` gap nodes, best match first within each node.
+                     min_capability: float = 0.3, top: int = 5, per_node: int = 5,
+                     nodes: Iterable[str] | None = None) -> pd.DataFrame:
+    """Candidate firms for the ``top`` gap nodes (or the gap nodes ``nodes``), best match first
+    within each node.
 
-    For each of the first ``top`` rows of ``priority``, the candidates with capability ≥
-    ``min_capability`` on the node, ranked by ``match = capability × park_fit`` (definitions in the
-    module docstring); equal matches by capability, then firm_id. Nodes in priority order.
+    For each of the first ``top`` rows of ``priority`` (or each node of ``nodes``), the candidates
+    with capability ≥ ``min_capability`` on the node, ranked by ``match = capability × park_fit``
+    (definitions in the module docstring); equal matches by capability, then firm_id. Nodes in
+    priority order (in the order of ``nodes`` when given).
 
     Parameters
     ----------
@@ -435,16 +640,20 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
         Gap nodes matched (the first rows of ``priority``).
     per_node : int, default 5
         Options kept per node at most.
+    nodes : iterable of str, optional
+        The gap nodes to match, in this order (node_ids of ``priority``), instead of its first
+        ``top`` rows: :func:`gap_analysis` gives the nodes of the top ``top`` gap decisions
+        (every node of a whole missing segment).
 
     Returns
     -------
     DataFrame
-        One row per (gap node, candidate), by node_rank then option. Columns:
+        One row per (gap node, candidate), by node then option. Columns:
 
         * ``node_rank`` (int, the node's rank in ``priority``), ``node_id``;
         * ``option`` (int, 1 = best match on the node);
         * ``firm_id``, ``name``, ``name_zh`` (the name when the table has none), ``region`` (None
-          when the table has none);
+          when the table has none), ``region_zh`` (the region's Chinese name; the region where none);
         * ``capability``: the candidate's on the node, in [min_capability, 1];
         * ``park_fit``: mean density over every node the candidate serves with capability ≥
           ``min_capability``, in [0, 1];
@@ -489,9 +698,14 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
     >>> m.attrs["without"]
     ['N.LI', 'N.CATH']
     """
-    cols = ["node_rank", "node_id", "option", "firm_id", "name", "name_zh", "region", "capability", "park_fit",
-            "match", "other_nodes", "other_gaps"]
-    chosen = priority.head(int(top))
+    cols = ["node_rank", "node_id", "option", "firm_id", "name", "name_zh", "region", "region_zh", "capability",
+            "park_fit", "match", "other_nodes", "other_gaps"]
+    if nodes is None:
+        chosen = priority.head(int(top))
+    else:
+        wanted = list(dict.fromkeys(nodes))
+        chosen = priority.set_index("node_id").reindex([n for n in wanted if n in set(priority["node_id"])]) \
+            .reset_index()
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     if candidates is None or not len(candidates) or not len(chosen):
         empty.attrs["without"] = chosen["node_id"].tolist()
@@ -518,13 +732,15 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
     m["park_fit"] = m["park_fit"].fillna(0.0)
     m["match"] = m["capability"].to_numpy(float) * m["park_fit"].to_numpy(float)
     m["node_rank"] = m["node_id"].map(rank).astype(int)
-    m = m.sort_values(["node_rank", "match", "capability", "firm_id"], ascending=[True, False, False, True])
+    m["_at"] = m["node_id"].map({n: i for i, n in enumerate(chosen["node_id"])})
+    m = m.sort_values(["_at", "match", "capability", "firm_id"], ascending=[True, False, False, True])
     m["option"] = m.groupby("node_id").cumcount() + 1
     m = m[m["option"] <= int(per_node)]
     if "name_zh" not in m:
         m["name_zh"] = m["name"]
     if "region" not in m:
         m["region"] = None
+    m["region_zh"] = m["region_zh"].fillna(m["region"]) if "region_zh" in m else m["region"]
     out = m[cols].reset_index(drop=True)
     out.attrs["without"] = [n for n in chosen["node_id"] if n not in set(out["node_id"])]
     return out
@@ -777,7 +993,7 @@ def firm_info(tables: Mapping[str, pd.DataFrame], month: str) -> pd.DataFrame:
         local (bool), anchor (bool), employees (people), output (currency per year), area (m²),
         patents (count), active (bool, in ``month``), node_id (the main node: the largest
         ``firm_nodes.share``), segment_id, stage; then node_name and node_name_zh (of the main node;
-        '–' for a firm without a node).
+        '–' for a firm without a node) and zone_zh (the zone's Chinese name, the zone where none).
 
     See Also
     --------
@@ -806,6 +1022,11 @@ def firm_info(tables: Mapping[str, pd.DataFrame], month: str) -> pd.DataFrame:
     if "name_zh" not in p:
         p["name_zh"] = p["name"]
     p["name_zh"] = p["name_zh"].fillna(p["name"])
+    if "zone" in p:
+        firms = tables["firms"].drop_duplicates("firm_id").set_index("firm_id")
+        zh_zone = pd.Series(p.index.map(firms["zone_zh"]) if "zone_zh" in firms else p["zone"].to_numpy(),
+                            index=p.index, dtype=object)
+        p["zone_zh"] = zh_zone.where(zh_zone.notna() & (zh_zone.astype(str) != ""), p["zone"])
     return p
 
 
@@ -887,10 +1108,13 @@ def single_supplier_nodes(cov: gmap.Coverage, net: LocalNetwork, firms: pd.DataF
 
 
 def dependent_buyers(net: LocalNetwork, info: pd.DataFrame, *, threshold: float = DEPENDENCE) -> pd.DataFrame:
-    """Buyer firms taking at least ``threshold`` of their local inbound from one local supplier.
+    """Every (buyer, supplier) pair where the buyer takes at least ``threshold`` of its local
+    inbound from that one local supplier.
 
-    One row per such buyer, with its largest local supplier (a buyer above the threshold with two
-    suppliers is listed once, with the larger one); largest supply value first.
+    ``F[s, b] ≥ threshold · local_inbound[b]``: the same comparison as the exit stress test
+    (:func:`exit_stress`, :func:`exit_ranking`), so the buyers a supplier's exit hits are exactly
+    its rows here. A buyer depending on two suppliers has two rows. Largest supply value first
+    (then buyer, supplier).
 
     Parameters
     ----------
@@ -905,11 +1129,13 @@ def dependent_buyers(net: LocalNetwork, info: pd.DataFrame, *, threshold: float 
     Returns
     -------
     DataFrame
-        Columns: buyer, supplier (firm_ids); value (window value from that supplier, currency),
-        local_inbound (the buyer's window value from all active local suppliers, currency), share
-        (value / local_inbound, in [threshold, 1]), suppliers (number of local suppliers of the
-        buyer); then buyer_name, buyer_name_zh, buyer_node, buyer_node_name, buyer_node_name_zh and
-        the same for the supplier (supplier_name, …).
+        One row per dependent pair. Columns: buyer, supplier (firm_ids); value (window value from
+        that supplier, currency), local_inbound (the buyer's window value from all active local
+        suppliers, currency), share (value / local_inbound, in [threshold, 1]), suppliers (number
+        of local suppliers of the buyer), depends_on (number of suppliers the buyer depends on,
+        i.e. its rows here); then buyer_name, buyer_name_zh, buyer_node, buyer_node_name,
+        buyer_node_name_zh and the same for the supplier (supplier_name, …). ``attrs["buyers"]``:
+        the number of distinct buyers.
 
     Raises
     ------
@@ -933,23 +1159,27 @@ def dependent_buyers(net: LocalNetwork, info: pd.DataFrame, *, threshold: float 
     1    F3       F2   20.0           20.0    1.0          1
     """
     _check_threshold(threshold)
-    e = pd.DataFrame({"s": net.src, "d": net.dst, "v": net.value})
-    e = e.sort_values(["d", "v", "s"], ascending=[True, False, True], kind="stable")
-    n_sup = e.groupby("d").size()
-    top = e.drop_duplicates("d").copy()
-    top["inbound"] = net.local_inbound[top["d"].to_numpy()]
-    top["share"] = top["v"] / top["inbound"]
-    top = top[top["share"] >= threshold].sort_values(["v", "d"], ascending=[False, True])
+    s, d, v = net.src, net.dst, net.value
+    dep = v >= threshold * net.local_inbound[d]                      # as exit_ranking's buyer_dep
+    n_sup = np.bincount(d, minlength=net.n)
+    n_dep = np.bincount(d[dep], minlength=net.n)
+    e = pd.DataFrame({"s": s[dep], "d": d[dep], "v": v[dep]})
     ids = net.firm_ids
-    out = pd.DataFrame({"buyer": ids[top["d"].to_numpy()], "supplier": ids[top["s"].to_numpy()],
-                        "value": top["v"].to_numpy(float), "local_inbound": top["inbound"].to_numpy(float),
-                        "share": top["share"].to_numpy(float),
-                        "suppliers": top["d"].map(n_sup).to_numpy(int)})
+    e["buyer"], e["supplier"] = ids[e["d"].to_numpy()], ids[e["s"].to_numpy()]
+    e = e.sort_values(["v", "buyer", "supplier"], ascending=[False, True, True], kind="stable")
+    inbound = net.local_inbound[e["d"].to_numpy()]
+    out = pd.DataFrame({"buyer": e["buyer"].to_numpy(object), "supplier": e["supplier"].to_numpy(object),
+                        "value": e["v"].to_numpy(float), "local_inbound": inbound,
+                        "share": e["v"].to_numpy(float) / inbound,
+                        "suppliers": n_sup[e["d"].to_numpy()].astype(int),
+                        "depends_on": n_dep[e["d"].to_numpy()].astype(int)})
     for role in ("buyer", "supplier"):
         for col, src in (("name", "name"), ("name_zh", "name_zh"), ("node", "node_id"), ("node_name", "node_name"),
                          ("node_name_zh", "node_name_zh")):
             out[f"{role}_{col}"] = out[role].map(info[src]).to_numpy(object) if src in info else None
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["buyers"] = int(out["buyer"].nunique())
+    return out
 
 
 def _check_threshold(threshold: float) -> None:
@@ -977,7 +1207,9 @@ class ExitStress:
     value_out, value_in : float
         Its window sales to / purchases from active local firms (currency).
     total : float
-        All local value of the window (:attr:`LocalNetwork.total`).
+        The park's local trade of the window, the denominator of ``value_share`` (currency): the
+        value-stream map's local value in :func:`gap_analysis` (the report's one figure), else
+        :attr:`LocalNetwork.total`.
     affected : DataFrame
         Firms hit, largest ``share`` first (then firm_id): firm_id, name, name_zh, node_id,
         node_name, node_name_zh, role (``buyer``: loses ≥ threshold of its local supply;
@@ -996,11 +1228,11 @@ class ExitStress:
         (``local``: another active local firm on the node, any capability, qualifying ones first,
         then by capability; ``candidate``: after the local ones, qualifying ones first, then by
         match), firm_id, name, name_zh, capability, qualifies (capability ≥ ``min_capability``),
-        where (zone of a local firm, region of a candidate), match (capability × park fit for a
+        where (zone of a local firm, region of a candidate), where_zh (its Chinese name), match (capability × park fit for a
         candidate, the capability when no density is given; NaN for a local firm).
 
-    Properties: ``value_lost`` (value_out + value_in), ``value_share`` (value_lost / total; NaN
-    when the park has no local value), ``dependent_buyers``, ``dependent_suppliers`` (numbers of
+    Properties: ``value_lost`` (value_out + value_in), ``value_share`` (value_lost / total, the
+    share of the park's local trade; NaN when the park has no local trade), ``dependent_buyers``, ``dependent_suppliers`` (numbers of
     affected firms by role, ``both`` counted in each), ``nodes_lost`` (ids of the nodes becoming
     missing), ``headline`` (numbers for summary.json).
 
@@ -1039,7 +1271,8 @@ class ExitStress:
 
     @property
     def value_share(self) -> float:
-        """The local flow lost as a share of all local value, in [0, 1]; NaN when there is none."""
+        """The local flow lost as a share of the park's local trade (``total``), in [0, 1]; NaN
+        when there is none."""
         return self.value_lost / self.total if self.total > 0 else float("nan")
 
     @property
@@ -1070,7 +1303,7 @@ class ExitStress:
 
 def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nodes: pd.DataFrame,
                 info: pd.DataFrame, candidates: pd.DataFrame | None = None, density: pd.Series | None = None,
-                threshold: float = DEPENDENCE, per_node: int = 5) -> ExitStress:
+                threshold: float = DEPENDENCE, per_node: int = 5, total: float | None = None) -> ExitStress:
     """The exit stress test for one firm: who and which nodes are hit when it leaves.
 
     Definitions in the module docstring; the same comparisons as :func:`exit_ranking`, so the
@@ -1100,6 +1333,10 @@ def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nod
         The dependence share, in (0, 1] (``thresholds.dependence_share``).
     per_node : int, default 5
         Backup options per node at most.
+    total : float, optional
+        The park's local trade of the window (currency), the denominator of ``value_share``:
+        :func:`gap_analysis` gives the value-stream map's local value; None:
+        :attr:`LocalNetwork.total`.
 
     Returns
     -------
@@ -1193,12 +1430,14 @@ def exit_stress(net: LocalNetwork, firm_id: str, *, cov: gmap.Coverage, firm_nod
                    "status_before", "status_after", "becomes_missing"]].reset_index(drop=True)
     backup = _backup(nodes["node_id"], str(firm_id), cov, candidates, density, info, per_node)
     return ExitStress(str(firm_id), bool(net.active_local[f]), float(threshold), float(net.value[out_e].sum()),
-                      float(net.value[in_e].sum()), net.total, affected, nodes, backup)
+                      float(net.value[in_e].sum()), net.total if total is None else float(total), affected, nodes,
+                      backup)
 
 
 def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd.DataFrame | None,
             density: pd.Series | None, info: pd.DataFrame, per_node: int) -> pd.DataFrame:
-    cols = ["node_id", "option", "kind", "firm_id", "name", "name_zh", "capability", "qualifies", "where", "match"]
+    cols = ["node_id", "option", "kind", "firm_id", "name", "name_zh", "capability", "qualifies", "where", "where_zh",
+            "match"]
     links = cov.links
     local = links[links["active"].to_numpy(bool) & links["node_id"].isin(node_ids)
                   & (links["firm_id"].astype(str) != leaver)]
@@ -1210,6 +1449,7 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
     local["name"] = local["firm_id"].map(info["name"]).to_numpy(object)
     local["name_zh"] = local["firm_id"].map(info["name_zh"]).to_numpy(object)
     local["where"] = local["firm_id"].map(info["zone"]).to_numpy(object) if "zone" in info else None
+    local["where_zh"] = local["firm_id"].map(info["zone_zh"]).to_numpy(object) if "zone_zh" in info else local["where"]
     local = local.sort_values(["node_id", "qualifies", "capability", "_out", "firm_id"],
                               ascending=[True, False, False, False, True])
     parts = [local]
@@ -1227,6 +1467,8 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
                              "name": c["name"].to_numpy(object),
                              "name_zh": (c["name_zh"].fillna(c["name"]) if "name_zh" in c else c["name"]).to_numpy(object),
                              "where": c["region"].to_numpy(object) if "region" in c else None,
+                             "where_zh": (c["region_zh"].fillna(c["region"]) if "region_zh" in c else c["region"])
+                             .to_numpy(object) if "region" in c else None,
                              "_out": 0.0})
         cand["match"] = cand["capability"].to_numpy(float) * fit
         cand = cand.sort_values(["node_id", "qualifies", "match", "capability", "firm_id"],
@@ -1245,7 +1487,7 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
 
 
 def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | None = None,
-                 threshold: float = DEPENDENCE) -> pd.DataFrame:
+                 threshold: float = DEPENDENCE, total: float | None = None) -> pd.DataFrame:
     """The exit stress test for every active local firm at once, ranked by systemic importance.
 
     Ranked by affected firms, then nodes made missing, then local flow lost (all largest first),
@@ -1263,14 +1505,17 @@ def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | 
         node_id, node_name, node_name_zh (those it has).
     threshold : float, default 0.3
         The dependence share, in (0, 1] (``thresholds.dependence_share``).
+    total : float, optional
+        The park's local trade of the window (currency), the denominator of ``value_share``, as
+        in :func:`exit_stress`; None: :attr:`LocalNetwork.total`.
 
     Returns
     -------
     DataFrame
         One row per active local firm. Columns: rank (int, 1 = most systemic), firm_id, value_out,
         value_in (window sales to / purchases from active local firms, currency), value_lost (their
-        sum, currency), value_share (value_lost / all local value, in [0, 1]; NaN when there is
-        none), dependent_buyers, dependent_suppliers, affected_firms (numbers of firms, a firm both
+        sum, currency), value_share (value_lost / the park's local trade ``total``, in [0, 1]; NaN
+        when there is none), dependent_buyers, dependent_suppliers, affected_firms (numbers of firms, a firm both
         ways counted once in affected_firms), nodes_lost (number of nodes becoming missing),
         nodes_lost_weight (the sum of their ``chain_nodes.weight``), nodes_weakened (nodes going
         from 2 qualifying firms to 1), lost_nodes (ids of the nodes lost, sorted, joined by '; ');
@@ -1342,7 +1587,8 @@ def exit_ranking(net: LocalNetwork, cov: gmap.Coverage, *, info: pd.DataFrame | 
         "value_out": net.local_outbound[keep], "value_in": net.local_inbound[keep],
     })
     out["value_lost"] = out["value_out"] + out["value_in"]
-    out["value_share"] = out["value_lost"] / net.total if net.total > 0 else np.nan
+    total = net.total if total is None else float(total)
+    out["value_share"] = out["value_lost"] / total if total > 0 else np.nan
     out["dependent_buyers"] = np.bincount(s[buyer_dep], minlength=n)[keep]
     out["dependent_suppliers"] = np.bincount(d[seller_dep], minlength=n)[keep]
     out["affected_firms"] = affected[keep]
@@ -1486,9 +1732,20 @@ class GapAnalysis:
     density : Series
         Density of every technology node given the park's present nodes, in [0, 1] (:func:`node_density`).
     priority : DataFrame
-        :func:`gap_priority`.
+        :func:`gap_priority`: every gap node, node by node.
+    decisions : DataFrame
+        :func:`gap_decisions`: the gaps as decisions (a wholly missing segment with local demand
+        as one), ranked, ties labelled; ``decisions.iloc[0]`` is the month's top gap. Columns:
+        rank, decision_id, kind (``node``/``segment``), node_id (the segment's id for a segment),
+        name, name_zh, segment_id, segment_name, segment_name_zh, stage, status, core, nodes
+        (tuple of node ids), node_names, node_names_zh, n_nodes, lead_node, firms, candidates
+        (:func:`ecolib.analyses.genemap.candidate_counts`; distinct firms for a segment),
+        demand_value, the four components and their parts, score, reason, reasons (the tied
+        largest components), related, tied (bool, equal at two decimals to a neighbour),
+        tie_break (the step that put it ahead of the next tied decision: nodes, score, …, id).
     matches : DataFrame
-        :func:`match_candidates` for the ``top`` gap nodes.
+        :func:`match_candidates` for the nodes of the ``top`` gap decisions (every node of a
+        whole missing segment).
     network : LocalNetwork
         The local firm network of the window (:func:`local_network`).
     info : DataFrame
@@ -1497,11 +1754,17 @@ class GapAnalysis:
         :func:`single_supplier_nodes`, :func:`dependent_buyers`, :func:`exit_ranking`,
         :func:`security_matrix`.
     exit : ExitStress or None
-        The stress test of the page's firm (None: no active local firm).
+        The stress test of the page's firm (None: no active local firm); its ``value_share`` is
+        of ``local_trade``.
     tables : mapping of str to DataFrame
         The workspace tables it was built from.
     top : int
-        The number of top gap nodes matched with candidates (``top`` of :func:`gap_analysis`).
+        The number of top gap decisions whose nodes are matched with candidates (``top`` of
+        :func:`gap_analysis`).
+    local_trade : float
+        The park's local trade of the window (currency): the value-stream map's local → local
+        value, the one figure of the report; the denominator of every exit share (``exit``,
+        ``ranking.value_share``, :meth:`stress`).
 
     See Also
     --------
@@ -1532,8 +1795,12 @@ class GapAnalysis:
     exit: ExitStress | None
     security: pd.DataFrame
     tables: Mapping[str, pd.DataFrame] = field(repr=False, default_factory=dict)
-    #: the number of top gap nodes matched with candidates (``top`` of :func:`gap_analysis`)
+    #: the number of top gap decisions matched with candidates (``top`` of :func:`gap_analysis`)
     top: int = 5
+    #: :func:`gap_decisions`: the gaps as decisions, ranked (the month's top gap first)
+    decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
+    #: the park's local trade of the window (currency), the denominator of the exit shares
+    local_trade: float = float("nan")
 
     def stress(self, firm_id: str, *, per_node: int = 5) -> ExitStress:
         """The exit stress test of another firm, on the same month, network and settings.
@@ -1566,7 +1833,10 @@ class GapAnalysis:
         """
         return exit_stress(self.network, firm_id, cov=self.gene_map.coverage, firm_nodes=self.tables["firm_nodes"],
                            info=self.info, candidates=self.tables.get("candidates"), density=self.density,
-                           threshold=self.threshold, per_node=per_node)
+                           threshold=self.threshold, per_node=per_node, total=self._total())
+
+    def _total(self) -> float | None:
+        return None if math.isnan(self.local_trade) else self.local_trade
 
     def reprioritise(self, weights: Mapping[str, Any]) -> pd.DataFrame:
         """:func:`gap_priority` again with other weights (nothing else recomputed).
@@ -1598,15 +1868,48 @@ class GapAnalysis:
                             chain_nodes=self.tables["chain_nodes"], chain_edges=self.tables.get("chain_edges"),
                             candidates=self.tables.get("candidates"), weights=weights)
 
+    def redecide(self, weights: Mapping[str, Any]) -> pd.DataFrame:
+        """:func:`gap_decisions` of :meth:`reprioritise` (the decisions with other weights).
+
+        Parameters
+        ----------
+        weights : mapping of str to number or str
+            Gap-priority weights (see :func:`priority_weights`).
+
+        Returns
+        -------
+        DataFrame
+            The columns of :func:`gap_decisions`.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> ws = tiny()
+        >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
+        >>> d = ga.redecide({"importance": 0, "demand": 0, "feasibility": 0, "fragility": 1})
+        >>> d[["decision_id", "score", "tied"]]            # N.LI and N.CATH tie at 0.60
+          decision_id  score   tied
+        0      N.PACK    1.0  False
+        1        N.LI    0.6   True
+        2      N.CATH    0.6   True
+        3      N.CELL    0.3  False
+        >>> d["tie_break"].tolist()                         # N.LI first: the more important node
+        ['', 'importance', '', '']
+        """
+        return gap_decisions(self.reprioritise(weights), self.gene_map.coverage, self.tables.get("candidates"))
+
     @property
     def headline(self) -> dict:
         """Numbers for summary.json: the month, the health headline, gap_nodes, top_gaps and
-        top_gap_scores (the first 10), priority_weights, matched_candidates (distinct candidates
-        matched), single_supplier_nodes, dependent_buyers (number), dependence_threshold,
+        top_gap_scores (the first 10 nodes), decisions (the number of decisions), top_decisions
+        and top_decision_scores (the first 10), ties (decision ids tied at two decimals with a
+        neighbour, among the first 10), priority_weights, matched_candidates (distinct candidates
+        matched), single_supplier_nodes, dependent_buyers (distinct buyers), dependent_pairs
+        (buyer–supplier pairs), dependence_threshold, local_trade (the exit shares' denominator),
         systemic_top (the first 5 firms of the ranking), exit (:attr:`ExitStress.headline` or None),
         security (nodes per quadrant), critical_nodes.
         """
-        p = self.priority
+        p, d = self.priority, self.decisions.head(10)
         q = self.security["quadrant"].value_counts()
         top = self.ranking.head(5)
         return {
@@ -1615,11 +1918,17 @@ class GapAnalysis:
             "gap_nodes": int(len(p)),
             "top_gaps": p["node_id"].head(10).tolist(),
             "top_gap_scores": [round(float(v), 6) for v in p["score"].head(10)],
+            "decisions": int(len(self.decisions)),
+            "top_decisions": d["decision_id"].tolist(),
+            "top_decision_scores": [round(float(v), 6) for v in d["score"]],
+            "ties": d.loc[d["tied"].astype(bool), "decision_id"].tolist() if len(d) else [],
             "priority_weights": p.attrs.get("weights", {}),
             "matched_candidates": int(self.matches["firm_id"].nunique()) if len(self.matches) else 0,
             "single_supplier_nodes": self.single_nodes["node_id"].tolist(),
-            "dependent_buyers": int(len(self.dependent)),
+            "dependent_buyers": int(self.dependent["buyer"].nunique()) if len(self.dependent) else 0,
+            "dependent_pairs": int(len(self.dependent)),
             "dependence_threshold": self.threshold,
+            "local_trade": _num(self.local_trade),
             "systemic_top": top["firm_id"].tolist(),
             "exit": self.exit.headline if self.exit is not None else None,
             "security": {k: int(q.get(k, 0)) for k in QUADRANTS},
@@ -1677,15 +1986,25 @@ def _node_flows(tables: Mapping[str, pd.DataFrame], month: str, window: int,
     return vs.segment_flows(tables, month, window=window, level="node")
 
 
+def _local_trade(sf: vs.SegmentFlows, value_stream: vs.ValueStream | None) -> float:
+    """The park's local trade of the window: the value-stream map's figure when it covers the same
+    window and every flow kind, else the local value of the node-level flows (value is conserved
+    across levels, so it is the same sum)."""
+    if value_stream is not None and value_stream.kind is None and list(value_stream.flows.months) == list(sf.months):
+        return float(value_stream.totals["local_value"])
+    return float(vs.sourcing_totals(sf)["local_value"])
+
+
 def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mapping[str, Any], month: str, *,
                  exit_firm: str | None = None, top: int = 5, per_node: int = 5,
                  gene_map: gmap.GeneMap | None = None, value_stream: vs.ValueStream | None = None,
                  health: Health | None = None) -> GapAnalysis:
     """The whole gap analysis of ``month`` with the workspace's settings.
 
-    Builds the gene map (unless given), the node density, the gap priority, the candidate matches,
-    the local network, the firm details, the single points of failure, the dependent buyers, the
-    exit ranking, the security matrix and the exit stress test of one firm.
+    Builds the gene map (unless given), the node density, the gap priority and the gap decisions,
+    the candidate matches, the local network, the firm details, the single points of failure, the
+    dependent buyers, the exit ranking, the security matrix and the exit stress test of one firm;
+    exit shares are of the park's local trade as the value-stream map counts it.
 
     Parameters
     ----------
@@ -1700,7 +2019,7 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     exit_firm : str, optional
         The firm to stress-test (default :func:`default_exit_firm`).
     top : int, default 5
-        Gap nodes matched with candidates.
+        Gap decisions whose nodes are matched with candidates (the first rows of the decisions).
     per_node : int, default 5
         Options per node, in the matches and in the backup plan.
     gene_map : GeneMap, optional
@@ -1716,8 +2035,9 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     Returns
     -------
     GapAnalysis
-        health, gene_map, density, priority, matches, network, info, single_nodes, dependent,
-        ranking, exit, security (tables described in :func:`gap_priority`,
+        health, gene_map, density, priority, decisions, matches, network, info, single_nodes,
+        dependent, ranking, exit, security, local_trade (tables described in :func:`gap_priority`,
+        :func:`gap_decisions`,
         :func:`match_candidates`, :func:`single_supplier_nodes`, :func:`dependent_buyers`,
         :func:`exit_ranking`, :class:`ExitStress`, :func:`security_matrix`); money in the
         workspace currency summed over the window.
@@ -1755,15 +2075,21 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     priority = gap_priority(gm.coverage, gm.feasibility, chain_nodes=tables["chain_nodes"],
                             chain_edges=tables.get("chain_edges"), candidates=cands,
                             weights=settings.priority_weights)
-    matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node)
+    decisions = gap_decisions(priority, gm.coverage, cands)
+    matched = [n for nodes in decisions["nodes"].head(int(top)) for n in nodes]
+    matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node,
+                               nodes=matched)
     net = local_network(tables, month, window=window)
     info = firm_info(tables, month)
     single = single_supplier_nodes(gm.coverage, net, tables["firms"], cands)
     dep = dependent_buyers(net, info, threshold=threshold)
-    ranking = exit_ranking(net, gm.coverage, info=info, threshold=threshold)
-    security = security_matrix(_node_flows(tables, month, window, value_stream), gm.coverage, candidates=cands)
+    sf = _node_flows(tables, month, window, value_stream)
+    local_trade = _local_trade(sf, value_stream)
+    ranking = exit_ranking(net, gm.coverage, info=info, threshold=threshold, total=local_trade)
+    security = security_matrix(sf, gm.coverage, candidates=cands)
     ga = GapAnalysis(month, threshold, hl, gm, density, priority, matches, net, info, single, dep, ranking, None,
-                     security, tables, int(top))
+                     security, tables, int(top), decisions=decisions,
+                     local_trade=local_trade)
     firm = exit_firm or default_exit_firm(ranking)
     if firm is not None:
         ga.exit = ga.stress(firm, per_node=per_node)

@@ -1,7 +1,7 @@
 """Health diagnosis (生态健康度诊断, DESIGN.md §6): how the park stands against its benchmark park.
 
 The one definition of health, used by every page: the gap analysis (radar, indicators, weakest
-stave), the dynamic evaluation (the same dimensions month by month) and the index.
+dimension), the dynamic evaluation (the same dimensions month by month) and the index.
 
 Definitions
 -----------
@@ -19,8 +19,9 @@ Metrics are grouped into **dimensions** (:data:`DIMENSIONS`, the one place the g
 defined; overridable with ``dimensions`` in workspace.yaml, see :func:`dimension_settings`).
 **Dimension score** = mean of its metrics' capped ratios (metrics without a value or a
 benchmark are left out and listed); **health index** = weighted mean of the dimension scores
-(weights of the scored dimensions, rescaled); the **weakest stave** (木桶短板) is the dimension
-with the lowest score (ties: the first in dimension order). 1.0 = at the benchmark park's level.
+(weights of the scored dimensions, rescaled); the **weakest dimension** (木桶短板, the short
+stave of the barrel) is the dimension with the lowest score (ties: the first in dimension
+order). 1.0 = at the benchmark park's level.
 
 :func:`health` gives one month in full (every metric, its value month, status, ratio);
 :func:`health_history` the dimension scores, the index and the weakest dimension of every

@@ -16,6 +16,8 @@ Examples
 'The gaps to close first: 1. Lithium (single firm, score 0.87, mostly importance)'
 >>> headline_cards(ga, "en")["Critical technology nodes"]
 '2'
+>>> reasons_text(("importance", "demand"), "en"), reasons_text(("importance", "demand"), "zh")
+('importance and demand pull', '重要度和需求拉动')
 """
 from __future__ import annotations
 
@@ -23,18 +25,26 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ecolib.analyses.gaps import FULL_AT, QUADRANTS, ExitStress, GapAnalysis
+from ecolib.analyses.gaps import FULL_AT, PRECISION, QUADRANTS, ExitStress, GapAnalysis
 from ecolib.presentation import fmt
-from ecolib.presentation.i18n import display_name, display_names, t
+from ecolib.presentation.i18n import display_name, display_names, has, t
+from ecolib.presentation.tables import Table
 from ecolib.presentation.narrative import health as health_words
 from ecolib.presentation.narrative.health import list_text as _items
 
-__all__ = ["node_names", "firm_names", "firm_name", "status_label", "weights_text", "headline_cards",
+__all__ = ["node_names", "firm_names", "firm_name", "status_label", "weights_text", "reasons_text",
+           "decision_name", "decision_status", "score_text", "rows_left", "headline_cards",
            "intro_values", "priority_values", "matches_values", "single_values", "exit_values", "security_values",
-           "method_values", "summary", "health", "priority", "matches", "single", "exit", "ranking", "security",
-           "explore_summary"]
+           "method_values", "summary", "health", "priority", "priority_ties", "matches", "single", "exit", "ranking",
+           "security", "explore_summary"]
 
 _KEY = "gaps.finding"
+
+
+def _tn(key: str, lang: str, n: int, **values) -> str:
+    """``t(key)``, or its singular ``<key>_one`` where ``n`` is 1 and the language has one."""
+    one = f"{key}_one"
+    return t(one if int(n) == 1 and has(one, lang) else key, lang, n=n, **values)
 
 
 # =========================================================================== names
@@ -61,6 +71,46 @@ def status_label(status: str, lang: str = "en") -> str:
     return t(f"genemap.status.{status}", lang) if status else "–"
 
 
+def reasons_text(reasons, lang: str = "en") -> str:
+    """The main driver(s) of a score as words: one component, or two tied ones joined by 'and'
+    ('–' for none). ``reasons``: a tuple of component ids (``reasons`` of the priority or the
+    decisions) or one id."""
+    items = [reasons] if isinstance(reasons, str) else list(reasons or ())
+    words = [t(f"gaps.component.{k}", lang) for k in items if k]
+    if lang == "en":
+        words = [w.lower() for w in words]
+    if not words:
+        return "–"
+    if len(words) == 1:
+        return words[0]
+    return t("gaps.name_sep", lang).join(words[:-1]) + t("gaps.and", lang) + words[-1]
+
+
+def decision_name(row, lang: str = "en") -> str:
+    """The name of a gap decision (a row of ``ga.decisions``): the node's, or the segment's."""
+    return display_name(row["name"], row["name_zh"], lang)
+
+
+def decision_status(row, lang: str = "en") -> str:
+    """The status of a gap decision as a label: the node's status, or 'Whole segment missing
+    (4 nodes)' for a segment."""
+    if row["kind"] == "segment":
+        return t("gaps.decision.whole_segment", lang, n=int(row["n_nodes"]))
+    return status_label(row["status"], lang)
+
+
+def score_text(score: float, tied: bool, lang: str = "en") -> str:
+    """A gap score at the shown precision, with '(tied)' when it ties with a neighbour."""
+    text = fmt.number(score, PRECISION)
+    return t("gaps.decision.score_tied", lang, score=text) if tied else text
+
+
+def rows_left(spec: Table, source, lang: str = "en", currency: str = "CNY") -> int:
+    """How many rows of the table ``spec`` of ``source`` the page leaves out (beyond its
+    ``max_rows``; the report's spreadsheet keeps them all): 0 when it shows them all."""
+    return max(0, len(spec.rows(source, lang, currency)) - int(spec.max_rows))
+
+
 def weights_text(weights: Mapping[str, float], lang: str = "en") -> str:
     """The gap-priority weights as text, e.g. 'Importance 30%, Demand pull 30%, …'.
 
@@ -78,21 +128,27 @@ def weights_text(weights: Mapping[str, float], lang: str = "en") -> str:
 
 def headline_cards(ga: GapAnalysis, lang: str = "en") -> dict[str, str]:
     """Headline figures as ``{label: formatted value}``: the health cards
-    (:func:`ecolib.presentation.narrative.health.headline_cards`), the top gap, the firms hit
-    by the exit of the stress-tested firm and the number of critical nodes."""
+    (:func:`ecolib.presentation.narrative.health.headline_cards`), the top gap decision
+    (``ga.decisions.iloc[0]``, as the month's brief), the firms hit by the exit of the
+    stress-tested firm and the number of critical nodes."""
     cards = health_words.headline_cards(ga.health, lang)
-    if len(ga.priority):
-        cards[t("gaps.headline.top_gap", lang)] = display_name(ga.priority["name"].iloc[0],
-                                                               ga.priority["name_zh"].iloc[0], lang)
+    d = ga.decisions
+    if len(d):
+        top = d.iloc[0]
+        label = t("gaps.headline.top_gap_segment", lang, n=int(top["n_nodes"])) if top["kind"] == "segment" \
+            else t("gaps.headline.top_gap", lang)
+        cards[label] = decision_name(top, lang)
     if ga.exit is not None:
         cards[t("gaps.headline.exit", lang, firm=firm_name(ga, ga.exit.firm_id, lang))] = fmt.count(len(ga.exit.affected))
     cards[t("gaps.headline.critical", lang)] = fmt.count((ga.security["quadrant"] == "critical").sum())
     return cards
 
 
-def intro_values(ga: GapAnalysis) -> dict[str, str]:
-    """``month``, ``first`` and ``last`` (the window) of the page intro ``gaps.intro``."""
-    return {"month": ga.month, "first": ga.network.months[0], "last": ga.network.months[-1]}
+def intro_values(ga: GapAnalysis, benchmark: str | None = None, lang: str = "en") -> dict[str, str]:
+    """``month``, ``first`` and ``last`` (the window) and ``benchmark`` (the benchmark park's
+    name; default "the benchmark park") of the page intro ``gaps.intro``."""
+    return {"month": ga.month, "first": ga.network.months[0], "last": ga.network.months[-1],
+            "benchmark": benchmark or t("common.benchmark_park", lang)}
 
 
 def priority_values(ga: GapAnalysis, lang: str = "en") -> dict[str, str]:
@@ -101,8 +157,9 @@ def priority_values(ga: GapAnalysis, lang: str = "en") -> dict[str, str]:
 
 
 def matches_values(ga: GapAnalysis) -> dict[str, object]:
-    """``n`` (the top gaps matched) and ``cap`` (the minimum capability) of the matches intro."""
-    return {"n": ga.top, "cap": fmt.number(ga.gene_map.coverage.min_capability, 2)}
+    """``n`` (the top gap decisions matched) and ``cap`` (the minimum capability) of the matches intro."""
+    return {"n": min(ga.top, len(ga.decisions)) if len(ga.decisions) else ga.top,
+            "cap": fmt.number(ga.gene_map.coverage.min_capability, 2)}
 
 
 def single_values(ga: GapAnalysis) -> dict[str, str]:
@@ -121,30 +178,105 @@ def security_values() -> dict[str, int]:
     return {"full": FULL_AT}
 
 
-def method_values(ga: GapAnalysis) -> dict[str, str]:
-    """``month``, ``first``, ``last``, ``cap`` and ``threshold`` of the method section."""
-    return {**intro_values(ga), "cap": fmt.number(ga.gene_map.coverage.min_capability, 2),
+def method_values(ga: GapAnalysis, benchmark: str | None = None, lang: str = "en") -> dict[str, str]:
+    """``month``, ``first``, ``last``, ``benchmark``, ``cap`` and ``threshold`` of the method section."""
+    return {**intro_values(ga, benchmark, lang), "cap": fmt.number(ga.gene_map.coverage.min_capability, 2),
             "threshold": fmt.pct(ga.threshold, 0)}
 
 
 # =========================================================================== findings per section
 
 
-def summary(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """The page's summary: the weakest stave, the top gaps (and a missing segment), the stress
-    test's total and the security counts."""
-    return (health(ga, lang, currency)[-1:] + priority(ga, lang, currency)[:2] + exit(ga, lang, currency)[:1]
+def summary(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *, benchmark: str | None = None) -> list[str]:
+    """The page's summary: the weakest dimension, the top gap decisions (and how a tie for the
+    first place was broken), the stress test's total and the critical nodes."""
+    top = _priority_top(ga, lang)
+    ties = priority_ties(ga.decisions, lang, limit=1)
+    return (health(ga, lang, currency, benchmark=benchmark)[-1:] + top + ties + exit(ga, lang, currency)[:1]
             + security(ga, lang, currency)[1:2])
 
 
-def health(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """The health section: :func:`ecolib.presentation.narrative.health.findings` of ``ga.health``."""
-    return health_words.findings(ga.health, lang, currency)
+def health(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *, benchmark: str | None = None) -> list[str]:
+    """The health section: :func:`ecolib.presentation.narrative.health.findings` of ``ga.health``
+    (``benchmark``: the benchmark park's name)."""
+    return health_words.findings(ga.health, lang, currency, benchmark=benchmark)
 
 
-def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """The top five gaps with their status, score and main driver, then each wholly missing
-    segment with its best-placed node.
+def _item(r, lang: str) -> str:
+    if r["kind"] == "segment":
+        status = t("gaps.decision.whole_segment_text", lang, n=int(r["n_nodes"]))
+    else:
+        status = decision_status(r, lang)
+        status = status.lower() if lang == "en" else status
+    key = "priority_item_tied" if bool(r["tied"]) else "priority_item"
+    return t(f"{_KEY}.{key}", lang, rank=int(r["rank"]), node=decision_name(r, lang), status=status,
+             score=fmt.number(r["score"], PRECISION), reason=reasons_text(r["reasons"], lang))
+
+
+def _priority_top(ga: GapAnalysis, lang: str, n: int = 5, decisions: pd.DataFrame | None = None) -> list[str]:
+    d = ga.decisions if decisions is None else decisions
+    if not len(d):
+        return []
+    items = [_item(r, lang) for _, r in d.head(n).iterrows()]
+    return [t(f"{_KEY}.priority_top", lang, items=t("gaps.list_sep", lang).join(items))]
+
+
+def priority_ties(decisions: pd.DataFrame, lang: str = "en", *, limit: int = 5) -> list[str]:
+    """One sentence per pair of neighbouring decisions tied at the shown precision among the
+    first ``limit`` decisions: the shown score and the step of the tie-break that ordered them
+    (more nodes closed, the score before rounding, a component, or none: arbitrary).
+
+    Parameters
+    ----------
+    decisions : DataFrame
+        :func:`ecolib.analyses.gaps.gap_decisions` (``ga.decisions``).
+    lang : str
+        ``en`` or ``zh``.
+    limit : int, default 5
+        Only ties of a decision among the first ``limit`` with the next one.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.gaps import gap_analysis
+    >>> ws = tiny()
+    >>> d = gap_analysis(ws.tables, ws.settings, "2026-03").redecide({"importance": 0, "demand": 0,
+    ...                                                              "feasibility": 0, "fragility": 1})
+    >>> priority_ties(d, "en")
+    ['Lithium (#2) and Cathode (#3) are tied at 0.60; Lithium is ranked ahead: the scores are equal, and its importance is higher (1.00 against 0.50).']
+    """
+    out: list[str] = []
+    d = decisions.reset_index(drop=True)
+    for i in range(min(int(limit), len(d) - 1)):          # the first few decisions
+        step = d.at[i, "tie_break"]
+        if not step:
+            continue
+        a, b = d.iloc[i], d.iloc[i + 1]
+        first, second = decision_name(a, lang), decision_name(b, lang)
+        if step == "nodes":
+            why = t(f"{_KEY}.tie_nodes", lang, first=first, second=second, a=int(a["n_nodes"]), b=int(b["n_nodes"]))
+        elif step == "score":
+            why = t(f"{_KEY}.tie_score", lang, first=first, a=fmt.number(a["score"], PRECISION + 1),
+                    b=fmt.number(b["score"], PRECISION + 1))
+        elif step == "id":
+            why = t(f"{_KEY}.tie_none", lang)
+        else:
+            component = t(f"gaps.component.{step}", lang)
+            why = t(f"{_KEY}.tie_component", lang, first=first, component=component.lower() if lang == "en" else component,
+                    a=fmt.number(a[step], 2), b=fmt.number(b[step], 2))
+        out.append(t(f"{_KEY}.tie", lang, first=first, second=second, rank_a=int(a["rank"]), rank_b=int(b["rank"]),
+                     score=fmt.number(a["score"], PRECISION), why=why))
+    return out
+
+
+def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,
+             decisions: pd.DataFrame | None = None) -> list[str]:
+    """The top five gap decisions with their status, score and main driver; how each tie among
+    them was broken; then each wholly missing segment ranked as one decision, with its nodes.
 
     Parameters
     ----------
@@ -152,37 +284,37 @@ def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[s
         From :func:`ecolib.analyses.gaps.gap_analysis` (or ``MonthModel.gaps``).
     lang, currency : str
         Language and currency.
+    decisions : DataFrame, optional
+        Other decisions (e.g. :meth:`~ecolib.analyses.gaps.GapAnalysis.redecide`); default
+        ``ga.decisions``.
 
     Returns
     -------
     list of str
     """
-    p = ga.priority
-    if not len(p):
+    d = ga.decisions if decisions is None else decisions
+    if not len(d):
         return [t(f"{_KEY}.priority_none", lang)]
     nodes = node_names(ga, lang)
     out: list[str] = []
-    if p.attrs.get("note") == "weights_all_zero":
+    if d.attrs.get("note") == "weights_all_zero":
         out.append(t(f"{_KEY}.priority_zero", lang))
-    items = [t(f"{_KEY}.priority_item", lang, rank=int(r.rank), node=nodes.get(r.node_id, r.node_id),
-               status=status_label(r.status, lang).lower() if lang == "en" else status_label(r.status, lang),
-               score=fmt.number(r.score, 2),
-               reason=t(f"gaps.component.{r.reason}", lang).lower() if r.reason else "–")
-             for r in p.head(5).itertuples()]
-    out.append(t(f"{_KEY}.priority_top", lang, items=t("gaps.list_sep", lang).join(items)))
-    for seg in ga.gene_map.coverage.headline.get("missing_segments", []):   # a few segments at most
-        rows = p[p["segment_id"] == seg]
-        if not len(rows):
-            continue
-        best = rows.iloc[0]
-        related = t("gaps.name_sep", lang).join(nodes.get(n, n) for n in best["related"][:3]) or "–"
-        out.append(t(f"{_KEY}.priority_segment", lang, segment=nodes.get(seg, seg), n=len(rows),
-                     rank=int(best["rank"]), related=related, candidates=int(rows["candidates"].sum())))
+    out += _priority_top(ga, lang, decisions=d)
+    out += priority_ties(d, lang)
+    sep = t("gaps.name_sep", lang)
+    for _, r in d[d["kind"] == "segment"].iterrows():      # the wholly missing segments: a few at most
+        related = sep.join(nodes.get(n, n) for n in r["related"][:3])
+        key = "priority_segment" if related else "priority_segment_unrelated"
+        out.append(t(f"{_KEY}.{key}", lang, segment=decision_name(r, lang), n=int(r["n_nodes"]), rank=int(r["rank"]),
+                     nodes=_items([nodes.get(n, n) for n in r["nodes"]], lang, 6, sep=sep, what="nodes"),
+                     lead=nodes.get(r["lead_node"], r["lead_node"]), score=fmt.number(r["score"], PRECISION),
+                     related=related, candidates=int(r["candidates"])))
     return out
 
 
 def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
-    """Per top gap node, the number of candidates and the best one; the top nodes without any."""
+    """Per node of the top gap decisions (every node of a whole segment), the number of
+    candidates and the best one; the nodes without any."""
     m = ga.matches
     if not len(m):
         return [t(f"{_KEY}.match_none", lang)]
@@ -194,9 +326,10 @@ def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
     for r in best.itertuples():   # top nodes only (≤ top)
         n, listed = int(total.get(r.node_id, shown[r.node_id])), int(shown[r.node_id])
         key = "match_node" if listed < n else "match_node_all"
-        out.append(t(f"{_KEY}.{key}", lang, node=nodes.get(r.node_id, r.node_id), n=n, shown=listed,
-                     firm=display_name(r.name, r.name_zh, lang), region=r.region if isinstance(r.region, str) else "–",
-                     cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
+        region = display_name(r.region, r.region_zh, lang) if isinstance(r.region, str) else "–"
+        out.append(_tn(f"{_KEY}.{key}", lang, n, node=nodes.get(r.node_id, r.node_id), shown=listed,
+                       firm=display_name(r.name, r.name_zh, lang), region=region,
+                       cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
     without = m.attrs.get("without", [])
     if without:
         out.append(t(f"{_KEY}.match_without", lang,
@@ -215,16 +348,19 @@ def single(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str
     if len(core):
         out.append(t(f"{_KEY}.single_nodes", lang, n=len(s), items=_items(
             [t(f"{_KEY}.single_item", lang, node=nodes.get(r.node_id, r.node_id), firm=firms.get(r.firm_id, r.firm_id))
-             for r in core.itertuples()], lang)))
+             for r in core.itertuples()], lang, what="nodes")))
     elif len(s):
         out.append(t(f"{_KEY}.single_nodes_nocore", lang, n=len(s)))
     dep = ga.dependent
     if len(dep):
-        out.append(t(f"{_KEY}.dependent", lang, n=len(dep), threshold=thr, items=_items(
-            [t(f"{_KEY}.dependent_item", lang, buyer=firms.get(r.buyer, r.buyer),
-               supplier=firms.get(r.supplier, r.supplier), share=fmt.pct(r.share, 0),
-               value=fmt.money(r.value, lang, currency))
-             for r in dep.head(3).itertuples()], lang, 3)))
+        buyers = int(dep["buyer"].nunique())
+        multi = int(dep.loc[dep["depends_on"] > 1, "buyer"].nunique())
+        items = _items([t(f"{_KEY}.dependent_item", lang, buyer=firms.get(r.buyer, r.buyer),
+                          supplier=firms.get(r.supplier, r.supplier), share=fmt.pct(r.share, 0),
+                          value=fmt.money(r.value, lang, currency))
+                        for r in dep.head(3).itertuples()], lang, 3)
+        key = "dependent_multi" if multi else "dependent"
+        out.append(t(f"{_KEY}.{key}", lang, n=buyers, threshold=thr, multi=multi, pairs=len(dep), items=items))
     else:
         out.append(t(f"{_KEY}.dependent_none", lang, threshold=thr))
     return out
@@ -259,15 +395,16 @@ def exit(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,  # noqa: A
     if not e.active_local:
         return [t("gaps.exit_none", lang, firm=name, month=ga.month)]
     out: list[str] = []
-    out.append(t(f"{_KEY}.exit_total", lang, firm=name, value=fmt.money(e.value_lost, lang, currency),
-                 share=fmt.pct(e.value_share, 1), n=len(e.affected), threshold=thr, buyers=e.dependent_buyers,
-                 suppliers=e.dependent_suppliers))
+    out.append(_tn(f"{_KEY}.exit_total", lang, len(e.affected), firm=name,
+                   value=fmt.money(e.value_lost, lang, currency),
+                   share=fmt.pct(e.value_share, 1), threshold=thr, buyers=e.dependent_buyers,
+                   suppliers=e.dependent_suppliers))
     if len(e.affected):
         items = t("gaps.list_sep", lang).join(
             t(f"{_KEY}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
             for r in e.affected.head(8).itertuples())
         if len(e.affected) > 8:
-            items += t("gaps.and_more", lang, n=len(e.affected) - 8)
+            items += t("gaps.and_more_firms", lang, n=len(e.affected) - 8)
         out.append(t(f"{_KEY}.exit_suppliers", lang, items=items))
     lost = e.nodes_lost
     if lost:
@@ -280,15 +417,16 @@ def exit(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,  # noqa: A
         first = b[b["node_id"] == node].head(1)
         if len(first):
             r = first.iloc[0]
+            where = display_name(r["where"], r["where_zh"], lang) if isinstance(r["where"], str) and r["where"] else ""
             label = f"{display_name(r['name'], r['name_zh'], lang)} ({t(f'gaps.kind.{r.kind}', lang)}" \
-                    f"{', ' + str(r['where']) if isinstance(r['where'], str) and r['where'] else ''})"
+                    f"{', ' + where if where else ''})"
             if lang == "zh":
                 label = label.replace(" (", "（").replace(", ", "，").replace(")", "）")
             parts.append(t(f"{_KEY}.exit_backup_item", lang, node=nodes.get(node, node), first=label))
         else:
             parts.append(t(f"{_KEY}.exit_backup_none", lang, node=nodes.get(node, node)))
     if parts:
-        out.append(t(f"{_KEY}.exit_backup", lang, items=_items(parts, lang, 6)))
+        out.append(t(f"{_KEY}.exit_backup", lang, items=_items(parts, lang, 6, what="nodes")))
     return out
 
 
@@ -299,7 +437,7 @@ def ranking(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
         return [t("gaps.none", lang)]
     firms = firm_names(ga, lang)
     out = [t(f"{_KEY}.ranking_top", lang, items=t("gaps.list_sep", lang).join(
-        t(f"{_KEY}.ranking_item", lang, firm=firms.get(x.firm_id, x.firm_id), n=int(x.affected_firms),
+        _tn(f"{_KEY}.ranking_item", lang, int(x.affected_firms), firm=firms.get(x.firm_id, x.firm_id),
           value=fmt.money(x.value_lost, lang, currency)) for x in r.head(3).itertuples()))]
     n_single = int((r["nodes_lost"] > 0).sum())
     if n_single:
@@ -319,7 +457,7 @@ def security(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[s
     if len(crit):
         out.append(t(f"{_KEY}.security_critical", lang, items=_items(
             [t(f"{_KEY}.security_item", lang, node=nodes.get(r.node_id, r.node_id), dependence=fmt.pct(r.dependence, 0),
-               n=int(r.alternatives)) for r in crit.itertuples()], lang, 6)))
+               n=int(r.alternatives)) for r in crit.itertuples()], lang, 6, what="nodes")))
     return out
 
 

@@ -33,18 +33,22 @@ from ecolib.presentation.names import metric_name, name_of
 __all__ = ["list_text", "metric_value", "dimension_name", "headline_cards", "findings", "trend_findings"]
 
 
-def list_text(parts: list[str], lang: str = "en", limit: int = 5) -> str:
-    """The first ``limit`` of ``parts`` joined by the list separator, then "and N more".
+def list_text(parts: list[str], lang: str = "en", limit: int = 5, *, sep: str | None = None,
+              what: str | None = None) -> str:
+    """The first ``limit`` of ``parts`` joined by ``sep`` (default the list separator), then
+    "and N more" (``what``: ``firms`` or ``nodes``, for the Chinese measure word 家 / 个).
 
     Examples
     --------
     >>> list_text(["a", "b", "c"], "en", 2)
     'a; b and 1 more'
+    >>> list_text(["甲", "乙", "丙"], "zh", 2, what="firms")
+    '甲；乙，另有 1 家'
     """
-    sep = t("gaps.list_sep", lang)
+    sep = t("gaps.list_sep", lang) if sep is None else sep
     text = sep.join(parts[:limit])
     if len(parts) > limit:
-        text += t("gaps.and_more", lang, n=len(parts) - limit)
+        text += t(f"gaps.and_more_{what}" if what else "gaps.and_more", lang, n=len(parts) - limit)
     return text
 
 
@@ -71,7 +75,7 @@ def dimension_name(h: Health | HealthHistory, dimension: str, lang: str = "en") 
 
 def headline_cards(h: Health, lang: str = "en") -> dict[str, str]:
     """The health cards of the gap page: ``{label: text}`` for the health index and (when a
-    dimension is scored) the weakest stave with its score.
+    dimension is scored) the weakest dimension with its score.
 
     Parameters
     ----------
@@ -85,16 +89,16 @@ def headline_cards(h: Health, lang: str = "en") -> dict[str, str]:
     dict
         Label → formatted value (percent of the benchmark level).
     """
-    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 0) if not math.isnan(h.index) else "–"}
+    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 1) if not math.isnan(h.index) else "–"}
     if h.weakest:
         score = h.dimensions.set_index("dimension").at[h.weakest, "score"]
         cards[t("gaps.headline.weakest", lang)] = f"{name_of(h.dims[h.weakest], lang)} {fmt.pct(score, 0)}"
     return cards
 
 
-def findings(h: Health, lang: str = "en", currency: str = "CNY") -> list[str]:
+def findings(h: Health, lang: str = "en", currency: str = "CNY", *, benchmark: str | None = None) -> list[str]:
     """The findings of the gap page's health section: the index and every scored dimension,
-    metrics whose value is from an earlier month, metrics not scored, and the weakest stave
+    metrics whose value is from an earlier month, metrics not scored, and the weakest dimension
     with the metric that pulls it down most.
 
     Parameters
@@ -103,6 +107,9 @@ def findings(h: Health, lang: str = "en", currency: str = "CNY") -> list[str]:
         From :func:`ecolib.analyses.health.health`.
     lang, currency : str
         Language (``en``/``zh``) and the currency of money values.
+    benchmark : str, optional
+        The benchmark park's name (:func:`ecolib.presentation.names.benchmark_name`); default
+        "the benchmark park".
 
     Returns
     -------
@@ -114,13 +121,14 @@ def findings(h: Health, lang: str = "en", currency: str = "CNY") -> list[str]:
     ecolib.analyses.health.health : builds ``h``.
     """
     key = "gaps.finding"
+    benchmark = benchmark or t("common.benchmark_park", lang)
     d = h.dimensions[h.dimensions["score"].notna()]
     if not len(d):
         return [t(f"{key}.health_none", lang)]
     out: list[str] = []
     items = t("gaps.name_sep", lang).join(t(f"{key}.health_item", lang, dimension=name_of(h.dims[r.dimension], lang),
                                             score=fmt.pct(r.score, 0)) for r in d.itertuples())
-    out.append(t(f"{key}.health", lang, index=fmt.pct(h.index, 0), items=items))
+    out.append(t(f"{key}.health", lang, index=fmt.pct(h.index, 1), items=items, benchmark=benchmark))
     m = h.metrics
     stale = m[m["counted"] & (m["value_month"] != h.month)]
     for r in stale.itertuples():   # a few metrics at most
@@ -137,11 +145,12 @@ def findings(h: Health, lang: str = "en", currency: str = "CNY") -> list[str]:
         out.append(t(f"{key}.weakest", lang, dimension=name_of(h.dims[h.weakest], lang), score=fmt.pct(row["score"], 0),
                      metric=metric_name(row["weakest_metric"], h.metric_defs, lang),
                      value=metric_value(h, row["weakest_metric"], wm["value"], lang, currency),
-                     benchmark=metric_value(h, row["weakest_metric"], wm["benchmark"], lang, currency)))
+                     target=metric_value(h, row["weakest_metric"], wm["benchmark"], lang, currency),
+                     benchmark=benchmark))
     return out
 
 
-def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]:
+def trend_findings(hh: HealthHistory, month: str, lang: str = "en", *, benchmark: str | None = None) -> list[str]:
     """Each dimension's score in ``month`` and a year earlier, then the weakest dimension: the
     same dimension and score as the gap analysis names for that month.
 
@@ -153,6 +162,8 @@ def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]
         YYYY-MM, the report month.
     lang : str
         ``en`` or ``zh``.
+    benchmark : str, optional
+        The benchmark park's name; default "the benchmark park".
 
     Returns
     -------
@@ -167,10 +178,13 @@ def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]
     >>> bench = pd.DataFrame({"metric": ["x"], "value": [10.0], "direction": ["higher"]})
     >>> hh = health_history(kpis, bench, month="2026-03", dimensions={"a": Dimension("a", ("x",))})
     >>> trend_findings(hh, "2026-03")[0]
-    "a: 80% of the benchmark park's level in 2026-03 (no score a year earlier)."
+    'a: 80% of the level of the benchmark park in 2026-03 (no score a year earlier).'
+    >>> trend_findings(hh, "2026-03", benchmark="Riverside Park")[-1]
+    'Health index in 2026-03: 80.0%. The weakest dimension is a at 80%, the same one the gap analysis names: the one to work on first.'
     """
     if month not in hh.scores.index or hh.scores.loc[month].isna().all():
         return [t("health.trend.none", lang, month=month)]
+    benchmark = benchmark or t("common.benchmark_park", lang)
     year_ago = mo.shift(month, -12)
     out = []
     for d, dim in hh.dims.items():
@@ -181,8 +195,8 @@ def trend_findings(hh: HealthHistory, month: str, lang: str = "en") -> list[str]
         before = hh.scores.at[year_ago, d] if year_ago in hh.scores.index else np.nan
         key = "health.trend.dimension" if pd.notna(before) else "health.trend.dimension_first"
         out.append(t(key, lang, dimension=name_of(dim, lang), score=fmt.pct(now, 0), month=month,
-                     before=fmt.pct(before, 0), year_ago=year_ago))
+                     before=fmt.pct(before, 0), year_ago=year_ago, benchmark=benchmark))
     weakest = hh.weakest.get(month)
     out.append(t("health.trend.weakest", lang, dimension=name_of(hh.dims[weakest], lang), month=month,
-                 score=fmt.pct(hh.scores.at[month, weakest], 0), index=fmt.pct(hh.index.get(month), 0)))
+                 score=fmt.pct(hh.scores.at[month, weakest], 0), index=fmt.pct(hh.index.get(month), 1)))
     return out

@@ -16,8 +16,8 @@ from ecolib.presentation import fmt
 from ecolib.presentation.escape import plot_text
 from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.names import metric_name, name_of
-from ecolib.presentation.narrative.gaps import status_label
-from ecolib.presentation.plots.theme import PALETTE, STATUS_COLOURS
+from ecolib.presentation.narrative.gaps import score_text, status_label
+from ecolib.presentation.plots.theme import PALETTE, STATUS_COLOURS, distinct_labels
 
 COMPONENT_COLOURS = {"importance": "#1f6f8b", "demand": "#e07a1f", "feasibility": "#4c9f38", "fragility": "#c0392b"}
 QUADRANT_COLOURS = {"critical": "#c0392b", "fragile": "#e67e22", "watch": "#f1c40f", "secure": "#27ae60"}
@@ -44,9 +44,9 @@ def _wrap(text: str, width: int = 18) -> str:
 # ------------------------------------------------------------------------------ health
 
 
-def health_radar(h: Health, lang: str = "en") -> go.Figure:
-    """Dimension scores of the park against the benchmark park (100 %) on a radar; the weakest
-    stave marked. Dimensions without a score are drawn at 0 with '(no data)'."""
+def health_radar(h: Health, lang: str = "en", *, benchmark: str | None = None) -> go.Figure:
+    """Dimension scores of the park against the benchmark park (100 %, named ``benchmark``) on a
+    radar; the weakest dimension marked. Dimensions without a score are drawn at 0 with '(–)'."""
     d = h.dimensions
     labels = [name_of(h.dims[x], lang) for x in d["dimension"]]
     score = d["score"].to_numpy(float)
@@ -56,7 +56,7 @@ def health_radar(h: Health, lang: str = "en") -> go.Figure:
         i = list(d["dimension"]).index(h.weakest)
         theta[i] = f"<b>{theta[i]} ▼</b>"
     fig = go.Figure()
-    fig.add_trace(go.Scatterpolar(r=[100] * len(theta) + [100], theta=theta + theta[:1], name=t("gaps.benchmark", lang),
+    fig.add_trace(go.Scatterpolar(r=[100] * len(theta) + [100], theta=theta + theta[:1], name=plot_text(benchmark or t("gaps.benchmark", lang)),
                                   line=dict(color=BENCH_COLOUR, dash="dash"), mode="lines",
                                   hoverinfo="skip"))
     fig.add_trace(go.Scatterpolar(r=list(shown) + list(shown[:1]), theta=theta + theta[:1], fill="toself",
@@ -66,16 +66,18 @@ def health_radar(h: Health, lang: str = "en") -> go.Figure:
                                   textposition="top center",
                                   hovertemplate="%{theta}: %{r:.0f}%<extra></extra>"))
     top = max(150.0, float(np.nanmax(shown)) if len(shown) else 150.0)
-    fig.update_layout(title=t("gaps.health_title", lang), height=480,
+    fig.update_layout(title=plot_text(t("gaps.health_title", lang,
+                                        benchmark=benchmark or t("common.benchmark_park", lang))), height=480,
                       polar=dict(radialaxis=dict(range=[0, top], ticksuffix="%", angle=45, tickangle=45,
                                                  tickfont=dict(size=9, color="#90a4ae"))),
                       margin=dict(l=80, r=80, t=100, b=40))
     return fig
 
 
-def metric_bars(h: Health, lang: str = "en") -> go.Figure:
-    """Every scored indicator as % of the benchmark (capped), grouped and coloured by
-    dimension; a line at 100 %."""
+def metric_bars(h: Health, lang: str = "en", *, benchmark: str | None = None) -> go.Figure:
+    """Every scored indicator as % of the benchmark park's level (capped; ``benchmark``: its
+    name), grouped and coloured by dimension; a line at 100 %."""
+    benchmark = benchmark or t("common.benchmark_park", lang)
     m = h.metrics[h.metrics["counted"]]
     dims = list(h.dims)
     fig = go.Figure()
@@ -90,7 +92,7 @@ def metric_bars(h: Health, lang: str = "en") -> go.Figure:
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
     fig.add_vline(x=100, line=dict(color=BENCH_COLOUR, dash="dash"))
     n = len(m)
-    fig.update_layout(title=t("gaps.metrics_title", lang), height=max(320, 110 + 28 * n),
+    fig.update_layout(title=plot_text(t("gaps.metrics_title", lang, benchmark=benchmark)), height=max(320, 110 + 28 * n),
                       xaxis=dict(range=[0, 100 * h.cap + 15], ticksuffix="%"),
                       yaxis=dict(autorange="reversed"), margin=dict(l=230, r=40, t=100, b=40))
     return fig
@@ -99,12 +101,27 @@ def metric_bars(h: Health, lang: str = "en") -> go.Figure:
 # ------------------------------------------------------------------------------ priority
 
 
+def _label(name: str, width: int = 40) -> str:
+    """A bar label on at most two lines (cut with … only beyond them)."""
+    lines = _wrap(name, width).split("<br>")
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: max(1, len(lines[1]) - 1)] + "…"]
+    return "<br>".join(lines)
+
+
 def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) -> go.Figure:
-    """The top gap nodes as stacked bars: each component's weighted part, so the length is the
-    score; the node's status marked by a coloured square."""
+    """The top gap decisions (``ga.decisions``; or nodes, ``ga.priority``) as stacked bars: each
+    component's weighted part, so the length is the score; the status marked by a coloured
+    square; a segment missing as a whole named as such; "(tied)" after a score tied at two
+    decimals with a neighbour."""
     p = priority.head(int(top))
-    labels = [f'<span style="color:{STATUS_COLOURS.get(s, "#999")}">■</span> {plot_text(_short(n))}'
-              for s, n in zip(p["status"], display_names(p, lang))]
+    names = display_names(p, lang)
+    if "kind" in p:
+        names = [t("gaps.decision.segment_card", lang, segment=n, n=int(k)) if kind == "segment" else n
+                 for n, kind, k in zip(names, p["kind"], p["n_nodes"])]
+    labels = distinct_labels([f'<span style="color:{STATUS_COLOURS.get(s, "#999")}">■</span> {_label(n)}'
+                              for s, n in zip(p["status"], names)])
+    tied = p["tied"].astype(bool).tolist() if "tied" in p else [False] * len(p)
     fig = go.Figure()
     w = priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
     for k in G.COMPONENTS:
@@ -114,15 +131,17 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
             customdata=np.c_[p[k].to_numpy(float)],
             hovertemplate="%{y}<br>" + plot_text(t(f"gaps.component.{k}", lang)) + " %{customdata[0]:.2f} → %{x:.3f}"
                           "<extra></extra>"))
-    fig.add_trace(go.Scatter(y=labels, x=p["score"], mode="text", text=[fmt.number(s, 2) for s in p["score"]],
+    fig.add_trace(go.Scatter(y=labels, x=p["score"], mode="text",
+                             text=[plot_text(score_text(s, x, lang)) for s, x in zip(p["score"], tied)],
                              textposition="middle right", showlegend=False, hoverinfo="skip"))
     status_note = "   ".join(f'<span style="color:{STATUS_COLOURS[s]}">■</span> {plot_text(status_label(s, lang))}'
                               for s in ("missing", "single", "thin"))
+    height = max(360, 150 + 38 * len(p))
     fig.update_layout(barmode="stack", title=t("gaps.priority_title", lang, n=len(p)),
-                      height=max(360, 150 + 30 * len(p)), yaxis=dict(autorange="reversed"),
-                      xaxis=dict(range=[0, 1.08], title=t("gaps.col.score", lang)),
-                      margin=dict(l=290, r=40, t=120, b=60),
-                      annotations=[dict(text=status_note, xref="paper", yref="paper", x=0, y=-0.02 - 30 / max(360, 150 + 30 * len(p)),
+                      height=height, yaxis=dict(autorange="reversed"),
+                      xaxis=dict(range=[0, 1.15], title=t("gaps.col.score", lang)),
+                      margin=dict(l=300, r=40, t=120, b=60),
+                      annotations=[dict(text=status_note, xref="paper", yref="paper", x=0, y=-0.02 - 30 / height,
                                         showarrow=False, xanchor="left", yanchor="top", font=dict(size=12))])
     return fig
 
@@ -135,7 +154,7 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
     sales (suppliers) that goes with the leaver, coloured by role; a line at the threshold."""
     a = e.affected.head(int(top))
     firms, nodes = display_names(a, lang), display_names(a, lang, base="node_name")
-    labels = [plot_text(_short(f, 30)) for f in firms]
+    labels = distinct_labels([_label(f, 40) for f in firms])
     fig = go.Figure()
     for role in G.ROLES:
         mask = (a["role"] == role).to_numpy()
@@ -149,10 +168,10 @@ def exit_bars(e: G.ExitStress, lang: str = "en", *, firm_name: str = "", top: in
             hovertemplate="%{y} · %{customdata[0]}<br>%{x:.0f}% · %{customdata[1]}<extra></extra>"))
     fig.add_vline(x=e.threshold * 100, line=dict(color=BENCH_COLOUR, dash="dot"))
     fig.update_layout(title=t("gaps.exit_title", lang, firm=plot_text(firm_name or e.firm_id)), showlegend=True,
-                      height=max(320, 140 + 22 * len(a)), barmode="overlay",
+                      height=max(320, 140 + 36 * len(a)), barmode="overlay",
                       xaxis=dict(range=[0, 105], ticksuffix="%", title=t("gaps.col.share_lost", lang)),
                       yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=labels),
-                      margin=dict(l=260, r=40, t=110, b=60))
+                      margin=dict(l=290, r=40, t=110, b=60))
     return fig
 
 
@@ -161,8 +180,8 @@ def ranking_bars(ranking: pd.DataFrame, lang: str = "en", *, currency: str = "CN
     colour; the hover shows the trade at stake and the nodes that would be lost."""
     r = ranking.head(int(top))
     firms, nodes = display_names(r, lang), display_names(r, lang, base="node_name")
-    labels = [plot_text(_short(f, 32)) + (" ★" if a else "") for f, a in
-              zip(firms, r["anchor"] if "anchor" in r else [False] * len(r))]
+    labels = distinct_labels([_label(f, 40) + (" ★" if a else "") for f, a in
+                              zip(firms, r["anchor"] if "anchor" in r else [False] * len(r))])
     colours = [PALETTE[1] if a else PALETTE[0] for a in (r["anchor"] if "anchor" in r else [False] * len(r))]
     fig = go.Figure(go.Bar(
         y=labels, x=r["affected_firms"], orientation="h", marker_color=colours,
@@ -171,11 +190,11 @@ def ranking_bars(ranking: pd.DataFrame, lang: str = "en", *, currency: str = "CN
         customdata=np.c_[nodes.map(plot_text).to_numpy(object), r["nodes_lost"].to_numpy(int)],
         hovertemplate="%{y} · %{customdata[0]}<br>" + plot_text(t("gaps.col.hit", lang)) + " %{x}<br>"
                       + plot_text(t("gaps.col.nodes_lost", lang)) + " %{customdata[1]}<extra></extra>"))
-    fig.update_layout(title=t("gaps.ranking_title", lang, n=len(r)), height=max(320, 140 + 26 * len(r)),
+    fig.update_layout(title=t("gaps.ranking_title", lang, n=len(r)), height=max(320, 140 + 36 * len(r)),
                       yaxis=dict(autorange="reversed"), showlegend=False,
                       xaxis=dict(title=t("gaps.col.hit", lang), range=[0, max(1, float(r["affected_firms"].max()
                                                                                       if len(r) else 1)) * 1.35]),
-                      margin=dict(l=270, r=40, t=90, b=60))
+                      margin=dict(l=290, r=40, t=90, b=60))
     return fig
 
 

@@ -1,8 +1,9 @@
 """The tables of the gap-analysis page: one :class:`~ecolib.presentation.tables.Table` each.
 
-Sources: :data:`HEALTH` takes a :class:`~ecolib.analyses.health.Health`; :data:`PRIORITY` a
-priority frame (:func:`ecolib.analyses.gaps.gap_priority`, ``ga.priority`` or the explorer's
-re-weighted one); :data:`AFFECTED`, :data:`NODES` and :data:`BACKUP` an
+Sources: :data:`HEALTH` takes a :class:`~ecolib.analyses.health.Health`; :data:`DECISIONS` a
+decisions frame (:func:`ecolib.analyses.gaps.gap_decisions`, ``ga.decisions`` or the explorer's
+re-weighted one); :data:`PRIORITY` a priority frame (node by node,
+:func:`ecolib.analyses.gaps.gap_priority`); :data:`AFFECTED`, :data:`NODES` and :data:`BACKUP` an
 :class:`~ecolib.analyses.gaps.ExitStress` (the page's ``ga.exit`` or another firm's); every
 other table the :class:`~ecolib.analyses.gaps.GapAnalysis`.
 
@@ -14,6 +15,8 @@ Examples
 >>> ga = gap_analysis(ws.tables, ws.settings, "2026-03")
 >>> PRIORITY.view(ga.priority, "en")[["rank", "node", "status_label"]].values.tolist()
 [[1, 'Lithium', 'Single firm'], [2, 'Cathode', 'Single firm'], [3, 'Packs', 'Missing'], [4, 'Cells', 'Thin (2 firms)']]
+>>> DECISIONS.view(ga.decisions, "en")[["rank", "node", "tie_label", "reason_label"]].values.tolist()[2]
+[3, 'Packs', '', 'Feasibility and fragility']
 >>> BACKUP.view(ga.exit, "en")[["node", "firm", "kind_label"]].values.tolist()
 [['Cells', 'Cathode Co', 'local firm']]
 """
@@ -25,13 +28,14 @@ import pandas as pd
 
 from ecolib.analyses.gaps import ExitStress, GapAnalysis
 from ecolib.analyses.health import Health
-from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.i18n import display_name, display_names, t
 from ecolib.presentation.names import metric_name, name_of
-from ecolib.presentation.narrative.gaps import node_names, status_label
+from ecolib.presentation.narrative.gaps import (decision_name, decision_status, node_names, reasons_text,
+                                                score_text, status_label)
 from ecolib.presentation.narrative.health import metric_value
 from ecolib.presentation.tables import Table
 
-__all__ = ["HEALTH", "PRIORITY", "MATCHES", "SINGLE", "DEPENDENT", "AFFECTED", "NODES", "BACKUP", "RANKING",
+__all__ = ["HEALTH", "DECISIONS", "PRIORITY", "MATCHES", "SINGLE", "DEPENDENT", "AFFECTED", "NODES", "BACKUP", "RANKING",
            "SECURITY"]
 
 
@@ -69,7 +73,54 @@ HEALTH = Table("gaps.health", rows=_health_rows, columns={
 def _priority_rows(p: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
     return p.assign(node=_names(p, "name", lang), segment=_names(p, "segment_name", lang),
                     status_label=[status_label(s, lang) for s in p["status"]],
-                    reason_label=[t(f"gaps.component.{r}", lang) if r else "–" for r in p["reason"]])
+                    reason_label=[_capital(reasons_text(r, lang)) for r in p["reasons"]])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+#: Names of a segment's nodes shown in its cell before "and N more" (the spreadsheet has them all).
+SHOWN_NODES = 2
+
+
+def _decision_rows(d: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
+    """One row per decision: its name (a segment with its first nodes and "and N more"), the
+    segment, the status, "tied" where the score ties with a neighbour at two decimals, the main
+    driver(s)."""
+    sep = t("gaps.name_sep", lang)
+    gap, every = [], []
+    for _, r in d.iterrows():                                 # the decisions: a few dozen
+        name = decision_name(r, lang)
+        members = [display_name(a, b, lang) for a, b in zip(r["node_names"], r["node_names_zh"])]
+        every.append(sep.join(members))
+        if r["kind"] == "segment":
+            shown = sep.join(members[:SHOWN_NODES])
+            if len(members) > SHOWN_NODES:
+                shown += t("gaps.and_more_nodes", lang, n=len(members) - SHOWN_NODES)
+            name = f"{name}{t('gaps.decision.members', lang, nodes=shown)}"
+        gap.append(name)
+    return d.assign(node=gap, nodes_all=every, segment=_names(d, "segment_name", lang),
+                    status_label=[decision_status(r, lang) for _, r in d.iterrows()],
+                    score_text=[score_text(s, bool(x), lang) for s, x in zip(d["score"], d["tied"])],
+                    tie_label=[t("gaps.decision.tied", lang) if x else "" for x in d["tied"]],
+                    reason_label=[_capital(reasons_text(r, lang)) for r in d["reasons"]])
+
+
+#: The gap decisions, first first: the page shows the name, segment, status, score, tie, main
+#: driver and candidates (the chart above it shows the four parts of each score); the
+#: spreadsheet adds every node of a segment, the unrounded score and the four components.
+DECISIONS = Table("gaps.decisions", rows=_decision_rows, max_rows=30, columns={
+    "rank": ("gaps.col.rank", "count"), "node": "gaps.col.gap", "segment": "gaps.col.segment",
+    "status_label": "gaps.col.status", "score": ("gaps.col.score", "num2"), "tie_label": "gaps.col.tie",
+    "reason_label": "gaps.col.reason", "candidates": ("gaps.col.candidates", "count")},
+    export_columns={
+    "rank": ("gaps.col.rank", "count"), "node": "gaps.col.gap", "nodes_all": "gaps.col.nodes",
+    "n_nodes": ("gaps.col.n_nodes", "count"), "segment": "gaps.col.segment", "status_label": "gaps.col.status",
+    "score": ("gaps.col.score", "num3"), "tied": ("gaps.col.tied", "yes_no"), "reason_label": "gaps.col.reason",
+    "importance": ("gaps.col.importance", "num2"), "demand": ("gaps.col.demand", "num2"),
+    "feasibility": ("gaps.col.feasibility", "num2"), "fragility": ("gaps.col.fragility", "num2"),
+    "candidates": ("gaps.col.candidates", "count")})
 
 
 PRIORITY = Table("gaps.priority", rows=_priority_rows, max_rows=30, columns={
@@ -84,12 +135,13 @@ def _matches_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
     m, nodes = ga.matches, node_names(ga, lang)
     sep = t("gaps.name_sep", lang)
     return m.assign(node=m["node_id"].map(nodes).fillna(m["node_id"]), candidate=_names(m, "name", lang),
+                    region_label=_names(m, "region", lang),
                     also=[sep.join(nodes.get(n, n) for n in o) or "–" for o in m["other_nodes"]])
 
 
 MATCHES = Table("gaps.matches", rows=_matches_rows, columns={
     "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "candidate": "gaps.col.candidate",
-    "region": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "share"),
+    "region_label": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "share"),
     "match": ("gaps.col.match", "num2"), "also": "gaps.col.also"})
 
 
@@ -152,12 +204,13 @@ def _backup_rows(e: ExitStress, lang: str, currency: str) -> pd.DataFrame:
     # the backup plan is per node of the leaver: their names are in e.nodes
     nodes = _names(e.nodes, "name", lang).set_axis(pd.Index(e.nodes["node_id"]))
     return b.assign(node=b["node_id"].map(nodes).fillna(b["node_id"]), firm=_names(b, "name", lang),
+                    where_label=_names(b, "where", lang),
                     kind_label=[t(f"gaps.kind.{k}", lang) for k in b["kind"]])
 
 
 BACKUP = Table("gaps.backup", rows=_backup_rows, columns={
     "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "kind_label": "gaps.col.kind",
-    "firm": "common.firm", "capability": ("gaps.col.capability", "num2"), "where": ("gaps.col.where", "text")})
+    "firm": "common.firm", "capability": ("gaps.col.capability", "num2"), "where_label": ("gaps.col.where", "text")})
 
 
 # --------------------------------------------------------------------------- ranking and security

@@ -68,8 +68,11 @@ class ExitExplorer(Explorer):
 
 
 class PriorityExplorer(Explorer):
-    """Four sliders (importance, demand pull, feasibility, fragility) above the priority chart
-    and table; moving one re-ranks the gaps with :meth:`ecolib.analyses.gaps.GapAnalysis.reprioritise`."""
+    """Four sliders (importance, demand pull, feasibility, fragility) above the chart and table
+    of the gap decisions; moving one re-ranks the gaps with
+    :meth:`ecolib.analyses.gaps.GapAnalysis.reprioritise` and
+    :meth:`~ecolib.analyses.gaps.GapAnalysis.redecide` (``priority``: node by node,
+    ``decisions``: as the page ranks them)."""
 
     def __init__(self, ga: G.GapAnalysis, *, lang: str = "en", currency: str = "CNY", top: int = 15) -> None:
         self.ga, self.lang, self.currency, self.top = ga, lang, currency, top
@@ -78,8 +81,8 @@ class PriorityExplorer(Explorer):
                                                description=t(f"gaps.component.{k}", lang), continuous_update=False,
                                                readout_format=".2f", style={"description_width": "initial"})
                         for k in G.COMPONENTS}
-        self.priority = ga.priority
-        self.figure = self.live(plot.priority_bars(self.priority, lang, top=top))
+        self.priority, self.decisions = ga.priority, ga.decisions
+        self.figure = self.live(plot.priority_bars(self.decisions, lang, top=top))
         self.table = table_box()
         self._fill()
         for s in self.sliders.values():
@@ -91,9 +94,10 @@ class PriorityExplorer(Explorer):
         return {k: s.value for k, s in self.sliders.items()}
 
     def _fill(self) -> None:
-        self.table.value = tables.PRIORITY.html(self.priority, self.lang, self.currency, max_rows=self.top)
+        self.table.value = tables.DECISIONS.html(self.decisions, self.lang, self.currency, max_rows=self.top)
 
     def _on_change(self, change: dict | None = None) -> None:
         self.priority = self.ga.reprioritise(self.weights)
-        redraw(self.figure, plot.priority_bars(self.priority, self.lang, top=self.top))
+        self.decisions = G.gap_decisions(self.priority, self.ga.gene_map.coverage, self.ga.tables.get("candidates"))
+        redraw(self.figure, plot.priority_bars(self.decisions, self.lang, top=self.top))
         self._fill()
