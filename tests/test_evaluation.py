@@ -241,7 +241,7 @@ def test_a_metric_with_no_benchmark():
     table = tables.KPIS.view(e, "en").set_index("metric")
     assert table.loc["Equipment utilisation", "benchmark"] == "–"
     assert table.loc["Equipment utilisation", "to_benchmark"] == "–"
-    assert any("benchmarks table has no value" in f for f in narrative.findings(e, "en"))
+    assert any("there is no benchmark value for their indicator" in f for f in narrative.findings(e, "en"))
 
 
 def test_no_kpis_one_month_and_unknown_rule_metric():
@@ -321,7 +321,7 @@ def test_demo_2026_10_shows_situation_e(demo):
     text = " ".join(narrative.findings(e, "en"))
     assert "Ecological value density" in text and "0.2370" in text and "ecosystem optimisation" in text
     zh = " ".join(narrative.findings(e, "zh"))
-    assert "生态价值密度" in zh and "生态链优化程序" in zh and "定制化人才培养" in zh
+    assert "生态价值密度" in zh and "生态链优化程序" in zh and "定制化培养" in zh
 
 
 def test_demo_2026_07_has_no_value_density_alert_yet(demo):
@@ -349,15 +349,19 @@ def test_kpi_table_on_the_demo(demo):
 def test_display_helpers():
     assert fmt.format_value(0.25, "share", exact=True) == "25%"
     assert fmt.format_value(0.2546, "share") == "25.5%"
-    assert fmt.format_value(12.34, "days", "zh") == "12.3 天"
+    assert fmt.format_value(12.34, "days", "zh") == "12.3天"
     assert fmt.format_value(float("nan"), "ratio") == "–"
     assert fmt.format_value(1.5e9, "money", "zh") == "15.0亿元"
     assert fmt.format_value(0.053, "number") == "0.0530"
     assert narrative.months_text(["2026-01", "2026-02", "2026-03", "2026-05"], "en") == "2026-01 – 2026-03, 2026-05"
     r = ev.Rule("x", "eco_value_density", "<", 0.8, basis="benchmark", months=3)
-    assert narrative.describe_rule(r, 0.3248, "en") == "below 80% of the benchmark (0.2598) for 3 consecutive months"
-    assert narrative.describe_rule(r, 0.3248, "zh") == "低于标杆值的 80%（0.2598），连续 3 个月"
+    # the threshold with what it is: 80% of the benchmark park's level, named (issue 13)
+    assert narrative.describe_rule(r, 0.3248, "en", benchmark="Riverside Park") == (
+        "below 0.2598, which is 80% of the 0.3248 reached by Riverside Park, for 3 months in a row")
+    # in Chinese per 亩: 0.25984 × 666.67 = 173.2, 0.3248 × 666.67 = 216.5
+    assert narrative.describe_rule(r, 0.3248, "zh") == "低于173.2，即标杆园区水平216.5的80%，连续3个月"
     assert narrative.describe_rule(rule("elasticity"), None, "en") == "outside the healthy band 1.20 – 1.80"
+    assert narrative.describe_rule(rule("elasticity"), None, "zh") == "超出健康区间1.20至1.80"
 
 
 def test_pure_parts_the_page_reads(demo):
@@ -379,9 +383,15 @@ def test_pure_parts_the_page_reads(demo):
 def test_table_specs_show_the_month(demo):
     e = ev.evaluate_workspace(demo.tables, demo.settings, "2026-10")
     alerts = tables.ALERTS.view(e, "en")
-    assert tables.ALERTS.labels("en") == ["Level", "Indicator", "Status", "Months out of range", "Value this month",
-                                          "Rule", "Action"]
-    assert alerts.iloc[0]["metric"] == "Ecological value density" and alerts.iloc[0]["status"] == "New (opened 2026-10)"
+    assert tables.ALERTS.labels("en") == ["Level", "Indicator", "Status", "Value this month", "Rule",
+                                          "Programme it starts", "What to do"]
+    assert alerts.iloc[0]["metric"] == "Ecological value density"
+    assert alerts.iloc[0]["status"] == "New this month; out of range for 3 months (2026-08 – 2026-10)"
+    assert alerts.iloc[0]["value"] == "0.2370 (73% of the level of the benchmark park)"      # 0.2370 / 0.3248
+    assert alerts["programme"].tolist() == ["Ecosystem optimisation programme", "Innovation incubation programme",
+                                            "Customised training programme"]
+    # tables.xlsx keeps the opened month and the months out of range in columns of their own
+    assert {"opened", "months"} <= {c.key for c in tables.ALERTS.export_columns}
     assert len(alerts) == len(e.current) and len(tables.EARLIER.view(e, "en")) == len(ev.recent_earlier(e))
     html = tables.RULES.html(e, "zh")
     assert "生态价值密度" in html and html.count("<tr>") == 1 + len(e.rules)

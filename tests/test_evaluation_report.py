@@ -33,7 +33,8 @@ def october(demo):
 def test_trend_panels_thresholds_and_shading(october):
     fig = plot.rule_trends(october, "en")
     titles = [a.text for a in fig.layout.annotations]
-    assert titles[0] == "Ecological value density: below 80% of the benchmark (0.2598) for 3 consecutive months"
+    assert titles[0] == ("Ecological value density: below 0.2598, which is 80% of the 0.3248 reached by the benchmark "
+                         "park, for 3 months in a row")
     assert titles[-1].startswith("Ecological chain elasticity: outside the healthy band")   # level 3 last
     assert len(titles) == 5
     thresholds = [tr for tr in fig.data if tr.name == "Threshold"]
@@ -44,7 +45,12 @@ def test_trend_panels_thresholds_and_shading(october):
     pending = next(tr for tr in fig.data if tr.name == "Out of range (no alert yet)")
     assert list(pending.x) == ["2026-08", "2026-09"]                                     # before the alert opened
     zh = plot.rule_trends(october, "zh")
-    assert zh.layout.annotations[0].text.startswith("生态价值密度：低于标杆值的 80%")
+    assert zh.layout.annotations[0].text == "生态价值密度：低于173.2，即标杆园区水平216.5的80%，连续3个月"
+    # in Chinese the value density is plotted per 亩, as the page writes it (× 666.67)
+    zh_threshold = next(tr for tr in zh.data if tr.name == "阈值")
+    assert zh_threshold.y[0] == pytest.approx(0.25984 * 2000 / 3)
+    named = plot.rule_trends(october, "en", benchmark="Riverside Park")
+    assert "reached by Riverside Park, for 3 months" in named.layout.annotations[0].text
 
 
 def test_timeline_codes_and_health_lines(demo, october):
@@ -131,12 +137,12 @@ def test_series_alerts_in_summary_and_index_pages(series_reports):
     assert alerts["eco_value_density"]["status"] == "new" and alerts["eco_value_density"]["severity"] == "critical"
     assert json.loads((july.folder / "summary.json").read_text(encoding="utf-8"))["alerts"] == []
     index = (october.folder / "index.html").read_text(encoding="utf-8")
-    assert "Ecological value density is below 80% of the benchmark" in index
+    assert "Ecological value density is below 0.2598, which is 80% of the 0.3248 reached by" in index
     series = (october.folder.parent / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-10/index.html"' in series and 'href="2026-07/index.html"' in series
     assert "Level 1 (critical): 1, Level 2 (warning): 2" in series      # open alerts, most severe first
     page = (october.folder / "04_dynamic_evaluation.html").read_text(encoding="utf-8")
-    assert page.count('class="plotly-graph-div"') == 3 and "Launch the ecosystem optimisation programme" in page
+    assert page.count('class="plotly-graph-div"') == 3 and "Start the ecosystem optimisation programme" in page
     # same inputs, same summary.json
     assert (again.folder / "summary.json").read_bytes() == (october.folder / "summary.json").read_bytes()
     zh_page = (zh.folder / "04_dynamic_evaluation.html").read_text(encoding="utf-8")

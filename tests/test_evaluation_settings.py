@@ -32,7 +32,7 @@ def test_override_a_default_rule_by_its_metric():
     _, rules, found = parse({"metric": "talent_gap", "threshold": "20%", "months": 2, "severity": "一级"})
     r = {x.id: x for x in rules}["talent_gap"]
     assert (r.comparison, r.threshold, r.months, r.severity) == (">=", 0.2, 2, "critical")  # comparison kept
-    assert action_of(r, "en").startswith("Launch customised training")                           # default action kept
+    assert action_of(r, "en").startswith("Start customised training")                           # default action kept
     assert len(rules) == len(ev.DEFAULT_RULES) and found == []
 
 

@@ -134,9 +134,12 @@ def test_niche_on_the_tiny_park(tiny):
     assert adv.at["South", "group"] == "G.CELL" and adv.at["South", "advantage"] == pytest.approx(26 / 33)
     assert n.headline["flagged_pairs"] == [["North", "South", pytest.approx(1 / math.sqrt(5), abs=1e-6)]]
     # one level finer (technology nodes): North [1/3, 1/3, 1/3, 0], South [0, 0, 1, 0] →
-    # (1/3) / √(1/3) = 1/√3, still above 0.4: no "division of labour" remark
+    # (1/3) / √(1/3) = 1/√3, still above 0.4: the two levels agree, and the finding says so
     assert pr["overlap_finer"] == pytest.approx(1 / math.sqrt(3))
-    assert "finer level" not in " ".join(narr.findings(n, "en"))
+    text = " ".join(narr.findings(n, "en"))
+    assert "overlap 0.577 too" in text and "rests on both levels" in text and "division of labour" not in text
+    # inside the shared segment G.CELL both make N.CELL (North: all 100 of its G.CELL output)
+    assert (pr["finer_a"], pr["finer_b"]) == ("N.CELL", "N.CELL") and pr["finer_share_a"] == 1.0
     assert N.niche(tiny, "2026-03", level="node").pairs["overlap_finer"].isna().all()
     # at the default 0.7 nothing is flagged and there is no advice
     plain = N.niche(tiny, "2026-03")
@@ -348,7 +351,14 @@ def test_demo_entries_of_the_month_model():
     assert got["node_id"].tolist() == ref["node_id"].reindex(got.index).tolist()
     best = en.best
     assert best["score"] == pytest.approx(ref["score"].max())
-    assert narr.entries_findings(en, "en")[0].startswith(f"Among these 10 small firms, {best['name']} (")
+    text = narr.entries_findings(en, "en")
+    assert text[0].startswith("The strongest entry point for a small firm is BMS chip (analog front-end), "
+                              f"for {best['name']} (North Zone, ")
+    assert "score is 0.595" in text[0] and "the highest of the 10 small firms" in text[0]
+    # Debo ties with Lianxing at 0.595 (same node, same score): a tie, the smaller firm named first
+    assert text[1].startswith("Tied with it: Debo Battery Management") and "as the smaller firm" in text[1]
+    zh = narr.entries_findings(en, "zh")
+    assert "北区" in zh[0] and "North Zone" not in zh[0] and "南部高新区" in zh[1] and "并列" in zh[1]
 
 
 def test_with_threshold_reflags_without_recomputing(tiny):
@@ -402,7 +412,7 @@ def test_section_values_and_cards(tiny):
     values = narr.embed_values(e, e.gene_map, tiny["firms"], "en", chosen=True)
     assert (values["firm"], values["zone"], values["nodes"], values["why"]) == ("Cell Co", "South", "Cells", "")
     cards = narr.headline_cards(n, e, e.gene_map, "en")
-    assert cards["Best entry point for a small firm"] == "Packs" and cards["Zones compared"] == "2"
+    assert cards["Strongest entry point for a small firm"] == "Packs · score 0.500" and cards["Zones compared"] == "2"
 
 
 def test_priority_from_the_gap_analysis(tiny):

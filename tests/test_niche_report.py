@@ -30,7 +30,7 @@ def test_demo_page_flags_east_and_north(demo_en):
     page = (demo_en.folder / "05_niche_positioning.html").read_text(encoding="utf-8")
     for text in ("Niche positioning of the zones", "East Zone and North Zone compete for the same niche",
                  "0.985", "Homogeneous competition", "Ruichen Microgrid Energy", "Utility-scale container storage",
-                 "Other small firms next to the gaps"):
+                 "Where can a small firm fit into the chain?", "BMS chip (analog front-end) · score 0.595"):
         assert text in page
     assert page.count('class="plotly-graph-div"') >= 5 and "Traceback" not in page
     summary = json.loads((demo_en.folder / "summary.json").read_text(encoding="utf-8"))
@@ -49,6 +49,6 @@ def test_tiny_park_in_chinese_escapes_zone_names(tmp_path):
                     progress=lambda s: None)[0]
     page = (report.folder / "05_niche_positioning.html").read_text(encoding="utf-8")
     assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    for text in ("园区各片区生态位定位", "生态位重叠度", "中小企业可以在哪里嵌入", "主要发现"):
+    for text in ("园区各片区生态位定位", "生态位重叠度", "中小企业可以从哪里切入产业链", "主要发现"):
         assert text in page
     assert "Findings" not in page and "Traceback" not in page

@@ -620,7 +620,8 @@ class Niche:
     overlap : DataFrame
         Zone × zone Pianka overlap, in [0, 1] (:func:`pianka`).
     zones : DataFrame
-        One row per zone: zone, firms (active local firms, count), output (currency per
+        One row per zone: zone, zone_zh (its Chinese name, ``firms.zone_zh``; the zone
+        where none is given), firms (active local firms, count), output (currency per
         year), groups (groups with output, count), breadth (Levins, in [1, n]), breadth_std
         (in [0, 1]), top_group (the group with the largest share; None without output),
         top_share (its share, in [0, 1]; NaN without output), no_output (bool).
@@ -641,6 +642,12 @@ class Niche:
         The Pianka overlap at the next finer level (:data:`FINER`; None at the node level);
         ``pairs.overlap_finer`` carries it per pair. A pair that overlaps in segments but not
         in technology nodes makes different things within the same segments.
+    finer_output : DataFrame or None
+        Zone × group output at the next finer level (:func:`zone_output`; None at the node
+        level), currency per year.
+    finer_groups : DataFrame or None
+        The groups of the next finer level (:func:`level_groups`: group, name, name_zh,
+        stage) with ``parent``, the group at this level each belongs to; None at the node level.
 
     See Also
     --------
@@ -672,6 +679,8 @@ class Niche:
     unattributed: float = 0.0
     headline: dict = field(default_factory=dict)
     finer_overlap: pd.DataFrame | None = None
+    finer_output: pd.DataFrame | None = None
+    finer_groups: pd.DataFrame | None = None
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -741,13 +750,16 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
     lq = location_quotient(x)
     o = pianka(p)
     b = levins(p)
-    finer = None
+    finer, xf, finer_groups = None, None, None
+    groups = level_groups(chain_nodes, level)
     if level in FINER:
         xf = zone_output(firms, tables["firm_nodes"], chain_nodes, month=month, level=FINER[level])
         finer = pianka(shares(xf))
-    pairs = with_finer(overlap_pairs(o, p, threshold=threshold), finer)
+        finer_groups = level_groups(chain_nodes, FINER[level])
+        finer_groups = finer_groups.assign(
+            parent=groups.attrs["group_of"].reindex(finer_groups["group"]).to_numpy(object))
+    pairs = with_finer(overlap_pairs(o, p, threshold=threshold), finer, xf, _parents(finer_groups))
     advice = differentiation(lq, p, pairs, top=top, min_share=min_share)
-    groups = level_groups(chain_nodes, level)
 
     act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
     live = firms[firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)]
@@ -757,8 +769,10 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
     has_out = (tot > 0).to_numpy()
     k = np.argmax(np.nan_to_num(a, nan=-1.0), axis=1) if a.shape[1] else np.zeros(len(x), int)
     top_group = np.where(has_out, x.columns.to_numpy(object)[k] if a.shape[1] else None, None)
+    zone_zh = _zone_names_zh(firms).reindex(x.index)
     zones = pd.DataFrame({
         "zone": x.index.to_numpy(object),
+        "zone_zh": zone_zh.where(zone_zh.notna(), pd.Series(x.index, index=x.index)).to_numpy(object),
         "firms": n_firms.reindex(x.index).fillna(0).astype(np.int64).to_numpy(),
         "output": tot.to_numpy(np.float64),
         "groups": (x.to_numpy() > 0).sum(axis=1).astype(np.int64),
@@ -785,51 +799,102 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
         "unattributed_output": float(x.attrs.get("unattributed", 0.0)),
     }
     return Niche(month, level, threshold, x, p, lq, o, zones, pairs, advice, groups,
-                 float(x.attrs.get("unattributed", 0.0)), headline, finer)
+                 float(x.attrs.get("unattributed", 0.0)), headline, finer, xf, finer_groups)
 
 
-def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None) -> pd.DataFrame:
-    """``pairs`` with ``overlap_finer``: each pair's overlap in ``finer`` (NaN without).
+def _parents(finer_groups: pd.DataFrame | None) -> pd.Series | None:
+    """Finer group → its group at the level compared (from :attr:`Niche.finer_groups`)."""
+    return None if finer_groups is None else pd.Series(finer_groups["parent"].to_numpy(object),
+                                                       index=finer_groups["group"].to_numpy(object))
+
+
+def _zone_names_zh(firms: pd.DataFrame) -> pd.Series:
+    """Zone → its Chinese name (``firms.zone_zh``; the zone itself where none is given)."""
+    zone = firms["zone"].astype(object)
+    zh = firms["zone_zh"].astype(object) if "zone_zh" in firms else zone
+    blank = zh.isna() | (zh.astype(str).str.strip() == "")
+    frame = pd.DataFrame({"zone": zone, "zh": zh.where(~blank, zone)})[zone.notna().to_numpy()]
+    return frame.drop_duplicates("zone").set_index("zone")["zh"]
+
+
+def with_finer(pairs: pd.DataFrame, finer: pd.DataFrame | None, finer_output: pd.DataFrame | None = None,
+               parent: pd.Series | None = None) -> pd.DataFrame:
+    """``pairs`` with ``overlap_finer`` (each pair's overlap in ``finer``, NaN without) and,
+    given the finer output, what each zone makes inside the group they share most.
+
+    The two levels answer different questions: the overlap at the level compared says whether
+    two zones court the same industries (investors, land, support); the finer overlap says
+    whether their firms make the same products. Inside the ``shared`` group, ``finer_a`` is
+    zone a's largest finer group and ``finer_share_a`` its share of zone a's output in the
+    shared group (likewise for b): "both in vehicle assembly, one making buses, the other cars".
 
     Parameters
     ----------
     pairs : DataFrame
-        Zone pairs (:func:`overlap_pairs`: zone_a, zone_b, …).
+        Zone pairs (:func:`overlap_pairs`: zone_a, zone_b, and shared when made with shares).
     finer : DataFrame or None
         Zone × zone Pianka overlap at the next finer level (:data:`FINER`), or None.
+    finer_output : DataFrame, optional
+        Zone × group output at the finer level (:func:`zone_output`), currency per year.
+    parent : Series, optional
+        Each column of ``finer_output`` → its group at the level of ``pairs`` (NaN above it).
 
     Returns
     -------
     DataFrame
-        A copy of ``pairs`` with the column overlap_finer (in [0, 1]; NaN when ``finer`` is
-        None or lacks one of the zones).
+        A copy of ``pairs`` with overlap_finer (in [0, 1]; NaN when ``finer`` is None or lacks
+        one of the zones); finer_a, finer_b (finer group id, None when the zone has no output
+        in the shared group or nothing is shared) and finer_share_a, finer_share_b (in
+        [0, 1], NaN likewise).
 
     See Also
     --------
     pianka : builds ``finer`` (on the shares of :func:`zone_output` at the finer level).
     overlap_pairs : builds ``pairs``.
-    niche : ``n.pairs`` carries the column (``ecolib.analyse(ws, month).niche.pairs``).
+    niche : ``n.pairs`` carries the columns (``ecolib.analyse(ws, month).niche.pairs``).
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> ws = tiny()
     >>> t = ws.tables
-    >>> def overlap_at(level):
-    ...     return pianka(shares(zone_output(t["firms"], t["firm_nodes"], t["chain_nodes"],
-    ...                                      month="2026-03", level=level)))
-    >>> pairs = overlap_pairs(overlap_at("segment"))
-    >>> with_finer(pairs, overlap_at("node")).round(3)        # North: 1/3 on each of three nodes
-      zone_a zone_b  overlap  flagged  overlap_finer
-    0  North  South    0.447    False          0.577
+    >>> def output_at(level):
+    ...     return zone_output(t["firms"], t["firm_nodes"], t["chain_nodes"], month="2026-03", level=level)
+    >>> x, xf = output_at("segment"), output_at("node")
+    >>> pairs = overlap_pairs(pianka(shares(x)), shares(x))
+    >>> parent = level_groups(t["chain_nodes"], "segment").attrs["group_of"].reindex(xf.columns)
+    >>> out = with_finer(pairs, pianka(shares(xf)), xf, parent)    # North: 1/3 on each of three nodes
+    >>> out[["zone_a", "zone_b", "overlap", "overlap_finer", "shared", "finer_a", "finer_share_a", "finer_b"]].round(3)
+      zone_a zone_b  overlap  overlap_finer  shared finer_a  finer_share_a finer_b
+    0  North  South    0.447          0.577  G.CELL  N.CELL            1.0  N.CELL
     """
-    if finer is None or not len(pairs):
-        return pairs.assign(overlap_finer=np.nan)
+    n = len(pairs)
+    out = pairs.assign(overlap_finer=np.nan, finer_a=np.full(n, None, dtype=object),
+                       finer_b=np.full(n, None, dtype=object), finer_share_a=np.nan, finer_share_b=np.nan)
+    if finer is None or not n:
+        return out
     idx = pd.Index(finer.index)
     i, j = idx.get_indexer(pairs["zone_a"]), idx.get_indexer(pairs["zone_b"])
     f = finer.to_numpy(np.float64)
     ok = (i >= 0) & (j >= 0)
-    return pairs.assign(overlap_finer=np.where(ok, f[np.maximum(i, 0), np.maximum(j, 0)], np.nan))
+    out["overlap_finer"] = np.where(ok, f[np.maximum(i, 0), np.maximum(j, 0)], np.nan)
+    if finer_output is None or parent is None or "shared" not in pairs or not finer_output.shape[1]:
+        return out
+    cols = finer_output.columns.to_numpy(object)
+    par = parent.reindex(finer_output.columns).to_numpy(object)
+    inside = par[None, :] == pairs["shared"].to_numpy(object)[:, None]          # pairs × finer groups
+    zidx = pd.Index(finer_output.index)
+    xo = finer_output.to_numpy(np.float64)
+    for side, zcol in (("a", "zone_a"), ("b", "zone_b")):
+        r = zidx.get_indexer(pairs[zcol])
+        vals = np.where(inside & (r >= 0)[:, None], xo[np.maximum(r, 0)], 0.0)
+        total = vals.sum(axis=1)
+        k = vals.argmax(axis=1)
+        has = total > 0
+        out[f"finer_{side}"] = np.where(has, cols[k], None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[f"finer_share_{side}"] = np.where(has, vals[np.arange(n), k] / total, np.nan)
+    return out
 
 
 def with_threshold(n: Niche, threshold: float) -> Niche:
@@ -869,7 +934,8 @@ def with_threshold(n: Niche, threshold: float) -> Niche:
     (0, 1)
     """
     threshold = _check_threshold(threshold)
-    pairs = with_finer(overlap_pairs(n.overlap, n.shares, threshold=threshold), n.finer_overlap)
+    pairs = with_finer(overlap_pairs(n.overlap, n.shares, threshold=threshold), n.finer_overlap, n.finer_output,
+                       _parents(n.finer_groups))
     advice = differentiation(n.lq, n.shares, pairs)
     flagged = pairs[pairs["flagged"].to_numpy(bool)]
     headline = {**n.headline, "threshold": threshold,
@@ -1612,7 +1678,7 @@ class Entries:
         The month (``YYYY-MM``).
     table : DataFrame
         One row per firm of :func:`small_firms_near_gaps`, best opportunity first (score
-        descending, then the smallest output): firm_id, name, name_zh, zone, output
+        descending, then the smallest output): firm_id, name, name_zh, zone, zone_zh, output
         (currency per year), main_node (:func:`main_nodes`; None without a row), nodes (own
         nodes used, count), node_id (best gap node, None when none scores > 0), density,
         priority, score (as :func:`best_entries`, each in [0, 1]).
@@ -1703,6 +1769,7 @@ def small_firm_entries(tables: Mapping[str, pd.DataFrame], month: str | None, gm
         "name": name.to_numpy(object),
         "name_zh": name_zh.to_numpy(object),
         "zone": info["zone"].to_numpy(object),
+        "zone_zh": _zone_names_zh(firms).reindex(info["zone"]).to_numpy(object),
         "output": pd.to_numeric(info["output"], errors="coerce").to_numpy(np.float64),
         "main_node": main.reindex(best["firm_id"]).to_numpy(object),
         "nodes": best["nodes"].to_numpy(np.int64),

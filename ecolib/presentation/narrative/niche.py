@@ -11,9 +11,10 @@ Examples
 >>> from ecolib.datasets import tiny
 >>> from ecolib.analyses import niche as nc
 >>> n = nc.niche(tiny().tables, "2026-03", threshold=0.4)
->>> print(findings(n, "en")[0])
-North and South compete for the same niche: their output mix overlaps at 0.447 (above 0.40), homogeneous
-competition. Both draw most of it from Cells and packs (33% of North's output, 100% of South's).
+>>> print(findings(n, "en")[0])        # doctest: +NORMALIZE_WHITESPACE
+North and South compete for the same niche: the mix of segments they earn their output in overlaps at
+0.447 (niche overlap: 1 means the same mix, 0 nothing in common), above the 0.40 at which this report
+calls it homogeneous competition. Both draw most of it from Cells and packs (33% of North's output, 100% of South's).
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, t
 
 __all__ = [
+    "zone_names",
+    "zone_name",
     "group_names",
     "firm_names",
     "node_names",
@@ -43,10 +46,46 @@ __all__ = [
     "findings",
     "embedding_findings",
     "entries_findings",
+    "example_finding",
+    "strongest_entry",
+    "finer_names",
 ]
 
 
 # =========================================================================== names
+
+
+def zone_names(n: Niche, lang: str = "en") -> pd.Series:
+    """Zone → its name in ``lang`` (the Chinese name of ``firms.zone_zh`` in Chinese).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> zone_names(nc.niche(tiny().tables, "2026-03"), "en").to_dict()
+    {'North': 'North', 'South': 'South'}
+    """
+    z = n.zones
+    return pd.Series(display_names(z, lang, base="zone").to_numpy(object), index=z["zone"].to_numpy(object))
+
+
+def zone_name(zone, firms: pd.DataFrame | None = None, lang: str = "en") -> str:
+    """One zone's name in ``lang``, looked up in the firms table (``zone_zh``); '–' for none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"zone": ["East Zone"], "zone_zh": ["东区"]})
+    >>> zone_name("East Zone", firms, "zh"), zone_name("East Zone", firms, "en"), zone_name(None, firms, "zh")
+    ('东区', 'East Zone', '–')
+    """
+    if not isinstance(zone, str) or not zone:
+        return "–"
+    if lang != "zh" or firms is None or "zone_zh" not in firms:
+        return zone
+    zh = firms.loc[firms["zone"] == zone, "zone_zh"]
+    zh = zh[zh.notna() & (zh.astype(str).str.strip() != "")]
+    return str(zh.iloc[0]) if len(zh) else zone
 
 
 def group_names(n: Niche, lang: str = "en") -> pd.Series:
@@ -65,13 +104,16 @@ def node_names(gm: genemap.GeneMap, lang: str = "en") -> pd.Series:
     return pd.Series(display_names(nodes, lang).to_numpy(object), index=nodes["node_id"].to_numpy(object))
 
 
-def listing(items: list[str], lang: str = "en", limit: int = 4) -> str:
-    """``items`` joined (、 in Chinese), the first ``limit`` of them, then "and n more"."""
-    sep = "、" if lang == "zh" else ", "
-    shown = sep.join(str(i) for i in items[:limit])
-    if len(items) > limit:
-        shown += t("niche.and_more", lang, n=len(items) - limit)
-    return shown
+def listing(items: list[str], lang: str = "en", limit: int = 4, *, kind: str = "item") -> str:
+    """``items`` joined (、 in Chinese), the first ``limit`` of them, then "and n more" in the
+    measure word of ``kind`` (:func:`ecolib.presentation.fmt.capped`: "firm", "node", "item" …).
+
+    Examples
+    --------
+    >>> listing(["A", "B", "C"], "en", 2, kind="node")
+    'A, B and 1 more'
+    """
+    return fmt.capped(items, lang, kind=kind, most=limit)
 
 
 def level_label(level: str, lang: str = "en") -> str:
@@ -82,7 +124,7 @@ def level_label(level: str, lang: str = "en") -> str:
 def own_nodes_text(nodes: Iterable[str], gm: genemap.GeneMap, lang: str = "en") -> str:
     """Names of a profile's nodes, joined (four at most, then "and n more")."""
     names = node_names(gm, lang)
-    return listing([str(names.get(i, i)) for i in nodes], lang, 4)
+    return listing([str(names.get(i, i)) for i in nodes], lang, 4, kind="node")
 
 
 # =========================================================================== heading values
@@ -165,10 +207,9 @@ def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: s
     if e.firm_id is None:
         return {"firm": t("niche.profile_label", lang), "zone": "", "output": "", "nodes": nodes, "why": "",
                 **priority_values(e, lang)}
-    info = firms.set_index("firm_id").loc[e.firm_id]
-    zone = info.get("zone")
+    info = firms.drop_duplicates("firm_id").set_index("firm_id").loc[e.firm_id]
     return {"firm": str(firm_names(firms, lang).get(e.firm_id, e.firm_id)),
-            "zone": zone if isinstance(zone, str) and zone else "–",
+            "zone": zone_name(info.get("zone"), firms, lang),
             "output": fmt.money(info.get("output"), lang, currency), "nodes": nodes,
             "why": t("niche.embed_why_chosen" if chosen else "niche.embed_why_default", lang),
             **priority_values(e, lang)}
@@ -230,8 +271,65 @@ def embed_section(e: Embedding) -> str | None:
 # =========================================================================== cards and findings
 
 
+def _shown(score: float) -> str:
+    """A score as the page shows it (three decimals): two scores that read the same are a tie."""
+    return fmt.number(score, 3)
+
+
+def strongest_entry(en: Entries | None, e: Embedding | None = None) -> dict | None:
+    """The strongest entry point for a small firm on the page, and who ties with it.
+
+    The best row of the small firms next to the gaps (``en``, :attr:`Entries.best`); where the
+    positioned firm's own best entry (``e``) scores higher, that one. Ties: the other firms of
+    ``en`` whose score reads the same at the three decimals shown.
+
+    Parameters
+    ----------
+    en : Entries or None
+        :func:`ecolib.analyses.niche.small_firm_entries` (``ecolib.analyse(ws, month).entries``).
+    e : Embedding, optional
+        The firm positioned in detail (:func:`ecolib.analyses.niche.embedding`).
+
+    Returns
+    -------
+    dict or None
+        firm_id (None for a capability profile), node_id, density, priority, score, output,
+        zone, and ``ties`` (a DataFrame: the rows of ``en.table`` tied with it, best first,
+        itself excluded); None when no small firm has an opportunity (score > 0).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> tables = tiny().tables
+    >>> en = nc.small_firm_entries(tables, "2026-03", gene_map(tables, "2026-03"), priority="simple")
+    >>> best = strongest_entry(en)
+    >>> best["firm_id"], best["node_id"], round(float(best["score"]), 3), len(best["ties"])
+    ('F2', 'N.LI', 0.6, 0)
+    """
+    best = None
+    if en is not None and en.best is not None:
+        row = en.best
+        best = {k: row[k] for k in ("firm_id", "node_id", "density", "priority", "score", "output", "zone")}
+    if e is not None and len(e.top(1)):
+        top = e.top(1).iloc[0]
+        if best is None or top["score"] > best["score"] and _shown(top["score"]) != _shown(best["score"]):
+            best = {"firm_id": e.firm_id, "node_id": top["node_id"], "density": top["density"],
+                    "priority": top["priority"], "score": top["score"], "output": np.nan, "zone": None}
+    if best is None:
+        return None
+    ties = pd.DataFrame()
+    if en is not None and len(en.table):
+        tab = en.table[en.table["score"] > 0]
+        same = tab["score"].map(_shown) == _shown(best["score"])
+        ties = tab[same.to_numpy(bool) & (tab["firm_id"] != best["firm_id"]).to_numpy(bool)]
+    best["ties"] = ties
+    return best
+
+
 def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | None = None,
-                   lang: str = "en") -> dict[str, str]:
+                   lang: str = "en", *, entries: Entries | None = None) -> dict[str, str]:
     """Headline figures ``{label: value}`` for the top of the page and index.html.
 
     Parameters
@@ -239,39 +337,106 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     n : Niche
         :func:`ecolib.analyses.niche.niche`.
     e : Embedding, optional
-        The firm's embedding (adds its best entry point).
+        The firm positioned in detail.
     gm : GeneMap, optional
         The gene map of ``e`` (node names).
     lang : str
         Language.
+    entries : Entries, optional
+        The small firms next to the gaps: with ``e`` and ``gm``, the card names the strongest
+        entry point among them (:func:`strongest_entry`) with its score.
 
     Returns
     -------
     dict of str to str
-        Zones compared, pairs flagged, the highest overlap, the narrowest zone, the best entry.
+        Zones compared, pairs flagged, the highest overlap, the narrowest zone, the strongest
+        entry point for a small firm.
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> from ecolib.analyses import niche as nc
     >>> headline_cards(nc.niche(tiny().tables, "2026-03"), lang="en")
-    {'Zones compared': '2', 'Pairs in homogeneous competition': '0', 'Highest niche overlap (North – South)': '0.447', 'Narrowest zone (standardised breadth)': 'South (0.00)'}
+    {'Zones compared': '2', 'Pairs in homogeneous competition': '0', 'Highest niche overlap (North – South)': '0.447', 'Narrowest niche (breadth on a 0–1 scale)': 'South (0.000)'}
     """
+    zn = zone_names(n, lang)
     cards = {t("niche.headline.zones", lang): fmt.count(len(n.zones)),
              t("niche.headline.flagged", lang): fmt.count(len(n.flagged))}
     if n.headline["max_overlap"]:
         a, b, v = n.headline["max_overlap"]
-        cards[t("niche.headline.max_overlap", lang, a=a, b=b)] = fmt.number(v, 3)
+        cards[t("niche.headline.max_overlap", lang, a=zn.get(a, a), b=zn.get(b, b))] = fmt.number(v, 3)
     z = n.zones[~n.zones["no_output"]]
     if len(z) and z["breadth_std"].notna().any():
         narrow = z.loc[z["breadth_std"].idxmin()]
-        cards[t("niche.headline.narrowest", lang)] = f"{narrow['zone']} ({fmt.number(narrow['breadth_std'], 2)})"
-    if e is not None and gm is not None and len(e.top(1)):
-        top = e.top(1).iloc[0]
-        nodes = gm.coverage.nodes.set_index("node_id")
-        name = display_names(nodes.reset_index(), lang).set_axis(nodes.index).get(top["node_id"], top["node_id"])
-        cards[t("niche.headline.best_entry", lang)] = str(name)
+        shown = fmt.number(narrow["breadth_std"], 3)
+        tied = z[z["breadth_std"].map(lambda v: fmt.number(v, 3)) == shown]          # ties at the shown precision
+        cards[t("niche.headline.narrowest", lang)] = t("niche.headline.narrowest_value", lang,
+                                                       zone=listing([zn.get(v, v) for v in tied["zone"]], lang, 3),
+                                                       value=shown)
+    if gm is not None and (e is not None or entries is not None):
+        best = strongest_entry(entries, e)
+        if best is not None:
+            name = node_names(gm, lang).get(best["node_id"], best["node_id"])
+            cards[t("niche.headline.best_entry", lang)] = t("niche.headline.best_entry_value", lang, node=name,
+                                                            score=_shown(best["score"]))
     return cards
+
+
+def finer_names(n: Niche, lang: str = "en") -> pd.Series:
+    """Group id → name in ``lang`` of the groups one level finer than ``n.level`` (technology
+    nodes at the segment level); empty at the node level."""
+    g = n.finer_groups
+    if g is None:
+        return pd.Series(dtype=object)
+    return pd.Series(display_names(g, lang).to_numpy(object), index=g["group"].to_numpy(object))
+
+
+def _pair_findings(n: Niche, pr: pd.Series, lang: str) -> list[str]:
+    """The sentences on one flagged pair: the overlap, the finer level (what each level means
+    and which one the advice rests on) and the advice."""
+    names = group_names(n, lang)
+    zn = zone_names(n, lang)
+    a, b = zn.get(pr["zone_a"], pr["zone_a"]), zn.get(pr["zone_b"], pr["zone_b"])
+    lvl, lvls = level_label(n.level, lang), t(f"niche.level_plural.{n.level}", lang)
+    out = []
+    shared = pr.get("shared")
+    text = t("niche.finding.flagged", lang, a=a, b=b, overlap=fmt.number(pr["overlap"], 3),
+             threshold=fmt.number(n.threshold, 2), level_plural=lvls)
+    if isinstance(shared, str):
+        text += t("niche.finding.flagged_shared", lang, group=names.get(shared, shared),
+                  sa=fmt.pct(pr["share_a"], 0), sb=fmt.pct(pr["share_b"], 0), a=a, b=b)
+    out.append(text)
+    fine = pr.get("overlap_finer")
+    rests_on = None
+    if n.level in FINER and fine is not None and not np.isnan(fine):
+        finer = FINER[n.level]
+        inside = ""
+        fa, fb = pr.get("finer_a"), pr.get("finer_b")
+        if isinstance(shared, str) and isinstance(fa, str) and isinstance(fb, str):
+            fnames = finer_names(n, lang)
+            key = "niche.finding.inside_same" if fa == fb else "niche.finding.inside"
+            inside = t(key, lang, group=names.get(shared, shared), a=a, b=b, node_a=fnames.get(fa, fa),
+                       node_b=fnames.get(fb, fb), sa=fmt.pct(pr["finer_share_a"], 0),
+                       sb=fmt.pct(pr["finer_share_b"], 0))
+        rests_on = "both" if fine > n.threshold else "level"
+        out.append(t("niche.finding.finer_agree" if rests_on == "both" else "niche.finding.finer", lang, a=a, b=b,
+                     finer=fmt.number(fine, 3), finer_level=level_label(finer, lang),
+                     finer_plural=t(f"niche.level_plural.{finer}", lang), level=lvl, level_plural=lvls,
+                     inside=inside))
+    adv = n.advice[(n.advice["zone_a"] == pr["zone_a"]) & (n.advice["zone_b"] == pr["zone_b"])]
+    parts = []
+    for zone in (pr["zone_a"], pr["zone_b"]):
+        mine = adv[adv["zone"] == zone]
+        if len(mine):
+            items = [t("niche.finding.advice_group", lang, group=names.get(g, g), lq=fmt.number(x, 2),
+                       lq_other=fmt.number(y, 2)) for g, x, y in zip(mine["group"], mine["lq"], mine["lq_other"])]
+            parts.append(t("niche.finding.advice_zone", lang, zone=zn.get(zone, zone), groups=listing(items, lang, 3)))
+    if parts:
+        key = {"level": "niche.finding.advice_level", "both": "niche.finding.advice_both"}.get(
+            rests_on, "niche.finding.advice")
+        out.append(t(key, lang, a=a, b=b, level=lvl, level_plural=lvls,
+                     advice=("；" if lang == "zh" else "; ").join(parts)))
+    return out
 
 
 def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
@@ -287,69 +452,71 @@ def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
     Returns
     -------
     list of str
-        Flagged pairs with their advice and the finer-level overlap, the closest or the most
-        distinct pair, the breadth extremes, output left out of the level.
+        Per flagged pair: the overlap (with what it measures); the overlap one level finer,
+        what each level means, what each zone makes inside the group they share most, and which
+        level the advice rests on; the advice (with what a location quotient is). Then the most
+        distinct pair, the breadth extremes (with what breadth measures), output left out of
+        the level.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> for line in findings(nc.niche(tiny().tables, "2026-03", threshold=0.4), "en")[:3]:
+    ...     print(line)      # doctest: +ELLIPSIS
+    North and South compete for the same niche: ... overlaps at 0.447 (...), above the 0.40 at which ...
+    At the finer level of technology nodes North and South overlap 0.577 too, so their firms make the same ...
+    Advice: North should build on Materials (LQ 4.33 vs 0.00); South should build on Cells and packs ...
     """
     out: list[str] = []
     names = group_names(n, lang)
+    zn = zone_names(n, lang)
     lvl = level_label(n.level, lang)
+    lvls = t(f"niche.level_plural.{n.level}", lang)
     z = n.zones
     live = z[~z["no_output"]]
     if not len(z):
         return [t("niche.finding.no_zones", lang)]
     if len(z) == 1:
-        out.append(t("niche.finding.one_zone", lang, zone=z.iloc[0]["zone"]))
+        out.append(t("niche.finding.one_zone", lang, zone=zn.iloc[0]))
     for _, row in z[z["no_output"]].iterrows():          # zones: a handful
-        out.append(t("niche.finding.no_output", lang, zone=row["zone"], month=n.month or ""))
+        out.append(t("niche.finding.no_output", lang, zone=zn.get(row["zone"], row["zone"]), month=n.month or ""))
     fl = n.flagged
     if len(fl):
         for _, pr in fl.iterrows():                       # flagged pairs: a handful
-            shared = pr.get("shared")
-            text = t("niche.finding.flagged", lang, a=pr["zone_a"], b=pr["zone_b"], overlap=fmt.number(pr["overlap"], 3),
-                     threshold=fmt.number(n.threshold, 2))
-            if isinstance(shared, str):
-                text += t("niche.finding.flagged_shared", lang, group=names.get(shared, shared),
-                          sa=fmt.pct(pr["share_a"], 0), sb=fmt.pct(pr["share_b"], 0), a=pr["zone_a"], b=pr["zone_b"])
-            adv = n.advice[(n.advice["zone_a"] == pr["zone_a"]) & (n.advice["zone_b"] == pr["zone_b"])]
-            parts = []
-            for zone in (pr["zone_a"], pr["zone_b"]):
-                mine = adv[adv["zone"] == zone]
-                if len(mine):
-                    items = [t("niche.finding.advice_group", lang, group=names.get(g, g), lq=fmt.number(a, 2),
-                               lq_other=fmt.number(b, 2)) for g, a, b in zip(mine["group"], mine["lq"], mine["lq_other"])]
-                    parts.append(t("niche.finding.advice_zone", lang, zone=zone, groups=listing(items, lang, 3)))
-            out.append(text)
-            if parts:
-                out.append(t("niche.finding.advice", lang, a=pr["zone_a"], b=pr["zone_b"],
-                             advice=("；" if lang == "zh" else "; ").join(parts)))
-            fine = pr.get("overlap_finer")
-            if n.level in FINER and fine is not None and not np.isnan(fine) and fine <= n.threshold:
-                out.append(t("niche.finding.finer", lang, a=pr["zone_a"], b=pr["zone_b"], finer=fmt.number(fine, 3),
-                             finer_plural=t(f"niche.level_plural.{FINER[n.level]}", lang),
-                             level_plural=t(f"niche.level_plural.{n.level}", lang)))
+            out += _pair_findings(n, pr, lang)
     elif len(live) > 1:
         top = n.pairs.iloc[0]
-        out.append(t("niche.finding.none_flagged", lang, threshold=fmt.number(n.threshold, 2), a=top["zone_a"],
-                     b=top["zone_b"], overlap=fmt.number(top["overlap"], 3)))
+        out.append(t("niche.finding.none_flagged", lang, threshold=fmt.number(n.threshold, 2),
+                     a=zn.get(top["zone_a"], top["zone_a"]), b=zn.get(top["zone_b"], top["zone_b"]),
+                     overlap=fmt.number(top["overlap"], 3), level_plural=lvls))
     distinct = n.pairs[(n.pairs["overlap"] < DISTINCT_BELOW).to_numpy(bool)]
     if len(distinct) and len(live) > 2:
         low = distinct.iloc[-1]
-        out.append(t("niche.finding.distinct", lang, a=low["zone_a"], b=low["zone_b"],
-                     overlap=fmt.number(low["overlap"], 3)))
+        out.append(t("niche.finding.distinct", lang, a=zn.get(low["zone_a"], low["zone_a"]),
+                     b=zn.get(low["zone_b"], low["zone_b"]), overlap=fmt.number(low["overlap"], 3)))
     if len(live) > 1 and live["breadth_std"].notna().any():
         wide = live.loc[live["breadth_std"].idxmax()]
         narrow = live.loc[live["breadth_std"].idxmin()]
-        out.append(t("niche.finding.breadth", lang, wide=wide["zone"], wb=fmt.number(wide["breadth"], 1),
-                     ws=fmt.number(wide["breadth_std"], 2), narrow=narrow["zone"], nb=fmt.number(narrow["breadth"], 1),
-                     ns=fmt.number(narrow["breadth_std"], 2), n=n.output.shape[1], level=lvl,
+        tie = fmt.number(wide["breadth_std"], 3) == fmt.number(narrow["breadth_std"], 3)
+        out.append(t("niche.finding.breadth_tie" if tie else "niche.finding.breadth", lang,
+                     wide=zn.get(wide["zone"], wide["zone"]),
+                     wb=fmt.number(wide["breadth"], 2), ws=fmt.number(wide["breadth_std"], 3),
+                     narrow=zn.get(narrow["zone"], narrow["zone"]), nb=fmt.number(narrow["breadth"], 2),
+                     ns=fmt.number(narrow["breadth_std"], 3), n=n.output.shape[1], level=lvl, level_plural=lvls,
                      top=names.get(narrow["top_group"], narrow["top_group"]), share=fmt.pct(narrow["top_share"], 0)))
     if n.unattributed > 0:
         out.append(t("niche.finding.unattributed", lang, output=fmt.money(n.unattributed, lang, currency), level=lvl))
     return out
 
 
+def _candidates_text(k: int, lang: str) -> str:
+    key = "none" if k == 0 else "one" if k == 1 else "many"
+    return t(f"niche.finding.candidates_{key}", lang, n=k)
+
+
 def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: str = "en", *,
-                       currency: str = "CNY") -> list[str]:
+                       currency: str = "CNY", who: bool = True) -> list[str]:
     """Plain-language findings on the embedding opportunities of one firm or profile.
 
     Parameters
@@ -362,6 +529,8 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
         The workspace's firms (name, zone, output of ``e.firm_id``).
     lang, currency : str
         Language and currency code.
+    who : bool, default True
+        Start with who is positioned (False under a heading and intro that already say it).
 
     Returns
     -------
@@ -382,16 +551,16 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
     if e.firm_id is None and not e.nodes:
         return [t("niche.finding.no_firm", lang)]
     if e.firm_id is not None:
-        info = firms.set_index("firm_id").loc[e.firm_id]
-        who = firm_names(firms, lang).get(e.firm_id, e.firm_id)
-        zone = info.get("zone")
-        out.append(t("niche.finding.embed_firm", lang, firm=who, zone=zone if isinstance(zone, str) and zone else "–",
-                     output=fmt.money(info.get("output"), lang, currency),
-                     nodes=listing([str(names.get(i, i)) for i in e.nodes], lang, 4)))
+        info = firms.drop_duplicates("firm_id").set_index("firm_id").loc[e.firm_id]
+        name = firm_names(firms, lang).get(e.firm_id, e.firm_id)
+        if who:
+            out.append(t("niche.finding.embed_firm", lang, firm=name, zone=zone_name(info.get("zone"), firms, lang),
+                         output=fmt.money(info.get("output"), lang, currency),
+                         nodes=listing([str(names.get(i, i)) for i in e.nodes], lang, 4, kind="node")))
         if e.weak_profile:
             out.append(t("niche.finding.weak_profile", lang, cap=fmt.number(gm.coverage.min_capability, 2)))
-    else:
-        out.append(t("niche.finding.embed_profile", lang, nodes=listing([str(names.get(i, i)) for i in e.nodes], lang, 4)))
+    elif who:
+        out.append(t("niche.finding.embed_profile", lang, nodes=listing([str(names.get(i, i)) for i in e.nodes], lang, 4, kind="node")))
     top = e.top(3)
     if not len(top):
         out.append(t("niche.finding.embed_none", lang))
@@ -402,10 +571,10 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
                  status=t(f"genemap.status.{first['status']}", lang).lower() if lang == "en" else
                  t(f"genemap.status.{first['status']}", lang),
                  density=fmt.pct(first["density"], 0), priority=fmt.number(first["priority"], 2),
-                 score=fmt.number(first["score"], 3), related=listing(rel, lang, 3) if rel else "–",
-                 candidates=int(first["candidates"])))
+                 score=_shown(first["score"]), related=listing(rel, lang, 3, kind="node") if rel else "–",
+                 candidates=_candidates_text(int(first["candidates"]), lang)))
     if len(top) > 1:
-        items = [t("niche.finding.embed_item", lang, node=names.get(i, i), score=fmt.number(s, 3))
+        items = [t("niche.finding.embed_item", lang, node=names.get(i, i), score=_shown(s))
                  for i, s in zip(top["node_id"].iloc[1:], top["score"].iloc[1:])]
         out.append(t("niche.finding.embed_next", lang, items=listing(items, lang, 3)))
     if e.priority_source == "simple":
@@ -414,7 +583,7 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
 
 
 def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") -> list[str]:
-    """One sentence on the strongest opportunity among the small firms next to the gaps.
+    """The strongest entry point among the small firms next to the gaps, and who ties with it.
 
     Parameters
     ----------
@@ -426,7 +595,9 @@ def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") ->
     Returns
     -------
     list of str
-        One sentence, or none when no firm has an opportunity (score > 0).
+        The strongest opportunity (firm, zone, output, node, fit, gap priority, score), then
+        the firms tied with it at the shown precision (how the tie is ordered); none when no
+        firm has an opportunity (score > 0).
 
     Examples
     --------
@@ -435,15 +606,69 @@ def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") ->
     >>> from ecolib.analyses.genemap import gene_map
     >>> tables = tiny().tables
     >>> en = nc.small_firm_entries(tables, "2026-03", gene_map(tables, "2026-03"), priority="simple")
-    >>> entries_findings(en, "en")
-    ['Among these 1 small firms, Cathode Co (North, output CNY 200 a year) has the strongest opportunity: Lithium, fit 100%, score 0.600.']
+    >>> print(entries_findings(en, "en")[0])      # doctest: +NORMALIZE_WHITESPACE
+    The strongest entry point for a small firm is Lithium, for Cathode Co (North, output CNY 200 a year): it
+    fits 100% of what the firm does and its gap priority is 0.60, so its score is 0.600 (fit × gap priority),
+    the highest of the 1 small firms next to a gap.
     """
-    best = en.best
+    best = strongest_entry(en)
     if best is None:
         return []
     names = node_names(en.gene_map, lang)
-    firm = display_names(en.table.loc[[best.name]], lang).iloc[0]
-    zone = best["zone"]
-    return [t("niche.finding.entries_best", lang, firm=firm, zone=zone if isinstance(zone, str) and zone else "–",
-              output=fmt.money(best["output"], lang, currency), node=names.get(best["node_id"], best["node_id"]),
-              density=fmt.pct(best["density"], 0), score=fmt.number(best["score"], 3), n=len(en.table))]
+    firms = en.table                                      # zone and zone_zh of each firm
+    row = en.table[en.table["firm_id"] == best["firm_id"]]
+    firm = display_names(row, lang).iloc[0]
+    zone = zone_name(best["zone"], firms, lang)
+    out = [t("niche.finding.entries_best", lang, firm=firm, zone=zone, output=fmt.money(best["output"], lang, currency),
+             node=names.get(best["node_id"], best["node_id"]), density=fmt.pct(best["density"], 0),
+             priority=fmt.number(best["priority"], 2), score=_shown(best["score"]), n=len(en.table))]
+    ties = best["ties"]
+    if len(ties):
+        who = [t("niche.finding.tie_firm", lang, firm=f, zone=zone_name(z, firms, lang),
+                 output=fmt.money(o, lang, currency), node=names.get(i, i))
+               for f, z, o, i in zip(display_names(ties, lang), ties["zone"], ties["output"], ties["node_id"])]
+        same = bool((ties["node_id"] == best["node_id"]).all())
+        exact = bool((ties["score"] == best["score"]).all())
+        reason = "size" if exact and bool((ties["output"] >= best["output"]).all()) else "unrounded"
+        out.append(t("niche.finding.entries_tie_same" if same else "niche.finding.entries_tie", lang, firm=firm,
+                     others=fmt.capped(who, lang, kind="firm"), score=_shown(best["score"]),
+                     reason=t(f"niche.finding.tie_reason_{reason}", lang)))
+    return out
+
+
+def example_finding(e: Embedding, en: Entries | None, gm: genemap.GeneMap, firms: pd.DataFrame,
+                    lang: str = "en", *, chosen: bool = False) -> list[str]:
+    """One sentence that introduces the firm worked through in detail, when it is not the
+    strongest opportunity: who it is, why it was picked, and its best entry point.
+
+    Parameters
+    ----------
+    e : Embedding
+        The positioned firm (:func:`ecolib.analyses.niche.embedding`).
+    en : Entries or None
+        The small firms next to the gaps.
+    gm : GeneMap
+        The gene map (node names).
+    firms : DataFrame
+        The workspace's firms.
+    lang : str
+        Language.
+    chosen : bool
+        The firm was picked for the report (not the default example firm).
+
+    Returns
+    -------
+    list of str
+        One sentence, or none (a capability profile, no opportunity, or the firm's best entry
+        reads the same score as the strongest opportunity).
+    """
+    best = strongest_entry(en)
+    if e.firm_id is None or not len(e.top(1)) or best is None:
+        return []
+    top = e.top(1).iloc[0]
+    if _shown(top["score"]) == _shown(best["score"]):
+        return []
+    return [t("niche.finding.example_chosen" if chosen else "niche.finding.example", lang,
+              firm=firm_names(firms, lang).get(e.firm_id, e.firm_id),
+              node=node_names(gm, lang).get(top["node_id"], top["node_id"]), density=fmt.pct(top["density"], 0),
+              score=_shown(top["score"]), best=_shown(best["score"]))]

@@ -11,11 +11,11 @@ from plotly.subplots import make_subplots
 
 from ecolib.analyses.evaluation import SEVERITIES
 from ecolib.presentation.escape import plot_text
-from ecolib.presentation.fmt import format_value
+from ecolib.presentation.fmt import format_value, metric_value
 from ecolib.presentation.names import name_of
 from ecolib.presentation.narrative.evaluation import describe_rule, severity_label
 from ecolib.presentation.i18n import t
-from ecolib.presentation.plots.theme import PALETTE
+from ecolib.presentation.plots.theme import PALETTE, money_axis, month_labels
 
 #: Colours of the three warning levels (三级预警: red, orange, amber), shared by all figures.
 SEVERITY_COLOURS = {"critical": "#c0392b", "warning": "#e67e22", "info": "#d4ac0d"}
@@ -50,7 +50,7 @@ def _legend_key(fig: go.Figure, name: str, colour: str, symbol: str = "square", 
 
 
 def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[str] | None = None,
-                span: int = 36) -> go.Figure:
+                span: int = 36, benchmark: str | None = None) -> go.Figure:
     """One panel per checked rule over the last ``span`` months: the metric, its threshold (a
     dashed red line; the range that breaks the rule shaded red, a healthy band shaded green),
     the benchmark (dotted grey), months out of range marked orange and months with an open
@@ -66,11 +66,14 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
         Rule ids to draw (default: every checked rule), most severe first.
     span : int, default 36
         Months shown, up to the report month.
+    benchmark : str, optional
+        The benchmark park's name (in the panel titles of rules set against it).
 
     Returns
     -------
     go.Figure
-        A note instead of panels when no rule could be checked.
+        A note instead of panels when no rule could be checked. Values are plotted in the unit
+        the page writes them in (in Chinese a value per area per 亩, :func:`ecolib.presentation.fmt.metric_value`).
 
     Examples
     --------
@@ -88,7 +91,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
         return _empty(title, t("evaluation.chart.no_rules", lang))
     months = list(ev.history.index[-span:])
     titles = [t("evaluation.chart.panel_title", lang, metric=plot_text(name_of(ev.metric(r.metric), lang)),
-                rule=plot_text(describe_rule(r, ev, lang, currency))) for r in chosen]
+                rule=plot_text(describe_rule(r, ev, lang, currency, benchmark=benchmark))) for r in chosen]
     fig = make_subplots(rows=len(chosen), cols=1, shared_xaxes=True, vertical_spacing=0.22 / len(chosen) + 0.03,
                         subplot_titles=titles)
     missing = np.isin(months, ev.missing_months)
@@ -96,9 +99,12 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
     for row, rule in enumerate(chosen, 1):
         metric = ev.metric(rule.metric)
         checks = ev.checks[rule.id].loc[months]
-        values = checks["value"].to_numpy()
-        low, high = float(checks["low"].iloc[-1]), float(checks["high"].iloc[-1])
+        scale = metric_value(1.0, metric.unit, lang)          # the page's unit: per 亩 in Chinese
+        values = checks["value"].to_numpy() * scale
+        low, high = float(checks["low"].iloc[-1]) * scale, float(checks["high"].iloc[-1]) * scale
         bench = ev.benchmark(rule.metric)
+        raw_bench = bench
+        bench = None if bench is None else bench * scale
         limits = [v for v in (low, high) if np.isfinite(v)]
         data = values[np.isfinite(values)]
         span_values = np.concatenate([data, limits, [bench] if bench is not None else []])
@@ -122,7 +128,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             for first, last in _runs(flags):
                 fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor=colour, opacity=opacity, line_width=0,
                               layer="below", row=row, col=1, exclude_empty_subplots=False)
-        shown = [plot_text(format_value(v, metric.unit, lang, currency)) for v in values]
+        shown = [plot_text(format_value(v, metric.unit, lang, currency)) for v in checks["value"].to_numpy()]
         for limit in limits:
             key = "evaluation.chart.threshold"
             fig.add_scatter(x=months, y=[limit] * len(months), mode="lines", name=t(key, lang),
@@ -133,7 +139,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             fig.add_scatter(x=months, y=[bench] * len(months), mode="lines", name=t("evaluation.chart.benchmark", lang),
                             line=dict(color=BENCH_COLOUR, width=1.4, dash="dot"), legendgroup="benchmark",
                             hovertemplate=t("evaluation.chart.benchmark", lang) + ": "
-                            + plot_text(format_value(bench, metric.unit, lang, currency)) + "<extra></extra>",
+                            + plot_text(format_value(raw_bench, metric.unit, lang, currency)) + "<extra></extra>",
                             showlegend="benchmark" not in shown_keys, row=row, col=1)
             shown_keys.add("benchmark")
         fig.add_scatter(x=months, y=values, mode="lines+markers", name=t("evaluation.chart.value", lang),
@@ -163,6 +169,8 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
             shown_keys.add(f"sev-{rule.severity}")
         fig.update_yaxes(range=[y0, y1], row=row, col=1, tickformat=".0%" if metric.unit == "share" else None,
                          zeroline=False)
+        if metric.unit == "money":
+            money_axis(fig, lang, currency, span=(y0, y1), row=row, col=1, title=False)
     if missing.any():
         _legend_key(fig, t("evaluation.chart.missing_month", lang), "#cfd8dc")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=months, tickangle=-45)
@@ -171,7 +179,7 @@ def rule_trends(ev, lang: str = "en", *, currency: str = "CNY", rules: Sequence[
     plot_height = height - 130 - 70  # minus the top and bottom margins
     fig.update_layout(title=title, height=height, hovermode="closest", margin=dict(l=70, r=30, t=130, b=70),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0 + 42 / plot_height, x=0))
-    return fig
+    return month_labels(fig, lang)
 
 
 #: Codes of the timeline heatmap: 0 no data, 1 within range, 2 out of range (no alert),
@@ -235,7 +243,7 @@ def alert_timeline(ev, lang: str = "en", *, currency: str = "CNY", span: int = 3
                       xaxis=dict(type="category", tickangle=-45, showgrid=False),
                       yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
                       plot_bgcolor="white", margin=dict(l=10, r=20, t=88, b=60))
-    return fig
+    return month_labels(fig, lang)
 
 
 def health_lines(hh, lang: str = "en") -> go.Figure:
@@ -276,7 +284,7 @@ def health_lines(hh, lang: str = "en") -> go.Figure:
     fig.update_layout(title=title, height=440,
                       xaxis=dict(type="category", title=t("common.month", lang), tickangle=-45),
                       yaxis=dict(title=t("evaluation.chart.health_axis", lang), tickformat=".0%", range=[0, top]))
-    return fig
+    return month_labels(fig, lang)
 
 
 def evaluation_figures(ev, lang: str = "en", *, currency: str = "CNY") -> list[go.Figure]:

@@ -13,8 +13,8 @@ from ecolib.presentation.escape import plot_text
 from ecolib.analyses import niche as nc
 from ecolib.analyses.genemap import GeneMap
 from ecolib.presentation.i18n import t
-from ecolib.presentation.narrative.niche import group_names, node_names
-from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, STATUS_COLOURS
+from ecolib.presentation.narrative.niche import group_names, node_names, zone_names
+from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, STATUS_COLOURS, distinct_labels
 
 #: Diverging scale for LQ (log2 from 1/4 to 4): blue under-, orange over-specialised.
 LQ_SCALE = [[0.0, "#1f6f8b"], [0.35, "#a9cfe0"], [0.5, "#f7f7f7"], [0.65, "#f6c08f"], [1.0, "#b34d00"]]
@@ -46,8 +46,9 @@ def _short(text: str, limit: int) -> str:
 
 def overlap_heatmap(n: nc.Niche, lang: str = "en") -> go.Figure:
     """Zone × zone Pianka overlap with values in the cells; pairs above the threshold framed."""
-    zones = [str(z) for z in n.overlap.index]
-    labels = [plot_text(_short(z, 24)) for z in zones]
+    zn = zone_names(n, lang)
+    zones = [str(zn.get(z, z)) for z in n.overlap.index]
+    labels = [plot_text(_short(z, 40)) for z in zones]
     z = n.overlap.to_numpy(np.float64).copy()
     k = len(zones)
     text = np.where(np.isnan(z), "–", np.char.mod("%.3f", np.nan_to_num(z))) if k else np.empty((0, 0), dtype=str)
@@ -95,7 +96,8 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
         hidden = len(keep) - max_rows
         keep = keep.sort_values(ascending=False, kind="stable").head(max_rows)
     groups = [g for g in n.output.columns if g in keep.index]         # chain order
-    zones = [str(z) for z in n.output.index]
+    zn = zone_names(n, lang)
+    zones = [str(zn.get(z, z)) for z in n.output.index]
     lq = n.lq.reindex(columns=groups).T.to_numpy(np.float64)          # groups × zones
     out = n.output.reindex(columns=groups).T.to_numpy(np.float64)
     sh = n.shares.reindex(columns=groups).T.to_numpy(np.float64)
@@ -103,20 +105,21 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
         colour = np.clip(np.log2(lq), -LQ_CLIP, LQ_CLIP)
     colour = np.where(out > 0, colour, np.nan)                         # nobody there: empty cell
     text = np.where(out > 0, np.char.mod("%.2f", np.nan_to_num(lq)), "")
-    limit = 14 if lang == "zh" else 30
+    limit = 24 if lang == "zh" else 56
     row_labels = [f'<span style="color:{STAGE_COLOURS.get(stage.get(g), "#9aa5ab")}">■</span> '
                   f"{plot_text(_short(names.get(g, g), limit))}" for g in groups]
+    lq_word = plot_text(t("niche.lq_axis", lang))
     cd = np.empty((len(groups), len(zones)), dtype=object)
     for i, g in enumerate(groups):                                     # groups × zones cells, display only
         for j, zname in enumerate(zones):
-            cd[i, j] = (f"{plot_text(names.get(g, g))} · {plot_text(zname)}<br>LQ {fmt.number(lq[i, j], 2)} · "
+            cd[i, j] = (f"{plot_text(names.get(g, g))} · {plot_text(zname)}<br>{lq_word} {fmt.number(lq[i, j], 2)} · "
                         f"{fmt.money(out[i, j], lang, currency)} · {fmt.pct(sh[i, j], 1)}")
     ticks = [0.25, 0.5, 1, 2, 4]
     fig = go.Figure(go.Heatmap(
         z=_gaps(colour), x=list(range(len(zones))), y=list(range(len(groups))), zmin=-LQ_CLIP, zmax=LQ_CLIP,
         colorscale=LQ_SCALE, xgap=2, ygap=2, text=text, texttemplate="%{text}", textfont=dict(size=11),
         customdata=cd, hovertemplate="%{customdata}<extra></extra>", hoverongaps=False,
-        colorbar=dict(title=dict(text="LQ"), tickvals=list(np.log2(ticks)), ticktext=["¼", "½", "1", "2", "4"],
+        colorbar=dict(title=dict(text=lq_word), tickvals=list(np.log2(ticks)), ticktext=["¼", "½", "1", "2", "4"],
                       lenmode="pixels", len=max(160, min(360, 26 * len(groups))), y=1, yanchor="top")))
     annotations = []
     if hidden:
@@ -125,8 +128,8 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
                                 xanchor="left", font=dict(size=12, color="#5f6b6d")))
     fig.update_layout(
         title=t("niche.lq_title", lang, level=t(f"niche.level.{n.level}", lang)),
-        height=max(320, 140 + 26 * len(groups)), margin=dict(l=10, r=30, t=100, b=40),
-        xaxis=dict(tickmode="array", tickvals=list(range(len(zones))), ticktext=[plot_text(_short(z, 22)) for z in zones],
+        height=max(320, 160 + 26 * len(groups)), margin=dict(l=10, r=30, t=130, b=40),
+        xaxis=dict(tickmode="array", tickvals=list(range(len(zones))), ticktext=[plot_text(_short(z, 24)) for z in zones],
                    side="top", showgrid=False, automargin=True),
         yaxis=dict(tickmode="array", tickvals=list(range(len(groups))), ticktext=row_labels, autorange="reversed",
                    showgrid=False, automargin=True),
@@ -142,13 +145,14 @@ def breadth_chart(n: nc.Niche, lang: str = "en") -> go.Figure:
     groups of the level in the label; zones with no output are left out."""
     z = n.zones[~n.zones["no_output"]].sort_values(["breadth_std", "zone"], ascending=[True, True], na_position="first")
     k = n.output.shape[1]
-    text = [t("niche.breadth_text", lang, b=fmt.number(b, 1), n=k, s=fmt.number(s, 2))
+    text = [t("niche.breadth_text", lang, b=fmt.number(b, 2), n=k, s=fmt.number(s, 3))
             for b, s in zip(z["breadth"], z["breadth_std"])]
     colours = [zone_colour(n, v) for v in z["zone"]]
+    zn = zone_names(n, lang)
     fig = go.Figure(go.Bar(
-        y=[plot_text(_short(v, 26)) for v in z["zone"]], x=z["breadth_std"].fillna(0.0), orientation="h", text=text,
+        y=[plot_text(_short(zn.get(v, v), 40)) for v in z["zone"]], x=z["breadth_std"].fillna(0.0), orientation="h", text=text,
         textposition="outside", cliponaxis=False, marker_color=colours,
-        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+        hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
     top = float(np.nanmax(z["breadth_std"])) if len(z) and z["breadth_std"].notna().any() else 1.0
     fig.update_layout(title=t("niche.breadth_title", lang), showlegend=False,
                       height=max(260, 150 + 50 * len(z)), margin=dict(l=10, r=40, t=70, b=50),
@@ -175,25 +179,27 @@ def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12
     chosen = list(combined[combined > 0].head(top).index)
     chosen += [g for g in list(adv_a) + list(adv_b) if g not in chosen]
     order = [g for g in p.columns if g in set(chosen)]                  # chain order
-    limit = 14 if lang == "zh" else 30
-    labels = [(f"<b>{plot_text(_short(names.get(g, g), limit))}</b>" if g in adv_a | adv_b
-               else plot_text(_short(names.get(g, g), limit))) for g in order]
+    limit = 24 if lang == "zh" else 56
+    labels = distinct_labels([(f"<b>{plot_text(_short(names.get(g, g), limit))}</b>" if g in adv_a | adv_b
+                               else plot_text(_short(names.get(g, g), limit))) for g in order])
     ca, cb = zone_colour(n, a), zone_colour(n, b)
+    zn = zone_names(n, lang)
+    a_name, b_name = str(zn.get(a, a)), str(zn.get(b, b))
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=labels, x=[-pa[g] for g in order], orientation="h", name=plot_text(a),
+        y=labels, x=[-pa[g] for g in order], orientation="h", name=plot_text(a_name),
         marker=dict(color=ca, opacity=[1.0 if g in adv_a else 0.4 for g in order]),
         text=[fmt.pct(pa[g], 0) for g in order], textposition="outside", cliponaxis=False,
-        customdata=[fmt.pct(pa[g], 1) for g in order], hovertemplate=f"{plot_text(a)}: %{{customdata}}<extra></extra>"))
+        customdata=[fmt.pct(pa[g], 1) for g in order], hovertemplate=f"{plot_text(a_name)}: %{{customdata}}<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=labels, x=[pb[g] for g in order], orientation="h", name=plot_text(b),
+        y=labels, x=[pb[g] for g in order], orientation="h", name=plot_text(b_name),
         marker=dict(color=cb, opacity=[1.0 if g in adv_b else 0.4 for g in order]),
         text=[fmt.pct(pb[g], 0) for g in order], textposition="outside", cliponaxis=False,
-        customdata=[fmt.pct(pb[g], 1) for g in order], hovertemplate=f"{plot_text(b)}: %{{customdata}}<extra></extra>"))
+        customdata=[fmt.pct(pb[g], 1) for g in order], hovertemplate=f"{plot_text(b_name)}: %{{customdata}}<extra></extra>"))
     m = float(max(pa.max(), pb.max(), 0.05)) * 1.25
     ticks = [v for v in (0.1, 0.25, 0.5, 0.75, 1.0) if v <= m] or [m / 2]
     fig.update_layout(
-        title=t("niche.pair_title", lang, a=plot_text(a), b=plot_text(b), level=t(f"niche.level.{n.level}", lang)),
+        title=t("niche.pair_title", lang, a=plot_text(a_name), b=plot_text(b_name), level=t(f"niche.level.{n.level}", lang)),
         barmode="overlay", bargap=0.25, height=max(320, 160 + 30 * len(order)),
         xaxis=dict(range=[-m, m], tickvals=[-v for v in ticks[::-1]] + [0] + ticks,
                    ticktext=[fmt.pct(v, 0) for v in ticks[::-1]] + ["0"] + [fmt.pct(v, 0) for v in ticks],
@@ -210,8 +216,9 @@ def embedding_chart(e: nc.Embedding, gm: GeneMap, firm_label: str, lang: str = "
     best on top; the label says fit × priority; ★ marks a core node."""
     top = e.top(n).iloc[::-1]
     names = node_names(gm, lang)
-    limit = 22 if lang == "zh" else 46
-    labels = [plot_text(_short(names.get(i, i), limit)) + (" ★" if c else "") for i, c in zip(top["node_id"], top["core"])]
+    limit = 24 if lang == "zh" else 56
+    labels = distinct_labels([plot_text(_short(names.get(i, i), limit)) + (" ★" if c else "")
+                              for i, c in zip(top["node_id"], top["core"])])
     text = [t("niche.embed_text", lang, density=fmt.pct(d, 0), priority=fmt.number(p, 2))
             for d, p in zip(top["density"], top["priority"])]
     status = [t(f"genemap.status.{s}", lang) for s in top["status"]]

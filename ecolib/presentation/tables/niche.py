@@ -21,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecolib.analyses.niche import Embedding, Entries, Niche
+from ecolib.analyses.niche import DISTINCT_BELOW, Embedding, Entries, Niche
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, t
-from ecolib.presentation.narrative.niche import group_names, listing, node_names
+from ecolib.presentation.narrative.niche import group_names, listing, node_names, zone_name, zone_names
 from ecolib.presentation.tables import Table
 
 __all__ = ["PORTFOLIO", "PAIRS", "ADVICE", "EMBEDDING", "ENTRIES"]
@@ -44,30 +44,37 @@ def _portfolio_rows(n: Niche, lang: str = "en", currency: str = "CNY", *, top: i
     largest = [sep.join(f"{names.get(cols[g], cols[g])} {fmt.pct(v, 0)}" for g, v in zip(gi, vi) if v > 0) or "–"
                for gi, vi in zip(idx, vals)]                          # zones × top: a handful of rows
     z = n.zones
-    return pd.DataFrame({"zone": z["zone"].to_numpy(object), "firms": z["firms"].to_numpy(np.int64),
+    zn = zone_names(n, lang)
+    return pd.DataFrame({"zone": z["zone"].map(zn).to_numpy(object), "firms": z["firms"].to_numpy(np.int64),
                          "output": z["output"].to_numpy(np.float64), "groups": z["groups"].to_numpy(np.int64),
                          "breadth": z["breadth"].to_numpy(np.float64),
                          "breadth_std": z["breadth_std"].to_numpy(np.float64), "largest": largest})
 
 
 def _pair_rows(n: Niche, lang: str = "en", currency: str = "CNY") -> pd.DataFrame:
-    """Every pair of zones: zones, overlap, verdict, the group where they overlap most."""
+    """Every pair of zones: zones, overlap, verdict (homogeneous competition above the
+    threshold, distinct niches below :data:`~ecolib.analyses.niche.DISTINCT_BELOW`, partly
+    overlapping between), the group where they overlap most."""
     names = group_names(n, lang)
+    zn = zone_names(n, lang)
     pr = n.pairs
+    o = pr["overlap"].to_numpy(np.float64)
     verdict = np.where(pr["flagged"].to_numpy(bool), t("niche.verdict.flagged", lang),
-                       np.where(pr["overlap"].isna().to_numpy(), t("niche.verdict.undefined", lang),
-                                t("niche.verdict.distinct", lang)))
+                       np.where(np.isnan(o), t("niche.verdict.undefined", lang),
+                                np.where(o < DISTINCT_BELOW, t("niche.verdict.distinct", lang),
+                                         t("niche.verdict.between", lang))))
     shared = [("–" if g is None or (isinstance(g, float) and np.isnan(g)) else
                t("niche.shared_cell", lang, group=names.get(g, g), a=fmt.pct(sa, 0), b=fmt.pct(sb, 0)))
               for g, sa, sb in zip(pr.get("shared", [None] * len(pr)), pr.get("share_a", [np.nan] * len(pr)),
                                    pr.get("share_b", [np.nan] * len(pr)))]     # pairs of zones: few
-    return pd.DataFrame({"pair": [f"{a} – {b}" for a, b in zip(pr["zone_a"], pr["zone_b"])],
+    return pd.DataFrame({"pair": [f"{zn.get(a, a)} – {zn.get(b, b)}" for a, b in zip(pr["zone_a"], pr["zone_b"])],
                          "overlap": pr["overlap"].to_numpy(np.float64), "verdict": verdict, "shared": shared})
 
 
 def _advice_rows(n: Niche, lang: str = "en", currency: str = "CNY") -> pd.DataFrame:
     """One row per flagged pair and zone: the groups it should build on (LQ vs the other zone)."""
     names = group_names(n, lang)
+    zn = zone_names(n, lang)
     adv = n.advice
     if not len(adv):
         return pd.DataFrame({"pair": [], "zone": [], "build_on": [], "other": []})
@@ -77,9 +84,9 @@ def _advice_rows(n: Niche, lang: str = "en", currency: str = "CNY") -> pd.DataFr
     sep = "；" if lang == "zh" else "; "
     g = adv.groupby(["zone_a", "zone_b", "zone", "other"], sort=False)["item"].agg(lambda s: sep.join(s))
     out = g.reset_index()
-    return pd.DataFrame({"pair": [f"{a} – {b}" for a, b in zip(out["zone_a"], out["zone_b"])],
-                         "zone": out["zone"].to_numpy(object), "build_on": out["item"].to_numpy(object),
-                         "other": out["other"].to_numpy(object)})
+    return pd.DataFrame({"pair": [f"{zn.get(a, a)} – {zn.get(b, b)}" for a, b in zip(out["zone_a"], out["zone_b"])],
+                         "zone": out["zone"].map(zn).to_numpy(object), "build_on": out["item"].to_numpy(object),
+                         "other": out["other"].map(zn).to_numpy(object)})
 
 
 def _embedding_rows(e: Embedding, lang: str = "en", currency: str = "CNY", *, n: int = 10) -> pd.DataFrame:
@@ -116,7 +123,7 @@ def _entry_rows(en: Entries, lang: str = "en", currency: str = "CNY") -> pd.Data
     names = node_names(en.gene_map, lang)
     return pd.DataFrame({
         "firm": display_names(tab, lang).to_numpy(object),
-        "zone": tab["zone"].fillna("–").to_numpy(object),
+        "zone": [zone_name(z, tab, lang) for z in tab["zone"]],          # ten firms at most
         "output": tab["output"].to_numpy(np.float64),
         "own": tab["main_node"].map(names).fillna("–").to_numpy(object),
         "entry": [names.get(i, "–") if isinstance(i, str) else "–" for i in tab["node_id"]],
@@ -129,7 +136,7 @@ def _entry_rows(en: Entries, lang: str = "en", currency: str = "CNY") -> pd.Data
 PORTFOLIO = Table("niche.portfolio", rows=_portfolio_rows, columns={
     "zone": "common.zone", "firms": ("common.firms", "count"), "output": ("common.output", "money"),
     "groups": ("niche.col.groups", "count"), "breadth": ("niche.col.breadth", "num2"),
-    "breadth_std": ("niche.col.breadth_std", "num2"), "largest": "niche.col.largest"})
+    "breadth_std": ("niche.col.breadth_std", "num3"), "largest": "niche.col.largest"})
 
 #: Every pair of zones with its overlap and verdict (source: Niche).
 PAIRS = Table("niche.pairs", rows=_pair_rows, columns={
