@@ -48,13 +48,37 @@ def catalogue(lang: str) -> dict[str, str]:
 def t(key: str, lang: str = "en", /, **values: Any) -> str:
     """The text for ``key`` in ``lang`` with ``values`` filled in.
 
+    In Chinese, the one place two rules apply to every placeholder value, so no caller has to:
+
+    * **months**: a month in a value (``2026-10``, also inside a longer value such as
+      ``"2026-08 – 2026-10"``) reads ``2026年10月``; a run of months ``A – B`` or
+      ``{first} 至 {last}`` reads ``2026年8月至10月`` (``2025年11月至2026年10月`` across
+      years); months in a list are joined with 、; no space between such a month and the
+      Chinese around it (:func:`ecolib.presentation.fmt.months_in_text`);
+    * **currency**: the value of a ``{currency}`` placeholder reads as the currency's
+      Chinese name where it has one (CNY → 元; :func:`ecolib.presentation.fmt.currency_unit`).
+
+    English texts get the values as given (a month stays ``2026-10``).
+
     Raises ``KeyError`` naming the key and language when it is missing.
+
+    Examples
+    --------
+    >>> t("common.report_for", "zh", month="2026-10"), t("common.report_for", "en", month="2026-10")
+    ('2026年10月月度报告', 'Report for 2026-10')
     """
     try:
         text = catalogue(lang)[key]
     except KeyError:
         raise KeyError(f"no {lang} text for {key!r} in ecolib/i18n/{lang}/") from None
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if lang != "zh":
+        return text.format(**values)
+    from ecolib.presentation import fmt          # fmt builds on this module: imported when used
+    if isinstance(values.get("currency"), str):
+        values["currency"] = fmt.currency_unit(values["currency"], lang)
+    return fmt.unmark_months(text.format(**{k: fmt.mark_months(v) for k, v in values.items()}), lang)
 
 
 def has(key: str, lang: str = "en") -> bool:
