@@ -68,6 +68,9 @@ from ecolib.presentation.narrative.brief import brief_records
 from ecolib.foundations.months import is_month
 from ecolib.contract.schema import ALERT_STATUSES, SEVERITIES
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css, section_anchor
+from ecolib.presentation.fmt import month_text
+from ecolib.presentation.glossary import glossary_entries
+from ecolib.presentation.page import NAV_SLOT, nav_bar, with_nav
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
 
 KERNEL_NAME = "ecolib"
@@ -329,18 +332,21 @@ def _exporter(lang: str):
 
 
 def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, footer: str,
-            plotly_src: str | None = None) -> str:
+            plotly_src: str | None = None, nav: str | None = None) -> str:
     """Client HTML of an executed notebook: no input cells, no prompts, no analyst notes,
     nothing loaded from the network.
 
     plotly.js appears once, only if the page has a figure: inlined, or, with ``plotly_src``
     (a name relative to the page, e.g. :func:`plotly_file_name`), as a script tag that loads
-    the file beside the page. The style sheets are inlined (see :func:`externalise_styles`)."""
+    the file beside the page. The style sheets are inlined (see :func:`externalise_styles`).
+    ``nav``: the bar of links at the top (:func:`month_nav`); without it the page keeps a slot
+    for it (:data:`~ecolib.presentation.page.NAV_SLOT`, filled by
+    :func:`~ecolib.presentation.page.with_nav` once every page's title is known)."""
     has_plot = any("Plotly.newPlot" in str(o.get("data", {}).get("text/html", ""))
                    for c in nb.cells for o in c.get("outputs", []))
     nb.metadata["title"] = title
     res = {"ecolib_css": report_css(), "ecolib_csp": csp_meta(), "ecolib_footer": footer,
-           "ecolib_plotlyjs": "", "ecolib_plotlyjs_src": ""}
+           "ecolib_plotlyjs": "", "ecolib_plotlyjs_src": "", "ecolib_nav": nav or "", "ecolib_nav_slot": NAV_SLOT}
     if has_plot:
         res["ecolib_plotlyjs_src" if plotly_src else "ecolib_plotlyjs"] = plotly_src or _plotly_js()
     with _EXPORT_LOCK:
@@ -383,11 +389,27 @@ def externalise_styles(page: str) -> tuple[str, str | None, str]:
 _e = html_text     # one escaping helper for every page
 
 
-def _page(title: str, body: str, lang: str, footer: str) -> str:
+def _page(title: str, body: str, lang: str, footer: str, nav: str = "") -> str:
+    """An index page: ``body`` (HTML) under the bar of links ``nav`` (:func:`month_nav`), the
+    footer at the end."""
     return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">{csp_meta()}'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{_e(title)}</title>'
             f"<style>{report_css()}</style></head>"
-            f'<body class="ecolib-page"><main>{body}<div class="ecolib-footer">{_e(footer)}</div></main></body></html>\n')
+            f'<body class="ecolib-page"><main>{nav}{body}<div class="ecolib-footer">{_e(footer)}</div></main></body></html>\n')
+
+
+def month_nav(summary: dict, current: str | None = None, *, href: Callable[[dict], str] = lambda a: a["html"],
+              brief: str = "index.html", glossary: str = "index.html#glossary",
+              months: str | None = "../index.html") -> str:
+    """The bar of links of a month's pages (:func:`~ecolib.presentation.page.nav_bar`): the
+    brief, every analysis page of ``summary`` by its title, the glossary on the brief (if the
+    report has one), the index of months; ``current`` is the link of the page it is on.
+    ``href`` / ``brief`` / ``glossary`` / ``months``: the links in a month folder (the
+    defaults) or in the single file (anchors, no index of months)."""
+    lang = summary["lang"]
+    return nav_bar([(href(a), a.get("title", a["notebook"])) for a in summary["analyses"]], lang,
+                   current=current, brief=brief, glossary=glossary if glossary_entries(lang) else None,
+                   months=months)
 
 
 def _rank(value, order) -> int:
@@ -421,7 +443,7 @@ def month_index(summary: dict, *, park: str, footer: str) -> str:
     """``index.html`` of one month: headline cards per analysis, alerts, links."""
     lang, month = summary["lang"], summary["month"]
     return _page(t("report.index_title", lang, park=park, month=month), _month_index_body(summary, park=park),
-                 lang, footer)
+                 lang, footer, nav=month_nav(summary, "index.html"))
 
 
 def _section_links(summary: dict, anchor_href: Callable[[dict, str], str]) -> dict[str, tuple[str, str]]:
@@ -466,7 +488,8 @@ def _brief_html(summary: dict, lang: str, links: dict[str, tuple[str, str]]) -> 
         intro = (t("brief.figures_intro", lang, previous=previous) if previous else t("brief.figures_intro_first", lang))
         head = "".join(f"<th{cls}>{_e(text)}</th>" for cls, text in (
             ("", t("brief.figure_col", lang)), (' class="num"', t("brief.this_month", lang, month=summary["month"])),
-            (' class="num"', previous or "–"), (' class="num"', t("brief.change", lang)), ("", t("brief.direction", lang))))
+            (' class="num"', t("brief.this_month", lang, month=previous) if previous else "–"),
+            (' class="num"', t("brief.change", lang)), ("", t("brief.direction", lang))))
         rows = "".join(
             f'<tr class="verdict-{_e(f["verdict"])}"><td class="wrap">{_e(f["label"])}</td><td class="num">{_e(f["text"])}</td>'
             f'<td class="num">{_e(f["previous_text"])}</td><td class="num">{_e(f["change_text"])}</td>'
@@ -534,21 +557,160 @@ def _glossary(lang: str) -> str:
     return glossary_html(lang)
 
 
-def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> str:
-    """``<workspace>/index.html``: every rendered month, newest first, with alert counts."""
-    rows = []
+def _month_summaries(workspace_dir: Path) -> list[tuple[str, dict]]:
+    """(month, summary) of every rendered month of a workspace folder, newest first; a month
+    whose summary.json cannot be read is left out."""
+    months = []
     for folder in sorted((p for p in workspace_dir.iterdir() if p.is_dir() and MONTH_DIR.match(p.name)), reverse=True):
         try:
-            summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+            months.append((folder.name, json.loads((folder / "summary.json").read_text(encoding="utf-8"))))
         except (OSError, ValueError):
             continue
-        counts = ", ".join(f"{_label('severity', k, lang) if k != 'resolved' else _label('status', k, lang)}: {v}"
-                           for k, v in alert_counts(summary).items()) or "–"
-        rows.append(f'<tr><td><a href="{_e(folder.name)}/index.html">{_e(folder.name)}</a></td>'
+    return months
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
+
+
+#: The change of a figure since the month before it in the index: arrow, verdict.
+_ARROWS = {"up": "▲", "down": "▼", "same": "="}
+
+
+def _change(figure: dict, before: dict | None) -> tuple[str, str]:
+    """(direction, verdict) of ``figure`` against the same figure of the month before it:
+    direction ``up`` / ``down`` / ``same`` (the same text at the precision shown is a tie), or
+    "" where either month has no value; verdict ``better`` / ``worse`` by the figure's
+    ``better`` (``higher`` / ``lower``), ``changed`` where it has none, ``same``."""
+    now, then = _number(figure.get("value")), _number((before or {}).get("value"))
+    if now is None or then is None:
+        return "", ""
+    if figure.get("text") == before.get("text") or now == then:
+        return "same", "same"
+    direction = "up" if now > then else "down"
+    better = figure.get("better")
+    if better not in ("higher", "lower"):
+        return direction, "changed"
+    return direction, "better" if (direction == "up") == (better == "higher") else "worse"
+
+
+def _sparkline(values: list[float | None], label: str) -> str:
+    """A small trend line (inline SVG, no script) of ``values``, oldest first, scaled to its own
+    range; a month without a value breaks the line (a value alone between gaps is a dot). ""
+    with fewer than two values."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(known), max(known)
+    step = 94 / (len(values) - 1)               # 3 units of room at each end for the line's caps
+    runs: list[list[str]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            y = 12.0 if high == low else 21 - 18 * (v - low) / (high - low)
+            runs[-1].append(f"{3 + i * step:.1f},{y:.1f}")
+    stroke = 'stroke="#1f6f8b" vector-effect="non-scaling-stroke" stroke-linecap="round"'
+    lines = "".join(f'<polyline points="{" ".join(run)}" fill="none" stroke-width="1.6" {stroke}/>' if len(run) > 1
+                    else f'<polyline points="{run[0]} {run[0]}" fill="none" stroke-width="3" {stroke}/>'
+                    for run in runs if run)
+    return (f'<svg class="spark" viewBox="0 0 100 24" preserveAspectRatio="none" width="100%" height="24" '
+            f'role="img" aria-label="{_e(label)}">{lines}</svg>')
+
+
+def _series_figures(months: list[tuple[str, dict]], lang: str) -> str:
+    """The headline figures of the months that have them (the brief's ``summary["figures"]``):
+    one row per month, newest first, one column per figure with its value and its change since
+    the month before it in the index, a trend line per figure above its column."""
+    rows = [(month, {f["id"]: f for f in s.get("figures") or [] if isinstance(f, dict) and f.get("id")})
+            for month, s in months]
+    same_lang = {month for month, s in months if s.get("lang") == lang}
+    rows = [(month, figures) for month, figures in rows if figures]
+    heading = f'<div class="ecolib-section" id="figures"><h2>{_e(t("report.series_figures_heading", lang))}</h2>'
+    if not rows:
+        return heading + f'<p class="intro">{_e(t("report.series_figures_none", lang))}</p></div>'
+    ids: list[str] = []
+    labels: dict[str, str] = {}
+    for month, figures in rows:                       # the newest month's order, then older ones' figures
+        ids += [fid for fid in figures if fid not in ids]
+    for month, figures in sorted(rows, key=lambda row: row[0] not in same_lang):   # labels in the index's language
+        for fid, f in figures.items():
+            labels.setdefault(fid, str(f.get("label") or fid))
+    sep = t("brief.label_sep", lang)
+    head = f'<th>{_e(t("common.month", lang))}</th>' + "".join(f'<th class="num">{_e(labels[i])}</th>' for i in ids)
+    oldest_first = list(reversed(rows))
+    sparks = f'<th>{_e(t("report.series_trend", lang))}</th>' + "".join(
+        "<th>" + _sparkline([_number(figures.get(i, {}).get("value")) for _, figures in oldest_first],
+                            f'{labels[i]}{sep}' + t("report.series_months_span", lang,
+                                                    first=month_text(oldest_first[0][0], lang),
+                                                    last=month_text(oldest_first[-1][0], lang))) + "</th>"
+        for i in ids)
+    body = []
+    for n, (month, figures) in enumerate(rows):
+        cells = []
+        for i in ids:
+            f = figures.get(i)
+            if f is None:
+                cells.append('<td class="num">–</td>')
+                continue
+            before = next((older[i] for _, older in rows[n + 1:] if i in older), None)
+            direction, verdict = _change(f, before)
+            text = str(f.get("text") if f.get("text") not in (None, "") else "–")
+            if direction:
+                since = month_text(next(m for m, older in rows[n + 1:] if i in older), lang)
+                tip = f'{t(f"brief.verdict.{verdict}", lang)} ({since})'
+                cells.append(f'<td class="num {verdict}" title="{_e(tip)}">{_e(text)} '
+                             f'<span aria-label="{_e(tip)}">{_ARROWS[direction]}</span></td>')
+            else:
+                cells.append(f'<td class="num">{_e(text)}</td>')
+        body.append(f'<tr><td><a href="{_e(month)}/index.html">{_e(month_text(month, lang))}</a></td>{"".join(cells)}</tr>')
+    return (heading + f'<p class="intro">{_e(t("report.series_figures_intro", lang))}</p></div>'
+            f'<table class="ecolib-table ecolib-series"><thead><tr>{head}</tr><tr class="spark">{sparks}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> str:
+    """``<workspace>/index.html``: the headline figures of every rendered month, newest first,
+    with their change since the month before and a trend line each; then every month's report
+    with its language and alert counts. Months, lists and labels as ``lang`` writes them.
+
+    Parameters
+    ----------
+    workspace_dir : Path
+        ``<out>/<workspace>/``: one folder per rendered month (``YYYY-MM``) with its
+        summary.json (the brief's ``figures``: ``id``, ``label``, ``text``, ``value``, ``better``
+        = ``"higher"`` / ``"lower"`` / None; a month without them is left out of the figures).
+    park, lang, footer : str
+        The park's name, the index's language, the footer line.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for month, firms in (("2026-09", 290), ("2026-10", 294)):
+    ...     _ = (root / month).mkdir()
+    ...     _ = (root / month / "summary.json").write_text(json.dumps({"lang": "en", "month": month, "alerts": [],
+    ...         "figures": [{"id": "firms", "label": "Active firms", "text": str(firms), "value": firms,
+    ...                      "better": "higher"}]}))
+    >>> page = series_index(root, park="Demo", lang="en", footer="")
+    >>> '<td class="num better" title="better (2026-09)">294 <span' in page
+    True
+    """
+    months = _month_summaries(workspace_dir)
+    list_sep, sep = t("report.list_sep", lang), t("brief.label_sep", lang)
+    rows = []
+    for month, summary in months:
+        counts = list_sep.join(f"{_label('severity', k, lang) if k != 'resolved' else _label('status', k, lang)}{sep}{v}"
+                               for k, v in alert_counts(summary).items()) or "–"
+        rows.append(f'<tr><td><a href="{_e(month)}/index.html">{_e(month_text(month, lang))}</a></td>'
                     f'<td>{_e(t("report.language", summary.get("lang", "en")))}</td><td>{_e(counts)}</td></tr>')
-    head = (f"<tr><th>{_e(t('common.month', lang))}</th><th></th><th>{_e(t('report.alerts', lang))}</th></tr>")
+    head = (f"<tr><th>{_e(t('common.month', lang))}</th><th>{_e(t('report.language_col', lang))}</th>"
+            f"<th>{_e(t('report.alerts', lang))}</th></tr>")
     body = (f'<div class="ecolib-title"><h1>{_e(t("report.series_title", lang, park=park))}</h1>'
             f'<div class="sub">{_e(t("report.series_intro", lang))}</div></div>'
+            + _series_figures(months, lang)
+            + f'<div class="ecolib-section" id="reports"><h2>{_e(t("report.series_months_heading", lang))}</h2></div>'
             f'<table class="ecolib-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
     return _page(t("report.series_title", lang, park=park), body, lang, footer)
 
@@ -557,19 +719,17 @@ def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> s
 # The month as one file
 # --------------------------------------------------------------------------------------------
 
-#: The navigation bar and the sections of the single-file report.
+#: The sections of the single-file report (the bar of links is every page's, report.css).
 _SINGLE_FILE_CSS = """
-.ecolib-nav { position: sticky; top: 0; z-index: 1000; background: #fff; border-bottom: 1px solid #dde7ec;
-  padding: 8px 0; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 14px; }
-.ecolib-nav a { color: #1f6f8b; text-decoration: none; }
-.ecolib-nav a:hover { text-decoration: underline; }
 .ecolib-part { scroll-margin-top: 52px; }
 .ecolib-part + .ecolib-part { border-top: 3px solid #1f6f8b; margin-top: 48px; padding-top: 12px; }
-@media print { .ecolib-nav { display: none; } .ecolib-part + .ecolib-part { break-before: page; border-top: none; margin-top: 0; } }
+@media print { .ecolib-part + .ecolib-part { break-before: page; border-top: none; margin-top: 0; } }
 """
 _LINKED_STYLE = re.compile(r'<link rel="stylesheet" type="text/css" href="([^"/\\]+)">')
 _LINKED_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"/\\]+)"[^>]*></script>')
 _FOOTER_END = re.compile(r'<div class="ecolib-footer">(.*?)</div>\s*$', re.S)
+#: A page's own bar of links (or the slot for it) at the start of its ``<main>``.
+_PAGE_NAV = re.compile(r'^\s*(?:<nav class="ecolib-nav"[^>]*>.*?</nav>|' + re.escape(NAV_SLOT) + ")", re.S)
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -629,6 +789,7 @@ def single_file_html(folder: Path, *, park: str) -> str:
         tag = re.search(r"<body\b[^>]*>", body)
         body_tag = body_tag or (tag.group(0) if tag else "<body>")
         inner = body[body.index("<main>") + len("<main>"):body.rindex("</main>")]
+        inner = _PAGE_NAV.sub("", inner, count=1)              # one bar, the file's own
         end = _FOOTER_END.search(inner)
         if end:
             footer, inner = end.group(1), inner[:end.start()]
@@ -637,9 +798,7 @@ def single_file_html(folder: Path, *, park: str) -> str:
     js = []
     for name in scripts:
         js.append(_plotly_js() if name == plotly_file_name() else (folder / name).read_text(encoding="utf-8"))
-    nav = "".join([f'<a href="#index">{_e(t("report.headline", lang))}</a>']
-                  + [f'<a href="#{_e(a["notebook"])}">{_e(a.get("title", a["notebook"]))}</a>'
-                     for a in summary["analyses"]])
+    nav = month_nav(summary, href=_part_href, brief="#index", glossary="#glossary", months=None)
     index = (f'<section class="ecolib-part ecolib-page" id="index">'
              f'{_month_index_body(summary, park=park, href=_part_href, files=False, anchor_href=_part_anchor)}</section>')
     title = t("report.index_title", lang, park=park, month=month)
@@ -649,7 +808,7 @@ def single_file_html(folder: Path, *, park: str) -> str:
             + "".join(f'<script type="text/javascript">{code}</script>' for code in js)
             + "".join(f'<style type="text/css">{css}</style>' for css in styles or [report_css()])
             + f'<style type="text/css">{_SINGLE_FILE_CSS}</style></head>\n'
-            f'{body_tag or "<body>"}<main><nav class="ecolib-nav">{nav}</nav>{index}{"".join(sections)}'
+            f'{body_tag or "<body>"}<main>{nav}{index}{"".join(sections)}'
             f'<div class="ecolib-footer">{footer}</div></main></body></html>\n')
 
 
@@ -1372,13 +1531,12 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                     source = notebooks[i]
                     records, tables = collect_records(nb)
                     title = records.get("title", source.stem)
-                    page = to_html(nb, lang=lang, title=f"{park} · {title} · {month}", footer=footer,
+                    page = to_html(nb, lang=lang, title=f"{park} · {title} · {month_text(month, lang)}", footer=footer,
                                    plotly_src=plotly_file_name())
                     page, css_name, css = externalise_styles(page)
                     if css_name and not (client / css_name).exists():
                         (client / css_name).write_text(css, encoding="utf-8")
-                    (client / f"{source.stem}.html").write_text(page, encoding="utf-8")
-                    pages[i] = (records, tables, page)
+                    pages[i] = (records, tables, page)      # written with its bar of links below
                     seconds[source.stem] = took + time.perf_counter() - converted
                     progress(f"[{i + 1}/{n}] {names[i]} done in {seconds[source.stem]:.1f} s")
         if failed is not None:
@@ -1410,6 +1568,9 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                                         "cards": records.get("cards", []), "headline": records.get("headline", {}),
                                         "sections": records.get("sections", [])})
             summary["alerts"].extend(records.get("alerts", []))
+        for i, source in enumerate(notebooks):   # every page links the brief and every other page
+            (client / f"{source.stem}.html").write_text(
+                with_nav(pages[i][2], month_nav(summary, f"{source.stem}.html")), encoding="utf-8")
         brief = brief_records(model, lang)
         summary["figures"] = brief.pop("figures")
         summary["brief"] = brief | {"previous_month": model.brief.previous_month}

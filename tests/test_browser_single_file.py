@@ -1,9 +1,10 @@
 """The month as one self-contained HTML file, in headless Chromium: offline, no request, no
-error, no live markup, every figure drawn. In its own module so that the test session's two
+error, no live markup, every figure drawn, one bar of links, every table within the page and no
+chart labels on top of each other at a 1400 px window. In its own module so that the test session's two
 workers run it beside the page-by-page check of tests/test_browser.py."""
 from __future__ import annotations
 
-from test_browser import _check_page, _launch, sync_playwright  # noqa: F401  (skips without Chromium)
+from test_browser import _check_page, _launch, layout_problems, sync_playwright  # noqa: F401  (skips without Chromium)
 
 
 def test_the_month_as_one_file_offline_no_request_no_error_no_live_markup(hostile_reports, hostile_demo, tmp_path):
@@ -37,5 +38,9 @@ def test_the_month_as_one_file_offline_no_request_no_error_no_live_markup(hostil
                     f"{where}: live elements from data {seen['live'] or seen['live_after_hover']}"
                 for a in report.summary["analyses"]:
                     assert a["title"] in seen["text"], f"{where}: {a['title']} missing"
+                assert seen["nav"] == ["#index"] + [f'#{a["notebook"]}' for a in report.summary["analyses"]] + [
+                    "#glossary"], f"{where}: bar of links {seen['nav']}"
+                problems = layout_problems(seen["layout"])          # at 1400 px, as the pages one by one
+                assert not problems, "\n".join([f"{where}: layout problems at 1400 px:"] + problems)
         finally:
             browser.close()

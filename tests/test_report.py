@@ -1,6 +1,7 @@
 """The report pipeline end to end: papermill → HTML, offline, escaped, atomic."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -81,6 +82,40 @@ def test_index_and_summary(demo_reports):
         assert value in index
 
 
+def _nav_links(text: str) -> list[tuple[str, str, bool]]:
+    """The bar of links of a page: (link, text, is the current page), in order."""
+    import html
+
+    [nav] = re.findall(r'<nav class="ecolib-nav"[^>]*>(.*?)</nav>', text, re.S)       # one bar
+    return [(html.unescape(href), html.unescape(label), bool(current)) for href, current, label in
+            re.findall(r'<a href="([^"]*)"( aria-current="page")?>(.*?)</a>', nav)]
+
+
+def test_every_page_links_the_brief_the_glossary_and_every_other_page(demo_reports):
+    """A bar at the top of every page of the month (the brief, each analysis page, the series
+    index) links the brief, every analysis page by its title in the report's language and the
+    glossary on the brief; the page it is on is marked; print hides it."""
+    from ecolib.presentation.i18n import t
+
+    for report in demo_reports:
+        lang, analyses = report.summary["lang"], report.summary["analyses"]
+        expected = ([("index.html", t("report.nav.brief", lang))] + [(a["html"], a["title"]) for a in analyses]
+                    + [("index.html#glossary", t("report.nav.glossary", lang)), ("../index.html", t("report.nav.months", lang))])
+        for name in ["index.html"] + [a["html"] for a in analyses]:
+            text = (report.folder / name).read_text(encoding="utf-8")
+            links = _nav_links(text)
+            assert [(h, label) for h, label, _ in links] == expected, (lang, name, links)
+            assert [h for h, _, current in links if current] == [name], (lang, name)
+            assert text.index('class="ecolib-nav"') < text.index("<h1"), name          # at the top
+        assert 'id="glossary"' in (report.folder / "index.html").read_text(encoding="utf-8")
+        assert all(a["title"] != a["notebook"] for a in analyses)                      # titles, not file names
+    _, zh = demo_reports
+    assert [label for _, label, _ in _nav_links((zh.folder / "index.html").read_text(encoding="utf-8"))][:2] == [
+        "月度简报", "园区概览"]
+    css = (demo_reports[0].folder / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"@media print \{.*?\.ecolib-nav \{ display: none; \}", css)
+
+
 def test_client_files_name_no_path_of_this_machine(demo_reports, hostile_demo):
     """html, json and xlsx go to clients: no path of this machine, no link to the executed
     notebooks (they carry analyst notes and paths, and stay in _analyst/)."""
@@ -126,7 +161,7 @@ def test_tables_xlsx_has_every_table_with_translated_headers(demo_reports):
 def test_chinese_report_has_chinese_headings(demo_reports):
     _, zh = demo_reports
     page = (zh.folder / "00_overview.html").read_text(encoding="utf-8")
-    for heading in ("园区概览", "按环节与片区划分的企业", "主要发现", "各片区概况"):
+    for heading in ("园区概览", "按阶段与片区划分的企业", "主要发现", "各片区概况"):
         assert heading in page
     for english in ("Firms by stage and zone", "Findings", "Zones at a glance"):
         assert english not in page
@@ -316,3 +351,66 @@ def test_a_kernel_that_cannot_be_started_early_is_left_to_papermill(tmp_path, mo
     result = render(ws, ["2026-03"], out=tmp_path / "out", only=["overview"], progress=lambda s: None)[0]
     page = (result.folder / "00_overview.html").read_text(encoding="utf-8")
     assert page.count('class="plotly-graph-div"') >= 3 and (result.folder / plotly_file_name()).is_file()
+
+
+def _month_summary(folder: Path, month: str, lang: str, figures: list[dict] | None, alerts=()) -> None:
+    (folder / month).mkdir(parents=True)
+    summary = {"workspace": "demo", "month": month, "lang": lang, "analyses": [], "alerts": list(alerts)}
+    if figures is not None:
+        summary["figures"] = figures
+    (folder / month / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def _figure(fid: str, value, text: str, better="higher", label=None) -> dict:
+    return {"id": fid, "label": label or fid.title(), "text": text, "value": value, "better": better}
+
+
+def test_the_index_of_months_shows_the_trend_of_the_headline_figures(tmp_path):
+    """The index of months: a row per month with figures (newest first), a column per headline
+    figure with its change since the month before it (up / down / tie at the precision shown;
+    better or worse by the figure's direction), a trend line per figure; a month rendered
+    before the brief existed has no figures and is left out of that table but not of the list."""
+    from ecolib.report import series_index
+
+    ws = tmp_path / "demo"
+    _month_summary(ws, "2026-07", "en", None)                                   # an old render
+    _month_summary(ws, "2026-08", "en", [_figure("firms", 290, "290"), _figure("alerts", 4, "4", "lower"),
+                                         _figure("share", 0.3049, "30.5%")])
+    _month_summary(ws, "2026-09", "en", [_figure("firms", 292, "292"), _figure("alerts", 2, "2", "lower"),
+                                         _figure("share", 0.3051, "30.5%"), _figure("mood", 1, "1", None)])
+    _month_summary(ws, "2026-10", "en", [_figure("firms", 291, "291"), _figure("alerts", 3, "3", "lower"),
+                                         _figure("share", 0.3083, "30.8%"), _figure("mood", None, "not reported", None)],
+                   alerts=[{"severity": "critical", "status": "new", "metric": "m"},
+                           {"severity": "warning", "status": "ongoing", "metric": "n"}])
+    page = series_index(ws, park="Demo <Park>", lang="en", footer="f")
+    table = page[page.index('class="ecolib-table ecolib-series"'):page.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1])
+    assert [re.search(r'href="([^"]+)"', r).group(1) for r in rows] == [
+        "2026-10/index.html", "2026-09/index.html", "2026-08/index.html"]       # 2026-07 has no figures
+    newest = re.findall(r"<td([^>]*)>(.*?)</td>", rows[0])[1:]
+    assert newest[0] == (' class="num worse" title="worse (2026-09)"', '291 <span aria-label="worse (2026-09)">▼</span>')
+    assert newest[1][0] == ' class="num worse" title="worse (2026-09)"' and "▲" in newest[1][1]   # more alerts: worse
+    assert newest[2][0].startswith(' class="num better"') and "▲" in newest[2][1]
+    assert newest[3] == (' class="num"', "not reported")                        # missing is not a change
+    middle = re.findall(r"<td([^>]*)>(.*?)</td>", rows[1])[1:]
+    assert middle[2][0].startswith(' class="num same"') and "=" in middle[2][1]   # 30.5% and 30.5%: a tie
+    oldest = re.findall(r"<td([^>]*)>(.*?)</td>", rows[2])[1:]
+    assert oldest[3] == (' class="num"', "–") and all("span" not in c for _, c in oldest)   # first month: no arrow
+    assert table.count('<svg class="spark"') == 3                               # firms, alerts, share (mood: one value)
+    assert "<script" not in page and "Demo &lt;Park&gt;" in page
+    months = page[page.index('id="reports"'):]
+    assert [m for m in re.findall(r'href="(2026-\d\d)/index.html"', months)] == ["2026-10", "2026-09", "2026-08", "2026-07"]
+    assert "Level 1 (critical): 1, Level 2 (warning): 1" in html.unescape(months)
+
+    zh = series_index(ws, park="园区", lang="zh", footer="f")
+    assert "2026年10月" in zh and ">2026-10<" not in zh
+    zh_months = zh[zh.index('id="reports"'):]
+    assert "：1、" in zh_months and ", " not in zh_months and ": " not in zh_months
+
+
+def test_the_index_of_months_without_figures_says_so(tmp_path):
+    from ecolib.report import series_index
+
+    _month_summary(tmp_path / "ws", "2026-10", "en", None)
+    page = series_index(tmp_path / "ws", park="P", lang="en", footer="f")
+    assert "<table class=\"ecolib-table ecolib-series\"" not in page and "render them again" in page and 'href="2026-10/index.html"' in page

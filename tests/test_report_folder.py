@@ -109,6 +109,10 @@ def test_the_month_as_one_file_holds_everything_once(hostile_reports, single_fil
         assert len(re.findall(rf'Plotly\.newPlot\(\s*"{re.escape(div)}"', text)) == 1, div
     for a in report.summary["analyses"]:                               # the index links to every section
         assert f'id="{a["notebook"]}"' in text and f'href="#{a["notebook"]}"' in text
+    [nav] = re.findall(r'<nav class="ecolib-nav"[^>]*>(.*?)</nav>', text, re.S)   # one bar, the pages' own left out
+    assert re.findall(r'href="([^"]*)"', nav) == (["#index"] + [f'#{a["notebook"]}' for a in report.summary["analyses"]]
+                                                 + ["#glossary"])
+    assert 'id="index"' in text and 'id="glossary"' in text
     assert "tables.xlsx" not in text and "summary.json" not in text    # those stay in the folder
 
 
