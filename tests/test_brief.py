@@ -174,3 +174,18 @@ def test_index_is_the_brief(hostile_reports):
             target = (report.folder / page).read_text(encoding="utf-8")
             assert f'id="{anchor}"' in target, (lang, href)
         assert 'id="figures"' in html and 'id="actions"' in html
+
+
+def test_without_transactions_trade_is_not_reported_not_zero():
+    from ecolib.analyses.month import MonthModel
+    ws = datasets.tiny()
+    tables = dict(ws.tables)
+    tables["flows"] = tables["flows"].iloc[0:0]
+    m = MonthModel(tables, ws.settings, "2026-03", name="tiny", months=ws.months())
+    f = m.brief.figures.set_index("id")
+    for fid in ("local_trade", "local_sourcing", "broken_links"):
+        assert f.loc[fid, "verdict"] == "not_reported" and math.isnan(f.loc[fid, "value"]), fid
+    assert f.loc["active_firms", "value"] == 3
+    r = brief_records(m, "en")
+    assert any("not evaluated" in s for s in r["story"])
+    assert not any(a["kind"] in ("link", "exit") for a in r["actions"])

@@ -137,7 +137,9 @@ def figure_values(model: Any) -> dict[str, float]:
         The keys of :data:`FIGURES`: active local firms, annual output of the active local
         firms (currency), local trade over the flow window (currency), local sourcing (0–1),
         technology nodes with no local firm, health index (0–1 of the benchmark level), open
-        alerts (new or ongoing), broken links.
+        alerts (new or ongoing), broken links. Trade, sourcing and broken links are NaN (not
+        reported) for a workspace without transactions between firms; open alerts without
+        indicator values; output where no firm reports it.
 
     Examples
     --------
@@ -153,15 +155,17 @@ def figure_values(model: Any) -> dict[str, float]:
     broken = vs.broken
     n_broken = int((broken["status"] == "broken").sum()) if len(broken) and "status" in broken else 0
     ev = model.evaluation.headline
+    flows = model.tables.get("flows")
+    traded = flows is not None and len(flows) > 0       # no transactions given: trade not reported, not 0
     return {
         "active_firms": _number(ov.get("local_firms")),
         "output": _number(ov.get("output")) if ov.get("output") else math.nan,
-        "local_trade": _number(vs.totals.get("local_value")),
-        "local_sourcing": _number(vs.totals.get("local_sourcing")),
+        "local_trade": _number(vs.totals.get("local_value")) if traded else math.nan,
+        "local_sourcing": _number(vs.totals.get("local_sourcing")) if traded else math.nan,
         "missing_nodes": _number(gm.get("missing")),
         "health_index": _number(model.health.index),
         "open_alerts": _number(ev.get("alerts_open")) if model.evaluation.evaluated else math.nan,
-        "broken_links": float(n_broken),
+        "broken_links": float(n_broken) if traded else math.nan,
     }
 
 
@@ -198,7 +202,7 @@ def figures(now: dict[str, float], before: dict[str, float] | None) -> pd.DataFr
             verdict = "first"
         else:
             scale = max(abs(previous), abs(value)) if unit == "money" else 1.0
-            if abs(change) < PRECISION[unit] * scale:
+            if change == 0 or abs(change) < PRECISION[unit] * scale:
                 verdict = "same"
             elif better is None:
                 verdict = "changed"

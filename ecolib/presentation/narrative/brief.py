@@ -22,7 +22,7 @@ import pandas as pd
 
 from ecolib.analyses.brief import Brief
 from ecolib.presentation import fmt
-from ecolib.presentation.i18n import display_name, display_names, t
+from ecolib.presentation.i18n import display_name, display_names, has, t
 from ecolib.presentation.names import action_of, benchmark_name, name_of, park_name
 from ecolib.presentation.narrative.evaluation import alert_message
 
@@ -30,6 +30,12 @@ __all__ = ["EVIDENCE", "figure_text", "change_text", "figure_records", "action_r
 
 #: Where the evidence of each kind of action is: the section key a page records (``ctx.section``).
 EVIDENCE = {"alert": "evaluation.alerts", "gap": "gaps.priority", "exit": "gaps.exit", "link": "valuestream.broken"}
+
+
+def _tn(key: str, lang: str, n: float, **values: Any) -> str:
+    """``t(key)`` with the singular ``<key>_one`` where ``n`` is 1 and the language has one."""
+    one = f"{key}_one"
+    return t(one if n == 1 and has(one, lang) else key, lang, n=fmt.count(n), **values)
 
 
 def _nan(value: Any) -> bool:
@@ -134,7 +140,8 @@ def _alert_action(model: Any, d: dict, lang: str, currency: str) -> dict:
     row = ev.current.loc[ev.current["id"] == d["alert_id"]].iloc[0]
     level = t(f"brief.level.{d['severity']}", lang)
     return {"what": t("brief.action.alert.what", lang, level=level, metric=name_of(ev.metric(d["metric"]), lang)),
-            "why": alert_message(ev, row, lang, currency), "programme": action_of(rule, lang)}
+            "why": alert_message(ev, row, lang, currency, benchmark=benchmark_name(model.settings, lang)),
+            "programme": action_of(rule, lang)}
 
 
 def _gap_action(model: Any, d: dict, lang: str, currency: str) -> dict:
@@ -151,11 +158,16 @@ def _gap_action(model: Any, d: dict, lang: str, currency: str) -> dict:
     if len(matches):
         best = matches.sort_values("match", ascending=False).iloc[0]
         region = display_name(best.get("region"), best.get("region_zh"), lang)
-        who = t("brief.action.gap.best", lang, n=int(d.get("candidates") or matches["firm_id"].nunique()),
+        who = _tn("brief.action.gap.best", lang, int(d.get("candidates") or matches["firm_id"].nunique()),
                 firm=display_name(best["name"], best.get("name_zh"), lang), region=region)
     else:
         who = t("brief.action.gap.no_candidate", lang)
-    tie = t("brief.action.gap.tied", lang, n=d["tied"]) if d.get("tied") else ""
+    tie = ""
+    if d.get("tied"):
+        rule = d.get("tie_break")
+        how = t(f"brief.tie_break.{rule}", lang) if isinstance(rule, str) and has(f"brief.tie_break.{rule}", lang) \
+            else t("brief.tie_break.other", lang)
+        tie = _tn("brief.action.gap.tied", lang, d["tied"], how=how)
     reason = d.get("reason")
     reason_text = t(f"brief.reason.{reason}", lang) if isinstance(reason, str) and reason in REASONS else ""
     why = t("brief.action.gap.why", lang, score=f"{float(d['score']):.2f}", tie=tie, reason=reason_text, who=who)
@@ -169,8 +181,8 @@ def _exit_action(model: Any, d: dict, lang: str, currency: str) -> dict:
     firm = _firm_name(model, d["firm_id"], lang)
     lost = _node_names(model, list(d.get("nodes_lost") or []), lang)
     nodes = t("brief.action.exit.nodes", lang, nodes=_join(lost, lang)) if lost else ""
-    why = t("brief.action.exit.why", lang, value=fmt.money(d["value_lost"], lang, currency),
-            share=fmt.pct(d["value_share"], 1), n=d["affected_firms"], nodes=nodes)
+    why = _tn("brief.action.exit.why", lang, d["affected_firms"], value=fmt.money(d["value_lost"], lang, currency),
+            share=fmt.pct(d["value_share"], 1), nodes=nodes)
     return {"what": t("brief.action.exit.what", lang, firm=firm), "why": why,
             "programme": t("brief.programme.exit", lang)}
 
@@ -236,7 +248,7 @@ def story(model: Any, lang: str = "en", currency: str = "CNY") -> list[str]:
             items = [t("brief.story.alert_item", lang, metric=name_of(ev.metric(r.metric), lang),
                        level=t(f"brief.level.{r.severity}", lang), status=t(f"brief.status.{r.status}", lang))
                      for r in open_.itertuples(index=False)]
-            out.append(t("brief.story.alerts", lang, n=len(open_), items=_join(items, lang)))
+            out.append(_tn("brief.story.alerts", lang, len(open_), items=_join(items, lang)))
     else:
         out.append(t("brief.story.alerts_not_evaluated", lang))
     # 2. health
@@ -261,6 +273,8 @@ def story(model: Any, lang: str = "en", currency: str = "CNY") -> list[str]:
         out.append(t("brief.story.trade", lang, value=fmt.money(fig.loc["local_trade", "value"], lang, currency),
                      window=model.settings.window, change=change,
                      sourcing=fmt.pct(fig.loc["local_sourcing", "value"], 1)))
+    else:
+        out.append(t("brief.story.trade_not_reported", lang))
     # 4. the chain
     missing = fig.loc["missing_nodes", "value"]
     gap = model.brief.candidates
@@ -268,22 +282,24 @@ def story(model: Any, lang: str = "en", currency: str = "CNY") -> list[str]:
     if len(gap):
         d = gap.iloc[0]["detail"]
         name = display_name(d.get("name"), d.get("name_zh"), lang)
-        tie = t("brief.story.tied", lang, n=d["tied"]) if d.get("tied") else ""
-        out.append(t("brief.story.chain", lang, missing=fmt.count(missing), gap=name,
+        if d.get("kind") == "segment":
+            name = t("brief.story.segment", lang, segment=name, n=len(d.get("nodes") or ()))
+        tie = _tn("brief.story.tied", lang, d["tied"]) if d.get("tied") else ""
+        out.append(_tn("brief.story.chain", lang, missing, gap=name,
                      score=f"{float(d['score']):.2f}", tie=tie))
     elif not _nan(missing):
-        out.append(t("brief.story.chain_no_gap", lang, missing=fmt.count(missing)))
+        out.append(_tn("brief.story.chain_no_gap", lang, missing))
     # 5. broken links
     link = b.candidates[b.candidates["kind"] == "link"]
     if len(link):
         d = link.iloc[0]["detail"]
-        out.append(t("brief.story.links", lang, n=d["broken_links"],
+        out.append(_tn("brief.story.links", lang, d["broken_links"],
                      source=display_name(d.get("source_name"), d.get("source_name_zh"), lang),
                      target=display_name(d.get("target_name"), d.get("target_name_zh"), lang),
                      stake=fmt.money(d["value_at_stake"], lang, currency)))
     elif fig.loc["broken_links", "value"] == 0 and len(model.value_stream.broken):
         out.append(t("brief.story.no_links", lang))
-    return out[:5]
+    return [s for s in out if s][:5]
 
 
 def brief_records(model: Any, lang: str = "en", currency: str | None = None) -> dict:
