@@ -22,14 +22,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 
-__all__ = ["IOTable", "load_china_io", "available_years"]
+from ecolib.contract.schema import NATIONAL_SECTORS
+
+__all__ = ["IOTable", "load_china_io", "available_years", "load_sector_rules", "sector_aliases", "sector_code",
+           "SECTOR_CODES"]
 
 _PACKAGE = "ecolib.datasets"
 _PATTERN = re.compile(r"^china_io_(\d{4})_42\.csv$")
+_RULES_FILE = "china_io_sector_rules_42.csv"
+
+#: The codes of the 42 sectors, ``"01"`` … ``"42"`` (the same in every shipped year; the contract's).
+SECTOR_CODES: tuple[str, ...] = NATIONAL_SECTORS
 _FINAL = {
     "TC": "consumption",
     "FU201": "gross_fixed_capital_formation",
@@ -164,3 +172,82 @@ def _build(raw: pd.DataFrame, *, year: int, competitive: bool) -> IOTable:
         names_zh=pd.Series(dom["DescriptionInChinese"].to_numpy(), index=codes, name="name_zh"),
         competitive=competitive,
     )
+
+
+@lru_cache(maxsize=None)
+def _rules() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    with (_data_dir() / _RULES_FILE).open("rb") as fh:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8")
+    out = []
+    for row in raw.itertuples(index=False):
+        codes = tuple(row.sectors.split())
+        if not codes or any(c not in SECTOR_CODES for c in codes):
+            raise ValueError(f"sector rules: bad sector codes {row.sectors!r}")
+        pattern = "|".join(p for p in (row.en.strip(), row.zh.strip()) if p)
+        re.compile(pattern)
+        out.append((pattern, codes, row.note))
+    return tuple(out)
+
+
+def load_sector_rules() -> list[tuple[str, tuple[str, ...]]]:
+    """The shipped rules that match a chain segment's name to sectors of the 42-sector table.
+
+    Read from ``china_io_sector_rules_42.csv`` (columns sectors, en, zh, note): one rule a
+    row, in the order they are tried; ``sectors`` holds one or more codes separated by
+    spaces, ``en`` and ``zh`` regular expressions of English and Chinese keywords (matched
+    case-insensitively anywhere in the segment's id and names, see
+    :func:`ecolib.analyses.valuestream.segment_mapping`). The first rows match every sector by
+    its own names and common synonyms; the last ones are those written for the
+    new-energy-vehicle and battery chain.
+
+    Returns
+    -------
+    list of (pattern, sector codes)
+        ``pattern`` is the row's ``en`` and ``zh`` joined by ``|``.
+
+    Examples
+    --------
+    >>> rules = load_sector_rules()
+    >>> sorted({c for _, codes in rules for c in codes}) == list(SECTOR_CODES)   # every sector
+    True
+    >>> rules[-1][1]                                       # research and design
+    ('35',)
+    """
+    return [(pattern, codes) for pattern, codes, _ in _rules()]
+
+
+@lru_cache(maxsize=None)
+def sector_aliases(year: int = 2020) -> dict[str, str]:
+    """How a sector may be named → its code: the code (``"07"`` and ``"7"``), the English and
+    the Chinese name of the shipped table, lower case with spaces collapsed.
+
+    Examples
+    --------
+    >>> a = sector_aliases()
+    >>> a["7"], a["finance"], a["电气机械和器材"]
+    ('07', '32', '19')
+    """
+    table = load_china_io(year)
+    out: dict[str, str] = {}
+    for code in table.x.index:
+        for name in (code, str(int(code)), table.names_en[code], table.names_zh[code]):
+            out[_key(name)] = code
+    return out
+
+
+def _key(text) -> str:
+    return re.sub(r"\s+", " ", str(text).strip().lower())
+
+
+def sector_code(value, year: int = 2020) -> str | None:
+    """The code of the sector ``value`` names (its code or its English or Chinese name, see
+    :func:`sector_aliases`); None when it names none.
+
+    Examples
+    --------
+    >>> sector_code("19"), sector_code(" Finance "), sector_code("金融"), sector_code("banking")
+    ('19', '32', '32', None)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return sector_aliases(year).get(_key(value))
