@@ -38,7 +38,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) reports/demo build *.egg-info
+	rm -rf $(VENV) reports/demo reports/demo-* build *.egg-info
 
 # Time each analysis function on a synthetic region (100k firms, 1M flows, 500 nodes) and
 # report peak memory; smaller: make bench BENCH_ARGS="--firms 20000 --flows 200000". The report's

@@ -168,11 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("workspace", help="workspace folder")
     r.add_argument("--month", required=True, help="YYYY-MM, or a range YYYY-MM..YYYY-MM")
     r.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default en)")
-    r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (e.g. overview)")
-    r.add_argument("--out", default="reports", help="output folder (default reports/)")
+    r.add_argument("--only", nargs="+", metavar="NAME",
+                   help="run only these notebooks (e.g. overview); the month's other pages are kept")
+    r.add_argument("--out", default="reports",
+                   help="output folder (default reports/); a month goes to <out>/<id>/<lang>/<month>/, <id> being "
+                        "the workspace's report_id or its name and a short hash of its folder")
     r.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
     r.add_argument("--single-file", action="store_true",
-                   help="also write each month as one self-contained HTML file, <out>/<park>/<month>.html "
+                   help="also write each month as one self-contained HTML file, <out>/<id>/<lang>/<month>.html "
                         "(index and every page, plotly.js inlined once; opens offline)")
     r.set_defaults(func=_cmd_report)
     return parser

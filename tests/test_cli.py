@@ -90,23 +90,27 @@ def test_demo_sizes_and_seed_are_checked_as_usage(tmp_path, capsys):
 
 
 def test_report_single_file_writes_the_month_as_one_file(tmp_path, capsys):
-    """``--single-file``: the month folder as always, and ``<out>/<park>/<month>.html`` with the
+    """``--single-file``: the month folder as always, and ``<out>/<id>/<lang>/<month>.html`` with the
     index and every page, plotly.js inlined once, loading nothing; a run without it removes an
     older one (it would disagree with the new folder)."""
     import re
 
     from plotly.offline import get_plotlyjs
 
+    from ecolib.report import report_folder
+    from ecolib.workspace import load_workspace
+
     ws = write_tiny_park(tmp_path / "tiny")
     out = tmp_path / "out"
     assert cli.main(["report", str(ws), "--month", "2026-03", "--out", str(out), "--only", "overview",
                      "--single-file"]) == 0
-    single = out / "tiny" / "2026-03.html"
+    folder = report_folder(load_workspace(ws), out, "en")              # <out>/tiny-<hash>/en/
+    single = folder / "2026-03.html"
     assert f"as one file: {single}" in capsys.readouterr().out
     text = single.read_text(encoding="utf-8")
     assert text.count(get_plotlyjs()[:200]) == 1 and 'id="00_overview"' in text and 'href="#00_overview"' in text
     assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=", text)
-    assert (out / "tiny" / "2026-03" / "00_overview.html").is_file()          # the folder as well
-    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["2026-03", "2026-03.html", "_analyst", "index.html"]
+    assert (folder / "2026-03" / "00_overview.html").is_file()                 # the folder as well
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-03", "2026-03.html", "_analyst", "index.html"]
     assert cli.main(["report", str(ws), "--month", "2026-03", "--out", str(out), "--only", "overview"]) == 0
     assert not single.exists()

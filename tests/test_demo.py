@@ -122,7 +122,7 @@ def test_tables_and_columns(demo):
 
 def test_settings(demo):
     assert demo["settings"] == {
-        "name": "demo", "display_name": "New Energy Vehicle Industrial Park (demo)",
+        "name": "demo", "report_id": "demo", "display_name": "New Energy Vehicle Industrial Park (demo)",
         "name_zh": "新能源汽车产业园（演示）", "benchmark_name": "Riverside NEV Park (synthetic benchmark)",
         "benchmark_name_zh": "滨江新能源汽车产业园（合成标杆）", "currency": "CNY", "window": 12,
         "min_capability": 0.3,

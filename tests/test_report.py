@@ -12,10 +12,16 @@ import pytest
 
 from conftest import DEMO, HOSTILE_PARK, ROOT, TINY, write_tiny_park
 from ecolib import cli
-from ecolib.report import ReportError, _safe_name, plotly_file_name, render
+from ecolib.report import ReportError, plotly_file_name, render, report_folder
+from ecolib.workspace import load_workspace
 
 NOTEBOOKS = ROOT / "notebooks"
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def _ws_dir(ws: Path, out: Path, lang: str = "en") -> Path:
+    """``<out>/<report id>/<lang>/``, the workspace's report folder of one language."""
+    return report_folder(load_workspace(ws), out, lang)
 
 
 def _html_files(folder: Path) -> list[Path]:
@@ -32,8 +38,9 @@ def demo_reports(hostile_reports):
 def test_report_files_exist(demo_reports):
     en, _ = demo_reports
     folder = en.folder
-    assert folder.name == "2026-10" and folder.parent.name == _safe_name(HOSTILE_PARK)   # <out>/<park>/<month>
-    assert not set('<>/ "') & set(folder.parent.name)
+    assert folder.name == "2026-10" and folder.parent.name == "en"        # <out>/<report id>/<lang>/<month>
+    assert folder.parents[1].name == "demo"        # the demo's report_id (a workspace without one: name + hash)
+    assert not set('<>/ "') & set(folder.parents[1].name)
     assert (folder / "index.html").is_file() and (folder / "summary.json").is_file()
     notebooks = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     assert [p.stem for p in _html_files(folder)] == notebooks          # every notebook, picked up by itself
@@ -209,8 +216,8 @@ def test_failing_notebook_keeps_earlier_report(tmp_path, capsys):
     assert "01_broken.ipynb" in err and "cell 3" in err and "planted failure" in err
     after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
     assert after == before                                            # earlier report untouched
-    assert (out / "tiny" / "_failed" / "2026-03" / "01_broken.ipynb").is_file()
-    assert not list((out / "tiny").glob(".2026-03*"))                 # nothing half-written
+    assert (_ws_dir(ws, out) / "_failed" / "2026-03" / "01_broken.ipynb").is_file()
+    assert not list(_ws_dir(ws, out).glob(".2026-03*"))                 # nothing half-written
 
 
 def test_report_rejects_bad_month_and_bad_workspace(tmp_path, capsys):
@@ -222,7 +229,7 @@ def test_report_rejects_bad_month_and_bad_workspace(tmp_path, capsys):
     assert cli.main(["report", str(broken), "--month", "2026-01", "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert "F9999" in err and "Traceback" not in err
-    assert not (tmp_path / "o" / "tiny").exists()
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
 def test_only_unknown_notebook_is_a_clear_error(tmp_path):
@@ -258,21 +265,21 @@ def test_killed_run_leaves_earlier_report_and_rerun_is_identical(tmp_path):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not marker.exists() and proc.poll() is None:   # the slow one runs
         time.sleep(0.2)
-    partial = list((out / "tiny").glob(".2026-03.partial-*"))
+    partial = list(_ws_dir(ws, out).glob(".2026-03.partial-*"))
     assert marker.exists() and partial, proc.communicate()[0]
     os.killpg(proc.pid, signal.SIGKILL)                       # the process, mid-way (its kernels, in
     proc.wait()                                               # sessions of their own, see it go and end)
 
     after = {p.name: p.read_bytes() for p in good.folder.iterdir() if p.is_file()}
     assert after == before                                    # the published month is intact
-    visible = [p.name for p in (out / "tiny").iterdir() if not p.name.startswith(".")]
+    visible = [p.name for p in _ws_dir(ws, out).iterdir() if not p.name.startswith(".")]
     assert sorted(visible) == ["2026-03", "_analyst", "index.html"]   # nothing half-written looks like a report
-    for leftover in (out / "tiny").glob(".2026-03.*"):
+    for leftover in _ws_dir(ws, out).glob(".2026-03.*"):
         assert not list(leftover.rglob("index.html")) and not list(leftover.rglob("summary.json"))
 
     again = render(ws, ["2026-03"], out=out, only=["overview"], progress=lambda s: None)[0]
     assert (again.folder / "summary.json").read_bytes() == before["summary.json"]   # same inputs, same summary
-    assert not list((out / "tiny").glob(".2026-03.*"))       # the rerun cleaned up
+    assert not list(_ws_dir(ws, out).glob(".2026-03.*"))       # the rerun cleaned up
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
@@ -309,9 +316,9 @@ def test_the_first_failing_notebook_in_order_is_reported(tmp_path):
     with pytest.raises(ReportError, match=r"notebook 00_late\.ipynb failed in cell 3 .*late failure") as caught:
         render(ws, ["2026-03"], out=tmp_path / "out", notebooks_dir=notebooks, progress=lambda s: None)
     assert "early" not in str(caught.value)
-    assert [p.name for p in (tmp_path / "out" / "tiny" / "_failed" / "2026-03").iterdir()] == ["00_late.ipynb"]
-    assert not (tmp_path / "out" / "tiny" / "2026-03").exists()
-    assert not list((tmp_path / "out" / "tiny").glob(".2026-03*"))
+    assert [p.name for p in (_ws_dir(ws, tmp_path / "out") / "_failed" / "2026-03").iterdir()] == ["00_late.ipynb"]
+    assert not (_ws_dir(ws, tmp_path / "out") / "2026-03").exists()
+    assert not list(_ws_dir(ws, tmp_path / "out").glob(".2026-03*"))
 
 
 def test_a_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ from conftest import ROOT, write_tiny_park
 from ecolib import cli, report
 from ecolib.presentation import escape
 from ecolib.report import ReportError, month_lock, render, sheet_name, write_tables_xlsx
+from ecolib.workspace import load_workspace
 
 M = "2026-03"
 #: Formulas that must never become live cells: a link, a request that leaks a cell, DDE.
@@ -68,6 +69,16 @@ def _slow_notebooks(folder: Path, marker: Path) -> Path:
     return folder
 
 
+#: The tiny park of these tests names its report folder (``report_id``); the month goes to
+#: ``<out>/tiny/en/<month>/``.
+TINY_WITH_ID = "name: tiny\nname_zh: 小园区\ncurrency: CNY\nwindow: 3\nreport_id: tiny\n"
+
+
+def _dir(out: Path) -> Path:
+    """The tiny park's report folder (English) under ``out``."""
+    return out / "tiny" / "en"
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -77,13 +88,13 @@ def published(tmp_path_factory):
     """One good run of the tiny park, after a killed run (a stale partial folder) and a failed
     one (a stale ``_failed/<month>/``)."""
     base = tmp_path_factory.mktemp("published")
-    ws = write_tiny_park(base / "tiny")
+    ws = write_tiny_park(base / "tiny", workspace_yaml=TINY_WITH_ID)
     notebooks = _tiny_notebooks(base / "notebooks")
     out = base / "out"
-    stale_partial = out / "tiny" / f".{M}.partial-999999" / "client"
+    stale_partial = _dir(out) / f".{M}.partial-999999" / "client"
     stale_partial.mkdir(parents=True)
     (stale_partial / "index.html").write_text("half", encoding="utf-8")
-    stale_failed = out / "tiny" / "_failed" / M
+    stale_failed = _dir(out) / "_failed" / M
     stale_failed.mkdir(parents=True)
     (stale_failed / "01_old.ipynb").write_text("{}", encoding="utf-8")
     result = render(ws, [M], out=out, notebooks_dir=notebooks, progress=lambda s: None)[0]
@@ -95,7 +106,7 @@ def earlier(published, tmp_path):
     """A copy of the published output, to break; the files of its month, to compare."""
     out = tmp_path / "out"
     shutil.copytree(published["out"], out)
-    return out, _files(out / "tiny" / M)
+    return out, _files(_dir(out) / M)
 
 
 def _one_line_error(capsys) -> str:
@@ -111,8 +122,8 @@ def _report(published, out, *extra) -> int:
 
 def _clean(out: Path, before: dict[str, bytes]) -> None:
     """Nothing half-written, and the earlier month exactly as it was."""
-    assert _files(out / "tiny" / M) == before
-    assert [p.name for p in (out / "tiny").iterdir() if p.name.startswith(".")] == []
+    assert _files(_dir(out) / M) == before
+    assert [p.name for p in _dir(out).iterdir() if p.name.startswith(".")] == []
 
 
 # ------------------------------------------------------------------------------ 1. formulas
@@ -193,18 +204,18 @@ def test_sheet_names_survive_a_round_trip_through_openpyxl(tmp_path_factory, tex
 def test_client_folder_holds_only_client_material(published):
     result, out = published["report"], published["out"]
     folder = result.folder
-    assert folder == out / "tiny" / M
+    assert folder == _dir(out) / M
     [css] = [p.name for p in folder.glob("notebook-*.css")]               # the page's style sheet, beside it
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["00_tiny.html", "index.html", "summary.json", "tables.xlsx", css])   # no figure: no plotly.js
-    assert result.notebooks == out / "tiny" / "_analyst" / M / "notebooks"
+    assert result.notebooks == _dir(out) / "_analyst" / M / "notebooks"
     executed = (result.notebooks / "00_tiny.ipynb").read_text(encoding="utf-8")
     machine = str(published["ws"].resolve())
     assert machine in executed and "analyst: data at" in executed       # the analyst keeps everything
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "notebooks" not in index and "ipynb" not in index
     assert "analyst: data at" not in (folder / "00_tiny.html").read_text(encoding="utf-8")
-    for page in (folder / "index.html", out / "tiny" / "index.html"):
+    for page in (folder / "index.html", _dir(out) / "index.html"):
         assert escape.csp_meta() in page.read_text(encoding="utf-8").split("</head>", 1)[0], page
     assert report._e is escape.html_text                                 # one escaping helper
     for path in folder.iterdir():                                        # no path of this machine
@@ -213,12 +224,12 @@ def test_client_folder_holds_only_client_material(published):
         for text in texts:
             for secret in (str(published["base"]), str(ROOT), sys.prefix, str(Path.home())):
                 assert secret not in text, (path.name, secret)
-    for text in [(out / "tiny" / "index.html").read_text(encoding="utf-8")]:
+    for text in [(_dir(out) / "index.html").read_text(encoding="utf-8")]:
         assert str(published["base"]) not in text
 
 
 def test_a_good_run_removes_stale_partial_and_failed_folders(published):
-    tiny = published["out"] / "tiny"
+    tiny = _dir(published["out"])
     assert not (tiny / "_failed").exists()                               # the stale failure went
     assert sorted(p.name for p in tiny.iterdir()) == [M, "_analyst", "index.html"]
     book = load_workbook(published["report"].folder / "tables.xlsx")
@@ -244,8 +255,10 @@ def test_a_long_odd_workspace_name_gives_a_valid_folder(published, tmp_path, cap
     out = tmp_path / "out"
     assert cli.main(["report", str(ws), "--month", M, "--out", str(out), "--notebooks", str(published["notebooks"])]) == 0
     [folder] = list(out.iterdir())
-    assert folder.name == report._safe_name(name) and len(folder.name.encode()) <= report.SLUG_MAX_BYTES
-    assert (folder / M / "index.html").is_file()
+    assert folder.name == report.report_id(load_workspace(ws))
+    assert folder.name.startswith(report._safe_name(name) + "-")        # readable, then the path's hash
+    assert len(folder.name.encode()) <= report.SLUG_MAX_BYTES + 1 + report.REPORT_HASH_LENGTH
+    assert (folder / "en" / M / "index.html").is_file()
 
 
 # ------------------------------------------------------------------------------ 5. two runs at once
@@ -262,7 +275,7 @@ def _hold_lock(ws_dir: Path) -> subprocess.Popen:
 
 def test_a_second_run_of_the_same_month_stops_with_the_holders_name(published, earlier, capsys):
     out, before = earlier
-    ws_dir = out / "tiny"
+    ws_dir = _dir(out)
     working = ws_dir / f".{M}.partial-123456"                          # the holder's working folder
     working.mkdir()
     holder = _hold_lock(ws_dir)
@@ -281,12 +294,12 @@ def test_a_second_run_of_the_same_month_stops_with_the_holders_name(published, e
 
 def test_a_killed_holder_does_not_block_the_next_run(published, earlier):
     out, _ = earlier
-    holder = _hold_lock(out / "tiny")
+    holder = _hold_lock(_dir(out))
     holder.kill()                                                        # the kernel releases its lock
     holder.wait()
-    assert (out / "tiny" / f".{M}.lock").exists()                        # the file stays, unlocked
+    assert (_dir(out) / f".{M}.lock").exists()                        # the file stays, unlocked
     result = render(published["ws"], [M], out=out, notebooks_dir=published["notebooks"], progress=lambda s: None)[0]
-    assert result.index.is_file() and not (out / "tiny" / f".{M}.lock").exists()
+    assert result.index.is_file() and not (_dir(out) / f".{M}.lock").exists()
 
 
 def test_month_lock_is_exclusive_within_one_process_too(tmp_path):
@@ -302,11 +315,11 @@ def test_month_lock_is_exclusive_within_one_process_too(tmp_path):
 
 # ------------------------------------------------------------------------------ 11. messages, not tracebacks
 
-@pytest.mark.parametrize("where", ["out", "workspace", "month", "analyst"])
+@pytest.mark.parametrize("where", ["out", "workspace", "lang", "month", "analyst"])
 def test_a_file_in_the_way_is_named(published, earlier, tmp_path, capsys, where):
     out, before = earlier
-    blocker = {"out": tmp_path / "plain-file", "workspace": out / "tiny", "month": out / "tiny" / M,
-               "analyst": out / "tiny" / "_analyst"}[where]
+    blocker = {"out": tmp_path / "plain-file", "workspace": out / "tiny", "lang": _dir(out), "month": _dir(out) / M,
+               "analyst": _dir(out) / "_analyst"}[where]
     if blocker.is_dir():
         shutil.rmtree(blocker)
     blocker.write_text("in the way", encoding="utf-8")
@@ -332,7 +345,7 @@ def test_a_read_only_output_folder_is_named(published, tmp_path, capsys, monkeyp
     monkeypatch.setattr(Path, "mkdir", refuse)
     assert _report(published, out) == 1
     err = _one_line_error(capsys)
-    assert "permission denied" in err and str(out / "tiny") in err
+    assert "permission denied" in err and str(_dir(out)) in err
     assert list(out.iterdir()) == []
 
 
@@ -347,7 +360,7 @@ def test_a_full_disk_is_named_and_leaves_nothing(published, earlier, capsys, mon
     err = _one_line_error(capsys)
     assert "no space left on the device" in err and "tables.xlsx" in err and "nothing was published" in err
     _clean(out, before)
-    assert not (out / "tiny" / "_failed").exists()
+    assert not (_dir(out) / "_failed").exists()
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
@@ -370,5 +383,5 @@ def test_an_interrupted_run_says_so_and_leaves_nothing(published, earlier, tmp_p
     name = "SIGINT" if how == "ctrl-c" else "SIGTERM"
     assert stderr.count("\n") == 1 and f"interrupted ({name})" in stderr and "Traceback" not in stderr, stderr
     _clean(out, before)
-    assert not (out / "tiny" / "_failed").exists()                       # an interrupt is not a failure
-    assert (out / "tiny" / "_analyst" / M / "notebooks" / "00_tiny.ipynb").is_file()   # the earlier one
+    assert not (_dir(out) / "_failed").exists()                       # an interrupt is not a failure
+    assert (_dir(out) / "_analyst" / M / "notebooks" / "00_tiny.ipynb").is_file()   # the earlier one

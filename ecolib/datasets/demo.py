@@ -1363,6 +1363,7 @@ def make_demo(
     })
     settings = {
         "name": "demo",
+        "report_id": "demo",
         "display_name": "New Energy Vehicle Industrial Park (demo)",
         "name_zh": "新能源汽车产业园（演示）",
         "benchmark_name": "Riverside NEV Park (synthetic benchmark)",

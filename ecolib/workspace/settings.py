@@ -86,6 +86,12 @@ class Thresholds:
         value; in (0, 1], default 0.3.
     niche_overlap : float
         Niche positioning (§8): zones compete homogeneously from this overlap; in [0, 1], default 0.7.
+    niche_min_firms : int
+        Niche positioning (§8): the least number of active local firms a zone needs to take part in
+        overlap, breadth and location quotients; ≥ 1, default 5.
+    niche_min_share : float
+        Niche positioning (§8): the least share of all zones' output (of their firms where output
+        is not reported) a zone needs to be compared; in [0, 1], default 0.01.
     broken_link_min_value : float
         Value stream (§4): a broken link needs at least this value at stake (the smaller of what
         the buyers bought from outside and what the suppliers sold outside over the flow window,
@@ -95,6 +101,8 @@ class Thresholds:
     broken_link_share: float = schema.THRESHOLD_SETTINGS["broken_link_share"].default
     dependence_share: float = schema.THRESHOLD_SETTINGS["dependence_share"].default
     niche_overlap: float = schema.THRESHOLD_SETTINGS["niche_overlap"].default
+    niche_min_firms: int = schema.THRESHOLD_SETTINGS["niche_min_firms"].default
+    niche_min_share: float = schema.THRESHOLD_SETTINGS["niche_min_share"].default
     broken_link_min_value: float = schema.THRESHOLD_SETTINGS["broken_link_min_value"].default
 
 
@@ -421,6 +429,9 @@ class Settings:
     benchmark_name, benchmark_name_zh : str
         The benchmark park's names; empty when not given (reports then say "the benchmark park");
         benchmark_name_zh copies benchmark_name.
+    report_id : str
+        The name of the workspace's report folder; empty when not given (the report then names
+        the folder after the name and the workspace folder's path, :func:`ecolib.report.report_id`).
     window : int
         Months of flows of the value-stream analysis, 1 to :data:`schema.WINDOW_MAX`.
     min_capability : float
@@ -442,6 +453,7 @@ class Settings:
     display_name: str = ""
     benchmark_name: str = ""
     benchmark_name_zh: str = ""
+    report_id: str = ""
     currency: str = "CNY"
     window: int = schema.SETTINGS["window"].default
     min_capability: float = schema.SETTINGS["min_capability"].default
@@ -473,6 +485,9 @@ def _text_setting(setting: schema.Setting, value: Any) -> tuple[str | None, str 
     if setting.name == "name" and len(text.encode("utf-8")) > schema.NAME_MAX_BYTES:
         return None, (f"the name is too long to name the report folder ({len(text.encode('utf-8')):,} bytes "
                       f"in UTF-8, at most {schema.NAME_MAX_BYTES}): shorten it")
+    if setting.name == "report_id" and not schema.REPORT_ID_PATTERN.match(text):
+        return None, (f"{quote(text)} cannot name a folder safely: use letters, digits, '.', '-' and '_', "
+                      "starting with a letter or a digit and not ending with a dot, e.g. 'lingang-ev'")
     return text, None
 
 
