@@ -117,10 +117,13 @@ class Context:
             return
         display(HTML(f'<p class="intro">{esc(self.t(key, **values))}</p>'))
 
-    def section(self, key: str, **values: Any) -> None:
-        """Heading ``<key>_heading`` and intro ``<key>_intro`` of a section."""
+    def section(self, key: str, *, intro: str | None = None, **values: Any) -> None:
+        """Heading ``<key>_heading`` and intro ``<key>_intro`` of a section (``intro``: another
+        key for the intro, e.g. the sentence saying which data would enable a section that
+        cannot run; the section keeps its heading and anchor)."""
         heading = self.t(f"{key}_heading", **values)
-        intro = self.t(f"{key}_intro", **values) if self.nothing is None else self.t("common.nothing.section")
+        intro = (self.t(intro or f"{key}_intro", **values) if self.nothing is None
+                 else self.t("common.nothing.section"))
         self._section = heading
         anchor = section_anchor(key)
         self._sections.append([key, heading])

@@ -2,7 +2,9 @@
 
 Layout of one rendered month::
 
-    <out>/<workspace>/
+    <out>/<report id>/             one workspace (:func:`report_id`: the ``report_id`` setting, or
+                                   its name and a short hash of its folder's path, ``demo-3f9a1c``)
+      <lang>/                      ``en`` or ``zh``: each language has its own months and index
         index.html                 every rendered month with its alert counts (client)
         <month>/                   the client folder: only what goes to the client
             index.html             headline figures, alerts, links (no plotly.js: small)
@@ -14,6 +16,8 @@ Layout of one rendered month::
         <month>.html               with ``single_file``: the whole month in one file (client)
         _analyst/<month>/notebooks/*.ipynb
                                    the executed notebooks (analyst notes, paths of this machine)
+        _analyst/<month>/pages/*.json
+                                   each page's alerts and tables, for a later ``--only`` run
         _failed/<month>/           the notebook that failed the last run of that month, if it failed
         .<month>.lock              held (``flock``) by the run rendering that month
 
@@ -25,6 +29,8 @@ The month model is computed once (:func:`ecolib.analyses.month.analyse`) and sto
 notebooks then run side by side, one kernel per core (:func:`report_workers`), each kernel
 started while the model is computed and running one notebook after another in a fresh
 namespace. Pages, records and the sheets of tables.xlsx keep the order of the notebooks.
+A run of some notebooks only (``only``) keeps the month's other pages as published; the
+month's index, summary.json and tables.xlsx then hold the kept pages and the new ones.
 
 A month is built in a hidden ``.<month>.partial-<pid>`` folder and published by renaming it, so
 an earlier report of that month stays intact until the new one is complete. One run at a time
@@ -523,6 +529,8 @@ def _month_index_body(summary: dict, *, park: str, href: Callable[[dict], str] =
                        f'<td class="wrap">{_e(a.get("message"))}</td><td class="wrap">{_e(a.get("action"))}</td></tr>'
                        for a in alerts)
         alert_html = f'<table class="ecolib-table ecolib-alerts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    elif any(f.get("id") == "open_alerts" and f.get("verdict") == "not_reported" for f in summary.get("figures", [])):
+        alert_html = f"<p>{_e(t('report.alerts_not_evaluated', lang))}</p>"     # nothing evaluated is not "no alerts"
     else:
         alert_html = f"<p>{_e(t('report.no_alerts', lang))}</p>"
     parts.append(f'<div class="ecolib-section" id="alerts"><h2>{_e(t("report.alerts", lang))}</h2></div>{alert_html}')
@@ -543,8 +551,7 @@ def _month_index_body(summary: dict, *, park: str, href: Callable[[dict], str] =
     parts.append(_glossary(lang))
     if files:
         parts.append(f'<div class="ecolib-section" id="files"><h2>{_e(t("report.files", lang))}</h2></div><ul>'
-                     f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li>'
-                     f'<li><a href="summary.json">{_e(t("report.summary_json", lang))}</a></li></ul>')
+                     f'<li><a href="tables.xlsx">{_e(t("report.tables_xlsx", lang))}</a></li></ul>')
     return "".join(parts)
 
 
@@ -677,7 +684,7 @@ def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> s
     Parameters
     ----------
     workspace_dir : Path
-        ``<out>/<workspace>/``: one folder per rendered month (``YYYY-MM``) with its
+        ``<out>/<report id>/<lang>/``: one folder per rendered month (``YYYY-MM``) with its
         summary.json (the brief's ``figures``: ``id``, ``label``, ``text``, ``value``, ``better``
         = ``"higher"`` / ``"lower"`` / None; a month without them is left out of the figures).
     park, lang, footer : str
@@ -761,7 +768,7 @@ def single_file_html(folder: Path, *, park: str) -> str:
     Parameters
     ----------
     folder : Path
-        ``<out>/<workspace>/<month>/``: summary.json, the pages it lists, the files they link.
+        ``<out>/<report id>/<lang>/<month>/``: summary.json, the pages it lists, the files they link.
     park : str
         The park's name as the index shows it (the Chinese name in a Chinese report).
     """
@@ -820,11 +827,12 @@ def single_file_html(folder: Path, *, park: str) -> str:
 class MonthReport:
     """One rendered month.
 
-    ``folder`` is the client folder ``<out>/<workspace>/<month>/`` and ``index`` its
-    ``index.html``; ``notebooks`` is the analyst folder of the executed notebooks
-    (``<out>/<workspace>/_analyst/<month>/notebooks/``), never sent to a client;
-    ``single_file`` the whole month as one HTML file, ``<out>/<workspace>/<month>.html``, if
-    asked for. ``seconds``: the model (``analyse``), each notebook (run and conversion), all the
+    ``folder`` is the client folder ``<out>/<report id>/<lang>/<month>/`` and ``index`` its
+    ``index.html`` (``folder.parent / "index.html"`` is the index of months of that language);
+    ``notebooks`` is the analyst folder of the executed notebooks
+    (``<out>/<report id>/<lang>/_analyst/<month>/notebooks/``), never sent to a client;
+    ``single_file`` the whole month as one HTML file, ``<out>/<report id>/<lang>/<month>.html``,
+    if asked for. ``seconds``: the model (``analyse``), each notebook (run and conversion), all the
     notebooks side by side (``notebooks``) and the whole month (``total``).
     """
     folder: Path
@@ -858,6 +866,58 @@ def _safe_name(name: str) -> str:
     return cleaned or "workspace"
 
 
+#: Hex digits of the workspace folder's path hash in a report id.
+REPORT_HASH_LENGTH = 6
+
+
+def report_id(ws: Workspace) -> str:
+    """The name of the workspace's report folder: its ``report_id`` setting when given, else a
+    readable form of its name and a short hash of the workspace folder's resolved path, so two
+    workspaces with the same name (two clients' folders both called ``data``) never share one.
+
+    Parameters
+    ----------
+    ws : Workspace
+        The loaded workspace (its ``path`` and ``settings``).
+
+    Returns
+    -------
+    str
+        e.g. ``demo-3f9a1c``; the same for every run on the same folder, wherever it is called from.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from ecolib.workspace.settings import Settings
+    >>> ws = SimpleNamespace(name="Lingang EV park", path=Path("/parks/lingang"), settings=Settings())
+    >>> rid = report_id(ws)
+    >>> rid.startswith("Lingang_EV_park-") and len(rid) == len("Lingang_EV_park-") + REPORT_HASH_LENGTH
+    True
+    >>> report_id(SimpleNamespace(name="x", path=Path("/p"), settings=Settings(report_id="lingang-ev")))
+    'lingang-ev'
+    """
+    given = getattr(ws.settings, "report_id", "")
+    if given:
+        return given
+    where = str(Path(ws.path).resolve()).encode("utf-8", "surrogatepass")
+    return f"{_safe_name(ws.name)}-{hashlib.sha1(where).hexdigest()[:REPORT_HASH_LENGTH]}"
+
+
+def report_folder(ws: Workspace, out: str | Path, lang: str) -> Path:
+    """``<out>/<report id>/<lang>/``: the folder of one workspace's reports in one language
+    (:func:`report_id`), with the index of its months and one folder per month.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from ecolib.workspace.settings import Settings
+    >>> ws = SimpleNamespace(name="x", path=Path("/p"), settings=Settings(report_id="lingang-ev"))
+    >>> report_folder(ws, "reports", "zh").as_posix()
+    'reports/lingang-ev/zh'
+    """
+    return Path(out) / report_id(ws) / lang
+
+
 # ---- one run at a time per workspace and month ----------------------------------------------
 
 @contextlib.contextmanager
@@ -873,7 +933,8 @@ def month_lock(ws_dir: Path, month: str):
     Parameters
     ----------
     ws_dir : Path
-        The workspace's report folder, ``<out>/<workspace>/`` (must exist).
+        The workspace's report folder of one language, ``<out>/<report id>/<lang>/``
+        (:func:`report_folder`; must exist).
     month : str
         ``YYYY-MM``.
 
@@ -1098,16 +1159,19 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
     lang : str
         Report language, one of :data:`ecolib.presentation.i18n.LANGS`.
     only : iterable of str, optional
-        Run only these notebooks (see :func:`discover_notebooks`).
+        Run only these notebooks (see :func:`discover_notebooks`); the other pages of the month
+        as published before are kept, and the month's index, summary.json and tables.xlsx hold
+        the kept and the new pages.
     out : str or Path
-        Output folder; the month goes to ``<out>/<workspace name>/<month>/``.
+        Output folder; the month goes to ``<out>/<report id>/<lang>/<month>/``
+        (:func:`report_folder`).
     notebooks_dir : str or Path, optional
         Folder of the notebooks to run (default: :func:`default_notebooks_dir`).
     progress : callable
         Called with a line of progress per notebook.
     single_file : bool
         Also write the whole month as one self-contained HTML file,
-        ``<out>/<workspace name>/<month>.html`` (see :func:`single_file_html`); without it, an
+        ``<out>/<report id>/<lang>/<month>.html`` (see :func:`single_file_html`); without it, an
         older one of that month is removed (it would disagree with the new folder).
 
     Returns
@@ -1126,13 +1190,14 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
         raise ReportError(f"language {lang!r} is not available; choose one of {', '.join(LANGS)}")
     if not is_month(month):
         raise ReportError(f"month {month!r} is not YYYY-MM")
-    available = ws.months()
-    if not available or month < available[0] or month > available[-1]:
-        covered = f"{available[0]}..{available[-1]}" if available else "no months"
-        raise ReportError(f"no data for {month}: workspace {ws.name} covers {covered}")
-    notebooks = discover_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(), only)
+    available = ws.months()          # none when the workspace has no monthly table (no flows, no kpis):
+    if available and (month < available[0] or month > available[-1]):   # then any month is the firm list's
+        raise ReportError(f"no data for {month}: workspace {ws.name} covers {available[0]}..{available[-1]}")
+    folder = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    notebooks = discover_notebooks(folder, only)
+    keep = {p.stem for p in discover_notebooks(folder)} - {p.stem for p in notebooks} if only else set()
     kernel = ensure_kernel()
-    ws_dir = Path(out) / _safe_name(ws.name)
+    ws_dir = report_folder(ws, out, lang)
     signals = _Signals()
     try:
         with signals:
@@ -1145,7 +1210,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
                     raise _Interrupted(signals.name)
                 _check_targets(ws_dir, month)
                 report = _render_locked(ws, month, ws_dir, notebooks, kernel, lang=lang, progress=progress,
-                                        signals=signals, single_file=single_file)
+                                        signals=signals, single_file=single_file, keep=keep)
     except _Interrupted:
         raise ReportError(f"interrupted ({signals.name or 'SIGINT'}): no report was published for {month} in "
                           f"{ws_dir}; an earlier report of {month} is unchanged") from None
@@ -1470,7 +1535,9 @@ def _kill(km) -> None:
 
 def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path], kernel: str, *,
                    lang: str, progress: Callable[[str], None], signals: _Signals,
-                   single_file: bool = False) -> MonthReport:
+                   single_file: bool = False, keep: Iterable[str] = ()) -> MonthReport:
+    """Render and publish one month (under :func:`month_lock`). ``keep``: the stems of the pages
+    that are not run this time but kept from the month as published (``--only``)."""
     tmp = ws_dir / f".{month}.partial-{os.getpid()}"
     client, analyst = tmp / "client", tmp / "analyst"
     park = park_name(ws.settings, lang)
@@ -1558,19 +1625,29 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                 f"{kept}; no report was published for {month}") from None
         kernels.close()
         seconds["notebooks"] = time.perf_counter() - started - seconds["analyse"]
+        entries = {source.stem: pages[i] for i, source in enumerate(notebooks)}
+        if keep:
+            for stem, (records, tables, page) in _kept_pages(ws_dir / month, analyst_final, set(keep) - set(entries),
+                                                             lang, client, analyst, progress).items():
+                entries[stem] = (records, tables, page)
         plotly_used = False
-        for i, source in enumerate(notebooks):
-            records, tables, page = pages[i]
+        (analyst / "pages").mkdir()
+        for stem in sorted(entries):             # the order of the notebooks' file names
+            records, tables, page = entries[stem]
             plotly_used = plotly_used or f'src="{plotly_file_name()}"' in page.split("</head>", 1)[0]
-            exported.extend((source.stem.split("_", 1)[0], table) for table in tables)
-            summary["analyses"].append({"notebook": source.stem, "html": f"{source.stem}.html",
-                                        "title": records.get("title", source.stem),
+            exported.extend((stem.split("_", 1)[0], table) for table in tables)
+            summary["analyses"].append({"notebook": stem, "html": f"{stem}.html",
+                                        "title": records.get("title", stem),
                                         "cards": records.get("cards", []), "headline": records.get("headline", {}),
                                         "sections": records.get("sections", [])})
             summary["alerts"].extend(records.get("alerts", []))
-        for i, source in enumerate(notebooks):   # every page links the brief and every other page
-            (client / f"{source.stem}.html").write_text(
-                with_nav(pages[i][2], month_nav(summary, f"{source.stem}.html")), encoding="utf-8")
+            (analyst / "pages" / f"{stem}.json").write_text(   # what a later --only run keeps of this page
+                json.dumps({"alerts": records.get("alerts", []), "tables": tables}, ensure_ascii=False),
+                encoding="utf-8")
+        for stem in sorted(entries):             # every page links the brief and every other page
+            (client / f"{stem}.html").write_text(
+                with_nav(_PAGE_NAV_BAR.sub(NAV_SLOT, entries[stem][2], count=1), month_nav(summary, f"{stem}.html")),
+                encoding="utf-8")
         brief = brief_records(model, lang)
         summary["figures"] = brief.pop("figures")
         summary["brief"] = brief | {"previous_month": model.brief.previous_month}
@@ -1611,6 +1688,51 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     seconds["total"] = time.perf_counter() - run_started
     return MonthReport(final, final / "index.html", summary, seconds, analyst_final / "notebooks",
                        single_final if single_file else None)
+
+
+#: The bar of links of a published page (put back to :data:`NAV_SLOT` when the page is kept).
+_PAGE_NAV_BAR = re.compile(r'<nav class="ecolib-nav"[^>]*>.*?</nav>', re.S)
+#: The executed notebooks' and the kept pages' records, in the analyst folder of a month.
+PAGES_DIR = "pages"
+
+
+def _kept_pages(published: Path, analyst_published: Path, stems: set[str], lang: str, client: Path,
+                analyst: Path, progress: Callable[[str], None]) -> dict[str, tuple[dict, list[dict], str]]:
+    """The pages of the month as published (``published``, its analyst folder
+    ``analyst_published``) whose notebooks are in ``stems``: stem → (records, tables, page), as
+    a run gives them. The style sheets and scripts they load are copied into ``client``, their
+    executed notebooks into ``analyst``. A page whose records are missing (an analyst folder
+    removed by hand) is kept without its tables and alerts, and ``progress`` says so."""
+    try:
+        old = json.loads((published / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if old.get("lang") != lang:
+        return {}
+    kept = {}
+    for a in old.get("analyses", []):
+        stem = a.get("notebook")
+        page_file = published / str(a.get("html", ""))
+        if stem not in stems or not page_file.is_file():
+            continue
+        page = page_file.read_text(encoding="utf-8")
+        head = page.split("</head>", 1)[0]
+        for name in _LINKED_STYLE.findall(head) + _LINKED_SCRIPT.findall(head):
+            if name != plotly_file_name() and (published / name).is_file() and not (client / name).exists():
+                shutil.copyfile(published / name, client / name)
+        try:
+            saved = json.loads((analyst_published / PAGES_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+            progress(f"      {stem}: kept from the earlier run without its tables and alerts (their record is missing)")
+        executed = analyst_published / "notebooks" / f"{stem}.ipynb"
+        if executed.is_file():
+            shutil.copyfile(executed, analyst / "notebooks" / executed.name)
+        records = {k: a[k] for k in ("title", "cards", "headline", "sections") if k in a}
+        records["alerts"] = saved.get("alerts", [])
+        kept[stem] = (records, saved.get("tables", []), page)
+        progress(f"      {stem}: kept from the earlier run")
+    return kept
 
 
 def _parameters(notebook: Path, values: dict) -> dict:

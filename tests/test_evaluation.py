@@ -247,8 +247,13 @@ def test_a_metric_with_no_benchmark():
 def test_no_kpis_one_month_and_unknown_rule_metric():
     empty = ev.evaluate(series({}), month="2026-03")
     assert len(empty.history) == 0 and len(empty.ledger) == 0
-    assert narrative.findings(empty, "en") == ["No indicator data has been reported up to 2026-03; the warning rules cannot be checked."]
-    assert narrative.alert_records(empty) == [] and empty.headline["alerts_open"] == 0
+    assert narrative.findings(empty, "en") == ["No indicator data has been reported up to 2026-03; the warning rules "
+                                               "cannot be checked (they need monthly indicator values), so no alert "
+                                               "was evaluated."]
+    # issue 14: nothing evaluated is not "0 alerts"
+    assert narrative.alert_records(empty) == [] and empty.headline["alerts_open"] is None
+    assert set(narrative.headline_cards(empty, "en").values()) == {"not evaluated"}
+    assert set(narrative.headline_cards(empty, "zh").values()) == {"未评估"}
     one = ev.evaluate(series({"policy_compliance": [0.5]}), month=month(1))
     assert one.current["status"].tolist() == ["new"]
     assert set(one.skipped["rule"]) == {"eco_value_density", "tech_substitution_index", "talent_gap", "elasticity"}

@@ -44,7 +44,9 @@ def test_demo_page_flags_east_and_north(demo_en):
 
 def test_tiny_park_in_chinese_escapes_zone_names(tmp_path):
     firms = TINY["firms.csv"].replace(",North,", f",{HOSTILE},")
-    ws = write_tiny_park(tmp_path / "hostile", firms_csv=firms)
+    # the tiny park's zones (2 firms and 1) are below the default minimum size (issue 14): allow them here
+    settings = TINY["workspace.yaml"].rstrip() + "\n        thresholds:\n          niche_min_firms: 1\n"
+    ws = write_tiny_park(tmp_path / "hostile", firms_csv=firms, workspace_yaml=settings)
     report = render(ws, ["2026-03"], lang="zh", out=tmp_path / "out", only=["niche_positioning"],
                     progress=lambda s: None)[0]
     page = (report.folder / "05_niche_positioning.html").read_text(encoding="utf-8")

@@ -135,7 +135,7 @@ def test_a_misspelt_threshold_is_an_error_with_a_suggestion(tmp_path: Path) -> N
     folder = write_tiny_park(tmp_path / "p", workspace_yaml=text)
     assert messages(folder) == [
         "workspace.yaml, key thresholds.niche_overlapp: not a key of thresholds (the keys are broken_link_share, "
-        "dependence_share, niche_overlap, broken_link_min_value), so it would be ignored (did you mean 'niche_overlap'?)"
+        "dependence_share, niche_overlap, niche_min_firms, niche_min_share, broken_link_min_value), so it would be ignored (did you mean 'niche_overlap'?)"
     ]
 
 

@@ -705,7 +705,7 @@ def test_summary_counts_and_missing_months(tmp_path: Path) -> None:
     summary = ws.summary()
     assert summary["tables"] == {
         "chain_nodes": 9, "chain_edges": 3, "firms": 4, "firm_nodes": 5,
-        "flows": 5, "kpis": 4, "benchmarks": 2, "candidates": 3,
+        "flows": 5, "kpis": 4, "benchmarks": 2, "candidates": 3, "sector_map": 0,
     }
     assert summary["firms"] == {"total": 4, "local": 3, "external": 1, "active": 3, "exited": 1}
     assert summary["months"] == {"first": "2024-01", "last": "2024-05", "count": 4, "missing": ["2024-04"]}

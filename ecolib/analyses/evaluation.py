@@ -707,7 +707,15 @@ class Evaluation:
 
         alerts_open, alerts_new, alerts_resolved (of the report month), rules_checked,
         rules_skipped, kpi_months (months with KPI rows), missing_months, and open_critical,
-        open_warning, open_info (open alerts by severity).
+        open_warning, open_info (open alerts by severity). Without a checked rule the alert counts
+        are None (not evaluated), never 0.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ev = evaluate(pd.DataFrame(columns=["month", "metric", "value"]), month="2026-03")
+        >>> ev.headline["alerts_open"], ev.headline["open_critical"], ev.headline["rules_skipped"]
+        (None, None, 5)
         """
         cur = self.current
         open_ = cur[cur["status"] != "resolved"]
@@ -722,6 +730,9 @@ class Evaluation:
         }
         for severity in SEVERITIES:
             out[f"open_{severity}"] = int((open_["severity"] == severity).sum())
+        if not self.checks:   # nothing evaluated: no count of alerts, not a count of 0
+            for key in ("alerts_open", "alerts_new", "alerts_resolved", *(f"open_{s}" for s in SEVERITIES)):
+                out[key] = None
         return out
 
 

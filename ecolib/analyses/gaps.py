@@ -123,7 +123,7 @@ from ecolib.workspace.settings import Settings, as_settings
 
 __all__ = [
     "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
-    "PRECISION", "TIE_BREAKS", "DECISION_COLUMNS", "priority_weights", "downstream_demand", "gap_priority", "gap_decisions",
+    "PRECISION", "TIE_BREAKS", "DECISION_COLUMNS", "priority_weights", "unavailable_components", "downstream_demand", "gap_priority", "gap_decisions",
     "node_density", "match_candidates",
     "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
     "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
@@ -308,7 +308,8 @@ def _reasons(parts: np.ndarray) -> list[tuple]:
 def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: pd.DataFrame,
                  chain_edges: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None,
                  weights: Mapping[str, Any] | None = None, decades: float = DECADES,
-                 statuses: Iterable[str] = gmap.GAP_STATUSES) -> pd.DataFrame:
+                 statuses: Iterable[str] = gmap.GAP_STATUSES,
+                 unavailable: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Gap priority of every missing, single and thin technology node, highest score first.
 
     Four components in [0, 1] per node (importance, demand, feasibility, fragility; definitions in
@@ -339,6 +340,11 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         gets demand 0.
     statuses : iterable of str, default ('missing', 'single', 'thin')
         The gene-map statuses ranked.
+    unavailable : mapping of str to str, optional
+        Components that cannot be evaluated, with the data that would enable them (e.g.
+        ``{"demand": "output"}`` when no local firm reports its output, see
+        :func:`unavailable_components`). Such a component is missing (NaN) in every row, not 0;
+        the score is the weighted sum of the other components, their weights rescaled to sum 1.
 
     Returns
     -------
@@ -363,7 +369,9 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
           weights are 0;
         * ``related``: tuple of the closest present nodes (from ``feasibility``; () if none).
 
-        ``attrs``: ``weights`` (the rescaled weights), ``note`` (``weights_all_zero`` or '').
+        ``attrs``: ``weights`` (the rescaled weights the score used; an unavailable component
+        has none), ``note`` (``weights_all_zero`` or ''), ``evaluated`` (tuple of the components
+        ranked on) and ``not_evaluated`` (component → the data that would enable it).
 
     Raises
     ------
@@ -404,10 +412,19 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
     ...                     weights={k: 0 for k in COMPONENTS})       # no scores: by fragility, then importance
     >>> flat["node_id"].tolist(), flat.attrs["note"]
     (['N.PACK', 'N.LI', 'N.CATH', 'N.CELL'], 'weights_all_zero')
+    >>> blind = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                      unavailable={"demand": "output"})       # demand unknown, not 0
+    >>> bool(blind["demand"].isna().all()), blind.attrs["evaluated"], round(blind.attrs["weights"]["importance"], 4)
+    (True, ('importance', 'feasibility', 'fragility'), 0.4286)
     """
     if not decades > 0:
         raise ValueError(f"decades must be > 0, got {decades}")
     w = priority_weights(weights)
+    off = {k: str(v) for k, v in (unavailable or {}).items() if k in COMPONENTS}
+    if off:                                       # rescale the weights over what can be evaluated
+        left = sum(v for k, v in w.items() if k not in off)
+        w = {k: (0.0 if k in off else (v / left if left > 0 else 0.0)) for k, v in w.items()}
+        w = {k: v for k, v in w.items() if k not in off}
     nodes = cov.nodes
     gaps = nodes[nodes["status"].isin(list(statuses))].reset_index(drop=True)
     demand_value = downstream_demand(cov, chain_nodes, chain_edges).reindex(gaps["node_id"]).to_numpy(float)
@@ -430,14 +447,17 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         .reindex(gaps["node_id"], fill_value=0).to_numpy(int),
         "demand_value": demand_value,
     })
+    for k in off:
+        comp[k] = np.full(len(gaps), np.nan)
     for k in COMPONENTS:
         out[k] = comp[k]
     for k in COMPONENTS:
-        out[f"part_{k}"] = w[k] * comp[k]
+        out[f"part_{k}"] = w.get(k, np.nan) * comp[k]
     parts = out[[f"part_{k}" for k in COMPONENTS]].to_numpy(float)
-    out["score"] = parts.sum(axis=1) if len(out) else np.zeros(0)
-    out["reason"] = np.array(COMPONENTS, object)[parts.argmax(axis=1)] if len(out) else np.zeros(0, object)
-    out["reasons"] = _reasons(parts)
+    ranked = np.where(np.isnan(parts), -np.inf, parts)
+    out["score"] = np.nansum(parts, axis=1) if len(out) else np.zeros(0)
+    out["reason"] = np.array(COMPONENTS, object)[ranked.argmax(axis=1)] if len(out) else np.zeros(0, object)
+    out["reasons"] = _reasons(ranked)
     out["related"] = feas["related"].reindex(out["node_id"]).to_numpy(object) if "related" in feas else None
     out["related"] = [r if isinstance(r, tuple) else () for r in out["related"]]
     all_zero = sum(w.values()) == 0
@@ -449,7 +469,49 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     out.attrs["weights"] = w
     out.attrs["note"] = "weights_all_zero" if all_zero else ""
+    out.attrs["evaluated"] = tuple(k for k in COMPONENTS if k not in off)
+    out.attrs["not_evaluated"] = off
     return out
+
+
+def unavailable_components(tables: Mapping[str, pd.DataFrame], month: str) -> dict[str, str]:
+    """The gap-priority components the workspace cannot evaluate, with the data that would enable them.
+
+    Demand pull needs the annual output of the park's firms and the chain's input links: when no
+    active local firm reports its output, or the chain has no input links, the local demand is
+    unknown (not 0) and the component is ``{"demand": "output"}`` or ``{"demand": "chain_edges"}``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The workspace tables (firms: local, status, exit_month, output; chain_edges).
+    month : str
+        The report month, ``YYYY-MM``.
+
+    Returns
+    -------
+    dict
+        Component → data code (``output``, ``chain_edges``); empty when every component can be evaluated.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> t = dict(tiny().tables)
+    >>> unavailable_components(t, "2026-03")
+    {}
+    >>> t["firms"] = t["firms"].assign(output=float("nan"))
+    >>> unavailable_components(t, "2026-03")
+    {'demand': 'output'}
+    """
+    firms = tables["firms"]
+    local = firms["local"].fillna(False).astype(bool) & active_mask(firms, month)
+    out = pd.to_numeric(firms["output"], errors="coerce") if "output" in firms else pd.Series(np.nan, index=firms.index)
+    edges = tables.get("chain_edges")
+    if not out[local.to_numpy(bool)].notna().any():
+        return {"demand": "output"}
+    if edges is None or not len(edges):
+        return {"demand": "chain_edges"}
+    return {}
 
 
 DECISION_COLUMNS = [
@@ -508,7 +570,8 @@ def gap_decisions(priority: pd.DataFrame, cov: gmap.Coverage, candidates: pd.Dat
           it ahead (:data:`TIE_BREAKS`: ``nodes``, ``score``, ``fragility``, ``importance``,
           ``demand``, ``feasibility``, ``id``); '' otherwise.
 
-        ``attrs``: ``weights`` and ``note`` of ``priority``, ``precision`` (2).
+        ``attrs``: ``weights``, ``note``, ``evaluated`` and ``not_evaluated`` of ``priority``,
+        ``precision`` (2).
 
     See Also
     --------
@@ -582,7 +645,8 @@ def gap_decisions(priority: pd.DataFrame, cov: gmap.Coverage, candidates: pd.Dat
         rows["rank"] = np.arange(1, len(rows) + 1)
         out = rows[DECISION_COLUMNS].reset_index(drop=True)
     out.attrs.update(weights=priority.attrs.get("weights", {}), note=priority.attrs.get("note", ""),
-                     precision=PRECISION)
+                     precision=PRECISION, evaluated=priority.attrs.get("evaluated", COMPONENTS),
+                     not_evaluated=priority.attrs.get("not_evaluated", {}))
     return out
 
 
@@ -1838,6 +1902,31 @@ class GapAnalysis:
     def _total(self) -> float | None:
         return None if math.isnan(self.local_trade) else self.local_trade
 
+    @property
+    def not_evaluated(self) -> dict[str, str]:
+        """What this analysis could not evaluate, with the data that would enable it.
+
+        Keys: ``demand`` (the gap priority's demand pull; ``output`` or ``chain_edges``, see
+        :func:`unavailable_components`) and, without any flow, ``trade`` (the stress test's trade
+        lost and dependent firms, the dependent buyers), ``ranking`` (systemic importance) and
+        ``security`` (external dependence), each ``flows``. Empty when everything was evaluated.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> ws = tiny()
+        >>> gap_analysis(ws.tables, ws.settings, "2026-03").not_evaluated
+        {}
+        >>> t = dict(ws.tables, flows=ws.tables["flows"].iloc[:0])       # as loaded without flows
+        >>> gap_analysis(t, ws.settings, "2026-03").not_evaluated
+        {'trade': 'flows', 'ranking': 'flows', 'security': 'flows'}
+        """
+        out = dict(self.priority.attrs.get("not_evaluated", {}))
+        flows = self.tables.get("flows")
+        if flows is None or not len(flows):
+            out.update(trade="flows", ranking="flows", security="flows")
+        return out
+
     def reprioritise(self, weights: Mapping[str, Any]) -> pd.DataFrame:
         """:func:`gap_priority` again with other weights (nothing else recomputed).
 
@@ -1866,7 +1955,8 @@ class GapAnalysis:
         """
         return gap_priority(self.gene_map.coverage, self.gene_map.feasibility,
                             chain_nodes=self.tables["chain_nodes"], chain_edges=self.tables.get("chain_edges"),
-                            candidates=self.tables.get("candidates"), weights=weights)
+                            candidates=self.tables.get("candidates"), weights=weights,
+                            unavailable=self.priority.attrs.get("not_evaluated"))
 
     def redecide(self, weights: Mapping[str, Any]) -> pd.DataFrame:
         """:func:`gap_decisions` of :meth:`reprioritise` (the decisions with other weights).
@@ -2074,7 +2164,8 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     cands = tables.get("candidates")
     priority = gap_priority(gm.coverage, gm.feasibility, chain_nodes=tables["chain_nodes"],
                             chain_edges=tables.get("chain_edges"), candidates=cands,
-                            weights=settings.priority_weights)
+                            weights=settings.priority_weights,
+                            unavailable=unavailable_components(tables, month))
     decisions = gap_decisions(priority, gm.coverage, cands)
     matched = [n for nodes in decisions["nodes"].head(int(top)) for n in nodes]
     matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node,

@@ -59,12 +59,25 @@ The proximity of two technology nodes p, p' combines two kinds of evidence:
    park where nobody combines, say, battery packs and storage integration in one firm, the
    chain still says that a storage integrator buys packs and sells to grid operators.
 
+**Minimum support**: a co-occurrence relation counts only when at least :data:`MIN_SUPPORT` firms
+master both nodes (φᶜ_pp' = 0 below it; ``node_space(min_support=...)``). The default, 1, keeps
+every relation (the demo's figures); with a firm list where one firm alone links two rare
+nodes, 2 stops that one firm from making them fully related.
+
 φ_pp' = max(φᶜ_pp', φˢ_pp') (diagonal 0), or φᶜ alone when ``chain_edges`` is not given.
 **Feasibility** of node p for the park = density ω_p = Σ_p' M_p' φ_p'p / Σ_p' φ_p'p with M_p' = 1
 for the park's present technology nodes (status not ``missing``), as
 :func:`ecolib.analyses.relatedness.density_for_profile`: the share of p's relatedness that falls on
 nodes the park already has, in [0, 1]. A node related to nothing (Σ φ = 0) gets 0 and
 ``no_evidence = True``.
+
+**Evidence** behind each feasibility (:func:`feasibility`, columns ``related_present`` and
+``evidence``): the number of present nodes related to p (φ > 0), and the kind of relation they
+have to it: ``cooccurrence`` (only shared firms), ``chain`` (only chain edges), ``both``, or
+``none``. When no firm masters two nodes (every firm on one node), φᶜ is 0 everywhere and
+feasibility rests on the chain edges alone (``GeneMap.cooccurrence_empty``); a node with one
+related present node has feasibility 1 on that one link, which the page says
+(``weak_evidence``: ``related_present`` = 1).
 """
 from __future__ import annotations
 
@@ -84,6 +97,8 @@ __all__ = [
     "STATUSES",
     "GAP_STATUSES",
     "FRAGILITY",
+    "MIN_SUPPORT",
+    "EVIDENCE_KINDS",
     "Coverage",
     "NodeSpace",
     "GeneMap",
@@ -104,6 +119,13 @@ __all__ = [
     "branch_gaps",
     "node_firms",
     "stage_counts", "candidate_counts", "main_activity"]
+
+#: Least number of firms that must master both nodes before their co-occurrence counts as a
+#: relation (module docstring, "Minimum support"); 1 keeps every co-occurrence.
+MIN_SUPPORT = 1
+
+#: The kinds of evidence behind a feasibility (``feasibility()["evidence"]``).
+EVIDENCE_KINDS = ("both", "cooccurrence", "chain", "none")
 
 #: Fragility of each gap status, as in the gap priority of DESIGN.md §6.
 FRAGILITY = {"missing": 1.0, "single": 0.6, "thin": 0.3, "covered": 0.0}
@@ -496,7 +518,7 @@ class NodeSpace:
 
 def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd.DataFrame | None = None,
                candidates: pd.DataFrame | None = None, chain_edges: pd.DataFrame | None = None,
-               min_capability: float = 0.3) -> NodeSpace:
+               min_capability: float = 0.3, min_support: int = MIN_SUPPORT) -> NodeSpace:
     """Proximity between technology nodes (definitions in the module docstring).
 
     ``firm_nodes`` (every firm: local, outside, exited) and ``candidates`` (optional) give the
@@ -570,6 +592,9 @@ def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd
     presence = relatedness.LabeledMatrix(data, pd.Index(firm_index, name="firm_id"), pd.Index(leaf_ids, name="node_id"))
     phi_c = relatedness.proximity(presence) if len(firm_index) else pd.DataFrame(
         0.0, index=presence.activities, columns=presence.activities)
+    if int(min_support) > 1 and len(firm_index):        # too few firms behind a relation: none
+        support = (data.T @ data).toarray()
+        phi_c = phi_c.where(support >= int(min_support), 0.0)
     phi_s = None
     combined = phi_c
     if chain_edges is not None:
@@ -618,7 +643,8 @@ def _chain_proximity(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, leaf_
 
 def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
                 statuses: Iterable[str] | None = GAP_STATUSES, related: int = 3,
-                related_min: float = 0.1) -> pd.DataFrame:
+                related_min: float = 0.1, capability_proximity: pd.DataFrame | None = None,
+                chain_proximity: pd.DataFrame | None = None) -> pd.DataFrame:
     """Feasibility of each gap node for the park: its density given the park's present nodes.
 
     ``cov`` is a :class:`Coverage` (or its ``nodes`` table: node_id, status); ``proximity`` a
@@ -643,6 +669,10 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
         Present nodes kept per node as its explanation.
     related_min : float, default 0.1
         Smallest φ of a present node kept in ``related``.
+    capability_proximity, chain_proximity : DataFrame, optional
+        φᶜ and φˢ (``NodeSpace.capability_proximity``, ``NodeSpace.chain_proximity``): name the
+        kind of evidence (column ``evidence``); without them a related node's kind is
+        ``cooccurrence`` when only ``proximity`` is given.
 
     Returns
     -------
@@ -650,7 +680,9 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
         One row per node, sorted by feasibility (descending), then status (worst first),
         then node_id: node_id, status, feasibility (density, share in [0, 1]), no_evidence
         (bool), related (tuple of node ids), related_proximity (tuple of their φ, in
-        [0, 1]).
+        [0, 1]), related_present (int: present nodes with φ > 0 to the node, the evidence
+        the score rests on), evidence (``both``, ``cooccurrence``, ``chain`` or ``none``: the
+        kind of relation those present nodes have to it, :data:`EVIDENCE_KINDS`).
 
     See Also
     --------
@@ -679,6 +711,12 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     1  N.CATH   single          1.0
     2    N.LI   single          1.0
     3  N.CELL     thin          0.5
+    >>> gm.feasibility[["node_id", "related_present", "evidence"]]    # N.PACK: 1.0 on one chain link
+      node_id  related_present evidence
+    0  N.PACK                1    chain
+    1  N.CATH                2     both
+    2    N.LI                1    chain
+    3  N.CELL                1     both
     """
     nodes = cov.nodes if isinstance(cov, Coverage) else cov
     labels = pd.Index(proximity.index)
@@ -706,6 +744,20 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     else:
         out["related"] = [()] * len(out)
         out["related_proximity"] = [()] * len(out)
+    sub = phi[np.ix_(pres_idx, cols)] if len(cols) else np.zeros((len(pres_idx), 0))
+    out["related_present"] = (sub > 0).sum(axis=0).astype(np.int64)
+
+    def _has(frame: pd.DataFrame | None) -> np.ndarray:
+        if frame is None:
+            return np.zeros(len(cols), bool)
+        f = frame.reindex(index=labels, columns=labels).fillna(0.0).to_numpy(np.float64)
+        return (f[np.ix_(pres_idx, cols)] > 0).any(axis=0) if len(cols) else np.zeros(0, bool)
+
+    by_firms = _has(capability_proximity) if capability_proximity is not None or chain_proximity is not None \
+        else out["related_present"].to_numpy() > 0
+    by_chain = _has(chain_proximity)
+    out["evidence"] = np.select([by_firms & by_chain, by_firms, by_chain], ["both", "cooccurrence", "chain"],
+                                "none").astype(object)
     rank = pd.Categorical(out["status"], categories=list(STATUSES), ordered=True)
     out = out.assign(_s=rank).sort_values(["feasibility", "_s", "node_id"], ascending=[False, True, True])
     return out.drop(columns="_s").reset_index(drop=True)
@@ -772,6 +824,34 @@ class GeneMap:
     chain_edges: pd.DataFrame | None = field(default=None, repr=False)
     candidate_links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"firm_id": [], "node_id": []}),
                                           repr=False)
+
+    @property
+    def cooccurrence_empty(self) -> bool:
+        """True when no two technology nodes share a firm (every firm on one node, or no firm
+        data): feasibility then rests on the chain edges alone.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> gene_map(tiny().tables, "2026-03").cooccurrence_empty
+        False
+        """
+        phi = self.space.capability_proximity
+        return not bool((phi.to_numpy(np.float64) > 0).any()) if len(phi) else True
+
+    @property
+    def weak_evidence(self) -> pd.DataFrame:
+        """The gap nodes whose feasibility rests on one related present node (``related_present``
+        = 1): a score of 1 there means one link, not a broad base. Rows of :attr:`feasibility`.
+
+        Examples
+        --------
+        >>> from ecolib.datasets import tiny
+        >>> gene_map(tiny().tables, "2026-03").weak_evidence["node_id"].tolist()
+        ['N.PACK', 'N.LI', 'N.CELL']
+        """
+        f = self.feasibility
+        return f[f["related_present"] == 1] if "related_present" in f else f.iloc[:0]
 
     def capability_matrix(self, **options) -> pd.DataFrame:
         """:func:`capability_matrix` of this map's coverage (``options``: nodes, top_nodes, max_firms)."""
@@ -893,7 +973,8 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     edges = tables.get("chain_edges") if use_chain_edges else None
     space = node_space(tables["chain_nodes"], tables["firm_nodes"], firms=tables["firms"], candidates=cands,
                        chain_edges=edges, min_capability=min_capability)
-    feas = feasibility(cov, space.proximity)
+    feas = feasibility(cov, space.proximity, capability_proximity=space.capability_proximity,
+                       chain_proximity=space.chain_proximity)
     n_cand = candidate_counts(cands, cov.min_capability).reindex(cov.nodes["node_id"], fill_value=0)
     n_cand = n_cand.astype(np.int64).rename("candidates")
     headline = dict(cov.headline)
@@ -1416,7 +1497,8 @@ def gap_nodes(gm: GeneMap, status: str, *, whole_segments: bool = True) -> pd.Da
         capability ≥ ``min_capability``), feasibility (density in [0, 1], NaN for a node
         without a feasibility row, e.g. a covered node), no_evidence (related to no node at
         all; True for a node without a feasibility row), related (tuple of the closest
-        present node ids, :func:`feasibility`; () without a row).
+        present node ids, :func:`feasibility`; () without a row), related_present and evidence
+        (the evidence behind the feasibility, :func:`feasibility`; 0 and ``none`` without a row).
 
     Raises
     ------
@@ -1463,6 +1545,10 @@ def gap_nodes(gm: GeneMap, status: str, *, whole_segments: bool = True) -> pd.Da
         "feasibility": sel["node_id"].map(feas["feasibility"]).to_numpy(np.float64),
         "no_evidence": sel["node_id"].map(feas["no_evidence"]).fillna(True).to_numpy(bool),
         "related": pd.Series([r if isinstance(r, tuple) else () for r in related], dtype=object).to_numpy(object),
+        "related_present": (sel["node_id"].map(feas["related_present"]).fillna(0).astype(np.int64).to_numpy()
+                            if "related_present" in feas else np.zeros(len(sel), np.int64)),
+        "evidence": (sel["node_id"].map(feas["evidence"]).fillna("none").to_numpy(object)
+                     if "evidence" in feas else np.full(len(sel), "none", object)),
     })
 
 

@@ -106,7 +106,8 @@ class MonthModel:
         map to (:func:`ecolib.analyses.valuestream.national`)."""
         from ecolib.analyses import valuestream
         from ecolib.datasets.china_io import load_china_io
-        return valuestream.national(self.value_stream.flows.groups, load_china_io(2020))
+        return valuestream.national(self.value_stream.flows.groups, load_china_io(2020),
+                                    overrides=self.tables.get("sector_map"))
 
     @cached_property
     def gene_map(self):
@@ -145,7 +146,9 @@ class MonthModel:
         """Zone portfolios, overlap and breadth (:class:`ecolib.analyses.niche.Niche`)."""
         from ecolib.analyses import niche
         return niche.niche(self.tables, self.month, level=self.niche_level,
-                           threshold=self.settings.thresholds.niche_overlap)
+                           threshold=self.settings.thresholds.niche_overlap,
+                           min_firms=int(self.settings.thresholds.niche_min_firms),
+                           min_zone_share=self.settings.thresholds.niche_min_share)
 
     @cached_property
     def embedding(self):

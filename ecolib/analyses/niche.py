@@ -23,6 +23,17 @@ Zone portfolios
   ``x_s`` the group's total over all zones and ``x`` the grand total. LQ > 1: the zone is
   more specialised in s than the region as a whole. NaN where ``x_z = 0`` or ``x_s = 0``.
 
+* **Weight** (``Niche.weight``): output where at least :data:`WEIGHT_COVERAGE` (90 %) of the
+  active local firms with a zone report it; else employees where that many report them; else
+  firm counts (each firm weighs 1). ``x_zs`` is then the zone's employees, or firms, on the
+  groups (split by the same ``firm_nodes.share``); firms without the weight are left out and
+  counted in ``Niche.unweighted``. Missing output is never read as 0.
+* **Minimum sizes** (``thresholds.niche_min_firms``, ``thresholds.niche_min_share``): a zone
+  with fewer active local firms than ``min_firms`` (but some), or with some weight but less than
+  ``min_share`` of all zones' weight, takes no part in shares, LQ, overlap or breadth (a 1-firm
+  zone has the breadth of its one firm and an LQ that measures nothing). Such zones are listed
+  apart in ``Niche.small``; every measure below is over the zones compared.
+
 Niche overlap and breadth
 -------------------------
 * **Pianka overlap** ``O_ab = Σ_s p_as p_bs / √(Σ_s p_as² · Σ_s p_bs²)``, in [0, 1]:
@@ -95,6 +106,7 @@ from ecolib.contract.schema import GROUP_LEVELS as LEVELS, STAGES  # the contrac
 
 __all__ = [
     "LEVELS",
+    "WEIGHTS", "WEIGHT_COVERAGE", "zone_weight",
     "DEFAULT_THRESHOLD",
     "Niche",
     "Embedding",
@@ -129,6 +141,59 @@ FINER = {"stage": "segment", "segment": "node"}
 DEFAULT_THRESHOLD = 0.7
 #: Overlap below which a pair of zones occupies clearly different niches (they complement each other).
 DISTINCT_BELOW = 0.3
+#: What a zone's portfolio is weighed by, in order of preference.
+WEIGHTS = ("output", "employees", "firms")
+#: The share of the active local firms (with a zone) that must report a weight for it to be used.
+WEIGHT_COVERAGE = 0.9
+
+
+def zone_weight(firms: pd.DataFrame, month: str | None = None) -> tuple[str, pd.DataFrame, int]:
+    """What the zones' portfolios are weighed by (module docstring): output, employees or firms.
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The firms table (firm_id, zone, local, status, exit_month, output; employees optional).
+    month : str or None, default None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+
+    Returns
+    -------
+    weight : str
+        ``output``, ``employees`` or ``firms`` (:data:`WEIGHTS`).
+    firms : DataFrame
+        The firms table with ``output`` replaced by the weight (employees, or 1 per firm), so
+        :func:`zone_output` sums it; unchanged for ``output``.
+    unweighted : int
+        Active local firms with a zone that do not report the weight (left out of the sums).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"firm_id": ["a", "b"], "zone": ["N", "N"], "local": [True, True],
+    ...                   "status": ["active"] * 2, "output": [5.0, None], "employees": [10.0, 20.0]})
+    >>> w, g, k = zone_weight(f)
+    >>> w, g["output"].tolist(), k                       # output for 1 of 2 firms: employees instead
+    ('employees', [10.0, 20.0], 0)
+    >>> w, g, k = zone_weight(f.assign(employees=None))
+    >>> w, g["output"].tolist(), k
+    ('firms', [1.0, 1.0], 0)
+    >>> zone_weight(f.assign(output=[5.0, 0.0]))[0]      # a reported 0 is a value
+    'output'
+    """
+    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
+    zone = firms["zone"].astype(object)
+    live = (firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
+            & zone.notna().to_numpy(bool) & (zone.astype(str).str.strip() != "").to_numpy(bool))
+    n = int(live.sum())
+    for col in ("output", "employees"):
+        if col not in firms:
+            continue
+        given = pd.to_numeric(firms[col], errors="coerce").notna().to_numpy(bool)
+        if n and (given & live).sum() >= WEIGHT_COVERAGE * n:
+            values = pd.to_numeric(firms[col], errors="coerce").astype(np.float64)
+            return col, (firms if col == "output" else firms.assign(output=values)), int((live & ~given).sum())
+    return "firms", firms.assign(output=1.0), 0
 
 
 # =========================================================================== zone portfolios
@@ -648,6 +713,15 @@ class Niche:
     finer_groups : DataFrame or None
         The groups of the next finer level (:func:`level_groups`: group, name, name_zh,
         stage) with ``parent``, the group at this level each belongs to; None at the node level.
+    weight : str
+        What the portfolios are weighed by: ``output``, ``employees`` or ``firms``
+        (:func:`zone_weight`); ``output`` and the other columns named after output then hold it.
+    unweighted : int
+        Active local firms with a zone left out for not reporting the weight.
+    small : DataFrame
+        The zones too small to compare (module docstring, minimum sizes): zone, zone_zh, firms,
+        output (their weight), share (of all zones' weight), reason (``firms``: fewer active
+        local firms than the minimum; ``share``: too small a share). Not in the other frames.
 
     See Also
     --------
@@ -681,6 +755,10 @@ class Niche:
     finer_overlap: pd.DataFrame | None = None
     finer_output: pd.DataFrame | None = None
     finer_groups: pd.DataFrame | None = None
+    weight: str = "output"
+    unweighted: int = 0
+    small: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["zone", "zone_zh", "firms", "output", "share", "reason"]))
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -689,7 +767,8 @@ class Niche:
 
 
 def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str = "segment",
-          threshold: float = DEFAULT_THRESHOLD, top: int = 3, min_share: float = 0.01) -> Niche:
+          threshold: float = DEFAULT_THRESHOLD, top: int = 3, min_share: float = 0.01,
+          min_firms: int = 1, min_zone_share: float = 0.0) -> Niche:
     """Zone portfolios, LQ, Pianka overlap, Levins breadth, flagged pairs and differentiation advice.
 
     From the workspace tables (``chain_nodes``, ``firms``, ``firm_nodes``); definitions in the
@@ -709,6 +788,12 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
         Groups advised per zone of a flagged pair (:func:`differentiation`).
     min_share : float, default 0.01
         Share of a zone's output (in [0, 1]) a group needs to be advised.
+    min_firms : int, default 1
+        Active local firms a zone needs to be compared (``thresholds.niche_min_firms``; the
+        month model passes the workspace's, default 5).
+    min_zone_share : float, default 0.0
+        Share of all zones' weight (in [0, 1]) a zone with some weight needs to be compared
+        (``thresholds.niche_min_share``).
 
     Returns
     -------
@@ -744,8 +829,29 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
     """
     _check_level(level)
     threshold = _check_threshold(threshold)
-    firms, chain_nodes = tables["firms"], tables["chain_nodes"]
+    chain_nodes = tables["chain_nodes"]
+    weight, firms, unweighted = zone_weight(tables["firms"], month)
     x = zone_output(firms, tables["firm_nodes"], chain_nodes, month=month, level=level)
+    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
+    live = firms[firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)]
+    n_firms = live.groupby(live["zone"].astype(object).where(live["zone"].notna(), ""))["firm_id"].nunique()
+    counts = n_firms.reindex(x.index).fillna(0).astype(np.int64)
+    size = x.sum(axis=1)
+    grand = float(size.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = size / grand if grand > 0 else size * np.nan
+    few = ((counts > 0) & (counts < int(min_firms))).to_numpy(bool)   # a zone without active firm: no output
+    slight = ((size > 0) & (part < float(min_zone_share))).to_numpy(bool) & ~few
+    zone_zh_all = _zone_names_zh(firms).reindex(x.index)
+    small = pd.DataFrame({
+        "zone": x.index.to_numpy(object)[few | slight],
+        "zone_zh": zone_zh_all.where(zone_zh_all.notna(), pd.Series(x.index, index=x.index)).to_numpy(object)[few | slight],
+        "firms": counts.to_numpy(np.int64)[few | slight],
+        "output": size.to_numpy(np.float64)[few | slight],
+        "share": part.to_numpy(np.float64)[few | slight],
+        "reason": np.where(few, "firms", "share")[few | slight].astype(object),
+    })
+    x = x.loc[~(few | slight)]
     p = shares(x)
     lq = location_quotient(x)
     o = pianka(p)
@@ -753,17 +859,13 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
     finer, xf, finer_groups = None, None, None
     groups = level_groups(chain_nodes, level)
     if level in FINER:
-        xf = zone_output(firms, tables["firm_nodes"], chain_nodes, month=month, level=FINER[level])
+        xf = zone_output(firms, tables["firm_nodes"], chain_nodes, month=month, level=FINER[level]).loc[x.index]
         finer = pianka(shares(xf))
         finer_groups = level_groups(chain_nodes, FINER[level])
         finer_groups = finer_groups.assign(
             parent=groups.attrs["group_of"].reindex(finer_groups["group"]).to_numpy(object))
     pairs = with_finer(overlap_pairs(o, p, threshold=threshold), finer, xf, _parents(finer_groups))
     advice = differentiation(lq, p, pairs, top=top, min_share=min_share)
-
-    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
-    live = firms[firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)]
-    n_firms = live.groupby(live["zone"].astype(object).where(live["zone"].notna(), ""))["firm_id"].nunique()
     tot = x.sum(axis=1)
     a = p.to_numpy(np.float64)
     has_out = (tot > 0).to_numpy()
@@ -797,9 +899,18 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
         "breadth_std": {z: (None if np.isnan(v) else round(float(v), 6)) for z, v in
                         zip(zones["zone"], zones["breadth_std"])},
         "unattributed_output": float(x.attrs.get("unattributed", 0.0)),
+        "weight": weight,
+        "zones_too_small": small["zone"].tolist(),
+        "min_firms": int(min_firms),
+        "min_zone_share": float(min_zone_share),
+        # pairs were compared only with two zones that have a weight: else not evaluated (None), never 0
+        "pairs_compared": int(np.isfinite(pairs["overlap"].to_numpy(np.float64)).sum()) if len(pairs) else 0,
     }
+    if not headline["pairs_compared"]:
+        headline["flagged_pairs"] = None
     return Niche(month, level, threshold, x, p, lq, o, zones, pairs, advice, groups,
-                 float(x.attrs.get("unattributed", 0.0)), headline, finer, xf, finer_groups)
+                 float(x.attrs.get("unattributed", 0.0)), headline, finer, xf, finer_groups,
+                 weight=weight, unweighted=unweighted, small=small)
 
 
 def _parents(finer_groups: pd.DataFrame | None) -> pd.Series | None:
@@ -941,6 +1052,8 @@ def with_threshold(n: Niche, threshold: float) -> Niche:
     headline = {**n.headline, "threshold": threshold,
                 "flagged_pairs": [[a_, b_, round(float(v), 6)] for a_, b_, v in
                                   zip(flagged["zone_a"], flagged["zone_b"], flagged["overlap"])]}
+    if not n.headline.get("pairs_compared", 1):     # no pair could be compared: not evaluated, not 0
+        headline["flagged_pairs"] = None
     return replace(n, threshold=threshold, pairs=pairs, advice=advice, headline=headline)
 
 

@@ -26,20 +26,24 @@ import pandas as pd
 
 from ecolib.contract.schema import STAGES  # the contract's vocabulary
 from ecolib.foundations import chain, frames, months
-from ecolib.foundations.firms import active_mask, firm_profile, local_active  # noqa: F401
+from ecolib.foundations.firms import SIZE_COLUMNS, active_mask, firm_profile, local_active, reported  # noqa: F401
 
 __all__ = ["Overview", "overview", "stage_zone_counts", "zone_summary", "zone_names", "monthly_flows", "chain_tree",
-           "largest_firms", "largest_zone", "largest_stage", "year_on_year",
+           "largest_firms", "ranking_basis", "largest_zone", "largest_stage", "year_on_year",
            "active_mask", "firm_profile", "local_active"]
 
 
-def stage_zone_counts(profile: pd.DataFrame) -> pd.DataFrame:
+def stage_zone_counts(profile: pd.DataFrame, chain_nodes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Active local firms by stage (rows) and zone (columns).
 
     Parameters
     ----------
     profile : DataFrame
         One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+    chain_nodes : DataFrame, optional
+        The chain tree. When given and two stage nodes share one stage category
+        (:func:`ecolib.foundations.chain.shared_stages`), the rows are the stage nodes (index
+        ``stage_id``, in chain order, then ``unassigned``), so each is named by its own name.
 
     Returns
     -------
@@ -60,6 +64,12 @@ def stage_zone_counts(profile: pd.DataFrame) -> pd.DataFrame:
     midstream      0      1
     """
     firms = local_active(profile).assign(zone=lambda d: d["zone"].fillna("").replace("", "–"))
+    if chain_nodes is not None and chain.shared_stages(chain_nodes):
+        ids = firms["stage_id"].astype(object).where(firms["stage_id"].notna(), "unassigned")
+        table = pd.crosstab(ids.rename("stage_id"), firms["zone"])
+        known = chain.level_nodes(chain_nodes, "stage")["node_id"].tolist()
+        order = [s for s in known if s in table.index] + [s for s in table.index if s not in known]
+        return table.reindex(order).fillna(0).astype(int)
     table = pd.crosstab(firms["stage"], firms["zone"])
     order = [s for s in STAGES if s in table.index] + [s for s in table.index if s not in STAGES]
     return table.reindex(order).fillna(0).astype(int)
@@ -222,8 +232,9 @@ def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.
     return out
 
 
-def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
-    """The ``n`` active local firms with the largest output, with zone, stage and segment.
+def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 10,
+                  by: str | None = "output") -> pd.DataFrame:
+    """The ``n`` active local firms with the largest ``by`` (output), with zone, stage and segment.
 
     Parameters
     ----------
@@ -233,12 +244,16 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
         The chain tree (names of the segments).
     n : int
         How many firms.
+    by : str or None
+        The quantity ranked by (``output``, or ``employees`` where no firm reports output;
+        :func:`ranking_basis`); None: no ranking, no rows.
 
     Returns
     -------
     DataFrame
-        Largest output first. Columns: firm_id, name, name_zh, zone, anchor, stage (code of
-        the primary node's stage), segment_id, segment and segment_zh (the segment's English and
+        Largest ``by`` first. Columns: firm_id, name, name_zh, zone, anchor, stage (code of
+        the primary node's stage), stage_id, stage_name and stage_name_zh (the stage node),
+        segment_id, segment and segment_zh (the segment's English and
         Chinese names; NaN without a segment), output (annual, currency), employees, patents.
 
     See Also
@@ -256,11 +271,31 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
     1      F2   upstream        Materials         材料   200.0
     """
     nodes = chain_nodes.set_index("node_id")
-    top = local_active(profile).nlargest(n, "output")
-    top = top.assign(segment=top["segment_id"].map(nodes["name"]),
-                     segment_zh=top["segment_id"].map(nodes["name_zh"]) if "name_zh" in nodes else np.nan)
-    return top[["firm_id", "name", "name_zh", "zone", "anchor", "stage", "segment_id", "segment", "segment_zh",
-                "output", "employees", "patents"]].reset_index(drop=True)
+    firms = local_active(profile)
+    top = firms.nlargest(n, by) if by is not None else firms.iloc[:0]
+    zh = nodes["name_zh"] if "name_zh" in nodes else pd.Series(np.nan, index=nodes.index)
+    stage_id = top["stage_id"] if "stage_id" in top else pd.Series(np.nan, index=top.index)
+    top = top.assign(segment=top["segment_id"].map(nodes["name"]), segment_zh=top["segment_id"].map(zh),
+                     stage_id=stage_id, stage_name=stage_id.map(nodes["name"]), stage_name_zh=stage_id.map(zh))
+    return top[["firm_id", "name", "name_zh", "zone", "anchor", "stage", "stage_id", "stage_name", "stage_name_zh",
+                "segment_id", "segment", "segment_zh", "output", "employees", "patents"]].reset_index(drop=True)
+
+
+def ranking_basis(reported: dict[str, int]) -> str | None:
+    """What the largest firms are ranked by: ``output`` when any firm reports it, else
+    ``employees``, else None (no size given: no ranking, never the first firms by id).
+
+    Examples
+    --------
+    >>> ranking_basis({"output": 3, "employees": 5}), ranking_basis({"output": 0, "employees": 5})
+    ('output', 'employees')
+    >>> ranking_basis({"output": 0, "employees": 0}) is None
+    True
+    """
+    for col in ("output", "employees"):
+        if reported.get(col, 0) > 0:
+            return col
+    return None
 
 
 @dataclass
@@ -272,10 +307,17 @@ class Overview:
 
     ``headline`` holds the numbers of the page top and of ``summary.json``: local_firms,
     external_firms, zones, anchors, exited_firms (local firms gone by the month), output
-    (annual output of the active local firms, currency), local_flow_value, inbound_value,
+    (annual output of the active local firms, currency; None when none of them reports it), local_flow_value, inbound_value,
     outbound_value (sums over ``window``, currency), local_purchase_share (local / (local +
     inbound); NaN without purchases), technology_nodes, nodes_with_local_firm (leaves with at
-    least one active local firm) and missing_flow_months (months of ``flows`` without data).
+    least one active local firm) and missing_flow_months (months of ``flows`` without data);
+    flows_given (False: the workspace gives no transactions between firms, so the flow figures
+    are not evaluated, not 0) and reported (active local firms giving each size column,
+    :func:`ecolib.foundations.firms.reported`; 0: not reported, the sums are not 0 but unknown).
+
+    ``stage_shared``: two stage nodes share one stage category (``stage_zone`` is then by stage
+    node, named by its own name). ``top_by``: what ``top_firms`` is ranked by
+    (:func:`ranking_basis`). ``zones`` has NaN in a size column no active local firm reports.
     """
     month: str
     window: list[str]
@@ -287,6 +329,10 @@ class Overview:
     top_firms: pd.DataFrame
     headline: dict = field(default_factory=dict)
     zone_zh: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    flows_given: bool = True
+    reported: dict = field(default_factory=dict)
+    stage_shared: bool = False
+    top_by: str | None = "output"
 
 
 def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24) -> Overview:
@@ -336,6 +382,8 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     win = months.window(month, window)
     in_window = flows.loc[flows.index.isin(win)]
     local_firms = local_active(profile)
+    given = reported(tables["firms"][(profile["local"] & profile["active"]).to_numpy()])
+    flows_given = bool(len(tables["flows"]))
     leaves = tree[tree["is_leaf"]]
     local_value = float(in_window["local"].sum())
     bought = local_value + float(in_window["inbound"].sum())
@@ -345,22 +393,35 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
         "zones": int(local_firms["zone"].replace("", np.nan).nunique()),
         "anchors": int(local_firms["anchor"].sum()),
         "exited_firms": int((profile["local"] & ~profile["active"]).sum()),
-        "output": float(local_firms["output"].sum()),
+        "output": float(local_firms["output"].sum()) if given["output"] else None,   # None: not reported
         "local_flow_value": local_value,
         "inbound_value": float(in_window["inbound"].sum()),
         "outbound_value": float(in_window["outbound"].sum()),
         "local_purchase_share": local_value / bought if bought > 0 else float("nan"),
         "technology_nodes": int(len(leaves)),
         "nodes_with_local_firm": int((leaves["firms"] > 0).sum()),
-        "missing_flow_months": [m for m, miss in flows["missing"].items() if miss],
+        "missing_flow_months": [m for m, miss in flows["missing"].items() if miss] if flows_given else [],
+        "flows_given": flows_given,
+        "reported": given,
     }
-    top = largest_firms(profile, tables["chain_nodes"])
+    top_by = ranking_basis(given)
+    top = largest_firms(profile, tables["chain_nodes"], by=top_by)
     names = zone_names(tables["firms"])
     zones = zone_summary(profile)
+    for col in SIZE_COLUMNS:                    # no firm gives it: unknown, not 0
+        if not given[col]:
+            zones[col] = np.nan
+    raw = tables["firms"]
+    both = (pd.to_numeric(raw["output"], errors="coerce").notna()
+            & pd.to_numeric(raw["area"], errors="coerce").notna()).to_numpy()
+    land = zone_summary(profile[both]).reindex(zones.index)      # output per land: firms giving both only
+    zones["output_per_m2"] = land["output"] / land["area"].where(land["area"] > 0)
+    zones["patents_per_firm"] = zones["patents"] / zones["firms"].where(zones["firms"] > 0)
     zones.insert(0, "zone_zh", [names.get(z, z) if z != "total" else None for z in zones.index])
     top.insert(top.columns.get_loc("zone") + 1, "zone_zh",
                top["zone"].fillna("").astype(str).replace("", "–").map(names).to_numpy(object))
-    return Overview(month, win, profile, stage_zone_counts(profile), zones, flows, tree, top, headline, names)
+    return Overview(month, win, profile, stage_zone_counts(profile, tables["chain_nodes"]), zones, flows, tree, top,
+                    headline, names, flows_given, given, chain.shared_stages(tables["chain_nodes"]), top_by)
 
 
 def year_on_year(flows: pd.DataFrame, month: str, column: str = "local") -> float:
@@ -421,7 +482,7 @@ def largest_zone(ov: Overview) -> tuple[str, float] | None:
     ('South', 0.769)
     """
     zones = ov.zones.drop(index="total")
-    if zones.empty:
+    if zones.empty or zones["output"].isna().all():
         return None
     zone = zones["output"].idxmax()
     total = ov.headline["output"]

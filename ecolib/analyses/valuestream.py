@@ -84,8 +84,9 @@ import scipy.sparse as sp
 
 from ecolib.analyses import iotable
 from ecolib.contract.schema import STAGES, THRESHOLD_SETTINGS  # the contract's vocabulary and defaults
+from ecolib.datasets.china_io import load_sector_rules, sector_code
 from ecolib.foundations import chain, network
-from ecolib.foundations.firms import firm_profile
+from ecolib.foundations.firms import firm_profile, reported
 from ecolib.foundations.network import KINDS, FlowGraph, codes, flow_graph, window_flows, window_mask  # noqa: F401
 from ecolib.workspace.tree import node_depths
 
@@ -94,7 +95,7 @@ __all__ = [
     "level_groups", "group_table", "window_flows", "window_mask",
     "SegmentFlows", "segment_flows", "local_sourcing", "leakage", "sourcing_table", "sourcing_totals",
     "isolated_firms", "connector_firms", "broken_links", "collaboration",
-    "SegmentIO", "segment_io", "national_linkages", "segment_sectors", "national_key_sectors",
+    "SegmentIO", "segment_io", "national_linkages", "segment_mapping", "segment_sectors", "national_key_sectors",
     "NationalSectors", "national", "ValueStream", "value_stream", "default_min_link", "main_flows", "OTHER",
     "BROKEN_STATUSES", "SERVICE_STAGE",
 ]
@@ -1128,38 +1129,39 @@ def segment_io(sf: SegmentFlows) -> SegmentIO:
     return SegmentIO(model, out, excluded, None)
 
 
-#: Park segment → China 42-sector input-output sectors: the first rule whose pattern matches
-#: the segment's id or English name (case-insensitive) gives the sector codes; a segment no
-#: rule matches falls back to its stage (``stage:<stage>``). Written for new-energy vehicle
-#: and battery chains; pass ``rules=`` to use another mapping.
-SECTOR_RULES: list[tuple[str, tuple[str, ...]]] = [
-    (r"recycl", ("22",)),                                   # other manufacturing, waste resources
-    (r"lithium|nickel|cobalt|rare earth|\bree\b|magnet|\bores?\b|mining", ("04", "14")),  # metal ores; smelting
-    (r"graphite", ("05", "13")),                            # non-metal ores; non-metallic mineral products
-    (r"foil|metal|alumin|copper|steel", ("14",)),           # smelting and processing of metals
-    (r"cathode|anode|electrolyte|separator|chemical|material", ("12",)),  # chemical products
-    (r"semiconductor|electronic|chip|sensor|intelligent|connected|smart|\becu\b", ("20",)),  # electronics
-    (r"vehicle|chassis|body|\bveh\b", ("18",)),             # transport equipment
-    (r"cell|battery|pack|\bbms\b|motor|charg|storage|\bess\b", ("19",)),  # electrical machinery
-    (r"grid|\bpv\b|solar|power supply", ("24",)),           # electric power and heat
-    (r"test|certif|inspect", ("36",)),                      # technical services
-    (r"logist|warehous|transport", ("29",)),                # transport, storage, postal
-    (r"software|data|digital|platform", ("31",)),           # information technology services
-    (r"financ|leasing|factoring|insur", ("32",)),           # finance
-    (r"research|r&d|design", ("35",)),                      # research and development
-    (r"stage:upstream", ("04", "14")),
-    (r"stage:midstream", ("19",)),
-    (r"stage:downstream", ("18",)),
-    (r"stage:service", ("34",)),                            # leasing and commercial services
-]
+#: Park segment → China 42-sector input-output sectors: the shipped rules
+#: (:func:`ecolib.datasets.china_io.load_sector_rules`), English and Chinese keywords for every
+#: sector, then those written for new-energy vehicle and battery chains. The first rule whose
+#: pattern matches the segment's id, name or Chinese name (case-insensitive) gives the sector
+#: codes; a segment no rule matches is unmapped (never guessed from its stage). Pass
+#: ``rules=`` to use another mapping, ``overrides=`` for the park's own mapping.
+SECTOR_RULES: list[tuple[str, tuple[str, ...]]] = load_sector_rules()
+
+#: How a segment got its sectors (column ``source`` of :func:`segment_mapping`).
+MAPPING_SOURCES = ("workspace", "rules", "unmapped")
 
 
-def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence[str]]] = SECTOR_RULES) -> pd.DataFrame:
-    """The national input-output sectors behind each group: one row per (group, sector).
+def _override_codes(overrides: pd.DataFrame | None) -> dict[str, tuple[str, ...]]:
+    """segment_id → sector codes of the park's own mapping (names read as their codes; rows
+    that name no sector are dropped, the loader has reported them)."""
+    if overrides is None or len(overrides) == 0 or not {"segment_id", "sector"} <= set(overrides.columns):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for seg, sector in zip(overrides["segment_id"].astype(str), overrides["sector"]):
+        code = sector_code(sector)
+        if code is not None and code not in out.get(seg, ()):
+            out[seg] = out.get(seg, ()) + (code,)
+    return out
 
-    ``groups`` is indexed by group id with columns name (and stage). Matching is on
-    "<id> <name>" first (the id's dots read as spaces), then on "stage:<stage>"; groups
-    nothing matches are left out. Columns: group, name, name_zh, stage, sector, rule.
+
+def segment_mapping(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence[str]]] = SECTOR_RULES,
+                    overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How every group maps to national input-output sectors: one row per group.
+
+    The park's own mapping (``overrides``) wins; otherwise the first rule whose pattern
+    matches "<id> <name> <name_zh>" (the id's dots read as spaces, case-insensitive) gives
+    the sectors; a group neither gives is unmapped (no sectors). The group of firms without
+    a chain node (:data:`UNASSIGNED`) is left out.
 
     Parameters
     ----------
@@ -1168,17 +1170,81 @@ def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence
         (:attr:`SegmentFlows.groups`, :func:`group_table`).
     rules : list of (pattern, sector codes), default SECTOR_RULES
         Case-insensitive regular expressions and the sector codes they give; the first
-        match wins; patterns starting with ``stage:`` are the stage fallbacks.
+        match wins.
+    overrides : DataFrame, optional
+        The park's own mapping (the workspace table ``sector_map``): segment_id (a group
+        id), sector (a sector code or name of the 42-sector table); several rows for one
+        segment give several sectors.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, in the order of ``groups``: group, name, name_zh, stage,
+        sectors (tuple of sector codes, empty when unmapped), source (``workspace``,
+        ``rules`` or ``unmapped``), rule (the pattern that matched, '' otherwise).
+
+    See Also
+    --------
+    segment_sectors : the same, one row per (group, sector), the mapped groups only.
+    ecolib.datasets.china_io.load_sector_rules : the shipped rules.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"name": ["Banks", "Other"], "name_zh": ["银行", "其他"], "stage": ["service"] * 2},
+    ...                       index=["S.BANK", "S.X"])
+    >>> segment_mapping(groups)[["group", "sectors", "source"]].values.tolist()
+    [['S.BANK', ('32',), 'rules'], ['S.X', (), 'unmapped']]
+    >>> own = pd.DataFrame({"segment_id": ["S.X"], "sector": ["34"]})
+    >>> segment_mapping(groups, overrides=own)["source"].tolist()
+    ['rules', 'workspace']
+    """
+    compiled = [(re.compile(p, re.IGNORECASE), tuple(sectors), p) for p, sectors in rules]
+    own = _override_codes(overrides)
+    rows = []
+    for gid, row in groups.iterrows():  # a loop over groups (≤ a few hundred), not firms
+        if gid == UNASSIGNED:
+            continue
+        name = row.get("name", "")
+        name_zh = row.get("name_zh", name)
+        name_zh = name if name_zh is None or (isinstance(name_zh, float) and np.isnan(name_zh)) else name_zh
+        base = {"group": gid, "name": name, "name_zh": name_zh, "stage": row.get("stage", "")}
+        if str(gid) in own:
+            rows.append({**base, "sectors": own[str(gid)], "source": "workspace", "rule": ""})
+            continue
+        text = f"{str(gid).replace('.', ' ')} {name} {name_zh}"
+        hit = next(((sectors, p) for rx, sectors, p in compiled if rx.search(text)), None)
+        rows.append({**base, "sectors": hit[0] if hit else (), "source": "rules" if hit else "unmapped",
+                     "rule": hit[1] if hit else ""})
+    return pd.DataFrame(rows, columns=["group", "name", "name_zh", "stage", "sectors", "source", "rule"])
+
+
+def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence[str]]] = SECTOR_RULES,
+                    overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national input-output sectors behind each group: one row per (group, sector).
+
+    :func:`segment_mapping` with one row per sector; unmapped groups are left out.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        The groups of a level, indexed by group id: name, name_zh, stage
+        (:attr:`SegmentFlows.groups`, :func:`group_table`).
+    rules : list of (pattern, sector codes), default SECTOR_RULES
+        Case-insensitive regular expressions and the sector codes they give; the first
+        match wins.
+    overrides : DataFrame, optional
+        The park's own mapping (segment_id, sector); it wins over the rules.
 
     Returns
     -------
     DataFrame
         One row per (group, sector), groups in the order of ``groups``: group, name,
         name_zh, stage, sector (code of the 42-sector table, text), rule (the pattern that
-        matched).
+        matched, '' for the park's own mapping), source (``workspace`` or ``rules``).
 
     See Also
     --------
+    segment_mapping : one row per group, the unmapped ones included.
     segment_flows : builds the groups (``sf.groups``).
     national_key_sectors : the sectors with their national linkages.
 
@@ -1190,22 +1256,9 @@ def segment_sectors(groups: pd.DataFrame, *, rules: Sequence[tuple[str, Sequence
     >>> m[["group", "sector"]].values.tolist()          # lithium: ores and smelting; packs: electrical machinery
     [['N.LI', '04'], ['N.LI', '14'], ['N.CATH', '12'], ['N.CELL', '19'], ['N.PACK', '19']]
     """
-    rows = []
-    compiled = [(re.compile(p, re.IGNORECASE), tuple(sectors), p) for p, sectors in rules]
-    for gid, row in groups.iterrows():  # a loop over groups (≤ a few hundred), not firms
-        text = f"{str(gid).replace('.', ' ')} {row.get('name', '')}"
-        hit = next(((sectors, p) for rx, sectors, p in compiled if not p.startswith("stage:") and rx.search(text)),
-                   None)
-        if hit is None:
-            stage_text = f"stage:{row.get('stage', '')}"
-            hit = next(((sectors, p) for rx, sectors, p in compiled
-                        if p.startswith("stage:") and rx.fullmatch(stage_text)), None)
-        if hit is None:
-            continue
-        for code in hit[0]:
-            rows.append({"group": gid, "name": row.get("name", ""), "name_zh": row.get("name_zh", row.get("name", "")),
-                         "stage": row.get("stage", ""), "sector": code, "rule": hit[1]})
-    return pd.DataFrame(rows, columns=["group", "name", "name_zh", "stage", "sector", "rule"])
+    mapping = segment_mapping(groups, rules=rules, overrides=overrides)
+    mapping = mapping[mapping["source"] != "unmapped"].explode("sectors").rename(columns={"sectors": "sector"})
+    return mapping[["group", "name", "name_zh", "stage", "sector", "rule", "source"]].reset_index(drop=True)
 
 
 def national_linkages(table) -> pd.DataFrame:
@@ -1242,7 +1295,8 @@ def national_linkages(table) -> pd.DataFrame:
     return out
 
 
-def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> pd.DataFrame:
+def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES,
+                         overrides: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national sectors behind the park's groups, with their national linkages.
 
     Parameters
@@ -1253,7 +1307,9 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
     table : ecolib.datasets.china_io.IOTable
         The national input-output table.
     rules : list of (pattern, sector codes)
-        Segment → sector mapping (:data:`SECTOR_RULES`; see :func:`segment_sectors`).
+        Segment → sector mapping (:data:`SECTOR_RULES`; see :func:`segment_mapping`).
+    overrides : DataFrame, optional
+        The park's own mapping (segment_id, sector), winning over the rules.
 
     Returns
     -------
@@ -1261,7 +1317,8 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
         One row per sector mapped to at least one group: sector (code), name_en, name_zh,
         BL, FL, FL_ghosh, quadrant, extraction_share (national, 0–1), groups (ids joined by
         ", "), names and names_zh (tuples of their names in chain order), park_output (the
-        groups' window output, currency, split equally over a group's sectors). Sorted by
+        groups' window output, currency, split equally over a group's sectors), source
+        (``rules``, ``workspace`` or ``both``: how its groups were mapped). Sorted by
         BL + FL, key sectors first.
 
     See Also
@@ -1283,16 +1340,17 @@ def national_key_sectors(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> 
     1     19      key  G.CELL
     """
     lk = national_linkages(table)
-    mapping = segment_sectors(groups, rules=rules)
+    mapping = segment_sectors(groups, rules=rules, overrides=overrides)
     cols = ["sector", "name_en", "name_zh", "BL", "FL", "FL_ghosh", "quadrant", "extraction_share", "groups",
-            "names", "names_zh", "park_output"]
+            "names", "names_zh", "park_output", "source"]
     if mapping.empty:
         return pd.DataFrame(columns=cols)
     out_by = groups["output"] if "output" in groups else pd.Series(0.0, index=groups.index)
     n_sectors = mapping.groupby("group")["sector"].transform("size")
     mapping["park_output"] = mapping["group"].map(out_by).fillna(0.0) / n_sectors
     agg = mapping.groupby("sector").agg(groups=("group", ", ".join), names=("name", tuple),
-                                        names_zh=("name_zh", tuple), park_output=("park_output", "sum"))
+                                        names_zh=("name_zh", tuple), park_output=("park_output", "sum"),
+                                        source=("source", lambda s: s.iloc[0] if s.nunique() == 1 else "both"))
     out = agg.join(lk, how="inner").reset_index()
     out["_key"] = out["quadrant"].eq("key")
     out["_sum"] = out["BL"] + out["FL"]
@@ -1312,6 +1370,8 @@ class NationalSectors:
         Every national sector's linkages (:func:`national_linkages`).
     mapped : DataFrame
         The sectors behind the park's groups (:func:`national_key_sectors`).
+    segments : DataFrame or None
+        How every group was mapped, the unmapped ones included (:func:`segment_mapping`).
 
     See Also
     --------
@@ -1331,9 +1391,18 @@ class NationalSectors:
     year: int
     linkages: pd.DataFrame
     mapped: pd.DataFrame
+    segments: pd.DataFrame | None = None
+
+    @property
+    def unmapped(self) -> pd.DataFrame:
+        """The groups no rule and no row of the park's own mapping gives a sector."""
+        if self.segments is None:
+            return pd.DataFrame(columns=["group", "name", "name_zh", "stage", "sectors", "source", "rule"])
+        return self.segments[self.segments["source"] == "unmapped"]
 
 
-def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSectors:
+def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES,
+             overrides: pd.DataFrame | None = None) -> NationalSectors:
     """The national view of the park's groups.
 
     Every sector of ``table`` with its linkages, and the sectors the groups map to.
@@ -1346,12 +1415,16 @@ def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSect
         The national input-output table (its ``year`` is kept).
     rules : list of (pattern, sector codes)
         Segment → sector mapping (:data:`SECTOR_RULES`).
+    overrides : DataFrame, optional
+        The park's own mapping (the workspace table ``sector_map``: segment_id, sector); it
+        wins over the rules.
 
     Returns
     -------
     NationalSectors
         year (of ``table``), linkages (:func:`national_linkages`, every sector), mapped
-        (:func:`national_key_sectors`, the sectors behind the groups).
+        (:func:`national_key_sectors`, the sectors behind the groups), segments
+        (:func:`segment_mapping`, every group and how it was mapped).
 
     See Also
     --------
@@ -1369,7 +1442,8 @@ def national(groups: pd.DataFrame, table, *, rules=SECTOR_RULES) -> NationalSect
     (2020, 42, ['12', '19'])
     """
     return NationalSectors(int(table.year), national_linkages(table),
-                           national_key_sectors(groups, table, rules=rules))
+                           national_key_sectors(groups, table, rules=rules, overrides=overrides),
+                           segment_mapping(groups, rules=rules, overrides=overrides))
 
 
 # =========================================================================== everything at once
@@ -1404,6 +1478,12 @@ class ValueStream:
         :func:`segment_io`.
     headline : dict
         JSON-friendly numbers for summary.json (see :func:`value_stream`).
+    flows_given : bool
+        False when the workspace gives no transactions between firms at all: every part built on
+        flows is then not evaluated (its zeros are not zeros), only what needs no flows holds.
+    output_reported : int or None
+        Active local firms that give their annual output (None: not counted); 0 means the
+        output-based parts (the input-output view, the isolated firms' output) are not evaluated.
 
     See Also
     --------
@@ -1435,6 +1515,8 @@ class ValueStream:
     collaboration: dict
     io: SegmentIO
     headline: dict = field(default_factory=dict)
+    flows_given: bool = True
+    output_reported: int | None = None
 
     @property
     def min_link(self) -> float:
@@ -1489,7 +1571,9 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
         broken_links_not_judged (links from service segments, count), broken_link_share,
         broken_link_min_value (the two settings used), connectors (top three firm ids),
         betweenness_method, density (0–1 or None), value_intensity (local value / window
-        output, or None), key_segments (groups in the ``key`` quadrant of :func:`segment_io`).
+        output, or None), key_segments (groups in the ``key`` quadrant of :func:`segment_io`),
+        flows_given (False: no transactions between firms in the workspace, the trade figures
+        above are not evaluated) and output_reported (active local firms giving their output).
 
     See Also
     --------
@@ -1538,8 +1622,12 @@ def value_stream(tables: dict, month: str, *, window: int = 12, kind=None, level
         "density": _num(collab["density"]), "value_intensity": _num(collab["value_intensity"]),
         "key_segments": io.linkages.index[io.linkages["quadrant"].eq("key")].tolist() if len(io.linkages) else [],
     }
+    flows_given = bool(len(tables["flows"])) if tables.get("flows") is not None else False
+    local = (profile["local"] & profile["active"]).to_numpy()
+    output_reported = reported(tables["firms"][local], ("output",))["output"]
+    headline["flows_given"], headline["output_reported"] = flows_given, output_reported
     return ValueStream(month, sf.months, level, sf.kind, float(threshold), float(min_value), sf, table, totals, iso,
-                       con, broken, collab, io, headline)
+                       con, broken, collab, io, headline, flows_given, output_reported)
 
 
 def _num(v) -> float | None:

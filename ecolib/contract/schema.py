@@ -68,6 +68,7 @@ __all__ = [
     "STATUSES",
     "FLOW_KINDS",
     "DIRECTIONS",
+    "NATIONAL_SECTORS",
     "LEVELS",
     "TRUE_WORDS",
     "FALSE_WORDS",
@@ -98,6 +99,9 @@ STATUSES = ("active", "exited")
 FLOW_KINDS = ("goods", "technology", "data", "service", "capital")
 #: Which way a benchmark metric is better (benchmarks.direction).
 DIRECTIONS = ("higher", "lower")
+#: Codes of the 42 sectors of China's national input-output table shipped with ecolib
+#: (``sector_map.sector``; the loader also accepts a sector's English or Chinese name).
+NATIONAL_SECTORS = tuple(f"{i:02d}" for i in range(1, 43))
 #: chain_nodes.level by depth 0, 1, 2, 3+.
 LEVELS = ("chain", "stage", "segment", "node")
 #: The levels an analysis groups firms and flows by (the chain root is not one).
@@ -249,6 +253,9 @@ class Column:
 
     def type_text(self) -> str:
         """The type in words for the documentation."""
+        if self.kind == "category" and self.allowed == NATIONAL_SECTORS:
+            return ("a sector of China's 42-sector input-output table: its code `01`–`42` or its English "
+                    "or Chinese name (`19`, `Manufacture of electrical machinery and equipment`, `电气机械和器材`)")
         if self.kind == "category":
             text = ", ".join(f"`{v}`" for v in self.allowed)
             zh = list(dict.fromkeys(k for k, _ in self.aliases if not k.isascii()))
@@ -619,9 +626,35 @@ C002,Polar Separator,,CELL.SEP,0.7,Guangdong
     aliases=("候选企业", "招商候选", "招商目标"),
 )
 
+SECTOR_MAP = Table(
+    name="sector_map",
+    description=(
+        "The park's own mapping of chain segments to the 42 sectors of China's national "
+        "input-output table; it wins over ecolib's name rules (several rows for one segment "
+        "give several sectors)."
+    ),
+    required=False,
+    key=("segment_id", "sector"),
+    references=(Reference("segment_id", "chain_nodes", "node_id"),),
+    columns=(
+        _col("segment_id", "id", "The segment (a `node_id` of `chain_nodes`, usually at depth 2).", required=True,
+             headers=("环节编号", "环节代码", "节点编号", "节点代码", "节点ID")),
+        _col("sector", "category", "The national sector behind the segment.", required=True,
+             allowed=NATIONAL_SECTORS,
+             headers=("部门", "部门代码", "国民经济部门", "投入产出部门")),
+    ),
+    example="""\
+segment_id,sector
+CELL,19
+SYS,电气机械和器材
+SYS,31
+""",
+    aliases=("部门对应", "环节部门对应", "行业部门对应"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (CHAIN_NODES, CHAIN_EDGES, FIRMS, FIRM_NODES, FLOWS, KPIS, BENCHMARKS, CANDIDATES)
+    for t in (CHAIN_NODES, CHAIN_EDGES, FIRMS, FIRM_NODES, FLOWS, KPIS, BENCHMARKS, CANDIDATES, SECTOR_MAP)
 }
 REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.required)
@@ -706,6 +739,10 @@ THRESHOLD_SETTINGS: dict[str, Setting] = {
         Setting("dependence_share", "share", 0.3, "gap analysis, single points of failure", minimum=0, maximum=1,
                 exclusive_minimum=True),
         Setting("niche_overlap", "share", 0.7, "niche positioning, homogeneous competition", minimum=0, maximum=1),
+        Setting("niche_min_firms", "int", 5, "niche positioning: the least number of active local firms a zone "
+                "needs to be compared (smaller zones are listed apart)", minimum=1),
+        Setting("niche_min_share", "share", 0.01, "niche positioning: the least share of all zones' output (of "
+                "their firms where output is not reported) a zone needs to be compared", minimum=0, maximum=1),
         Setting("broken_link_min_value", "float", 10_000_000, "value stream, broken links: the least value at "
                 "stake (what the buyers bought from outside and the suppliers sold outside, the smaller of the "
                 "two, over the flow window, in the currency)", minimum=0, unit="currency"),
@@ -717,6 +754,10 @@ THRESHOLDS: dict[str, str] = {
 WINDOW_MAX = 240  # months of flows at most (20 years): a larger window is a typing mistake
 NAME_MAX_LENGTH = 100  # characters of the workspace name: it names the report folder and titles pages
 NAME_MAX_BYTES = 255  # the longest folder name most file systems allow, in UTF-8 bytes
+REPORT_ID_MAX_LENGTH = 64  # characters of `report_id`, the report folder's name when given
+#: A `report_id`: a folder name safe on every file system and in a shell (letters, digits, dot,
+#: dash, underscore; starting with a letter or a digit, not ending with a dot).
+REPORT_ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?$")
 
 SETTINGS: dict[str, Setting] = {
     s.name: s
@@ -733,6 +774,11 @@ SETTINGS: dict[str, Setting] = {
                 max_length=NAME_MAX_LENGTH),
         Setting("benchmark_name_zh", "str", None, "Chinese name of the benchmark park (at most "
                 f"{NAME_MAX_LENGTH} characters).", default_doc="copies `benchmark_name`", max_length=NAME_MAX_LENGTH),
+        Setting("report_id", "str", None, "Name of the workspace's report folder, for a name that stays the "
+                "same wherever the workspace folder is: letters, digits, `.`, `-` and `_`, starting with a letter "
+                f"or a digit, at most {REPORT_ID_MAX_LENGTH} characters.",
+                default_doc="the name and a short hash of the workspace folder's path, e.g. `demo-3f9a1c`",
+                max_length=REPORT_ID_MAX_LENGTH),
         Setting("currency", "str", "CNY", "Currency of `firms.output` and `flows.value` (at most 12 "
                 "characters).", max_length=12),
         Setting("window", "int", 12, "Months of flows used by the value-stream analysis, "

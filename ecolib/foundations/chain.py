@@ -238,3 +238,20 @@ def level_nodes(chain_nodes: pd.DataFrame, level: str | int) -> pd.DataFrame:
                         "stage": stage.to_numpy(object), "depth": depth[keep].astype(np.int64),
                         "_rank": rank, "_row": np.arange(len(rows))})
     return out.sort_values(["_rank", "_row"], kind="stable").drop(columns=["_rank", "_row"]).reset_index(drop=True)
+
+
+def shared_stages(chain_nodes: pd.DataFrame) -> bool:
+    """True when two stage nodes (depth 1) share one stage category (``stage``): then a stage
+    is named by its node's own name, not by the category (31 sectors are not 31 "Upstream").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"node_id": ["C", "A", "B"], "parent_id": [None, "C", "C"],
+    ...                       "stage": [None, "upstream", "upstream"]})
+    >>> shared_stages(nodes), shared_stages(nodes.iloc[:2])
+    (True, False)
+    """
+    stages = level_nodes(chain_nodes, "stage")
+    given = stages["stage"].dropna()
+    return bool(given.duplicated().any())

@@ -79,7 +79,8 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
         * ``active``: bool, :func:`active_mask` in ``month``;
         * ``node_id``: the primary node (NaN for a firm without a node);
         * ``segment_id``: that node's segment (NaN when none);
-        * ``stage``: that node's stage, ``"unassigned"`` when none.
+        * ``stage``: that node's stage, ``"unassigned"`` when none;
+        * ``stage_id``: that node's stage node (its ancestor at depth 1; NaN when none).
 
     See Also
     --------
@@ -115,8 +116,9 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
     profile["active"] = active_mask(firms, month).to_numpy()
     for col in ("employees", "output", "area", "patents"):
         profile[col] = pd.to_numeric(profile[col], errors="coerce").fillna(0.0)
+    profile["stage_id"] = profile["node_id"].map(nodes["stage_id"]) if "stage_id" in nodes else None
     keep = ["firm_id", "name", "name_zh", "zone", "local", "anchor", "employees", "output", "area", "patents",
-            "active", "node_id", "segment_id", "stage"]
+            "active", "node_id", "segment_id", "stage", "stage_id"]
     return profile[keep]
 
 
@@ -152,3 +154,35 @@ def local_active(profile: pd.DataFrame) -> pd.DataFrame:
     return profile[profile["local"] & profile["active"]]
 
 
+
+
+#: The firm sizes a workspace may leave blank (some or all firms): missing is "not reported", never 0.
+SIZE_COLUMNS = ("employees", "output", "area", "patents")
+
+
+def reported(firms: pd.DataFrame, columns=SIZE_COLUMNS) -> dict[str, int]:
+    """How many rows of ``firms`` give each size column (a value, 0 included; blank is not given).
+
+    :func:`firm_profile` fills a blank size with 0 so sums stay sums; this says how many firms a
+    sum covers, so a page can say "not reported" (none given) or "covers n firms" (some).
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The workspace's firms table, or some of its rows (e.g. the active local firms).
+    columns : sequence of str
+        The columns to count, default :data:`SIZE_COLUMNS`; a column the table lacks counts 0.
+
+    Returns
+    -------
+    dict of str to int
+        Firms with a value, by column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"output": [1.0, None, 0.0], "employees": [None, None, None]})
+    >>> reported(f, ("output", "employees", "area"))
+    {'output': 2, 'employees': 0, 'area': 0}
+    """
+    return {c: int(pd.to_numeric(firms[c], errors="coerce").notna().sum()) if c in firms else 0 for c in columns}

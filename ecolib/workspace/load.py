@@ -1162,6 +1162,8 @@ def _parse_month(text: pd.Series, column: Column) -> _Parsed:
 
 
 def _parse_category(text: pd.Series, column: Column) -> _Parsed:
+    if column.allowed == schema.NATIONAL_SECTORS:
+        return _parse_sector(text, column)
     aliases = column.alias_map
     values, blank, bad = _parse_by_uniques(text, lambda u: aliases.get(u.translate(_HALFWIDTH).strip().lower()))
     allowed = ", ".join(column.allowed)
@@ -1169,6 +1171,19 @@ def _parse_category(text: pd.Series, column: Column) -> _Parsed:
         values.astype(TEXT), blank, bad,
         lambda v: f"{_quote(v)} is not one of: {allowed}" + _suggest(v, column.allowed),
         f"not one of: {allowed}",
+    )
+
+
+def _parse_sector(text: pd.Series, column: Column) -> _Parsed:
+    """A sector of China's 42-sector input-output table, by code or English or Chinese name → its code."""
+    from ecolib.datasets.china_io import sector_aliases, sector_code  # the shipped table's names
+    values, blank, bad = _parse_by_uniques(text, lambda u: sector_code(u.translate(_HALFWIDTH)))
+    names = sorted(set(sector_aliases()) - set(schema.NATIONAL_SECTORS))
+    return _Parsed(
+        values.astype(TEXT), blank, bad,
+        lambda v: (f"{_quote(v)} is not a sector of China's 42-sector input-output table: give its code "
+                   "(01 to 42) or its name in English or Chinese, e.g. 19 or 电气机械和器材" + _suggest(str(v).lower(), names)),
+        "not a sector of China's 42-sector input-output table",
     )
 
 
@@ -1817,6 +1832,10 @@ class Workspace:
     @property
     def candidates(self) -> pd.DataFrame:
         return self.tables["candidates"]
+
+    @property
+    def sector_map(self) -> pd.DataFrame:
+        return self.tables["sector_map"]
 
     def months(self) -> list[str]:
         """Sorted distinct months present in flows and kpis."""

@@ -1428,7 +1428,7 @@ def _(folder: Path) -> None:
       errors=["workspace.yaml line 7, key window: given twice (lines 4 and 7); only the last would count: delete "
               "the one you do not mean",
               "workspace.yaml, key thresholds.dependance_share: not a key of thresholds (the keys are "
-              "broken_link_share, dependence_share, niche_overlap, broken_link_min_value), so it would be ignored (did you mean "
+              "broken_link_share, dependence_share, niche_overlap, niche_min_firms, niche_min_share, broken_link_min_value), so it would be ignored (did you mean "
               "'dependence_share'?)"],
 )
 def _(folder: Path) -> None:

@@ -11,10 +11,10 @@ Examples
 >>> from ecolib.analyses.evaluation import evaluate_workspace
 >>> ws = tiny()
 >>> e = evaluate_workspace(ws.tables, ws.settings, "2026-03")
->>> findings(e, "en")[0]
-'No warning rule could be checked for 2026-03: the indicators the rules need are not reported.'
->>> headline_cards(e, "en")["Open alerts"]
-'0'
+>>> findings(e, "en")[0][:92]
+'No warning rule could be checked for 2026-03: the indicators the rules need are not reported'
+>>> headline_cards(e, "en")["Open alerts"]      # nothing checked: not evaluated, never 0
+'not evaluated'
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ecolib.presentation.fmt import exact_pct, format_value, unit_text
 from ecolib.presentation.i18n import has, t
 from ecolib.presentation.names import action_of, name_of
 
-__all__ = ["findings", "headline_cards", "alert_records", "kpis_values", "describe_rule", "alert_message",
+__all__ = ["findings", "headline_cards", "alert_records", "kpis_values", "benchmark_note", "describe_rule", "alert_message",
            "months_text", "n_months", "severity_label", "status_label", "programme_of", "unit_label", "value_vs_benchmark"]
 
 
@@ -155,9 +155,12 @@ def _limits_text(ev_or_bench: Evaluation | float | None, rule: Rule, metric: Met
             factor = t("evaluation.range", lang, low=exact_pct(rule.threshold[0]), high=exact_pct(rule.threshold[1]))
         else:
             factor = exact_pct(rule.threshold)
-        text = t(f"evaluation.condition.{word}_benchmark", lang, factor=factor, threshold=shown,
-                 level=format_value(bench, metric.unit, lang, currency) if bench is not None else "–",
-                 benchmark=benchmark or t("common.benchmark_park", lang))
+        name = benchmark or t("common.benchmark_park", lang)
+        if bench is None:   # no benchmark value: the rule in its own terms, never a "–" for the missing level
+            text = t(f"evaluation.condition.{word}_benchmark_none", lang, factor=factor, benchmark=name)
+        else:
+            text = t(f"evaluation.condition.{word}_benchmark", lang, factor=factor, threshold=shown,
+                     level=format_value(bench, metric.unit, lang, currency), benchmark=name)
     else:
         text = t(f"evaluation.condition.{word}", lang, threshold=shown)
     return text, shown
@@ -336,15 +339,51 @@ def headline_cards(ev: Evaluation, lang: str = "en") -> dict[str, str]:
     >>> ws = tiny()
     >>> list(headline_cards(evaluate(ws.tables["kpis"], month="2026-03"), "en"))[:2]
     ['Open alerts', 'Level 1 (critical) alerts']
+
+    Without a checked rule (no indicator values, or none a rule needs) every card says "not
+    evaluated", never 0:
+
+    >>> import pandas as pd
+    >>> empty = evaluate(pd.DataFrame(columns=["month", "metric", "value"]), month="2026-03")
+    >>> headline_cards(empty, "en")["Open alerts"], headline_cards(empty, "zh")["未解除预警"]
+    ('not evaluated', '未评估')
+
+    A level none of whose rules was checked (the level-1 rule without a benchmark value, say)
+    is "not evaluated" too.
     """
     h = ev.headline
+    na = t("evaluation.card.not_evaluated", lang)
+    if not ev.checks:
+        return {t(f"evaluation.card.{k}", lang): na for k in ("open", "critical", "warning", "new", "resolved")}
+    checked = {r.severity for r in ev.evaluated}
+    level = lambda s: fmt.count(h[f"open_{s}"]) if s in checked else na  # noqa: E731
     return {
         t("evaluation.card.open", lang): fmt.count(h["alerts_open"]),
-        t("evaluation.card.critical", lang): fmt.count(h["open_critical"]),
-        t("evaluation.card.warning", lang): fmt.count(h["open_warning"]),
+        t("evaluation.card.critical", lang): level("critical"),
+        t("evaluation.card.warning", lang): level("warning"),
         t("evaluation.card.new", lang): fmt.count(h["alerts_new"]),
         t("evaluation.card.resolved", lang): fmt.count(h["alerts_resolved"]),
     }
+
+
+def benchmark_note(ev: Evaluation, lang: str = "en", *, benchmark: str | None = None) -> str | None:
+    """The sentence for rules measured against the benchmark park when the benchmark has no value
+    for their indicator (None when every such rule has one, or there is no such rule).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.analyses.evaluation import evaluate
+    >>> k = pd.DataFrame({"month": ["2026-03"], "metric": ["eco_value_density"], "value": [0.3]})
+    >>> benchmark_note(evaluate(k, None, month="2026-03"), "en", benchmark="Riverside Park")[:40]
+    'No values of Riverside Park were given, '
+    >>> benchmark_note(evaluate(k, pd.DataFrame({"metric": ["eco_value_density"], "value": [0.4]}),
+    ...                         month="2026-03")) is None
+    True
+    """
+    if not any(r.basis == "benchmark" and ev.benchmark(r.metric) is None for r in ev.rules):
+        return None
+    return t("evaluation.no_benchmark_values", lang, benchmark=benchmark or t("common.benchmark_park", lang))
 
 
 def kpis_values(ev: Evaluation) -> dict[str, str]:
@@ -394,7 +433,7 @@ def findings(ev: Evaluation, lang: str = "en", *, currency: str = "CNY", recent:
     >>> from ecolib.analyses.evaluation import evaluate
     >>> import pandas as pd
     >>> findings(evaluate(pd.DataFrame(columns=["month", "metric", "value"]), month="2026-03"))
-    ['No indicator data has been reported up to 2026-03; the warning rules cannot be checked.']
+    ['No indicator data has been reported up to 2026-03; the warning rules cannot be checked (they need monthly indicator values), so no alert was evaluated.']
     """
     out: list[str] = []
     if not len(ev.history):

@@ -30,12 +30,14 @@ from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, has, t
 from ecolib.presentation.tables import Table
 from ecolib.presentation.narrative import health as health_words
+from ecolib.presentation.narrative.genemap import fit_text
 from ecolib.presentation.narrative.health import list_text as _items
 
 __all__ = ["node_names", "firm_names", "firm_name", "status_label", "weights_text", "reasons_text",
            "decision_name", "decision_status", "score_text", "rows_left", "headline_cards",
            "intro_values", "priority_values", "matches_values", "single_values", "exit_values", "security_values",
-           "method_values", "summary", "health", "priority", "priority_ties", "matches", "single", "exit", "ranking",
+           "method_values", "summary", "health", "priority", "priority_ties", "priority_not_evaluated",
+           "needs_text", "not_evaluated", "matches", "single", "exit", "ranking",
            "security", "explore_summary"]
 
 _KEY = "gaps.finding"
@@ -86,6 +88,39 @@ def reasons_text(reasons, lang: str = "en") -> str:
     return t("gaps.name_sep", lang).join(words[:-1]) + t("gaps.and", lang) + words[-1]
 
 
+def needs_text(data: str, lang: str = "en") -> str:
+    """The data that would enable an analysis, in plain words (``flows`` → 'monthly transactions
+    between firms').
+
+    Examples
+    --------
+    >>> needs_text("flows", "en"), needs_text("output", "zh")
+    ('monthly transactions between firms', '企业年产值')
+    """
+    return t(f"gaps.needs.{data}", lang)
+
+
+def not_evaluated(ga: GapAnalysis, what: str, lang: str = "en", **values) -> list[str]:
+    """The one sentence saying that ``what`` (a key of :attr:`GapAnalysis.not_evaluated`:
+    ``trade``, ``ranking``, ``security``, ``demand``) was not evaluated and which data would
+    enable it; [] when it was evaluated.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.gaps import gap_analysis
+    >>> ws = tiny()
+    >>> t0 = dict(ws.tables, flows=ws.tables["flows"].iloc[:0])
+    >>> not_evaluated(gap_analysis(t0, ws.settings, "2026-03"), "ranking")
+    ['The systemic importance of each firm was not evaluated: it needs monthly transactions between firms.']
+    """
+    data = ga.not_evaluated.get(what)
+    if not data:
+        return []
+    key = {"trade": "exit_not_evaluated"}.get(what, f"{what}_not_evaluated")
+    return [t(f"{_KEY}.{key}", lang, data=needs_text(data, lang), **values)]
+
+
 def decision_name(row, lang: str = "en") -> str:
     """The name of a gap decision (a row of ``ga.decisions``): the node's, or the segment's."""
     return display_name(row["name"], row["name_zh"], lang)
@@ -133,14 +168,17 @@ def headline_cards(ga: GapAnalysis, lang: str = "en") -> dict[str, str]:
     stress-tested firm and the number of critical nodes."""
     cards = health_words.headline_cards(ga.health, lang)
     d = ga.decisions
+    off = ga.not_evaluated
     if len(d):
         top = d.iloc[0]
         label = t("gaps.headline.top_gap_segment", lang, n=int(top["n_nodes"])) if top["kind"] == "segment" \
             else t("gaps.headline.top_gap", lang)
         cards[label] = decision_name(top, lang)
     if ga.exit is not None:
-        cards[t("gaps.headline.exit", lang, firm=firm_name(ga, ga.exit.firm_id, lang))] = fmt.count(len(ga.exit.affected))
-    cards[t("gaps.headline.critical", lang)] = fmt.count((ga.security["quadrant"] == "critical").sum())
+        cards[t("gaps.headline.exit", lang, firm=firm_name(ga, ga.exit.firm_id, lang))] = \
+            t("gaps.not_evaluated", lang) if "trade" in off else fmt.count(len(ga.exit.affected))
+    cards[t("gaps.headline.critical", lang)] = t("gaps.not_evaluated", lang) if "security" in off \
+        else fmt.count((ga.security["quadrant"] == "critical").sum())
     return cards
 
 
@@ -190,7 +228,7 @@ def method_values(ga: GapAnalysis, benchmark: str | None = None, lang: str = "en
 def summary(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *, benchmark: str | None = None) -> list[str]:
     """The page's summary: the weakest dimension, the top gap decisions (and how a tie for the
     first place was broken), the stress test's total and the critical nodes."""
-    top = _priority_top(ga, lang)
+    top = _priority_top(ga, lang) + priority_not_evaluated(ga.decisions, lang)[:1]
     ties = priority_ties(ga.decisions, lang, limit=1)
     return (health(ga, lang, currency, benchmark=benchmark)[-1:] + top + ties + exit(ga, lang, currency)[:1]
             + security(ga, lang, currency)[1:2])
@@ -273,6 +311,29 @@ def priority_ties(decisions: pd.DataFrame, lang: str = "en", *, limit: int = 5) 
     return out
 
 
+def priority_not_evaluated(decisions: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One sentence per gap-priority component that could not be evaluated (``attrs["not_evaluated"]``
+    of the priority or the decisions): the data it needs and the components the gaps are ranked on.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.gaps import gap_priority
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> ws = tiny()
+    >>> gm = gene_map(ws.tables, "2026-03")
+    >>> p = gap_priority(gm.coverage, gm.feasibility, chain_nodes=ws.tables["chain_nodes"],
+    ...                  unavailable={"demand": "output"})
+    >>> priority_not_evaluated(p, "en")[0]
+    "Demand pull was not evaluated: it needs the firms' annual output. The gaps are ranked on importance, feasibility and fragility only, with the weights Importance 43%, Feasibility 29%, Fragility 29%."
+    """
+    off = decisions.attrs.get("not_evaluated") or {}
+    comps = reasons_text(decisions.attrs.get("evaluated", ()), lang)
+    weights = weights_text(decisions.attrs.get("weights", {}), lang)
+    return [t(f"{_KEY}.priority_not_evaluated", lang, component=t(f"gaps.component.{k}", lang),
+              data=needs_text(v, lang), components=comps, weights=weights) for k, v in off.items()]
+
+
 def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,
              decisions: pd.DataFrame | None = None) -> list[str]:
     """The top five gap decisions with their status, score and main driver; how each tie among
@@ -299,16 +360,26 @@ def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,
     out: list[str] = []
     if d.attrs.get("note") == "weights_all_zero":
         out.append(t(f"{_KEY}.priority_zero", lang))
+    out += priority_not_evaluated(d, lang)
     out += _priority_top(ga, lang, decisions=d)
     out += priority_ties(d, lang)
     sep = t("gaps.name_sep", lang)
-    for _, r in d[d["kind"] == "segment"].iterrows():      # the wholly missing segments: a few at most
+    segs = d[d["kind"] == "segment"]
+    more = ""
+    if len(segs) > 3:                                       # three in sentences, the others named
+        more = t(f"{_KEY}.priority_segments_more", lang, n=len(segs) - 3, segments=_items(
+            [f"{decision_name(r, lang)} (#{int(r['rank'])})" for _, r in segs.iloc[3:].iterrows()],
+            lang, 5, sep=sep, what="nodes"))
+        segs = segs.iloc[:3]
+    for _, r in segs.iterrows():      # three at most
         related = sep.join(nodes.get(n, n) for n in r["related"][:3])
         key = "priority_segment" if related else "priority_segment_unrelated"
         out.append(t(f"{_KEY}.{key}", lang, segment=decision_name(r, lang), n=int(r["n_nodes"]), rank=int(r["rank"]),
                      nodes=_items([nodes.get(n, n) for n in r["nodes"]], lang, 6, sep=sep, what="nodes"),
                      lead=nodes.get(r["lead_node"], r["lead_node"]), score=fmt.number(r["score"], PRECISION),
                      related=related, candidates=int(r["candidates"])))
+    if more:
+        out.append(more)
     return out
 
 
@@ -329,7 +400,7 @@ def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
         region = display_name(r.region, r.region_zh, lang) if isinstance(r.region, str) else "–"
         out.append(_tn(f"{_KEY}.{key}", lang, n, node=nodes.get(r.node_id, r.node_id), shown=listed,
                        firm=display_name(r.name, r.name_zh, lang), region=region,
-                       cap=fmt.number(r.capability, 2), fit=fmt.pct(r.park_fit, 0)))
+                       cap=fmt.number(r.capability, 2), fit=fit_text(r.park_fit, False, lang)))
     without = m.attrs.get("without", [])
     if without:
         out.append(t(f"{_KEY}.match_without", lang,
@@ -352,7 +423,10 @@ def single(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str
     elif len(s):
         out.append(t(f"{_KEY}.single_nodes_nocore", lang, n=len(s)))
     dep = ga.dependent
-    if len(dep):
+    if "trade" in ga.not_evaluated:
+        out += not_evaluated(ga, "dependent", lang) if "dependent" in ga.not_evaluated else \
+            [t(f"{_KEY}.dependent_not_evaluated", lang, data=needs_text(ga.not_evaluated["trade"], lang))]
+    elif len(dep):
         buyers = int(dep["buyer"].nunique())
         multi = int(dep.loc[dep["depends_on"] > 1, "buyer"].nunique())
         items = _items([t(f"{_KEY}.dependent_item", lang, buyer=firms.get(r.buyer, r.buyer),
@@ -394,11 +468,12 @@ def exit(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,  # noqa: A
     name = firms.get(e.firm_id, e.firm_id)
     if not e.active_local:
         return [t("gaps.exit_none", lang, firm=name, month=ga.month)]
-    out: list[str] = []
-    out.append(_tn(f"{_KEY}.exit_total", lang, len(e.affected), firm=name,
-                   value=fmt.money(e.value_lost, lang, currency),
-                   share=fmt.pct(e.value_share, 1), threshold=thr, buyers=e.dependent_buyers,
-                   suppliers=e.dependent_suppliers))
+    out: list[str] = not_evaluated(ga, "trade", lang, firm=name)
+    if not out:
+        out.append(_tn(f"{_KEY}.exit_total", lang, len(e.affected), firm=name,
+                       value=fmt.money(e.value_lost, lang, currency),
+                       share=fmt.pct(e.value_share, 1), threshold=thr, buyers=e.dependent_buyers,
+                       suppliers=e.dependent_suppliers))
     if len(e.affected):
         items = t("gaps.list_sep", lang).join(
             t(f"{_KEY}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
@@ -433,6 +508,8 @@ def exit(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,  # noqa: A
 def ranking(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
     """The three most systemically important firms, and how many firms alone hold a node."""
     r = ga.ranking
+    if "ranking" in ga.not_evaluated:
+        return not_evaluated(ga, "ranking", lang)
     if not len(r):
         return [t("gaps.none", lang)]
     firms = firm_names(ga, lang)
@@ -447,6 +524,8 @@ def ranking(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
 
 def security(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
     """The nodes per quadrant, then the critical nodes, most important first."""
+    if "security" in ga.not_evaluated:
+        return not_evaluated(ga, "security", lang)
     nodes = node_names(ga, lang)
     s = ga.security[ga.security["quadrant"] != ""]
     counts = s["quadrant"].value_counts()

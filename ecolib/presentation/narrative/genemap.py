@@ -22,10 +22,12 @@ import numpy as np
 import pandas as pd
 
 from ecolib.analyses.genemap import Coverage, GeneMap, gap_nodes, missing_segments, single_order
+from ecolib.foundations.chain import ancestor_at, shared_stages
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, has, t
 
 __all__ = ["page_values", "headline_cards", "findings", "firm_names", "firm_caps", "list_text", "stage_label",
+           "stage_names", "evidence_text", "evidence_findings",
            "fit_text", "fit_range", "node_label"]
 
 
@@ -115,12 +117,48 @@ def _n_key(key: str, n: int, lang: str) -> str:
     return f"{key}_one" if n == 1 and has(f"{key}_one", lang) else key
 
 
+#: Segments missing as a whole described one sentence each in the findings; the others are named
+#: in one sentence (the table lists every one).
+SEGMENTS_SHOWN = 3
+
+
 def stage_label(stage: str | None, lang: str = "en", fallback: str | None = None) -> str:
     """The name of a stage code in ``lang`` (``stage.<code>``); ``fallback`` (or the code)
     for a code without one."""
     if stage is not None and has(f"stage.{stage}", lang):
         return t(f"stage.{stage}", lang)
     return fallback if fallback is not None else str(stage)
+
+
+def stage_names(source: GeneMap | Coverage, lang: str = "en") -> pd.Series:
+    """The stage each chain node lies in, as the page names it, indexed by node_id (every node
+    of the tree; '–' for the chain's top node): the stage category's name (Upstream, …) when each
+    stage node has its own category, the stage node's own name when several stage nodes share one
+    (:func:`ecolib.foundations.chain.shared_stages`: 31 sectors are not 31 "Upstream").
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> gm = gene_map(tiny().tables, "2026-03")
+    >>> stage_names(gm, "en").loc[["S.UP", "N.LI", "N.CELL"]].tolist()
+    ['Upstream', 'Upstream', 'Midstream']
+    >>> tree = gm.coverage.tree.assign(stage="upstream")          # two stage nodes, one category
+    >>> import dataclasses
+    >>> stage_names(dataclasses.replace(gm.coverage, tree=tree), "en").loc[["S.UP", "N.CELL"]].tolist()
+    ['Upstream', 'Midstream']
+    """
+    cov = source.coverage if isinstance(source, GeneMap) else source
+    tree = cov.tree
+    ids = tree["node_id"].astype(str).to_numpy(object)
+    names = display_names(tree, lang).set_axis(ids)
+    stage_of = ancestor_at(tree, "stage").reindex(ids)
+    code = tree.set_index("node_id")["stage"].reindex(ids)
+    shared = shared_stages(tree)
+    out = [("–" if not isinstance(st, str) else names.get(st, st)) if shared or not isinstance(c, str)
+           else stage_label(c, lang, fallback=names.get(st, st) if isinstance(st, str) else None)
+           for st, c in zip(stage_of, code)]          # one pass over the tree's nodes
+    return pd.Series(out, index=ids, dtype=object)
 
 
 # ------------------------------------------------------------------------------ page
@@ -301,12 +339,22 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     if len(stages) > 1 and stages["coverage_rate"].notna().any():
         weak = stages.loc[stages["coverage_rate"].idxmin()]
         if weak["coverage_rate"] < 1:
-            label = stage_label(weak["stage"], lang, fallback=tree_names[weak["node_id"]])
+            label = stage_names(gm, lang).get(weak["node_id"], tree_names[weak["node_id"]])
             out.append(t("genemap.finding.weakest_stage", lang, stage=label, rate=fmt.pct(weak["coverage_rate"], 0),
                          missing=int(weak["missing"]), single=int(weak["single"]), thin=int(weak["thin"]),
                          n=int(weak["leaves"])))
-    # segments missing as a whole, once each (situation a: energy-storage system integration)
-    for _, seg in missing_segments(gm).iterrows():     # a handful of segments at most
+    # segments missing as a whole, once each (situation a: energy-storage system integration); the
+    # first SEGMENTS_SHOWN in sentences, the rest named in one more
+    whole = missing_segments(gm)
+    if len(whole) > SEGMENTS_SHOWN:
+        more = whole.iloc[SEGMENTS_SHOWN:]
+        more_sentence = t(_n_key("genemap.finding.missing_segments_more", len(more), lang), lang, n=len(more),
+                          segments=list_text([str(tree_names.get(s, s)) for s in more["segment_id"]], lang, 5,
+                                             kind="node"))
+        whole = whole.iloc[:SEGMENTS_SHOWN]
+    else:
+        more_sentence = ""
+    for _, seg in whole.iterrows():     # SEGMENTS_SHOWN at most
         node_list = list_text([node_label(names[i], c, lang) for i, c in
                                zip(seg["nodes"], nodes.set_index("node_id")["core"].reindex(list(seg["nodes"])))],
                               lang, 6, kind="node")
@@ -321,6 +369,8 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
                          fit=fit_range(seg["feasibility_min"], seg["feasibility_max"], lang), **values))
         else:
             out.append(t("genemap.finding.missing_segment_unrelated", lang, **values))
+    if more_sentence:
+        out.append(more_sentence)
     other = gap_nodes(gm, "missing", whole_segments=False)
     if len(other):
         items = [t("genemap.finding.node_feas_none" if ne else "genemap.finding.node_feas", lang,
@@ -359,4 +409,48 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     if len(no_ev):
         out.append(t("genemap.finding.no_evidence", lang, n=len(no_ev),
                      nodes=list_text([str(names[i]) for i in no_ev["node_id"]], lang, 4, kind="node")))
+    out += evidence_findings(gm, lang)
+    return out
+
+
+def evidence_text(n: int, kind: str, lang: str = "en") -> str:
+    """The evidence behind a fit with the park, for a table cell: how many related nodes the
+    park has and how they relate ('3 nodes: shared firms and chain links'; 'none').
+
+    Examples
+    --------
+    >>> evidence_text(3, "both"), evidence_text(1, "chain"), evidence_text(0, "none", "zh")
+    ('3 nodes: shared firms and chain links', '1 node: one chain link only', '无')
+    """
+    if kind == "none" or not n:
+        return t("genemap.evidence.none", lang)
+    return t(_n_key(f"genemap.evidence.{kind}", int(n), lang), lang, n=int(n))
+
+
+def evidence_findings(gm: GeneMap, lang: str = "en") -> list[str]:
+    """What the fit with the park rests on, when it is thin: a note when no firm masters two
+    nodes (the fit rests on chain links alone) and the gap nodes with a single related node in
+    the park (the most important first, five named).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> evidence_findings(gene_map(tiny().tables, "2026-03"), "en")
+    ['3 gap nodes have one related node in the park, so their fit with the park rests on a single relation (2 of them score 1.00 on it): Lithium, Cells, Packs.']
+    """
+    out: list[str] = []
+    if "related_present" not in gm.feasibility:
+        return out
+    if gm.cooccurrence_empty:
+        out.append(t("genemap.finding.cooccurrence_empty", lang))
+    weak = gm.weak_evidence
+    if len(weak):
+        nodes = gm.coverage.nodes.set_index("node_id")
+        names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
+        w = nodes.reindex(weak["node_id"])["weight"].to_numpy(np.float64)
+        order = weak.assign(_w=w).sort_values(["_w", "node_id"], ascending=[False, True])
+        ones = int((np.round(weak["feasibility"].to_numpy(np.float64), 2) >= 1.0).sum())
+        out.append(t(_n_key("genemap.finding.weak_evidence", len(weak), lang), lang, n=len(weak), ones=ones,
+                     nodes=list_text([str(names.get(i, i)) for i in order["node_id"]], lang, 5, kind="node")))
     return out

@@ -30,7 +30,7 @@ from ecolib.presentation import fmt
 from ecolib.presentation.i18n import t
 from ecolib.presentation.names import metric_name, name_of
 
-__all__ = ["list_text", "metric_value", "dimension_name", "headline_cards", "findings", "trend_findings"]
+__all__ = ["missing_data", "list_text", "metric_value", "dimension_name", "headline_cards", "findings", "trend_findings"]
 
 
 def list_text(parts: list[str], lang: str = "en", limit: int = 5, *, sep: str | None = None,
@@ -73,6 +73,31 @@ def dimension_name(h: Health | HealthHistory, dimension: str, lang: str = "en") 
     return name_of(h.dims[dimension], lang) if dimension in h.dims else "–"
 
 
+def missing_data(h: Health) -> str:
+    """Which input the health diagnosis lacks entirely: ``kpis`` (no indicator has a value),
+    ``benchmarks`` (none has a benchmark value), ``kpis_benchmarks`` (neither), '' (both given).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.analyses.health import Dimension, health
+    >>> bench = pd.DataFrame({"metric": ["x"], "value": [10.0], "direction": ["higher"]})
+    >>> kpis = pd.DataFrame({"month": ["2026-03"], "metric": ["x"], "value": [8.0]})
+    >>> dims = {"a": Dimension("a", ("x",))}
+    >>> missing_data(health(kpis, bench, month="2026-03", dimensions=dims))
+    ''
+    >>> missing_data(health(kpis, bench.iloc[:0], month="2026-03", dimensions=dims))
+    'benchmarks'
+    >>> missing_data(health(kpis.iloc[:0], bench.iloc[:0], month="2026-03", dimensions=dims))
+    'kpis_benchmarks'
+    """
+    m = h.metrics
+    no_values = not len(m) or not m["value"].notna().any()
+    no_bench = not len(m) or not m["benchmark"].notna().any()
+    return {(True, True): "kpis_benchmarks", (True, False): "kpis", (False, True): "benchmarks"}.get(
+        (no_values, no_bench), "")
+
+
 def headline_cards(h: Health, lang: str = "en") -> dict[str, str]:
     """The health cards of the gap page: ``{label: text}`` for the health index and (when a
     dimension is scored) the weakest dimension with its score.
@@ -89,7 +114,8 @@ def headline_cards(h: Health, lang: str = "en") -> dict[str, str]:
     dict
         Label → formatted value (percent of the benchmark level).
     """
-    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 1) if not math.isnan(h.index) else "–"}
+    cards = {t("gaps.headline.health_index", lang): fmt.pct(h.index, 1) if not math.isnan(h.index)
+             else t("gaps.not_evaluated", lang)}
     if h.weakest:
         score = h.dimensions.set_index("dimension").at[h.weakest, "score"]
         cards[t("gaps.headline.weakest", lang)] = f"{name_of(h.dims[h.weakest], lang)} {fmt.pct(score, 0)}"
@@ -124,6 +150,9 @@ def findings(h: Health, lang: str = "en", currency: str = "CNY", *, benchmark: s
     benchmark = benchmark or t("common.benchmark_park", lang)
     d = h.dimensions[h.dimensions["score"].notna()]
     if not len(d):
+        data = missing_data(h)
+        if data:
+            return [t(f"{key}.health_not_evaluated", lang, data=t(f"gaps.needs.{data}", lang))]
         return [t(f"{key}.health_none", lang)]
     out: list[str] = []
     items = t("gaps.name_sep", lang).join(t(f"{key}.health_item", lang, dimension=name_of(h.dims[r.dimension], lang),

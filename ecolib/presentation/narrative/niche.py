@@ -26,10 +26,10 @@ import pandas as pd
 from ecolib.analyses import genemap
 from ecolib.analyses.niche import DISTINCT_BELOW, FINER, Embedding, Entries, Niche
 from ecolib.presentation import fmt
-from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.i18n import display_name, display_names, t
 
 __all__ = [
-    "zone_names",
+    "zone_names", "weight_note", "small_note", "small_values", "FLAGGED_IN_FULL",
     "zone_name",
     "group_names",
     "firm_names",
@@ -37,7 +37,7 @@ __all__ = [
     "listing",
     "level_label",
     "section_values",
-    "embed_values",
+    "embed_values", "output_phrase",
     "priority_values",
     "method_values",
     "embed_section",
@@ -180,6 +180,21 @@ def priority_values(e: Embedding, lang: str = "en") -> dict:
             "priority_method": t(f"niche.priority_method.{src}", lang)}
 
 
+def output_phrase(value, lang: str = "en", currency: str = "CNY") -> str:
+    """A firm's output as its description says it: "output CNY 35.3 million a year", or "output
+    not reported" when it is missing (never a "–" a year).
+
+    Examples
+    --------
+    >>> output_phrase(35_250_000, "en"), output_phrase(None, "en"), output_phrase(float("nan"), "zh")
+    ('output CNY 35.2 m a year', 'output not reported', '产值未报送')
+    """
+    v = pd.to_numeric(value, errors="coerce")
+    if pd.isna(v):
+        return t("niche.output_none", lang)
+    return t("niche.output_year", lang, output=fmt.money(v, lang, currency))
+
+
 def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: str = "en", *,
                  currency: str = "CNY", chosen: bool = False) -> dict:
     """Placeholders of the embedding section's intro.
@@ -208,10 +223,12 @@ def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: s
         return {"firm": t("niche.profile_label", lang), "zone": "", "output": "", "nodes": nodes, "why": "",
                 **priority_values(e, lang)}
     info = firms.drop_duplicates("firm_id").set_index("firm_id").loc[e.firm_id]
+    sized = pd.notna(pd.to_numeric(info.get("output"), errors="coerce"))
+    why = "niche.embed_why_chosen" if chosen else ("niche.embed_why_default" if sized else "niche.embed_why_unsized")
     return {"firm": str(firm_names(firms, lang).get(e.firm_id, e.firm_id)),
             "zone": zone_name(info.get("zone"), firms, lang),
-            "output": fmt.money(info.get("output"), lang, currency), "nodes": nodes,
-            "why": t("niche.embed_why_chosen" if chosen else "niche.embed_why_default", lang),
+            "output": output_phrase(info.get("output"), lang, currency), "nodes": nodes,
+            "why": t(why, lang),
             **priority_values(e, lang)}
 
 
@@ -360,8 +377,10 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     {'Zones compared': '2', 'Pairs in homogeneous competition': '0', 'Highest niche overlap (North – South)': '0.447', 'Narrowest niche (breadth on a 0–1 scale)': 'South (0.000)'}
     """
     zn = zone_names(n, lang)
+    compared = n.headline.get("flagged_pairs", []) is not None     # None: no pair could be compared
     cards = {t("niche.headline.zones", lang): fmt.count(len(n.zones)),
-             t("niche.headline.flagged", lang): fmt.count(len(n.flagged))}
+             t("niche.headline.flagged", lang): (fmt.count(len(n.flagged)) if compared
+                                                 else t("niche.headline.not_evaluated", lang))}
     if n.headline["max_overlap"]:
         a, b, v = n.headline["max_overlap"]
         cards[t("niche.headline.max_overlap", lang, a=zn.get(a, a), b=zn.get(b, b))] = fmt.number(v, 3)
@@ -439,6 +458,71 @@ def _pair_findings(n: Niche, pr: pd.Series, lang: str) -> list[str]:
     return out
 
 
+def weight_note(n: Niche, lang: str = "en") -> str | None:
+    """The sentence saying what the zones' portfolios are weighed by when it is not output
+    (:attr:`ecolib.analyses.niche.Niche.weight`), or how many firms without output are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> tables = dict(tiny().tables)
+    >>> print(weight_note(nc.niche(tables, "2026-03"), "en"))
+    None
+    >>> tables["firms"] = tables["firms"].assign(output=float("nan"), employees=float("nan"))
+    >>> weight_note(nc.niche(tables, "2026-03"), "en")[:60]
+    "The firms' annual output is not reported, so each zone's por"
+    """
+    if n.weight == "output":
+        return (t("niche.weight.unweighted", lang, n=n.unweighted) if n.unweighted else None)
+    text = t(f"niche.weight.{n.weight}", lang)
+    return text + (t("niche.weight.unweighted_also", lang, n=n.unweighted) if n.unweighted else "")
+
+
+def small_note(n: Niche, lang: str = "en") -> str | None:
+    """The sentence listing the zones too small to compare (:attr:`ecolib.analyses.niche.Niche.small`),
+    or None.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> print(small_note(nc.niche(tiny().tables, "2026-03", min_firms=2), "en"))
+    Too small to compare (fewer than 2 active local firms): South (1 firm). They are left out of the overlap, breadth and specialisation measures; the analyst can change these minimum sizes.
+    >>> print(small_note(nc.niche(tiny().tables, "2026-03", min_firms=2), "zh"))
+    规模过小、不作比较的片区（在园本地企业少于2家）：South（1家企业）。这些片区不参与重叠度、生态位宽度和专业化程度的计算；分析人员可调整这些最低规模。
+    """
+    values = small_values(n, lang)
+    return None if values is None else t(values.pop("key"), lang, **values)
+
+
+def small_values(n: Niche, lang: str = "en") -> dict | None:
+    """The i18n key (``key``) and placeholders of :func:`small_note` (for ``ctx.paragraph``), or None.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> small_values(nc.niche(tiny().tables, "2026-03", min_firms=2), "en")["zones"]
+    'South (1 firm)'
+    """
+    sm = n.small
+    if not len(sm):
+        return None
+    names = {z: display_name(z, zh, lang) for z, zh in zip(sm["zone"], sm["zone_zh"])}
+    items = [t("niche.small_item", lang, zone=names[z], firms=t("niche.firms_one" if k == 1 else "niche.firms_many",
+                                                                lang, n=fmt.count(k)))
+             for z, k in zip(sm["zone"], sm["firms"])]
+    share = n.headline.get("min_zone_share", 0.0)
+    return {"key": "niche.small" if share > 0 else "niche.small_firms", "zones": listing(items, lang, 6),
+            "min_firms": n.headline.get("min_firms", 1), "min_share": fmt.pct(share, 0)}
+
+
+#: Flagged pairs worked through in full in the findings; the others are listed in one sentence.
+FLAGGED_IN_FULL = 3
+
+
 def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
     """Plain-language findings on the zones' niches, naming zones, groups and numbers.
 
@@ -475,16 +559,23 @@ def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
     lvls = t(f"niche.level_plural.{n.level}", lang)
     z = n.zones
     live = z[~z["no_output"]]
-    if not len(z):
-        return [t("niche.finding.no_zones", lang)]
+    if not len(z):      # zones too small to compare are named by small_note
+        return [] if len(n.small) else [t("niche.finding.no_zones", lang)]
     if len(z) == 1:
         out.append(t("niche.finding.one_zone", lang, zone=zn.iloc[0]))
-    for _, row in z[z["no_output"]].iterrows():          # zones: a handful
-        out.append(t("niche.finding.no_output", lang, zone=zn.get(row["zone"], row["zone"]), month=n.month or ""))
+    empty = z.loc[z["no_output"], "zone"].tolist()
+    if empty:      # one sentence for all of them, never one per zone
+        out.append(t("niche.finding.no_output", lang, zone=listing([zn.get(v, v) for v in empty], lang, 5),
+                     month=n.month or "", n=len(empty)))
     fl = n.flagged
     if len(fl):
-        for _, pr in fl.iterrows():                       # flagged pairs: a handful
+        for _, pr in fl.head(FLAGGED_IN_FULL).iterrows():          # the closest pairs in full
             out += _pair_findings(n, pr, lang)
+        if len(fl) > FLAGGED_IN_FULL:
+            rest = [t("niche.finding.pair_item", lang, a=zn.get(a, a), b=zn.get(b, b), overlap=fmt.number(v, 3))
+                    for a, b, v in zip(fl["zone_a"].iloc[FLAGGED_IN_FULL:], fl["zone_b"].iloc[FLAGGED_IN_FULL:],
+                                       fl["overlap"].iloc[FLAGGED_IN_FULL:])]
+            out.append(t("niche.finding.more_flagged", lang, items=listing(rest, lang, 5)))
     elif len(live) > 1:
         top = n.pairs.iloc[0]
         out.append(t("niche.finding.none_flagged", lang, threshold=fmt.number(n.threshold, 2),
@@ -555,7 +646,7 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
         name = firm_names(firms, lang).get(e.firm_id, e.firm_id)
         if who:
             out.append(t("niche.finding.embed_firm", lang, firm=name, zone=zone_name(info.get("zone"), firms, lang),
-                         output=fmt.money(info.get("output"), lang, currency),
+                         output=output_phrase(info.get("output"), lang, currency),
                          nodes=listing([str(names.get(i, i)) for i in e.nodes], lang, 4, kind="node")))
         if e.weak_profile:
             out.append(t("niche.finding.weak_profile", lang, cap=fmt.number(gm.coverage.min_capability, 2)))

@@ -23,7 +23,8 @@ from ecolib.analyses.overview import Overview, largest_stage, largest_zone, year
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, has, t
 
-__all__ = ["stage_label", "zone_label", "headline_cards", "findings", "flows_values"]
+__all__ = ["stage_label", "stage_names", "zone_label", "headline_cards", "findings", "flows_values", "top_values",
+           "zones_notes"]
 
 
 def stage_label(stage: str, lang: str = "en") -> str:
@@ -36,6 +37,26 @@ def stage_label(stage: str, lang: str = "en") -> str:
     """
     key = f"stage.{stage}"
     return t(key, lang) if has(key, lang) else str(stage)
+
+
+def stage_names(ov: Overview, stages, lang: str = "en") -> list[str]:
+    """The names of ``stages`` (the index of ``ov.stage_zone``) in ``lang``: the stage category
+    (Upstream …) when each category has one stage node, else each stage node's own name, so
+    31 sectors mapped to four categories read as 31 names, not 31 "Upstream".
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+    >>> stage_names(ov, ov.stage_zone.index, "zh")
+    ['上游', '中游']
+    """
+    if not ov.stage_shared:
+        return [stage_label(s, lang) for s in stages]
+    tree = ov.tree.set_index("node_id")
+    return [display_name(tree.at[s, "name"], tree.at[s, "name_zh"], lang) if s in tree.index else stage_label(s, lang)
+            for s in stages]
 
 
 def zone_label(ov: Overview, zone: str, lang: str = "en") -> str:
@@ -78,11 +99,15 @@ def headline_cards(ov: Overview, lang: str = "en", currency: str = "CNY") -> dic
     ['3', '1,300元', '42元', '52.5%', '3 / 4']
     """
     h = ov.headline
+    not_evaluated = t("overview.not_evaluated", lang)
     return {
         t("overview.headline.local_firms", lang): fmt.count(h["local_firms"]),
-        t("overview.headline.output", lang): fmt.money(h["output"], lang, currency),
-        t("overview.headline.local_flow_value", lang): fmt.money(h["local_flow_value"], lang, currency),
-        t("overview.headline.local_purchase_share", lang): fmt.pct(h["local_purchase_share"], 1),
+        t("overview.headline.output", lang): (fmt.money(h["output"], lang, currency) if h["output"] is not None
+                                              else t("overview.not_reported", lang)),
+        t("overview.headline.local_flow_value", lang): (fmt.money(h["local_flow_value"], lang, currency)
+                                                        if ov.flows_given else not_evaluated),
+        t("overview.headline.local_purchase_share", lang): (fmt.pct(h["local_purchase_share"], 1)
+                                                            if ov.flows_given else not_evaluated),
         t("overview.headline.nodes_with_local_firm", lang): f'{h["nodes_with_local_firm"]} / {h["technology_nodes"]}',
     }
 
@@ -129,22 +154,29 @@ def findings(ov: Overview, lang: str = "en", currency: str = "CNY") -> list[str]
     if h["local_firms"] == 0:
         return [t("overview.finding.no_firms", lang, month=ov.month)]
     zone = largest_zone(ov)
-    if zone is not None:
+    if h["output"] is None:
+        out.append(t("overview.finding.size_no_output", lang, firms=fmt.count(h["local_firms"]), zones=h["zones"]))
+    elif zone is not None:
         name, share = zone
         out.append(t("overview.finding.size", lang, firms=fmt.count(h["local_firms"]), zones=h["zones"],
                      output=fmt.money(h["output"], lang, currency), zone=zone_label(ov, name, lang),
                      share=fmt.pct(share)))
+    n_output = ov.reported.get("output", h["local_firms"]) if ov.reported else h["local_firms"]
+    if 0 < n_output < h["local_firms"]:
+        out.append(t("overview.finding.output_partial", lang, n=fmt.count(n_output), total=fmt.count(h["local_firms"])))
     stage = largest_stage(ov)
     if stage is not None:
         code, firms, share = stage
-        out.append(t("overview.finding.stage", lang, stage=stage_label(code, lang), firms=fmt.count(firms),
-                     share=fmt.pct(share)))
-    if not math.isnan(h["local_purchase_share"]):
+        out.append(t("overview.finding.stage_node" if ov.stage_shared else "overview.finding.stage", lang,
+                     stage=stage_names(ov, [code], lang)[0], firms=fmt.count(firms), share=fmt.pct(share)))
+    if not ov.flows_given:
+        out.append(t("overview.finding.no_flows", lang))
+    elif not math.isnan(h["local_purchase_share"]):
         out.append(t("overview.finding.local_share", lang, months=len(ov.window), month=ov.month,
                      local=fmt.money(h["local_flow_value"], lang, currency),
                      share=fmt.pct(h["local_purchase_share"]),
                      inbound=fmt.money(h["inbound_value"], lang, currency)))
-    growth = year_on_year(ov.flows, ov.month, "local")
+    growth = year_on_year(ov.flows, ov.month, "local") if ov.flows_given else float("nan")
     if not math.isnan(growth):
         key = "overview.finding.yoy_up" if growth >= 0 else "overview.finding.yoy_down"
         out.append(t(key, lang, month=ov.month, pct=fmt.pct(abs(growth), 1)))
@@ -175,6 +207,58 @@ def _land(ov: Overview, lang: str, currency: str) -> str | None:
     return t("overview.finding.land" if len(best) == 1 else "overview.finding.land_tie", lang,
              total=fmt.land_output(total, lang, currency), zone=sep.join(zone_label(ov, z, lang) for z in best),
              value=shown[best[0]])
+
+
+#: The size columns of the zones table, with the label each is named by in a sentence.
+_SIZE_LABELS = {"employees": "common.employees", "output": "common.output", "area": "overview.col.area",
+                "patents": "common.patents"}
+
+
+def zones_notes(ov: Overview, lang: str = "en") -> list[str]:
+    """Sentences under the zones table: the size columns no active local firm reports (left
+    out of the table, :data:`ecolib.presentation.tables.overview.ZONES` via ``zones_table``)
+    and, for a column only some firms report, how many do (the totals cover only those).
+    Nothing when every firm reports every size.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+    >>> zones_notes(ov, "en")
+    []
+    >>> ov.reported = {"output": 3, "employees": 0, "area": 0, "patents": 2}
+    >>> for line in zones_notes(ov, "en"):
+    ...     print(line)
+    Not reported by any firm, so left out of the table: Employees, Land (m²).
+    Patents: reported by 2 of 3 firms; the figures cover only those firms.
+    """
+    total = ov.headline["local_firms"]
+    if not ov.reported or not total:
+        return []
+    missing = [t(_SIZE_LABELS[c], lang) for c in _SIZE_LABELS if ov.reported.get(c, total) == 0]
+    out = [t("overview.finding.columns_missing", lang, columns=t("overview.name_sep", lang).join(missing))] if missing else []
+    for c, label in _SIZE_LABELS.items():
+        n = ov.reported.get(c, total)
+        if 0 < n < total:
+            out.append(t("overview.finding.column_partial", lang, column=t(label, lang), n=fmt.count(n),
+                         total=fmt.count(total)))
+    return out
+
+
+def top_values(ov: Overview, currency: str = "CNY", lang: str = "en") -> dict[str, object]:
+    """The values the largest-firms section's intro names: ``basis``, what the firms are ranked
+    by (annual output; employees, saying so, where no firm reports output).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> top_values(overview(tiny().tables, "2026-03", window=3, history=3), "CNY", "en")
+    {'currency': 'CNY', 'basis': 'annual output (CNY)'}
+    """
+    by = ov.top_by or "output"
+    return {"currency": currency, "basis": t(f"overview.top_basis.{by}", lang, currency=currency)}
 
 
 def flows_values(ov: Overview, currency: str = "CNY") -> dict[str, object]:

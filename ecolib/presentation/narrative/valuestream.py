@@ -131,6 +131,9 @@ def headline_cards(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> 
     """
     h = vs.headline
     n_broken = h["broken_link_count"]
+    if not vs.flows_given:                     # no transactions given: trade figures not evaluated, never 0
+        return {t(f"valuestream.headline.{k}", lang): t("valuestream.not_evaluated", lang)
+                for k in ("local_value", "local_sourcing", "leakage", "isolated", "broken")}
     return {
         t("valuestream.headline.local_value", lang): fmt.money(h["local_value"], lang, currency),
         t("valuestream.headline.local_sourcing", lang): fmt.pct(vs.totals["local_sourcing"], 1),
@@ -154,6 +157,8 @@ def headline(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[s
     money = _money(lang, currency)
     h, out = vs.headline, []
     key = "valuestream.finding.headline"
+    if not vs.flows_given:
+        return [t(f"{key}.no_data", lang)]
     if vs.totals["local_value"] + vs.totals["inbound"] + vs.totals["outbound"] <= 0:
         return [t(f"{key}.no_flows", lang, first=vs.window[0], last=vs.window[-1])]
     out.append(t(f"{key}.volume", lang, first=vs.window[0], last=vs.window[-1], local=money(h["local_value"]),
@@ -240,11 +245,20 @@ def isolated(vs: ValueStream, lang: str = "en", currency: str = "CNY", *, table_
     if iso.empty:
         return [t(f"{key}.none", lang)]
     top = iso.head(5)
-    items = nsep.join(t("valuestream.item.firm", lang, firm=firm_name(r, lang),
-                        segment=_seg(r, lang), output=money(r["output"]))
-                      for _, r in top.iterrows())
-    out.append(t(f"{key}.count", lang, n=len(iso), total=h["active_local_firms"],
-                 pct=fmt.pct(h["isolated_share"] or 0.0, 1), output=money(iso["output"].sum()), items=items))
+    pct = fmt.pct(h["isolated_share"] or 0.0, 1)
+    if vs.output_reported == 0:                # output not reported: no sizes, no "largest"
+        items = nsep.join(t("valuestream.item.firm_no_output", lang, firm=firm_name(r, lang), segment=_seg(r, lang))
+                          for _, r in top.iterrows())
+        out.append(t(f"{key}.count_no_output", lang, n=len(iso), total=h["active_local_firms"], pct=pct, items=items))
+    else:
+        items = nsep.join(t("valuestream.item.firm", lang, firm=firm_name(r, lang),
+                            segment=_seg(r, lang), output=money(r["output"]))
+                          for _, r in top.iterrows())
+        out.append(t(f"{key}.count", lang, n=len(iso), total=h["active_local_firms"],
+                     pct=pct, output=money(iso["output"].sum()), items=items))
+        given = int(iso["output_given"].sum()) if "output_given" in iso else len(iso)
+        if given < len(iso):
+            out.append(t(f"{key}.output_partial", lang, n=fmt.count(given)))
     by_seg = iso.groupby("segment_id").size().sort_values(ascending=False)
     if len(by_seg) and by_seg.iloc[0] >= 2:
         tied = by_seg.index[by_seg == by_seg.iloc[0]]
@@ -399,7 +413,8 @@ def io(vs: ValueStream, lang: str = "en", currency: str = "CNY") -> list[str]:
 
 def national(nat: NationalSectors, lang: str = "en") -> list[str]:
     """Findings of the national section: the key national sectors behind the park's chain
-    (with their linkages) and the quadrant of the others.
+    (with their linkages), the quadrant of the others, the segments the park's own mapping
+    placed, and the segments no rule matched (unmapped, with what would map them).
 
     Parameters
     ----------
@@ -411,7 +426,7 @@ def national(nat: NationalSectors, lang: str = "en") -> list[str]:
     Returns
     -------
     list of str
-        Empty when no segment maps to a national sector.
+        Empty when no segment maps to a national sector and none is unmapped.
 
     Examples
     --------
@@ -423,22 +438,37 @@ def national(nat: NationalSectors, lang: str = "en") -> list[str]:
     Nationally, these sectors behind the park's chain are key sectors: Manufacture of chemical products (backward linkage 1.12, forward linkage 2.58), behind Materials; Manufacture of electrical machinery and equipment (backward linkage 1.24, forward linkage 1.06), behind Cells and packs.
     """
     mapped = nat.mapped
-    if mapped is None or mapped.empty:
-        return []
+    out = []
     lsep = t("valuestream.list_sep", lang)
     key = "valuestream.finding.national"
-    mapped = mapped.assign(_segments=segment_lists(mapped, lang))
-    col = "_segments"
     sector = "name_zh" if lang == "zh" else "name_en"
-    out = []
-    keys = mapped[mapped["quadrant"] == "key"]
-    if len(keys):
-        items = lsep.join(t("valuestream.item.sector", lang, sector=r[sector], segments=r[col],
-                            bl=fmt.number(r["BL"], 2), fl=fmt.number(r["FL"], 2)) for _, r in keys.iterrows())
-        out.append(t(f"{key}.key", lang, items=items))
-    weak = mapped[mapped["quadrant"] != "key"]
-    if len(weak):
-        out.append(t(f"{key}.other", lang, items=lsep.join(
-            t("valuestream.item.sector_other", lang, sector=r[sector], segments=r[col],
-              quadrant=t(f"valuestream.quadrant.{r['quadrant']}", lang)) for _, r in weak.iterrows())))
+    if mapped is not None and not mapped.empty:
+        mapped = mapped.assign(_segments=segment_lists(mapped, lang))
+        col = "_segments"
+        keys = mapped[mapped["quadrant"] == "key"]
+        if len(keys):
+            items = lsep.join(t("valuestream.item.sector", lang, sector=r[sector], segments=r[col],
+                                bl=fmt.number(r["BL"], 2), fl=fmt.number(r["FL"], 2)) for _, r in keys.iterrows())
+            out.append(t(f"{key}.key", lang, items=items))
+        weak = mapped[mapped["quadrant"] != "key"]
+        if len(weak):
+            out.append(t(f"{key}.other", lang, items=lsep.join(
+                t("valuestream.item.sector_other", lang, sector=r[sector], segments=r[col],
+                  quadrant=t(f"valuestream.quadrant.{r['quadrant']}", lang)) for _, r in weak.iterrows())))
+    segs = nat.segments
+    if segs is None or segs.empty:
+        return out
+    names = {code: (r["name_zh"] if lang == "zh" else r["name_en"]) for code, r in nat.linkages.iterrows()}
+    own = segs[segs["source"] == "workspace"]
+    if len(own):
+        items = [t("valuestream.item.national_own", lang, segment=display_name(r["name"], r["name_zh"], lang),
+                   sectors=lsep.join(str(names.get(c, c)) for c in r["sectors"]))
+                 for _, r in own.iterrows()]
+        out.append(t(f"{key}.own" + ("_one" if len(own) == 1 else ""), lang, n=len(own),
+                     items=fmt.capped(items, lang, kind="segment", most=5)))
+    unmapped = segs[segs["source"] == "unmapped"]
+    if len(unmapped):
+        items = [display_name(r["name"], r["name_zh"], lang) for _, r in unmapped.iterrows()]
+        out.append(t(f"{key}.unmapped" + ("_one" if len(unmapped) == 1 else ""), lang, n=len(unmapped),
+                     items=fmt.capped(items, lang, kind="segment", most=8)))
     return out

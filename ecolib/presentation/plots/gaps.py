@@ -125,6 +125,8 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
     fig = go.Figure()
     w = priority.attrs.get("weights", G.DEFAULT_WEIGHTS)
     for k in G.COMPONENTS:
+        if k in (priority.attrs.get("not_evaluated") or {}):
+            continue                                  # not evaluated: no bar, no legend entry
         fig.add_trace(go.Bar(
             y=labels, x=p[f"part_{k}"], orientation="h", marker_color=COMPONENT_COLOURS[k],
             name=f"{t(f'gaps.component.{k}', lang)} ({fmt.pct(w.get(k, 0), 0)})",

@@ -531,20 +531,40 @@ def proximity_figure(gm: GeneMap, lang: str = "en", *, top: int = 20) -> go.Figu
 # ------------------------------------------------------------------------------ feasibility
 
 
-def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",)) -> go.Figure:
+#: Bars of the feasibility chart at most (the most important nodes; the tables list them all).
+FEASIBILITY_BARS = 40
+#: Segments missing as a whole that get a colour and a legend entry of their own; beyond it they
+#: share one ("in a segment missing as a whole"), so the legend stays one line above the bars.
+SEGMENT_GROUPS = 4
+
+
+def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",), top: int = FEASIBILITY_BARS) -> go.Figure:
     """Fit with the park (feasibility: density given the park's present nodes, a score 0–1) of
     the gap nodes with ``statuses`` (default: the missing ones) as horizontal bars, the nodes of
     each segment missing as a whole together (one colour and legend entry per such segment),
     then the others; most feasible on top within each group; core nodes marked ★. A node the
-    data relate to nothing gets no bar and reads "no evidence"."""
+    data relate to nothing gets no bar and reads "no evidence". More than ``top`` nodes: the
+    ``top`` most important (core first, then importance), the title says so."""
     feas = gm.feasibility[gm.feasibility["status"].isin(list(statuses))]
     nodes = gm.coverage.nodes.set_index("node_id")
+    total = len(feas)
+    if total > int(top):
+        key = nodes.reindex(feas["node_id"])
+        feas = (feas.assign(_c=key["core"].to_numpy(bool), _w=key["weight"].to_numpy(np.float64))
+                .sort_values(["_c", "_w", "node_id"], ascending=[False, False, True]).head(int(top))
+                .drop(columns=["_c", "_w"]))
     names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
     tree = gm.coverage.tree
     seg_names = display_names(tree, lang).set_axis(tree["node_id"])
     whole = list(gm.coverage.headline.get("missing_segments", []))
     seg = nodes["segment_id"].reindex(feas["node_id"]).to_numpy(object)
-    group = np.array([whole.index(s) if s in whole else len(whole) for s in seg])
+    whole = [s for s in whole if s in set(seg)]
+    merged = len(whole) > SEGMENT_GROUPS                  # many whole segments: one group for all
+    if merged:
+        group = np.array([0 if s in set(whole) else 1 for s in seg])
+        whole = [None]
+    else:
+        group = np.array([whole.index(s) if s in whole else len(whole) for s in seg])
     feas = feas.assign(_g=group, _ne=feas["no_evidence"].astype(bool))
     feas = feas.sort_values(["_g", "_ne", "feasibility", "node_id"], ascending=[False, False, True, False])
     shades = ["#c0392b", "#922b21", "#e74c3c", "#641e16"]
@@ -553,15 +573,18 @@ def feasibility_chart(gm: GeneMap, lang: str = "en", *, statuses=("missing",)) -
         d = feas[feas["_g"] == g]
         labels = distinct_labels([plot_text(node_label(names.get(n, n), bool(nodes.at[n, "core"]), lang))
                                   for n in d["node_id"]])
-        name = (t("genemap.feasibility_in_segment", lang, segment=seg_names.get(whole[g], whole[g])) if g < len(whole)
-                else t("genemap.feasibility_alone", lang))
+        name = (t("genemap.feasibility_in_segments", lang) if merged and g < len(whole)
+                else t("genemap.feasibility_in_segment", lang, segment=seg_names.get(whole[g], whole[g]))
+                if g < len(whole) else t("genemap.feasibility_alone", lang))
         colour = shades[g % len(shades)] if g < len(whole) else "#e59866"
         fig.add_trace(go.Bar(
             y=labels, x=np.where(d["_ne"], 0.0, d["feasibility"]), orientation="h",
             text=[fit_text(v, ne, lang) for v, ne in zip(d["feasibility"], d["_ne"])], textposition="outside",
             cliponaxis=False, marker_color=colour, name=plot_text(name),
             hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(title=t("genemap.feasibility_title", lang), height=max(300, 190 + 34 * len(feas)),
+    title = t("genemap.feasibility_title", lang) + (t("genemap.feasibility_top", lang, n=len(feas), total=total)
+                                                    if total > len(feas) else "")
+    fig.update_layout(title=title, height=max(300, 190 + 34 * len(feas)),
                       xaxis=dict(range=[0, 1.12], tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".2f",
                                  title=t("genemap.feasibility_axis", lang)),
                       yaxis=dict(automargin=True), barmode="overlay", showlegend=True,

@@ -13,7 +13,7 @@ from ecolib.analyses.overview import Overview
 from ecolib.presentation import fmt
 from ecolib.presentation.escape import plot_text
 from ecolib.presentation.i18n import display_name, display_names, t
-from ecolib.presentation.narrative.overview import stage_label
+from ecolib.presentation.narrative.overview import stage_label, stage_names
 from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, money_axis, month_labels
 
 
@@ -116,7 +116,8 @@ def zone_labels(zones, ov: Overview, lang: str = "en") -> list[str]:
     return [display_name(z, ov.zone_zh.get(z) if len(ov.zone_zh) else None, lang) for z in zones]
 
 
-def stage_zone_bar(stage_zone: pd.DataFrame, lang: str = "en", *, names: list[str] | None = None) -> go.Figure:
+def stage_zone_bar(stage_zone: pd.DataFrame, lang: str = "en", *, names: list[str] | None = None,
+                   stages: list[str] | None = None) -> go.Figure:
     """Stacked bars: active local firms per stage, one colour per zone.
 
     Parameters
@@ -129,16 +130,19 @@ def stage_zone_bar(stage_zone: pd.DataFrame, lang: str = "en", *, names: list[st
     names : list of str, optional
         The zones' names to show (:func:`zone_labels`), in the order of the columns; default
         the zone ids.
+    stages : list of str, optional
+        The stages' names to show, in the order of the rows
+        (:func:`ecolib.presentation.narrative.overview.stage_names`); default the stage codes' names.
 
     Returns
     -------
     plotly.graph_objects.Figure
     """
-    labels = [stage_label(s, lang) for s in stage_zone.index]
+    labels = [stage_label(s, lang) for s in stage_zone.index] if stages is None else list(stages)
     names = list(stage_zone.columns) if names is None else names
     fig = go.Figure()
     for i, (zone, name) in enumerate(zip(stage_zone.columns, names)):
-        fig.add_bar(x=labels, y=stage_zone[zone].to_numpy(), name=plot_text(name),
+        fig.add_bar(x=[plot_text(x) for x in labels], y=stage_zone[zone].to_numpy(), name=plot_text(name),
                     marker_color=PALETTE[i % len(PALETTE)],
                     hovertemplate="%{x}<br>" + plot_text(name) + ": %{y}<extra></extra>")
     fig.update_layout(barmode="stack", title=t("overview.firms_chart_title", lang),
@@ -215,7 +219,8 @@ def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY"
              + plot_text(fmt.money(o, lang, currency)) for n, f, o in zip(name, data["firms"], data["output"])]
     text_colour = np.where(data["firms"].to_numpy() > 0, "white", "#37474f")
     top = parents.eq("").to_numpy()                      # a stage's tile is headed by the stage's short name
-    heads = [stage_label(st, lang) if is_top and isinstance(st, str) and st else n
+    shared = data.loc[top, "stage"].dropna().duplicated().any()   # several stage nodes per category: own names
+    heads = [stage_label(st, lang) if is_top and isinstance(st, str) and st and not shared else n
              for n, st, is_top in zip(name, data["stage"], top)]
     labels = [_tile_label(n, lang, leaf) for n, leaf in zip(heads, data["is_leaf"])]
     fig = go.Figure(go.Treemap(
@@ -257,5 +262,6 @@ def overview_figures(ov: Overview, lang: str = "en", *, currency: str = "CNY") -
     >>> [f.layout.title.text for f in figs]
     ['按阶段与片区划分的在园本地企业', '按方向划分的月度交易额', '产业链树：本地企业覆盖情况']
     """
-    return [stage_zone_bar(ov.stage_zone, lang, names=zone_labels(ov.stage_zone.columns, ov, lang)),
+    return [stage_zone_bar(ov.stage_zone, lang, names=zone_labels(ov.stage_zone.columns, ov, lang),
+                           stages=stage_names(ov, ov.stage_zone.index, lang)),
             flow_lines(ov.flows, ov.window, lang, currency=currency), chain_treemap(ov.tree, lang, currency=currency)]

@@ -141,7 +141,7 @@ def _matches_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
 
 MATCHES = Table("gaps.matches", rows=_matches_rows, columns={
     "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "candidate": "gaps.col.candidate",
-    "region_label": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "share"),
+    "region_label": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "num2"),
     "match": ("gaps.col.match", "num2"), "also": "gaps.col.also"})
 
 
@@ -150,6 +150,8 @@ MATCHES = Table("gaps.matches", rows=_matches_rows, columns={
 
 def _single_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
     s, nodes = ga.single_nodes, node_names(ga, lang)
+    if "trade" in ga.not_evaluated:           # no flows: local buyers and sales unknown, not 0
+        s = s.assign(local_buyers=float("nan"), local_sales=float("nan"))
     return s.assign(node=_names(s, "name", lang), segment=s["segment_id"].map(nodes).fillna("–"),
                     core_label=[t("genemap.yes" if c else "genemap.no", lang) for c in s["core"]],
                     firm=_names(s, "firm_name", lang))

@@ -32,8 +32,9 @@ import pandas as pd
 from ecolib.analyses.genemap import (Coverage, GeneMap, branch_gaps, gap_nodes, missing_segments, node_firms,
                                      stage_counts)
 from ecolib.presentation.i18n import display_names, t
-from ecolib.presentation.narrative.genemap import (firm_caps, firm_names, fit_range, fit_text, list_text, node_label,
-                                                   stage_label)
+from ecolib.presentation.narrative.genemap import (evidence_text, firm_caps, firm_names, fit_range, fit_text, list_text,
+                                                   node_label,
+                                                   stage_names)
 from ecolib.presentation.tables import Table
 
 __all__ = ["STAGES", "MISSING_SEGMENTS", "MISSING", "SINGLE", "THIN", "BRANCH", "gap_view", "segment_view"]
@@ -55,6 +56,11 @@ def _lists(labels: pd.DataFrame, node_ids: pd.Series, lang: str, limit: int | No
     n = 10 ** 9 if limit is None else limit
     joined = labels.groupby("node_id")["label"].agg(lambda s: list_text(list(s), lang, n, kind="firm"))
     return _dash(node_ids.map(joined))
+
+
+def _col(rows: pd.DataFrame, name: str, default) -> list:
+    """A column of ``rows`` as a list, ``default`` in every row when it is absent."""
+    return rows[name].tolist() if name in rows else [default] * len(rows)
 
 
 def gap_view(gm: GeneMap, rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -79,7 +85,8 @@ def gap_view(gm: GeneMap, rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         :data:`SHOWN` names then "and N more"; '–' for none), others (below and exited in one
         list, the page's cell), firms_all, below_all, exited_all (every name), candidates (0
         for none), feasibility (0–1; NaN where the node is related to nothing), fit (the
-        score as text, "no evidence" where there is none), no_evidence (bool),
+        score as text, "no evidence" where there is none), evidence (the related nodes the park
+        has and how they relate, :func:`~ecolib.presentation.narrative.genemap.evidence_text`), no_evidence (bool),
         no_evidence_label ("yes" or "no" in ``lang``), related, related_all
         (names of the closest present nodes, three at most, and all of them), status_label
         (the status in ``lang``).
@@ -126,6 +133,7 @@ def gap_view(gm: GeneMap, rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "fit": [fit_text(f, ne, lang) for f, ne in zip(feas, no_ev)],
         "no_evidence": no_ev,
         "no_evidence_label": np.where(no_ev, yes, t("genemap.no", lang)).astype(object),
+        "evidence": [evidence_text(n, k, lang) for n, k in zip(_col(rows, "related_present", 0), _col(rows, "evidence", "none"))],
         "related": _dash(pd.Series([list_text(r, lang, 3, kind="node") for r in rel_names], dtype=object)),
         "related_all": _dash(pd.Series([list_text(r, lang, len(r)) for r in rel_names], dtype=object)),
         "status_label": [t(f"genemap.status.{s}", lang) for s in rows["status"]],
@@ -170,7 +178,7 @@ def segment_view(gm: GeneMap, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame({
         "segment_id": seg["segment_id"].to_numpy(object),
         "segment": seg["segment_id"].map(seg_names).to_numpy(object),
-        "stage": [stage_label(s, lang) if isinstance(s, str) else "–" for s in seg["stage"]],
+        "stage": seg["segment_id"].map(stage_names(gm, lang)).fillna("–").to_numpy(object),
         "nodes": [list_text(x, lang, 6, kind="node") for x in labels],
         "nodes_all": [list_text(x, lang, len(x)) for x in labels],
         "n_nodes": [len(x) for x in labels],
@@ -200,11 +208,21 @@ def _branch_rows(source: tuple[GeneMap, str | None], lang: str, currency: str) -
     return gap_view(gm, branch_gaps(gm, root), lang)
 
 
+def _output_reported(gm: GeneMap) -> bool:
+    """True when at least one local firm of the firms table reports its output."""
+    f = gm.firms
+    if "output" not in f:
+        return False
+    local = f["local"].fillna(False).astype(bool) if "local" in f else pd.Series(True, index=f.index)
+    return bool(pd.to_numeric(f.loc[local, "output"], errors="coerce").notna().any())
+
+
 def _stage_rows(source: GeneMap | Coverage, lang: str, currency: str) -> pd.DataFrame:
     rows = stage_counts(source)
-    names = display_names(rows, lang)
-    label = [stage_label(s, lang) if not pd.isna(s) else n for s, n in zip(rows["stage"], names)]  # a few stages
-    return rows.assign(name=pd.Series(label, index=rows.index, dtype=object))
+    label = rows["node_id"].map(stage_names(source, lang))
+    if isinstance(source, GeneMap) and "output_main" in rows and not _output_reported(source):
+        rows = rows.assign(output_main=np.nan)           # no firm reports output: unknown, not 0
+    return rows.assign(name=pd.Series(label.to_numpy(object), index=rows.index, dtype=object))
 
 
 #: The details every gap table writes to tables.xlsx (after its own first columns).
@@ -212,13 +230,14 @@ _DETAILS = {"node": "genemap.col.node", "segment": "common.segment", "core": "ge
             "weight": ("genemap.col.weight", "num1"), "firms_all": "genemap.col.firms",
             "below_all": "genemap.col.below", "exited_all": "genemap.col.exited",
             "candidates": ("genemap.col.candidates", "count"), "feasibility": ("genemap.col.feasibility", "num2"),
-            "no_evidence_label": "genemap.col.no_evidence", "related_all": "genemap.col.related"}
+            "no_evidence_label": "genemap.col.no_evidence", "evidence": "genemap.col.evidence",
+            "related_all": "genemap.col.related"}
 
 #: Coverage by stage: technology nodes by status, core gaps, coverage rate, firms and output by
 #: main activity (each firm once, as on the overview; the firms able to serve a stage's nodes,
 #: which count a firm in every stage it works in, are left out: two firm counts side by side read
 #: as a contradiction).
-STAGES = Table("genemap.stages", rows=_stage_rows, columns={
+STAGES = Table("genemap.stages", rows=_stage_rows, max_rows=30, columns={
     "name": "common.stage", "leaves": ("genemap.col.nodes", "count"), "covered": ("genemap.status.covered", "count"),
     "thin": ("genemap.status.thin", "count"), "single": ("genemap.status.single", "count"),
     "missing": ("genemap.status.missing", "count"), "core_gaps": ("genemap.col.core_gaps", "count"),
@@ -226,7 +245,7 @@ STAGES = Table("genemap.stages", rows=_stage_rows, columns={
     "output_main": ("common.output", "money")})
 
 #: The segments missing as a whole, one row each with its nodes, the most important first.
-MISSING_SEGMENTS = Table("genemap.missing_segments", rows=_segment_rows, columns={
+MISSING_SEGMENTS = Table("genemap.missing_segments", rows=_segment_rows, max_rows=10, columns={
     "segment": "genemap.col.missing_segment", "nodes": "genemap.col.segment_nodes",
     "weight": ("genemap.col.weight_sum", "num1"), "candidates": ("genemap.col.candidates", "count"),
     "fit": "genemap.col.feasibility", "related": "genemap.col.related_segments"},
@@ -240,22 +259,23 @@ MISSING_SEGMENTS = Table("genemap.missing_segments", rows=_segment_rows, columns
 
 #: The missing technology nodes outside the segments missing as a whole, core first, then by
 #: importance.
-MISSING = Table("genemap.missing", rows=_status_rows("missing", whole_segments=False), columns={
+MISSING = Table("genemap.missing", rows=_status_rows("missing", whole_segments=False), max_rows=25, columns={
     "node_label": "genemap.col.node_core", "segment": "common.segment", "weight": ("genemap.col.weight", "num1"),
     "exited": "genemap.col.exited", "candidates": ("genemap.col.candidates", "count"),
-    "fit": "genemap.col.feasibility", "related": "genemap.col.related"}, export_columns=_DETAILS)
+    "fit": "genemap.col.feasibility", "evidence": "genemap.col.evidence", "related": "genemap.col.related"},
+    export_columns=_DETAILS)
 
 #: The nodes one local firm carries, most fragile first.
-SINGLE = Table("genemap.single", rows=_status_rows("single"), columns={
+SINGLE = Table("genemap.single", rows=_status_rows("single"), max_rows=25, columns={
     "node_label": "genemap.col.node_core", "segment": "common.segment", "firms": "genemap.col.the_firm",
     "others": "genemap.col.others", "candidates": ("genemap.col.candidates", "count"),
-    "fit": "genemap.col.feasibility"}, export_columns=_DETAILS)
+    "fit": "genemap.col.feasibility", "evidence": "genemap.col.evidence"}, export_columns=_DETAILS)
 
 #: The nodes two local firms carry.
-THIN = Table("genemap.thin", rows=_status_rows("thin"), columns={
+THIN = Table("genemap.thin", rows=_status_rows("thin"), max_rows=25, columns={
     "node_label": "genemap.col.node_core", "segment": "common.segment", "firms": "genemap.col.the_two",
     "others": "genemap.col.others", "candidates": ("genemap.col.candidates", "count"),
-    "fit": "genemap.col.feasibility"}, export_columns=_DETAILS)
+    "fit": "genemap.col.feasibility", "evidence": "genemap.col.evidence"}, export_columns=_DETAILS)
 
 #: The explorer's gap nodes of one branch (source ``(gm, root)``), worst status first.
 BRANCH = Table("genemap.branch", rows=_branch_rows, max_rows=200, columns={

@@ -27,7 +27,8 @@ from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.narrative.niche import group_names, listing, node_names, zone_name, zone_names
 from ecolib.presentation.tables import Table
 
-__all__ = ["PORTFOLIO", "PAIRS", "ADVICE", "EMBEDDING", "ENTRIES"]
+__all__ = ["PORTFOLIO", "PORTFOLIO_EMPLOYEES", "PORTFOLIO_FIRMS", "portfolio", "PAIRS", "ADVICE", "EMBEDDING",
+           "ENTRIES", "ENTRIES_NO_OUTPUT", "entries"]
 
 
 def _portfolio_rows(n: Niche, lang: str = "en", currency: str = "CNY", *, top: int = 3) -> pd.DataFrame:
@@ -136,15 +137,41 @@ def _entry_rows(en: Entries, lang: str = "en", currency: str = "CNY") -> pd.Data
 PORTFOLIO = Table("niche.portfolio", rows=_portfolio_rows, columns={
     "zone": "common.zone", "firms": ("common.firms", "count"), "output": ("common.output", "money"),
     "groups": ("niche.col.groups", "count"), "breadth": ("niche.col.breadth", "num2"),
-    "breadth_std": ("niche.col.breadth_std", "num3"), "largest": "niche.col.largest"})
+    "breadth_std": ("niche.col.breadth_std", "num3"), "largest": "niche.col.largest"}, max_rows=20)
+
+#: The zones' portfolios weighed by employees (output not reported; source: Niche).
+PORTFOLIO_EMPLOYEES = Table("niche.portfolio", rows=_portfolio_rows, columns={
+    "zone": "common.zone", "firms": ("common.firms", "count"), "output": ("common.employees", "count"),
+    "groups": ("niche.col.groups", "count"), "breadth": ("niche.col.breadth", "num2"),
+    "breadth_std": ("niche.col.breadth_std", "num3"), "largest": "niche.col.largest_weight"}, max_rows=20)
+
+#: The zones' portfolios weighed by firm counts (neither output nor employees reported; source: Niche).
+PORTFOLIO_FIRMS = Table("niche.portfolio", rows=_portfolio_rows, columns={
+    "zone": "common.zone", "firms": ("common.firms", "count"),
+    "groups": ("niche.col.groups", "count"), "breadth": ("niche.col.breadth", "num2"),
+    "breadth_std": ("niche.col.breadth_std", "num3"), "largest": "niche.col.largest_weight"}, max_rows=20)
+
+
+def portfolio(n: Niche) -> Table:
+    """The portfolio table for what ``n`` is weighed by (:attr:`~ecolib.analyses.niche.Niche.weight`):
+    with the output column (money) only when output was used.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> portfolio(nc.niche(tiny().tables, "2026-03")) is PORTFOLIO
+    True
+    """
+    return {"employees": PORTFOLIO_EMPLOYEES, "firms": PORTFOLIO_FIRMS}.get(n.weight, PORTFOLIO)
 
 #: Every pair of zones with its overlap and verdict (source: Niche).
-PAIRS = Table("niche.pairs", rows=_pair_rows, columns={
+PAIRS = Table("niche.pairs", rows=_pair_rows, max_rows=15, columns={
     "pair": "niche.col.pair", "overlap": ("niche.col.overlap", "num3"), "verdict": "niche.col.verdict",
     "shared": "niche.col.shared"})
 
 #: What each zone of a flagged pair should build on (source: Niche).
-ADVICE = Table("niche.advice", rows=_advice_rows, columns={
+ADVICE = Table("niche.advice", rows=_advice_rows, max_rows=12, columns={
     "pair": "niche.col.pair", "zone": "common.zone", "build_on": "niche.col.build_on"})
 
 #: One firm's ten best entry points (source: :class:`~ecolib.analyses.niche.Embedding`).
@@ -159,3 +186,27 @@ ENTRIES = Table("niche.entries", rows=_entry_rows, columns={
     "firm": "common.firm", "zone": "common.zone", "output": ("common.output", "money"),
     "own": "niche.col.own_nodes", "entry": "niche.col.best_entry", "density": ("niche.col.density", "share"),
     "score": ("niche.col.score", "num3")})
+
+#: The same without the output column, for a park whose firms report no output (source: Entries).
+ENTRIES_NO_OUTPUT = Table("niche.entries", rows=_entry_rows, columns={
+    "firm": "common.firm", "zone": "common.zone",
+    "own": "niche.col.own_nodes", "entry": "niche.col.best_entry", "density": ("niche.col.density", "share"),
+    "score": ("niche.col.score", "num3")})
+
+
+def entries(en: Entries) -> Table:
+    """:data:`ENTRIES`, or :data:`ENTRIES_NO_OUTPUT` when none of its firms reports output
+    (a column of "–" says nothing).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> from ecolib.analyses import genemap
+    >>> ws = tiny()
+    >>> en = nc.small_firm_entries(ws.tables, "2026-03", genemap.gene_map(ws.tables, "2026-03"))
+    >>> entries(en) is ENTRIES
+    True
+    """
+    out = en.table["output"] if "output" in en.table else None
+    return ENTRIES if out is not None and out.notna().any() else ENTRIES_NO_OUTPUT

@@ -21,16 +21,17 @@ Examples
 """
 from __future__ import annotations
 
+import dataclasses
 
 import pandas as pd
 
 from ecolib.analyses.overview import Overview
 from ecolib.presentation import fmt
-from ecolib.presentation.i18n import display_names, t
+from ecolib.presentation.i18n import display_name, display_names, t
 from ecolib.presentation.narrative.overview import stage_label
 from ecolib.presentation.tables import Table
 
-__all__ = ["ZONES", "TOP_FIRMS"]
+__all__ = ["ZONES", "TOP_FIRMS", "zones_table", "top_firms_table"]
 
 
 def _zone_rows(ov: Overview, lang: str, currency: str) -> pd.DataFrame:
@@ -48,9 +49,14 @@ def _zone_rows(ov: Overview, lang: str, currency: str) -> pd.DataFrame:
 def _top_firm_rows(ov: Overview, lang: str, currency: str) -> pd.DataFrame:
     """The largest firms with firm, stage and segment names in ``lang``."""
     top = ov.top_firms
+    if ov.stage_shared and "stage_name" in top:          # several stage nodes per category: the node's name
+        stage = [display_name(n, z, lang) if isinstance(n, str) else stage_label(s, lang)
+                 for n, z, s in zip(top["stage_name"], top["stage_name_zh"], top["stage"])]
+    else:
+        stage = top["stage"].map(lambda s: stage_label(s, lang)).tolist()
     return top.assign(name=display_names(top, lang),
                       zone=display_names(top, lang, base="zone") if "zone_zh" in top else top["zone"],
-                      stage=top["stage"].map(lambda s: stage_label(s, lang)),
+                      stage=stage,
                       segment=display_names(top, lang, base="segment").where(top["segment_id"].notna(), None))
 
 
@@ -77,3 +83,40 @@ TOP_FIRMS = Table("overview.top_firms", rows=_top_firm_rows, columns={
     "employees": ("common.employees", "count"),
     "patents": ("common.patents", "count"),
 })
+
+
+#: The size columns each table shows only where some active local firm reports the quantity.
+_SIZE_KEYS = {"employees": "employees", "output": "output", "area_shown": "area", "patents": "patents",
+              "land_output": ("output", "area"), "patents_per_firm": "patents"}
+
+
+def _given(ov: Overview, spec: Table) -> Table:
+    """``spec`` without the columns of a size no active local firm reports (unknown, not 0)."""
+    if not ov.reported:
+        return spec
+    def shown(key: str) -> bool:
+        needs = _SIZE_KEYS.get(key)
+        needs = (needs,) if isinstance(needs, str) else (needs or ())
+        return all(ov.reported.get(c, 1) > 0 for c in needs)
+    return dataclasses.replace(spec, columns=tuple(c for c in spec.columns if shown(c.key)))
+
+
+def zones_table(ov: Overview) -> Table:
+    """:data:`ZONES` for ``ov``: without the columns of a size no firm reports
+    (:func:`ecolib.presentation.narrative.overview.zones_notes` names them).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.overview import overview
+    >>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+    >>> ov.reported = {"output": 3, "employees": 3, "area": 0, "patents": 3}
+    >>> [c.key for c in zones_table(ov).columns]
+    ['zone', 'firms', 'anchors', 'employees', 'output', 'patents', 'patents_per_firm']
+    """
+    return _given(ov, ZONES)
+
+
+def top_firms_table(ov: Overview) -> Table:
+    """:data:`TOP_FIRMS` for ``ov``: without the columns of a size no firm reports."""
+    return _given(ov, TOP_FIRMS)

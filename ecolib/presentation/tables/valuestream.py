@@ -22,14 +22,16 @@ Examples
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
-from ecolib.analyses.valuestream import NationalSectors
+from ecolib.analyses.valuestream import NationalSectors, ValueStream
 from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.narrative.valuestream import group_names, segment_lists
 from ecolib.presentation.tables import Table
 
-__all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL"]
+__all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL", "isolated_table"]
 
 
 def _quadrant_labels(quadrants: pd.Series, lang: str) -> list[str]:
@@ -78,9 +80,11 @@ def _national_rows(nat: NationalSectors, lang: str, currency: str) -> pd.DataFra
     """The national sectors behind the park's chain, with sector and segment names and
     quadrant labels in ``lang``."""
     m = nat.mapped
+    source = m["source"] if "source" in m else pd.Series("rules", index=m.index)
     return m.assign(sector_name=m["name_zh" if lang == "zh" else "name_en"].astype(str),
                     segments=segment_lists(m, lang),
-                    quadrant_label=_quadrant_labels(m["quadrant"], lang))
+                    quadrant_label=_quadrant_labels(m["quadrant"], lang),
+                    source_label=[t(f"valuestream.national_source.{v}", lang) for v in source])
 
 
 #: Local sourcing and leakage by segment (source: ``vs.sourcing``).
@@ -141,7 +145,26 @@ NATIONAL = Table("valuestream.national", rows=_national_rows, columns={
     "sector": "valuestream.col.sector_code",
     "sector_name": "valuestream.col.sector",
     "segments": "valuestream.col.park_segments",
+    "source_label": "valuestream.col.national_source",
     "quadrant_label": "valuestream.col.quadrant",
     "BL": ("valuestream.col.bl", "num3"),
     "FL": ("valuestream.col.fl", "num3"),
     "extraction_share": ("valuestream.col.national_extraction", "share2")})
+
+
+def isolated_table(vs: ValueStream) -> Table:
+    """:data:`ISOLATED` for ``vs``: without the output column where no active local firm reports
+    its output (unknown, not CNY 0).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.valuestream import value_stream
+    >>> vs = value_stream(tiny().tables, "2026-03", window=3)
+    >>> vs.output_reported = 0
+    >>> [c.key for c in isolated_table(vs).columns]
+    ['firm', 'zone', 'segment', 'external_trade']
+    """
+    if vs.output_reported != 0:
+        return ISOLATED
+    return dataclasses.replace(ISOLATED, columns=tuple(c for c in ISOLATED.columns if c.key != "output"))

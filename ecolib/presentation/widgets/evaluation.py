@@ -133,5 +133,6 @@ class RuleExplorer(Explorer):
         redraw(self.figure, plot.rule_trends(result, self.lang, currency=self.currency))
         self.summary.value = "<p>{}</p>".format(html_text(t(
             "evaluation.explore.summary", self.lang, n=len(result.ledger), month=self.month,
-            open=result.headline["alerts_open"])))
+            open=(t("evaluation.card.not_evaluated", self.lang) if result.headline["alerts_open"] is None
+                  else result.headline["alerts_open"]))))
         self.table.value = tables.LEDGER.html(result, self.lang, self.currency) if len(result.ledger) else ""

@@ -15,7 +15,7 @@ from ecolib.presentation import fmt
 from ecolib.analyses import genemap as gmap
 from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.escape import html_text
-from ecolib.presentation.narrative.genemap import stage_label
+from ecolib.presentation.narrative.genemap import stage_names
 from ecolib.presentation.plots import genemap as plot
 from ecolib.presentation.tables import genemap as gm_tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
@@ -34,6 +34,7 @@ class GeneMapExplorer(Explorer):
         self.use_chain_edges = use_chain_edges
         self._cache: dict[float, gmap.GeneMap] = {}
         tree = self._gene_map(min_capability).coverage.tree
+        self._stage_names = stage_names(self._gene_map(min_capability), lang)
         root = tree.loc[tree["parent_id"].isna(), "node_id"]
         self.root = str(root.iloc[0]) if len(root) else None
         self.branch = widgets.Dropdown(options=self._branch_options(tree), value=self.root,
@@ -71,7 +72,7 @@ class GeneMapExplorer(Explorer):
     def _branch_options(self, tree: pd.DataFrame) -> list[tuple[str, str]]:
         rows = tree[tree["level"].isin(["stage", "segment"])]
         names = display_names(rows, self.lang)
-        stages = [stage_label(s, self.lang) for s in rows["stage"]]
+        stages = rows["node_id"].map(self._stage_names).fillna("–").tolist()
         labels = [f"{n}" if lvl == "stage" else f"{st} › {n}"
                   for n, lvl, st in zip(names, rows["level"], stages)]  # a few dozen options
         return [(t("genemap.explore.whole_chain", self.lang), self.root)] + list(zip(labels, rows["node_id"]))

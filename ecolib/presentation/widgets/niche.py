@@ -75,8 +75,9 @@ class NicheExplorer(Explorer):
     def __init__(self, tables: Mapping[str, pd.DataFrame], month: str | None, *, lang: str = "en",
                  currency: str = "CNY", level: str = "segment", threshold: float = nc.DEFAULT_THRESHOLD,
                  firm_id: str | None = None, gm: gmap.GeneMap | None = None, min_capability: float = 0.3,
-                 weights: Mapping | None = None) -> None:
+                 weights: Mapping | None = None, min_firms: int = 1, min_zone_share: float = 0.0) -> None:
         self.tables, self.month, self.lang, self.currency = tables, month, lang, currency
+        self.min_firms, self.min_zone_share = min_firms, min_zone_share   # the page's minimum zone sizes
         self.weights = weights
         self.gm = gm if gm is not None else gmap.gene_map(tables, month, min_capability=min_capability)
         self._cache: dict[str, nc.Niche] = {}
@@ -107,7 +108,8 @@ class NicheExplorer(Explorer):
     # -- state ------------------------------------------------------------------------------
     def _portfolio(self, level: str) -> nc.Niche:
         if level not in self._cache:
-            self._cache[level] = nc.niche(self.tables, self.month, level=level, threshold=nc.DEFAULT_THRESHOLD)
+            self._cache[level] = nc.niche(self.tables, self.month, level=level, threshold=nc.DEFAULT_THRESHOLD,
+                                          min_firms=self.min_firms, min_zone_share=self.min_zone_share)
         return self._cache[level]
 
     @property
