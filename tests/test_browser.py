@@ -58,7 +58,7 @@ HOVER_ALL = """() => {
 #: sit under), ``overlaps`` (text labels of one plotly figure whose boxes intersect; rotated
 #: labels as rotated boxes; hidden labels and the hover layer left out), ``small`` / ``cut``
 #: (chart labels under 9 px, labels cut with "…": for people to look at), ``page`` (the page's
-#: width against the viewport). The same script as the helpers' /tmp/team/check_page.py.
+#: width against the viewport).
 LAYOUT_JS = r"""() => {
   const TOL = 2;                                   // px of slack for rounding
   const heading = (el) => {                        // the section heading (h2, else h1) el sits under
