@@ -116,3 +116,12 @@ def test_glossary_entries_in_both_languages():
     en = catalogue("en")
     assert "niche.glossary.location_quotient.text" in en and "niche.glossary.niche_overlap.text" in en
     assert "evaluation.glossary.tech_substitution_index.text" in en
+
+
+def test_a_change_in_points_is_the_difference_of_the_values_shown():
+    import pandas as pd
+    from ecolib.presentation.tables.evaluation import _change_text
+    row = pd.Series({"previous": 0.1584, "current": 0.16051, "change": 0.00211, "relative": 0.0133, "trend": -1.0})
+    assert _change_text(row, "share", "en", "CNY") == "+0.3 pp (worse)"       # 15.8% → 16.1%, not +0.2
+    same = pd.Series({"previous": 0.0951, "current": 0.0949, "change": -0.0002, "relative": -0.002, "trend": -1.0})
+    assert _change_text(same, "share", "en", "CNY") == "0.0 pp"                # 9.5% → 9.5%: no change shown

@@ -175,8 +175,10 @@ def _change_text(row: pd.Series, unit: str, lang: str, currency: str) -> str:
     shown = np.nan
     if pd.isna(row["change"]):
         change = "–"
-    elif unit == "share":
-        shown = round(100 * row["change"], 1)
+    elif unit == "share":               # the difference of the two values as shown (one decimal each)
+        both = pd.notna(row.get("current")) and pd.notna(row.get("previous"))
+        shown = (round(float(fmt.pct(row["current"], 1)[:-1]) - float(fmt.pct(row["previous"], 1)[:-1]), 1)
+                 if both else round(100 * row["change"], 1))
         change = t("evaluation.pp", lang, n=f"{shown:+.1f}" if shown else "0.0")
     elif pd.notna(row["relative"]):
         shown = round(100 * row["relative"], 1)
