@@ -140,7 +140,7 @@ def _alert_action(model: Any, d: dict, lang: str, currency: str) -> dict:
     row = ev.current.loc[ev.current["id"] == d["alert_id"]].iloc[0]
     level = t(f"brief.level.{d['severity']}", lang)
     return {"what": t("brief.action.alert.what", lang, level=level, metric=name_of(ev.metric(d["metric"]), lang)),
-            "why": alert_message(ev, row, lang, currency, benchmark=benchmark_name(model.settings, lang)),
+            "why": alert_message(ev, row, lang, currency, benchmark=benchmark_name(model.settings, lang), explain=True),
             "programme": action_of(rule, lang)}
 
 
