@@ -230,10 +230,14 @@ def months_in_text(text: Any, lang: str = "en") -> str:
 
 # ------------------------------------------------------------------------------------ lists
 
-def capped(items, lang: str = "en", *, kind: str = "item", most: int = 3) -> str:
+def capped(items, lang: str = "en", *, kind: str = "item", most: int = 3, sep: str | None = None,
+           empty: str = "–", total: int | None = None) -> str:
     """The first ``most`` of ``items`` joined as the language lists names (、 in Chinese), with
     "and N more" when there are more, in the measure word of what they are: ``kind`` "firm"
-    (家), "node" / "segment" (个), "link" (条) or "item" (项).
+    (家), "node" / "segment" (个), "link" (条) or "item" (项). ``sep`` replaces the list
+    separator (e.g. "; " between items that hold commas themselves); ``empty`` is the text of
+    an empty list; ``total`` is the length of the whole list when only its head is passed.
+    The one rule for capped lists: every "and N more" of the report is this.
 
     Examples
     --------
@@ -244,12 +248,13 @@ def capped(items, lang: str = "en", *, kind: str = "item", most: int = 3) -> str
     """
     items = [str(x) for x in items]
     if not items:
-        return "–"
-    shown = t("common.list_sep", lang).join(items[:most])
-    if len(items) <= most:
+        return empty
+    shown = (t("common.list_sep", lang) if sep is None else sep).join(items[:most])
+    total = len(items) if total is None else int(total)
+    if total <= most:
         return shown
     key = f"common.and_more.{kind}" if has(f"common.and_more.{kind}", lang) else "common.and_more.item"
-    return t(key, lang, items=shown, n=len(items) - most)
+    return t(key, lang, items=shown, n=total - most)
 
 
 # ---------------------------------------------------------------------------------- numbers

@@ -475,11 +475,9 @@ def exit(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,  # noqa: A
                        share=fmt.pct(e.value_share, 1), threshold=thr, buyers=e.dependent_buyers,
                        suppliers=e.dependent_suppliers))
     if len(e.affected):
-        items = t("gaps.list_sep", lang).join(
-            t(f"{_KEY}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
-            for r in e.affected.head(8).itertuples())
-        if len(e.affected) > 8:
-            items += t("gaps.and_more_firms", lang, n=len(e.affected) - 8)
+        items = fmt.capped([t(f"{_KEY}.exit_item", lang, firm=firms.get(r.firm_id, r.firm_id), share=fmt.pct(r.share, 0))
+                            for r in e.affected.head(8).itertuples()],
+                           lang, kind="firm", most=8, sep=t("gaps.list_sep", lang), total=len(e.affected))
         out.append(t(f"{_KEY}.exit_suppliers", lang, items=items))
     lost = e.nodes_lost
     if lost:

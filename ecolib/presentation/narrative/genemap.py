@@ -55,7 +55,8 @@ def firm_caps(names: pd.Series, capability: pd.Series, lang: str = "en") -> pd.S
 
 
 def list_text(items: list[str], lang: str = "en", limit: int = 6, kind: str = "item") -> str:
-    """The first ``limit`` items joined ('、' in Chinese, ', ' otherwise), then "and N more".
+    """The first ``limit`` items joined ('、' in Chinese, ', ' otherwise), then "and N more"
+    (:func:`ecolib.presentation.fmt.capped`, the one rule for capped lists).
 
     ``kind`` ("item", "firm" or "node") picks the Chinese measure word of the rest (项, 家, 个).
 
@@ -64,14 +65,9 @@ def list_text(items: list[str], lang: str = "en", limit: int = 6, kind: str = "i
     >>> list_text(["a", "b", "c"], "en", 2)
     'a, b and 1 more'
     >>> list_text(["甲", "乙", "丙"], "zh", 2, kind="firm"), list_text(["甲", "乙", "丙"], "zh", 2, kind="node")
-    ('甲、乙及另外1家', '甲、乙及另外1个')
+    ('甲、乙等，另有 1 家', '甲、乙等，另有 1 个')
     """
-    sep = "、" if lang == "zh" else ", "
-    shown = sep.join(str(i) for i in items[:limit])
-    if len(items) > limit:
-        key = {"firm": "genemap.and_more_firms", "node": "genemap.and_more_nodes"}.get(kind, "genemap.and_more")
-        shown += t(key, lang, n=len(items) - limit)
-    return shown
+    return fmt.capped(items, lang, kind=kind, most=limit, empty="")
 
 
 def fit_text(value: float, no_evidence: bool = False, lang: str = "en") -> str:

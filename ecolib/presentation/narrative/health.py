@@ -43,13 +43,11 @@ def list_text(parts: list[str], lang: str = "en", limit: int = 5, *, sep: str | 
     >>> list_text(["a", "b", "c"], "en", 2)
     'a; b and 1 more'
     >>> list_text(["甲", "乙", "丙"], "zh", 2, what="firms")
-    '甲；乙，另有 1 家'
+    '甲；乙等，另有 1 家'
     """
-    sep = t("gaps.list_sep", lang) if sep is None else sep
-    text = sep.join(parts[:limit])
-    if len(parts) > limit:
-        text += t(f"gaps.and_more_{what}" if what else "gaps.and_more", lang, n=len(parts) - limit)
-    return text
+    kind = {"firms": "firm", "nodes": "node"}.get(what or "", "item")
+    return fmt.capped(parts, lang, kind=kind, most=limit, empty="",
+                      sep=t("gaps.list_sep", lang) if sep is None else sep)
 
 
 def metric_value(h: Health, metric: str, value: float, lang: str = "en", currency: str = "CNY") -> str:

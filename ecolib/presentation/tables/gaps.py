@@ -28,6 +28,7 @@ import pandas as pd
 
 from ecolib.analyses.gaps import ExitStress, GapAnalysis
 from ecolib.analyses.health import Health
+from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, t
 from ecolib.presentation.names import metric_name, name_of
 from ecolib.presentation.narrative.gaps import (decision_name, decision_status, node_names, reasons_text,
@@ -95,9 +96,7 @@ def _decision_rows(d: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
         members = [display_name(a, b, lang) for a, b in zip(r["node_names"], r["node_names_zh"])]
         every.append(sep.join(members))
         if r["kind"] == "segment":
-            shown = sep.join(members[:SHOWN_NODES])
-            if len(members) > SHOWN_NODES:
-                shown += t("gaps.and_more_nodes", lang, n=len(members) - SHOWN_NODES)
+            shown = fmt.capped(members, lang, kind="node", most=SHOWN_NODES, sep=sep)
             name = f"{name}{t('gaps.decision.members', lang, nodes=shown)}"
         gap.append(name)
     return d.assign(node=gap, nodes_all=every, segment=_names(d, "segment_name", lang),
