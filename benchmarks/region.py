@@ -15,7 +15,10 @@ STAGES = ["upstream", "midstream", "downstream", "service"]
 
 
 def build_region(firms: int, flows: int, nodes: int, *, seed: int = 7, months: int = 12,
-                 end_month: str = "2026-10") -> dict[str, pd.DataFrame]:
+                 end_month: str = "2026-10", local_firms: int | None = None) -> dict[str, pd.DataFrame]:
+    """The region's tables. ``local_firms``: how many firms are local (default: 90 % of
+    ``firms``); when set, every flow has a local firm at one end at least, as in a park's
+    records of its own firms' trade."""
     rng = np.random.default_rng(seed)
     n_seg = max(4, nodes // 5)
     seg_stage = np.arange(n_seg) * 4 // n_seg
@@ -39,7 +42,7 @@ def build_region(firms: int, flows: int, nodes: int, *, seed: int = 7, months: i
     chain_edges["weight"] = 1.0
 
     ids = np.array([f"F{i:06d}" for i in range(firms)])
-    local = rng.random(firms) < 0.9
+    local = rng.random(firms) < 0.9 if local_firms is None else np.arange(firms) < local_firms
     status = np.where(local & (rng.random(firms) < 0.01), "exited", "active")
     month_list = [str(p) for p in pd.period_range(end=end_month, periods=months, freq="M")]
     firm_table = pd.DataFrame({
@@ -61,6 +64,9 @@ def build_region(firms: int, flows: int, nodes: int, *, seed: int = 7, months: i
         "source": ids[rng.integers(0, firms, flows)], "target": ids[rng.integers(0, firms, flows)],
         "value": np.round(rng.lognormal(12, 1.5, flows), 2),
         "kind": np.where(rng.random(flows) < 0.9, "goods", "service")})
+    if local_firms is not None:            # one end local: the local end is drawn again where neither is
+        neither = ~(np.isin(flow_table["source"], ids[local]) | np.isin(flow_table["target"], ids[local]))
+        flow_table.loc[neither, "source"] = ids[rng.integers(0, local_firms, int(neither.sum()))]
     flow_table = flow_table[flow_table["source"] != flow_table["target"]]
     metrics = ["output", "area", "patents", "talent_demand", "talent_supply", "tech_substitution_index",
                "policy_compliance", "transaction_cost_share", "local_flow_value"]
@@ -77,14 +83,14 @@ def build_region(firms: int, flows: int, nodes: int, *, seed: int = 7, months: i
             "flows": flow_table, "kpis": kpis, "benchmarks": benchmarks, "candidates": candidates}
 
 
-def ensure_region(cache: Path, *, firms: int, flows: int, nodes: int) -> Path:
+def ensure_region(cache: Path, *, firms: int, flows: int, nodes: int, local_firms: int | None = None) -> Path:
     """The cached region folder, built if missing."""
-    folder = Path(cache) / f"region-f{firms}-l{flows}-n{nodes}"
+    folder = Path(cache) / (f"region-f{firms}-l{flows}-n{nodes}" + (f"-local{local_firms}" if local_firms else ""))
     done = folder / "workspace.yaml"
     if done.exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    for name, table in build_region(firms, flows, nodes).items():
+    for name, table in build_region(firms, flows, nodes, local_firms=local_firms).items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
     done.write_text(yaml.safe_dump({"name": folder.name, "window": 12}), encoding="utf-8")
     return folder

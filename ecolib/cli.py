@@ -45,12 +45,23 @@ def format_summary(summary: dict) -> str:
     if f:
         lines.append(f"  firms: {f['local']:,} local, {f['external']:,} external; {f['active']:,} active, "
                      f"{f['exited']:,} exited")
+    reported = summary.get("reported") or {}
+    if reported and f.get("local"):
+        lines.append(f"  local firms reporting: " + ", ".join(
+            f"{column} {n:,}" + (f" of {f['local']:,}" if i == 0 else "") for i, (column, n) in enumerate(reported.items())))
+    for table, enables in (summary.get("not_given") or {}).items():
+        lines.append(f"  no {table}: not evaluated: {enables}")
     return "\n".join(lines)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from ecolib.datasets.demo import write_demo
+    from ecolib.datasets.biomed import BIOMED_SEED, write_biomed
+    from ecolib.datasets.demo import DEFAULT_SEED, write_demo
 
+    if args.park == "biomed" and (args.firms is not None or args.flows is not None):
+        print("error: --firms and --flows size the new-energy-vehicle demo; the biomedicine demo has one size",
+              file=sys.stderr)
+        return EXIT_USAGE
     started = time.perf_counter()
     directory = Path(args.directory)
     if directory.exists() and not directory.is_dir():
@@ -62,13 +73,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"error: {directory} is not empty ({shown}); the demo would overwrite its files: "
               "choose an empty folder, or pass --force to overwrite", file=sys.stderr)
         return EXIT_PROBLEMS
-    kwargs = {"seed": args.seed}
+    kwargs = {"seed": args.seed if args.seed is not None else (BIOMED_SEED if args.park == "biomed" else DEFAULT_SEED)}
     if args.firms is not None:
         kwargs["n_local_firms"] = args.firms
     if args.flows is not None:
         kwargs["n_flows"] = args.flows
     try:
-        path = write_demo(directory, overwrite=args.force, **kwargs)
+        writer = write_biomed if args.park == "biomed" else write_demo
+        path = writer(directory, overwrite=args.force, **kwargs)
     except FileExistsError as err:
         print(f"error: {err.strerror}; pass --force to overwrite", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -151,10 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("workspace", help="workspace folder")
     v.set_defaults(func=_cmd_validate)
 
-    d = sub.add_parser("demo", help="write the synthetic new-energy-vehicle park")
+    d = sub.add_parser("demo", help="write a synthetic demo park (new-energy vehicles, or biomedicine)")
     d.add_argument("directory", help="folder to write (created if missing)")
-    d.add_argument("--seed", type=_whole_number(0, "the seed"), default=20261026,
-                   help="random seed, 0 or more (default %(default)s)")
+    d.add_argument("--park", choices=["nev", "biomed"], default="nev",
+                   help="nev: the new-energy-vehicle park with every table (default); biomed: a biomedicine "
+                        "park with Chinese-only data, no flows, no indicators and output for part of the firms")
+    d.add_argument("--seed", type=_whole_number(0, "the seed"), default=None,
+                   help="random seed, 0 or more (default 20261026; biomed 20261202)")
     d.add_argument("--firms", type=_whole_number(DEMO_MIN_FIRMS, "the number of local firms"), default=None,
                    help=f"number of local firms, at least {DEMO_MIN_FIRMS} (scale option; default 300)")
     d.add_argument("--flows", type=_whole_number(DEMO_MIN_FLOWS, "the number of flow rows"), default=None,

@@ -155,12 +155,17 @@ class Context:
         """The table ``spec`` (:class:`ecolib.presentation.tables.Table`) of ``source`` (the
         analysis result its rows come from), as an escaped HTML table.
 
-        In a report run the whole table (not only the first ``spec.max_rows``) also goes to
-        ``tables.xlsx``, on a sheet named ``sheet`` (default: the current section heading),
-        with translated headers and numbers kept as numbers."""
+        When the page leaves rows out (more than ``max_rows``, default ``spec.max_rows``), a line
+        under the table says how many and that the spreadsheet has them. In a report run the
+        whole table also goes to ``tables.xlsx``, on a sheet named ``sheet`` (default: the
+        current section heading), with translated headers and numbers kept as numbers."""
         if self.nothing is not None:
             return
-        display(HTML(spec.html(source, self.lang, self.currency, max_rows=max_rows)))
+        shown = spec.max_rows if max_rows is None else max_rows
+        display(HTML(spec.html(source, self.lang, self.currency, max_rows=shown)))
+        left = len(spec.rows(source, self.lang, self.currency)) - int(shown)
+        if left > 0:
+            self.paragraph("common.table_more", n=left)
         if not self.interactive:
             display({TABLE_MIMETYPE: spec.export(source, self.lang, self.currency,
                                                  sheet=sheet or self._section or "table")}, raw=True)

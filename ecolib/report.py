@@ -715,11 +715,54 @@ def series_index(workspace_dir: Path, *, park: str, lang: str, footer: str) -> s
     head = (f"<tr><th>{_e(t('common.month', lang))}</th><th>{_e(t('report.language_col', lang))}</th>"
             f"<th>{_e(t('report.alerts', lang))}</th></tr>")
     body = (f'<div class="ecolib-title"><h1>{_e(t("report.series_title", lang, park=park))}</h1>'
-            f'<div class="sub">{_e(t("report.series_intro", lang))}</div></div>'
+            f'<div class="sub">{_e(t("report.series_intro", lang))} '
+            f'<a href="../index.html">{_e(t("report.all_languages", lang))}</a></div></div>'
             + _series_figures(months, lang)
             + f'<div class="ecolib-section" id="reports"><h2>{_e(t("report.series_months_heading", lang))}</h2></div>'
             f'<table class="ecolib-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
     return _page(t("report.series_title", lang, park=park), body, lang, footer)
+
+
+def languages_index(report_dir: Path, parks: dict[str, str], *, footer: str = "") -> str:
+    """``<out>/<report id>/index.html``: the languages this workspace's report was rendered in,
+    each as its own readers write it, with how many months and the latest, linking each
+    language's index of months (``<lang>/index.html``).
+
+    Parameters
+    ----------
+    report_dir : Path
+        ``<out>/<report id>/``, holding one folder per language.
+    parks : dict
+        The park's name by language (:func:`~ecolib.presentation.names.park_name`).
+    footer : str
+        The footer line.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for lang in ("en", "zh"):
+    ...     _ = (root / lang / "2026-10").mkdir(parents=True)
+    ...     _ = (root / lang / "2026-10" / "summary.json").write_text(json.dumps({"lang": lang, "month": "2026-10"}))
+    >>> page = languages_index(root, {"en": "Demo Park", "zh": "示范园"})
+    >>> '<a href="zh/index.html">中文</a>' in page and "示范园——已出 1 个月的报告，最新：2026年10月" in page
+    True
+    """
+    rows = []
+    for lang in LANGS:
+        months = _month_summaries(report_dir / lang) if (report_dir / lang).is_dir() else []
+        if months:
+            line = t("report.languages_line", lang, park=parks.get(lang, ""), n=len(months),
+                     latest=month_text(months[0][0], lang))
+            rows.append(f'<li lang="{_e(lang)}"><a href="{_e(lang)}/index.html">{_e(t("report.language", lang))}</a>'
+                        f" · {_e(line)}</li>")
+    names = list(dict.fromkeys(parks.get(lang, "") for lang in LANGS if parks.get(lang)))
+    title = " / ".join(names)
+    body = (f'<div class="ecolib-title"><h1>{_e(title)}</h1>'
+            f'<div class="sub">{_e(" / ".join(t("report.languages_intro", lang) for lang in LANGS))}</div></div>'
+            f'<ul class="ecolib-languages">{"".join(rows)}</ul>')
+    return _page(title, body, "en", footer)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1682,6 +1725,8 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     try:
         with _folder_lock(ws_dir):          # months of one workspace rendered side by side
             _write_atomically(index, series_index(ws_dir, park=park, lang=lang, footer=footer))
+            _write_atomically(ws_dir.parent / "index.html",
+                              languages_index(ws_dir.parent, {code: park_name(ws.settings, code) for code in LANGS}))
     except OSError as err:
         raise ReportError(f"the report for {month} was published at {final}, but the index of months "
                           f"could not be written: {_reason(err)} ({_where(err, ws_dir, month)})") from None

@@ -39,7 +39,7 @@ def test_demo_page_flags_east_and_north(demo_en):
     assert [p[:2] for p in h["flagged_pairs"]] == [["East Zone", "North Zone"]]
     assert h["flagged_pairs"][0][2] == pytest.approx(0.985, abs=5e-4)
     assert h["embedding"]["firm_id"] == "F0190" and h["embedding"]["top"][0][0] == "DOWN.ESS.CONTAINER"
-    assert dict(niche["cards"])["Pairs in homogeneous competition"] == "1"
+    assert dict(niche["cards"])["Pairs in homogeneous competition"] == f"1 of {h['pairs_compared']} compared"
 
 
 def test_tiny_park_in_chinese_escapes_zone_names(tmp_path):

@@ -308,7 +308,7 @@ class Overview:
     ``headline`` holds the numbers of the page top and of ``summary.json``: local_firms,
     external_firms, zones, anchors, exited_firms (local firms gone by the month), output
     (annual output of the active local firms, currency; None when none of them reports it), local_flow_value, inbound_value,
-    outbound_value (sums over ``window``, currency), local_purchase_share (local / (local +
+    outbound_value (sums over ``window``, currency; None without flows), local_purchase_share (local / (local +
     inbound); NaN without purchases), technology_nodes, nodes_with_local_firm (leaves with at
     least one active local firm) and missing_flow_months (months of ``flows`` without data);
     flows_given (False: the workspace gives no transactions between firms, so the flow figures
@@ -394,9 +394,9 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
         "anchors": int(local_firms["anchor"].sum()),
         "exited_firms": int((profile["local"] & ~profile["active"]).sum()),
         "output": float(local_firms["output"].sum()) if given["output"] else None,   # None: not reported
-        "local_flow_value": local_value,
-        "inbound_value": float(in_window["inbound"].sum()),
-        "outbound_value": float(in_window["outbound"].sum()),
+        "local_flow_value": local_value if flows_given else None,                # None: not evaluated
+        "inbound_value": float(in_window["inbound"].sum()) if flows_given else None,
+        "outbound_value": float(in_window["outbound"].sum()) if flows_given else None,
         "local_purchase_share": local_value / bought if bought > 0 else float("nan"),
         "technology_nodes": int(len(leaves)),
         "nodes_with_local_firm": int((leaves["firms"] > 0).sum()),

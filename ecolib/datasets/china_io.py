@@ -196,7 +196,9 @@ def load_sector_rules() -> list[tuple[str, tuple[str, ...]]]:
     row, in the order they are tried; ``sectors`` holds one or more codes separated by
     spaces, ``en`` and ``zh`` regular expressions of English and Chinese keywords (matched
     case-insensitively anywhere in the segment's id and names, see
-    :func:`ecolib.analyses.valuestream.segment_mapping`). The first rows match every sector by
+    :func:`ecolib.analyses.valuestream.segment_mapping`); the first rule that matches wins. The
+    first rows are compound names whose last word decides the sector although an earlier word
+    would match another (医药批发 is trade, not pharmaceuticals); then rows match every sector by
     its own names and common synonyms; the last ones are those written for the
     new-energy-vehicle and battery chain.
 

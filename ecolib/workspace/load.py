@@ -1842,7 +1842,9 @@ class Workspace:
         return sorted(set(self.flows["month"].dropna().unique()) | set(self.kpis["month"].dropna().unique()))
 
     def summary(self) -> dict:
-        """Row counts, month coverage (overall and per table) and firm counts."""
+        """Row counts, month coverage (overall and per table), firm counts, the optional tables
+        with no rows (and what they would enable) and how many local firms report each figure
+        of ``firms`` that may be left blank."""
         firms = self.firms
         return {
             "name": self.name,
@@ -1858,6 +1860,12 @@ class Workspace:
                 "active": int((firms["status"] == "active").sum()),
                 "exited": int((firms["status"] == "exited").sum()),
             },
+            # optional tables with no rows (not given, or given empty): what they would enable
+            "not_given": {name: spec.enables for name, spec in TABLES.items()
+                          if not spec.required and spec.enables and self.tables[name].empty},
+            # columns of firms some report and others may not: local firms with a value
+            "reported": {column.name: int(firms.loc[firms["local"], column.name].notna().sum())
+                         for column in TABLES["firms"].columns if column.enables and column.default is None},
             "warnings": len(self.warnings),
         }
 

@@ -28,13 +28,12 @@ import pandas as pd
 from ecolib.analyses.gaps import FULL_AT, PRECISION, QUADRANTS, ExitStress, GapAnalysis
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, has, t
-from ecolib.presentation.tables import Table
 from ecolib.presentation.narrative import health as health_words
 from ecolib.presentation.narrative.genemap import fit_text
 from ecolib.presentation.narrative.health import list_text as _items
 
 __all__ = ["node_names", "firm_names", "firm_name", "status_label", "weights_text", "reasons_text",
-           "decision_name", "decision_status", "score_text", "rows_left", "headline_cards",
+           "decision_name", "decision_status", "score_text", "headline_cards",
            "intro_values", "priority_values", "matches_values", "single_values", "exit_values", "security_values",
            "method_values", "summary", "health", "priority", "priority_ties", "priority_not_evaluated",
            "needs_text", "not_evaluated", "matches", "single", "exit", "ranking",
@@ -138,12 +137,6 @@ def score_text(score: float, tied: bool, lang: str = "en") -> str:
     """A gap score at the shown precision, with '(tied)' when it ties with a neighbour."""
     text = fmt.number(score, PRECISION)
     return t("gaps.decision.score_tied", lang, score=text) if tied else text
-
-
-def rows_left(spec: Table, source, lang: str = "en", currency: str = "CNY") -> int:
-    """How many rows of the table ``spec`` of ``source`` the page leaves out (beyond its
-    ``max_rows``; the report's spreadsheet keeps them all): 0 when it shows them all."""
-    return max(0, len(spec.rows(source, lang, currency)) - int(spec.max_rows))
 
 
 def weights_text(weights: Mapping[str, float], lang: str = "en") -> str:

@@ -366,7 +366,7 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     Returns
     -------
     dict of str to str
-        Zones compared, pairs flagged, the highest overlap, the narrowest zone, the strongest
+        Zones compared, pairs flagged (of the pairs compared: a 0 is an evaluated 0), the highest overlap, the narrowest zone, the strongest
         entry point for a small firm.
 
     Examples
@@ -374,13 +374,14 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     >>> from ecolib.datasets import tiny
     >>> from ecolib.analyses import niche as nc
     >>> headline_cards(nc.niche(tiny().tables, "2026-03"), lang="en")
-    {'Zones compared': '2', 'Pairs in homogeneous competition': '0', 'Highest niche overlap (North – South)': '0.447', 'Narrowest niche (breadth on a 0–1 scale)': 'South (0.000)'}
+    {'Zones compared': '2', 'Pairs in homogeneous competition': '0 of 1 compared', 'Highest niche overlap (North – South)': '0.447', 'Narrowest niche (breadth on a 0–1 scale)': 'South (0.000)'}
     """
     zn = zone_names(n, lang)
     compared = n.headline.get("flagged_pairs", []) is not None     # None: no pair could be compared
     cards = {t("niche.headline.zones", lang): fmt.count(len(n.zones)),
-             t("niche.headline.flagged", lang): (fmt.count(len(n.flagged)) if compared
-                                                 else t("niche.headline.not_evaluated", lang))}
+             t("niche.headline.flagged", lang): (t("niche.headline.flagged_value", lang, n=fmt.count(len(n.flagged)),
+                                                   pairs=fmt.count(n.headline.get("pairs_compared", 0)))
+                                                 if compared else t("niche.headline.not_evaluated", lang))}
     if n.headline["max_overlap"]:
         a, b, v = n.headline["max_overlap"]
         cards[t("niche.headline.max_overlap", lang, a=zn.get(a, a), b=zn.get(b, b))] = fmt.number(v, 3)

@@ -327,7 +327,13 @@ def _segment_layout(g) -> dict:
     return pos
 
 
-def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: bool = True) -> go.Figure:
+#: The most segments the chain graph draws; with more, those with the most missing nodes (then
+#: the most links) are drawn and a note says how many are not.
+CHAIN_GRAPH_SEGMENTS = 30
+
+
+def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: bool = True,
+                       top: int = CHAIN_GRAPH_SEGMENTS) -> go.Figure:
     """The chain at segment level: segments in columns from upstream to downstream (services
     last), the chain's links between them as arrows (thicker for more links between their
     nodes), and the gaps in red: a red circle is a segment missing as a whole, a red ring a
@@ -344,6 +350,10 @@ def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: boo
     hide_service_links : bool, default True
         Leave out the links of service segments (finance, logistics, testing: they serve
         nearly everything); the segments stay, in their own column.
+    top : int, default CHAIN_GRAPH_SEGMENTS
+        With more segments than this, the ``top`` with the most missing nodes (segments missing
+        as a whole first, then by links) and the links among them are drawn, and a note under
+        the graph says how many segments are left out (the tables list every node).
 
     Returns
     -------
@@ -354,6 +364,13 @@ def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: boo
     g = gm.segment_graph()
     data = pd.DataFrame.from_dict(dict(g.nodes(data=True)), orient="index")
     fig = go.Figure()
+    hidden = max(0, len(data) - top)
+    if hidden:
+        degree = pd.Series(dict(g.degree(weight="links")), dtype=float).reindex(data.index).fillna(0)
+        rank = pd.DataFrame({"whole": data["whole_missing"].astype(int), "missing": data["missing"], "links": degree})
+        keep = rank.sort_values(["whole", "missing", "links"], ascending=False, kind="stable").index[:top]
+        g = g.subgraph([n for n in data.index if n in set(keep)]).copy()      # chain order kept
+        data = data.loc[list(g.nodes)]
     if not len(data):
         fig.update_layout(title=t("genemap.chain_title", lang), height=200, xaxis=dict(visible=False),
                           yaxis=dict(visible=False))
@@ -423,12 +440,16 @@ def chain_graph_figure(gm: GeneMap, lang: str = "en", *, hide_service_links: boo
         name = t(f"stage.{st}", lang) if has(f"stage.{st}", lang) else str(st)
         ann.append(dict(x=(col.min() + col.max()) / 2, y=top + 0.75, xref="x", yref="y", showarrow=False,
                         text=f"<b>{plot_text(name)}</b>", font=dict(size=13, color=STAGE_COLOURS.get(st, "#37474f"))))
+    if hidden:
+        ann.append(dict(text=plot_text(t("genemap.chain_more", lang, n=hidden)), x=0, xref="paper", y=0, yref="paper",
+                        yanchor="top", yshift=-4, showarrow=False, xanchor="left", font=dict(size=12, color="#5f6b6d")))
     rows = max(p[1] for p in pos.values()) - min(p[1] for p in pos.values()) + 1
     n_cols = max(p[0] for p in pos.values()) + 1
     fig.update_layout(title=t("genemap.chain_title", lang), height=int(min(1600, 230 + 92 * rows)),
                       xaxis=dict(visible=False, range=[-0.6, n_cols - 0.4]),
                       yaxis=dict(visible=False, range=[min(p[1] for p in pos.values()) - 0.8, top + 1.0]),
-                      margin=dict(l=10, r=10, t=96, b=10), annotations=ann + labels, hovermode="closest",
+                      margin=dict(l=10, r=10, t=96, b=40 if hidden else 10), annotations=ann + labels,
+                      hovermode="closest",
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
     return fig
 

@@ -48,8 +48,10 @@ STATUS_COLOURS = {
 def _template() -> go.layout.Template:
     tpl = go.layout.Template(pio.templates["plotly_white"])
     tpl.layout.font = dict(family=FONT_FAMILY, size=13, color="#263238")
-    # title pinned to the top of the figure, legend just above the plot area: they never overlap
-    tpl.layout.title = dict(font=dict(size=16), x=0.0, xanchor="left", y=0.98, yanchor="top", yref="container")
+    # title pinned 14 px below the top of the figure (in pixels: a fraction of the height would
+    # move it down into the legend of a tall figure), legend just above the plot area
+    tpl.layout.title = dict(font=dict(size=16), x=0.0, xanchor="left", y=1.0, yanchor="top", yref="container",
+                            pad=dict(t=14))
     tpl.layout.colorway = PALETTE
     tpl.layout.margin = dict(l=60, r=30, t=96, b=50)
     tpl.layout.legend = dict(orientation="h", yanchor="bottom", y=1.02, x=0)

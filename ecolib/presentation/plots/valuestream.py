@@ -129,13 +129,19 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segmen
     return fig
 
 
-def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> go.Figure:
+def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY", max_rows: int = 30) -> go.Figure:
     """Local sourcing (本地配套率) and the share of sales to buyers outside the park (``leakage``)
-    per group with local firms, in chain order; hover shows the values behind each ratio."""
+    per group with local firms, in chain order; hover shows the values behind each ratio. With
+    more than ``max_rows`` groups, those with the most trade (purchases plus sales) are drawn and
+    a note says how many are not (the table and the spreadsheet have every group)."""
     title = t("valuestream.sourcing_chart_title", lang)
     data = table[table["local_firms"] > 0]
     if data.empty:
         return _empty(title, lang)
+    hidden = max(0, len(data) - max_rows)
+    if hidden:
+        trade = data["inflow"].fillna(0) + data["outflow"].fillna(0)
+        data = data.loc[[g for g in data.index if g in trade.nlargest(max_rows, keep="first").index]]   # chain order
     names = group_names(data, lang)
     labels = [plot_text(names[g]) for g in data.index]
     fig = go.Figure()
@@ -151,6 +157,10 @@ def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
     fig.update_layout(title=title, barmode="group", height=int(130 + 44 * len(labels)), bargap=0.2,
                       xaxis=dict(tickformat=".0%", range=[0, 1.12], title=None),
                       yaxis=dict(autorange="reversed", title=None), margin=dict(l=230, r=40, t=96, b=40))
+    if hidden:
+        fig.add_annotation(text=plot_text(t("valuestream.sourcing_more", lang, n=hidden)), x=0, xref="paper", y=0,
+                           yref="paper", yanchor="top", yshift=-24, showarrow=False, xanchor="left",
+                           font=dict(size=12, color="#5f6b6d"))
     return fig
 
 
