@@ -74,7 +74,7 @@ from ecolib.presentation.narrative.brief import brief_records
 from ecolib.foundations.months import is_month
 from ecolib.contract.schema import ALERT_STATUSES, SEVERITIES
 from ecolib.notebook import SUMMARY_MIMETYPE, TABLE_MIMETYPE, report_css, section_anchor
-from ecolib.presentation.fmt import month_text
+from ecolib.presentation.fmt import currency_unit, month_text
 from ecolib.presentation.glossary import glossary_entries
 from ecolib.presentation.page import NAV_SLOT, nav_bar, with_nav
 from ecolib.workspace import Workspace, WorkspaceError, load_workspace
@@ -492,14 +492,14 @@ def _brief_html(summary: dict, lang: str, links: dict[str, tuple[str, str]]) -> 
     if figures:
         previous = brief.get("previous_month")
         intro = (t("brief.figures_intro", lang, previous=previous) if previous else t("brief.figures_intro_first", lang))
-        head = "".join(f"<th{cls}>{_e(text)}</th>" for cls, text in (
-            ("", t("brief.figure_col", lang)), (' class="num"', t("brief.this_month", lang, month=summary["month"])),
-            (' class="num"', t("brief.this_month", lang, month=previous) if previous else "–"),
-            (' class="num"', t("brief.change", lang)), ("", t("brief.direction", lang))))
+        cols = [("", t("brief.figure_col", lang)), (' class="num"', t("brief.this_month", lang, month=summary["month"]))]
+        if previous:                        # no month before: no empty columns of "–"
+            cols += [(' class="num"', t("brief.this_month", lang, month=previous)), (' class="num"', t("brief.change", lang))]
+        head = "".join(f"<th{cls}>{_e(text)}</th>" for cls, text in cols + [("", t("brief.direction", lang))])
         rows = "".join(
             f'<tr class="verdict-{_e(f["verdict"])}"><td class="wrap">{_e(f["label"])}</td><td class="num">{_e(f["text"])}</td>'
-            f'<td class="num">{_e(f["previous_text"])}</td><td class="num">{_e(f["change_text"])}</td>'
-            f'<td class="verdict">{_e(f["verdict_text"])}</td></tr>' for f in figures)
+            + (f'<td class="num">{_e(f["previous_text"])}</td><td class="num">{_e(f["change_text"])}</td>' if previous else "")
+            + f'<td class="verdict">{_e(f["verdict_text"])}</td></tr>' for f in figures)
         parts.append(f'<div class="ecolib-section" id="figures"><h2>{_e(t("brief.figures_heading", lang))}</h2>'
                      f'<p class="intro">{_e(intro)}</p></div>'
                      f'<table class="ecolib-table ecolib-figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
@@ -1699,9 +1699,11 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         (client / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                              encoding="utf-8")
         write_tables_xlsx(client / "tables.xlsx", exported, about={
-            t("report.about.park", lang): park, t("common.month", lang): month,
-            t("report.about.workspace", lang): ws.name, t("report.about.generated", lang): f"ecolib {__version__}, {stamp}",
-            t("report.about.note", lang): t("report.about.note_text", lang)}, about_sheet=t("report.about.sheet", lang))
+            t("report.about.park", lang): park, t("common.month", lang): month_text(month, lang),
+            t("report.about.generated", lang): f"ecolib {__version__}, {stamp}",
+            t("report.about.note", lang): t("report.about.note_text", lang,
+                                            unit=currency_unit(ws.settings.currency, lang))},
+            about_sheet=t("report.about.sheet", lang))
         (client / "index.html").write_text(month_index(summary, park=park, footer=footer), encoding="utf-8")
         single_tmp = tmp / f"{month}.html"
         if single_file:

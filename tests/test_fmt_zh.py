@@ -32,7 +32,7 @@ from ecolib.presentation.tables import Table
     (3e8, "USD", "3.0亿美元", "USD 300.0 m"),
     (3e8, "HKD", "3.0亿港元", "HKD 300.0 m"),
     (3e8, "XAU", "3.0亿 XAU", "XAU 300.0 m"),             # no Chinese name: the code, spaced
-    (2.5e12, "CNY", "2.5万亿元", "CNY 2,500.0 bn"),
+    (2.5e12, "CNY", "2.5万亿元", "CNY 2,500 bn"),
 ])
 def test_money_in_both_languages(value, currency, zh, en):
     assert fmt.money(value, "zh", currency) == zh

@@ -41,12 +41,14 @@ _EN_UNITS = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
 
 def _scaled(v: float, units: tuple[tuple[float, str], ...], digits: int = 1) -> tuple[str, str]:
     """``(number text, unit word)`` of ``v`` in the largest unit it reaches after rounding
-    (99,999,999 reads 1.0亿, not 10,000.0万; 9,999.6 reads 1.0万)."""
+    (99,999,999 reads 1.0亿, not 10,000.0万; 9,999.6 reads 1.0万); from 1,000 units on without
+    decimals (28,310,000 reads 2,831万: the tenth adds nothing a reader uses)."""
     for i, (size, word) in enumerate(units):
         if abs(v) >= size:
             if i > 0 and abs(round(v / size, digits)) >= units[i - 1][0] / size:
                 size, word = units[i - 1]
-            return f"{v / size:,.{digits}f}", word
+            scaled = v / size
+            return f"{scaled:,.{0 if abs(round(scaled, digits)) >= 1000 else digits}f}", word   # 2,831万, not 2,831.0万
     size, word = units[-1]
     if abs(round(v)) >= size:
         return f"{v / size:,.{digits}f}", word
@@ -62,6 +64,8 @@ def money(value: float, lang: str = "en", currency: str = "CNY") -> str:
     --------
     >>> money(12_345_678_900), money(12_345_678_900, "zh"), money(45_600, "zh")
     ('CNY 12.3 bn', '123.5亿元', '4.6万元')
+    >>> money(28_310_000, "zh"), money(2_150_000, "zh")
+    ('2,831万元', '215.0万元')
     >>> money(-250_000_000, "zh"), money(8_500, "zh"), money(0, "zh"), money(3e8, "zh", "USD")
     ('-2.5亿元', '8,500元', '0元', '3.0亿美元')
     >>> money(99_999_999, "zh"), money(999_960), money(None, "zh"), money(2.5e12, "zh")

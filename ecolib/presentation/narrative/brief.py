@@ -87,8 +87,12 @@ def change_text(row: Any, lang: str = "en", currency: str = "CNY") -> str:
     return f"{sign}{fmt.count(abs(change))}"
 
 
-def figure_records(b: Brief, lang: str = "en", currency: str = "CNY", *, window: int = 12) -> list[dict]:
+def figure_records(b: Brief, lang: str = "en", currency: str = "CNY", *, window: int = 12,
+                   reported: dict[str, tuple[int, int]] | None = None) -> list[dict]:
     """The headline figures as records for ``summary.json`` and the brief's table.
+
+    ``reported``: figure id → (firms reporting it, active local firms); a sum over only part
+    of the firms says so in its label ("63 of 117 firms report it").
 
     Returns
     -------
@@ -99,8 +103,12 @@ def figure_records(b: Brief, lang: str = "en", currency: str = "CNY", *, window:
     """
     out = []
     for row in b.figures.to_dict("records"):
+        label = t(f"brief.figure.{row['id']}", lang, window=window)
+        part = (reported or {}).get(row["id"])
+        if part and 0 < part[0] < part[1] and not _nan(row["value"]):
+            label += t("brief.figure_reported", lang, n=fmt.count(part[0]), of=fmt.count(part[1]))
         out.append({
-            "id": row["id"], "label": t(f"brief.figure.{row['id']}", lang, window=window),
+            "id": row["id"], "label": label,
             "text": figure_text(row["value"], row["unit"], lang, currency),
             "value": None if _nan(row["value"]) else float(row["value"]),
             "previous": None if _nan(row["previous"]) else float(row["previous"]),
@@ -317,5 +325,7 @@ def brief_records(model: Any, lang: str = "en", currency: str | None = None) -> 
         "story": story(model, lang, currency),
         "actions": action_records(model, lang, currency),
         "rule": t("brief.rule", lang),
-        "figures": figure_records(model.brief, lang, currency, window=model.settings.window),
+        "figures": figure_records(model.brief, lang, currency, window=model.settings.window,
+                                  reported={"output": (model.overview.headline["reported"]["output"],
+                                                       model.overview.headline["local_firms"])}),
     }

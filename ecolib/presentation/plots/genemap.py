@@ -247,10 +247,12 @@ def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None
     node_names = display_names(nodes.reset_index(), lang).set_axis(nodes.index)
     firm_names = display_names(firms, lang).set_axis(firms["firm_id"].to_numpy()) if len(firms) else pd.Series(dtype=object)
     cols = list(matrix.columns)
-    xt, hover_x = [], []
+    xt, hover_x, longest = [], [], 0.0
     for c in cols:  # one label per column (≤ a few dozen)
         s = nodes.at[c, "status"] if c in nodes.index else "missing"
-        label = plot_text(_short(node_names.get(c, c), 22 if lang == "zh" else 46))  # fits under the title
+        short = _short(node_names.get(c, c), 22 if lang == "zh" else 46)   # fits under the title
+        longest = max(longest, _width(short))
+        label = plot_text(short)
         mark = f'<span style="color:{STATUS_COLOURS[s]}">●</span> '
         xt.append(mark + (f"<b>{label}</b>" if s == "missing" else label))
         hover_x.append(f"{plot_text(node_names.get(c, c))} ({_status_label(s, lang)})")
@@ -269,7 +271,9 @@ def capability_heatmap(gm: GeneMap, lang: str = "en", *, nodes: list[str] | None
                       ticktext=["0", f"{cap:.2f}", "1"], len=0.6)))
     fig.update_layout(
         title=t("genemap.heatmap_title", lang, cap=fmt.number(cap, 2)),
-        height=max(420, 380 + 24 * len(rows)), margin=dict(l=10, r=30, t=320, b=30),
+        # the top margin holds the upright column labels: as tall as the longest (11 px text, a
+        # Chinese character about 12 px), the status dot and the title above them
+        height=max(420, 380 + 24 * len(rows)), margin=dict(l=10, r=30, t=int(min(320, 110 + 12 * longest)), b=30),
         xaxis=dict(tickmode="array", tickvals=list(range(len(cols))), ticktext=xt, side="top", tickangle=-90,
                    tickfont=dict(size=11), showgrid=False, automargin=True),
         yaxis=dict(tickmode="array", tickvals=list(range(len(rows))), ticktext=rows, autorange="reversed",

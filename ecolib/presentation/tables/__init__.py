@@ -202,8 +202,12 @@ def export_payload(frame: pd.DataFrame, *, lang: str = "en", currency: str = "CN
     data = frame.reset_index() if index else frame
     columns = columns or {c: c for c in data.columns}
     data = data[list(columns)].head(EXPORT_MAX_ROWS).copy()
+    for c in data.columns:                  # yes / no in the report's language, not Excel's TRUE / FALSE
+        if pd.api.types.is_bool_dtype(data[c]):
+            data[c] = data[c].map({True: t("common.yes", lang), False: t("common.no", lang)})
     for c, f in (formats or {}).items():
-        if c in data and not pd.api.types.is_numeric_dtype(data[c]):
+        if c in data and not pd.api.types.is_numeric_dtype(data[c]) and not data[c].isin(
+                [t("common.yes", lang), t("common.no", lang)]).all():
             form = _formatter(f, lang, currency)
             data[c] = data[c].map(form)
     headers = [_label(k, lang) for k in columns.values()]
