@@ -70,7 +70,8 @@ def test_chain_tree_counts_distinct_firms_and_conserves_output(tables):
     tree = r.tree.set_index("node_id")
     assert tree.loc[["N.LI", "N.CATH", "N.CELL", "N.PACK"], "firms"].tolist() == [1, 1, 2, 0]
     assert tree.at["G.MAT", "firms"] == 2 and tree.at["C", "firms"] == 3   # F2 once at the root
-    assert tree.loc[["N.LI", "N.CATH", "N.CELL", "N.PACK"], "output"].tolist() == [100, 100, 1100, 0]
+    assert tree.loc[["N.LI", "N.CATH", "N.CELL"], "output"].tolist() == [100, 100, 1100]
+    assert math.isnan(tree.at["N.PACK", "output"])                          # nobody there: no output, not 0
     assert tree.at["C", "output"] == pytest.approx(1300)                   # value conserved up the tree
     assert tree.at["G.MAT", "output"] + tree.at["G.CELL", "output"] == pytest.approx(tree.at["C", "output"])
 
@@ -97,7 +98,7 @@ def test_empty_flows_window(tables):
     t = dict(tables)
     t["flows"] = tables["flows"].iloc[0:0]
     r = ov.overview(t, "2026-03", window=3, history=3)
-    assert r.headline["local_flow_value"] == 0
+    assert r.headline["local_flow_value"] is None                          # no transactions: not evaluated, not 0
     assert math.isnan(r.headline["local_purchase_share"])
     assert r.flows["missing"].all()
     narrative.findings(r, "en")

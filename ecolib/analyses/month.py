@@ -88,7 +88,8 @@ class MonthModel:
     def overview(self):
         """The park profile (:class:`ecolib.analyses.overview.Overview`)."""
         from ecolib.analyses import overview
-        return overview.overview(self.tables, self.month, window=self.settings.window)
+        return overview.overview(self.tables, self.month, window=self.settings.window,
+                                 min_capability=self.settings.min_capability)
 
     @cached_property
     def value_stream(self):

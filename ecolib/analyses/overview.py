@@ -10,6 +10,17 @@ month), each counted once at the stage of its **primary node** (its node with th
 share, :func:`ecolib.foundations.firms.firm_profile`), whatever the capability on that node. The
 park's output is the sum of those firms' annual ``output``.
 
+Which firms **cover a technology node** (the headline "nodes with an active local firm" and the
+chain tree): the gene map's *qualifying firms*, active local firms with capability ≥
+``min_capability`` on the node (:func:`ecolib.analyses.genemap.coverage`, reused here, so the two
+pages cannot count differently).
+
+Sizes as reported: a firm that gives no ``output`` (employees, area, patents) adds nothing to a
+sum and is not counted in a per-firm average; a sum over firms none of which reports the value is
+NaN (not reported), never 0. Output per m² of land is taken over the firms that report both
+output and area (``land_firms`` of them); a zone's figure on fewer than :data:`MIN_LAND_FIRMS`
+firms is thin (``land_thin``).
+
 Examples
 --------
 >>> from ecolib.datasets import tiny
@@ -24,13 +35,41 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ecolib.analyses import genemap
 from ecolib.contract.schema import STAGES  # the contract's vocabulary
 from ecolib.foundations import chain, frames, months
 from ecolib.foundations.firms import SIZE_COLUMNS, active_mask, firm_profile, local_active, reported  # noqa: F401
 
 __all__ = ["Overview", "overview", "stage_zone_counts", "zone_summary", "zone_names", "monthly_flows", "chain_tree",
-           "largest_firms", "ranking_basis", "largest_zone", "largest_stage", "year_on_year",
-           "active_mask", "firm_profile", "local_active"]
+           "largest_firms", "ranking_basis", "largest_zone", "largest_stage", "year_on_year", "exited_firms",
+           "reported_sizes", "MIN_LAND_FIRMS", "active_mask", "firm_profile", "local_active"]
+
+#: Fewest firms reporting both output and area on which a zone's output per m² is more than a
+#: thin figure (below it the page marks the figure: ``Overview.zones["land_thin"]``).
+MIN_LAND_FIRMS = 3
+
+
+def reported_sizes(profile: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """``profile`` with its size columns as the firms report them: NaN where a firm gives none.
+
+    :func:`ecolib.foundations.firms.firm_profile` fills a blank size with 0; the overview sums
+    and averages only what was reported, so it takes the sizes back from ``firms`` (same rows,
+    same order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"output": [5.0, None], "area": ["", 3]})
+    >>> profile = pd.DataFrame({"firm_id": ["A", "B"], "output": [5.0, 0.0], "area": [0.0, 3.0]})
+    >>> reported_sizes(profile, firms)[["output", "area"]].to_dict("list")
+    {'output': [5.0, nan], 'area': [nan, 3.0]}
+    """
+    out = profile.copy()
+    for col in SIZE_COLUMNS:
+        if col in out:
+            raw = firms[col] if col in firms else pd.Series(np.nan, index=firms.index)
+            out[col] = pd.to_numeric(raw, errors="coerce").to_numpy(np.float64)
+    return out
 
 
 def stage_zone_counts(profile: pd.DataFrame, chain_nodes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -76,20 +115,26 @@ def stage_zone_counts(profile: pd.DataFrame, chain_nodes: pd.DataFrame | None = 
 
 
 def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
-    """Per zone (plus a ``total`` row): the active local firms' size.
+    """Per zone (plus a ``total`` row): the active local firms' size, over the firms that report it.
 
     Parameters
     ----------
     profile : DataFrame
-        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`); a size that is NaN is
+        not reported (:func:`reported_sizes`) and adds to no sum or average.
 
     Returns
     -------
     DataFrame
         Index ``zone`` (a blank zone is ``–``; the last row is ``total``). Columns: firms and
         anchors (int counts), employees (persons), output (annual, currency), area (m²),
-        patents (count), output_per_m2 (currency / m² / year; NaN where area is 0) and
-        patents_per_firm (NaN where a zone has no firm).
+        patents (count): sums over the firms reporting each, NaN where none does;
+        output_per_m2 (currency / m² / year: the output of the firms that report both output
+        and area over their area; NaN without such a firm or where their area is 0),
+        patents_per_firm (patents over the firms that report patents; NaN without one);
+        employees_firms, output_firms, area_firms, patents_firms (firms reporting each, int),
+        land_firms (firms reporting both output and area, int) and land_thin (True where the
+        output per m² rests on 1 to :data:`MIN_LAND_FIRMS` − 1 firms).
 
     Examples
     --------
@@ -102,17 +147,32 @@ def zone_summary(profile: pd.DataFrame) -> pd.DataFrame:
     North      2        0       30.0   300.0
     South      1        1      100.0  1000.0
     total      3        1      130.0  1300.0
+    >>> p.loc[p["firm_id"] == "F3", ["output", "patents"]] = float("nan")   # South's one firm reports neither
+    >>> zone_summary(p).loc[["South", "total"], ["output", "output_per_m2", "patents_per_firm", "land_firms"]]
+           output  output_per_m2  patents_per_firm  land_firms
+    zone
+    South     NaN            NaN               NaN           0
+    total   300.0           10.0               1.5           2
     """
     firms = local_active(profile).assign(zone=lambda d: d["zone"].fillna("").replace("", "–"))
-    grouped = firms.groupby("zone").agg(
-        firms=("firm_id", "size"), anchors=("anchor", "sum"), employees=("employees", "sum"),
-        output=("output", "sum"), area=("area", "sum"), patents=("patents", "sum"))
-    total = grouped.sum().rename("total")
-    table = pd.concat([grouped, total.to_frame().T])
-    table["output_per_m2"] = table["output"] / table["area"].where(table["area"] > 0)
-    table["patents_per_firm"] = table["patents"] / table["firms"].where(table["firms"] > 0)
+    both = firms["output"].notna() & firms["area"].notna()
+    firms = firms.assign(land_output=firms["output"].where(both), land_area=firms["area"].where(both),
+                         land_firms=both.astype(int),
+                         **{f"{c}_firms": firms[c].notna().astype(int) for c in SIZE_COLUMNS})
+    sums = ["employees", "output", "area", "patents", "land_output", "land_area"]
+    counts = ["firms", "anchors", *(f"{c}_firms" for c in SIZE_COLUMNS), "land_firms"]
+    grouped = firms.groupby("zone")
+    table = pd.concat([grouped["firm_id"].size().rename("firms"), grouped["anchor"].sum().rename("anchors"),
+                       grouped[counts[2:]].sum(), grouped[sums].sum(min_count=1)], axis=1)
+    total = pd.concat([table[counts].sum(), table[sums].sum(min_count=1)]).rename("total")
+    table = pd.concat([table, total.to_frame().T])
+    table["output_per_m2"] = table["land_output"] / table["land_area"].where(table["land_area"] > 0)
+    table["patents_per_firm"] = table["patents"] / table["patents_firms"].where(table["patents_firms"] > 0)
+    table["land_thin"] = (table["land_firms"] > 0) & (table["land_firms"] < MIN_LAND_FIRMS)
     table.index.name = "zone"
-    return table.astype({"firms": int, "anchors": int})
+    cols = ["firms", "anchors", "employees", "output", "area", "patents", "output_per_m2", "patents_per_firm",
+            *counts[2:], "land_thin"]
+    return table[cols].astype({c: int for c in counts}).astype({"land_thin": bool})
 
 
 def zone_names(firms: pd.DataFrame) -> pd.Series:
@@ -191,24 +251,33 @@ def monthly_flows(flows: pd.DataFrame, firms: pd.DataFrame, month_list: list[str
     return table
 
 
-def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
-    """Every chain node with the active local firms in its subtree and the output attributed
-    to it (firm output × share on each leaf, summed up the tree).
+def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.DataFrame, *,
+               min_capability: float = 0.3, coverage: genemap.Coverage | None = None) -> pd.DataFrame:
+    """Every chain node with the local firms that cover it, as the gene map counts them, and the
+    output attributed to it (their output × share on each node, summed up the tree).
 
     Parameters
     ----------
     chain_nodes, firm_nodes : DataFrame
-        The workspace's chain tree and firm–node links (``share`` of the firm's output).
+        The workspace's chain tree and firm–node links (``capability``, ``share`` of the
+        firm's output).
     profile : DataFrame
-        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`; sizes as reported,
+        :func:`reported_sizes`: a NaN output adds nothing).
+    min_capability : float
+        Capability a firm needs on a node to cover it (``min_capability`` of workspace.yaml).
+    coverage : Coverage, optional
+        The gene map's coverage of the same month and threshold
+        (:func:`ecolib.analyses.genemap.coverage`); None: computed from ``profile``.
 
     Returns
     -------
     DataFrame
         One row per chain node, in ``chain_nodes`` order. Columns: node_id, parent_id, name,
-        name_zh, level, stage, weight, is_leaf; firms (distinct active local firms linked to the
-        node or below it, by any of their nodes) and output (attributed annual output,
-        currency; the root holds the park's output).
+        name_zh, level, stage, weight, is_leaf; firms (distinct *qualifying* firms, active
+        local firms with capability ≥ ``min_capability``, on the node or below it: the gene
+        map's ``firms``), output (annual output attributed to the qualifying links, currency;
+        NaN where none of those firms reports output) and output_firms (how many of them do).
 
     Examples
     --------
@@ -216,20 +285,61 @@ def chain_tree(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, profile: pd.
     >>> tables = tiny().tables
     >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
     >>> chain_tree(tables["chain_nodes"], tables["firm_nodes"], p).set_index("node_id").loc[
-    ...     ["C", "N.CELL", "N.PACK"], ["firms", "output"]]
-             firms  output
+    ...     ["C", "N.CELL", "N.PACK"], ["firms", "output", "output_firms"]]
+             firms  output  output_firms
     node_id
-    C            3  1300.0
-    N.CELL       2  1100.0
-    N.PACK       0     0.0
+    C            3  1300.0             3
+    N.CELL       2  1100.0             2
+    N.PACK       0     NaN             0
     """
-    active = local_active(profile)[["firm_id", "output"]]
-    links = firm_nodes.merge(active, on="firm_id", how="inner")
-    attributed = (links["output"] * links["share"]).groupby(links["node_id"]).sum().rename("output")
+    if coverage is None:        # the profile's own activity decides (status for coverage's month=None)
+        firms = profile[["firm_id", "local", "output"]].assign(
+            status=np.where(profile["active"].to_numpy(bool), "active", "exited"))
+        coverage = genemap.coverage(chain_nodes, firms, firm_nodes, month=None, min_capability=min_capability)
+    links = coverage.links[coverage.links["qualifies"].to_numpy(bool)][["firm_id", "node_id", "share"]]
+    links = links.merge(profile[["firm_id", "output"]].drop_duplicates("firm_id"), on="firm_id", how="left")
+    given = links[links["output"].notna()]
+    attributed = (given["output"] * given["share"].fillna(0.0)).groupby(given["node_id"]).sum().rename("output")
     out = chain_nodes[["node_id", "parent_id", "name", "name_zh", "level", "stage", "weight", "is_leaf"]].copy()
-    out["firms"] = chain.count_distinct_in_subtree(links, chain_nodes).to_numpy()
-    out["output"] = chain.roll_up(attributed, chain_nodes).to_numpy()
-    return out
+    out["firms"] = coverage.tree.set_index("node_id")["firms"].reindex(out["node_id"]).fillna(0).astype(int).to_numpy()
+    out["output_firms"] = chain.count_distinct_in_subtree(given, chain_nodes).to_numpy()
+    out["output"] = chain.roll_up(attributed, chain_nodes).where(out["output_firms"].to_numpy() > 0).to_numpy()
+    return out[["node_id", "parent_id", "name", "name_zh", "level", "stage", "weight", "is_leaf", "firms", "output",
+                "output_firms"]]
+
+
+def exited_firms(profile: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """The local firms that have left the park by the profile's month, latest first.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        One row per firm (:func:`ecolib.foundations.firms.firm_profile`).
+    firms : DataFrame
+        The workspace's firms table (same rows; ``exit_month``).
+
+    Returns
+    -------
+    DataFrame
+        firm_id, name, name_zh, zone, exit_month (``YYYY-MM``; None where the table gives no
+        month), the latest exit first (ties and unknown months by firm_id, unknown last).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> tables = tiny().tables
+    >>> p = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], "2026-03")
+    >>> exited_firms(p, tables["firms"])[["firm_id", "exit_month"]].to_dict("records")
+    [{'firm_id': 'F4', 'exit_month': '2026-02'}]
+    """
+    gone = (profile["local"].to_numpy(bool) & ~profile["active"].to_numpy(bool))
+    month = firms["exit_month"] if "exit_month" in firms else pd.Series(None, index=firms.index, dtype=object)
+    month = month.astype(object).where(month.notna() & (month.astype(str).str.strip() != ""), None)
+    out = profile.loc[gone, ["firm_id", "name", "name_zh", "zone"]].assign(exit_month=month.to_numpy(object)[gone])
+    known = out["exit_month"].notna()
+    out = pd.concat([out[known].sort_values(["exit_month", "firm_id"], ascending=[False, True]),
+                     out[~known].sort_values("firm_id")])
+    return out.reset_index(drop=True)
 
 
 def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 10,
@@ -254,7 +364,8 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
         Largest ``by`` first. Columns: firm_id, name, name_zh, zone, anchor, stage (code of
         the primary node's stage), stage_id, stage_name and stage_name_zh (the stage node),
         segment_id, segment and segment_zh (the segment's English and
-        Chinese names; NaN without a segment), output (annual, currency), employees, patents.
+        Chinese names; NaN without a segment), output (annual, currency), employees, patents
+        (NaN: not reported). A firm that does not report ``by`` is not ranked.
 
     See Also
     --------
@@ -272,7 +383,7 @@ def largest_firms(profile: pd.DataFrame, chain_nodes: pd.DataFrame, *, n: int = 
     """
     nodes = chain_nodes.set_index("node_id")
     firms = local_active(profile)
-    top = firms.nlargest(n, by) if by is not None else firms.iloc[:0]
+    top = firms[firms[by].notna()].nlargest(n, by) if by is not None else firms.iloc[:0]   # unreported: not ranked
     zh = nodes["name_zh"] if "name_zh" in nodes else pd.Series(np.nan, index=nodes.index)
     stage_id = top["stage_id"] if "stage_id" in top else pd.Series(np.nan, index=top.index)
     top = top.assign(segment=top["segment_id"].map(nodes["name"]), segment_zh=top["segment_id"].map(zh),
@@ -309,8 +420,9 @@ class Overview:
     external_firms, zones, anchors, exited_firms (local firms gone by the month), output
     (annual output of the active local firms, currency; None when none of them reports it), local_flow_value, inbound_value,
     outbound_value (sums over ``window``, currency; None without flows), local_purchase_share (local / (local +
-    inbound); NaN without purchases), technology_nodes, nodes_with_local_firm (leaves with at
-    least one active local firm) and missing_flow_months (months of ``flows`` without data);
+    inbound); NaN without purchases), technology_nodes, nodes_with_local_firm (technology nodes
+    with at least one qualifying firm, capability ≥ ``min_capability``: the gene map's count,
+    :func:`ecolib.analyses.genemap.coverage`) and missing_flow_months (months of ``flows`` without data);
     flows_given (False: the workspace gives no transactions between firms, so the flow figures
     are not evaluated, not 0) and reported (active local firms giving each size column,
     :func:`ecolib.foundations.firms.reported`; 0: not reported, the sums are not 0 but unknown).
@@ -318,6 +430,9 @@ class Overview:
     ``stage_shared``: two stage nodes share one stage category (``stage_zone`` is then by stage
     node, named by its own name). ``top_by``: what ``top_firms`` is ranked by
     (:func:`ranking_basis`). ``zones`` has NaN in a size column no active local firm reports.
+    ``profile`` holds the sizes as reported (NaN: not reported, :func:`reported_sizes`).
+    ``exited``: the local firms gone by the month (:func:`exited_firms`). ``min_capability``:
+    the capability a firm needs on a node to cover it (``tree``, ``nodes_with_local_firm``).
     """
     month: str
     window: list[str]
@@ -333,9 +448,13 @@ class Overview:
     reported: dict = field(default_factory=dict)
     stage_shared: bool = False
     top_by: str | None = "output"
+    exited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["firm_id", "name", "name_zh", "zone", "exit_month"]))
+    min_capability: float = 0.3
 
 
-def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24) -> Overview:
+def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24,
+             min_capability: float = 0.3) -> Overview:
     """The park profile for ``month``: firms, zones, flows over ``history`` months, chain tree,
     and headline numbers (flow totals over the ``window`` months ending at ``month``).
 
@@ -350,6 +469,9 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     history : int
         Months of flows shown, ending at ``month`` (months before the first reported flow are
         left out: outside the record, not missing).
+    min_capability : float
+        Capability a firm needs on a technology node to cover it (``min_capability`` of
+        workspace.yaml), as on the gene map.
 
     Returns
     -------
@@ -373,18 +495,20 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     >>> ov.top_firms["firm_id"].tolist()
     ['F3', 'F2', 'F1']
     """
-    profile = firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month)
+    profile = reported_sizes(firm_profile(tables["firms"], tables["firm_nodes"], tables["chain_nodes"], month),
+                             tables["firms"])
     # months before the first reported flow are outside the record, not missing
     first = tables["flows"]["month"].min() if len(tables["flows"]) else month
     hist = [m for m in months.window(month, history) if m >= min(first, month)]
     flows = monthly_flows(tables["flows"], tables["firms"], hist)
-    tree = chain_tree(tables["chain_nodes"], tables["firm_nodes"], profile)
+    cov = genemap.coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month,
+                           min_capability=min_capability)                 # the gene map's one definition
+    tree = chain_tree(tables["chain_nodes"], tables["firm_nodes"], profile, coverage=cov)
     win = months.window(month, window)
     in_window = flows.loc[flows.index.isin(win)]
     local_firms = local_active(profile)
     given = reported(tables["firms"][(profile["local"] & profile["active"]).to_numpy()])
     flows_given = bool(len(tables["flows"]))
-    leaves = tree[tree["is_leaf"]]
     local_value = float(in_window["local"].sum())
     bought = local_value + float(in_window["inbound"].sum())
     headline = {
@@ -398,8 +522,8 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
         "inbound_value": float(in_window["inbound"].sum()) if flows_given else None,
         "outbound_value": float(in_window["outbound"].sum()) if flows_given else None,
         "local_purchase_share": local_value / bought if bought > 0 else float("nan"),
-        "technology_nodes": int(len(leaves)),
-        "nodes_with_local_firm": int((leaves["firms"] > 0).sum()),
+        "technology_nodes": int(cov.headline["technology_nodes"]),
+        "nodes_with_local_firm": int(cov.headline["nodes_with_local_firm"]),
         "missing_flow_months": [m for m, miss in flows["missing"].items() if miss] if flows_given else [],
         "flows_given": flows_given,
         "reported": given,
@@ -408,20 +532,12 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     top = largest_firms(profile, tables["chain_nodes"], by=top_by)
     names = zone_names(tables["firms"])
     zones = zone_summary(profile)
-    for col in SIZE_COLUMNS:                    # no firm gives it: unknown, not 0
-        if not given[col]:
-            zones[col] = np.nan
-    raw = tables["firms"]
-    both = (pd.to_numeric(raw["output"], errors="coerce").notna()
-            & pd.to_numeric(raw["area"], errors="coerce").notna()).to_numpy()
-    land = zone_summary(profile[both]).reindex(zones.index)      # output per land: firms giving both only
-    zones["output_per_m2"] = land["output"] / land["area"].where(land["area"] > 0)
-    zones["patents_per_firm"] = zones["patents"] / zones["firms"].where(zones["firms"] > 0)
     zones.insert(0, "zone_zh", [names.get(z, z) if z != "total" else None for z in zones.index])
     top.insert(top.columns.get_loc("zone") + 1, "zone_zh",
                top["zone"].fillna("").astype(str).replace("", "–").map(names).to_numpy(object))
     return Overview(month, win, profile, stage_zone_counts(profile, tables["chain_nodes"]), zones, flows, tree, top,
-                    headline, names, flows_given, given, chain.shared_stages(tables["chain_nodes"]), top_by)
+                    headline, names, flows_given, given, chain.shared_stages(tables["chain_nodes"]), top_by,
+                    exited_firms(profile, tables["firms"]), cov.min_capability)
 
 
 def year_on_year(flows: pd.DataFrame, month: str, column: str = "local") -> float:

@@ -182,11 +182,30 @@ def _tile_label(name: str, lang: str, leaf: bool = True) -> str:
     return "<br>".join(plot_text(x) for x in lines)
 
 
-def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY", height: int = 820) -> go.Figure:
+def _tile_hover(name: str, firms: int, output: float, output_firms: int, lang: str, currency: str,
+                min_capability: float | None) -> str:
+    """A tile's hover text: its name, its local firms (with the capability they need, where
+    given) and their output: not reported where none of them reports it, and how many do where
+    only some do."""
+    key = "overview.chain_firms_hover" if min_capability is None else "overview.chain_firms_hover_cap"
+    lines = [plot_text(name), t(key, lang, n=fmt.count(firms), cap=fmt.number(min_capability or 0, 2))]
+    if firms > 0 and (output_firms <= 0 or pd.isna(output)):
+        lines.append(t("overview.chain_output_not_reported", lang))
+    elif firms > 0 and output_firms < firms:
+        lines.append(t("overview.chain_output_partial", lang, output=plot_text(fmt.money(output, lang, currency)),
+                       n=fmt.count(output_firms), firms=fmt.count(firms)))
+    elif firms > 0:
+        lines.append(plot_text(fmt.money(output, lang, currency)))
+    return "<br>".join(lines)
+
+
+def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY", height: int = 820,
+                  min_capability: float | None = None) -> go.Figure:
     """The chain tree as a treemap: stages, their segments, and the technology nodes sized by
     importance weight (so every node, covered or not, has its tile), coloured by stage, grey
-    where no active local firm works. A label that does not fit its tile at a readable size
-    is hidden (the tile is named on hover); labels wrap between words, never inside one.
+    where no qualifying local firm works (capability ≥ ``min_capability``, as on the gene map).
+    A label that does not fit its tile at a readable size is hidden (the tile is named on
+    hover); labels wrap between words, never inside one.
 
     Parameters
     ----------
@@ -194,6 +213,9 @@ def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY"
         ``Overview.tree`` (:func:`ecolib.analyses.overview.chain_tree`).
     lang, currency : str
         Language of the names and labels; currency of the amounts on hover.
+    min_capability : float, optional
+        The capability the firms counted on hover need (``Overview.min_capability``), named
+        there; None: not named.
 
     Returns
     -------
@@ -215,8 +237,9 @@ def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY"
     values = weight.where(data["is_leaf"], 0.0).clip(lower=1e-9)
     stage_colour = data["stage"].map(STAGE_COLOURS).fillna(STAGE_COLOURS["unassigned"])
     colours = stage_colour.where(data["firms"] > 0, "#d5d8dc")
-    hover = [plot_text(n) + "<br>" + t("overview.chain_firms_hover", lang, n=f) + "<br>"
-             + plot_text(fmt.money(o, lang, currency)) for n, f, o in zip(name, data["firms"], data["output"])]
+    output_firms = data["output_firms"] if "output_firms" in data else data["firms"]
+    hover = [_tile_hover(n, int(f), o, int(k), lang, currency, min_capability)
+             for n, f, o, k in zip(name, data["firms"], data["output"], output_firms)]
     text_colour = np.where(data["firms"].to_numpy() > 0, "white", "#37474f")
     top = parents.eq("").to_numpy()                      # a stage's tile is headed by the stage's short name
     shared = data.loc[top, "stage"].dropna().duplicated().any()   # several stage nodes per category: own names
@@ -234,9 +257,10 @@ def chain_treemap(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY"
     return fig
 
 
-def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY") -> go.Figure:
+def chain_sunburst(tree: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
+                   min_capability: float | None = None) -> go.Figure:
     """The chain tree figure of the page (:func:`chain_treemap`; kept under its former name)."""
-    return chain_treemap(tree, lang, currency=currency)
+    return chain_treemap(tree, lang, currency=currency, min_capability=min_capability)
 
 
 def overview_figures(ov: Overview, lang: str = "en", *, currency: str = "CNY") -> list[go.Figure]:
@@ -264,4 +288,5 @@ def overview_figures(ov: Overview, lang: str = "en", *, currency: str = "CNY") -
     """
     return [stage_zone_bar(ov.stage_zone, lang, names=zone_labels(ov.stage_zone.columns, ov, lang),
                            stages=stage_names(ov, ov.stage_zone.index, lang)),
-            flow_lines(ov.flows, ov.window, lang, currency=currency), chain_treemap(ov.tree, lang, currency=currency)]
+            flow_lines(ov.flows, ov.window, lang, currency=currency),
+            chain_treemap(ov.tree, lang, currency=currency, min_capability=ov.min_capability)]

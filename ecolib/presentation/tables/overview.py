@@ -29,7 +29,7 @@ from ecolib.analyses.overview import Overview
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, t
 from ecolib.presentation.narrative.overview import stage_label
-from ecolib.presentation.tables import Table
+from ecolib.presentation.tables import Column, Table
 
 __all__ = ["ZONES", "TOP_FIRMS", "zones_table", "top_firms_table"]
 
@@ -70,6 +70,7 @@ ZONES = Table("overview.zones", rows=_zone_rows, total_row="common.total", colum
     "area_shown": ("overview.col.area", "count"),              # m² (en), 亩 (zh)
     "patents": ("common.patents", "count"),
     "land_output": ("overview.col.land_output", "count"),      # currency / m² a year (en), 万元/亩 (zh)
+    "land_firms": ("overview.col.land_firms", "count"),        # firms behind it (shown where some report one only)
     "patents_per_firm": ("common.patents_per_firm", "num1"),
 })
 
@@ -87,7 +88,7 @@ TOP_FIRMS = Table("overview.top_firms", rows=_top_firm_rows, columns={
 
 #: The size columns each table shows only where some active local firm reports the quantity.
 _SIZE_KEYS = {"employees": "employees", "output": "output", "area_shown": "area", "patents": "patents",
-              "land_output": ("output", "area"), "patents_per_firm": "patents"}
+              "land_output": ("output", "area"), "land_firms": ("output", "area"), "patents_per_firm": "patents"}
 
 
 def _given(ov: Overview, spec: Table) -> Table:
@@ -101,20 +102,41 @@ def _given(ov: Overview, spec: Table) -> Table:
     return dataclasses.replace(spec, columns=tuple(c for c in spec.columns if shown(c.key)))
 
 
+#: Labels of the zones table's averages where they rest on fewer firms than the table counts.
+_PARTIAL_LABELS = {"land_output": "overview.col.land_output_partial",
+                   "patents_per_firm": "overview.col.patents_per_firm_partial"}
+
+
 def zones_table(ov: Overview) -> Table:
     """:data:`ZONES` for ``ov``: without the columns of a size no firm reports
-    (:func:`ecolib.presentation.narrative.overview.zones_notes` names them).
+    (:func:`ecolib.presentation.narrative.overview.zones_notes` names them). Where some firms
+    report only one of output and area, the output per area says it is from the firms reporting
+    both and each zone's number of them (``land_firms``) stands next to it; where some firms
+    report no patents, patents per firm says it is per reporting firm.
 
     Examples
     --------
     >>> from ecolib.datasets import tiny
     >>> from ecolib.analyses.overview import overview
     >>> ov = overview(tiny().tables, "2026-03", window=3, history=3)
+    >>> [c.key for c in zones_table(ov).columns][-3:]          # everyone reports everything
+    ['patents', 'land_output', 'patents_per_firm']
     >>> ov.reported = {"output": 3, "employees": 3, "area": 0, "patents": 3}
     >>> [c.key for c in zones_table(ov).columns]
     ['zone', 'firms', 'anchors', 'employees', 'output', 'patents', 'patents_per_firm']
     """
-    return _given(ov, ZONES)
+    spec = _given(ov, ZONES)
+    total = ov.headline.get("local_firms", 0)
+    zones = ov.zones
+    land_partial = ("land_firms" in zones and "total" in zones.index
+                    and int(zones.at["total", "land_firms"]) < int(zones.at["total", "firms"]))
+    partial = {"land_output": land_partial, "patents_per_firm": 0 < ov.reported.get("patents", total) < total}
+    columns = []
+    for c in spec.columns:
+        if c.key == "land_firms" and not land_partial:
+            continue
+        columns.append(Column(c.key, _PARTIAL_LABELS[c.key], c.format) if partial.get(c.key) else c)
+    return dataclasses.replace(spec, columns=tuple(columns))
 
 
 def top_firms_table(ov: Overview) -> Table:
