@@ -404,15 +404,19 @@ def test_section_values_and_cards(tiny):
     n = N.niche(tiny, "2026-03")
     e = N.embedding(tiny, "2026-03", firm_id="F3", priority="simple")
     words = narr.section_values(n, "en")
-    assert words == {"level": "segment", "level_plural": "segments", "n": 2, "threshold": "0.70",
-                     "min_share": "1%", "currency": "CNY"}
+    assert {k: words[k] for k in ("level", "level_plural", "n", "threshold", "min_share", "currency")} == {
+        "level": "segment", "level_plural": "segments", "n": 2, "threshold": "0.70", "min_share": "1%",
+        "currency": "CNY"}
+    assert words["w"] == "output" and words["method_weight"].startswith("Output is each active local firm's")
     method = narr.method_values(n, e, e.gene_map, "en")
     assert method["cap"] == "0.30" and "stand-in" in method["priority_method"]
     assert narr.embed_section(e) == "niche.embed" and narr.embed_section(N.embedding(tiny, "2026-03", nodes=[])) is None
     values = narr.embed_values(e, e.gene_map, tiny["firms"], "en", chosen=True)
     assert (values["firm"], values["zone"], values["nodes"], values["why"]) == ("Cell Co", "South", "Cells", "")
     cards = narr.headline_cards(n, e, e.gene_map, "en")
-    assert cards["Strongest entry point for a small firm"] == "Packs · score 0.500" and cards["Zones compared"] == "2"
+    # Packs is related to F3's one node only: the card says the fit rests on one relation
+    assert cards["Strongest entry point for a small firm"] == "Packs · score 0.500 · rests on one relation"
+    assert cards["Zones compared"] == "2"
 
 
 def test_priority_from_the_gap_analysis(tiny):

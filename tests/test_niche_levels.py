@@ -86,7 +86,8 @@ def test_demo_zones_in_chinese(model):
 def test_demo_headline_names_the_strongest_entry(model):
     cards = narr.headline_cards(model.niche, model.embedding, model.gene_map, "en", entries=model.entries)
     # before: the positioned firm's best (Utility-scale container storage integration, 0.093)
-    assert cards["Strongest entry point for a small firm"] == "BMS chip (analog front-end) · score 0.595"
+    # its 70% fit rests on one relation (through the BMS master board): the card says so
+    assert cards["Strongest entry point for a small firm"] == "BMS chip (analog front-end) · score 0.595 · rests on one relation"
     best = narr.strongest_entry(model.entries, model.embedding)
     assert best["firm_id"] == "F0145" and best["ties"]["firm_id"].tolist() == ["F0179"]
     # the worked example is introduced as what it is, with both scores

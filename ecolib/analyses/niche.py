@@ -75,7 +75,9 @@ For a firm (``firm_id``) or a capability profile (``nodes``: technology node ids
   0.3 thin (:data:`ecolib.analyses.genemap.FRAGILITY`), importance = node weight / the largest
   technology-node weight of the chain. ``Embedding.priority_source`` says which was used.
 * **Score** ``= ω_p × priority_p`` in [0, 1]; gap nodes ranked by score (then priority,
-  then node id). The table keeps every component and the own nodes closest to each gap
+  then node id). The table keeps every component, the number of own nodes related to each gap
+  node (``relations``: φ > 0; a fit that rests on one relation is one link, not a broad base,
+  as the gene map's ``weak_evidence``) and the own nodes closest to each gap
   node (the reasons).
 * **Default firm** (:func:`default_firm`): the smallest-output active local firm that is
   not an anchor, has output > 0, and has an own node with a direct chain link to a missing
@@ -86,6 +88,8 @@ For a firm (``firm_id``) or a capability profile (``nodes``: technology node ids
   has no local firm with a technology node.
 * **Other small firms next to the gaps** (:func:`small_firm_entries`): the best entry point of
   each of the ten smallest firms of that pool at once (:func:`best_entries`), best first.
+  A firm that reports no output cannot be sized: it is left out of the pool (never taken for
+  0) and counted (``Entries.unsized``), so the page can say so.
 
 Results are numbers, ids and codes; the words and tables of the page are in
 ``ecolib.presentation.narrative.niche`` and ``ecolib.presentation.tables.niche``.
@@ -106,7 +110,7 @@ from ecolib.contract.schema import GROUP_LEVELS as LEVELS, STAGES  # the contrac
 
 __all__ = [
     "LEVELS",
-    "WEIGHTS", "WEIGHT_COVERAGE", "zone_weight",
+    "WEIGHTS", "WEIGHT_COVERAGE", "zone_weight", "weight_reported",
     "DEFAULT_THRESHOLD",
     "Niche",
     "Embedding",
@@ -181,10 +185,7 @@ def zone_weight(firms: pd.DataFrame, month: str | None = None) -> tuple[str, pd.
     >>> zone_weight(f.assign(output=[5.0, 0.0]))[0]      # a reported 0 is a value
     'output'
     """
-    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
-    zone = firms["zone"].astype(object)
-    live = (firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
-            & zone.notna().to_numpy(bool) & (zone.astype(str).str.strip() != "").to_numpy(bool))
+    live = _zoned_live(firms, month)
     n = int(live.sum())
     for col in ("output", "employees"):
         if col not in firms:
@@ -194,6 +195,49 @@ def zone_weight(firms: pd.DataFrame, month: str | None = None) -> tuple[str, pd.
             values = pd.to_numeric(firms[col], errors="coerce").astype(np.float64)
             return col, (firms if col == "output" else firms.assign(output=values)), int((live & ~given).sum())
     return "firms", firms.assign(output=1.0), 0
+
+
+def _zoned_live(firms: pd.DataFrame, month: str | None) -> np.ndarray:
+    """The active local firms with a zone (the firms :func:`zone_weight` counts), as a mask."""
+    act = active_mask(firms, month) if month is not None else firms["status"].eq("active")
+    zone = firms["zone"].astype(object)
+    return (firms["local"].fillna(True).to_numpy(bool) & act.to_numpy(bool)
+            & zone.notna().to_numpy(bool) & (zone.astype(str).str.strip() != "").to_numpy(bool))
+
+
+def weight_reported(firms: pd.DataFrame, month: str | None = None) -> dict:
+    """How many of the firms :func:`zone_weight` counts report each possible weight.
+
+    Says why the portfolios fall back from output (reported by nobody, or by too few).
+
+    Parameters
+    ----------
+    firms : DataFrame
+        The firms table (firm_id, zone, local, status, exit_month; output, employees optional).
+    month : str or None, default None
+        ``YYYY-MM``: the firms active in it count; None: firms with status ``active``.
+
+    Returns
+    -------
+    dict
+        ``firms``: active local firms with a zone (count); ``output``, ``employees``: how many
+        of them report it (count; None when the table has no such column). A reported 0 counts
+        as reported.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"firm_id": ["a", "b", "c"], "zone": ["N", "N", None], "local": [True] * 3,
+    ...                   "status": ["active"] * 3, "output": [5.0, None, 1.0]})
+    >>> weight_reported(f)                       # c has no zone: not counted
+    {'firms': 2, 'output': 1, 'employees': None}
+    """
+    live = _zoned_live(firms, month)
+    out = {"firms": int(live.sum())}
+    for col in ("output", "employees"):
+        out[col] = (int((pd.to_numeric(firms[col], errors="coerce").notna().to_numpy(bool) & live).sum())
+                    if col in firms else None)
+    return out
 
 
 # =========================================================================== zone portfolios
@@ -718,6 +762,10 @@ class Niche:
         (:func:`zone_weight`); ``output`` and the other columns named after output then hold it.
     unweighted : int
         Active local firms with a zone left out for not reporting the weight.
+    reported : dict
+        :func:`weight_reported`: the active local firms with a zone (``firms``) and how many of
+        them report ``output`` and ``employees`` (None: no such column), counts; why the weight
+        is what it is.
     small : DataFrame
         The zones too small to compare (module docstring, minimum sizes): zone, zone_zh, firms,
         output (their weight), share (of all zones' weight), reason (``firms``: fewer active
@@ -757,6 +805,7 @@ class Niche:
     finer_groups: pd.DataFrame | None = None
     weight: str = "output"
     unweighted: int = 0
+    reported: dict = field(default_factory=dict)
     small: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["zone", "zone_zh", "firms", "output", "share", "reason"]))
 
@@ -910,7 +959,7 @@ def niche(tables: Mapping[str, pd.DataFrame], month: str | None, *, level: str =
         headline["flagged_pairs"] = None
     return Niche(month, level, threshold, x, p, lq, o, zones, pairs, advice, groups,
                  float(x.attrs.get("unattributed", 0.0)), headline, finer, xf, finer_groups,
-                 weight=weight, unweighted=unweighted, small=small)
+                 weight=weight, unweighted=unweighted, reported=weight_reported(tables["firms"], month), small=small)
 
 
 def _parents(finer_groups: pd.DataFrame | None) -> pd.Series | None:
@@ -1345,6 +1394,8 @@ def small_firms_near_gaps(tables: Mapping[str, pd.DataFrame], month: str | None,
     DataFrame
         firm_id, output (currency per year, > 0), sorted by output then firm_id; a fresh
         index. No row when no firm qualifies or the park has no gap node.
+        ``attrs['unsized']``: the firms that qualify but report no output (count): they cannot
+        be sized, so they are left out (never taken for 0).
 
     See Also
     --------
@@ -1369,17 +1420,22 @@ def small_firms_near_gaps(tables: Mapping[str, pd.DataFrame], month: str | None,
         targets = status.index[status.isin(genemap.GAP_STATUSES).to_numpy()]
     phi_s = gm.space.chain_proximity if gm.space.chain_proximity is not None else gm.space.proximity
     if not len(targets):
-        return pd.DataFrame({"firm_id": [], "output": []})
+        empty = pd.DataFrame({"firm_id": [], "output": []})
+        empty.attrs["unsized"] = 0
+        return empty
     near = phi_s.reindex(index=status.index, columns=targets).fillna(0.0).max(axis=1) >= min_link
     near_nodes = near.index[near.to_numpy()].difference(targets)
     anchor = firms["anchor"].fillna(False).to_numpy(bool) if "anchor" in firms else np.zeros(len(firms), bool)
     pool = firms[_live_local(firms, month) & ~anchor]
     ok = fn[frames.isin(fn["firm_id"], pool["firm_id"]) & frames.isin(fn["node_id"], near_nodes)
             & (fn["capability"].to_numpy(np.float64) >= gm.coverage.min_capability)]
-    out = pool[frames.isin(pool["firm_id"], ok["firm_id"])][["firm_id", "output"]].copy()
-    out["output"] = pd.to_numeric(out["output"], errors="coerce").fillna(0.0)
-    out = out[out["output"] > 0].sort_values(["output", "firm_id"], kind="stable").head(n)
-    return out.reset_index(drop=True)
+    out = pool[frames.isin(pool["firm_id"], ok["firm_id"])][["firm_id", "output"]].drop_duplicates("firm_id")
+    out["output"] = pd.to_numeric(out["output"], errors="coerce")
+    unsized = int(out["output"].isna().sum())                 # cannot be sized: left out, never taken for 0
+    out = out[(out["output"] > 0).to_numpy(bool)].sort_values(["output", "firm_id"], kind="stable").head(n)
+    out = out.reset_index(drop=True)
+    out.attrs["unsized"] = unsized
+    return out
 
 
 def default_firm(tables: Mapping[str, pd.DataFrame], month: str | None, *, gm: genemap.GeneMap | None = None,
@@ -1462,8 +1518,9 @@ class Embedding:
         name_zh, segment_id, stage, status, core (bool), weight (importance,
         ``chain_nodes.weight``, unitless), firms (qualifying local firms on the node,
         count), candidates (count), density (share of the node's relatedness on the own
-        nodes), fragility, importance, priority, score (= density × priority), each of these
-        five in [0, 1]; related (tuple of the own nodes closest to the gap node, up to
+        nodes), relations (own nodes related to the node, φ > 0, count: the fit rests on
+        that many relations), fragility, importance, priority, score (= density × priority),
+        each of these five in [0, 1]; related (tuple of the own nodes closest to the gap node, up to
         ``related`` of :func:`embedding`, φ > 0), related_proximity (tuple of their φ).
     priority_source : str
         Where the gap priority comes from: "gaps" (the gap analysis) or "simple"
@@ -1594,6 +1651,9 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
     info = cov.nodes.set_index("node_id")
     ids = prio["node_id"].to_numpy(object)
     density = dens.reindex(ids).fillna(0.0).to_numpy(np.float64)
+    own_in = pd.Index(profile)[pd.Index(profile).isin(phi.index)] if len(phi) else pd.Index([])
+    relations = ((phi.loc[own_in, ids].to_numpy(np.float64) > 0).sum(axis=0).astype(np.int64)
+                 if len(own_in) and len(ids) else np.zeros(len(ids), np.int64))
     table = pd.DataFrame({
         "node_id": ids,
         "name": info["name"].reindex(ids).to_numpy(object),
@@ -1606,6 +1666,7 @@ def embedding(tables: Mapping[str, pd.DataFrame], month: str | None, *, firm_id:
         "firms": info["firms"].reindex(ids).fillna(0).astype(np.int64).to_numpy(),
         "candidates": gm.candidates.reindex(ids).fillna(0).astype(np.int64).to_numpy(),
         "density": density,
+        "relations": relations,
         "fragility": prio["fragility"].to_numpy(np.float64),
         "importance": prio["importance"].to_numpy(np.float64),
         "priority": prio["priority"].to_numpy(np.float64),
@@ -1650,7 +1711,7 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
     capability ≥ the gene map's ``min_capability``; firms with none use all their nodes;
     ``tables``, ``weights``, ``priority`` as for :func:`gap_priority`).
     Returns firm_id, nodes (number of own nodes), node_id (best gap node, None if no gap
-    node scores > 0), density, priority, score. Firms are processed ``chunk`` at a time so
+    node scores > 0), density, priority, score, relations. Firms are processed ``chunk`` at a time so
     memory stays bounded (chunk × nodes floats).
 
     Parameters
@@ -1676,7 +1737,8 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
         One row per firm, in the order of ``firm_ids``: firm_id, nodes (own technology
         nodes used, count; 0 for a firm without one), node_id (best gap node, None when none
         scores > 0), density, priority (in [0, 1], NaN without a best node), score (= density
-        × priority, in [0, 1], 0 without a best node).
+        × priority, in [0, 1], 0 without a best node), relations (own nodes related to the best
+        node, φ > 0, count: the fit rests on that many relations; 0 without a best node).
 
     See Also
     --------
@@ -1692,11 +1754,11 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
     >>> ws = tiny()
     >>> gm = gene_map(ws.tables, "2026-03")
     >>> best_entries(gm, ws.tables["firm_nodes"], ["F1", "F2", "F3", "F9"], priority="simple")
-      firm_id  nodes node_id  density  priority  score
-    0      F1      1  N.CATH      0.5       0.3   0.15
-    1      F2      2    N.LI      1.0       0.6   0.60
-    2      F3      1  N.PACK      1.0       0.5   0.50
-    3      F9      0     NaN      NaN       NaN   0.00
+      firm_id  nodes node_id  density  priority  score  relations
+    0      F1      1  N.CATH      0.5       0.3   0.15          1
+    1      F2      2    N.LI      1.0       0.6   0.60          1
+    2      F3      1  N.PACK      1.0       0.5   0.50          1
+    3      F9      0     NaN      NaN       NaN   0.00          0
     """
     cov = gm.coverage
     leaves = pd.Index(gm.space.proximity.index)
@@ -1718,8 +1780,10 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
     prio = (gap_priority(cov, gm=gm, tables=tables, weights=weights, source=priority).set_index("node_id")["priority"]
             .reindex(leaves).fillna(0.0).to_numpy(np.float64))
     weighted = phi * (inv * prio)[None, :]                      # score = M φ diag(inv · priority)
+    linked = (phi > 0).astype(np.float64)                       # own node p' related to gap node p (0/1)
     best_node = np.full(len(ids), -1)
     best = np.zeros(len(ids))
+    relations = np.zeros(len(ids), np.int64)
     for s in range(0, len(ids), chunk):          # chunks of firms: bounded memory, not a per-firm loop
         m = M[s:s + chunk]
         score = np.asarray(m @ weighted)                        # firms × nodes
@@ -1729,6 +1793,10 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
         v = score[np.arange(len(k)), k]
         best_node[s:s + chunk] = np.where(v > 0, k, -1)
         best[s:s + chunk] = v
+        # own nodes related (φ > 0) to each firm's best node, over the firm's nonzeros
+        rel = np.bincount(own_r, weights=linked[m.indices, k[own_r]], minlength=m.shape[0]) if len(own_r) \
+            else np.zeros(m.shape[0])
+        relations[s:s + chunk] = np.where(v > 0, np.rint(rel), 0).astype(np.int64)
     kk = np.maximum(best_node, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         best_d = best / prio[kk]                                # density = score / priority (> 0 where chosen)
@@ -1736,7 +1804,7 @@ def best_entries(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, firm_ids: Iterab
     return pd.DataFrame({"firm_id": ids.to_numpy(object), "nodes": np.asarray(M.sum(axis=1)).astype(np.int64),
                          "node_id": node, "density": np.where(best_node >= 0, best_d, np.nan),
                          "priority": np.where(best_node >= 0, prio[np.maximum(best_node, 0)], np.nan),
-                         "score": best})
+                         "score": best, "relations": relations})
 
 
 # =========================================================================== small firms next to the gaps
@@ -1794,9 +1862,14 @@ class Entries:
         descending, then the smallest output): firm_id, name, name_zh, zone, zone_zh, output
         (currency per year), main_node (:func:`main_nodes`; None without a row), nodes (own
         nodes used, count), node_id (best gap node, None when none scores > 0), density,
-        priority, score (as :func:`best_entries`, each in [0, 1]).
+        priority, score (as :func:`best_entries`, each in [0, 1]), relations (own nodes
+        related to the best node, count: 1 means the fit rests on a single relation), related
+        (tuple of those own nodes, closest first, at most three).
     gene_map : GeneMap or None
         The gene map the scores were computed on (node names).
+    unsized : int
+        Firms next to a gap left out because they report no output (count): without it they
+        cannot be ranked by size (:func:`small_firms_near_gaps`).
 
     See Also
     --------
@@ -1816,6 +1889,7 @@ class Entries:
     month: str | None
     table: pd.DataFrame
     gene_map: genemap.GeneMap | None = field(default=None, repr=False)
+    unsized: int = 0
 
     @property
     def best(self) -> pd.Series | None:
@@ -1890,6 +1964,27 @@ def small_firm_entries(tables: Mapping[str, pd.DataFrame], month: str | None, gm
         "density": best["density"].to_numpy(np.float64),
         "priority": best["priority"].to_numpy(np.float64),
         "score": best["score"].to_numpy(np.float64),
+        "relations": best["relations"].to_numpy(np.int64),
+        "related": _related_own(gm, tables["firm_nodes"], best),
     })
     table = table.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)   # best first
-    return Entries(month, table, gm)
+    return Entries(month, table, gm, unsized=int(near.attrs.get("unsized", 0)))
+
+
+def _related_own(gm: genemap.GeneMap, firm_nodes: pd.DataFrame, best: pd.DataFrame, k: int = 3) -> list[tuple]:
+    """Per row of :func:`best_entries` (a handful of firms): the firm's own nodes related to its
+    best node (φ > 0), closest first, at most ``k``; () without a best node."""
+    phi = gm.space.proximity
+    cap = gm.coverage.min_capability
+    rows = firm_nodes[frames.isin(firm_nodes["firm_id"], best["firm_id"]) & frames.isin(firm_nodes["node_id"], phi.index)]
+    strong = rows[rows["capability"].to_numpy(np.float64) >= cap]
+    use = pd.concat([strong, rows[~frames.isin(rows["firm_id"], strong["firm_id"])]])   # no strong node: all
+    gaps = best[["firm_id", "node_id"]].dropna().rename(columns={"node_id": "gap"})
+    pairs = use[["firm_id", "node_id"]].merge(gaps, on="firm_id").drop_duplicates(["firm_id", "node_id"])
+    if not len(pairs):
+        return [()] * len(best)
+    pairs["phi"] = phi.to_numpy(np.float64)[phi.index.get_indexer(pairs["node_id"]),
+                                            phi.columns.get_indexer(pairs["gap"])]
+    pairs = pairs[pairs["phi"] > 0].sort_values(["firm_id", "phi", "node_id"], ascending=[True, False, True])
+    got = pairs.groupby("firm_id")["node_id"].agg(lambda v: tuple(v.head(k)))
+    return [got.get(f, ()) for f in best["firm_id"]]

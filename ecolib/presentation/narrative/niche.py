@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ecolib.analyses import genemap
-from ecolib.analyses.niche import DISTINCT_BELOW, FINER, Embedding, Entries, Niche
+from ecolib.analyses.niche import DISTINCT_BELOW, FINER, WEIGHTS, Embedding, Entries, Niche
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_name, display_names, t
 
 __all__ = [
     "zone_names", "weight_note", "small_note", "small_values", "FLAGGED_IN_FULL",
+    "weight_words", "weight_amount", "intro_values", "portfolio_intro", "entries_values", "EMBED_SHOWN",
     "zone_name",
     "group_names",
     "firm_names",
@@ -145,7 +146,8 @@ def section_values(n: Niche, lang: str = "en", *, currency: str = "CNY", min_sha
     Returns
     -------
     dict
-        level, level_plural, n (groups of the level), threshold, min_share, currency.
+        level, level_plural, n (groups of the level), threshold, min_share, currency, and the
+        words for what the portfolios are weighed by (:func:`weight_words`).
 
     Examples
     --------
@@ -156,7 +158,105 @@ def section_values(n: Niche, lang: str = "en", *, currency: str = "CNY", min_sha
     """
     return {"level": level_label(n.level, lang), "level_plural": t(f"niche.level_plural.{n.level}", lang),
             "n": int(n.output.shape[1]), "threshold": fmt.number(n.threshold, 2), "min_share": fmt.pct(min_share, 0),
-            "currency": currency}
+            "currency": currency, **weight_words(n, lang)}
+
+
+def _weight(n: Niche) -> str:
+    return n.weight if n.weight in WEIGHTS else "output"
+
+
+def weight_words(n: Niche, lang: str = "en") -> dict:
+    """The words for what the zones' portfolios are weighed by (:attr:`~ecolib.analyses.niche.Niche.weight`),
+    so every sentence on the zones names what was measured: output, employees or firms.
+
+    Returns
+    -------
+    dict
+        ``w`` (the noun after a possessive: "the zone's output", "the zone's firms"), ``w_amount``
+        (what a figure is: "output", "number of firms"), ``its_w`` ("its output is", "its firms
+        are"), ``mix`` (the mix of the level's groups a zone's weight lies in) and
+        ``method_weight`` (the method sentence on how the portfolios are made).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> tables = dict(tiny().tables)
+    >>> weight_words(nc.niche(tables, "2026-03"), "en")["w"]
+    'output'
+    >>> tables["firms"] = tables["firms"].assign(output=np.nan, employees=np.nan)
+    >>> words = weight_words(nc.niche(tables, "2026-03"), "en")
+    >>> words["w"], words["w_amount"], words["its_w"]
+    ('firms', 'number of firms', 'its firms are')
+    """
+    w = _weight(n)
+    return {"w": t(f"niche.w.{w}", lang), "w_amount": t(f"niche.w_amount.{w}", lang),
+            "its_w": t(f"niche.its_w.{w}", lang),
+            "mix": t(f"niche.mix.{w}", lang, level_plural=t(f"niche.level_plural.{n.level}", lang)),
+            "method_weight": t(f"niche.method_weight.{w}", lang, level=level_label(n.level, lang))}
+
+
+def _why(n: Niche, lang: str, prefix: str = "niche.why") -> str:
+    """Why the portfolios are not weighed by output: nobody reports it, or too few do (how many
+    of how many); with firm counts, also how many report employees when some do."""
+    rep = n.reported or {}
+    k, e = int(rep.get("output") or 0), int(rep.get("employees") or 0)
+    case = "output_some" if k else "output_none"
+    if _weight(n) == "firms" and e:
+        case += "_employees_some"
+    return t(f"{prefix}.{case}", lang, k=fmt.count(k), e=fmt.count(e), n=fmt.count(rep.get("firms", 0)))
+
+
+def intro_values(n: Niche, lang: str = "en") -> dict:
+    """The i18n key (``key``) and placeholders of the page's opening paragraph (for
+    ``ctx.paragraph(**values, month=...)``): it says what the zones are compared by and, when
+    not by output, why (output not reported, or reported by too few firms).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> tables = dict(tiny().tables)
+    >>> firms = tables["firms"]
+    >>> tables["firms"] = firms.assign(output=np.where(firms["firm_id"] == "F1", firms["output"], np.nan),
+    ...                                employees=np.nan)
+    >>> v = intro_values(nc.niche(tables, "2026-03"), "en")
+    >>> v["key"], v["why"]
+    ('niche.intro_firms', 'their output is reported by only 1 of 3 firms, too few to compare zones by output')
+    """
+    w = _weight(n)
+    return {"key": "niche.intro" if w == "output" else f"niche.intro_{w}",
+            "level_plural": t(f"niche.level_plural.{n.level}", lang),
+            "why": "" if w == "output" else _why(n, lang)}
+
+
+def portfolio_intro(n: Niche) -> str:
+    """The i18n key of the portfolio section's intro: it names the column the table shows
+    (output in the currency, employees, or the number of firms)."""
+    w = _weight(n)
+    return "niche.portfolio_intro" if w == "output" else f"niche.portfolio_intro_{w}"
+
+
+def weight_amount(value, weight: str = "output", lang: str = "en", currency: str = "CNY") -> str:
+    """A zone's weight on a group as the page shows it: money for output, a number of people
+    for employees, a number of firms for firm counts (split by shares, so it can be a fraction).
+
+    Examples
+    --------
+    >>> weight_amount(10.0, "firms"), weight_amount(2.5, "firms"), weight_amount(1, "firms", "zh")
+    ('10 firms', '2.5 firms', '1家企业')
+    >>> weight_amount(1200, "employees"), weight_amount(35_250_000, "output"), weight_amount(float("nan"), "firms")
+    ('1,200 employees', 'CNY 35.2 m', '–')
+    """
+    if weight not in ("employees", "firms"):
+        return fmt.money(value, lang, currency)
+    v = pd.to_numeric(value, errors="coerce")
+    if pd.isna(v):
+        return "–"
+    text = fmt.count(v) if abs(float(v) - round(float(v))) < 1e-9 else fmt.number(v, 1)
+    return t(f"niche.amount.{weight}{'_one' if text == '1' else ''}", lang, n=text)
 
 
 def priority_values(e: Embedding, lang: str = "en") -> dict:
@@ -195,8 +295,41 @@ def output_phrase(value, lang: str = "en", currency: str = "CNY") -> str:
     return t("niche.output_year", lang, output=fmt.money(v, lang, currency))
 
 
+#: Entry points of one firm the page shows (chart and table), best first.
+EMBED_SHOWN = 10
+
+
+def _ranked(e: Embedding, lang: str) -> str:
+    """The sentence that says which gap nodes the firm's chart and table show: how many score
+    above 0 of how many gap nodes, and the first :data:`EMBED_SHOWN` of them when there are more."""
+    total = len(e.table)
+    pos = int((e.table["score"] > 0).sum()) if total else 0
+    shown = min(pos, EMBED_SHOWN)
+    key = ("no_gaps" if not total else "none" if not pos else "one" if pos == 1
+           else "all" if pos <= EMBED_SHOWN else "top")
+    return t(f"niche.ranked.{key}", lang, total=fmt.count(total), n=fmt.count(pos), shown=fmt.count(shown),
+             who=t("niche.who.firm" if e.firm_id is not None else "niche.who.profile", lang))
+
+
+def entries_values(en: Entries | None, lang: str = "en") -> dict:
+    """Placeholders of the small firms' section: ``unsized``, the sentence on the firms next to a
+    gap left out for reporting no output (empty when none is).
+
+    Examples
+    --------
+    >>> from ecolib.analyses.niche import Entries
+    >>> import pandas as pd
+    >>> entries_values(Entries("2026-03", pd.DataFrame(), unsized=23), "en")["unsized"]
+    ' 23 more firms next to a gap report no annual output, so their size cannot be told: they are left out of this list.'
+    >>> entries_values(None, "en")
+    {'unsized': ''}
+    """
+    k = int(getattr(en, "unsized", 0) or 0)
+    return {"unsized": t("niche.unsized_one" if k == 1 else "niche.unsized", lang, n=fmt.count(k)) if k else ""}
+
+
 def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: str = "en", *,
-                 currency: str = "CNY", chosen: bool = False) -> dict:
+                 currency: str = "CNY", chosen: bool = False, entries: Entries | None = None) -> dict:
     """Placeholders of the embedding section's intro.
 
     Parameters
@@ -211,24 +344,29 @@ def embed_values(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, lang: s
         Language and currency code.
     chosen : bool
         The user picked the firm (no sentence on how it was chosen).
+    entries : Entries, optional
+        The small firms next to the gaps: when some firms next to a gap report no output, the
+        sentence on how the firm was chosen says it is the smallest of those that report it.
 
     Returns
     -------
     dict
         firm, zone, output, nodes, why (how the firm was chosen; empty when ``chosen``),
-        priority_def, priority_method.
+        ranked (which of the gap nodes the chart and table show: how many score above 0, of
+        how many), priority_def, priority_method.
     """
     nodes = own_nodes_text(e.nodes, gm, lang)
     if e.firm_id is None:
         return {"firm": t("niche.profile_label", lang), "zone": "", "output": "", "nodes": nodes, "why": "",
-                **priority_values(e, lang)}
+                "ranked": _ranked(e, lang), **priority_values(e, lang)}
     info = firms.drop_duplicates("firm_id").set_index("firm_id").loc[e.firm_id]
     sized = pd.notna(pd.to_numeric(info.get("output"), errors="coerce"))
     why = "niche.embed_why_chosen" if chosen else ("niche.embed_why_default" if sized else "niche.embed_why_unsized")
+    among = t("niche.among", lang) if getattr(entries, "unsized", 0) else ""
     return {"firm": str(firm_names(firms, lang).get(e.firm_id, e.firm_id)),
             "zone": zone_name(info.get("zone"), firms, lang),
             "output": output_phrase(info.get("output"), lang, currency), "nodes": nodes,
-            "why": t(why, lang),
+            "why": t(why, lang, among=among), "ranked": _ranked(e, lang),
             **priority_values(e, lang)}
 
 
@@ -311,7 +449,8 @@ def strongest_entry(en: Entries | None, e: Embedding | None = None) -> dict | No
     -------
     dict or None
         firm_id (None for a capability profile), node_id, density, priority, score, output,
-        zone, and ``ties`` (a DataFrame: the rows of ``en.table`` tied with it, best first,
+        zone, relations (own nodes related to the entry node: 1 means the fit rests on a single
+        relation), related (those own nodes), and ``ties`` (a DataFrame: the rows of ``en.table`` tied with it, best first,
         itself excluded); None when no small firm has an opportunity (score > 0).
 
     Examples
@@ -329,11 +468,13 @@ def strongest_entry(en: Entries | None, e: Embedding | None = None) -> dict | No
     if en is not None and en.best is not None:
         row = en.best
         best = {k: row[k] for k in ("firm_id", "node_id", "density", "priority", "score", "output", "zone")}
+        best["relations"], best["related"] = row.get("relations", np.nan), row.get("related", ())
     if e is not None and len(e.top(1)):
         top = e.top(1).iloc[0]
         if best is None or top["score"] > best["score"] and _shown(top["score"]) != _shown(best["score"]):
             best = {"firm_id": e.firm_id, "node_id": top["node_id"], "density": top["density"],
-                    "priority": top["priority"], "score": top["score"], "output": np.nan, "zone": None}
+                    "priority": top["priority"], "score": top["score"], "output": np.nan, "zone": None,
+                    "relations": top.get("relations", np.nan), "related": top.get("related", ())}
     if best is None:
         return None
     ties = pd.DataFrame()
@@ -343,6 +484,12 @@ def strongest_entry(en: Entries | None, e: Embedding | None = None) -> dict | No
         ties = tab[same.to_numpy(bool) & (tab["firm_id"] != best["firm_id"]).to_numpy(bool)]
     best["ties"] = ties
     return best
+
+
+def _one_relation(row) -> bool:
+    """The fit of an entry point rests on a single relation (one own node related to the node)."""
+    v = pd.to_numeric(row.get("relations", np.nan) if hasattr(row, "get") else np.nan, errors="coerce")
+    return bool(pd.notna(v) and int(v) == 1)
 
 
 def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | None = None,
@@ -367,7 +514,7 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
     -------
     dict of str to str
         Zones compared, pairs flagged (of the pairs compared: a 0 is an evaluated 0), the highest overlap, the narrowest zone, the strongest
-        entry point for a small firm.
+        entry point for a small firm (saying so when its fit rests on a single relation).
 
     Examples
     --------
@@ -397,8 +544,8 @@ def headline_cards(n: Niche, e: Embedding | None = None, gm: genemap.GeneMap | N
         best = strongest_entry(entries, e)
         if best is not None:
             name = node_names(gm, lang).get(best["node_id"], best["node_id"])
-            cards[t("niche.headline.best_entry", lang)] = t("niche.headline.best_entry_value", lang, node=name,
-                                                            score=_shown(best["score"]))
+            key = "niche.headline.best_entry_value_one" if _one_relation(best) else "niche.headline.best_entry_value"
+            cards[t("niche.headline.best_entry", lang)] = t(key, lang, node=name, score=_shown(best["score"]))
     return cards
 
 
@@ -419,12 +566,13 @@ def _pair_findings(n: Niche, pr: pd.Series, lang: str) -> list[str]:
     a, b = zn.get(pr["zone_a"], pr["zone_a"]), zn.get(pr["zone_b"], pr["zone_b"])
     lvl, lvls = level_label(n.level, lang), t(f"niche.level_plural.{n.level}", lang)
     out = []
+    ww = weight_words(n, lang)
     shared = pr.get("shared")
     text = t("niche.finding.flagged", lang, a=a, b=b, overlap=fmt.number(pr["overlap"], 3),
-             threshold=fmt.number(n.threshold, 2), level_plural=lvls)
+             threshold=fmt.number(n.threshold, 2), level_plural=lvls, mix=ww["mix"])
     if isinstance(shared, str):
         text += t("niche.finding.flagged_shared", lang, group=names.get(shared, shared),
-                  sa=fmt.pct(pr["share_a"], 0), sb=fmt.pct(pr["share_b"], 0), a=a, b=b)
+                  sa=fmt.pct(pr["share_a"], 0), sb=fmt.pct(pr["share_b"], 0), a=a, b=b, w=ww["w"])
     out.append(text)
     fine = pr.get("overlap_finer")
     rests_on = None
@@ -437,7 +585,7 @@ def _pair_findings(n: Niche, pr: pd.Series, lang: str) -> list[str]:
             key = "niche.finding.inside_same" if fa == fb else "niche.finding.inside"
             inside = t(key, lang, group=names.get(shared, shared), a=a, b=b, node_a=fnames.get(fa, fa),
                        node_b=fnames.get(fb, fb), sa=fmt.pct(pr["finer_share_a"], 0),
-                       sb=fmt.pct(pr["finer_share_b"], 0))
+                       sb=fmt.pct(pr["finer_share_b"], 0), w=ww["w"])
         rests_on = "both" if fine > n.threshold else "level"
         out.append(t("niche.finding.finer_agree" if rests_on == "both" else "niche.finding.finer", lang, a=a, b=b,
                      finer=fmt.number(fine, 3), finer_level=level_label(finer, lang),
@@ -454,7 +602,7 @@ def _pair_findings(n: Niche, pr: pd.Series, lang: str) -> list[str]:
     if parts:
         key = {"level": "niche.finding.advice_level", "both": "niche.finding.advice_both"}.get(
             rests_on, "niche.finding.advice")
-        out.append(t(key, lang, a=a, b=b, level=lvl, level_plural=lvls,
+        out.append(t(key, lang, a=a, b=b, level=lvl, level_plural=lvls, w=ww["w"],
                      advice=("；" if lang == "zh" else "; ").join(parts)))
     return out
 
@@ -477,7 +625,9 @@ def weight_note(n: Niche, lang: str = "en") -> str | None:
     """
     if n.weight == "output":
         return (t("niche.weight.unweighted", lang, n=n.unweighted) if n.unweighted else None)
-    text = t(f"niche.weight.{n.weight}", lang)
+    text = t(f"niche.weight.{n.weight}", lang, why=_why(n, lang, "niche.weight_why"))
+    if (n.reported or {}).get("output"):          # some firms report output: the small firms are sized by it
+        text += t("niche.weight.sized", lang)
     return text + (t("niche.weight.unweighted_also", lang, n=n.unweighted) if n.unweighted else "")
 
 
@@ -517,7 +667,8 @@ def small_values(n: Niche, lang: str = "en") -> dict | None:
              for z, k in zip(sm["zone"], sm["firms"])]
     share = n.headline.get("min_zone_share", 0.0)
     return {"key": "niche.small" if share > 0 else "niche.small_firms", "zones": listing(items, lang, 6),
-            "min_firms": n.headline.get("min_firms", 1), "min_share": fmt.pct(share, 0)}
+            "min_firms": n.headline.get("min_firms", 1), "min_share": fmt.pct(share, 0),
+            "w": weight_words(n, lang)["w"]}
 
 
 #: Flagged pairs worked through in full in the findings; the others are listed in one sentence.
@@ -560,6 +711,7 @@ def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
     lvls = t(f"niche.level_plural.{n.level}", lang)
     z = n.zones
     live = z[~z["no_output"]]
+    ww = weight_words(n, lang)
     if not len(z):      # zones too small to compare are named by small_note
         return [] if len(n.small) else [t("niche.finding.no_zones", lang)]
     if len(z) == 1:
@@ -596,9 +748,11 @@ def findings(n: Niche, lang: str = "en", *, currency: str = "CNY") -> list[str]:
                      wb=fmt.number(wide["breadth"], 2), ws=fmt.number(wide["breadth_std"], 3),
                      narrow=zn.get(narrow["zone"], narrow["zone"]), nb=fmt.number(narrow["breadth"], 2),
                      ns=fmt.number(narrow["breadth_std"], 3), n=n.output.shape[1], level=lvl, level_plural=lvls,
-                     top=names.get(narrow["top_group"], narrow["top_group"]), share=fmt.pct(narrow["top_share"], 0)))
+                     top=names.get(narrow["top_group"], narrow["top_group"]), share=fmt.pct(narrow["top_share"], 0),
+                     w=ww["w"], its_w=ww["its_w"]))
     if n.unattributed > 0:
-        out.append(t("niche.finding.unattributed", lang, output=fmt.money(n.unattributed, lang, currency), level=lvl))
+        out.append(t("niche.finding.unattributed", lang, output=weight_amount(n.unattributed, n.weight, lang, currency),
+                     level=lvl, w=ww["w"]))
     return out
 
 
@@ -627,7 +781,8 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
     Returns
     -------
     list of str
-        Who is positioned, its best entry point and why, the next ones.
+        Who is positioned, its best entry point and why (saying so when its fit rests on a
+        single relation), the next ones.
 
     Examples
     --------
@@ -659,7 +814,8 @@ def embedding_findings(e: Embedding, gm: genemap.GeneMap, firms: pd.DataFrame, l
         return out
     first = top.iloc[0]
     rel = [str(names.get(r, r)) for r in first["related"]]
-    out.append(t("niche.finding.embed_best", lang, node=names.get(first["node_id"], first["node_id"]),
+    key = "niche.finding.embed_best_one" if _one_relation(first) else "niche.finding.embed_best"
+    out.append(t(key, lang, node=names.get(first["node_id"], first["node_id"]),
                  status=t(f"genemap.status.{first['status']}", lang).lower() if lang == "en" else
                  t(f"genemap.status.{first['status']}", lang),
                  density=fmt.pct(first["density"], 0), priority=fmt.number(first["priority"], 2),
@@ -687,9 +843,10 @@ def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") ->
     Returns
     -------
     list of str
-        The strongest opportunity (firm, zone, output, node, fit, gap priority, score), then
-        the firms tied with it at the shown precision (how the tie is ordered); none when no
-        firm has an opportunity (score > 0).
+        The strongest opportunity (firm, zone, output, node, fit, gap priority, score; and
+        that its fit rests on a single relation, when it does), then the firms tied with it at
+        the shown precision (how the tie is ordered); none when no firm has an opportunity
+        (score > 0).
 
     Examples
     --------
@@ -701,7 +858,8 @@ def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") ->
     >>> print(entries_findings(en, "en")[0])      # doctest: +NORMALIZE_WHITESPACE
     The strongest entry point for a small firm is Lithium, for Cathode Co (North, output CNY 200 a year): it
     fits 100% of what the firm does and its gap priority is 0.60, so its score is 0.600 (fit × gap priority),
-    the highest of the 1 small firms next to a gap.
+    the highest of the 1 small firms next to a gap. That fit rests on a single relation, through Cathode: one
+    link, not a broad base of shared capabilities; check it before acting on it.
     """
     best = strongest_entry(en)
     if best is None:
@@ -711,9 +869,14 @@ def entries_findings(en: Entries, lang: str = "en", *, currency: str = "CNY") ->
     row = en.table[en.table["firm_id"] == best["firm_id"]]
     firm = display_names(row, lang).iloc[0]
     zone = zone_name(best["zone"], firms, lang)
-    out = [t("niche.finding.entries_best", lang, firm=firm, zone=zone, output=fmt.money(best["output"], lang, currency),
+    text = t("niche.finding.entries_best", lang, firm=firm, zone=zone, output=fmt.money(best["output"], lang, currency),
              node=names.get(best["node_id"], best["node_id"]), density=fmt.pct(best["density"], 0),
-             priority=fmt.number(best["priority"], 2), score=_shown(best["score"]), n=len(en.table))]
+             priority=fmt.number(best["priority"], 2), score=_shown(best["score"]), n=len(en.table))
+    if _one_relation(best):            # one link, not a broad base (the gene map's weak evidence)
+        rel = [str(names.get(r, r)) for r in (best.get("related") or ())]
+        text += ("" if lang == "zh" else " ") + t("niche.finding.entries_one_relation", lang,
+                                                    related=listing(rel, lang, 3, kind="node") if rel else "–")
+    out = [text]
     ties = best["ties"]
     if len(ties):
         who = [t("niche.finding.tie_firm", lang, firm=f, zone=zone_name(z, firms, lang),
@@ -752,7 +915,9 @@ def example_finding(e: Embedding, en: Entries | None, gm: genemap.GeneMap, firms
     -------
     list of str
         One sentence, or none (a capability profile, no opportunity, or the firm's best entry
-        reads the same score as the strongest opportunity).
+        reads the same score as the strongest opportunity). It says when the firm is the
+        smallest only of the firms that report output, and when its fit rests on a single
+        relation.
     """
     best = strongest_entry(en)
     if e.firm_id is None or not len(e.top(1)) or best is None:
@@ -763,4 +928,6 @@ def example_finding(e: Embedding, en: Entries | None, gm: genemap.GeneMap, firms
     return [t("niche.finding.example_chosen" if chosen else "niche.finding.example", lang,
               firm=firm_names(firms, lang).get(e.firm_id, e.firm_id),
               node=node_names(gm, lang).get(top["node_id"], top["node_id"]), density=fmt.pct(top["density"], 0),
-              score=_shown(top["score"]), best=_shown(best["score"]))]
+              score=_shown(top["score"]), best=_shown(best["score"]),
+              basis=t("niche.finding.one_relation", lang) if _one_relation(top) else "",
+              among=t("niche.among", lang) if getattr(en, "unsized", 0) else "")]

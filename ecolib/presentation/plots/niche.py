@@ -13,7 +13,7 @@ from ecolib.presentation.escape import plot_text
 from ecolib.analyses import niche as nc
 from ecolib.analyses.genemap import GeneMap
 from ecolib.presentation.i18n import t
-from ecolib.presentation.narrative.niche import group_names, node_names, zone_names
+from ecolib.presentation.narrative.niche import group_names, node_names, weight_amount, weight_words, zone_names
 from ecolib.presentation.plots.theme import PALETTE, STAGE_COLOURS, STATUS_COLOURS, distinct_labels
 
 #: Diverging scale for LQ (log2 from 1/4 to 4): blue under-, orange over-specialised.
@@ -85,7 +85,8 @@ def overlap_heatmap(n: nc.Niche, lang: str = "en") -> go.Figure:
 
 def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows: int = 40) -> go.Figure:
     """Groups (rows, chain order) × zones (columns): LQ on a diverging log scale centred at 1,
-    LQ in the cells, output and share on hover. Groups nobody produces in are left out; with
+    LQ in the cells, the zone's weight there (output as money, employees, or firms:
+    :attr:`~ecolib.analyses.niche.Niche.weight`) and share on hover. Groups nobody produces in are left out; with
     more than ``max_rows`` groups, the largest by output are shown (a note says how many not)."""
     names = group_names(n, lang)
     stage = n.groups.set_index("group")["stage"]
@@ -113,7 +114,7 @@ def lq_heatmap(n: nc.Niche, lang: str = "en", *, currency: str = "CNY", max_rows
     for i, g in enumerate(groups):                                     # groups × zones cells, display only
         for j, zname in enumerate(zones):
             cd[i, j] = (f"{plot_text(names.get(g, g))} · {plot_text(zname)}<br>{lq_word} {fmt.number(lq[i, j], 2)} · "
-                        f"{fmt.money(out[i, j], lang, currency)} · {fmt.pct(sh[i, j], 1)}")
+                        f"{plot_text(weight_amount(out[i, j], n.weight, lang, currency))} · {fmt.pct(sh[i, j], 1)}")
     ticks = [0.25, 0.5, 1, 2, 4]
     fig = go.Figure(go.Heatmap(
         z=_gaps(colour), x=list(range(len(zones))), y=list(range(len(groups))), zmin=-LQ_CLIP, zmax=LQ_CLIP,
@@ -165,7 +166,7 @@ def breadth_chart(n: nc.Niche, lang: str = "en") -> go.Figure:
 
 
 def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12) -> go.Figure:
-    """Butterfly chart of two zones' output mix: the ``top`` groups by combined share, zone a's
+    """Butterfly chart of two zones' mix (of output, or of the weight used): the ``top`` groups by combined share, zone a's
     shares to the left and b's to the right; the groups each should build on (the advice) in
     bold and full colour, the others pale."""
     names = group_names(n, lang)
@@ -185,6 +186,7 @@ def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12
     ca, cb = zone_colour(n, a), zone_colour(n, b)
     zn = zone_names(n, lang)
     a_name, b_name = str(zn.get(a, a)), str(zn.get(b, b))
+    w = weight_words(n, lang)["w"]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=labels, x=[-pa[g] for g in order], orientation="h", name=plot_text(a_name),
@@ -199,11 +201,12 @@ def pair_profile(n: nc.Niche, a: str, b: str, lang: str = "en", *, top: int = 12
     m = float(max(pa.max(), pb.max(), 0.05)) * 1.25
     ticks = [v for v in (0.1, 0.25, 0.5, 0.75, 1.0) if v <= m] or [m / 2]
     fig.update_layout(
-        title=t("niche.pair_title", lang, a=plot_text(a_name), b=plot_text(b_name), level=t(f"niche.level.{n.level}", lang)),
+        title=t("niche.pair_title", lang, a=plot_text(a_name), b=plot_text(b_name), level=t(f"niche.level.{n.level}", lang),
+                w=w),
         barmode="overlay", bargap=0.25, height=max(320, 160 + 30 * len(order)),
         xaxis=dict(range=[-m, m], tickvals=[-v for v in ticks[::-1]] + [0] + ticks,
                    ticktext=[fmt.pct(v, 0) for v in ticks[::-1]] + ["0"] + [fmt.pct(v, 0) for v in ticks],
-                   title=t("niche.pair_axis", lang), zeroline=True, zerolinecolor="#90a4ae"),
+                   title=t("niche.pair_axis", lang, w=w), zeroline=True, zerolinecolor="#90a4ae"),
         yaxis=dict(autorange="reversed", automargin=True), margin=dict(l=10, r=30, t=100, b=50))
     return fig
 

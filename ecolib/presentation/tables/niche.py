@@ -24,10 +24,12 @@ import pandas as pd
 from ecolib.analyses.niche import DISTINCT_BELOW, Embedding, Entries, Niche
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import display_names, t
-from ecolib.presentation.narrative.niche import group_names, listing, node_names, zone_name, zone_names
+from ecolib.presentation.narrative.niche import (EMBED_SHOWN, group_names, listing, node_names, weight_words,
+                                                 zone_name, zone_names)
 from ecolib.presentation.tables import Table
 
-__all__ = ["PORTFOLIO", "PORTFOLIO_EMPLOYEES", "PORTFOLIO_FIRMS", "portfolio", "PAIRS", "ADVICE", "EMBEDDING",
+__all__ = ["PORTFOLIO", "PORTFOLIO_EMPLOYEES", "PORTFOLIO_FIRMS", "portfolio", "PAIRS", "ADVICE", "ADVICE_WEIGHT",
+           "advice", "EMBEDDING",
            "ENTRIES", "ENTRIES_NO_OUTPUT", "entries"]
 
 
@@ -59,13 +61,14 @@ def _pair_rows(n: Niche, lang: str = "en", currency: str = "CNY") -> pd.DataFram
     names = group_names(n, lang)
     zn = zone_names(n, lang)
     pr = n.pairs
+    w = weight_words(n, lang)["w"]
     o = pr["overlap"].to_numpy(np.float64)
     verdict = np.where(pr["flagged"].to_numpy(bool), t("niche.verdict.flagged", lang),
                        np.where(np.isnan(o), t("niche.verdict.undefined", lang),
                                 np.where(o < DISTINCT_BELOW, t("niche.verdict.distinct", lang),
                                          t("niche.verdict.between", lang))))
     shared = [("–" if g is None or (isinstance(g, float) and np.isnan(g)) else
-               t("niche.shared_cell", lang, group=names.get(g, g), a=fmt.pct(sa, 0), b=fmt.pct(sb, 0)))
+               t("niche.shared_cell", lang, group=names.get(g, g), a=fmt.pct(sa, 0), b=fmt.pct(sb, 0), w=w))
               for g, sa, sb in zip(pr.get("shared", [None] * len(pr)), pr.get("share_a", [np.nan] * len(pr)),
                                    pr.get("share_b", [np.nan] * len(pr)))]     # pairs of zones: few
     return pd.DataFrame({"pair": [f"{zn.get(a, a)} – {zn.get(b, b)}" for a, b in zip(pr["zone_a"], pr["zone_b"])],
@@ -90,7 +93,7 @@ def _advice_rows(n: Niche, lang: str = "en", currency: str = "CNY") -> pd.DataFr
                          "other": out["other"].map(zn).to_numpy(object)})
 
 
-def _embedding_rows(e: Embedding, lang: str = "en", currency: str = "CNY", *, n: int = 10) -> pd.DataFrame:
+def _embedding_rows(e: Embedding, lang: str = "en", currency: str = "CNY", *, n: int = EMBED_SHOWN) -> pd.DataFrame:
     """The top ``n`` opportunities (score > 0) with their reasons (names from ``e.gene_map``)."""
     top = e.top(n)
     gm = e.gene_map
@@ -173,6 +176,25 @@ PAIRS = Table("niche.pairs", rows=_pair_rows, max_rows=15, columns={
 #: What each zone of a flagged pair should build on (source: Niche).
 ADVICE = Table("niche.advice", rows=_advice_rows, max_rows=12, columns={
     "pair": "niche.col.pair", "zone": "common.zone", "build_on": "niche.col.build_on"})
+
+#: The same when the portfolios are weighed by employees or firm counts: the share is of the
+#: zone's portfolio, not of its output (source: Niche).
+ADVICE_WEIGHT = Table("niche.advice", rows=_advice_rows, max_rows=12, columns={
+    "pair": "niche.col.pair", "zone": "common.zone", "build_on": "niche.col.build_on_weight"})
+
+
+def advice(n: Niche) -> Table:
+    """:data:`ADVICE`, or :data:`ADVICE_WEIGHT` when ``n`` is not weighed by output (its header
+    says what the share is of).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses import niche as nc
+    >>> advice(nc.niche(tiny().tables, "2026-03")) is ADVICE
+    True
+    """
+    return ADVICE if n.weight == "output" else ADVICE_WEIGHT
 
 #: One firm's ten best entry points (source: :class:`~ecolib.analyses.niche.Embedding`).
 EMBEDDING = Table("niche.embedding", rows=_embedding_rows, columns={

@@ -135,7 +135,7 @@ class NicheExplorer(Explorer):
         n = self.niche
         self.summary.value = "<b>" + html_text(t("niche.explore.flagged", self.lang, n=len(n.flagged),
                                                      threshold=fmt.number(n.threshold, 2))) + "</b>"
-        self.advice.value = niche_tables.ADVICE.html(n, self.lang, self.currency) if len(n.advice) else ""
+        self.advice.value = niche_tables.advice(n).html(n, self.lang, self.currency) if len(n.advice) else ""
 
     def _fill_embedding_table(self) -> None:
         e = self.embedding
