@@ -57,13 +57,17 @@ Conventions for edge cases
   ``.attrs["note"]`` of the tables returned by :func:`final_demand`,
   :func:`technical_coefficients`, :func:`allocation_coefficients`,
   :func:`hypothetical_extraction` and :func:`linkages` (the same for negative
-  coefficients passed to :func:`leontief_inverse` / :func:`ghosh_inverse`).  Nothing is
-  printed and no Python warning is raised; without a problem the note is absent (empty
-  ``notes``).
+  coefficients passed to :func:`leontief_inverse` / :func:`ghosh_inverse`).  The same
+  sentence is also issued once per call as a :class:`UserWarning` (pointing at the caller's
+  line; :func:`linkages` warns once, not once more for the :func:`io_model` it builds on;
+  :func:`rasmussen` neither notes nor warns).  Without a problem the note is absent (empty
+  ``notes``) and nothing is warned.
 """
 
 from __future__ import annotations
 
+import sys
+import warnings
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -153,9 +157,12 @@ class IOModel:
 # --------------------------------------------------------------------------------------
 # input handling and kernels
 # --------------------------------------------------------------------------------------
-def _coerce(Z, x=None, *, what: str = "Z") -> tuple[np.ndarray, np.ndarray | None, pd.Index, list[str]]:
+def _coerce(
+    Z, x=None, *, what: str = "Z", warn: bool = True
+) -> tuple[np.ndarray, np.ndarray | None, pd.Index, list[str]]:
     """``Z`` (and ``x``) as float arrays in the order of the sector labels, the labels, and
-    the notes on the input (negative entries); ``ValueError`` for what cannot be used."""
+    the notes on the input (negative entries, each also a ``UserWarning`` unless ``warn`` is
+    false); ``ValueError`` for what cannot be used."""
     is_frame = isinstance(Z, pd.DataFrame)
     if is_frame:
         labels = Z.index
@@ -179,6 +186,8 @@ def _coerce(Z, x=None, *, what: str = "Z") -> tuple[np.ndarray, np.ndarray | Non
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"{what} contains NaN or infinite values")
     notes = _negative_notes(z, labels, what) if lo < 0 else []
+    if warn:
+        _warn(notes)
     if x is None:
         return z, None, labels, notes
     x = _align_x(x, labels, is_frame)
@@ -241,6 +250,17 @@ def _negative_notes(m: np.ndarray, labels: pd.Index, what: str) -> list[str]:
         f"non-negative {kind}, so L, G, the linkages and the extraction losses may be "
         "meaningless (negative or shares outside [0, 1]): check the table"
     ]
+
+
+def _warn(notes: list[str]) -> None:
+    """Each note as a ``UserWarning`` attributed to the first caller outside this module."""
+    if not notes:
+        return
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=level)
 
 
 def _with_note(obj, notes: list[str] | tuple[str, ...]):
@@ -405,8 +425,8 @@ def final_demand(Z, x) -> pd.Series:
     Series
         ``x − Z·1`` per sector (currency unit of ``Z``; negative when a sector's
         intermediate sales exceed its output), name ``"f"``. When ``Z`` has negative
-        entries, ``.attrs["note"]`` says so (the same note on every function of this
-        module that takes ``Z``).
+        entries, ``.attrs["note"]`` says so and the same sentence is issued once as a
+        ``UserWarning`` (the same on every function of this module that takes ``Z``).
 
     See Also
     --------
@@ -641,12 +661,18 @@ def io_model(Z, x) -> IOModel:
     >>> io_model(Z, x.iloc[::-1].to_frame("output")).L.equals(m.L)
     True
 
-    Negative flows are computed but noted:
+    Negative flows are computed but noted (and warned, once):
 
+    >>> import warnings
     >>> Zn = Z.copy()
     >>> Zn.loc["c", "a"] = -2.0
-    >>> io_model(Zn, x).notes                          # doctest: +ELLIPSIS
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     mn = io_model(Zn, x)
+    >>> mn.notes                                       # doctest: +ELLIPSIS
     ("Z has 1 negative entry (smallest -2, row 'c', column 'a'); ...",)
+    >>> [str(w.message) for w in caught] == list(mn.notes)
+    True
     """
     z, xv, labels, notes = _coerce(Z, x)
     inv = _safe_inv(xv)
@@ -714,7 +740,7 @@ def rasmussen(L) -> pd.DataFrame:
     >>> r.mean().round(6).tolist()
     [1.0, 1.0]
     """
-    m, _, labels, _ = _coerce(L, what="L")
+    m, _, labels, _ = _coerce(L, what="L", warn=False)
     bl, fl = _rasmussen_arr(m)
     return pd.DataFrame({"BL": bl, "FL": fl}, index=labels)
 
