@@ -215,8 +215,8 @@ def test_feasibility_by_hand():
     assert f.at["C", "related"] == ("A", "B") and f.at["C", "related_proximity"] == (0.5, 0.25)
     # D: related only to C, which is missing → 0 (with evidence)
     assert f.at["D", "feasibility"] == 0 and not f.at["D", "no_evidence"] and f.at["D", "related"] == ()
-    # E: related to nothing → 0 and no evidence
-    assert f.at["E", "feasibility"] == 0 and f.at["E", "no_evidence"]
+    # E: related to nothing → no evidence, no score (NaN, not 0)
+    assert math.isnan(f.at["E", "feasibility"]) and f.at["E", "no_evidence"]
     # B (thin, present): its neighbours A (present) and C (missing) → 0.5 / 0.75
     assert f.at["B", "feasibility"] == pytest.approx(2 / 3)
     only = G.feasibility(nodes, phi, statuses=["missing"])
@@ -250,7 +250,7 @@ def test_gene_map_on_the_tiny_park(tiny):
     assert f.at["N.CELL", "feasibility"] == pytest.approx(0.5)
     no_edges = G.gene_map(tiny, "2026-03", use_chain_edges=False).feasibility.set_index("node_id")
     # without chain edges N.PACK co-occurs with nothing (F4 has only it): no evidence
-    assert no_edges.at["N.PACK", "feasibility"] == 0 and no_edges.at["N.PACK", "no_evidence"]
+    assert math.isnan(no_edges.at["N.PACK", "feasibility"]) and no_edges.at["N.PACK", "no_evidence"]
 
 
 def test_zone_node_matrix(tiny):

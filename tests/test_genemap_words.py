@@ -107,7 +107,7 @@ def test_missing_segment_said_once_in_the_findings(tmp_path):
     en = N.findings(gm, "en")
     whole = [s for s in en if s.startswith("The whole segment")]
     assert whole == ["The whole segment “Cells and packs” is missing: none of its 2 nodes (Cells ★, Packs) has a "
-                     "local firm. The segments of the park closest to it are Materials (2 firms); its nodes score "
+                     "local firm. The segment of the park closest to it is Materials (2 firms); its nodes score "
                      "0.00–0.50 on fit with the park (0 to 1: how much of what a node is related to the park already "
                      "has). 1 candidate firm on record could serve at least one of these nodes."]
     assert not any("further node" in s for s in en)             # no node-by-node repetition

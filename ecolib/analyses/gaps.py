@@ -27,11 +27,17 @@ Definitions
       largest among the ranked nodes; D_p = 0 → 0). Money spans orders of magnitude: on a
       linear scale the anchor's segment would flatten every other node to 0;
     * feasibility: the node's density given the park's present nodes
-      (:func:`ecolib.analyses.genemap.feasibility`);
+      (:func:`ecolib.analyses.genemap.feasibility`; none for a node the data relate to nothing);
     * fragility: 1 missing, 0.6 single, 0.3 thin (:data:`ecolib.analyses.genemap.FRAGILITY`).
 
     score = Σ weight_k · component_k with the weights of ``priority_weights`` in workspace.yaml
-    (rescaled to sum 1). The table keeps each component and its weighted part
+    (rescaled to sum 1). A component that cannot be evaluated is left out, never counted as 0:
+    for every node (no output reported at all, no chain links: ``unavailable_components``) or for
+    one node (no evidence for its feasibility; demand of a node whose local buyers report no
+    output, ``demand_basis`` ``output_missing``); the remaining weights are rescaled to the same
+    total. A demand of 0 is a real 0 where the chain data list no buyer node (``no_buyer_link``)
+    or the buyer nodes have no active local firm (``no_local_buyer``); the demand counts only
+    reported output, so with partial output it is a lower bound. The table keeps each component and its weighted part
     (``part_<component>``), so the ranking explains itself; the **reason** is the component
     with the largest part, and every component whose part equals it at two decimals
     (``reasons``: two components tied are both named). All weights 0: every score is 0 and
@@ -57,8 +63,12 @@ Definitions
     ``min_capability`` on it, ranked by ``match = capability × park_fit``, where park_fit is
     the mean density (as feasibility) over every node the candidate can serve: how related its
     activities are to what the park already has. A one-node candidate's fit is the node's
-    feasibility; a candidate also serving nodes close to the park fits better. ``other_gaps``
-    counts the other gap nodes it would fill.
+    feasibility; a candidate also serving nodes close to the park fits better. A node the data
+    relate to nothing has no density (no evidence) and is left out of the mean; a candidate with
+    no such node left has no fit and no match score (NaN, listed after the scored candidates by
+    capability), not 0. ``other_gaps`` counts the other gap nodes it would fill.
+    ``GapAnalysis.matches`` holds the top decisions' nodes (``per_node`` each, the page),
+    ``GapAnalysis.all_matches`` every candidate of every gap node (the spreadsheet).
 
 **Local network** (:func:`local_network`)
     Window flows between two different local firms both active in the report month, summed
@@ -124,7 +134,7 @@ from ecolib.workspace.settings import Settings, as_settings
 __all__ = [
     "DEFAULT_WEIGHTS", "COMPONENTS", "QUADRANTS", "ROLES",
     "PRECISION", "TIE_BREAKS", "DECISION_COLUMNS", "priority_weights", "unavailable_components", "downstream_demand", "gap_priority", "gap_decisions",
-    "node_density", "match_candidates",
+    "node_density", "match_candidates", "DEMAND_BASES", "demand_sources",
     "LocalNetwork", "local_network", "single_supplier_nodes", "dependent_buyers",
     "ExitStress", "exit_stress", "exit_ranking", "security_matrix",
     "GapAnalysis", "gap_analysis", "default_exit_firm", "firm_info",
@@ -277,14 +287,83 @@ def downstream_demand(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges
     return d.reindex(leaf_ids, fill_value=0.0).astype(float).rename("demand_value")
 
 
+#: Why a gap node's demand pull is what it is (``demand_basis`` of :func:`demand_sources`):
+#: ``buyers`` (local buyers, some reporting output), ``no_buyer_link`` (the chain data list no
+#: node that buys from it), ``no_local_buyer`` (its buyer nodes have no active local firm),
+#: ``output_missing`` (its local buyers report no output: demand unknown, not 0).
+DEMAND_BASES = ("buyers", "no_buyer_link", "no_local_buyer", "output_missing")
+
+
+def demand_sources(cov: gmap.Coverage, chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame | None) -> pd.DataFrame:
+    """The local demand of every technology node with what it rests on.
+
+    ``demand_value`` is :func:`downstream_demand`, except where it cannot be evaluated: a node
+    whose buyer nodes have active local firms none of which reports its output gets NaN (the
+    demand is unknown, not 0). ``demand_basis`` says which case a node is (:data:`DEMAND_BASES`);
+    a demand of 0 is a real 0 only for ``no_buyer_link`` (the chain data name no buyer: new input
+    links would change it) and ``no_local_buyer`` (the buyers are not in the park).
+
+    Parameters
+    ----------
+    cov : Coverage
+        Node coverage of the month (its links: the active local firms, their output and whether
+        they report it).
+    chain_nodes, chain_edges : DataFrame
+        The workspace's chain tables (edges None or empty: no node has a buyer link).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by node_id (every technology node, chain order): demand_value (currency per
+        year, NaN for ``output_missing``), buyer_nodes (technology nodes it supplies in the
+        chain, count), buyer_firms (distinct active local firms on them, any capability),
+        buyer_firms_reporting (of those, the ones reporting output), demand_basis.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import coverage
+    >>> t = tiny().tables
+    >>> cov = coverage(t["chain_nodes"], t["firms"], t["firm_nodes"], month="2026-03")
+    >>> demand_sources(cov, t["chain_nodes"], t["chain_edges"])[["demand_value", "buyer_firms", "demand_basis"]]
+             demand_value  buyer_firms    demand_basis
+    node_id                                           
+    N.LI            100.0            1         buyers
+    N.CATH         1100.0            2         buyers
+    N.CELL            0.0            0  no_local_buyer
+    N.PACK            0.0            0   no_buyer_link
+    """
+    leaf_ids = pd.Index(cov.nodes["node_id"])
+    links = cov.links
+    act = links[links["active"].to_numpy(bool)]
+    reported = act["reported"].to_numpy(bool) if "reported" in act else np.ones(len(act), bool)
+    e = _leaf_edges(chain_nodes, chain_edges, leaf_ids)
+    d = downstream_demand(cov, chain_nodes, chain_edges).reindex(leaf_ids)
+    firms = pd.DataFrame({"target": act["node_id"].to_numpy(object), "firm_id": act["firm_id"].to_numpy(object),
+                          "reported": reported})
+    pairs = e[["source", "target"]].merge(firms, on="target").drop_duplicates(["source", "firm_id"])
+    n_nodes = e.groupby("source")["target"].nunique().reindex(leaf_ids, fill_value=0).astype(np.int64)
+    n_firms = pairs.groupby("source")["firm_id"].nunique().reindex(leaf_ids, fill_value=0).astype(np.int64)
+    n_rep = (pairs[pairs["reported"].to_numpy(bool)].groupby("source")["firm_id"].nunique()
+             .reindex(leaf_ids, fill_value=0).astype(np.int64))
+    basis = np.select([n_nodes.to_numpy() == 0, n_firms.to_numpy() == 0, n_rep.to_numpy() == 0],
+                      ["no_buyer_link", "no_local_buyer", "output_missing"], "buyers").astype(object)
+    value = np.where(basis == "output_missing", np.nan, d.to_numpy(np.float64))
+    return pd.DataFrame({"demand_value": value, "buyer_nodes": n_nodes.to_numpy(), "buyer_firms": n_firms.to_numpy(),
+                         "buyer_firms_reporting": n_rep.to_numpy(), "demand_basis": basis},
+                        index=leaf_ids.rename("node_id"))
+
+
 def _log_scale(d: np.ndarray, decades: float) -> np.ndarray:
+    """``1 + log10(d / max d) / decades`` clipped to [0, 1]; 0 for d = 0, NaN for d NaN (unknown)."""
     d = np.asarray(d, float)
-    top = d.max() if len(d) else 0.0
+    known = ~np.isnan(d)
+    top = d[known].max() if known.any() else 0.0
     if not top > 0:
-        return np.zeros(len(d))
-    with np.errstate(divide="ignore"):
+        return np.where(known, 0.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
         out = 1.0 + np.log10(d / top) / float(decades)
-    return np.clip(np.where(d > 0, out, 0.0), 0.0, 1.0)
+    return np.where(known, np.clip(np.where(d > 0, out, 0.0), 0.0, 1.0), np.nan)
 
 
 def _shown(values) -> np.ndarray:
@@ -324,7 +403,8 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         status, weight and qualifying firms.
     feasibility : DataFrame
         :func:`ecolib.analyses.genemap.feasibility` (node_id, feasibility, related); a ranked node
-        missing from it has feasibility 0.
+        missing from it, or without evidence (feasibility NaN), has no feasibility: its score
+        rests on the other components.
     chain_nodes : DataFrame
         The workspace's chain_nodes table (for the demand, :func:`downstream_demand`).
     chain_edges : DataFrame, optional
@@ -357,10 +437,17 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
           dimensionless);
         * ``firms`` (qualifying local firms), ``candidates`` (candidates with capability ≥
           ``cov.min_capability``), both counts;
-        * ``demand_value``: D_p, currency per year (:func:`downstream_demand`);
+        * ``demand_value``: D_p, currency per year (:func:`downstream_demand`; NaN where the
+          node's local buyers report no output, :func:`demand_sources`);
+        * ``demand_basis`` (:data:`DEMAND_BASES`: why the demand is what it is),
+          ``buyer_firms`` and ``buyer_firms_reporting`` (active local firms on the nodes that
+          buy from it, and those of them reporting output; counts);
         * ``importance``, ``demand``, ``feasibility``, ``fragility``: the components, each in [0, 1];
+          NaN where unknown for the node (no evidence for its feasibility; demand with
+          ``output_missing``) or for every node (``unavailable``);
         * ``part_importance``, ``part_demand``, ``part_feasibility``, ``part_fragility``: weight ×
-          component, each in [0, 1];
+          component, each in [0, 1]; a node with an unknown component is scored on the others,
+          their weights rescaled to the same total (``rescaled`` True);
         * ``score``: the sum of the parts, in [0, 1];
         * ``reason``: the component with the largest part (an exact tie goes to the first of
           :data:`COMPONENTS`); '' when all weights are 0;
@@ -427,14 +514,16 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         w = {k: v for k, v in w.items() if k not in off}
     nodes = cov.nodes
     gaps = nodes[nodes["status"].isin(list(statuses))].reset_index(drop=True)
-    demand_value = downstream_demand(cov, chain_nodes, chain_edges).reindex(gaps["node_id"]).to_numpy(float)
+    sources = demand_sources(cov, chain_nodes, chain_edges).reindex(gaps["node_id"])
+    demand_value = sources["demand_value"].to_numpy(float)
     feas = feasibility.set_index("node_id")
     weight = gaps["weight"].to_numpy(float)
     top = weight.max() if len(weight) else 0.0
     comp = {
         "importance": weight / top if top > 0 else np.zeros(len(gaps)),
         "demand": _log_scale(demand_value, decades),
-        "feasibility": feas["feasibility"].reindex(gaps["node_id"]).fillna(0.0).to_numpy(float),
+        # a node the data relate to nothing has no feasibility (NaN), not 0
+        "feasibility": feas["feasibility"].reindex(gaps["node_id"]).to_numpy(float),
         "fragility": gaps["status"].map(gmap.FRAGILITY).fillna(0.0).to_numpy(float),
     }
     tree = cov.tree.set_index("node_id")
@@ -446,13 +535,27 @@ def gap_priority(cov: gmap.Coverage, feasibility: pd.DataFrame, *, chain_nodes: 
         "firms": gaps["firms"], "candidates": gmap.candidate_counts(candidates, cov.min_capability)
         .reindex(gaps["node_id"], fill_value=0).to_numpy(int),
         "demand_value": demand_value,
+        "demand_basis": sources["demand_basis"].fillna("no_buyer_link").to_numpy(object),
+        "buyer_firms": sources["buyer_firms"].fillna(0).to_numpy(np.int64),
+        "buyer_firms_reporting": sources["buyer_firms_reporting"].fillna(0).to_numpy(np.int64),
     })
     for k in off:
         comp[k] = np.full(len(gaps), np.nan)
     for k in COMPONENTS:
         out[k] = comp[k]
-    for k in COMPONENTS:
-        out[f"part_{k}"] = w.get(k, np.nan) * comp[k]
+    # a component unknown for one node (its feasibility without evidence, its demand with no
+    # reported buyer output) is left out of that node's score: the weights of the others are
+    # rescaled to the same total, as for a component unknown for every node
+    values = np.column_stack([comp[k] for k in COMPONENTS]) if len(gaps) else np.zeros((0, len(COMPONENTS)))
+    base = np.array([w.get(k, 0.0) for k in COMPONENTS], float)
+    known = ~np.isnan(values)
+    row_total = (base * known).sum(axis=1)
+    partial = (known | np.isin(COMPONENTS, list(off))[None, :]).sum(axis=1) < len(COMPONENTS)
+    scale = np.where(partial & (row_total > 0), base.sum() / np.where(row_total > 0, row_total, 1.0), 1.0)
+    row_w = np.where(partial[:, None], base[None, :] * scale[:, None], base[None, :])
+    for i, k in enumerate(COMPONENTS):
+        out[f"part_{k}"] = (np.nan if k in off else 1.0) * row_w[:, i] * comp[k] if len(gaps) else np.zeros(0)
+    out["rescaled"] = partial
     parts = out[[f"part_{k}" for k in COMPONENTS]].to_numpy(float)
     ranked = np.where(np.isnan(parts), -np.inf, parts)
     out["score"] = np.nansum(parts, axis=1) if len(out) else np.zeros(0)
@@ -517,7 +620,7 @@ def unavailable_components(tables: Mapping[str, pd.DataFrame], month: str) -> di
 DECISION_COLUMNS = [
     "rank", "decision_id", "kind", "node_id", "name", "name_zh", "segment_id", "segment_name", "segment_name_zh",
     "stage", "status", "core", "nodes", "node_names", "node_names_zh", "n_nodes", "lead_node", "firms", "candidates", "demand_value",
-    *COMPONENTS, *(f"part_{k}" for k in COMPONENTS), "score", "reason", "reasons", "related", "tied", "tie_break",
+    "demand_basis", "rescaled", *COMPONENTS, *(f"part_{k}" for k in COMPONENTS), "score", "reason", "reasons", "related", "tied", "tie_break",
 ]
 
 
@@ -561,9 +664,9 @@ def gap_decisions(priority: pd.DataFrame, cov: gmap.Coverage, candidates: pd.Dat
           ``lead_node`` (the node whose score it takes);
         * ``firms`` (qualifying local firms; 0 for a segment), ``candidates`` (distinct
           candidate firms able to serve at least one of its nodes, capability ≥ the minimum);
-        * ``demand_value`` (currency per year), ``importance``, ``demand``, ``feasibility``,
-          ``fragility``, ``part_*``, ``score`` (in [0, 1]), ``reason``, ``reasons``,
-          ``related``: the lead node's, as in :func:`gap_priority`;
+        * ``demand_value`` (currency per year), ``demand_basis``, ``rescaled``, ``importance``,
+          ``demand``, ``feasibility``, ``fragility``, ``part_*``, ``score`` (in [0, 1]),
+          ``reason``, ``reasons``, ``related``: the lead node's, as in :func:`gap_priority`;
         * ``tied`` (bool): its score at two decimals equals that of the decision before or
           after it;
         * ``tie_break``: when tied with the next decision, the step of the tie-break that put
@@ -600,6 +703,9 @@ def gap_decisions(priority: pd.DataFrame, cov: gmap.Coverage, candidates: pd.Dat
     ([False, False, False, False], ['', '', '', ''])
     """
     p = priority.reset_index(drop=True)
+    for col, default in (("demand_basis", None), ("rescaled", False)):   # a priority frame made without them
+        if col not in p:
+            p[col] = default
     nodes, tree = cov.nodes, cov.tree.set_index("node_id")
     leaves = nodes.groupby("segment_id").size()
     rows = p.assign(kind="node", decision_id=p["node_id"], nodes=[(n,) for n in p["node_id"]],
@@ -670,13 +776,16 @@ def _tie_break(rows: pd.DataFrame, with_next: np.ndarray) -> np.ndarray:
 
 
 def _density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
-    """Density of every technology node given the park's present nodes (feasibility for all)."""
+    """Density of every technology node given the park's present nodes (feasibility for all);
+    NaN for a node related to no node at all (no evidence, as the gene map's feasibility)."""
     present = [p for p in cov.present() if p in proximity.index]
-    return relatedness.density_for_profile(present, proximity)
+    dens = relatedness.density_for_profile(present, proximity)
+    related = proximity.reindex(index=dens.index, columns=dens.index).fillna(0.0).to_numpy(float).sum(axis=0) > 0
+    return dens.where(related)
 
 
 def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, density: pd.Series, *,
-                     min_capability: float = 0.3, top: int = 5, per_node: int = 5,
+                     min_capability: float = 0.3, top: int = 5, per_node: int | None = 5,
                      nodes: Iterable[str] | None = None) -> pd.DataFrame:
     """Candidate firms for the ``top`` gap nodes (or the gap nodes ``nodes``), best match first
     within each node.
@@ -702,8 +811,8 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
         in its park fit (``min_capability`` of the settings).
     top : int, default 5
         Gap nodes matched (the first rows of ``priority``).
-    per_node : int, default 5
-        Options kept per node at most.
+    per_node : int or None, default 5
+        Options kept per node at most (None: every candidate).
     nodes : iterable of str, optional
         The gap nodes to match, in this order (node_ids of ``priority``), instead of its first
         ``top`` rows: :func:`gap_analysis` gives the nodes of the top ``top`` gap decisions
@@ -720,8 +829,11 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
           when the table has none), ``region_zh`` (the region's Chinese name; the region where none);
         * ``capability``: the candidate's on the node, in [min_capability, 1];
         * ``park_fit``: mean density over every node the candidate serves with capability ≥
-          ``min_capability``, in [0, 1];
-        * ``match``: capability × park_fit, in [0, 1];
+          ``min_capability`` that the data relate to anything, in [0, 1]; NaN when none is
+          (no evidence: no fit, not 0);
+        * ``fit_nodes``: how many of its nodes that mean rests on (0 with ``park_fit`` NaN);
+        * ``match``: capability × park_fit, in [0, 1]; NaN without a park fit (such candidates
+          come after the scored ones of the node, by capability);
         * ``other_nodes``: tuple of the other nodes the candidate serves (capability ≥
           ``min_capability``), sorted; ``other_gaps``: how many of them are in ``priority``.
 
@@ -763,7 +875,7 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
     ['N.LI', 'N.CATH']
     """
     cols = ["node_rank", "node_id", "option", "firm_id", "name", "name_zh", "region", "region_zh", "capability",
-            "park_fit", "match", "other_nodes", "other_gaps"]
+            "park_fit", "fit_nodes", "match", "other_nodes", "other_gaps"]
     if nodes is None:
         chosen = priority.head(int(top))
     else:
@@ -775,8 +887,9 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
         empty.attrs["without"] = chosen["node_id"].tolist()
         return empty
     cand = candidates[candidates["capability"].to_numpy(float) >= min_capability].copy()
-    cand["fit_node"] = cand["node_id"].map(density).to_numpy(float)
-    fit = cand.groupby("firm_id")["fit_node"].mean().rename("park_fit")
+    cand["fit_node"] = cand["node_id"].map(density).to_numpy(float)      # NaN: no evidence for the node
+    by_firm = cand.groupby("firm_id")["fit_node"]
+    fit = pd.DataFrame({"park_fit": by_firm.mean(), "fit_nodes": by_firm.count()})   # mean of the known fits
     rank = chosen.set_index("node_id")["rank"]
     m = cand[cand["node_id"].isin(rank.index)].merge(fit, left_on="firm_id", right_index=True)
     if not len(m):
@@ -793,13 +906,15 @@ def match_candidates(priority: pd.DataFrame, candidates: pd.DataFrame | None, de
         .merge(grouped["gap"].sum().rename("other_gaps"), left_on=["firm_id", "node_id"], right_index=True, how="left")
     m["other_nodes"] = m["other_nodes"].where(m["other_nodes"].notna(), ())
     m["other_gaps"] = m["other_gaps"].fillna(0).astype(int)
-    m["park_fit"] = m["park_fit"].fillna(0.0)
-    m["match"] = m["capability"].to_numpy(float) * m["park_fit"].to_numpy(float)
+    m["fit_nodes"] = m["fit_nodes"].fillna(0).astype(int)
+    m["match"] = m["capability"].to_numpy(float) * m["park_fit"].to_numpy(float)   # NaN without a fit
     m["node_rank"] = m["node_id"].map(rank).astype(int)
     m["_at"] = m["node_id"].map({n: i for i, n in enumerate(chosen["node_id"])})
-    m = m.sort_values(["_at", "match", "capability", "firm_id"], ascending=[True, False, False, True])
+    m = m.sort_values(["_at", "match", "capability", "firm_id"], ascending=[True, False, False, True],
+                      na_position="last")             # no match score: after the scored ones, by capability
     m["option"] = m.groupby("node_id").cumcount() + 1
-    m = m[m["option"] <= int(per_node)]
+    if per_node is not None:
+        m = m[m["option"] <= int(per_node)]
     if "name_zh" not in m:
         m["name_zh"] = m["name"]
     if "region" not in m:
@@ -828,8 +943,9 @@ def node_density(cov: gmap.Coverage, proximity: pd.DataFrame) -> pd.Series:
     Returns
     -------
     Series
-        Named ``density``, indexed by node_id (every node of ``proximity``): a share in [0, 1]; 0
-        for a node related to no node at all.
+        Named ``density``, indexed by node_id (every node of ``proximity``): a share in [0, 1];
+        NaN for a node related to no node at all (no evidence, as
+        :func:`ecolib.analyses.genemap.feasibility`).
 
     See Also
     --------
@@ -1523,7 +1639,7 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
         if density is not None:
             allc = candidates[candidates["capability"].to_numpy(float) >= cov.min_capability]
             fit = c["firm_id"].map(allc.assign(d=allc["node_id"].map(density)).groupby("firm_id")["d"].mean()) \
-                .fillna(0.0).to_numpy(float)
+                .to_numpy(float)                      # NaN: no evidence for its nodes, no match score
         cand = pd.DataFrame({"node_id": c["node_id"].to_numpy(object), "kind": "candidate",
                              "firm_id": c["firm_id"].astype(str).to_numpy(object),
                              "capability": c["capability"].to_numpy(float),
@@ -1536,7 +1652,7 @@ def _backup(node_ids: pd.Series, leaver: str, cov: gmap.Coverage, candidates: pd
                              "_out": 0.0})
         cand["match"] = cand["capability"].to_numpy(float) * fit
         cand = cand.sort_values(["node_id", "qualifies", "match", "capability", "firm_id"],
-                                ascending=[True, False, False, False, True])
+                                ascending=[True, False, False, False, True], na_position="last")
         parts.append(cand)
     both = pd.concat(parts, ignore_index=True)
     if not len(both):
@@ -1809,7 +1925,11 @@ class GapAnalysis:
         tie_break (the step that put it ahead of the next tied decision: nodes, score, …, id).
     matches : DataFrame
         :func:`match_candidates` for the nodes of the ``top`` gap decisions (every node of a
-        whole missing segment).
+        whole missing segment), ``per_node`` options each: what the page lists.
+    all_matches : DataFrame
+        :func:`match_candidates` for every gap node and every candidate on record (no cap per
+        node), the nodes of ``matches`` first, then the other gap nodes in priority order: the
+        spreadsheet's list.
     network : LocalNetwork
         The local firm network of the window (:func:`local_network`).
     info : DataFrame
@@ -1865,6 +1985,8 @@ class GapAnalysis:
     decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
     #: the park's local trade of the window (currency), the denominator of the exit shares
     local_trade: float = float("nan")
+    #: :func:`match_candidates` for every gap node, every candidate (``matches``' nodes first)
+    all_matches: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def stress(self, firm_id: str, *, per_node: int = 5) -> ExitStress:
         """The exit stress test of another firm, on the same month, network and settings.
@@ -2125,8 +2247,8 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     Returns
     -------
     GapAnalysis
-        health, gene_map, density, priority, decisions, matches, network, info, single_nodes,
-        dependent, ranking, exit, security, local_trade (tables described in :func:`gap_priority`,
+        health, gene_map, density, priority, decisions, matches, all_matches, network, info,
+        single_nodes, dependent, ranking, exit, security, local_trade (tables described in :func:`gap_priority`,
         :func:`gap_decisions`,
         :func:`match_candidates`, :func:`single_supplier_nodes`, :func:`dependent_buyers`,
         :func:`exit_ranking`, :class:`ExitStress`, :func:`security_matrix`); money in the
@@ -2170,6 +2292,8 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     matched = [n for nodes in decisions["nodes"].head(int(top)) for n in nodes]
     matches = match_candidates(priority, cands, density, min_capability=cap, top=top, per_node=per_node,
                                nodes=matched)
+    every = matched + [n for n in priority["node_id"] if n not in set(matched)]
+    all_matches = match_candidates(priority, cands, density, min_capability=cap, per_node=None, nodes=every)
     net = local_network(tables, month, window=window)
     info = firm_info(tables, month)
     single = single_supplier_nodes(gm.coverage, net, tables["firms"], cands)
@@ -2180,7 +2304,7 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
     security = security_matrix(sf, gm.coverage, candidates=cands)
     ga = GapAnalysis(month, threshold, hl, gm, density, priority, matches, net, info, single, dep, ranking, None,
                      security, tables, int(top), decisions=decisions,
-                     local_trade=local_trade)
+                     local_trade=local_trade, all_matches=all_matches)
     firm = exit_firm or default_exit_firm(ranking)
     if firm is not None:
         ga.exit = ga.stress(firm, per_node=per_node)

@@ -33,7 +33,9 @@ Definitions
 * **Attributed output** of node p (currency per year): Σ over its qualifying firms of
   ``firm output × share`` on p (``firm_nodes.share``). A firm without reported output adds 0.
 * **HHI** of node p: Σ_f (o_fp / o_p)² over its qualifying firms, with o_fp the attributed
-  output; in (0, 1], 1 for a single firm, 1/n for n equal firms; NaN when o_p = 0.
+  output; in (0, 1], 1 for a single firm, 1/n for n equal firms; NaN when o_p = 0 or when a
+  qualifying firm of p reports no output (its share is unknown, not 0; so is the top firm's
+  share ``top_share``).
 * **Status** of a node: by the number n of qualifying firms: ``missing`` n = 0, ``single``
   n = 1, ``thin`` n = 2, ``covered`` n ≥ 3. For a segment, stage or the chain the same rule is
   applied to the number of *distinct* qualifying firms anywhere in its subtree.
@@ -68,8 +70,9 @@ nodes, 2 stops that one firm from making them fully related.
 **Feasibility** of node p for the park = density ω_p = Σ_p' M_p' φ_p'p / Σ_p' φ_p'p with M_p' = 1
 for the park's present technology nodes (status not ``missing``), as
 :func:`ecolib.analyses.relatedness.density_for_profile`: the share of p's relatedness that falls on
-nodes the park already has, in [0, 1]. A node related to nothing (Σ φ = 0) gets 0 and
-``no_evidence = True``.
+nodes the park already has, in [0, 1]. A node related to nothing (Σ φ = 0) has no feasibility
+(NaN, "no evidence" on every page, blank in the spreadsheet) and ``no_evidence = True``; the gap
+priority then scores it on its other components (:mod:`ecolib.analyses.gaps`).
 
 **Evidence** behind each feasibility (:func:`feasibility`, columns ``related_present`` and
 ``evidence``): the number of present nodes related to p (φ > 0), and the kind of relation they
@@ -182,9 +185,10 @@ class Coverage:
         weight (importance, ``chain_nodes.weight``, unitless), core (bool), firms (qualifying
         firms, count), capability_sum, capability_max (of the qualifying firms on the node,
         capability in (0, 1]; max NaN without one), output (attributed output, currency per
-        year), hhi (concentration of that output, in (0, 1], NaN when the output is 0),
-        top_share (the top firm's part of that output, share in (0, 1], NaN when the output
-        is 0), status, top_firm (qualifying firm with the largest attributed output, then the
+        year; firms without a reported output add 0), firms_reporting (qualifying firms that
+        report their output, count), hhi (concentration of that output, in (0, 1], NaN when
+        the output is 0 or firms_reporting < firms), top_share (the top firm's part of that
+        output, share in (0, 1], NaN as hhi), status, top_firm (qualifying firm with the largest attributed output, then the
         highest capability; None if none), firms_below (active local firms on the node with
         capability < min_capability, count), firms_exited (local firms on the node that are
         not active in the month, count).
@@ -201,8 +205,8 @@ class Coverage:
     links : DataFrame
         Every ``firm_nodes`` row of a local firm (of ``zones`` when given): firm_id,
         node_id, capability, share, output (firm output × share, currency per year, 0
-        without reported output), active (in the month), qualifies (active and capability ≥
-        min_capability).
+        without reported output), reported (bool: the firm reports its output), active (in
+        the month), qualifies (active and capability ≥ min_capability).
     coverage_rate : float
         The chain coverage rate (weight-weighted share of technology nodes not missing), in
         [0, 1] or NaN.
@@ -343,6 +347,7 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
 
     links = firm_nodes[["firm_id", "node_id", "capability", "share"]].merge(
         firm_cols[["firm_id", "output", "active"]], on="firm_id", how="inner")
+    links["reported"] = pd.to_numeric(links["output"], errors="coerce").notna().to_numpy(bool)
     links["output"] = links["output"].fillna(0.0).to_numpy(np.float64) * links["share"].fillna(0.0).to_numpy(np.float64)
     links["qualifies"] = links["active"].to_numpy(bool) & (links["capability"].to_numpy(np.float64) >= min_capability)
     links = links.reset_index(drop=True)
@@ -356,14 +361,19 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     cap_sum = by_node["capability"].sum().reindex(leaf_ids, fill_value=0.0)
     cap_max = by_node["capability"].max().reindex(leaf_ids)
     out = by_node["output"].sum().reindex(leaf_ids, fill_value=0.0)
+    reporting = (q[q["reported"].to_numpy(bool)].groupby("node_id")["firm_id"].nunique()
+                 .reindex(leaf_ids, fill_value=0))
+    # concentration only where every qualifying firm reports its output (a firm without a
+    # reported output is unknown, not 0: one reporting firm of four is not "100% of the node")
+    judged = (out > 0) & (reporting == firms_n)
     total = out.reindex(q["node_id"]).to_numpy(np.float64)
     s = q["output"].to_numpy(np.float64) / np.where(total > 0, total, np.nan)
     hhi = pd.Series(s * s, index=q.index).groupby(q["node_id"]).sum(min_count=1).reindex(leaf_ids)
-    hhi = hhi.where(out > 0)
+    hhi = hhi.where(judged)
     first = (q.sort_values(["node_id", "output", "capability", "firm_id"], ascending=[True, False, False, True])
              .drop_duplicates("node_id").set_index("node_id"))
     top = first["firm_id"].reindex(leaf_ids)
-    top_share = (first["output"].reindex(leaf_ids) / out.where(out > 0)).astype(np.float64)
+    top_share = (first["output"].reindex(leaf_ids) / out.where(judged)).astype(np.float64)
     active_links = links[links["active"].to_numpy(bool)]
     below = (active_links[active_links["capability"] < min_capability].groupby("node_id")["firm_id"].nunique()
              .reindex(leaf_ids, fill_value=0))
@@ -383,6 +393,7 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         "capability_sum": cap_sum.to_numpy(np.float64),
         "capability_max": cap_max.to_numpy(np.float64),
         "output": out.to_numpy(np.float64),
+        "firms_reporting": reporting.to_numpy(np.int64),
         "hhi": hhi.to_numpy(np.float64),
         "top_share": top_share.to_numpy(np.float64),
         "status": node_status(firms_n),
@@ -652,7 +663,7 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     not ``missing``. Returns one row per technology node whose status is in ``statuses`` (None:
     every node), most feasible first, with columns node_id, status, feasibility (density in
     [0, 1], :func:`ecolib.analyses.relatedness.density_for_profile`), no_evidence (Σ φ = 0: related to
-    no node at all; feasibility is then 0), related (tuple of up to ``related`` present nodes
+    no node at all; feasibility is then NaN, no score rather than 0), related (tuple of up to ``related`` present nodes
     with the largest φ to the node, only those with φ ≥ ``related_min``: the explanation of
     the number, not part of it) and related_proximity (their φ).
 
@@ -678,8 +689,8 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     -------
     DataFrame
         One row per node, sorted by feasibility (descending), then status (worst first),
-        then node_id: node_id, status, feasibility (density, share in [0, 1]), no_evidence
-        (bool), related (tuple of node ids), related_proximity (tuple of their φ, in
+        then node_id (no score last): node_id, status, feasibility (density, share in [0, 1];
+        NaN where no_evidence), no_evidence (bool), related (tuple of node ids), related_proximity (tuple of their φ, in
         [0, 1]), related_present (int: present nodes with φ > 0 to the node, the evidence
         the score rests on), evidence (``both``, ``cooccurrence``, ``chain`` or ``none``: the
         kind of relation those present nodes have to it, :data:`EVIDENCE_KINDS`).
@@ -703,8 +714,8 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
       node_id  feasibility  no_evidence    related
     0  N.CATH          1.0        False  (N.CELL,)
     1  N.CELL          1.0        False  (N.CATH,)
-    2  N.PACK          0.0         True         ()
-    3    N.LI          0.0         True         ()
+    2  N.PACK          NaN         True         ()
+    3    N.LI          NaN         True         ()
     >>> feasibility(gm.coverage, gm.space.proximity)[["node_id", "status", "feasibility"]]
       node_id   status  feasibility
     0  N.PACK  missing          1.0
@@ -729,9 +740,11 @@ def feasibility(cov: Coverage | pd.DataFrame, proximity: pd.DataFrame, *,
     want = want[want.isin(labels)]
     cols = labels.get_indexer(want)
     pres_idx = labels.get_indexer(present)
+    no_ev = phi[:, cols].sum(axis=0) <= 0 if len(cols) else np.zeros(0, bool)
+    dens_at = dens.to_numpy(np.float64)[cols] if len(cols) else np.zeros(0)
     out = pd.DataFrame({"node_id": want.to_numpy(object), "status": status.reindex(want).to_numpy(object),
-                        "feasibility": dens.to_numpy()[cols] if len(cols) else np.zeros(0),
-                        "no_evidence": phi[:, cols].sum(axis=0) <= 0 if len(cols) else np.zeros(0, bool)})
+                        "feasibility": np.where(no_ev, np.nan, dens_at),     # no evidence: no score, not 0
+                        "no_evidence": no_ev})
     k = min(related, len(pres_idx))
     if k and len(cols):
         sub = phi[np.ix_(pres_idx, cols)]                      # present × gap
@@ -788,7 +801,8 @@ class GeneMap:
         firms with capability ≥ ``min_capability`` on it (any region; 0 where none).
     headline : dict
         Numbers for summary.json: the coverage headline (:attr:`Coverage.headline`) and
-        ``feasibility`` (node_id → feasibility of each gap node, rounded to 6 places).
+        ``feasibility`` (node_id → feasibility of each gap node, rounded to 6 places; None for
+        a node without evidence).
     firms : DataFrame
         The workspace's firms table the map was built from (names, anchors).
     chain_edges : DataFrame or None
@@ -979,7 +993,8 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     n_cand = n_cand.astype(np.int64).rename("candidates")
     headline = dict(cov.headline)
     by_node = feas.set_index("node_id")["feasibility"]
-    headline["feasibility"] = {k: round(float(v), 6) for k, v in by_node.items()}  # per gap node, in [0, 1]
+    headline["feasibility"] = {k: (None if np.isnan(v) else round(float(v), 6))   # per gap node, in [0, 1];
+                               for k, v in by_node.items()}                      # None: no evidence
     return GeneMap(month, cov, space, feas, n_cand, headline, firms=tables["firms"],
                    chain_edges=tables.get("chain_edges"), candidate_links=_candidate_links(cands, cov.min_capability))
 
@@ -1495,7 +1510,7 @@ def gap_nodes(gm: GeneMap, status: str, *, whole_segments: bool = True) -> pd.Da
         (qualifying firms), firms_below (active local firms under ``min_capability``),
         firms_exited (local firms not active in the month), candidates (candidate firms with
         capability ≥ ``min_capability``), feasibility (density in [0, 1], NaN for a node
-        without a feasibility row, e.g. a covered node), no_evidence (related to no node at
+        without evidence or without a feasibility row, e.g. a covered node), no_evidence (related to no node at
         all; True for a node without a feasibility row), related (tuple of the closest
         present node ids, :func:`feasibility`; () without a row), related_present and evidence
         (the evidence behind the feasibility, :func:`feasibility`; 0 and ``none`` without a row).

@@ -36,6 +36,7 @@ __all__ = ["node_names", "firm_names", "firm_name", "status_label", "weights_tex
            "decision_name", "decision_status", "score_text", "headline_cards",
            "intro_values", "priority_values", "matches_values", "single_values", "exit_values", "security_values",
            "method_values", "summary", "health", "priority", "priority_ties", "priority_not_evaluated",
+           "priority_components", "matches_more",
            "needs_text", "not_evaluated", "matches", "single", "exit", "ranking",
            "security", "explore_summary"]
 
@@ -367,12 +368,76 @@ def priority(ga: GapAnalysis, lang: str = "en", currency: str = "CNY", *,
     for _, r in segs.iterrows():      # three at most
         related = sep.join(nodes.get(n, n) for n in r["related"][:3])
         key = "priority_segment" if related else "priority_segment_unrelated"
+        n_cand = int(r["candidates"])
+        cands = t(f"{_KEY}.segment_candidates_none", lang) if not n_cand else \
+            _tn(f"{_KEY}.segment_candidates", lang, n_cand)
         out.append(t(f"{_KEY}.{key}", lang, segment=decision_name(r, lang), n=int(r["n_nodes"]), rank=int(r["rank"]),
                      nodes=_items([nodes.get(n, n) for n in r["nodes"]], lang, 6, sep=sep, what="nodes"),
                      lead=nodes.get(r["lead_node"], r["lead_node"]), score=fmt.number(r["score"], PRECISION),
-                     related=related, candidates=int(r["candidates"])))
+                     related=related, candidates=cands))
     if more:
         out.append(more)
+    # the components behind the scores (the same for re-weighted decisions: only the weights differ)
+    return out + priority_components(ga.priority, ga, lang)
+
+
+def priority_components(priority: pd.DataFrame, ga: GapAnalysis, lang: str = "en") -> list[str]:
+    """What the components of the gap scores rest on, where it is not what it seems: gap nodes
+    with demand pull 0 because the chain data list no node that buys from them (new input links
+    would change it) or because their buyers are not in the park; nodes whose demand could not
+    be evaluated (their local buyers report no output) or rests on partly reported output; and
+    nodes without evidence for their feasibility. Each sentence names its nodes (the first few).
+
+    Parameters
+    ----------
+    priority : DataFrame
+        :func:`ecolib.analyses.gaps.gap_priority` (``ga.priority``): demand_basis, buyer_firms,
+        buyer_firms_reporting, feasibility.
+    ga : GapAnalysis
+        For the node names and what was not evaluated at all.
+    lang : str
+
+    Returns
+    -------
+    list of str
+        Empty when every component of every gap node is what it says.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.gaps import gap_analysis
+    >>> ws = tiny()
+    >>> priority_components(gap_analysis(ws.tables, ws.settings, "2026-03").priority,
+    ...                     gap_analysis(ws.tables, ws.settings, "2026-03"), "en")[0]
+    'Demand pull is 0 for Packs: the chain data list no node that buys from it, so no local demand can be counted. Input links from it in the chain data (which nodes use its output) would change its score.'
+    """
+    if not len(priority) or "demand_basis" not in priority:
+        return []
+    nodes = node_names(ga, lang)
+    sep = t("gaps.name_sep", lang)
+    out: list[str] = []
+
+    def named(ids) -> str:
+        return _items([nodes.get(n, n) for n in ids], lang, 5, sep=sep, what="nodes")
+
+    if "demand" not in (priority.attrs.get("not_evaluated") or {}):
+        basis = priority["demand_basis"]
+        for code, key in (("no_buyer_link", "demand_no_link"), ("no_local_buyer", "demand_no_local"),
+                          ("output_missing", "demand_unknown")):
+            ids = priority.loc[basis == code, "node_id"].tolist()
+            if ids:
+                out.append(_tn(f"{_KEY}.{key}", lang, len(ids), nodes=named(ids)))
+        part = priority[(basis == "buyers") & (priority["buyer_firms_reporting"] < priority["buyer_firms"])]
+        if len(part):
+            items = fmt.capped([t(f"{_KEY}.demand_partial_item", lang, node=nodes.get(r.node_id, r.node_id),
+                                  reported=int(r.buyer_firms_reporting), firms=int(r.buyer_firms))
+                                for r in part.head(5).itertuples()], lang, kind="node", most=5,
+                               sep=t("gaps.list_sep", lang), total=len(part))
+            out.append(_tn(f"{_KEY}.demand_partial", lang, len(part), items=items))
+    if "feasibility" not in (priority.attrs.get("not_evaluated") or {}):
+        ids = priority.loc[priority["feasibility"].isna(), "node_id"].tolist()
+        if ids:
+            out.append(_tn(f"{_KEY}.feasibility_none", lang, len(ids), nodes=named(ids)))
     return out
 
 
@@ -393,12 +458,53 @@ def matches(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
         region = display_name(r.region, r.region_zh, lang) if isinstance(r.region, str) else "–"
         out.append(_tn(f"{_KEY}.{key}", lang, n, node=nodes.get(r.node_id, r.node_id), shown=listed,
                        firm=display_name(r.name, r.name_zh, lang), region=region,
-                       cap=fmt.number(r.capability, 2), fit=fit_text(r.park_fit, False, lang)))
+                       cap=fmt.number(r.capability, 2), fit=_fit_phrase(r.park_fit, lang)))
+    sep = t("gaps.name_sep", lang)
+    nofit = list(dict.fromkeys(m.loc[m["park_fit"].isna(), "node_id"]))
+    if nofit:
+        out.append(_tn(f"{_KEY}.match_nofit", lang, len(nofit), nodes=sep.join(nodes.get(n, n) for n in nofit)))
     without = m.attrs.get("without", [])
     if without:
-        out.append(t(f"{_KEY}.match_without", lang,
-                     nodes=t("gaps.name_sep", lang).join(nodes.get(n, n) for n in without)))
+        out.append(t(f"{_KEY}.match_without", lang, nodes=sep.join(nodes.get(n, n) for n in without)))
     return out
+
+
+def _fit_phrase(fit: float, lang: str) -> str:
+    """'fit with the park 0.80', or the words saying a candidate has none (no evidence)."""
+    if fit is None or pd.isna(fit):
+        return t(f"{_KEY}.match_fit_none", lang)
+    return t(f"{_KEY}.match_fit", lang, fit=fit_text(fit, False, lang))
+
+
+def matches_more(ga: GapAnalysis, lang: str = "en") -> tuple[str, dict] | None:
+    """The line under the candidates table when the page lists only the top gap decisions'
+    candidates: the report's spreadsheet has every candidate of every gap node, with the gap
+    nodes outside the top decisions that have candidates named (and how many). ``(key,
+    values)`` for :meth:`ecolib.notebook.Context.paragraph`; None when no gap node outside the
+    top decisions has a candidate.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.gaps import gap_analysis
+    >>> ws = tiny()
+    >>> matches_more(gap_analysis(ws.tables, ws.settings, "2026-03"), "en") is None   # no candidates
+    True
+    """
+    every = getattr(ga, "all_matches", None)
+    if every is None or not len(every):
+        return None
+    shown = set(ga.matches["node_id"]) if len(ga.matches) else set()
+    top = set(n for nodes in ga.decisions["nodes"].head(int(ga.top)) for n in nodes) | shown
+    rest = every[~every["node_id"].isin(top)]
+    if not len(rest):
+        return None
+    counts = rest.groupby("node_id", sort=False).size()
+    nodes = node_names(ga, lang)
+    items = [_tn(f"{_KEY}.match_more_item", lang, int(k), node=nodes.get(n, n)) for n, k in counts.items()]
+    key = f"{_KEY}.match_more_one" if len(counts) == 1 else f"{_KEY}.match_more"
+    return key, {"n": len(counts), "top": min(int(ga.top), len(ga.decisions)),
+                 "nodes": _items(items, lang, 6, sep=t("gaps.list_sep", lang), what="nodes")}
 
 
 def single(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str]:
@@ -410,11 +516,11 @@ def single(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str
     s = ga.single_nodes
     core = s[s["core"]]
     if len(core):
-        out.append(t(f"{_KEY}.single_nodes", lang, n=len(s), items=_items(
+        out.append(_tn(f"{_KEY}.single_nodes", lang, len(s), items=_items(
             [t(f"{_KEY}.single_item", lang, node=nodes.get(r.node_id, r.node_id), firm=firms.get(r.firm_id, r.firm_id))
              for r in core.itertuples()], lang, what="nodes")))
     elif len(s):
-        out.append(t(f"{_KEY}.single_nodes_nocore", lang, n=len(s)))
+        out.append(_tn(f"{_KEY}.single_nodes_nocore", lang, len(s)))
     dep = ga.dependent
     if "trade" in ga.not_evaluated:
         out += not_evaluated(ga, "dependent", lang) if "dependent" in ga.not_evaluated else \
@@ -427,7 +533,7 @@ def single(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[str
                           value=fmt.money(r.value, lang, currency))
                         for r in dep.head(3).itertuples()], lang, 3)
         key = "dependent_multi" if multi else "dependent"
-        out.append(t(f"{_KEY}.{key}", lang, n=buyers, threshold=thr, multi=multi, pairs=len(dep), items=items))
+        out.append(_tn(f"{_KEY}.{key}", lang, buyers, threshold=thr, multi=multi, pairs=len(dep), items=items))
     else:
         out.append(t(f"{_KEY}.dependent_none", lang, threshold=thr))
     return out
@@ -509,7 +615,7 @@ def ranking(ga: GapAnalysis, lang: str = "en", currency: str = "CNY") -> list[st
           value=fmt.money(x.value_lost, lang, currency)) for x in r.head(3).itertuples()))]
     n_single = int((r["nodes_lost"] > 0).sum())
     if n_single:
-        out.append(t(f"{_KEY}.ranking_nodes", lang, n=n_single))
+        out.append(_tn(f"{_KEY}.ranking_nodes", lang, n_single))
     return out
 
 

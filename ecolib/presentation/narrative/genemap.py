@@ -28,7 +28,7 @@ from ecolib.presentation.i18n import display_names, has, t
 
 __all__ = ["page_values", "headline_cards", "findings", "firm_names", "firm_caps", "list_text", "stage_label",
            "stage_names", "evidence_text", "evidence_findings",
-           "fit_text", "fit_range", "node_label"]
+           "fit_text", "fit_range", "node_label", "concentration_findings"]
 
 
 # ------------------------------------------------------------------------------ text helpers
@@ -279,6 +279,78 @@ def _weighted_sentence(cov: Coverage, lang: str) -> str | None:
              all_w=fmt.number(all_w, digits))
 
 
+def _summary_sentence(h: dict, cap: str, lang: str) -> str:
+    """The first finding: the technology nodes by number of local firms, each count with its
+    verb in the number it takes ("1 is thin", "2 are thin")."""
+    if not h["nodes_with_local_firm"]:
+        return t("genemap.finding.summary_none", lang, total=h["technology_nodes"], cap=cap)
+
+    def part(name: str, n: int) -> str:
+        return t(_n_key(f"genemap.finding.summary_{name}", int(n), lang), lang, n=int(n))
+
+    missing = int(h["missing"])
+    return t("genemap.finding.summary", lang, total=h["technology_nodes"], cap=cap,
+             with_firm=part("with", h["nodes_with_local_firm"]), covered=part("covered", h["covered"]),
+             thin=part("thin", h["thin"]), single=part("single", h["single"]),
+             missing=t("genemap.finding.summary_missing_none", lang) if not missing else part("missing", missing))
+
+
+def _segment_fit(seg: pd.Series, names: pd.Series, feas: pd.DataFrame, lang: str) -> dict[str, str]:
+    """``fit`` and ``no_evidence`` of a missing segment's sentence: the fit of the nodes that
+    have one (all of them, or "2 of its nodes score …"), then the nodes without evidence, named
+    (each sentence true of the nodes it speaks of)."""
+    ids = list(seg["nodes"])
+    none = [i for i in ids if bool(feas["no_evidence"].get(i, True))]
+    fit = fit_range(seg["feasibility_min"], seg["feasibility_max"], lang)
+    scored = len(ids) - len(none)
+    if not none:
+        return {"fit": t("genemap.finding.segment_fit", lang, fit=fit), "no_evidence": ""}
+    return {"fit": t(_n_key("genemap.finding.segment_fit_some", scored, lang), lang, n=scored, fit=fit),
+            "no_evidence": t(_n_key("genemap.finding.segment_no_evidence", len(none), lang), lang, n=len(none),
+                             nodes=list_text([str(names.get(i, i)) for i in none], lang, 4, kind="node"))}
+
+
+def concentration_findings(gm: GeneMap, lang: str = "en") -> list[str]:
+    """Concentration of output on the nodes with three or more local firms, judged only where
+    every one of those firms reports its output (``top_share`` is NaN elsewhere: one reporting
+    firm of four does not hold "100%" of the node): how many such nodes one firm dominates
+    (more than half of the output), the most concentrated one, and how many nodes could not be
+    judged.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.genemap import gene_map
+    >>> concentration_findings(gene_map(tiny().tables, "2026-03"), "en")     # no node with three firms
+    []
+    """
+    nodes = gm.coverage.nodes
+    names = display_names(nodes, lang).set_axis(nodes["node_id"])
+    fnames = firm_names(gm.firms, lang)
+    crowded = nodes[nodes["status"] == "covered"]
+    judged = crowded[crowded["top_share"].notna()]
+    out: list[str] = []
+    # nodes where some qualifying firm reports no output: not judged
+    unjudged = crowded[crowded["top_share"].isna() & (crowded["firms_reporting"] < crowded["firms"])]
+    conc = judged[judged["top_share"] > 0.5].sort_values(["top_share", "node_id"], ascending=[False, True])
+    if len(conc):
+        first = conc.iloc[0]
+        if not len(unjudged):                                       # every such node judged
+            key = _n_key("genemap.finding.concentrated", len(conc), lang)
+        elif len(judged) == 1:
+            key = "genemap.finding.concentrated_only"
+        else:
+            key = _n_key("genemap.finding.concentrated_judged", len(conc), lang)
+        out.append(t(key, lang, n=len(conc), judged=len(judged), node=names[first["node_id"]],
+                     firms=int(first["firms"]), firm=fnames.get(first["top_firm"], first["top_firm"]),
+                     share=fmt.pct(first["top_share"], 0)))
+    if len(unjudged):
+        key = _n_key("genemap.finding.unjudged_all" if len(unjudged) == len(crowded) else "genemap.finding.unjudged",
+                     len(unjudged), lang)
+        out.append(t(key, lang, n=len(unjudged), total=len(crowded)))
+    return out
+
+
 def _candidates_sentence(n: int, lang: str) -> str:
     key = {0: "segment_candidates_none", 1: "segment_candidates_one"}.get(n, "segment_candidates")
     return t(f"genemap.finding.{key}", lang, n=n)
@@ -325,9 +397,7 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     out: list[str] = []
     if not h["technology_nodes"]:
         return [t("genemap.finding.no_nodes", lang)]
-    out.append(t("genemap.finding.summary", lang, total=h["technology_nodes"], with_firm=h["nodes_with_local_firm"],
-                 covered=h["covered"], thin=h["thin"], single=h["single"], missing=h["missing"],
-                 cap=fmt.number(cov.min_capability, 2)))
+    out.append(_summary_sentence(h, fmt.number(cov.min_capability, 2), lang))
     weighted = _weighted_sentence(cov, lang)
     if weighted:
         out.append(weighted)
@@ -354,15 +424,16 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
         node_list = list_text([node_label(names[i], c, lang) for i, c in
                                zip(seg["nodes"], nodes.set_index("node_id")["core"].reindex(list(seg["nodes"])))],
                               lang, 6, kind="node")
-        values = dict(segment=tree_names.get(seg["segment_id"], seg["segment_id"]), n=len(seg["nodes"]),
-                      nodes=node_list, candidates=_candidates_sentence(int(seg["candidates"]), lang))
-        if len(seg["related"]) and seg["no_evidence"] < len(seg["nodes"]):
-            related = list_text([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
-                                 for r, n in zip(seg["related"], seg["related_firms"])], lang, 3)
-            no_ev = (t("genemap.finding.segment_no_evidence", lang, n=int(seg["no_evidence"]))
-                     if seg["no_evidence"] else "")
-            out.append(t("genemap.finding.missing_segment", lang, related=related, no_evidence=no_ev,
-                         fit=fit_range(seg["feasibility_min"], seg["feasibility_max"], lang), **values))
+        n_seg = len(seg["nodes"])
+        values = dict(segment=tree_names.get(seg["segment_id"], seg["segment_id"]),
+                      none_of=t(_n_key("genemap.finding.segment_none_of", n_seg, lang), lang, n=n_seg, nodes=node_list),
+                      candidates=_candidates_sentence(int(seg["candidates"]), lang))
+        if len(seg["related"]) and seg["no_evidence"] < n_seg:
+            items = list_text([t("genemap.finding.segment_firms", lang, segment=tree_names.get(r, r), firms=int(n))
+                               for r, n in zip(seg["related"], seg["related_firms"])], lang, 3)
+            related = t(_n_key("genemap.finding.segment_related", len(seg["related"]), lang), lang, items=items)
+            out.append(t("genemap.finding.missing_segment", lang, related=related,
+                         **_segment_fit(seg, names, feas, lang), **values))
         else:
             out.append(t("genemap.finding.missing_segment_unrelated", lang, **values))
     if more_sentence:
@@ -391,19 +462,15 @@ def findings(gm: GeneMap, lang: str = "en", currency: str = "CNY") -> list[str]:
     thin = nodes[nodes["status"] == "thin"]
     if len(thin):
         top_thin = thin.sort_values(["core", "weight", "node_id"], ascending=[False, False, True])
-        out.append(t(_n_key("genemap.finding.thin", len(thin), lang), lang, n=len(thin), core=int(thin["core"].sum()),
+        key = _n_key("genemap.finding.thin", len(thin), lang)
+        if len(thin) == 1 and bool(thin["core"].iloc[0]):
+            key = "genemap.finding.thin_one_core"
+        out.append(t(key, lang, n=len(thin), core=int(thin["core"].sum()),
                      nodes=list_text([str(names[i]) for i in top_thin["node_id"]], lang, 5, kind="node")))
-    # concentration among the nodes with three or more firms: one firm with more than half of the output
-    conc = nodes[(nodes["status"] == "covered") & (nodes["top_share"] > 0.5)]
-    conc = conc.sort_values(["top_share", "node_id"], ascending=[False, True])
-    if len(conc):
-        first = conc.iloc[0]
-        out.append(t(_n_key("genemap.finding.concentrated", len(conc), lang), lang, n=len(conc),
-                     node=names[first["node_id"]], firms=int(first["firms"]),
-                     firm=fnames.get(first["top_firm"], first["top_firm"]), share=fmt.pct(first["top_share"], 0)))
+    out += concentration_findings(gm, lang)
     no_ev = gm.feasibility[gm.feasibility["no_evidence"]]
     if len(no_ev):
-        out.append(t("genemap.finding.no_evidence", lang, n=len(no_ev),
+        out.append(t(_n_key("genemap.finding.no_evidence", len(no_ev), lang), lang, n=len(no_ev),
                      nodes=list_text([str(names[i]) for i in no_ev["node_id"]], lang, 4, kind="node")))
     out += evidence_findings(gm, lang)
     return out
@@ -447,6 +514,8 @@ def evidence_findings(gm: GeneMap, lang: str = "en") -> list[str]:
         w = nodes.reindex(weak["node_id"])["weight"].to_numpy(np.float64)
         order = weak.assign(_w=w).sort_values(["_w", "node_id"], ascending=[False, True])
         ones = int((np.round(weak["feasibility"].to_numpy(np.float64), 2) >= 1.0).sum())
-        out.append(t(_n_key("genemap.finding.weak_evidence", len(weak), lang), lang, n=len(weak), ones=ones,
+        ones_text = t("genemap.finding.weak_ones_none" if not ones else _n_key("genemap.finding.weak_ones", ones, lang),
+                      lang, n=ones)
+        out.append(t(_n_key("genemap.finding.weak_evidence", len(weak), lang), lang, n=len(weak), ones=ones_text,
                      nodes=list_text([str(names.get(i, i)) for i in order["node_id"]], lang, 5, kind="node")))
     return out

@@ -4,8 +4,6 @@ systemic-importance ranking and the security matrix. Each takes a result of :mod
 and returns a ``go.Figure``; no metric is computed here."""
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +15,7 @@ from ecolib.presentation.escape import plot_text
 from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.names import metric_name, name_of
 from ecolib.presentation.narrative.gaps import score_text, status_label
+from ecolib.presentation.plots.genemap import wrap_lines
 from ecolib.presentation.plots.theme import PALETTE, STATUS_COLOURS, distinct_labels
 
 COMPONENT_COLOURS = {"importance": "#1f6f8b", "demand": "#e07a1f", "feasibility": "#4c9f38", "fragility": "#c0392b"}
@@ -33,11 +32,10 @@ def _short(text: str, limit: int = 34) -> str:
 
 
 def _wrap(text: str, width: int = 18) -> str:
-    text = str(text)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        parts = [text[i:i + width // 2] for i in range(0, len(text), width // 2)]
-    else:
-        parts = textwrap.wrap(text, width) or [text]
+    """Escaped label in lines of about ``width`` Latin characters (a Chinese character counts
+    two), broken between words, never inside one, also in a label that mixes Chinese names
+    with English words (:func:`ecolib.presentation.plots.genemap.wrap_lines`)."""
+    parts = wrap_lines(str(text), width / 2) or [str(text)]
     return "<br>".join(plot_text(p) for p in parts)
 
 
@@ -141,6 +139,7 @@ def priority_bars(priority: pd.DataFrame, lang: str = "en", *, top: int = 15) ->
     height = max(360, 150 + 38 * len(p))
     fig.update_layout(barmode="stack", title=t("gaps.priority_title", lang, n=len(p)),
                       height=height, yaxis=dict(autorange="reversed"),
+                      legend=dict(traceorder="normal"),   # as the parts stack, left to right (plotly reverses stacks)
                       xaxis=dict(range=[0, 1.15], title=t("gaps.col.score", lang)),
                       margin=dict(l=300, r=40, t=120, b=60),
                       annotations=[dict(text=status_note, xref="paper", yref="paper", x=0, y=-0.02 - 30 / height,

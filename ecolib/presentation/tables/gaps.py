@@ -33,10 +33,11 @@ from ecolib.presentation.i18n import display_name, display_names, t
 from ecolib.presentation.names import metric_name, name_of
 from ecolib.presentation.narrative.gaps import (decision_name, decision_status, node_names, reasons_text,
                                                 score_text, status_label)
+from ecolib.presentation.narrative.genemap import fit_text
 from ecolib.presentation.narrative.health import metric_value
 from ecolib.presentation.tables import Table
 
-__all__ = ["HEALTH", "DECISIONS", "PRIORITY", "MATCHES", "SINGLE", "DEPENDENT", "AFFECTED", "NODES", "BACKUP", "RANKING",
+__all__ = ["HEALTH", "DECISIONS", "PRIORITY", "MATCHES", "matches_shown", "SINGLE", "DEPENDENT", "AFFECTED", "NODES", "BACKUP", "RANKING",
            "SECURITY"]
 
 
@@ -131,16 +132,46 @@ PRIORITY = Table("gaps.priority", rows=_priority_rows, max_rows=30, columns={
 
 
 def _matches_rows(ga: GapAnalysis, lang: str, currency: str) -> pd.DataFrame:
+    """The candidates the page lists (``ga.matches``: the top gap decisions' nodes, the best few
+    each) first, then every other candidate of every gap node (``ga.all_matches``), for the
+    spreadsheet: the page shows the first ``len(ga.matches)`` rows (:func:`matches_shown`). A
+    candidate without a fit with the park (no evidence for its nodes) reads "no evidence" and
+    has no match score: blank in the spreadsheet, not 0."""
     m, nodes = ga.matches, node_names(ga, lang)
+    every = getattr(ga, "all_matches", None)
+    if every is not None and len(every):
+        key = set(zip(m["node_id"], m["firm_id"])) if len(m) else set()
+        rest = every[[(n, f) not in key for n, f in zip(every["node_id"], every["firm_id"])]]
+        if len(rest):
+            m = pd.concat([m, rest], ignore_index=True) if len(m) else rest.reset_index(drop=True)
+    top_nodes = {n for nodes_ in ga.decisions["nodes"].head(int(ga.top)) for n in nodes_} if len(ga.decisions) else set()
     sep = t("gaps.name_sep", lang)
     return m.assign(node=m["node_id"].map(nodes).fillna(m["node_id"]), candidate=_names(m, "name", lang),
                     region_label=_names(m, "region", lang),
+                    fit_label=[fit_text(f, False, lang) for f in m["park_fit"]],
+                    match_label=[t("gaps.match_no_score", lang) if pd.isna(x) else fmt.number(x, 2) for x in m["match"]],
+                    in_top=m["node_id"].isin(top_nodes).to_numpy(bool),
                     also=[sep.join(nodes.get(n, n) for n in o) or "–" for o in m["other_nodes"]])
 
 
+def matches_shown(ga: GapAnalysis) -> int:
+    """Rows of :data:`MATCHES` the page shows: the candidates of the top gap decisions
+    (``ga.matches``); the spreadsheet has every candidate of every gap node."""
+    return int(len(ga.matches))
+
+
+#: Candidates by gap node: the page lists the top gap decisions' (``max_rows`` of
+#: :func:`matches_shown`), the spreadsheet every candidate of every gap node, with the node's
+#: gap rank and whether it is among the top decisions; fit and match as numbers, blank where
+#: there is no evidence.
 MATCHES = Table("gaps.matches", rows=_matches_rows, columns={
     "node": "gaps.col.node", "option": ("gaps.col.option", "count"), "candidate": "gaps.col.candidate",
-    "region_label": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "num2"),
+    "region_label": "gaps.col.region", "capability": ("gaps.col.capability", "num2"), "fit_label": "gaps.col.fit",
+    "match_label": "gaps.col.match", "also": "gaps.col.also"},
+    export_columns={
+    "node_rank": ("gaps.col.gap_rank", "count"), "node": "gaps.col.node", "in_top": ("gaps.col.in_top", "yes_no"),
+    "option": ("gaps.col.option", "count"), "candidate": "gaps.col.candidate", "region_label": "gaps.col.region",
+    "capability": ("gaps.col.capability", "num2"), "park_fit": ("gaps.col.fit", "num2"),
     "match": ("gaps.col.match", "num2"), "also": "gaps.col.also"})
 
 
