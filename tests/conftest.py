@@ -139,6 +139,7 @@ def write_hostile_demo(folder: Path) -> Path:
     rewrite("benchmarks", {"source": 4})
     settings = yaml.safe_load((folder / "workspace.yaml").read_text(encoding="utf-8"))
     settings["name"] = HOSTILE_PARK
+    settings["display_name"] = HOSTILE_PARK              # the name English pages and sheets show
     settings["name_zh"] = FORMULAS[2] + " <script>alert(4)</script> 园区"
     settings["rules"] = [
         {"metric": "talent_gap", "action": FORMULAS[0] + " <a href='http://evil.test/e'>train</a>",

@@ -98,7 +98,7 @@ def test_active_local_firms_and_their_output(pages, model, lang):
     stages = rows_of(p["sheets"], genemap_tables.STAGES, lang)         # the gene map's stage table
     assert sum(r["firms_main"] for r in stages) == firms
     assert sum(r["output_main"] for r in stages) == pytest.approx(output)
-    zones = rows_of(p["sheets"], overview_tables.ZONES, lang)          # the overview's zone table
+    zones = rows_of(p["sheets"], overview_tables.zones_table(model.overview), lang)   # the overview's zone table
     total = [r for r in zones if r["zone"] == t("common.total", lang)]
     assert len(total) == 1 and total[0]["firms"] == firms and total[0]["output"] == pytest.approx(output)
     assert h["00_overview"]["output"] == pytest.approx(output)

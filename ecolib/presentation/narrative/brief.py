@@ -48,7 +48,7 @@ def figure_text(value: float, unit: str, lang: str = "en", currency: str = "CNY"
     Examples
     --------
     >>> figure_text(0.30809, "share"), figure_text(131_815_400_000, "money", "zh"), figure_text(float("nan"), "count")
-    ('30.8%', '1,318.2亿元', '–')
+    ('30.8%', '1,318亿元', '–')
     """
     if _nan(value):
         return "–"
