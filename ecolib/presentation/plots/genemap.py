@@ -183,12 +183,24 @@ def coverage_treemap(cov: Coverage, lang: str = "en", *, currency: str = "CNY", 
         else t("genemap.tile_parent", lang, rate=fmt.pct(r, 0), missing=int(m), leaves=int(k))
         for leaf, n, s, r, m, k in zip(tree["is_leaf"], tree["firms"], tree["status"], tree["coverage_rate"],
                                        tree["missing"], tree["leaves"])]  # display strings, one per chain node
+    # output as reported: a node whose firms report none is "not reported", one where only some
+    # do says how many (parents sum their nodes' reported output)
+    reporting = (cov.nodes.set_index("node_id")["firms_reporting"] if "firms_reporting" in cov.nodes
+                 else pd.Series(dtype=float)).reindex(tree["node_id"]).to_numpy(np.float64)
+
+    def output_text(leaf, n, o, k):
+        if not leaf or n == 0 or np.isnan(k) or k >= n:
+            return fmt.money(o, lang, currency)
+        if k == 0:
+            return t("genemap.hover_output_none", lang)
+        return t("genemap.hover_output_part", lang, output=fmt.money(o, lang, currency), k=int(k), n=int(n))
+
     hover = [
         (_status_label(st, lang) if leaf else sb) + "<br>"
-        + t("genemap.hover_node", lang, firms=int(n), output=fmt.money(o, lang, currency), weight=fmt.number(w, 1),
+        + t("genemap.hover_node", lang, firms=int(n), output=output_text(leaf, n, o, k), weight=fmt.number(w, 1),
             core=t("genemap.yes", lang) if c else t("genemap.no", lang))
-        for leaf, st, sb, n, o, w, c in zip(tree["is_leaf"], tree["status"], sub, tree["firms"], tree["output"],
-                                            tree["weight"], tree["core"])]
+        for leaf, st, sb, n, o, w, c, k in zip(tree["is_leaf"], tree["status"], sub, tree["firms"], tree["output"],
+                                               tree["weight"], tree["core"], reporting)]
     text_colour = np.where(tree["is_leaf"] & tree["status"].isin(["thin", "covered"]), "#1b2631",
                            np.where(tree["is_leaf"] | parents.eq("") | tree["level"].eq("stage"), "white", "#263238"))
     # tile text: technology nodes wrapped to the width their tile will about have (a tile is
