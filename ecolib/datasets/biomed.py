@@ -34,12 +34,13 @@ Examples
 """
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+
+from .demo import refuse_existing
 
 __all__ = ["BIOMED_SEED", "CHAIN", "FILES", "make_biomed", "biomed_facts", "write_biomed"]
 
@@ -485,11 +486,8 @@ def write_biomed(directory, seed: int = BIOMED_SEED, *, overwrite: bool = True) 
     ['README.md', 'workspace.yaml', '产业链节点.csv']
     """
     path = Path(directory)
-    names = [file for file, _ in FILES.values()] + ["workspace.yaml", "README.md"]
     if not overwrite:
-        existing = [n for n in names if (path / n).exists()]
-        if existing:
-            raise FileExistsError(errno.EEXIST, f"{path} already has {', '.join(existing)}", str(path / existing[0]))
+        refuse_existing(path, [file for file, _ in FILES.values()] + ["workspace.yaml", "README.md"])
     tables = make_biomed(seed)
     path.mkdir(parents=True, exist_ok=True)
     for table, (file, _) in FILES.items():

@@ -1735,6 +1735,14 @@ def _write_csv(df, path):
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
+def refuse_existing(path: Path, names: list[str]) -> None:
+    """Raise FileExistsError (before anything is written) when ``path`` holds one of ``names``:
+    a demo writer called with ``overwrite=False``."""
+    existing = [n for n in names if (path / n).exists()]
+    if existing:
+        raise FileExistsError(errno.EEXIST, f"{path} already has {', '.join(existing)}", str(path / existing[0]))
+
+
 def write_demo(directory, seed: int = DEFAULT_SEED, *, overwrite: bool = True, **kw) -> Path:
     """Write the demo workspace to ``directory``.
 
@@ -1764,10 +1772,7 @@ def write_demo(directory, seed: int = DEFAULT_SEED, *, overwrite: bool = True, *
     """
     path = Path(directory)
     if not overwrite:
-        names = [f"{name}.csv" for name in TABLE_NAMES] + ["workspace.yaml", "README.md"]
-        existing = [n for n in names if (path / n).exists()]
-        if existing:
-            raise FileExistsError(errno.EEXIST, f"{path} already has {', '.join(existing)}", str(path / existing[0]))
+        refuse_existing(path, [f"{name}.csv" for name in TABLE_NAMES] + ["workspace.yaml", "README.md"])
     tables = make_demo(seed, **kw)
     path.mkdir(parents=True, exist_ok=True)
     files = {}
