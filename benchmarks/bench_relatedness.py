@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ecolib.analyses import relatedness
-from ecolib.bench import Case
+from ecolib.bench import Case, at_least, within
 
 YEAR = 2025
 COLUMNS = {"time": "year", "loc": "location", "prod": "activity", "val": "value"}
@@ -156,19 +156,34 @@ def compare(spec: tuple[int, int, bool]) -> list[dict]:
 _CASE_FIELDS = {f.name for f in dataclasses.fields(Case)}
 
 
-def _case(name: str, setup, run, *, repeat: int = 3, goal: str = "") -> Case:
-    # needs_region / goal exist in newer versions of ecolib.bench only
-    extra = {"needs_region": False, "goal": goal}
+def _case(name: str, setup, run, *, repeat: int = 3, goal: str = "", judge=None) -> Case:
+    # needs_region / goal / judge exist in newer versions of ecolib.bench only
+    extra = {"needs_region": False, "goal": goal, "judge": judge}
     return Case(name, setup=setup, run=run, repeat=repeat, **{k: v for k, v in extra.items() if k in _CASE_FIELDS})
+
+
+def _judge(label: str):
+    """The goals of the speed issue on one compared input: each ecolib path ≥ 20× faster than
+    ``ecomplexity``, and the panel path's peak at most half of ``ecomplexity``'s."""
+    def judge(r: dict) -> list:
+        rows = {row["implementation"]: row for row in r["rows"]}
+        lines = [at_least(f"{label}, {impl} path, speed vs ecomplexity", rows.get(f"ecolib {impl}", {}).get("× faster"),
+                          20) for impl in ("panel", "matrix") if f"ecolib {impl}" in rows]
+        lines.append(at_least(f"{label}, panel path, memory vs ecomplexity",
+                              rows.get("ecolib panel", {}).get("× less memory"), 2, digits=2))
+        return lines
+    return judge
 
 
 CASES = [
     _case(f"{_label(n, k, full)} vs ecomplexity", setup=lambda r, s=(n, k, full): s, run=compare, repeat=1,
-          goal="ecolib ≥ 20× faster (both paths), panel peak ≤ ½ ecomplexity's" if n == 5_000 else "")
+          goal="ecolib ≥ 20× faster (both paths), panel peak ≤ ½ ecomplexity's" if n == 5_000 else "",
+          judge=_judge(_label(n, k, full)) if n == 5_000 else None)
     for n, k, full in COMPARED
 ] + [
     _case(f"{_label(*LARGE)}: ecolib panel", setup=lambda r: long_table(*LARGE), run=_panel, repeat=1,
-          goal="peak ≤ 4 GB"),
+          goal="peak ≤ 4 GB", judge=lambda r: [within(f"{_label(*LARGE)}, panel path, peak", r["peak_mb"] / 1024, 4,
+                                                     "GB", digits=2)]),
     _case(f"{_label(*LARGE)}: ecolib matrix", setup=lambda r: _wide(*LARGE), run=relatedness.complexity, repeat=1),
 ]
 

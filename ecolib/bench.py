@@ -19,6 +19,7 @@ import argparse
 import importlib.util
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import time
@@ -38,13 +39,42 @@ class Case:
     need the synthetic region), ``run(inputs)`` timed ``repeat`` times. ``goal``: the issue's
     target, printed beside the figure. A ``run`` may return a list of rows (dicts) that compare
     ecolib with a reference implementation or give sizes: they are printed under the case and
-    written to ``--json``."""
+    written to ``--json``. ``judge(result)`` (``result``: ``best_s``, ``median_s``, ``peak_mb``,
+    ``largest_child_mb``, ``tree_peak_mb`` (this process and its kernels together), ``rows``) gives the case's lines of the goals table printed at the
+    end: (goal, today's figure, met)."""
     name: str
     setup: Callable[[Path | None], Any]
     run: Callable[[Any], Any]
     repeat: int = 3
     needs_region: bool = True
     goal: str = ""
+    judge: Callable[[dict], list[tuple[str, str, bool]]] | None = None
+
+
+def within(goal: str, value: float | None, limit: float, unit: str, *, digits: int = 1) -> tuple[str, str, bool]:
+    """A line of the goals table for a figure that must stay at most ``limit``.
+
+    Examples
+    --------
+    >>> within("demo month report", 7.25, 8, "s")
+    ('demo month report: ≤ 8 s', '7.2 s', True)
+    """
+    if value is None:
+        return f"{goal}: ≤ {limit:g} {unit}", "not measured", False
+    return f"{goal}: ≤ {limit:g} {unit}", f"{value:.{digits}f} {unit}", value <= limit
+
+
+def at_least(goal: str, value: float | None, limit: float, unit: str = "×", *, digits: int = 1) -> tuple[str, str, bool]:
+    """A line of the goals table for a figure that must reach ``limit``.
+
+    Examples
+    --------
+    >>> at_least("io_model against pymrio", 1.19, 1)
+    ('io_model against pymrio: ≥ 1 ×', '1.2 ×', True)
+    """
+    if value is None:
+        return f"{goal}: ≥ {limit:g} {unit}", "not measured", False
+    return f"{goal}: ≥ {limit:g} {unit}", f"{value:.{digits}f} {unit}", value >= limit
 
 
 def _load(path: Path):
@@ -64,19 +94,57 @@ def discover(pattern: str | None = None) -> list[tuple[Path, Case]]:
     return cases
 
 
+class _TreePeak:
+    """The largest resident memory of this process and all its descendants together (the kernels
+    of a report run), sampled every ``every`` seconds in a thread while the case runs."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        import threading
+
+        self.every, self.peak = every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:           # ended between the listing and the reading
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "_TreePeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _child(path: str, name: str, region: str | None, queue) -> None:
     case = next(c for c in getattr(_load(Path(path)), "CASES") if c.name == name)
-    inputs = case.setup(Path(region) if region else None)
-    times, out = [], None
-    for _ in range(case.repeat):
-        out = None                         # the previous run's result does not count in this run's peak
-        started = time.perf_counter()
-        out = case.run(inputs)
-        times.append(time.perf_counter() - started)
+    with _TreePeak() as tree:
+        inputs = case.setup(Path(region) if region else None)
+        times, out = [], None
+        for _ in range(case.repeat):
+            out = None                     # the previous run's result does not count in this run's peak
+            started = time.perf_counter()
+            out = case.run(inputs)
+            times.append(time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [dict(r) for r in out] if isinstance(out, list) and all(isinstance(r, dict) for r in out) else []
-    queue.put({"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb,
-               "goal": case.goal, "rows": json.loads(json.dumps(rows, default=str))})
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result = {"case": name, "best_s": min(times), "median_s": sorted(times)[len(times) // 2], "peak_mb": peak_mb,
+              "largest_child_mb": children_mb, "tree_peak_mb": max(tree.peak / 2**20, peak_mb), "goal": case.goal, "rows": json.loads(json.dumps(rows, default=str))}
+    result["goals"] = [list(line) for line in case.judge(result)] if case.judge else []
+    queue.put(result)
 
 
 def _row_text(row: dict) -> str:
@@ -143,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['case']:<52}{r['best_s']:>9.2f}{r['median_s']:>10.2f}{r['peak_mb']:>9.0f}  {r['goal']}")
         for row in r["rows"]:
             print(f"    {_row_text(row)}")
+    goals = [line for r in results for line in r["goals"]]
+    if goals:
+        print(f"\n{'goal':<64}{'today':>16}  met")
+        for goal, figure, met in goals:
+            print(f"{goal:<64}{figure:>16}  {'yes' if met else 'NO'}")
+        print(f"(load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+              f"{os.cpu_count()} cores, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')})")
     if args.json:
         Path(args.json).write_text(json.dumps({"region": region.name if region else None, "results": results},
                                               indent=2))

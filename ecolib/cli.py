@@ -121,12 +121,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:            # Ctrl-C outside a month's run (e.g. while loading)
         print("error: interrupted; no report was published", file=sys.stderr)
         return EXIT_PROBLEMS
+    several = len(args.lang) > 1
     for r in results:
-        print(f"Report for {r.summary['month']}: {r.index}")
+        print(f"Report for {r.summary['month']}{' (' + r.summary['lang'] + ')' if several else ''}: {r.index}")
         if r.single_file:
             print(f"  as one file: {r.single_file}")
-    if len(results) > 1:
-        print(f"All months: {results[0].folder.parent / 'index.html'}")
+    if len(months) > 1:
+        for code in args.lang:
+            print(f"All months{' (' + code + ')' if several else ''}: "
+                  f"{next(r for r in results if r.summary['lang'] == code).folder.parent / 'index.html'}")
+    if several:
+        print(f"Every language: {results[0].folder.parent.parent / 'index.html'}")
     return EXIT_OK
 
 
@@ -182,7 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="render the monthly report(s) to HTML")
     r.add_argument("workspace", help="workspace folder")
     r.add_argument("--month", required=True, help="YYYY-MM, or a range YYYY-MM..YYYY-MM")
-    r.add_argument("--lang", choices=["en", "zh"], default="en", help="report language (default en)")
+    r.add_argument("--lang", choices=["en", "zh"], nargs="+", default=["en"],
+                   help="report language(s), e.g. --lang en zh (default en); the languages of a month share "
+                        "one computation of its analyses")
     r.add_argument("--only", nargs="+", metavar="NAME",
                    help="run only these notebooks (e.g. overview); the month's other pages are kept")
     r.add_argument("--out", default="reports",

@@ -1190,7 +1190,8 @@ def _one_line(text) -> str:
 
 def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[str] | None = None,
                  out: str | Path = "reports", notebooks_dir: str | Path | None = None,
-                 progress: Callable[[str], None] = print, single_file: bool = False) -> MonthReport:
+                 progress: Callable[[str], None] = print, single_file: bool = False,
+                 series: "_Series | None" = None) -> MonthReport:
     """Render one month of ``ws`` (already loaded and valid) and publish it atomically.
 
     Parameters
@@ -1216,6 +1217,9 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
         Also write the whole month as one self-contained HTML file,
         ``<out>/<report id>/<lang>/<month>.html`` (see :func:`single_file_html`); without it, an
         older one of that month is removed (it would disagree with the new folder).
+    series : _Series, optional
+        What the months of one run share (:func:`render` passes it): the warm kernels, and the
+        model of the month rendered just before, which this month's brief compares with.
 
     Returns
     -------
@@ -1253,7 +1257,7 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
                     raise _Interrupted(signals.name)
                 _check_targets(ws_dir, month)
                 report = _render_locked(ws, month, ws_dir, notebooks, kernel, lang=lang, progress=progress,
-                                        signals=signals, single_file=single_file, keep=keep)
+                                        signals=signals, single_file=single_file, keep=keep, series=series)
     except _Interrupted:
         raise ReportError(f"interrupted ({signals.name or 'SIGINT'}): no report was published for {month} in "
                           f"{ws_dir}; an earlier report of {month} is unchanged") from None
@@ -1295,14 +1299,37 @@ def report_workers(n_notebooks: int) -> int:
     """How many notebooks run side by side: one per core this process may use, at most one per
     notebook; ``ECOLIB_REPORT_WORKERS`` (a whole number, at least 1) overrides the core count."""
     env = os.environ.get("ECOLIB_REPORT_WORKERS", "").strip()
-    if env.isdigit() and int(env) >= 1:
-        cores = int(env)
-    else:
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            cores = os.cpu_count() or 1
+    cores = int(env) if env.isdigit() and int(env) >= 1 else _cores()
     return max(1, min(n_notebooks, cores))
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+#: Thread-pool settings of the compiled libraries a kernel uses (networkit's OpenMP, numpy's BLAS).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def kernel_threads(kernels: int) -> dict[str, str]:
+    """The environment that gives each of ``kernels`` kernels running side by side its share of
+    the cores for compiled code (networkit's betweenness, BLAS): ``cores // kernels``, at least 1,
+    so that two kernels do not each start a thread per core and fight over them. A variable
+    already set in this process's environment is left as it is.
+
+    Examples
+    --------
+    >>> import os
+    >>> env = kernel_threads(os.cpu_count() or 1)     # one kernel per core: one thread each
+    >>> all(env[v] == "1" for v in env)
+    True
+    """
+    share = str(max(1, _cores() // max(1, kernels)))
+    return {v: share for v in THREAD_VARIABLES if v not in os.environ}
 
 
 def _warm_up(notebooks: list[Path]) -> str:
@@ -1388,14 +1415,21 @@ class _Kernels:
     start of a kernel for each of that worker's notebooks (the error, if any, is then papermill's,
     as in a sequential run). Events go to ``events``: ``("started" | "done" | "failed", index,
     payload)``; the payload of "done" is ``(notebook, seconds)``, of "failed" the exception.
+
+    The kernels serve one batch of notebooks (a month) after another: :meth:`submit` hands them
+    the next month's notebooks (a fresh ``events`` queue), so the months of one run share warm
+    kernels. A worker whose notebook failed stops; the run stops with it.
     """
 
     def __init__(self, kernel: str, cwd: Path, size: int, warm_up: str = "") -> None:
         self.kernel, self.cwd, self.size, self.warm_up = kernel, str(Path(cwd).resolve()), size, warm_up
         self.events: queue.Queue = queue.Queue()
         self.jobs: list[_Job] = []
-        self._go, self._stop = threading.Event(), threading.Event()
+        self._stop = threading.Event()
+        self.started = False
         self._lock = threading.Lock()
+        self._batches = threading.Condition(self._lock)  # notified when a batch is submitted, or at close
+        self._batch = 0                                  # batches submitted so far
         self._next, self._limit = 0, None
         self._managers: dict[int, object] = {}         # slot -> kernel manager
         self._running: dict[int, int] = {}             # notebook index -> slot
@@ -1406,19 +1440,33 @@ class _Kernels:
     def start(self) -> "_Kernels":
         for thread in self._threads:
             thread.start()
+        self.started = True
         return self
+
+    def serves(self, kernel: str, cwd: Path, size: int) -> bool:
+        """True if these kernels can run the notebooks of ``cwd`` in ``size`` kernels of ``kernel``."""
+        return (not self._stop.is_set() and self.alive() and self.kernel == kernel
+                and self.cwd == str(Path(cwd).resolve()) and self.size == size)
 
     def _quiet(self, record) -> bool:
         """papermill's log (nbclient's "Kernel died …") says nothing of a kernel stopped on purpose."""
         return not (self._stop.is_set() or record.threadName in self._stopped)
 
     def submit(self, jobs: list[_Job]) -> None:
+        """Run ``jobs`` (the notebooks of one month); their events go to a fresh ``events``."""
         import logging
 
         _register_pool_engine()
-        logging.getLogger("papermill").addFilter(self._quiet)
-        self.jobs = jobs
-        self._go.set()
+        logger = logging.getLogger("papermill")
+        if self._quiet not in logger.filters:
+            logger.addFilter(self._quiet)
+        with self._batches:
+            self.events = queue.Queue()
+            self.jobs = jobs
+            self._next, self._limit = 0, None
+            self._running = {}
+            self._batch += 1
+            self._batches.notify_all()
 
     def alive(self) -> bool:
         return any(t.is_alive() for t in self._threads)
@@ -1435,9 +1483,9 @@ class _Kernels:
 
     def close(self) -> None:
         """Stop everything: no more notebooks, every kernel killed, the threads joined."""
-        self._stop.set()
-        self._go.set()
-        with self._lock:
+        with self._batches:
+            self._stop.set()
+            self._batches.notify_all()
             managers = list(self._managers.values())
         for km in managers:
             _kill(km)
@@ -1473,7 +1521,8 @@ class _Kernels:
             self._managers[slot] = km
         kc = None
         try:
-            run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=self.cwd)
+            run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=self.cwd,
+                                      env={**os.environ, **kernel_threads(self.size)})
             kc = km.client()                 # one client for the kernel's life, as nbclient makes it
             kc.start_channels()
             run_sync(kc.wait_for_ready)(timeout=120)
@@ -1530,6 +1579,12 @@ class _Kernels:
             progress_bar=False, request_save_on_cell_execute=False, extra_arguments=list(KERNEL_ARGS),
             resources={"metadata": {"path": self.cwd}}, shutdown_kernel="immediate", **kwargs)
 
+    def _next_batch(self, seen: int) -> int:
+        """Wait for a batch after the ``seen``-th (or for :meth:`close`); its number."""
+        with self._batches:
+            self._batches.wait_for(lambda: self._stop.is_set() or self._batch > seen)
+            return self._batch
+
     def _work(self, slot: int) -> None:
         km = kc = None
         try:
@@ -1537,29 +1592,30 @@ class _Kernels:
         except Exception:                    # noqa: BLE001  (papermill starts one per notebook instead)
             km = kc = None
         try:
-            self._go.wait()
-            fresh = True
-            while (job := self._take(slot)) is not None:
-                if km is not None and not fresh:
+            fresh, batch = True, 0
+            while not self._stop.is_set():
+                batch = self._next_batch(batch)
+                while (job := self._take(slot)) is not None:
+                    if km is not None and not fresh:
+                        try:
+                            self._request(km, kc, _RESET.format(cwd=self.cwd), timeout=60)
+                        except Exception:
+                            self._drop(slot, km, kc)
+                            km = kc = None
+                    fresh = False
+                    if self._stop.is_set() or (self._limit is not None and job.index > self._limit):
+                        break                        # stopped while the kernel was being reset
+                    self.events.put(("started", job.index, None))
+                    started = time.perf_counter()
                     try:
-                        self._request(km, kc, _RESET.format(cwd=self.cwd), timeout=60)
-                    except Exception:
-                        self._drop(slot, km, kc)
-                        km = kc = None
-                fresh = False
-                if self._stop.is_set() or (self._limit is not None and job.index > self._limit):
-                    break                            # stopped while the kernel was being reset
-                self.events.put(("started", job.index, None))
-                started = time.perf_counter()
-                try:
-                    nb = self._execute(job, km, kc)
-                except BaseException as err:         # noqa: BLE001  (reported in the main thread)
-                    self.events.put(("failed", job.index, err))
-                    break
-                finally:
-                    with self._lock:
-                        self._running.pop(job.index, None)
-                self.events.put(("done", job.index, (nb, time.perf_counter() - started)))
+                        nb = self._execute(job, km, kc)
+                    except BaseException as err:     # noqa: BLE001  (reported in the main thread)
+                        self.events.put(("failed", job.index, err))
+                        return                       # the run stops at a failure
+                    finally:
+                        with self._lock:
+                            self._running.pop(job.index, None)
+                    self.events.put(("done", job.index, (nb, time.perf_counter() - started)))
         finally:
             self._drop(slot, km, kc)
 
@@ -1578,9 +1634,11 @@ def _kill(km) -> None:
 
 def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path], kernel: str, *,
                    lang: str, progress: Callable[[str], None], signals: _Signals,
-                   single_file: bool = False, keep: Iterable[str] = ()) -> MonthReport:
+                   single_file: bool = False, keep: Iterable[str] = (),
+                   series: "_Series | None" = None) -> MonthReport:
     """Render and publish one month (under :func:`month_lock`). ``keep``: the stems of the pages
-    that are not run this time but kept from the month as published (``--only``)."""
+    that are not run this time but kept from the month as published (``--only``); ``series``:
+    the kernels and the previous model shared with the other months of the run."""
     tmp = ws_dir / f".{month}.partial-{os.getpid()}"
     client, analyst = tmp / "client", tmp / "analyst"
     park = park_name(ws.settings, lang)
@@ -1594,14 +1652,17 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     n = len(notebooks)
     names = {i: source.name for i, source in enumerate(notebooks)}
     run_started = time.perf_counter()
-    kernels = _Kernels(kernel, notebooks[0].parent, report_workers(n), _warm_up(notebooks))
+    shared = series is not None
+    kernels = series.kernels_for(kernel, notebooks) if shared else _Kernels(
+        kernel, notebooks[0].parent, report_workers(n), _warm_up(notebooks))
     try:
         (analyst / "notebooks").mkdir(parents=True)
         client.mkdir()
-        kernels.start()                      # the kernels start while the model is computed
+        if not kernels.started:
+            kernels.start()                  # the kernels start while the model is computed
         progress(f"analysing {month} …")
         started = time.perf_counter()
-        model = analyse(ws, month).compute()
+        model = series.model_for(ws, month) if shared else analyse(ws, month).compute()
         model_path = model.save(tmp / "model.pickle")   # every page reads this one
         seconds["analyse"] = time.perf_counter() - started
         progress(f"      done in {seconds['analyse']:.1f} s")
@@ -1613,6 +1674,8 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         with local_file_io_cwd():            # papermill's file handler, set once for all threads
             kernels.submit([_Job(i, source.resolve(), (analyst / "notebooks" / source.name).resolve(),
                                  _parameters(source, values)) for i, source in enumerate(notebooks)])
+            if shared:
+                series.compute_ahead(ws, month)     # the next month's model, while these notebooks run
             with _EXPORT_LOCK:
                 _exporter(lang)              # built while the first notebooks run
             pages: dict[int, tuple[dict, list[dict], str]] = {}
@@ -1666,7 +1729,8 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                 f"notebook {source.name} failed in cell {err.cell_index} (In [{err.exec_count}]: "
                 f"{_one_line(line)}): {err.ename}: {_one_line(err.evalue)}; the failed notebook is kept at "
                 f"{kept}; no report was published for {month}") from None
-        kernels.close()
+        if not shared:
+            kernels.close()                  # free the cores for the rest (a run of months keeps them)
         seconds["notebooks"] = time.perf_counter() - started - seconds["analyse"]
         entries = {source.stem: pages[i] for i, source in enumerate(notebooks)}
         if keep:
@@ -1715,8 +1779,12 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
         elif single_final.is_file():         # an older one would disagree with the folder
             single_final.unlink()
         _publish(client, final)              # the client folder last: it is what makes the month
+    except BaseException:
+        kernels.close()                      # a failed month stops the run: its kernels go
+        raise
     finally:
-        kernels.close()
+        if not shared:
+            kernels.close()
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     failed_root = ws_dir / FAILED_DIR
@@ -1792,7 +1860,108 @@ def _parameters(notebook: Path, values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "model"}
 
 
-def render(workspace: str | Path, months: list[str], **kwargs) -> list[MonthReport]:
-    """Validate the workspace once, then render each month in turn (see :func:`render_month`)."""
+class _Ahead(threading.Thread):
+    """``fn()`` computed in a thread of its own; :meth:`result` waits for it (and raises what it
+    raised). A daemon thread: a run that stops does not wait for it."""
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        super().__init__(daemon=True, name="ecolib-next-month")
+        self.fn, self.value, self.error = fn, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.value = self.fn()
+        except BaseException as err:         # noqa: BLE001  (raised again by result())
+            self.error = err
+
+    def result(self) -> object:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+@dataclass
+class _Series:
+    """What the months of one run share: the kernels (started once, warm for every month), the
+    model of the month rendered last (the next month's brief compares with it, instead of
+    computing it again), and the next month's model, computed while this month's notebooks run
+    (the main process only waits for them then)."""
+    months: list[str] = field(default_factory=list)
+    kernels: _Kernels | None = None
+    model: object | None = None
+    ahead: tuple[str, _Ahead] | None = None
+
+    def model_for(self, ws: Workspace, month: str):
+        """The computed model of ``month``: the one of the language rendered before, the one
+        computed ahead, or one computed now."""
+        if self.model is not None and self.model.month == month and self.model.tables is ws.tables:
+            return self.model                # the same month in another language
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None and ahead[0] == month:
+            model = ahead[1].result()
+        else:
+            model = analyse(ws, month, previous=self.model).compute()
+        self.model = model
+        return model
+
+    def compute_ahead(self, ws: Workspace, month: str) -> None:
+        """Start computing the model of the month rendered after ``month`` (:attr:`months`, in
+        the order of the run), if any and if not started yet."""
+        later = self.months[self.months.index(month) + 1:] if month in self.months else []
+        if later and (self.ahead is None or self.ahead[0] != later[0]):
+            before = self.model
+            self.ahead = (later[0], _Ahead(lambda: analyse(ws, later[0], previous=before).compute()))
+
+    def kernels_for(self, kernel: str, notebooks: list[Path]) -> _Kernels:
+        """The shared kernels, (re)started if they cannot serve these notebooks."""
+        size, cwd = report_workers(len(notebooks)), notebooks[0].parent
+        if self.kernels is None or not self.kernels.serves(kernel, cwd, size):
+            self.close()
+            self.kernels = _Kernels(kernel, cwd, size, _warm_up(notebooks))
+        return self.kernels
+
+    def close(self) -> None:
+        self.ahead = None                    # a model computed ahead for a month not rendered is dropped
+        if self.kernels is not None:
+            self.kernels.close()
+            self.kernels = None
+
+
+def render(workspace: str | Path, months: list[str], *, lang: str | Iterable[str] = "en",
+           **kwargs) -> list[MonthReport]:
+    """Validate the workspace once, then render each month in turn, in each language
+    (see :func:`render_month` for the other arguments).
+
+    One run computes each month's model once, for all its languages, and the next month's while
+    this month's notebooks run; each month's brief compares with the model of the month before;
+    the kernels start once and serve every month and language.
+
+    Parameters
+    ----------
+    workspace : str or Path
+        The workspace folder.
+    months : list of str
+        ``YYYY-MM``, in the order to render them.
+    lang : str or iterable of str
+        One language or several (``["en", "zh"]``).
+    **kwargs
+        As :func:`render_month`: ``only``, ``out``, ``notebooks_dir``, ``progress``, ``single_file``.
+
+    Returns
+    -------
+    list of MonthReport
+        One per month and language, months in the order given, each month's languages in the
+        order given.
+    """
+    langs = [lang] if isinstance(lang, str) else list(dict.fromkeys(lang))
+    for code in langs:
+        if code not in LANGS:
+            raise ReportError(f"language {code!r} is not available; choose one of {', '.join(LANGS)}")
     ws = check_workspace(workspace)
-    return [render_month(ws, m, **kwargs) for m in months]
+    series = _Series(months=list(months))
+    try:
+        return [render_month(ws, m, lang=code, series=series, **kwargs) for m in months for code in langs]
+    finally:
+        series.close()

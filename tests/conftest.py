@@ -218,9 +218,8 @@ def _demo_render(tmp_path_factory) -> dict:
             shutil.rmtree(out, ignore_errors=True)
             record = {"workspace": str(ws)}
             try:
-                for lang in ("en", "zh"):
-                    report = render(ws, ["2026-10"], lang=lang, out=out / lang, progress=lambda s: None)[0]
-                    record[lang] = {"folder": str(report.folder), "notebooks": str(report.notebooks)}
+                for report in render(ws, ["2026-10"], lang=["en", "zh"], out=out, progress=lambda s: None):
+                    record[report.summary["lang"]] = {"folder": str(report.folder), "notebooks": str(report.notebooks)}
             except BaseException as err:             # the other workers fail the same way, at once
                 record["error"] = f"{type(err).__name__}: {err}"
                 raise

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
+
 from conftest import write_tiny_park
 from ecolib import cli
 from ecolib.report import KERNEL_NAME, ensure_kernel
@@ -114,3 +116,27 @@ def test_report_single_file_writes_the_month_as_one_file(tmp_path, capsys):
     assert sorted(p.name for p in folder.iterdir()) == ["2026-03", "2026-03.html", "_analyst", "index.html"]
     assert cli.main(["report", str(ws), "--month", "2026-03", "--out", str(out), "--only", "overview"]) == 0
     assert not single.exists()
+
+
+def test_report_in_two_languages_in_one_run(tmp_path, capsys):
+    """``--lang en zh``: each month in both languages, each language's folder and index of
+    months, and the index of the languages; the output names each."""
+    from ecolib.report import report_folder
+    from ecolib.workspace import load_workspace
+
+    ws = write_tiny_park(tmp_path / "tiny")
+    out = tmp_path / "out"
+    assert cli.main(["report", str(ws), "--month", "2026-02..2026-03", "--out", str(out), "--only", "overview",
+                     "--lang", "en", "zh"]) == 0
+    printed = capsys.readouterr().out
+    for code in ("en", "zh"):
+        folder = report_folder(load_workspace(ws), out, code)
+        for month in ("2026-02", "2026-03"):
+            assert f"Report for {month} ({code}): {folder / month / 'index.html'}" in printed
+            summary = json.loads((folder / month / "summary.json").read_text(encoding="utf-8"))
+            assert summary["lang"] == code and summary["month"] == month
+        assert f"All months ({code}): {folder / 'index.html'}" in printed
+    assert f"Every language: {folder.parent / 'index.html'}" in printed
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["report", str(ws), "--month", "2026-03", "--lang", "fr"])
+    assert usage.value.code == 2 and "'fr'" in capsys.readouterr().err

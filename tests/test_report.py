@@ -13,6 +13,7 @@ import pytest
 from conftest import DEMO, HOSTILE_PARK, ROOT, TINY, write_tiny_park
 from ecolib import cli
 from ecolib.report import ReportError, plotly_file_name, render, report_folder
+from ecolib.analyses.month import analyse
 from ecolib.workspace import load_workspace
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -343,6 +344,51 @@ def test_a_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path, monkeypatch)
         pids.add(code[-1].outputs[0]["text"].strip())
     assert len(pids) == 1 and str(os.getpid()) not in pids                   # one kernel, not this process
     assert os.getcwd() != "/"
+
+
+def test_the_months_of_one_run_share_their_kernels_and_the_model_before(tmp_path, monkeypatch):
+    """Three months in two languages in one run: the kernels start once and serve every month
+    and language (the same kernel process, ECOLIB_REPORT_WORKERS=1); each month's model is
+    computed once for both languages; each month's brief compares with the model the run has
+    just computed (not a second model of that month); and its summary is the one a run of that
+    month alone writes."""
+    from ecolib import report as runner
+    from ecolib.analyses.month import MonthModel
+
+    monkeypatch.setenv("ECOLIB_REPORT_WORKERS", "1")
+    ws = write_tiny_park(tmp_path / "tiny")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _tiny_notebook(notebooks / "00_a.ipynb", "import os\nprint(os.getpid())")
+    previous = MonthModel.previous
+    given = []
+
+    def spy(self):
+        model = previous(self)
+        given.append((self.month, None if model is None else (model.month, "brief" in model.computed())))
+        return model
+
+    monkeypatch.setattr(MonthModel, "previous", spy)
+    analysed = []
+
+    def counted(ws, month, **options):
+        analysed.append(month)
+        return analyse(ws, month, **options)
+
+    monkeypatch.setattr(runner, "analyse", counted)
+    reports = render(ws, ["2026-01", "2026-02", "2026-03"], lang=["en", "zh"], out=tmp_path / "out",
+                     notebooks_dir=notebooks, progress=lambda s: None)
+    assert [(r.summary["month"], r.summary["lang"]) for r in reports] == [
+        (m, code) for m in ("2026-01", "2026-02", "2026-03") for code in ("en", "zh")]
+    pids = {nbformat.read(r.notebooks / "00_a.ipynb", as_version=4).cells[-1].outputs[0]["text"].strip()
+            for r in reports}
+    assert len(pids) == 1                                                     # one kernel for the whole run
+    assert analysed == ["2026-01", "2026-02", "2026-03"]                      # once a month, for both languages
+    assert given == [("2026-01", None), ("2026-02", ("2026-01", True)), ("2026-03", ("2026-02", True))]
+    alone = render(ws, ["2026-03"], out=tmp_path / "alone", notebooks_dir=notebooks, progress=lambda s: None)[0]
+    assert given[-1] == ("2026-03", ("2026-02", False))                        # alone: a fresh model of February
+    for key in ("brief", "figures", "alerts"):
+        assert alone.summary[key] == reports[-2].summary[key], key
 
 
 def test_a_kernel_that_cannot_be_started_early_is_left_to_papermill(tmp_path, monkeypatch):

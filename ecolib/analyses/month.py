@@ -171,13 +171,21 @@ class MonthModel:
         """The month brief (:class:`ecolib.analyses.brief.Brief`): the headline figures against
         the latest earlier month with data, and this month's actions, ranked."""
         from ecolib.analyses import brief
-        return brief.brief(self, self.previous())
+        result = brief.brief(self, self.previous())
+        self.__dict__.pop("_previous", None)      # the brief was the only reader: no chain of months kept
+        return result
 
     def previous(self) -> "MonthModel | None":
-        """A fresh model of the latest earlier month with data (None: this is the first)."""
+        """The model of the latest earlier month with data (None: this is the first): the one
+        :func:`analyse` was given as ``previous`` when it is that month's, on the same tables
+        and stress-test firm; otherwise a fresh one."""
         earlier = [m for m in self.months if m < self.month]
         if not earlier:
             return None
+        known = self.__dict__.get("_previous")
+        if (known is not None and known.month == earlier[-1] and known.tables is self.tables
+                and known.settings is self.settings and known.exit_firm == self.exit_firm):
+            return known
         return MonthModel(self.tables, self.settings, earlier[-1], name=self.name, months=self.months,
                           exit_firm=self.exit_firm)
 
@@ -206,6 +214,10 @@ class MonthModel:
         with open(path, "wb") as fh:
             pickle.dump((FORMAT, self), fh, protocol=pickle.HIGHEST_PROTOCOL)
         return path
+
+    def __getstate__(self) -> dict:
+        """What is stored: the model without the earlier month it may have been given."""
+        return {k: v for k, v in self.__dict__.items() if k != "_previous"}
 
 
 def load_model(path: str | Path) -> MonthModel:
@@ -261,7 +273,8 @@ def load_model(path: str | Path) -> MonthModel:
     return model
 
 
-def analyse(workspace: Workspace, month: str | None = None, **options: Any) -> MonthModel:
+def analyse(workspace: Workspace, month: str | None = None, *, previous: MonthModel | None = None,
+            **options: Any) -> MonthModel:
     """The month model of ``workspace`` for ``month`` (default: the latest month with data).
 
     Parameters
@@ -270,6 +283,10 @@ def analyse(workspace: Workspace, month: str | None = None, **options: Any) -> M
         A loaded workspace (:func:`ecolib.load_workspace`).
     month : str, optional
         ``YYYY-MM``; None for the latest month with flows or KPIs.
+    previous : MonthModel, optional
+        The model of the latest earlier month with data, already built on the same workspace
+        (a run of several months passes the one it has just computed): the brief compares
+        with it instead of computing that month again. Ignored when it is not that month's.
     **options
         ``exit_firm``, ``niche_level``, ``niche_firm``, ``niche_nodes``: see :class:`MonthModel`.
 
@@ -285,13 +302,22 @@ def analyse(workspace: Workspace, month: str | None = None, **options: Any) -> M
     Examples
     --------
     >>> from ecolib import datasets
-    >>> m = analyse(datasets.tiny())
+    >>> ws = datasets.tiny()
+    >>> m = analyse(ws)
     >>> m.month == m.months[-1]
     True
+    >>> before = analyse(ws, "2026-02").compute()
+    >>> after = analyse(ws, "2026-03", previous=before)
+    >>> after.previous() is before, after.brief.previous_month      # no second model of February
+    (True, '2026-02')
     """
     months = workspace.months()
     if month in (None, ""):
         if not months:
             raise ValueError(f"workspace {workspace.name!r} has no month with data")
         month = months[-1]
-    return MonthModel(workspace.tables, workspace.settings, str(month), name=workspace.name, months=months, **options)
+    model = MonthModel(workspace.tables, workspace.settings, str(month), name=workspace.name, months=months,
+                       **options)
+    if previous is not None:
+        model.__dict__["_previous"] = previous
+    return model
