@@ -89,7 +89,7 @@ class MonthModel:
         """The park profile (:class:`ecolib.analyses.overview.Overview`)."""
         from ecolib.analyses import overview
         return overview.overview(self.tables, self.month, window=self.settings.window,
-                                 min_capability=self.settings.min_capability)
+                                 min_capability=self.settings.min_capability, coverage=self.gene_map.coverage)
 
     @cached_property
     def value_stream(self):

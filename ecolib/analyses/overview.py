@@ -454,7 +454,7 @@ class Overview:
 
 
 def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, history: int = 24,
-             min_capability: float = 0.3) -> Overview:
+             min_capability: float = 0.3, coverage: "genemap.Coverage | None" = None) -> Overview:
     """The park profile for ``month``: firms, zones, flows over ``history`` months, chain tree,
     and headline numbers (flow totals over the ``window`` months ending at ``month``).
 
@@ -472,6 +472,10 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     min_capability : float
         Capability a firm needs on a technology node to cover it (``min_capability`` of
         workspace.yaml), as on the gene map.
+    coverage : Coverage, optional
+        The gene map's coverage of ``month`` at ``min_capability``
+        (:func:`ecolib.analyses.genemap.coverage`), when already computed (the month model
+        passes its gene map's); computed here otherwise.
 
     Returns
     -------
@@ -501,8 +505,8 @@ def overview(tables: dict[str, pd.DataFrame], month: str, *, window: int = 12, h
     first = tables["flows"]["month"].min() if len(tables["flows"]) else month
     hist = [m for m in months.window(month, history) if m >= min(first, month)]
     flows = monthly_flows(tables["flows"], tables["firms"], hist)
-    cov = genemap.coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month,
-                           min_capability=min_capability)                 # the gene map's one definition
+    cov = coverage if coverage is not None else genemap.coverage(    # the gene map's one definition
+        tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month, min_capability=min_capability)
     tree = chain_tree(tables["chain_nodes"], tables["firm_nodes"], profile, coverage=cov)
     win = months.window(month, window)
     in_window = flows.loc[flows.index.isin(win)]
