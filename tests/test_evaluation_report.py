@@ -113,6 +113,24 @@ def test_explorer_metric_picker_and_band(demo):
     assert "设备利用率" in x.figure.layout.annotations[0].text
 
 
+def test_explorer_labels_in_full_and_the_comparison_in_words(demo):
+    metrics, rules = ev.from_settings(demo.settings)
+    x = RuleExplorer(demo.kpis, demo.benchmarks, "2026-10", metrics=metrics, rules=rules)
+    assert x.threshold.description == "× benchmark"                          # a factor of the benchmark
+    for control in (x.picker, x.comparison, x.threshold, x.band, x.months):  # no label cut ("× bench…")
+        assert control.style.description_width == "initial", control.description
+    assert x.comparison.description == "Alert when" and x.comparison.label == "below (<)"
+    assert [v for _, v in x.comparison.options] == list(ev.COMPARISONS)
+    figure = x.figure
+    x.comparison.label = "above (>)"               # as a user picking "above" in the list
+    assert (x.comparison.value, x.rule.comparison) == (">", ">") and x.figure is figure
+    assert x.figure.layout.annotations[0].text.startswith("Ecological value density: above 0.2598")
+    assert "<td class=\"\">Resolved</td>" in x.table.value and "open in 2026-10: 0" in x.summary.value
+    zh = RuleExplorer(demo.kpis, demo.benchmarks, "2026-10", lang="zh")
+    assert zh.comparison.description == "预警条件" and zh.comparison.label == "低于阈值（<）"
+    assert zh.months.description == "连续月数" and zh.months.style.description_width == "initial"
+
+
 # --------------------------------------------------------------------------- the monthly series
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from ecolib.presentation.widgets.base import Explorer, redraw, table_box
+from ecolib.presentation.widgets.base import Explorer, LiveFigure, redraw, table_box
 
 _WHERE = {"MonthExplorer": "month", "ValueStreamExplorer": "valuestream", "GeneMapExplorer": "genemap",
           "ExitExplorer": "gaps", "PriorityExplorer": "gaps", "RuleExplorer": "evaluation",
           "NicheExplorer": "niche"}
 
-__all__ = ["Explorer", "redraw", "table_box", *sorted(_WHERE)]
+__all__ = ["Explorer", "LiveFigure", "redraw", "table_box", *sorted(_WHERE)]
 
 
 def __getattr__(name: str) -> Any:

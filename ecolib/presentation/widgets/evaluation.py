@@ -29,14 +29,32 @@ from ecolib.presentation.tables import evaluation as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
 
 
+#: The i18n key (under ``evaluation.explore.compare``) of each comparison of a rule.
+_COMPARE_KEYS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "outside": "outside"}
+
+
+def comparison_options(lang: str = "en") -> list[tuple[str, str]]:
+    """The comparison picker's options: ``(words in lang, comparison)`` for every comparison a
+    rule can make (:data:`ecolib.analyses.evaluation.COMPARISONS`).
+
+    Examples
+    --------
+    >>> comparison_options()[0], comparison_options("zh")[-1]
+    (('below (<)', '<'), ('超出健康区间', 'outside'))
+    """
+    return [(t(f"evaluation.explore.compare.{_COMPARE_KEYS[c]}", lang), c) for c in ev_.COMPARISONS]
+
+
 class RuleExplorer(Explorer):
     """Pick a metric, move its thresholds, and see the alerts it would raise.
 
     ``kpis``/``benchmarks``: the workspace tables; ``month``: the report month; ``metrics`` and
     ``rules``: the workspace's catalogue and rules (:func:`ecolib.analyses.evaluation.from_settings`).
-    Attributes for tests and notebooks: ``picker``, ``comparison``, ``threshold`` (FloatSlider),
-    ``band`` (FloatRangeSlider), ``months`` (IntSlider), ``figure`` (go.FigureWidget), ``table``
-    and ``summary`` (HTML widgets), ``evaluation`` (the latest result), ``widget`` (the box).
+    Attributes for tests and notebooks: ``picker``, ``comparison`` (its options in words,
+    :func:`comparison_options`), ``threshold`` (FloatSlider), ``band`` (FloatRangeSlider),
+    ``months`` (IntSlider), ``figure`` (:class:`~ecolib.presentation.widgets.base.LiveFigure`),
+    ``table`` (the alert ledger in its scrolling box) and ``summary`` (HTML widgets),
+    ``evaluation`` (the latest result), ``widget`` (the box).
     """
 
     def __init__(self, kpis: pd.DataFrame, benchmarks: pd.DataFrame | None, month: str, *,
@@ -51,18 +69,20 @@ class RuleExplorer(Explorer):
         options = ev_.explorable_metrics(base)
         self._names = {m: name_of(base.metric(m), lang) for m in options}
         self._base = base
+        style = {"description_width": "initial"}                        # labels in full ("× benchmark")
         self.picker = widgets.Dropdown(options=[(self._names[m], m) for m in options],
                                        value=options[0] if options else None,
-                                       description=t("evaluation.explore.metric", lang),
+                                       description=t("evaluation.explore.metric", lang), style=style,
                                        layout=widgets.Layout(width="420px"))
-        self.comparison = widgets.Dropdown(options=list(ev_.COMPARISONS), value="<", description="",
-                                           layout=widgets.Layout(width="110px"))
+        self.comparison = widgets.Dropdown(options=comparison_options(lang), value="<", style=style,
+                                           description=t("evaluation.explore.comparison", lang),
+                                           layout=widgets.Layout(width="auto"))
         self.threshold = widgets.FloatSlider(description=t("evaluation.explore.threshold", lang), continuous_update=False,
-                                             readout_format=".4g", layout=widgets.Layout(width="460px"))
+                                             readout_format=".4g", style=style, layout=widgets.Layout(width="460px"))
         self.band = widgets.FloatRangeSlider(description=t("evaluation.explore.band", lang), continuous_update=False,
-                                             readout_format=".4g", layout=widgets.Layout(width="460px"))
+                                             readout_format=".4g", style=style, layout=widgets.Layout(width="460px"))
         self.months = widgets.IntSlider(value=1, min=1, max=12, description=t("evaluation.explore.months", lang),
-                                        continuous_update=False)
+                                        continuous_update=False, style=style, layout=widgets.Layout(width="360px"))
         self.summary = widgets.HTML()
         self.table = table_box()
         self.rule: ev_.Rule | None = None

@@ -1,6 +1,6 @@
 """Interactive gap analysis for JupyterLab: pick the firm that leaves and see the firms hit and
 the backup plan; move the four priority weights and see the ranking change. Figures redraw in
-place (same ``go.FigureWidget``).
+place (the same :class:`~ecolib.presentation.widgets.base.LiveFigure`).
 
 Shown only when a notebook runs with ``interactive = True``; reports never depend on it.
 """

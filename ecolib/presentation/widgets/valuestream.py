@@ -2,20 +2,70 @@
 
 Widgets: window length (months), flow kind, chain level and the smallest link drawn; the
 Sankey, the sourcing chart and the tables of local sourcing, isolated firms and broken links
-are recomputed through :mod:`ecolib.analyses.valuestream` and redrawn in place.
+are recomputed through :mod:`ecolib.analyses.valuestream` and redrawn in place. Titles, node
+labels and column headers name the level shown (stages, segments or technology nodes); the
+smallest link is typed in a readable unit of the page's currency (million CNY, 亿元 …).
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from ecolib.analyses import valuestream as vsm
+from ecolib.presentation import fmt
 from ecolib.presentation.i18n import t
-from ecolib.presentation.escape import html_text as esc
+from ecolib.presentation.escape import html_text as esc, plot_text
 from ecolib.presentation.page import report_css
 from ecolib.presentation.plots import valuestream as plot
 from ecolib.presentation.tables import valuestream as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
+
+#: The i18n keys of the words that name the level, for the page's own level (segments).
+_SEGMENT_WORDS = {"sankey_title": "valuestream.sankey_title", "sellers": "valuestream.sankey_sellers",
+                  "buyers": "valuestream.sankey_buyers", "other": "valuestream.other_segments",
+                  "sourcing_title": "valuestream.sourcing_chart_title", "sourcing_more": "valuestream.sourcing_more",
+                  "group": "common.segment"}
+
+#: Units the smallest-link box reads in, largest first: (size, i18n key under valuestream.widget.unit).
+_UNITS = {"en": ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")), "zh": ((1e8, "yi"), (1e4, "wan"))}
+
+
+def level_words(level: str) -> dict[str, str]:
+    """The i18n keys naming ``level`` in the explorer's titles and labels: the page's own keys
+    for segments, ``valuestream.widget.<level>.*`` for stages and technology nodes.
+
+    Examples
+    --------
+    >>> from ecolib.presentation.i18n import t
+    >>> t(level_words("node")["sankey_title"], "en", first="2026-01", last="2026-03")
+    'Value flows between technology nodes, 2026-01 to 2026-03'
+    >>> t(level_words("stage")["other"], "zh", n=2), t(level_words("segment")["group"], "en")
+    ('其他阶段（2 个）', 'Segment')
+    """
+    if level == "segment":
+        return dict(_SEGMENT_WORDS)
+    return {k: f"valuestream.widget.{level}.{k}" for k in _SEGMENT_WORDS}
+
+
+def money_unit(value: float, lang: str = "en", currency: str = "CNY") -> tuple[float, str]:
+    """``(size, words)`` of the unit an amount near ``value`` reads best in: the largest of
+    thousand / million / billion (en) or 万 / 亿 (zh) that ``value`` reaches, the currency
+    itself below; words in ``lang`` with the currency's name in that language.
+
+    Examples
+    --------
+    >>> money_unit(1.4e8), money_unit(1.4e9), money_unit(1.4e8, "zh"), money_unit(5e6, "zh")
+    ((1000000.0, 'million CNY'), (1000000000.0, 'billion CNY'), (100000000.0, '亿元'), (10000.0, '万元'))
+    >>> money_unit(0.0), money_unit(800, "zh", "USD")
+    ((1.0, 'CNY'), (1.0, '美元'))
+    """
+    unit = fmt.currency_unit(currency, lang)
+    for size, key in _UNITS.get(lang, _UNITS["en"]):
+        if abs(value) >= size:
+            return size, t(f"valuestream.widget.unit.{key}", lang, currency=unit)
+    return 1.0, t("valuestream.widget.unit.one", lang, currency=unit)
 
 
 def _round_sig(value: float, digits: int = 2) -> float:
@@ -25,13 +75,40 @@ def _round_sig(value: float, digits: int = 2) -> float:
     return float(f"{value:.{digits}g}")
 
 
+def _relabel(fig: go.Figure, old: str, new: str) -> None:
+    """Replace the label ``old`` by ``new`` in the Sankey's node labels and in every hover text."""
+    if old == new or not fig.data or fig.data[0].type != "sankey":
+        return
+    sankey = fig.data[0]
+    sankey.node.label = [new if lab == old else lab for lab in sankey.node.label]
+    for part in (sankey.node, sankey.link):
+        if part.customdata is not None:
+            part.customdata = [str(c).replace(old, new) for c in part.customdata]
+
+
 class ValueStreamExplorer(Explorer):
     """Window, kind, level and minimum-link widgets above live figures and tables.
 
     ``tables``: the workspace tables; ``month``: the report month; ``threshold`` and
     ``min_stake``: the broken-link share and least value at stake. ``min_value`` is the smallest
-    link the Sankey draws (None: :func:`ecolib.analyses.valuestream.default_min_link` of the
-    first view); the Sankey draws every link above it, the small segments grouped.
+    link the Sankey draws, in the currency (None: :func:`ecolib.analyses.valuestream.default_min_link`
+    of the first view); the Sankey draws every link above it, the small segments grouped.
+
+    Attributes for tests and notebooks: ``window``, ``kind``, ``level`` and ``min_value`` (the
+    widgets; ``min_value`` reads in :attr:`min_unit`, :attr:`min_link` is the amount in the
+    currency), ``figures`` (the Sankey and the sourcing chart, :class:`~ecolib.presentation.widgets.base.LiveFigure`),
+    ``table_boxes`` (``{"sourcing", "isolated", "broken"}``: one scrolling box a table, each under
+    its heading in ``headings``), ``state`` (the latest analysis), ``widget`` (the box).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> x = ValueStreamExplorer(tiny().tables, "2026-03", window=3, min_value=0.0)
+    >>> x.level.value = "node"                                  # as a user picking the level
+    >>> x.figures[0].layout.title.text
+    'Value flows between technology nodes, 2026-01 to 2026-03'
+    >>> x.min_value.description, x.min_link
+    ('Smallest link drawn (CNY)', 0.0)
     """
 
     def __init__(self, tables: dict, month: str, *, window: int = 12, threshold: float = vsm.BROKEN_LINK_SHARE,
@@ -53,16 +130,28 @@ class ValueStreamExplorer(Explorer):
         self.state = self.compute()
         if min_value is None:
             min_value = _round_sig(vsm.default_min_link(self.state["flows"]))
-        step = _round_sig(max(float(min_value), 1.0)) / 2
-        self.min_value = widgets.FloatText(value=float(min_value), step=step, style=style,
-                                           description=f'{t("valuestream.widget.min_value", lang)} ({currency})')
+        # the box reads in a unit fit for the first value (140 million CNY, 1.4亿元), never 140000000
+        self.min_scale, self.min_unit = money_unit(float(min_value), lang, currency)
+        shown = float(f"{float(min_value) / self.min_scale:.12g}")
+        self.min_value = widgets.FloatText(value=shown, step=_round_sig(max(shown, 1.0)) / 2, style=style,
+                                           description=t("valuestream.widget.min_value_in", lang, unit=self.min_unit))
+        self._tip()
         self.figures = [self.live(fig) for fig in self.build_figures(self.state)]
-        self.tables_html = table_box(self.build_tables(self.state))
+        self.headings = {key: widgets.HTML() for key in ("sourcing", "isolated", "broken")}
+        self.table_boxes = {key: table_box() for key in self.headings}
+        self._fill_tables()
         for w in (self.window, self.kind, self.level, self.min_value):
             w.observe(self._redraw, names="value")
         controls = widgets.HBox([self.window, self.kind, self.level, self.min_value],
                                 layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([controls, *self.figures, self.tables_html])
+        style_sheet = widgets.HTML(f"<style>{report_css()}</style>")    # the tables' style, once
+        parts = [w for key in self.headings for w in (self.headings[key], self.table_boxes[key])]
+        self.widget = widgets.VBox([style_sheet, controls, *self.figures, *parts])
+
+    @property
+    def min_link(self) -> float:
+        """The smallest link drawn, in the currency (the box's value times :attr:`min_scale`)."""
+        return float(f"{float(self.min_value.value or 0.0) * self.min_scale:.12g}")
 
     # -- computing --------------------------------------------------------------------------
     def compute(self) -> dict:
@@ -78,26 +167,65 @@ class ValueStreamExplorer(Explorer):
         }
 
     def build_figures(self, state: dict) -> list[go.Figure]:
-        return [plot.sankey(state["flows"], self.lang, min_value=self.min_value.value, cover=1.0,
-                            currency=self.currency),
-                plot.sourcing_bars(state["sourcing"], self.lang, currency=self.currency)]
+        """The Sankey and the sourcing chart of ``state``, in the words of the level shown."""
+        lang, sf = self.lang, state["flows"]
+        words = level_words(self.level.value)
+        links = plot.sankey_links(sf, min_value=self.min_link, cover=1.0)
+        sankey = plot.sankey(sf, lang, links=links, currency=self.currency)
+        bars = plot.sourcing_bars(state["sourcing"], lang, currency=self.currency)
+        if words == _SEGMENT_WORDS:
+            return [sankey, bars]
+        sankey.update_layout(title_text=t(words["sankey_title"], lang, first=sf.months[0], last=sf.months[-1]))
+        heads = {f'<b>{t(f"valuestream.sankey_{side}", lang)}</b>': f'<b>{t(words[side], lang)}</b>'
+                 for side in ("sellers", "buyers")}                  # as plot.sankey writes them
+        sankey.for_each_annotation(lambda a: a.update(text=heads.get(a.text, a.text)))
+        for side in ("other_sources", "other_targets"):
+            n = len(links.attrs.get(side, []))
+            if n:
+                _relabel(sankey, t("valuestream.other_segments", lang, n=n), t(words["other"], lang, n=n))
+        bars.update_layout(title_text=t(words["sourcing_title"], lang))
+        shown = state["sourcing"][state["sourcing"]["local_firms"] > 0]
+        hidden = max(0, len(shown) - 30)                            # plot.sourcing_bars draws 30 at most
+        if hidden:
+            old = plot_text(t("valuestream.sourcing_more", lang, n=hidden))
+            bars.for_each_annotation(lambda a: a.update(text=plot_text(t(words["sourcing_more"], lang, n=hidden)))
+                                     if a.text == old else None)
+        return [sankey, bars]
 
-    def build_tables(self, state: dict) -> str:
+    def build_tables(self, state: dict) -> dict[str, tuple[str, str]]:
+        """``{key: (heading html, table html)}`` of the sourcing, isolated and broken-link tables;
+        the sourcing table names its first column after the level shown."""
         lang, currency = self.lang, self.currency
-        parts = [f"<style>{report_css()}</style>"]
-        sections = [("valuestream.sourcing_heading", tables.SOURCING, state["sourcing"]),
-                    ("valuestream.isolated_heading", tables.ISOLATED, state["isolated"]),
-                    ("valuestream.broken_heading", tables.BROKEN, state["broken"])]
-        for key, spec, source in sections:
+        words = level_words(self.level.value)
+        sourcing = tables.SOURCING
+        if words != _SEGMENT_WORDS:
+            sourcing = replace(sourcing, columns=tuple(replace(c, label=words["group"]) if c.key == "segment" else c
+                                                       for c in sourcing.columns))
+        heading = {"sourcing": words["sourcing_title"] if words != _SEGMENT_WORDS else "valuestream.sourcing_heading",
+                   "isolated": "valuestream.isolated_heading", "broken": "valuestream.broken_heading"}
+        sections = {"sourcing": (sourcing, state["sourcing"]), "isolated": (tables.ISOLATED, state["isolated"]),
+                    "broken": (tables.BROKEN, state["broken"])}
+        out = {}
+        for key, (spec, source) in sections.items():
             rows = len(spec.view(source, lang, currency))
-            parts.append(f"<h3>{esc(t(key, lang))} ({rows})</h3>")
-            parts.append(spec.html(source, lang, currency, max_rows=25))
-        return "".join(parts)
+            count = f"（{rows}）" if lang == "zh" else f" ({rows})"
+            out[key] = (f"<h3>{esc(t(heading[key], lang))}{count}</h3>", spec.html(source, lang, currency, max_rows=25))
+        return out
 
     # -- redrawing --------------------------------------------------------------------------
+    def _tip(self) -> None:
+        self.min_value.tooltip = t("valuestream.widget.min_value_tip", self.lang,
+                                   value=fmt.money(self.min_link, self.lang, self.currency))
+
+    def _fill_tables(self) -> None:
+        for key, (heading, table) in self.build_tables(self.state).items():
+            self.headings[key].value = heading
+            self.table_boxes[key].value = table
+
     def _redraw(self, change: dict | None = None) -> None:
         if change is None or change.get("owner") is not self.min_value:
             self.state = self.compute()
+        self._tip()
         for live, fresh in zip(self.figures, self.build_figures(self.state)):
             redraw(live, fresh)
-        self.tables_html.value = self.build_tables(self.state)
+        self._fill_tables()
