@@ -5,6 +5,7 @@ import ipywidgets
 import pytest
 
 from conftest import DEMO, write_tiny_park
+from ecolib.presentation.plots import valuestream as plot
 from ecolib.presentation.widgets.base import TABLE_HEIGHT, LiveFigure
 from ecolib.presentation.widgets.valuestream import ValueStreamExplorer
 from ecolib.workspace import load_workspace
@@ -99,7 +100,26 @@ def test_grouped_nodes_are_named_as_nodes():
     assert not any("segment" in label.lower() for label in labels)
     hovers = list(ex.figures[0].data[0].node.customdata) + list(ex.figures[0].data[0].link.customdata)
     assert not any("Other segments" in h for h in hovers)
+    # the sourcing chart draws plot.SOURCING_MAX_ROWS nodes and counts the others in the level's words
+    shown = ex.state["sourcing"]["local_firms"].gt(0).sum()
+    bars = ex.figures[1]
+    assert shown > plot.SOURCING_MAX_ROWS and len(bars.data[0].y) == plot.SOURCING_MAX_ROWS
+    assert [a.text for a in bars.layout.annotations] == [
+        f"{shown - plot.SOURCING_MAX_ROWS} technology nodes with less trade not shown"]
     assert state_size(tree(ex.widget)) < MAX_STATE                    # no plotly.js in the saved state
+
+
+@pytest.mark.parametrize("level", plot.LEVELS)
+def test_figures_are_the_plot_functions_at_the_level_shown(explorer, level):
+    explorer.level.value = level
+    sf, sourcing = explorer.state["flows"], explorer.state["sourcing"]
+    assert sf.level == level
+    links = plot.sankey_links(sf, min_value=explorer.min_link, cover=1.0)
+    expected = [plot.sankey(sf, "en", links=links, level=level), plot.sourcing_bars(sourcing, "en", level=level)]
+    assert [live.figure.to_json() for live in explorer.figures] == [fig.to_json() for fig in expected]
+    column = {"stage": "Stage", "segment": "Segment", "node": "Technology node"}[level]
+    assert f'<th class="">{column}</th>' in explorer.table_boxes["sourcing"].value
+    assert explorer.headings["sourcing"].value.startswith(f"<h3>{expected[1].layout.title.text} (")
 
 
 def test_smallest_link_reads_in_words_and_a_readable_unit(hand):

@@ -73,3 +73,70 @@ def test_the_intro_says_what_is_drawn(tmp_path):
     vs = vsm.value_stream(load_workspace(write_tiny_park(tmp_path / "one", **one)).tables, MONTH, window=3)
     assert narrative.flows_values(vs, "en")["drawn"] == "Every flow is drawn."
     assert narrative.flows_values(vs, "zh")["drawn"] == "图中画出了全部流向。"
+
+
+# --------------------------------------------------------------------------- the level's words
+
+def _heads(fig):
+    return fig.layout.title.text, [a.text for a in fig.layout.annotations]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_default_level_is_segments(sf, lang):
+    # the report pages call the functions without a level: the same figure as level="segment"
+    assert plot.sankey(sf, lang, segments=1, cover=1.0).to_json() == \
+        plot.sankey(sf, lang, segments=1, cover=1.0, level="segment").to_json()
+    table = vsm.sourcing_table(sf)
+    assert plot.sourcing_bars(table, lang, max_rows=1).to_json() == \
+        plot.sourcing_bars(table, lang, max_rows=1, level="segment").to_json()
+
+
+def test_sankey_names_the_level_it_is_given(hand):
+    nodes = vsm.segment_flows(hand, MONTH, window=3, level="node")
+    fig = plot.sankey(nodes, "en", segments=1, cover=1.0, level="node")
+    title, heads = _heads(fig)
+    assert title == "Value flows between technology nodes, 2026-01 to 2026-03"
+    assert heads == ["<b>Sellers: local firms by technology node</b>", "<b>Buyers: local firms by technology node</b>"]
+    trace = fig.data[0]
+    grouped = [lab for lab in trace.node.label if lab.startswith("Other ")]
+    assert len(grouped) == 2 and all(lab.startswith("Other technology nodes (") for lab in grouped)
+    texts = list(trace.node.label) + list(trace.node.customdata) + list(trace.link.customdata) + [title, *heads]
+    assert not any("segment" in x.lower() for x in texts)
+    zh = plot.sankey(nodes, "zh", segments=1, cover=1.0, level="node")
+    assert any(lab.startswith("其他技术节点（") for lab in zh.data[0].node.label)
+    stages = vsm.segment_flows(hand, MONTH, window=3, level="stage")
+    title, heads = _heads(plot.sankey(stages, "zh", cover=1.0, level="stage"))
+    assert "各阶段之间的价值流" in title and heads[0] == "<b>卖方：按阶段划分的本地企业</b>"
+
+
+def test_sourcing_bars_name_the_level_and_count_the_groups_left_out(hand):
+    table = vsm.sourcing_table(vsm.segment_flows(hand, MONTH, window=3, level="node"))
+    drawn = table[table["local_firms"] > 0]
+    fig = plot.sourcing_bars(table, "en", max_rows=1, level="node")
+    hidden = len(drawn) - 1
+    assert fig.layout.title.text == "Local sourcing and sales outside the park, by technology node"
+    assert [a.text for a in fig.layout.annotations] == [f"{hidden} technology nodes with less trade not shown"]
+    assert len(fig.data[0].y) == 1
+    zh = plot.sourcing_bars(table, "zh", max_rows=1, level="stage")
+    assert zh.layout.title.text == "各阶段本地配套率与销往园区外的比例"
+    assert zh.layout.annotations[0].text == f"另有{hidden}个交易额较小的阶段未显示"
+    assert plot.sourcing_bars(table, "en", level="node").layout.annotations == ()   # ≤ SOURCING_MAX_ROWS: no note
+
+
+def test_unknown_level_is_refused(sf):
+    with pytest.raises(ValueError, match="level must be one of stage, segment, node"):
+        plot.sankey(sf, "en", level="chain")
+    with pytest.raises(ValueError, match="level must be one of"):
+        plot.sourcing_bars(vsm.sourcing_table(sf), "en", level="sector")
+
+
+def test_every_level_has_every_word():
+    from ecolib.presentation.i18n import catalogue
+    for lang in ("en", "zh"):
+        words = {level: {k.split(".")[3] for k in catalogue(lang) if k.startswith(f"valuestream.level.{level}.")}
+                 for level in plot.LEVELS}
+        assert words["stage"] == words["segment"] == words["node"] - {"column"}, lang
+        assert words["segment"] == {"name", "sankey_title", "sellers", "buyers", "other", "sourcing_title",
+                                    "sourcing_more"}
+        assert not any(k.startswith(("valuestream.widget.stage.", "valuestream.widget.node.",
+                                     "valuestream.widget.level_")) for k in catalogue(lang))

@@ -18,6 +18,11 @@ QUADRANT_COLOURS = {"key": "#c0392b", "backward-oriented": "#e07a1f", "forward-o
                     "weak": "#9aa5ab"}
 LEAK_COLOUR = "rgba(192, 57, 43, 0.35)"
 IMPORT_COLOUR = "rgba(120, 130, 135, 0.35)"
+#: The chain levels whose groups the Sankey and the sourcing chart can name (the page shows
+#: segments; its explorer any of them): their words are ``valuestream.level.<level>.*``.
+LEVELS = ("stage", "segment", "node")
+#: The groups :func:`sourcing_bars` draws at most unless told otherwise.
+SOURCING_MAX_ROWS = 30
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -28,6 +33,28 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def _stage_label(stage: str, lang: str) -> str:
     return t(f"stage.{stage}", lang) if has(f"stage.{stage}", lang) else str(stage)
+
+
+def level_key(level: str, word: str) -> str:
+    """The i18n key of ``word`` (``sankey_title``, ``sellers``, ``buyers``, ``other``,
+    ``sourcing_title``, ``sourcing_more``, ``name``) naming the groups of ``level``, one of
+    :data:`LEVELS`.
+
+    Examples
+    --------
+    >>> from ecolib.presentation.i18n import t
+    >>> t(level_key("node", "sankey_title"), "en", first="2026-01", last="2026-03")
+    'Value flows between technology nodes, 2026-01 to 2026-03'
+    >>> t(level_key("stage", "other"), "zh", n=2), t(level_key("segment", "name"), "en")
+    ('其他阶段（2 个）', 'Segments')
+    >>> level_key("sector", "other")
+    Traceback (most recent call last):
+    ...
+    ValueError: level must be one of stage, segment, node, got 'sector'
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    return f"valuestream.level.{level}.{word}"
 
 
 def _empty(title: str, lang: str) -> go.Figure:
@@ -50,15 +77,28 @@ def sankey_links(sf: SegmentFlows, *, min_value: float = 0.0, segments: int = 8,
 
 
 def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segments: int = 8, cover: float = 0.95,
-           currency: str = "CNY", links: pd.DataFrame | None = None) -> go.Figure:
+           currency: str = "CNY", links: pd.DataFrame | None = None, level: str = "segment") -> go.Figure:
     """Value across the chain as a two-column Sankey: sellers (local firms of each group, and
     outside suppliers) on the left, buyers (local firms of each group, and outside buyers) on
     the right, both in chain order and coloured by stage; the segments that trade little are
     one "other segments" node on each side, the smallest flows are left out
     (:func:`sankey_links`; ``links`` passes them ready-made, e.g.
     :attr:`~ecolib.analyses.valuestream.ValueStream.main`). Sales to outside buyers are red,
-    purchases from outside grey."""
-    title = t("valuestream.sankey_title", lang, first=sf.months[0], last=sf.months[-1])
+    purchases from outside grey.
+
+    ``level`` (one of :data:`LEVELS`) is the level of ``sf``'s groups, which the title, the
+    column heads and the grouped nodes name ("Other technology nodes (3)").
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.valuestream import segment_flows
+    >>> sf = segment_flows(tiny().tables, "2026-03", window=3, level="node")
+    >>> fig = sankey(sf, "en", cover=1.0, level="node")
+    >>> fig.layout.title.text, fig.layout.annotations[0].text
+    ('Value flows between technology nodes, 2026-01 to 2026-03', '<b>Sellers: local firms by technology node</b>')
+    """
+    title = t(level_key(level, "sankey_title"), lang, first=sf.months[0], last=sf.months[-1])
     if links is None:
         links = sankey_links(sf, min_value=min_value, segments=segments, cover=cover)
     if links.empty:
@@ -81,7 +121,7 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segmen
         if g == EXTERNAL:
             return t("valuestream.outside_suppliers" if side == "source" else "valuestream.outside_buyers", lang)
         if g == OTHER:
-            return t("valuestream.other_segments", lang, n=len(grouped[side]))
+            return t(level_key(level, "other"), lang, n=len(grouped[side]))
         return plot_text(names[g])
 
     labels = [label(g, "source") for g in left] + [label(g, "target") for g in right]
@@ -109,8 +149,9 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segmen
     node_value = [out_val.get(g, 0.0) for g in left] + [in_val.get(g, 0.0) for g in right]
     members = ([grouped["source"] if g == OTHER else [] for g in left]
                + [grouped["target"] if g == OTHER else [] for g in right])
+    kind = "node" if level == "node" else "segment"                 # the measure word of "and N more"
     node_hover = [f"{lab}<br>{plot_text(fmt.money(v, lang, currency))}"
-                  + (("<br>" + plot_text(fmt.capped([names[m] for m in ms], lang, kind="segment", most=6))) if ms else "")
+                  + (("<br>" + plot_text(fmt.capped([names[m] for m in ms], lang, kind=kind, most=6))) if ms else "")
                   for lab, v, ms in zip(labels, node_value, members)]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
@@ -123,18 +164,30 @@ def sankey(sf: SegmentFlows, lang: str = "en", *, min_value: float = 0.0, segmen
     ))
     height = int(max(560, 46 * max(len(left), len(right)) + 180))
     fig.update_layout(title=title, height=height, margin=dict(l=20, r=20, t=110, b=20), font=dict(size=13))
-    for xpos, anchor, key in ((0.0, "left", "valuestream.sankey_sellers"), (1.0, "right", "valuestream.sankey_buyers")):
+    for xpos, anchor, key in ((0.0, "left", level_key(level, "sellers")), (1.0, "right", level_key(level, "buyers"))):
         fig.add_annotation(text=f"<b>{t(key, lang)}</b>", x=xpos, xanchor=anchor, y=1.0, yanchor="bottom",
                            xref="paper", yref="paper", showarrow=False, font=dict(size=13, color="#37474f"))
     return fig
 
 
-def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY", max_rows: int = 30) -> go.Figure:
+def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY", max_rows: int = SOURCING_MAX_ROWS,
+                  level: str = "segment") -> go.Figure:
     """Local sourcing (本地配套率) and the share of sales to buyers outside the park (``leakage``)
     per group with local firms, in chain order; hover shows the values behind each ratio. With
     more than ``max_rows`` groups, those with the most trade (purchases plus sales) are drawn and
-    a note says how many are not (the table and the spreadsheet have every group)."""
-    title = t("valuestream.sourcing_chart_title", lang)
+    a note says how many are not (the table and the spreadsheet have every group). ``level``
+    (one of :data:`LEVELS`) is the level of the groups, which the title and the note name.
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> from ecolib.analyses.valuestream import segment_flows, sourcing_table
+    >>> table = sourcing_table(segment_flows(tiny().tables, "2026-03", window=3, level="node"))
+    >>> fig = sourcing_bars(table, "en", max_rows=1, level="node")
+    >>> fig.layout.title.text, fig.layout.annotations[0].text
+    ('Local sourcing and sales outside the park, by technology node', '2 technology nodes with less trade not shown')
+    """
+    title = t(level_key(level, "sourcing_title"), lang)
     data = table[table["local_firms"] > 0]
     if data.empty:
         return _empty(title, lang)
@@ -158,7 +211,7 @@ def sourcing_bars(table: pd.DataFrame, lang: str = "en", *, currency: str = "CNY
                       xaxis=dict(tickformat=".0%", range=[0, 1.12], title=None),
                       yaxis=dict(autorange="reversed", title=None), margin=dict(l=230, r=40, t=96, b=40))
     if hidden:
-        fig.add_annotation(text=plot_text(t("valuestream.sourcing_more", lang, n=hidden)), x=0, xref="paper", y=0,
+        fig.add_annotation(text=plot_text(t(level_key(level, "sourcing_more"), lang, n=hidden)), x=0, xref="paper", y=0,
                            yref="paper", yanchor="top", yshift=-24, showarrow=False, xanchor="left",
                            font=dict(size=12, color="#5f6b6d"))
     return fig

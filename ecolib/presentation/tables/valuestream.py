@@ -31,7 +31,8 @@ from ecolib.presentation.i18n import display_names, t
 from ecolib.presentation.narrative.valuestream import group_names, segment_lists
 from ecolib.presentation.tables import Table
 
-__all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL", "isolated_table"]
+__all__ = ["SOURCING", "ISOLATED", "CONNECTORS", "BROKEN", "IO", "NATIONAL", "GROUP_COLUMN", "sourcing_table",
+           "isolated_table"]
 
 
 def _quadrant_labels(quadrants: pd.Series, lang: str) -> list[str]:
@@ -87,9 +88,12 @@ def _national_rows(nat: NationalSectors, lang: str, currency: str) -> pd.DataFra
                     source_label=[t(f"valuestream.national_source.{v}", lang) for v in source])
 
 
-#: Local sourcing and leakage by segment (source: ``vs.sourcing``).
+#: The label of the sourcing table's first column, by the chain level of its groups.
+GROUP_COLUMN = {"stage": "common.stage", "segment": "common.segment", "node": "valuestream.level.node.column"}
+
+#: Local sourcing and leakage by segment (source: ``vs.sourcing``); other levels: :func:`sourcing_table`.
 SOURCING = Table("valuestream.sourcing", rows=_sourcing_rows, columns={
-    "segment": "common.segment",
+    "segment": GROUP_COLUMN["segment"],
     "local_firms": ("valuestream.col.local_firms", "count"),
     "inflow": ("valuestream.col.inflow", "money"),
     "local_sourcing": ("valuestream.col.local_sourcing", "share1"),
@@ -150,6 +154,25 @@ NATIONAL = Table("valuestream.national", rows=_national_rows, columns={
     "BL": ("valuestream.col.bl", "num3"),
     "FL": ("valuestream.col.fl", "num3"),
     "extraction_share": ("valuestream.col.national_extraction", "share2")})
+
+
+def sourcing_table(level: str = "segment") -> Table:
+    """:data:`SOURCING` for groups of ``level`` (``stage``, ``segment`` or ``node``): the first
+    column named after them (:data:`GROUP_COLUMN`; the column key stays ``segment``).
+
+    Examples
+    --------
+    >>> sourcing_table().labels("en")[0], sourcing_table("node").labels("zh")[0]
+    ('Segment', '技术节点')
+    >>> sourcing_table() is SOURCING
+    True
+    """
+    if level not in GROUP_COLUMN:
+        raise ValueError(f"level must be one of {', '.join(GROUP_COLUMN)}, got {level!r}")
+    if level == "segment":
+        return SOURCING
+    return dataclasses.replace(SOURCING, columns=tuple(dataclasses.replace(c, label=GROUP_COLUMN[level])
+                                                       if c.key == "segment" else c for c in SOURCING.columns))
 
 
 def isolated_table(vs: ValueStream) -> Table:

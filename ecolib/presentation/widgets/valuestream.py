@@ -8,45 +8,20 @@ smallest link is typed in a readable unit of the page's currency (million CNY, �
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from ecolib.analyses import valuestream as vsm
 from ecolib.presentation import fmt
 from ecolib.presentation.i18n import t
-from ecolib.presentation.escape import html_text as esc, plot_text
+from ecolib.presentation.escape import html_text as esc
 from ecolib.presentation.page import report_css
 from ecolib.presentation.plots import valuestream as plot
 from ecolib.presentation.tables import valuestream as tables
 from ecolib.presentation.widgets.base import Explorer, redraw, table_box
 
-#: The i18n keys of the words that name the level, for the page's own level (segments).
-_SEGMENT_WORDS = {"sankey_title": "valuestream.sankey_title", "sellers": "valuestream.sankey_sellers",
-                  "buyers": "valuestream.sankey_buyers", "other": "valuestream.other_segments",
-                  "sourcing_title": "valuestream.sourcing_chart_title", "sourcing_more": "valuestream.sourcing_more",
-                  "group": "common.segment"}
-
 #: Units the smallest-link box reads in, largest first: (size, i18n key under valuestream.widget.unit).
 _UNITS = {"en": ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")), "zh": ((1e8, "yi"), (1e4, "wan"))}
-
-
-def level_words(level: str) -> dict[str, str]:
-    """The i18n keys naming ``level`` in the explorer's titles and labels: the page's own keys
-    for segments, ``valuestream.widget.<level>.*`` for stages and technology nodes.
-
-    Examples
-    --------
-    >>> from ecolib.presentation.i18n import t
-    >>> t(level_words("node")["sankey_title"], "en", first="2026-01", last="2026-03")
-    'Value flows between technology nodes, 2026-01 to 2026-03'
-    >>> t(level_words("stage")["other"], "zh", n=2), t(level_words("segment")["group"], "en")
-    ('其他阶段（2 个）', 'Segment')
-    """
-    if level == "segment":
-        return dict(_SEGMENT_WORDS)
-    return {k: f"valuestream.widget.{level}.{k}" for k in _SEGMENT_WORDS}
 
 
 def money_unit(value: float, lang: str = "en", currency: str = "CNY") -> tuple[float, str]:
@@ -73,17 +48,6 @@ def _round_sig(value: float, digits: int = 2) -> float:
     if value <= 0:
         return 0.0
     return float(f"{value:.{digits}g}")
-
-
-def _relabel(fig: go.Figure, old: str, new: str) -> None:
-    """Replace the label ``old`` by ``new`` in the Sankey's node labels and in every hover text."""
-    if old == new or not fig.data or fig.data[0].type != "sankey":
-        return
-    sankey = fig.data[0]
-    sankey.node.label = [new if lab == old else lab for lab in sankey.node.label]
-    for part in (sankey.node, sankey.link):
-        if part.customdata is not None:
-            part.customdata = [str(c).replace(old, new) for c in part.customdata]
 
 
 class ValueStreamExplorer(Explorer):
@@ -124,7 +88,7 @@ class ValueStreamExplorer(Explorer):
                                                                       for k in vsm.KINDS]
         self.kind = widgets.Dropdown(options=kinds, value="all", description=t("valuestream.widget.kind", lang),
                                      style=style)
-        levels = [(t(f"valuestream.widget.level_{v}", lang), v) for v in ("stage", "segment", "node")]
+        levels = [(t(plot.level_key(v, "name"), lang), v) for v in plot.LEVELS]
         self.level = widgets.Dropdown(options=levels, value="segment", description=t("valuestream.widget.level", lang),
                                       style=style)
         self.state = self.compute()
@@ -168,43 +132,19 @@ class ValueStreamExplorer(Explorer):
 
     def build_figures(self, state: dict) -> list[go.Figure]:
         """The Sankey and the sourcing chart of ``state``, in the words of the level shown."""
-        lang, sf = self.lang, state["flows"]
-        words = level_words(self.level.value)
-        links = plot.sankey_links(sf, min_value=self.min_link, cover=1.0)
-        sankey = plot.sankey(sf, lang, links=links, currency=self.currency)
-        bars = plot.sourcing_bars(state["sourcing"], lang, currency=self.currency)
-        if words == _SEGMENT_WORDS:
-            return [sankey, bars]
-        sankey.update_layout(title_text=t(words["sankey_title"], lang, first=sf.months[0], last=sf.months[-1]))
-        heads = {f'<b>{t(f"valuestream.sankey_{side}", lang)}</b>': f'<b>{t(words[side], lang)}</b>'
-                 for side in ("sellers", "buyers")}                  # as plot.sankey writes them
-        sankey.for_each_annotation(lambda a: a.update(text=heads.get(a.text, a.text)))
-        for side in ("other_sources", "other_targets"):
-            n = len(links.attrs.get(side, []))
-            if n:
-                _relabel(sankey, t("valuestream.other_segments", lang, n=n), t(words["other"], lang, n=n))
-        bars.update_layout(title_text=t(words["sourcing_title"], lang))
-        shown = state["sourcing"][state["sourcing"]["local_firms"] > 0]
-        hidden = max(0, len(shown) - 30)                            # plot.sourcing_bars draws 30 at most
-        if hidden:
-            old = plot_text(t("valuestream.sourcing_more", lang, n=hidden))
-            bars.for_each_annotation(lambda a: a.update(text=plot_text(t(words["sourcing_more"], lang, n=hidden)))
-                                     if a.text == old else None)
-        return [sankey, bars]
+        level = self.level.value
+        links = plot.sankey_links(state["flows"], min_value=self.min_link, cover=1.0)
+        return [plot.sankey(state["flows"], self.lang, links=links, currency=self.currency, level=level),
+                plot.sourcing_bars(state["sourcing"], self.lang, currency=self.currency, level=level)]
 
     def build_tables(self, state: dict) -> dict[str, tuple[str, str]]:
         """``{key: (heading html, table html)}`` of the sourcing, isolated and broken-link tables;
-        the sourcing table names its first column after the level shown."""
-        lang, currency = self.lang, self.currency
-        words = level_words(self.level.value)
-        sourcing = tables.SOURCING
-        if words != _SEGMENT_WORDS:
-            sourcing = replace(sourcing, columns=tuple(replace(c, label=words["group"]) if c.key == "segment" else c
-                                                       for c in sourcing.columns))
-        heading = {"sourcing": words["sourcing_title"] if words != _SEGMENT_WORDS else "valuestream.sourcing_heading",
-                   "isolated": "valuestream.isolated_heading", "broken": "valuestream.broken_heading"}
-        sections = {"sourcing": (sourcing, state["sourcing"]), "isolated": (tables.ISOLATED, state["isolated"]),
-                    "broken": (tables.BROKEN, state["broken"])}
+        the sourcing table and its heading name the level shown."""
+        lang, currency, level = self.lang, self.currency, self.level.value
+        heading = {"sourcing": plot.level_key(level, "sourcing_title"), "isolated": "valuestream.isolated_heading",
+                   "broken": "valuestream.broken_heading"}
+        sections = {"sourcing": (tables.sourcing_table(level), state["sourcing"]),
+                    "isolated": (tables.ISOLATED, state["isolated"]), "broken": (tables.BROKEN, state["broken"])}
         out = {}
         for key, (spec, source) in sections.items():
             rows = len(spec.view(source, lang, currency))
