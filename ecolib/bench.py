@@ -85,11 +85,13 @@ def _load(path: Path):
     return module
 
 
-def discover(pattern: str | None = None) -> list[tuple[Path, Case]]:
+def discover(pattern: str | None = None, *, goals_only: bool = False) -> list[tuple[Path, Case]]:
+    """The cases of ``benchmarks/bench_*.py`` whose name contains ``pattern`` (all: None); with
+    ``goals_only``, only those with a line in the goals table (a ``judge``)."""
     cases = []
     for path in sorted(BENCH_DIR.glob("bench_*.py")):
         for case in getattr(_load(path), "CASES", []):
-            if not pattern or pattern in case.name:
+            if (not pattern or pattern in case.name) and (case.judge is not None or not goals_only):
                 cases.append((path, case))
     return cases
 
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flows", type=int, default=1_000_000)
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
+    parser.add_argument("--goals", action="store_true",
+                        help="run only the cases of the goals table printed at the end")
     parser.add_argument("--json", default=None, help="also write the results to this file")
     parser.add_argument("--report", action="store_true",
                         help="render the region's monthly report instead and print page sizes "
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--month", default="2026-10", help="the month of --report")
     args = parser.parse_args(argv)
 
-    cases = discover(args.only)
+    cases = discover(args.only, goals_only=args.goals)
     region = None
     if args.report or any(case.needs_region for _, case in cases):   # built (or read from .bench/) only if needed
         region_module = _load(BENCH_DIR / "region.py")
