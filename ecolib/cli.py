@@ -1,4 +1,4 @@
-"""The ``ecolib`` command: validate a workspace, write the demo park, render reports."""
+"""The ``ecolib`` command: validate a workspace, write the demo park or an Excel template, render reports."""
 from __future__ import annotations
 
 import argparse
@@ -95,6 +95,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from ecolib.presentation.template import WORKBOOK, write_template
+
+    target = Path(args.path)
+    if target.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if target.name.lower() != WORKBOOK:
+            print(f"error: the workbook must be named {WORKBOOK} to be read; give its folder, e.g. "
+                  f"{target.parent / 'mypark'}", file=sys.stderr)
+            return EXIT_USAGE
+        target = target.parent
+    if target.exists() and not target.is_dir():
+        print(f"error: {target} is a file, not a folder; choose another folder", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        path = write_template(target, args.lang, overwrite=args.force)
+    except FileExistsError as err:
+        print(f"error: {err.strerror}; pass --force to overwrite it", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as err:
+        print(f"error: cannot write {err.filename or target / WORKBOOK}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Template written to {path}: fill in its sheets (the first one explains them), then run "
+          f"ecolib validate {target}")
+    return EXIT_OK
+
+
 #: Optional modules the report command never needs and does not import: jsonschema (through
 #: nbformat) would import ``rfc3987_syntax``, its checker of the "iri" format, which builds some 35
 #: parsers when imported (1.5-2 s of CPU); no notebook schema uses that format (jsonschema#1428).
@@ -114,7 +140,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         results = render(args.workspace, months, lang=args.lang, only=args.only, out=args.out,
-                         notebooks_dir=args.notebooks, single_file=args.single_file)
+                         notebooks_dir=args.notebooks, single_file=args.single_file, pdf=args.pdf)
     except ReportError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -126,6 +152,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"Report for {r.summary['month']}{' (' + r.summary['lang'] + ')' if several else ''}: {r.index}")
         if r.single_file:
             print(f"  as one file: {r.single_file}")
+        if r.pdf:
+            print(f"  as PDF: {r.pdf}")
     if len(months) > 1:
         for code in args.lang:
             print(f"All months{' (' + code + ')' if several else ''}: "
@@ -184,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write into a folder that is not empty, overwriting the demo's files there")
     d.set_defaults(func=_cmd_demo)
 
+    t = sub.add_parser("template", help="write an Excel template (workspace.xlsx) for a park office to fill in")
+    t.add_argument("path", help="workspace folder to write workspace.xlsx into (created if missing)")
+    t.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="language of the sheet names, column names, drop-down lists and instructions (default en)")
+    t.add_argument("--force", action="store_true", help="overwrite an existing workspace.xlsx")
+    t.set_defaults(func=_cmd_template)
+
     r = sub.add_parser("report", help="render the monthly report(s) to HTML")
     r.add_argument("workspace", help="workspace folder")
     r.add_argument("--month", required=True, help="YYYY-MM, or a range YYYY-MM..YYYY-MM")
@@ -199,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--single-file", action="store_true",
                    help="also write each month as one self-contained HTML file, <out>/<id>/<lang>/<month>.html "
                         "(index and every page, plotly.js inlined once; opens offline)")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print each month as one A4 PDF, <out>/<id>/<lang>/<month>.pdf (the brief, then each "
+                        "page; page numbers, fonts embedded), with headless Chromium (apt-get install chromium)")
     r.set_defaults(func=_cmd_report)
     return parser
 

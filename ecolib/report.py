@@ -14,6 +14,7 @@ Layout of one rendered month::
             summary.json           headline numbers and alerts, machine-readable, deterministic
             tables.xlsx            every table of the report, one sheet each, cells stored as text
         <month>.html               with ``single_file``: the whole month in one file (client)
+        <month>.pdf                with ``pdf``: the whole month as one A4 PDF (client; ecolib.pdf)
         _analyst/<month>/notebooks/*.ipynb
                                    the executed notebooks (analyst notes, paths of this machine)
         _analyst/<month>/pages/*.json
@@ -875,7 +876,8 @@ class MonthReport:
     ``notebooks`` is the analyst folder of the executed notebooks
     (``<out>/<report id>/<lang>/_analyst/<month>/notebooks/``), never sent to a client;
     ``single_file`` the whole month as one HTML file, ``<out>/<report id>/<lang>/<month>.html``,
-    if asked for. ``seconds``: the model (``analyse``), each notebook (run and conversion), all the
+    if asked for; ``pdf`` the month as one PDF, ``<out>/<report id>/<lang>/<month>.pdf``, if asked
+    for. ``seconds``: the model (``analyse``), each notebook (run and conversion), all the
     notebooks side by side (``notebooks``) and the whole month (``total``).
     """
     folder: Path
@@ -884,6 +886,7 @@ class MonthReport:
     seconds: dict[str, float] = field(default_factory=dict)
     notebooks: Path | None = None
     single_file: Path | None = None
+    pdf: Path | None = None
 
 
 #: Longest report-folder name made from a workspace name, in UTF-8 bytes (file systems allow
@@ -1086,7 +1089,7 @@ def _where(err: OSError, ws_dir: Path, month: str) -> str:
     for i, part in enumerate(parts):
         if part.startswith(f".{month}.partial-") and i + 1 < len(parts):
             kind, rest = parts[i + 1], parts[i + 2:]
-            if kind == f"{month}.html":
+            if kind in (f"{month}.html", f"{month}.pdf"):
                 return str(ws_dir / kind)
             base = ws_dir / month if kind == "client" else ws_dir / ANALYST_DIR / month
             return str(base.joinpath(*rest))
@@ -1190,7 +1193,7 @@ def _one_line(text) -> str:
 
 def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[str] | None = None,
                  out: str | Path = "reports", notebooks_dir: str | Path | None = None,
-                 progress: Callable[[str], None] = print, single_file: bool = False,
+                 progress: Callable[[str], None] = print, single_file: bool = False, pdf: bool = False,
                  series: "_Series | None" = None) -> MonthReport:
     """Render one month of ``ws`` (already loaded and valid) and publish it atomically.
 
@@ -1217,6 +1220,10 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
         Also write the whole month as one self-contained HTML file,
         ``<out>/<report id>/<lang>/<month>.html`` (see :func:`single_file_html`); without it, an
         older one of that month is removed (it would disagree with the new folder).
+    pdf : bool
+        Also print the month as one A4 PDF, ``<out>/<report id>/<lang>/<month>.pdf``, with
+        headless Chromium (:func:`ecolib.pdf.html_to_pdf`); without Chromium the run stops
+        before rendering anything. Without it, an older PDF of that month is removed.
     series : _Series, optional
         What the months of one run share (:func:`render` passes it): the warm kernels, and the
         model of the month rendered just before, which this month's brief compares with.
@@ -1240,6 +1247,13 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
     available = ws.months()          # none when the workspace has no monthly table (no flows, no kpis):
     if available and (month < available[0] or month > available[-1]):   # then any month is the firm list's
         raise ReportError(f"no data for {month}: workspace {ws.name} covers {available[0]}..{available[-1]}")
+    if pdf:
+        from ecolib.pdf import PdfError, require_chromium
+
+        try:
+            require_chromium()
+        except PdfError as err:
+            raise ReportError(str(err)) from None
     folder = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     notebooks = discover_notebooks(folder, only)
     keep = {p.stem for p in discover_notebooks(folder)} - {p.stem for p in notebooks} if only else set()
@@ -1257,7 +1271,8 @@ def render_month(ws: Workspace, month: str, *, lang: str = "en", only: Iterable[
                     raise _Interrupted(signals.name)
                 _check_targets(ws_dir, month)
                 report = _render_locked(ws, month, ws_dir, notebooks, kernel, lang=lang, progress=progress,
-                                        signals=signals, single_file=single_file, keep=keep, series=series)
+                                        signals=signals, single_file=single_file, pdf=pdf, keep=keep,
+                                        series=series)
     except _Interrupted:
         raise ReportError(f"interrupted ({signals.name or 'SIGINT'}): no report was published for {month} in "
                           f"{ws_dir}; an earlier report of {month} is unchanged") from None
@@ -1634,7 +1649,7 @@ def _kill(km) -> None:
 
 def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path], kernel: str, *,
                    lang: str, progress: Callable[[str], None], signals: _Signals,
-                   single_file: bool = False, keep: Iterable[str] = (),
+                   single_file: bool = False, pdf: bool = False, keep: Iterable[str] = (),
                    series: "_Series | None" = None) -> MonthReport:
     """Render and publish one month (under :func:`month_lock`). ``keep``: the stems of the pages
     that are not run this time but kept from the month as published (``--only``); ``series``:
@@ -1649,6 +1664,7 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
     exported: list[tuple[str, dict]] = []
     final, analyst_final = ws_dir / month, ws_dir / ANALYST_DIR / month
     single_final = ws_dir / f"{month}.html"
+    pdf_final = ws_dir / f"{month}.pdf"
     n = len(notebooks)
     names = {i: source.name for i, source in enumerate(notebooks)}
     run_started = time.perf_counter()
@@ -1769,15 +1785,27 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                                             unit=currency_unit(ws.settings.currency, lang))},
             about_sheet=t("report.about.sheet", lang))
         (client / "index.html").write_text(month_index(summary, park=park, footer=footer), encoding="utf-8")
-        single_tmp = tmp / f"{month}.html"
+        single_tmp, pdf_tmp = tmp / f"{month}.html", tmp / f"{month}.pdf"
+        whole = single_file_html(client, park=park) if single_file or pdf else ""
         if single_file:
-            single_tmp.write_text(single_file_html(client, park=park), encoding="utf-8")
+            single_tmp.write_text(whole, encoding="utf-8")
+        if pdf:
+            from ecolib.pdf import PdfError, html_to_pdf
+
+            progress(f"printing {month}.pdf …")
+            try:
+                printed = html_to_pdf(whole, pdf_tmp)
+            except PdfError as err:
+                raise ReportError(f"cannot print the PDF of {month}: {err}; no report was published "
+                                  f"for {month}") from None
+            progress(f"      done in {printed['seconds']:.1f} s")
         signals.hold = True                  # from here on the month is published, whatever arrives
         _publish(analyst, analyst_final)
-        if single_file:
-            os.replace(single_tmp, single_final)
-        elif single_final.is_file():         # an older one would disagree with the folder
-            single_final.unlink()
+        for asked, made, published in ((single_file, single_tmp, single_final), (pdf, pdf_tmp, pdf_final)):
+            if asked:
+                os.replace(made, published)
+            elif published.is_file():        # an older one would disagree with the folder
+                published.unlink()
         _publish(client, final)              # the client folder last: it is what makes the month
     except BaseException:
         kernels.close()                      # a failed month stops the run: its kernels go
@@ -1802,7 +1830,7 @@ def _render_locked(ws: Workspace, month: str, ws_dir: Path, notebooks: list[Path
                           f"could not be written: {_reason(err)} ({_where(err, ws_dir, month)})") from None
     seconds["total"] = time.perf_counter() - run_started
     return MonthReport(final, final / "index.html", summary, seconds, analyst_final / "notebooks",
-                       single_final if single_file else None)
+                       single_final if single_file else None, pdf_final if pdf else None)
 
 
 #: The bar of links of a published page (put back to :data:`NAV_SLOT` when the page is kept).
@@ -1947,7 +1975,8 @@ def render(workspace: str | Path, months: list[str], *, lang: str | Iterable[str
     lang : str or iterable of str
         One language or several (``["en", "zh"]``).
     **kwargs
-        As :func:`render_month`: ``only``, ``out``, ``notebooks_dir``, ``progress``, ``single_file``.
+        As :func:`render_month`: ``only``, ``out``, ``notebooks_dir``, ``progress``, ``single_file``,
+        ``pdf``.
 
     Returns
     -------

@@ -67,7 +67,7 @@ def imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
 
 def test_every_module_sits_in_a_layer_folder_or_at_the_top():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "bench.py", "cli.py", "notebook.py", "report.py"]
+    assert top == ["__init__.py", "__main__.py", "bench.py", "cli.py", "notebook.py", "pdf.py", "report.py"]
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
     assert folders == sorted(RANK)
 

@@ -78,6 +78,8 @@ __all__ = [
     "EXCEL_ERRORS",
     "MONTH_GAP",
     "HEADER_SEARCH_ROWS",
+    "EXAMPLE_HEADERS",
+    "NOTE_SHEETS",
     "empty_table",
     "render_habits",
     "range_text",
@@ -137,6 +139,13 @@ MONTH_GAP = 12
 # The header row is looked for among this many rows at the top of a sheet or CSV file (a
 # title, a note or a merged group header above the column names).
 HEADER_SEARCH_ROWS = 10
+# A column headed one of these marks example rows (the Excel template of ``ecolib template``
+# writes a few in each sheet): a row with a value in it, other than blank or a false word (``否``),
+# is an example and ignored with a warning; the column itself is never data.
+EXAMPLE_HEADERS = ("example", "示例")
+# Sheets of ``workspace.xlsx`` that hold notes, not a table, as name → other names (the
+# template's instructions and the lists its dropdowns draw on): they are skipped, without a warning.
+NOTE_SHEETS: dict[str, tuple[str, ...]] = {"instructions": ("填写说明", "说明"), "lists": ("下拉选项",)}
 
 # Text columns: pandas' own string dtype (``str``, pandas ≥ 3), missing values stay NaN.
 TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
@@ -309,7 +318,7 @@ class Table:
     enables: str | None = None
 
     def __post_init__(self) -> None:
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {header_key(h): "the example mark" for h in EXAMPLE_HEADERS}
         for column in self.columns:
             for header in (column.name, *column.headers):
                 key = header_key(header)

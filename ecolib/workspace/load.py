@@ -17,8 +17,10 @@ How loading works, in order:
    .tsv) decoded as UTF-8 (with or without BOM) or else GB18030, merged cells of a workbook
    filled down. The header row is looked for among the top rows (a title above it is skipped);
    column names are matched through :attr:`schema.Table.header_map` (case, spaces, full-width
-   forms, Chinese headers). Fully blank rows, rows repeating the header and total rows
-   (``合计``) are dropped; cells are stripped of every kind of space. A workbook is read cell by
+   forms, Chinese headers). Fully blank rows, rows repeating the header, total rows
+   (``合计``) and example rows (marked in a column headed ``example`` or ``示例``, as the Excel
+   template of ``ecolib template`` writes them) are dropped, the last two with a warning; the
+   template's instructions and list sheets are skipped; cells are stripped of every kind of space. A workbook is read cell by
    cell as its XML holds them (:func:`_parse_sheet`), so memory follows the data, not the range a
    sheet declares; formula cells without a saved value are errors, hidden sheets and rows
    warnings. A file that is a link out of the folder is refused unread (:func:`_unsafe_file`);
@@ -303,6 +305,7 @@ def _tidy(
     lookup = spec.header_map
     raw = [_normalise_header(h) for h in header] + [""] * (len(grid) - len(header))
     names = [lookup.get(schema.header_key(h), r) if r else "" for h, r in zip(header + [None] * len(grid), raw)]
+    marker = next((p for p, h in enumerate(header[:len(grid)]) if schema.header_key(h) in _EXAMPLE_KEYS), None)
     columns: dict[str, pa.Array] = {}
     position_of: dict[str, int] = {}
     unnamed: list[tuple[str, int]] = []  # columns with data but no name: (letter, first row with data)
@@ -310,6 +313,8 @@ def _tidy(
     for position, (name, values) in enumerate(zip(names, grid)):
         values = _trim(values)
         letter = _column_letter(position)
+        if position == marker:
+            continue  # the example mark: read below, never data
         if not name:
             if (first := pc.index(pc.not_equal(values, ""), True).as_py()) >= 0:
                 unnamed_at = len(problems) if not unnamed else unnamed_at  # reported in column order
@@ -365,12 +370,41 @@ def _tidy(
         problems += _row_problems(label, shown, None, lambda v: f"a total row ({_quote(v)}); it is ignored",
                                   "total rows, ignored", "warning")
         filled = pc.and_(filled, pc.invert(total))
+    if marker is not None:
+        marked = pc.and_(filled, pc.invert(pc.is_in(pc.utf8_lower(_trim(grid[marker])), value_set=_NOT_MARKS)))
+        if pc.any(marked).as_py():
+            problems.append(_example_rows(label, rows[marked.to_numpy(zero_copy_only=False)], marker, header[marker]))
+            filled = pc.and_(filled, pc.invert(marked))
     table = pa.table(columns).filter(filled)
     frame = table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)])
     if formulas is not None and len(formulas[0]):  # reported already: not blamed again as empty cells
         frame.attrs["reported"] = {name: formulas[0][formulas[1] == position]
                                    for name, position in position_of.items() if (formulas[1] == position).any()}
     return frame, problems
+
+
+_EXAMPLE_KEYS = frozenset(schema.header_key(h) for h in schema.EXAMPLE_HEADERS)
+# Cells of the example column that do not mark their row: blank, a word for nothing, a false word.
+_NOT_MARKS = pa.array(sorted({"", *schema.MISSING_WORDS, *schema.FALSE_WORDS}), type=pa.string())
+
+
+def _example_rows(label: str, rows: np.ndarray, position: int, header: Any) -> Problem:
+    """One warning naming the example rows that were ignored (marked in the example column)."""
+    one = len(rows) == 1
+    message = (f"{_plural(len(rows), 'example row')} ignored ({'row' if one else 'rows'} {_row_spans(rows)}, marked "
+               f"{_quote(header)} in column {_column_letter(position)}): delete {'it' if one else 'them'}, or clear "
+               "the mark of a row that holds real data")
+    return Problem(label, int(rows[0]), None, message, "warning")
+
+
+def _row_spans(rows: np.ndarray, limit: int = 10) -> str:
+    """Sorted row numbers as ranges: ``2 to 4, 7, 9, 10`` (at most ``limit`` ranges, then a count)."""
+    starts = np.flatnonzero(np.diff(rows, prepend=rows[0] - 2) != 1)
+    ends = np.append(starts[1:], len(rows)) - 1
+    spans = [f"{rows[a]}" if a == b else f"{rows[a]}, {rows[b]}" if b == a + 1 else f"{rows[a]} to {rows[b]}"
+             for a, b in zip(starts[:limit], ends[:limit])]
+    more = f" and {len(starts) - limit:,} more ranges" if len(starts) > limit else ""
+    return ", ".join(spans) + more
 
 
 def _formula_problems(
@@ -841,17 +875,15 @@ def _hidden_rows(label: str, data_rows: np.ndarray, hidden: np.ndarray) -> list[
     rows = data_rows[np.isin(data_rows, hidden)]
     if not len(rows):
         return []
-    starts = np.flatnonzero(np.diff(rows, prepend=rows[0] - 2) != 1)
-    ends = np.append(starts[1:], len(rows)) - 1
-    spans = [f"{rows[a]}" if a == b else f"{rows[a]}, {rows[b]}" if b == a + 1 else f"{rows[a]} to {rows[b]}"
-             for a, b in zip(starts[:10], ends[:10])]
-    more = f" and {len(starts) - 10:,} more ranges" if len(starts) > 10 else ""
     one = len(rows) == 1
     message = (f"{_plural(len(rows), 'row')} of data {'is' if one else 'are'} hidden in Excel (filtered out or "
-               f"hidden by hand): {'row' if one else 'rows'} {', '.join(spans)}{more}; {'it is' if one else 'they are'} "
+               f"hidden by hand): {'row' if one else 'rows'} {_row_spans(rows)}; {'it is' if one else 'they are'} "
                f"read like every other row: delete {'it' if one else 'them'} from the sheet if "
                f"{'it' if one else 'they'} should not count")
     return [Problem(label, int(rows[0]), None, message, "warning")]
+
+
+_NOTE_SHEETS = frozenset(schema.header_key(n) for name, others in schema.NOTE_SHEETS.items() for n in (name, *others))
 
 
 def _table_names() -> dict[str, str]:
@@ -913,6 +945,8 @@ def _find_sources(folder: Path) -> _Found:
                 if table:
                     found.sources[table].append(Source(table, path, "xlsx", title))
                     found.sheets[title] = sheet
+                elif schema.header_key(title) in _NOTE_SHEETS:
+                    continue  # a template's instructions or dropdown lists
                 elif sheet.has_data(top=schema.HEADER_SEARCH_ROWS):
                     found.ignored_sheets.append(title)
                     message = (f"sheet {_quote(title)} is not a workspace table, ignored"
