@@ -34,8 +34,20 @@ report: $(STAMP) $(DEMO)/workspace.yaml
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab on the project folder (notebooks/, data/ and reports/ in its file browser), opened at
+# notebooks/. WORKSPACE and MONTH choose the workspace and month of every notebook
+# (make lab WORKSPACE=data/biomed MONTH=2026-09; MONTH= for the latest): they are written to
+# ecolib-lab.yaml, which the next make lab keeps and which can be edited while the lab runs.
+# Saving never writes outputs into notebooks/ (the pre-save hook ecolib.notebook.strip_on_save).
+# --allow-root only when run as root. More options: LAB_ARGS="--no-browser --port 8899".
+LAB_FILE := ecolib-lab.yaml
+given = $(filter command line environment,$(origin $(1)))
+
+lab: $(STAMP) $(DEMO)/workspace.yaml
+	@$(BIN)/python -m ecolib.notebook lab $(LAB_FILE) --default-workspace $(DEMO) \
+	  $(if $(call given,WORKSPACE),--workspace "$(WORKSPACE)") $(if $(call given,MONTH),--month "$(MONTH)")
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+	  --ContentsManager.pre_save_hook=ecolib.notebook.strip_on_save $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) reports/demo reports/demo-* build *.egg-info
