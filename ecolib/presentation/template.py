@@ -27,11 +27,10 @@ from typing import Any
 from ecolib.contract import schema
 from ecolib.contract.schema import TABLES, Column, Table
 from ecolib.presentation.i18n import LANGS, t
+from ecolib.workspace.load import WORKBOOK
 
 __all__ = ["WORKBOOK", "template_workbook", "write_template", "sheet_name", "header_text", "choices"]
 
-#: The file the loader reads (:mod:`ecolib.workspace.load`).
-WORKBOOK = "workspace.xlsx"
 #: Excel's last row: the drop-downs and text formats cover each column below its header.
 LAST_ROW = 1_048_576
 
