@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ecolib.bench import ROOT, Case, within
+from ecolib.bench import ROOT, Case, first_row, within
 
 DEMO = ROOT / "data" / "demo"
 
@@ -77,15 +77,11 @@ def _series(i) -> list[dict]:
     return [{"months": len(reports), "folder_MB": round(sum(_folder_mb(r.folder) for r in reports), 1)}]
 
 
-def _first(r: dict, key: str):
-    return r["rows"][0].get(key) if r["rows"] else None
-
-
 CASES = [
     Case("report: demo month, 6 pages (en)", setup=_out, run=_month, repeat=2, needs_region=False,
          goal="≤ 8 s, folder ≤ 6 MB",
          judge=lambda r: [within("demo month report, 6 pages, 2 cores", r["best_s"], 8, "s"),
-                          within("demo month folder", _first(r, "folder_MB"), 6, "MB")]),
+                          within("demo month folder", first_row(r, "folder_MB"), 6, "MB")]),
     Case("report: demo 12-month series (en)", setup=_out, run=_series, repeat=1, needs_region=False,
          goal="≤ 60 s", judge=lambda r: [within("demo 12-month series", r["best_s"], 60, "s")]),
     Case("report: 600 local + 4,000 outside firms, 300k flows", setup=_province, run=_province_month,

@@ -77,6 +77,18 @@ def at_least(goal: str, value: float | None, limit: float, unit: str = "×", *, 
     return f"{goal}: ≥ {limit:g} {unit}", f"{value:.{digits}f} {unit}", value >= limit
 
 
+def first_row(result: dict, key: str):
+    """``key`` of a case's first result row (``None`` without rows), for a ``judge``.
+
+    Examples
+    --------
+    >>> first_row({"rows": [{"bundle_s": 12.5}]}, "bundle_s"), first_row({"rows": []}, "bundle_s")
+    (12.5, None)
+    """
+    rows = result.get("rows") or []
+    return rows[0].get(key) if rows else None
+
+
 def _load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)

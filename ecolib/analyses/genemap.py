@@ -89,9 +89,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from ecolib.foundations import chain
+from ecolib.foundations import chain, frames, network
 from ecolib.analyses import relatedness
 from ecolib.foundations.firms import active_mask
 from ecolib.contract.schema import COVERAGE_STATUSES as STATUSES, GAP_STATUSES  # the contract's vocabulary
@@ -335,6 +337,13 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
     2    N.CELL      2     thin
     3  N.PACK      0  missing
     """
+    return _coverage(chain_nodes, firms, firm_nodes, month=month, min_capability=min_capability, zones=zones)
+
+
+def _coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.DataFrame, *, month: str | None,
+              min_capability: float, zones: Iterable[str] | None, firm_of: np.ndarray | None = None) -> Coverage:
+    """:func:`coverage`; ``firm_of``: each firm_nodes row's row in ``firms`` (-1: none), when the
+    firm_ids of ``firms`` are distinct (:func:`gene_map` codes them once for this and the node space)."""
     min_capability = _check_min_capability(min_capability)
     nodes_all = chain_nodes.reset_index(drop=True)
     firm_cols = firms[["firm_id", "local", "output"]].copy()
@@ -345,39 +354,52 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         local = local & firms["zone"].isin(list(zones)).to_numpy(bool)
     firm_cols = firm_cols[local]
 
-    links = firm_nodes[["firm_id", "node_id", "capability", "share"]].merge(
-        firm_cols[["firm_id", "output", "active"]], on="firm_id", how="inner")
+    links, firm = _local_links(firm_nodes, firm_cols, firm_of, local)
     links["reported"] = pd.to_numeric(links["output"], errors="coerce").notna().to_numpy(bool)
     links["output"] = links["output"].fillna(0.0).to_numpy(np.float64) * links["share"].fillna(0.0).to_numpy(np.float64)
     links["qualifies"] = links["active"].to_numpy(bool) & (links["capability"].to_numpy(np.float64) >= min_capability)
     links = links.reset_index(drop=True)
-    q = links[links["qualifies"]]
+    qualifies = links["qualifies"].to_numpy(bool)
+    q = links[qualifies]
 
     # --- technology nodes -----------------------------------------------------------------
+    # grouped by integer codes (the node's position among the leaves, -1 for another node; the
+    # firm's row among the local firms): the same groups, sums and counts as by the ids
     leaves = nodes_all[nodes_all["is_leaf"].to_numpy(bool)]
     leaf_ids = pd.Index(leaves["node_id"])
-    by_node = q.groupby("node_id")
-    firms_n = by_node["firm_id"].nunique().reindex(leaf_ids, fill_value=0)
-    cap_sum = by_node["capability"].sum().reindex(leaf_ids, fill_value=0.0)
-    cap_max = by_node["capability"].max().reindex(leaf_ids)
-    out = by_node["output"].sum().reindex(leaf_ids, fill_value=0.0)
-    reporting = (q[q["reported"].to_numpy(bool)].groupby("node_id")["firm_id"].nunique()
-                 .reindex(leaf_ids, fill_value=0))
+    at = np.arange(len(leaf_ids))
+    node = network.codes(links["node_id"], leaf_ids)
+    qn, qf = node[qualifies], firm[qualifies]
+
+    def per_node(values, codes=qn, how="sum", **fill):
+        return pd.Series(values).groupby(codes).agg(how).reindex(at, **fill)
+
+    def distinct_firms(mask):
+        return _distinct_per(node[mask], firm[mask], len(leaf_ids))
+
+    firms_n = pd.Series(distinct_firms(qualifies), index=leaf_ids)
+    cap_sum = per_node(q["capability"].to_numpy(), fill_value=0.0).set_axis(leaf_ids)
+    cap_max = per_node(q["capability"].to_numpy(), how="max").set_axis(leaf_ids)
+    out = per_node(q["output"].to_numpy(), fill_value=0.0).set_axis(leaf_ids)
+    reporting = pd.Series(distinct_firms(qualifies & links["reported"].to_numpy(bool)), index=leaf_ids)
     # concentration only where every qualifying firm reports its output (a firm without a
     # reported output is unknown, not 0: one reporting firm of four is not "100% of the node")
     judged = (out > 0) & (reporting == firms_n)
-    total = out.reindex(q["node_id"]).to_numpy(np.float64)
+    total = np.where(qn >= 0, out.to_numpy(np.float64)[qn], np.nan)
     s = q["output"].to_numpy(np.float64) / np.where(total > 0, total, np.nan)
-    hhi = pd.Series(s * s, index=q.index).groupby(q["node_id"]).sum(min_count=1).reindex(leaf_ids)
+    hhi = pd.Series(s * s).groupby(qn).sum(min_count=1).reindex(at).set_axis(leaf_ids)
     hhi = hhi.where(judged)
-    first = (q.sort_values(["node_id", "output", "capability", "firm_id"], ascending=[True, False, False, True])
-             .drop_duplicates("node_id").set_index("node_id"))
-    top = first["firm_id"].reindex(leaf_ids)
-    top_share = (first["output"].reindex(leaf_ids) / out.where(judged)).astype(np.float64)
-    active_links = links[links["active"].to_numpy(bool)]
-    below = (active_links[active_links["capability"] < min_capability].groupby("node_id")["firm_id"].nunique()
-             .reindex(leaf_ids, fill_value=0))
-    gone = links[~links["active"].to_numpy(bool)].groupby("node_id")["firm_id"].nunique().reindex(leaf_ids, fill_value=0)
+    # the top firm of each node: largest output, then capability, then the first firm_id
+    cap = q["capability"].to_numpy(np.float64)
+    qout = q["output"].to_numpy(np.float64)
+    top_row = _top_rows(qn, qout, cap, q["firm_id"], len(leaf_ids))
+    top = pd.Series(_take_rows(q["firm_id"], top_row), index=leaf_ids)
+    top_share = (pd.Series(pd.api.extensions.take(qout, top_row, allow_fill=True), index=leaf_ids)
+                 / out.where(judged)).astype(np.float64)
+    active = links["active"].to_numpy(bool)
+    below = pd.Series(distinct_firms(active & (links["capability"].to_numpy(np.float64) < min_capability)),
+                      index=leaf_ids)
+    gone = pd.Series(distinct_firms(~active), index=leaf_ids)
 
     table = pd.DataFrame({
         "node_id": leaf_ids.to_numpy(object),
@@ -402,7 +424,7 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         "firms_exited": gone.to_numpy(np.int64),
     })
 
-    tree = _roll_up(nodes_all, table, q)
+    tree = _roll_up(nodes_all, table, q, qf)
     root = tree[tree["parent_id"].isna()]
     rate = float(root["coverage_rate"].iloc[0]) if len(root) else float("nan")
     counts = table["status"].value_counts()
@@ -420,12 +442,80 @@ def coverage(chain_nodes: pd.DataFrame, firms: pd.DataFrame, firm_nodes: pd.Data
         "core_gaps": table.loc[table["core"] & (table["status"] != "covered"), "node_id"].tolist(),
         "missing_segments": tree.loc[(tree["level"] == "segment") & (tree["leaves"] > 0)
                                      & (tree["missing"] == tree["leaves"]), "node_id"].tolist(),
-        "qualifying_firms": int(q["firm_id"].nunique()),
+        "qualifying_firms": int(len(frames.distinct(qf))),
     }
-    return Coverage(month, min_capability, table, tree, links, rate, headline)
+    cov = Coverage(month, min_capability, table, tree, links, rate, headline)
+    # for the gap analysis: each link's firm as a code (its row among the local firms) and as its
+    # row in the firms table, which the links' firm_ids are looked up from once, here
+    cov._link_firm, cov._link_rows, cov._firm_ids = firm, np.flatnonzero(local)[firm], firms["firm_id"]
+    return cov
 
 
-def _roll_up(nodes_all: pd.DataFrame, table: pd.DataFrame, q: pd.DataFrame) -> pd.DataFrame:
+def _local_links(firm_nodes: pd.DataFrame, firm_cols: pd.DataFrame, firm_of: np.ndarray | None = None,
+                 local: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The firm_nodes rows of the local firms with the firm's output and activity (the inner
+    join on firm_id, rows in firm_nodes order), and each row's firm as its row in ``firm_cols``
+    (a code per distinct firm). ``firm_of``: the rows' rows in the whole firms table (distinct
+    ids), of which ``local`` marks the rows of ``firm_cols``."""
+    ids = firm_cols["firm_id"]
+    if firm_of is not None:
+        at = np.cumsum(local) - 1                                         # a firms row's row in firm_cols
+        on = firm_of >= 0
+        on[on] = local[firm_of[on]]
+        firm = np.where(on, at[np.maximum(firm_of, 0)] if len(at) else -1, -1)
+    elif not (network.first_rows(ids) == np.arange(len(ids))).all():    # a repeated firm_id: join rows
+        links = firm_nodes[["firm_id", "node_id", "capability", "share"]].merge(
+            firm_cols[["firm_id", "output", "active"]], on="firm_id", how="inner")
+        return links, network.codes(links["firm_id"], ids)
+    else:
+        firm = network.codes(firm_nodes["firm_id"], ids)
+    rows = np.flatnonzero(firm >= 0)
+    firm = firm[rows]
+    links = firm_nodes[["firm_id", "node_id", "capability", "share"]].take(rows)
+    links["output"] = _take_rows(firm_cols["output"], firm)
+    links["active"] = _take_rows(firm_cols["active"], firm)
+    return links, firm
+
+
+def _top_rows(node: np.ndarray, output: np.ndarray, capability: np.ndarray, firm_id: pd.Series, n: int) -> np.ndarray:
+    """Per node 0 … n − 1, the row of its top link (-1: none): the largest output, then the
+    largest capability, then the first firm_id (then the first row), as sorting the links by
+    (node, output ↓, capability ↓, firm_id) and keeping each node's first row does. The best
+    output and capability are found per node and only the links tied on both are sorted."""
+    on = node >= 0
+    if np.isnan(output[on]).any() or np.isnan(capability[on]).any():      # missing values sort last
+        order = np.lexsort((frames.text_rank(firm_id), -np.nan_to_num(capability, nan=0.0), np.isnan(capability),
+                            -np.nan_to_num(output, nan=0.0), np.isnan(output), node))
+    else:
+        best = np.full(n, -np.inf)
+        np.maximum.at(best, node[on], output[on])
+        tied = on & (output == best[np.maximum(node, 0)])
+        best = np.full(n, -np.inf)
+        np.maximum.at(best, node[tied], capability[tied])
+        tied &= capability == best[np.maximum(node, 0)]
+        rows = np.flatnonzero(tied)
+        order = rows[np.lexsort((np.arange(len(rows)), frames.text_rank(firm_id.iloc[rows]), node[rows]))]
+    lead = order[np.r_[True, node[order][1:] != node[order][:-1]]] if len(order) else order
+    lead = lead[node[lead] >= 0]
+    top = np.full(n, -1, np.int64)
+    top[node[lead]] = lead
+    return top
+
+
+def _distinct_per(group: np.ndarray, item: np.ndarray, n: int) -> np.ndarray:
+    """Per group 0 … n − 1, the number of distinct items (codes ≥ 0); groups < 0 left out."""
+    ok = group >= 0
+    pairs = frames.distinct(group[ok].astype(np.int64) * (int(item.max(initial=0)) + 1) + item[ok])
+    return np.bincount(pairs // (int(item.max(initial=0)) + 1), minlength=n).astype(np.int64)
+
+
+def _take_rows(values: pd.Series, rows: np.ndarray):
+    """``values`` at positions ``rows`` (-1: missing), of its dtype (widened to hold a missing value)."""
+    arr = values.array if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.to_numpy()
+    return pd.api.extensions.take(arr, rows, allow_fill=True)
+
+
+def _roll_up(nodes_all: pd.DataFrame, table: pd.DataFrame, q: pd.DataFrame, firm: np.ndarray) -> pd.DataFrame:
     """Subtree summaries for every chain node (loops: none; one merge per quantity)."""
     pairs = chain.ancestor_pairs(nodes_all[["node_id", "parent_id"]])
     ids = pd.Index(nodes_all["node_id"])
@@ -448,9 +538,32 @@ def _roll_up(nodes_all: pd.DataFrame, table: pd.DataFrame, q: pd.DataFrame) -> p
     ints = ["leaves", *STATUSES, "core_leaves", "core_gaps"]
     agg[ints] = agg[ints].fillna(0).astype(np.int64)
     agg[["leaf_weight", "present_weight"]] = agg[["leaf_weight", "present_weight"]].fillna(0.0)
-    fq = pairs.merge(q[["node_id", "firm_id", "output"]], on="node_id", how="inner")
-    firms_n = fq.drop_duplicates(["ancestor_id", "firm_id"]).groupby("ancestor_id").size().reindex(ids, fill_value=0)
-    output = fq.groupby("ancestor_id")["output"].sum().reindex(ids, fill_value=0.0)
+    # per chain node, its qualifying links' distinct firms and summed output, as grouping
+    # pairs.merge(q, on="node_id") by ancestor gives them: an ancestor's rows come in the pairs'
+    # order (distance, then the node's row: i.e. the node's depth, then its row), each node's
+    # links in q's order. One pass per depth of the tree over the links in that order, grouped
+    # by the ancestor at that depth (the same rows, in the same order, for each ancestor).
+    depth = nodes_all["depth"].to_numpy(np.int64)
+    pair_node, pair_anc = network.codes(pairs["node_id"], ids), network.codes(pairs["ancestor_id"], ids)
+    top = int(depth.max(initial=0))
+    above = np.full((top + 1, len(ids)), -1, np.int64)          # [d, node]: its ancestor at depth d
+    ok = (pair_node >= 0) & (pair_anc >= 0)
+    above[depth[pair_anc[ok]], pair_node[ok]] = pair_anc[ok]
+    node = network.codes(q["node_id"], ids)
+    reached = np.flatnonzero(node >= 0)
+    reached = reached[above[:, node[reached]].max(axis=0) >= 0] if len(reached) else reached
+    order = reached[np.argsort(depth[node[reached]] * len(ids) + node[reached], kind="stable")]
+    value = q["output"].to_numpy(np.float64)[order]
+    item = firm[order]
+    firms_n, output = np.zeros(len(ids), np.int64), np.zeros(len(ids))
+    for d in range(top + 1):                                    # a handful of depths
+        anc = above[d, node[order]]
+        on = anc >= 0
+        firms_n += _distinct_per(anc[on], item[on], len(ids))
+        sums = pd.Series(value[on]).groupby(anc[on]).sum()
+        output[sums.index.to_numpy(np.int64)] = sums.to_numpy(np.float64)
+    firms_n = pd.Series(firms_n, index=ids)
+    output = pd.Series(output, index=ids)
     weight = agg["leaf_weight"].to_numpy(np.float64)
     rate = np.where(weight > 0, agg["present_weight"].to_numpy(np.float64) / np.where(weight > 0, weight, 1.0), np.nan)
     name_zh = nodes_all["name_zh"].fillna(nodes_all["name"]) if "name_zh" in nodes_all else nodes_all["name"]
@@ -587,20 +700,22 @@ def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd
     >>> space.proximity.loc["N.CELL"].tolist()                   # cathode → cells → packs
     [0.0, 1.0, 0.0, 1.0]
     """
+    return _node_space(chain_nodes, firm_nodes, firms=firms, candidates=candidates, chain_edges=chain_edges,
+                       min_capability=min_capability, min_support=min_support)
+
+
+def _node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd.DataFrame | None,
+                candidates: pd.DataFrame | None, chain_edges: pd.DataFrame | None, min_capability: float,
+                min_support: int, firm_of: np.ndarray | None = None) -> NodeSpace:
+    """:func:`node_space`; ``firm_of`` as in :func:`_coverage` (``firms`` then given)."""
     min_capability = _check_min_capability(min_capability)
     leaf_ids = pd.Index(chain_nodes.loc[chain_nodes["is_leaf"].to_numpy(bool), "node_id"].astype(object))
-    parts = [firm_nodes[["firm_id", "node_id", "capability"]].assign(source="firm")]
-    if candidates is not None and len(candidates):
-        # candidate ids live in their own namespace: prefix so they never merge with a firm
-        parts.append(candidates[["firm_id", "node_id", "capability"]].assign(
-            firm_id=lambda d: "candidate:" + d["firm_id"].astype(str), source="candidate"))
-    rows = pd.concat(parts, ignore_index=True)
-    rows = rows[(rows["capability"].to_numpy(np.float64) >= min_capability) & rows["node_id"].isin(leaf_ids)]
-    r, firm_index = pd.factorize(rows["firm_id"].astype(object), sort=True)
-    c = leaf_ids.get_indexer(rows["node_id"].astype(object))
-    data = sp.csr_array(sp.coo_array((np.ones(len(rows)), (r, c)), shape=(len(firm_index), len(leaf_ids))))
+    r, c, firm_index, label_rows = _presence_rows(firm_nodes, candidates, leaf_ids, min_capability,
+                                                  firm_of, firms["firm_id"] if firm_of is not None else None)
+    data = sp.csr_array(sp.coo_array((np.ones(len(r)), (r, c)), shape=(len(firm_index), len(leaf_ids))))
     data.data[:] = 1.0  # duplicates (same firm and node twice) are presence 1
-    presence = relatedness.LabeledMatrix(data, pd.Index(firm_index, name="firm_id"), pd.Index(leaf_ids, name="node_id"))
+    presence = relatedness.LabeledMatrix(data, pd.Index(firm_index, dtype=object, name="firm_id"),
+                                         pd.Index(leaf_ids, name="node_id"))
     phi_c = relatedness.proximity(presence) if len(firm_index) else pd.DataFrame(
         0.0, index=presence.activities, columns=presence.activities)
     if int(min_support) > 1 and len(firm_index):        # too few firms behind a relation: none
@@ -612,15 +727,87 @@ def node_space(chain_nodes: pd.DataFrame, firm_nodes: pd.DataFrame, *, firms: pd
         phi_s = _chain_proximity(chain_nodes, chain_edges, leaf_ids)
         combined = pd.DataFrame(np.maximum(phi_c.to_numpy(), phi_s.to_numpy()), index=leaf_ids, columns=leaf_ids)
     counts = {"known": int(len(firm_index))}
-    firm_ids = pd.Index(firm_index)
-    cand = firm_ids.str.startswith("candidate:") if len(firm_ids) else np.zeros(0, bool)
-    counts["candidates"] = int(np.sum(cand))
+    labels = pa.array(firm_index, type=pa.large_string()) if len(firm_index) else pa.array([], pa.large_string())
+    counts["candidates"] = int(pc.sum(pc.starts_with(labels, "candidate:")).as_py() or 0) if len(labels) else 0
     if firms is not None:
-        local = firms.set_index("firm_id")["local"]
-        is_local = firm_ids.map(local).to_numpy(object)
+        row = network.codes(labels, firms["firm_id"]) if label_rows is None else label_rows
+        local = firms["local"].to_numpy(object)
+        is_local = np.where(row >= 0, local[np.maximum(row, 0)] if len(local) else None, np.nan)
         counts["local"] = int(np.sum(is_local == True))  # noqa: E712 (object array of bools / NaN)
         counts["external"] = int(np.sum(is_local == False))  # noqa: E712
     return NodeSpace(presence, phi_c, phi_s, combined, min_capability, counts)
+
+
+def _presence_rows(firm_nodes: pd.DataFrame, candidates: pd.DataFrame | None, leaf_ids: pd.Index,
+                   min_capability: float, firm_of: np.ndarray | None = None,
+                   firm_ids: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The presence matrix's entries: row (firm, by sorted firm_id; a candidate's id prefixed
+    ``candidate:``, its own namespace) and column (technology node) of every firm_nodes and
+    candidates row with capability ≥ ``min_capability`` on a technology node, and the sorted
+    ids (object array), as ``pd.factorize(ids, sort=True)`` of those rows gives them.
+    ``firm_of``: the firm_nodes rows' rows in the firms table of the distinct ``firm_ids``; then
+    also each sorted id's row in it (-1: not a firm's id), else None."""
+    ok = firm_nodes["capability"].to_numpy(np.float64) >= min_capability
+    col = network.codes(firm_nodes["node_id"], leaf_ids)
+    keep = np.flatnonzero(ok & (col >= 0))
+    if firm_of is not None:
+        return _presence_rows_coded(firm_nodes, candidates, leaf_ids, min_capability, firm_of, firm_ids, keep, col)
+    ids = network._arrow(firm_nodes["firm_id"]).take(keep)
+    cols = [col[keep]]
+    candidate = _candidate_entries(candidates, leaf_ids, min_capability)
+    if candidate is not None:
+        ids = pa.concat_arrays([ids, candidate[0]])
+        cols.append(candidate[1])
+    unique = pc.unique(ids)
+    order = np.argsort(frames.text_rank(unique), kind="stable")
+    unique = unique.take(order)                                          # sorted: the rows' order
+    return network.codes(ids, unique), np.concatenate(cols), unique.to_numpy(zero_copy_only=False), None
+
+
+def _candidate_entries(candidates: pd.DataFrame | None, leaf_ids: pd.Index, min_capability: float):
+    """The candidates rows with capability ≥ ``min_capability`` on a technology node, as the
+    presence matrix's entries: their ids prefixed ``candidate:`` (an arrow array) and their
+    columns; None without candidates."""
+    if candidates is None or not len(candidates):
+        return None
+    ok = candidates["capability"].to_numpy(np.float64) >= min_capability
+    col = network.codes(candidates["node_id"], leaf_ids)
+    keep = np.flatnonzero(ok & (col >= 0))
+    labels = network._arrow(("candidate:" + candidates["firm_id"].astype(str)).to_numpy(object)[keep])
+    return labels, col[keep]
+
+
+def _presence_rows_coded(firm_nodes, candidates, leaf_ids, min_capability, firm_of, firm_ids, keep, col):
+    """:func:`_presence_rows` with the firm_nodes rows' firms known (``firm_of``, rows of the
+    distinct ``firm_ids``): only the other ids (of firms outside the table, of candidates) are
+    coded here; the labels are the firms' ids and the others, sorted together."""
+    ids = network._arrow(firm_ids)
+    entry_firm = [firm_of[keep]]                          # per entry: its firm's row in firm_ids, or -1
+    other = [network._arrow(firm_nodes["firm_id"]).take(keep[firm_of[keep] < 0])]
+    cols = [col[keep]]
+    candidate = _candidate_entries(candidates, leaf_ids, min_capability)
+    if candidate is not None:
+        labels, ccol = candidate
+        as_firm = network.codes(labels, ids)              # a prefixed id that is a firm's id is that firm
+        entry_firm.append(as_firm)
+        other.append(labels.filter(pa.array(as_firm < 0)))
+        cols.append(ccol)
+    entry_firm = np.concatenate(entry_firm)
+    other = pa.concat_arrays(other) if len(other) > 1 else other[0]   # the other entries' ids, in order
+    other_unique = pc.unique(other)
+    firm_rows = frames.distinct(entry_firm[entry_firm >= 0])
+    labels = pa.concat_arrays([ids.take(firm_rows), other_unique])     # distinct: firms' ids, then the others
+    order = np.argsort(frames.text_rank(labels), kind="stable")
+    position = np.empty(len(labels), np.int64)
+    position[order] = np.arange(len(labels))                         # a label's row among the sorted labels
+    row_of_firm = np.full(len(ids), -1, np.int64)
+    row_of_firm[firm_rows] = position[:len(firm_rows)]
+    r = np.empty(len(entry_firm), np.int64)
+    is_firm = entry_firm >= 0
+    r[is_firm] = row_of_firm[entry_firm[is_firm]]
+    r[~is_firm] = position[len(firm_rows) + network.codes(other, other_unique)] if len(other) else 0
+    label_rows = np.r_[firm_rows, np.full(len(other_unique), -1, np.int64)][order]   # a sorted label's firm row
+    return r, np.concatenate(cols), labels.take(order).to_numpy(zero_copy_only=False), label_rows
 
 
 def _chain_proximity(chain_nodes: pd.DataFrame, chain_edges: pd.DataFrame, leaf_ids: pd.Index) -> pd.DataFrame:
@@ -981,12 +1168,24 @@ def gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capab
     2    N.LI   single          1.0
     3  N.CELL     thin          0.5
     """
-    cov = coverage(tables["chain_nodes"], tables["firms"], tables["firm_nodes"], month=month,
-                   min_capability=min_capability)
+    return _gene_map(tables, month, min_capability=min_capability, use_chain_edges=use_chain_edges)
+
+
+def _gene_map(tables: Mapping[str, pd.DataFrame], month: str | None, *, min_capability: float,
+              use_chain_edges: bool, firm_rows: np.ndarray | None = None) -> GeneMap:
+    """:func:`gene_map`; ``firm_rows``: each firm_nodes row's row in the firms table (the first
+    of its firm_id, -1 for none), when the caller has coded them."""
+    firms, firm_nodes = tables["firms"], tables["firm_nodes"]
+    distinct_ids = bool((network.first_rows(firms["firm_id"]) == np.arange(len(firms))).all())
+    if firm_rows is None and distinct_ids:
+        firm_rows = network.codes(firm_nodes["firm_id"], firms["firm_id"])       # coded once, for both below
+    firm_of = firm_rows if distinct_ids else None
+    cov = _coverage(tables["chain_nodes"], firms, firm_nodes, month=month, min_capability=min_capability,
+                    zones=None, firm_of=firm_of)
     cands = tables.get("candidates")
     edges = tables.get("chain_edges") if use_chain_edges else None
-    space = node_space(tables["chain_nodes"], tables["firm_nodes"], firms=tables["firms"], candidates=cands,
-                       chain_edges=edges, min_capability=min_capability)
+    space = _node_space(tables["chain_nodes"], firm_nodes, firms=firms, candidates=cands, chain_edges=edges,
+                        min_capability=min_capability, min_support=MIN_SUPPORT, firm_of=firm_of)
     feas = feasibility(cov, space.proximity, capability_proximity=space.capability_proximity,
                        chain_proximity=space.chain_proximity)
     n_cand = candidate_counts(cands, cov.min_capability).reindex(cov.nodes["node_id"], fill_value=0)

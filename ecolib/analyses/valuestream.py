@@ -85,7 +85,7 @@ import scipy.sparse as sp
 from ecolib.analyses import iotable
 from ecolib.contract.schema import STAGES, THRESHOLD_SETTINGS  # the contract's vocabulary and defaults
 from ecolib.datasets.china_io import load_sector_rules, sector_code
-from ecolib.foundations import chain, network
+from ecolib.foundations import chain, frames, network
 from ecolib.foundations.firms import firm_profile, reported
 from ecolib.foundations.network import KINDS, FlowGraph, codes, flow_graph, window_flows, window_mask  # noqa: F401
 from ecolib.workspace.tree import node_depths
@@ -222,7 +222,8 @@ def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
         keep = nodes["is_leaf"].to_numpy(bool) if "is_leaf" in nodes else ~nodes["node_id"].isin(nodes["parent_id"])
     else:
         keep = depth == target
-    extra = [e for e in dict.fromkeys(extra) if e not in set(nodes.loc[keep, "node_id"])]
+    at_level = set(nodes.loc[keep, "node_id"])
+    extra = [e for e in dict.fromkeys(extra) if e not in at_level]
     keep = keep | nodes["node_id"].isin(extra).to_numpy()
     table = pd.DataFrame({
         "group": nodes["node_id"].to_numpy(object),
@@ -243,33 +244,79 @@ def group_table(chain_nodes: pd.DataFrame, level: str | int = "segment",
     return table[["name", "name_zh", "stage", "depth"]]
 
 
-def _shares(tables: dict, base: FlowGraph, level) -> tuple[pd.DataFrame, pd.Series, sp.csr_matrix]:
+def _shares(tables: dict, base: FlowGraph, level, firm_rows: np.ndarray | None = None
+            ) -> tuple[pd.DataFrame, pd.Series, sp.csr_matrix]:
     """Groups of the level, node → group, and the firms × groups share matrix S (a firm with
     no firm_nodes row: share 1 on :data:`UNASSIGNED`)."""
     firm_nodes, chain_nodes = tables["firm_nodes"], tables["chain_nodes"]
     node_group = level_groups(chain_nodes, level)
-    fi = codes(firm_nodes["firm_id"], base.firm_ids)
-    gcode = codes(firm_nodes["node_id"], node_group.index.to_numpy(object))
-    g_of = np.where(gcode >= 0, node_group.to_numpy(object)[np.maximum(gcode, 0)], None)
+    fi = codes(firm_nodes["firm_id"], base.firm_ids) if firm_rows is None else firm_rows   # the row's firm
+    gcode = codes(firm_nodes["node_id"], node_group.index.to_numpy(object))     # the row's node
     share = firm_nodes["share"].to_numpy(float)
     ok = (fi >= 0) & (gcode >= 0) & (share > 0)
-    fi, g_of, share = fi[ok], g_of[ok], share[ok]
+    fi, gcode, share = fi[ok], gcode[ok], share[ok]
     has_node = np.zeros(base.n, bool)
     has_node[fi] = True
     missing = np.flatnonzero(~has_node)
-    extra = list(pd.unique(g_of)) + ([UNASSIGNED] if len(missing) else [])
+    group_of = node_group.to_numpy(object)                                      # per chain node
+    extra = list(dict.fromkeys(group_of[frames.distinct(gcode)])) + ([UNASSIGNED] if len(missing) else [])
     groups = group_table(chain_nodes, level, extra=extra)
-    gi = codes(g_of, groups.index.to_numpy(object))
+    gi = codes(group_of, groups.index.to_numpy(object))[gcode]                  # the row's group
     un = groups.index.get_loc(UNASSIGNED) if len(missing) else 0
     S = sp.csr_matrix((np.r_[share, np.ones(len(missing))], (np.r_[fi, missing], np.r_[gi, np.full(len(missing), un)])),
                       shape=(base.n, len(groups)))
     return groups, node_group, S
 
 
-def _z(base: FlowGraph, S: sp.csr_matrix, mask: np.ndarray) -> np.ndarray:
-    """Sᵀ F S for the flows selected by ``mask`` (dense groups × groups)."""
-    F = base.matrix(mask)
-    return np.asarray((S.T @ (F @ S)).todense())
+def _product(A: sp.csr_matrix, B: sp.csr_matrix) -> sp.csr_matrix:
+    """``A @ B`` of two CSR matrices, by scipy's own kernel (the same sums in the same order),
+    without its first pass over the product that only counts the entries: the output is
+    allocated for an upper bound (per row of A, the entries of the rows of B it reaches, at
+    most B's columns) and cut to what the kernel wrote. Falls back to ``A @ B``."""
+    try:
+        from scipy.sparse import _sparsetools
+        kernel = _sparsetools.csr_matmat
+    except (ImportError, AttributeError):  # pragma: no cover - another scipy
+        return A @ B
+    A, B = sp.csr_matrix(A), sp.csr_matrix(B)
+    M, N = A.shape[0], B.shape[1]
+    reach = np.r_[0, np.cumsum(np.diff(B.indptr)[A.indices], dtype=np.int64)]  # B's row lengths, cumulated
+    per_row = reach[A.indptr[1:]] - reach[A.indptr[:-1]]
+    bound = int(np.minimum(per_row, N).sum())
+    if bound == 0:
+        return A @ B
+    index = np.int32 if max(bound, A.nnz, B.nnz, M + 1, N + 1, A.shape[1] + 1) < 2 ** 31 - 1 else np.int64
+    indptr = np.empty(M + 1, index)
+    indices = np.empty(bound, index)
+    data = np.empty(bound, np.result_type(A.dtype, B.dtype))
+    try:
+        kernel(M, N, A.indptr.astype(index, copy=False), A.indices.astype(index, copy=False), A.data,
+               B.indptr.astype(index, copy=False), B.indices.astype(index, copy=False), B.data, indptr, indices, data)
+    except (TypeError, ValueError):  # pragma: no cover - another scipy
+        return A @ B
+    nnz = int(indptr[-1])
+    return sp.csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(M, N))       # views: no copy
+
+
+def _z_by_class(base: FlowGraph, S: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sᵀ F S (groups × groups) of the local → local, external → local and local → external
+    flows at once: with Sₓ = [S of the local firms | S of the external firms] (firms × 2
+    groups), the blocks of Sₓᵀ F Sₓ are the three matrices, from one flow matrix F of their
+    flows (each class's flows summed per firm pair on their own, then put together). Each cell
+    is the sum that Sᵀ F S of the class's flows alone gives, term by term in the same order."""
+    k = S.shape[1]
+    coo = sp.coo_matrix(S)
+    ext = ~base.local[coo.row]
+    Sx = sp.csr_matrix((coo.data, (coo.row, coo.col + k * ext)), shape=(S.shape[0], 2 * k))
+    loc_s, loc_d = base.local[base.src], base.local[base.dst]
+    F = base.matrix(loc_s & loc_d) + base.matrix(~loc_s & loc_d) + base.matrix(loc_s & ~loc_d)
+    del loc_s, loc_d
+    W = _product(F, Sx)
+    del F
+    # Sₓᵀ as CSR: the product then runs row by row without converting W (the same sums, in the
+    # same order, as Sᵀ @ W with Sᵀ as CSC)
+    Z = np.asarray(_product(Sx.T.tocsr(), W).todense())
+    return Z[:k, :k].copy(), Z[k:, :k].copy(), Z[:k, k:].copy()
 
 
 # =========================================================================== segment flows
@@ -425,8 +472,11 @@ def segment_flows(tables: dict, month: str, *, window: int = 12, kind=None,
     return _segment_flows(tables, flow_graph(tables, month, window=window, kind=kind), month, kind, level)
 
 
-def _segment_flows(tables: dict, base: FlowGraph, month: str, kind, level) -> SegmentFlows:
-    groups, node_group, S = _shares(tables, base, level)
+def _segment_flows(tables: dict, base: FlowGraph, month: str, kind, level,
+                   firm_rows: np.ndarray | None = None) -> SegmentFlows:
+    """:func:`segment_flows` of the flow graph ``base``; ``firm_rows``: each firm_nodes row's
+    firm (its row in the firms table), when the caller has coded them."""
+    groups, node_group, S = _shares(tables, base, level, firm_rows)
     loc_s, loc_d = base.local[base.src], base.local[base.dst]
     labels = groups.index
 
@@ -435,9 +485,8 @@ def _segment_flows(tables: dict, base: FlowGraph, month: str, kind, level) -> Se
         df.index.name, df.columns.name = "source", "target"
         return df
 
-    local = frame(_z(base, S, loc_s & loc_d))
-    from_ext = frame(_z(base, S, ~loc_s & loc_d))
-    to_ext = frame(_z(base, S, loc_s & ~loc_d))
+    z_local, z_from, z_to = _z_by_class(base, S)
+    local, from_ext, to_ext = frame(z_local), frame(z_from), frame(z_to)
     ext_only = float(base.value[~loc_s & ~loc_d].sum())
     groups = groups.copy()
     act_local = base.local & base.active

@@ -6,7 +6,10 @@ firms with these two functions.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from ecolib.foundations.frames import lookup, text_rank
 
 
 def active_mask(firms: pd.DataFrame, month: str) -> pd.Series:
@@ -105,21 +108,78 @@ def firm_profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.
     0      F1      G.MAT   100.0
     1      F2      G.MAT   200.0
     """
-    primary = (firm_nodes.sort_values(["firm_id", "share", "node_id"], ascending=[True, False, True])
-               .drop_duplicates("firm_id")[["firm_id", "node_id"]])
+    return _profile(firms, firm_nodes, chain_nodes, month)
+
+
+def _profile(firms: pd.DataFrame, firm_nodes: pd.DataFrame, chain_nodes: pd.DataFrame, month: str,
+             firm_rows: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`firm_profile`; ``firm_rows`` as in :func:`primary_nodes`."""
     nodes = chain_nodes.set_index("node_id")
-    profile = firms.merge(primary, on="firm_id", how="left")
+    profile = firms.reset_index(drop=True)
+    profile["node_id"] = primary_nodes(firms, firm_nodes, firm_rows=firm_rows)
     if "name_zh" not in profile:
         profile["name_zh"] = profile["name"]
-    profile["segment_id"] = profile["node_id"].map(nodes["segment_id"])
-    profile["stage"] = profile["node_id"].map(nodes["stage"]).fillna("unassigned")
+    profile["segment_id"] = lookup(profile["node_id"], nodes["segment_id"])
+    profile["stage"] = pd.Series(lookup(profile["node_id"], nodes["stage"]), index=profile.index).fillna("unassigned")
     profile["active"] = active_mask(firms, month).to_numpy()
     for col in ("employees", "output", "area", "patents"):
         profile[col] = pd.to_numeric(profile[col], errors="coerce").fillna(0.0)
-    profile["stage_id"] = profile["node_id"].map(nodes["stage_id"]) if "stage_id" in nodes else None
+    profile["stage_id"] = lookup(profile["node_id"], nodes["stage_id"]) if "stage_id" in nodes else None
     keep = ["firm_id", "name", "name_zh", "zone", "local", "anchor", "employees", "output", "area", "patents",
             "active", "node_id", "segment_id", "stage", "stage_id"]
     return profile[keep]
+
+
+def primary_nodes(firms: pd.DataFrame, firm_nodes: pd.DataFrame, *, firm_rows: np.ndarray | None = None):
+    """Each firm's primary node: of its ``firm_nodes`` rows, the node with the largest share
+    (a missing share last; ties: the alphabetically first node_id), as :func:`firm_profile`
+    reports it.
+
+    Parameters
+    ----------
+    firms : DataFrame
+        Firms (firm_id).
+    firm_nodes : DataFrame
+        The firm × node links (firm_id, node_id, share).
+    firm_rows : ndarray of int, optional
+        Each firm_nodes row's firm as its row in ``firms`` (the first of its firm_id; -1 for
+        none): ``ecolib.foundations.network.codes(firm_nodes["firm_id"], firms["firm_id"])``,
+        when the caller has it already.
+
+    Returns
+    -------
+    ndarray or ExtensionArray
+        One node_id per row of ``firms`` (of ``firm_nodes.node_id``'s dtype; missing for a firm
+        without a row).
+
+    Examples
+    --------
+    >>> from ecolib.datasets import tiny
+    >>> t = tiny().tables
+    >>> list(primary_nodes(t["firms"], t["firm_nodes"]))        # F2: N.CATH and N.CELL 0.5 each
+    ['N.LI', 'N.CATH', 'N.CELL', 'N.PACK', 'N.LI']
+    """
+    from ecolib.foundations.network import codes, first_rows
+
+    firm = codes(firm_nodes["firm_id"], firms["firm_id"]) if firm_rows is None else firm_rows   # the firm's row
+    share = pd.to_numeric(firm_nodes["share"], errors="coerce").to_numpy(np.float64)
+    node_rank = text_rank(firm_nodes["node_id"], repeated=True)
+    on = firm >= 0
+    if np.isnan(share[on]).any():                                     # a missing share sorts last
+        order = np.lexsort((node_rank, -np.nan_to_num(share, nan=0.0), np.isnan(share), firm))
+    else:                                # the largest share per firm, then the first node among those
+        best = np.full(len(firms), -np.inf)
+        np.maximum.at(best, firm[on], share[on])
+        rows = np.flatnonzero(on & (share == best[np.maximum(firm, 0)]))
+        order = rows[np.lexsort((node_rank[rows], firm[rows]))]
+    order = order[firm[order] >= 0]
+    lead = order[np.r_[True, firm[order][1:] != firm[order][:-1]]] if len(order) else order
+    row = np.full(len(firms), -1, np.int64)
+    row[firm[lead]] = lead
+    row = row[first_rows(firms["firm_id"])]                         # a repeated firm_id: its first row's
+    column = firm_nodes["node_id"]
+    values = column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) else column.to_numpy()
+    return pd.api.extensions.take(values, row, allow_fill=True)
 
 
 def local_active(profile: pd.DataFrame) -> pd.DataFrame:

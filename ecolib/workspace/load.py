@@ -79,6 +79,7 @@ from ecolib.workspace.tree import add_node_columns, ancestors_at_depth, node_dep
 from ecolib.workspace.tree import depths_below as _depths, parent_positions as _parent_positions
 
 __all__ = [
+    "release_memory",
     "Problem",
     "WorkspaceError",
     "Workspace",
@@ -201,8 +202,20 @@ _SPACES = "".join(chr(c) for c in (
 
 
 def _trim(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Cells without surrounding spaces of any kind (see ``_SPACES``); missing → ''."""
-    return pc.utf8_trim(pc.fill_null(values, ""), characters=_SPACES)
+    """Cells without surrounding spaces of any kind (see ``_SPACES``); missing → ''.
+
+    A column with no missing cell and no cell to trim (the usual Parquet column) is returned as
+    it is: trimming would copy it, millions of cells, for nothing."""
+    trimmed = pc.utf8_trim(pc.fill_null(values, ""), characters=_SPACES)
+    if (values.null_count == 0 and (pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
+            and trimmed.type == values.type and _text_bytes(trimmed) == _text_bytes(values)):
+        return values                                   # nothing trimmed: the column itself, not its copy
+    return trimmed
+
+
+def _text_bytes(values: pa.Array | pa.ChunkedArray) -> int:
+    """The bytes of all the texts of a column."""
+    return int(pc.sum(pc.binary_length(values)).as_py() or 0)
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None]:
@@ -375,7 +388,10 @@ def _tidy(
         if pc.any(marked).as_py():
             problems.append(_example_rows(label, rows[marked.to_numpy(zero_copy_only=False)], marker, header[marker]))
             filled = pc.and_(filled, pc.invert(marked))
-    table = pa.table(columns).filter(filled)
+    table = pa.table(columns)
+    del columns                                       # the table holds them; a filtered copy replaces them
+    if not pc.all(filled).as_py():
+        table = table.filter(filled)
     frame = table.to_pandas().set_axis(rows[filled.to_numpy(zero_copy_only=False)])
     if formulas is not None and len(formulas[0]):  # reported already: not blamed again as empty cells
         frame.attrs["reported"] = {name: formulas[0][formulas[1] == position]
@@ -1083,8 +1099,32 @@ def _parse_text(text: pd.Series, column: Column) -> _Parsed:
     )
 
 
+def _arrow_numbers(text: pd.Series) -> np.ndarray | None:
+    """``pd.to_numeric(text, errors="coerce")`` as float64, parsed by arrow when every cell is
+    a plain number or blank (None otherwise): pandas builds a Python object per cell, seconds
+    for a million flows. Cells with a leading ``+`` are left to pandas, which reads some of them
+    a unit in the last place apart (``+9E24``); on every other number the two agree."""
+    cells = pa.array(text, from_pandas=True)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)) or cells.null_count:
+        return None
+    if pc.any(pc.starts_with(cells, "+")).as_py():
+        return None
+    filled = pc.not_equal(cells, "")
+    try:
+        parsed = pc.cast(cells.filter(filled), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    values = np.full(len(cells), np.nan)
+    values[filled.to_numpy(zero_copy_only=False)] = parsed.to_numpy(zero_copy_only=False)
+    return values
+
+
 def _parse_number(text: pd.Series, column: Column) -> _Parsed:
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", copy=True)
+    values = _arrow_numbers(text)
+    if values is None:
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", copy=True)
     failed = ~np.isfinite(values)  # text, blank, or inf
     blank = np.zeros(len(values), dtype=bool)
     if failed.any():
@@ -1926,7 +1966,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     given: dict[str, set[str]] = {}        # the columns each table's file has
     for name, spec in TABLES.items():
         if name in raw:
-            labels[name], frame = raw[name]
+            labels[name], frame = raw.pop(name)         # the text table is dropped once typed
             given[name] = set(frame.columns)
             frame, invalid, typed_problems = _type_table(spec, frame, labels[name])
             broken |= {(name, column) for column, bad in invalid.items() if bad.any()}
@@ -1958,7 +1998,41 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     tables["chain_nodes"] = add_node_columns(tables["chain_nodes"])
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     workspace = Workspace(folder, settings.name, settings, tables, problems)
+    release_memory()                                    # the reading's copies, kept by the allocators
     return workspace, problems
+
+
+def release_memory() -> None:
+    """Give the memory freed by large temporary tables back to the operating system.
+
+    Arrow's allocator and the C library's keep freed blocks for reuse; after reading a big
+    workspace (text copies of every column) or a step that made large temporary arrays, they
+    can hold hundreds of megabytes that later steps do not reuse, counted in the resident
+    memory on top of what is live. This asks both to return what they hold free (Arrow's
+    ``release_unused``; glibc's ``malloc_trim`` where the C library is glibc). Nothing else
+    changes; it takes milliseconds.
+
+    Examples
+    --------
+    >>> release_memory()
+    """
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library or system)."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("c")
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return None
 
 
 def _cap_per_key(problems: list[Problem]) -> list[Problem]:
