@@ -10,16 +10,19 @@ DEMO := data/demo
 MONTH ?= 2026-10
 REPORT_LANG ?= en
 
-.PHONY: setup report test lab demo clean bench
+LOCK := constraints.txt
+
+.PHONY: setup report test lab demo clean bench lock
 
 setup: $(STAMP)
 
-# (Re)install when pyproject.toml changes; the kernel is registered inside the venv so a
-# system-wide python3 kernel can never run the notebooks.
-$(STAMP): pyproject.toml
+# (Re)install when pyproject.toml or the lock changes, every dependency at the version pinned in
+# constraints.txt; the kernel is registered inside the venv so a system-wide python3 kernel can
+# never run the notebooks.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[dev]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name ecolib --display-name "Python (ecolib)" >/dev/null
 	@touch $(STAMP)
 
@@ -49,6 +52,19 @@ lab: $(STAMP) $(DEMO)/workspace.yaml
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
 	  --ContentsManager.pre_save_hook=ecolib.notebook.strip_on_save $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
+# Refresh the lock: a new virtual environment resolves the newest releases pyproject.toml allows
+# (ecolib with its dev and bench extras) and constraints.txt becomes its pip freeze, under the
+# file's comment lines. Then run make test on the new set before committing it.
+LOCK_VENV := build/lock-venv
+
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet ".[dev,bench]"
+	{ grep '^#' $(LOCK); $(LOCK_VENV)/bin/python -m pip freeze --all --exclude pip --exclude-editable | grep -iv '^ecolib\b' | LC_ALL=C sort -f; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf $(LOCK_VENV)
+	@echo "constraints.txt refreshed: git diff constraints.txt, then make test"
+
 clean:
 	rm -rf $(VENV) reports/demo reports/demo-* build *.egg-info
 
@@ -59,8 +75,8 @@ clean:
 #   make bench BENCH_ARGS="--report --flows 150000"
 BENCH_STAMP := $(VENV)/.ecolib-bench-installed
 
-$(BENCH_STAMP): pyproject.toml | $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+$(BENCH_STAMP): pyproject.toml $(LOCK) | $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[dev,bench]"
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

@@ -92,9 +92,16 @@ class ReportError(RuntimeError):
 
 
 def default_notebooks_dir() -> Path:
-    """``notebooks/`` of the project this package is installed from (editable install)."""
+    """The notebooks a report runs: ``ECOLIB_NOTEBOOKS`` if set; else the copy inside an
+    installed package (a wheel or ``pip install .`` packs the project's ``notebooks/`` as
+    ``ecolib/notebooks/``); else ``notebooks/`` of the project this package is installed from
+    (an editable install, the folder analysts open in the lab)."""
     env = os.environ.get("ECOLIB_NOTEBOOKS")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "notebooks"
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parent
+    installed = package / "notebooks"
+    return installed if installed.is_dir() else package.parent / "notebooks"
 
 
 def discover_notebooks(directory: Path, only: Iterable[str] | None = None) -> list[Path]:

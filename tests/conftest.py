@@ -157,7 +157,7 @@ def write_hostile_demo(folder: Path) -> Path:
 #: workers stay busy to the end; the rest follow in file order. The first, which makes the
 #: shared demo render, also comes before the other modules that read it.
 LONGEST_FIRST = ("test_browser.py", "test_pdf.py", "test_size_guard.py", "test_browser_single_file.py", "test_security_report.py", "test_empty_park.py",
-                 "test_evaluation_report.py", "test_gaps_report.py", "test_report.py")
+                 "test_evaluation_report.py", "test_gaps_report.py", "test_report.py", "test_install.py")
 
 
 def pytest_collection_modifyitems(config, items):
