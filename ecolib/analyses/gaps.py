@@ -131,6 +131,7 @@ from ecolib.analyses.health import Health, health_workspace
 from ecolib.foundations import chain, frames, network
 from ecolib.foundations import months as mo
 from ecolib.foundations.firms import _profile, active_mask, firm_profile  # noqa: F401 (firm_profile: docs)
+from ecolib.workspace.load import release_memory
 from ecolib.workspace.numtext import parse_number
 from ecolib.workspace.settings import Settings, as_settings
 
@@ -2436,7 +2437,7 @@ def gap_analysis(tables: Mapping[str, pd.DataFrame], settings: Settings | Mappin
         _ = net._id_rank                                 # cached before both threads read it
         sf = node_flows.result()
         del base, node_flows
-        frames.release_memory()      # the flow codes and products, held free by the allocators
+        release_memory()      # the flow codes and products, held free by the allocators
         dependent = pool.submit(dependent_buyers, net, info, threshold=threshold)
         single = single_supplier_nodes(gm.coverage, net, tables["firms"], cands)
         local_trade = _local_trade(sf, value_stream)

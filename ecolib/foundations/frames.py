@@ -11,8 +11,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecolib.workspace.load import release_memory as _release
-
 
 def _arrow(values) -> pa.Array:
     if isinstance(values, (pd.Series, pd.Index)):
@@ -153,13 +151,3 @@ def distinct(values) -> np.ndarray:
     x = np.sort(np.asarray(values))
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
-
-def release_memory() -> None:
-    """Give the memory freed by large temporary tables back to the operating system
-    (:func:`ecolib.workspace.load.release_memory`, which the loader calls after reading).
-
-    Examples
-    --------
-    >>> release_memory()
-    """
-    _release()
